@@ -1,0 +1,95 @@
+package org.safeharbor.mappings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Opens the FHIR terminology files shipped in this bundle, or a site's override of one of them.
+ *
+ * <p>Lookup order for {@link #open(String)}:
+ * <ol>
+ *   <li>the file of that name in the directory named by the system property {@value #OVERRIDE_DIR_PROPERTY},
+ *       or, when that property is not set and Karaf's {@code karaf.etc} is, in
+ *       {@code ${karaf.etc}/safeharbor/mappings};</li>
+ *   <li>otherwise the copy packaged in this bundle, at {@value #CLASSPATH_PREFIX}{@code <fileName>}.</li>
+ * </ol>
+ * An override replaces the whole file; it is not merged with the packaged one.
+ */
+public final class MappingResources {
+
+    /** The shared allegation CodeSystem ({@value #CODE_SYSTEM_URL}). */
+    public static final String CODE_SYSTEM_HT_ALLEGATION = "CodeSystem-ht-allegation.json";
+
+    /** ConceptMap from ICD-10-CM T74/T76/Z codes to allegation type and certainty. */
+    public static final String CONCEPT_MAP_ICD10CM_TO_HT_ALLEGATION = "ConceptMap-icd10cm-to-ht-allegation.json";
+
+    /** ConceptMap from ICD-10-CM Y07 perpetrator codes to the allegation's perpetrator relation. */
+    public static final String CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR = "ConceptMap-icd10cm-y07-to-perpetrator.json";
+
+    /** Every file this bundle ships; {@link #open(String)} accepts no other name. */
+    public static final List<String> FILE_NAMES = List.of(
+            CODE_SYSTEM_HT_ALLEGATION,
+            CONCEPT_MAP_ICD10CM_TO_HT_ALLEGATION,
+            CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR);
+
+    /** Canonical URL of the shared allegation CodeSystem. */
+    public static final String CODE_SYSTEM_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/ht-allegation";
+
+    /** System property naming a directory whose files override the packaged ones. */
+    public static final String OVERRIDE_DIR_PROPERTY = "safeharbor.mappings.dir";
+
+    /** Where the packaged files sit on the bundle's class path. */
+    public static final String CLASSPATH_PREFIX = "org/safeharbor/mappings/";
+
+    private MappingResources() {
+    }
+
+    /**
+     * Opens one of the terminology files, preferring a site override (see the class description).
+     *
+     * @param fileName one of {@link #FILE_NAMES}
+     * @return a stream the caller must close
+     * @throws IllegalArgumentException if {@code fileName} is not one of {@link #FILE_NAMES}
+     * @throws UncheckedIOException if an override file exists but cannot be read
+     * @throws IllegalStateException if the packaged copy is missing (a packaging error)
+     */
+    public static InputStream open(String fileName) {
+        // Only known names: this also keeps a caller from reading arbitrary files through the override directory.
+        if (fileName == null || !FILE_NAMES.contains(fileName)) {
+            throw new IllegalArgumentException("Unknown mapping file '" + fileName + "'; known files: " + FILE_NAMES);
+        }
+        Optional<Path> override = overrideDirectory().map(dir -> dir.resolve(fileName)).filter(Files::isRegularFile);
+        if (override.isPresent()) {
+            try {
+                return Files.newInputStream(override.get());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read mapping override " + override.get(), e);
+            }
+        }
+        // The bundle's own class loader: the thread context class loader is unreliable inside OSGi.
+        InputStream packaged = MappingResources.class.getClassLoader().getResourceAsStream(CLASSPATH_PREFIX + fileName);
+        if (packaged == null) {
+            throw new IllegalStateException("Packaged mapping file missing: " + CLASSPATH_PREFIX + fileName);
+        }
+        return packaged;
+    }
+
+    /** The override directory in force now, read on every call so that a changed property takes effect. */
+    static Optional<Path> overrideDirectory() {
+        String dir = System.getProperty(OVERRIDE_DIR_PROPERTY);
+        if (dir != null && !dir.isBlank()) {
+            return Optional.of(Paths.get(dir));
+        }
+        String karafEtc = System.getProperty("karaf.etc");
+        if (karafEtc != null && !karafEtc.isBlank()) {
+            return Optional.of(Paths.get(karafEtc, "safeharbor", "mappings"));
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,89 @@
+package org.safeharbor.mappings;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
+import org.hl7.fhir.r4.model.CodeSystem.ConceptPropertyComponent;
+import org.hl7.fhir.r4.model.ConceptMap;
+
+/** Test helper: the packaged resources, read through {@link MappingResources} and parsed with HAPI. */
+final class FhirResources {
+
+    static final FhirContext CTX = FhirContext.forR4Cached();
+
+    private FhirResources() {
+    }
+
+    static String text(String fileName) {
+        try (InputStream in = MappingResources.open(fileName)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A strict parser: an element unknown to R4 (say, an R5 or STU3 name) fails the test instead of being dropped. */
+    static IParser parser() {
+        return CTX.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+    }
+
+    static CodeSystem codeSystem() {
+        return parser().parseResource(CodeSystem.class, text(MappingResources.CODE_SYSTEM_HT_ALLEGATION));
+    }
+
+    static ConceptMap allegationMap() {
+        return parser().parseResource(ConceptMap.class,
+                text(MappingResources.CONCEPT_MAP_ICD10CM_TO_HT_ALLEGATION));
+    }
+
+    static ConceptMap perpetratorMap() {
+        return parser().parseResource(ConceptMap.class,
+                text(MappingResources.CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR));
+    }
+
+    /** Every concept of the CodeSystem, depth first, groupers included. */
+    static List<ConceptDefinitionComponent> allConcepts(CodeSystem cs) {
+        List<ConceptDefinitionComponent> out = new ArrayList<>();
+        collect(cs.getConcept(), out);
+        return out;
+    }
+
+    private static void collect(List<ConceptDefinitionComponent> concepts, List<ConceptDefinitionComponent> out) {
+        for (ConceptDefinitionComponent c : concepts) {
+            out.add(c);
+            collect(c.getConcept(), out);
+        }
+    }
+
+    /** The concept with that code anywhere in the hierarchy. */
+    static Optional<ConceptDefinitionComponent> find(CodeSystem cs, String code) {
+        return allConcepts(cs).stream().filter(c -> c.getCode().equals(code)).findFirst();
+    }
+
+    /** The direct children of a top-level grouper, e.g. the certainty values. */
+    static List<String> childCodes(CodeSystem cs, String grouper) {
+        List<String> codes = new ArrayList<>();
+        find(cs, grouper).orElseThrow().getConcept().forEach(c -> codes.add(c.getCode()));
+        return codes;
+    }
+
+    static Optional<ConceptPropertyComponent> property(ConceptDefinitionComponent c, String code) {
+        return c.getProperty().stream().filter(p -> p.getCode().equals(code)).findFirst();
+    }
+
+    static boolean isAbstract(ConceptDefinitionComponent c) {
+        return property(c, "notSelectable")
+                .map(p -> p.getValue() instanceof BooleanType b && b.booleanValue())
+                .orElse(false);
+    }
+}

@@ -1,0 +1,90 @@
+package org.safeharbor.routes;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * The connection to the message broker over AMQP 1.0 (PID {@code org.safeharbor.broker}).
+ * The embedded default is the Artemis broker inside Karaf on localhost; production points the URL
+ * at an external Artemis cluster. A change of the PID re-creates the connection and, through DS,
+ * restarts the CamelContext that uses it.
+ */
+@Component(service = Broker.class, configurationPid = Broker.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = Broker.Config.class)
+public class Broker {
+
+    static final String PID = "org.safeharbor.broker";
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    @ObjectClassDefinition(name = "SafeHarbor Bridge broker", description = "AMQP 1.0 connection to ActiveMQ Artemis")
+    public @interface Config {
+        @AttributeDefinition(description = "Qpid JMS connection URI, e.g. amqp://localhost:5672 or failover:(amqp://a:5672,amqp://b:5672)")
+        String url() default "amqp://127.0.0.1:5672";
+
+        @AttributeDefinition(required = false)
+        String username() default "";
+
+        @AttributeDefinition(type = AttributeType.PASSWORD, required = false)
+        String password() default "";
+
+        @AttributeDefinition(description = "Sessions the shared producer connection keeps open")
+        int sessionCacheSize() default 10;
+    }
+
+    private String url;
+    private JmsConnectionFactory direct;
+    private CachingConnectionFactory shared;
+
+    @Activate
+    void activate(Config config) {
+        url = config.url();
+        direct = new JmsConnectionFactory(blankToNull(config.username()), blankToNull(config.password()), url);
+        shared = new CachingConnectionFactory(direct);
+        shared.setSessionCacheSize(config.sessionCacheSize());
+        shared.setReconnectOnException(true);
+        LOG.info("Broker connection configured: {}", url);
+    }
+
+    @Deactivate
+    void deactivate() {
+        shared.destroy();
+    }
+
+    /** The pooled connection factory the CamelContext's {@code amqp} component uses. */
+    public ConnectionFactory connectionFactory() {
+        return shared;
+    }
+
+    /** The configured URI (no credentials), for the health report. */
+    public String url() {
+        return url;
+    }
+
+    /** Opens and closes a fresh connection: true when the broker answers. */
+    public boolean isReachable() {
+        try (Connection connection = direct.createConnection()) {
+            connection.start();
+            return true;
+        } catch (Exception e) {
+            LOG.debug("Broker probe failed: {}", e.toString());
+            return false;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

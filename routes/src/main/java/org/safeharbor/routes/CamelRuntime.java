@@ -1,0 +1,61 @@
+package org.safeharbor.routes;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.amqp.AMQPComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the one CamelContext of SafeHarbor Bridge and publishes it as an OSGi service, so the other
+ * core components (and tests) add their routes to it. Jurisdiction bundles never touch it directly:
+ * {@link JurisdictionRegistry} adds and removes their routes.
+ */
+// Declared for Karaf's resolver, which checks service requirements: DS cannot see a registerService call.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=org.apache.camel.CamelContext")
+@Component(immediate = true)
+public class CamelRuntime {
+
+    /** Service property naming the context. */
+    public static final String CONTEXT_NAME = "safeharbor";
+    private static final Logger LOG = LoggerFactory.getLogger(CamelRuntime.class);
+
+    private final DefaultCamelContext camel;
+    private final ServiceRegistration<CamelContext> registration;
+
+    @Activate
+    public CamelRuntime(@Reference Broker broker, BundleContext bundleContext) throws Exception {
+        camel = PlatformClassLoader.call(() -> {
+            DefaultCamelContext context = new DefaultCamelContext();
+            context.getCamelContextExtension().setName(CONTEXT_NAME);
+            context.setApplicationContextClassLoader(PlatformClassLoader.LOADER);
+            // Plain strings in bodies are never personal data we want in a trace: no message tracing.
+            context.setTracing(false);
+            AMQPComponent amqp = new AMQPComponent(broker.connectionFactory());
+            context.addComponent("amqp", amqp);
+            context.start();
+            return context;
+        });
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("camel.context.name", CONTEXT_NAME);
+        registration = bundleContext.registerService(CamelContext.class, camel, properties);
+        LOG.info("CamelContext '{}' started (Camel {})", CONTEXT_NAME, camel.getVersion());
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+        camel.stop();
+        LOG.info("CamelContext '{}' stopped", CONTEXT_NAME);
+    }
+}
