@@ -44,18 +44,24 @@ public class Broker {
         int sessionCacheSize() default 10;
     }
 
-    private String url;
-    private JmsConnectionFactory direct;
+    /** How long a health probe may take: a failover URL would otherwise retry for ever. */
+    static final int PROBE_TIMEOUT_MILLIS = 3_000;
+
+    private String redactedUrl;
+    private JmsConnectionFactory probe;
     private CachingConnectionFactory shared;
 
     @Activate
     void activate(Config config) {
-        url = config.url();
-        direct = new JmsConnectionFactory(blankToNull(config.username()), blankToNull(config.password()), url);
-        shared = new CachingConnectionFactory(direct);
+        String user = blankToNull(config.username());
+        String password = blankToNull(config.password());
+        redactedUrl = redact(config.url());
+        shared = new CachingConnectionFactory(new JmsConnectionFactory(user, password, config.url()));
         shared.setSessionCacheSize(config.sessionCacheSize());
         shared.setReconnectOnException(true);
-        LOG.info("Broker connection configured: {}", url);
+        probe = new JmsConnectionFactory(user, password, probeUrl(config.url()));
+        probe.setConnectTimeout(PROBE_TIMEOUT_MILLIS);
+        LOG.info("Broker connection configured: {}", redactedUrl);
     }
 
     @Deactivate
@@ -68,20 +74,35 @@ public class Broker {
         return shared;
     }
 
-    /** The configured URI (no credentials), for the health report. */
+    /** The configured URI without user info or options (which may carry credentials), for logs and /health. */
     public String url() {
-        return url;
+        return redactedUrl;
     }
 
-    /** Opens and closes a fresh connection: true when the broker answers. */
+    /** Opens and closes a fresh connection, within a few seconds: true when the broker answers. */
     public boolean isReachable() {
-        try (Connection connection = direct.createConnection()) {
+        try (Connection connection = probe.createConnection()) {
             connection.start();
             return true;
         } catch (Exception e) {
             LOG.debug("Broker probe failed: {}", e.toString());
             return false;
         }
+    }
+
+    /** Drops {@code user:password@} and every {@code ?option} part, e.g. {@code jms.password=...}. */
+    static String redact(String url) {
+        return url.replaceAll("\\?[^,)]*", "").replaceAll("//[^/@,)]*@", "//");
+    }
+
+    /** The same URI, but a failover URI gives up after one attempt instead of retrying for ever. */
+    static String probeUrl(String url) {
+        if (!url.startsWith("failover:")) {
+            return url;
+        }
+        String options = url.substring(url.lastIndexOf(')') + 1);
+        return url + (options.contains("?") ? "&" : "?")
+                + "failover.maxReconnectAttempts=1&failover.startupMaxReconnectAttempts=1";
     }
 
     private static String blankToNull(String s) {

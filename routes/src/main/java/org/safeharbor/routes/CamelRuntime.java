@@ -6,6 +6,7 @@ import java.util.Hashtable;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.amqp.AMQPComponent;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.RestConfiguration;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -43,6 +44,7 @@ public class CamelRuntime {
             context.setTracing(false);
             AMQPComponent amqp = new AMQPComponent(broker.connectionFactory());
             context.addComponent("amqp", amqp);
+            configureRest(context);
             context.start();
             return context;
         });
@@ -50,6 +52,18 @@ public class CamelRuntime {
         properties.put("camel.context.name", CONTEXT_NAME);
         registration = bundleContext.registerService(CamelContext.class, camel, properties);
         LOG.info("CamelContext '{}' started (Camel {})", CONTEXT_NAME, camel.getVersion());
+    }
+
+    /**
+     * The one REST configuration of the context, set here so no route builder changes it for
+     * others: REST DSL endpoints are served by the Camel servlet that {@link HttpServer} mounts, and
+     * routes they call stay routes of their own ({@code inlineRoutes(false)}).
+     */
+    static void configureRest(CamelContext context) {
+        RestConfiguration rest = context.getRestConfiguration();
+        rest.setComponent("servlet");
+        rest.setBindingMode(RestConfiguration.RestBindingMode.off);
+        rest.setInlineRoutes(false);
     }
 
     @Deactivate

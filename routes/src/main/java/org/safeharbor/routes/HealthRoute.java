@@ -3,11 +3,11 @@ package org.safeharbor.routes;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.dataformat.JsonLibrary;
-import org.apache.camel.model.rest.RestBindingMode;
 
 /**
  * {@code GET /health}: the {@link HealthCheck} as JSON, HTTP 200 when UP and 503 when DOWN, so a
- * load balancer or systemd watchdog can use it as is.
+ * load balancer or systemd watchdog can use it as is. {@code direct:health} serves the same report
+ * inside the JVM. Relies on the REST configuration {@link CamelRuntime} sets.
  */
 public class HealthRoute extends RouteBuilder {
 
@@ -19,8 +19,6 @@ public class HealthRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        restConfiguration().component("servlet").bindingMode(RestBindingMode.off);
-
         rest("/health").get().routeId("health-http").produces("application/json").to("direct:health");
 
         from("direct:health").routeId("health")

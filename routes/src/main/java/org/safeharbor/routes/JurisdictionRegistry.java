@@ -1,6 +1,8 @@
 package org.safeharbor.routes;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,8 @@ import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -26,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * The jurisdiction whiteboard: tracks every {@link JurisdictionAdapter} service, keyed on its
  * {@code jurisdiction} service property, and adds or removes the adapter's Camel routes as its
  * bundle comes and goes. Referrals for a jurisdiction with no adapter wait on its durable queue.
+ *
+ * <p>One adapter per jurisdiction is active. A second one waits and takes over when the first
+ * leaves (e.g. while an integrator swaps a bundle for a new version).
  */
 @Component(service = JurisdictionRegistry.class, immediate = true)
 public class JurisdictionRegistry {
@@ -41,6 +48,7 @@ public class JurisdictionRegistry {
 
     private final CamelContext camel;
     private final Map<String, Entry> active = new TreeMap<>();
+    private final Map<String, Deque<JurisdictionAdapter>> waiting = new TreeMap<>();
 
     @Activate
     public JurisdictionRegistry(@Reference CamelContext camel) {
@@ -51,12 +59,12 @@ public class JurisdictionRegistry {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + Jurisdiction.SERVICE_PROPERTY + "=*)")
     synchronized void bindAdapter(JurisdictionAdapter adapter, Map<String, Object> properties) {
-        String code = String.valueOf(properties.get(Jurisdiction.SERVICE_PROPERTY));
+        Object property = properties.get(Jurisdiction.SERVICE_PROPERTY);
         Jurisdiction jurisdiction;
         try {
-            jurisdiction = Jurisdiction.of(code);
+            jurisdiction = Jurisdiction.of(String.valueOf(property));
         } catch (IllegalArgumentException e) {
-            LOG.error("Ignoring jurisdiction adapter with invalid '{}' property '{}'", Jurisdiction.SERVICE_PROPERTY, code);
+            LOG.error("Ignoring jurisdiction adapter with invalid '{}' property '{}'", Jurisdiction.SERVICE_PROPERTY, property);
             return;
         }
         if (!jurisdiction.equals(adapter.jurisdiction())) {
@@ -64,43 +72,37 @@ public class JurisdictionRegistry {
             return;
         }
         if (active.containsKey(jurisdiction.code())) {
-            LOG.error("Ignoring second adapter for {}: one is already active", jurisdiction);
+            waiting.computeIfAbsent(jurisdiction.code(), k -> new ArrayDeque<>()).addLast(adapter);
+            LOG.warn("A second adapter for {} waits: one is already active", jurisdiction);
             return;
         }
-        List<String> routeIds = List.of();
-        if (adapter instanceof RoutesBuilder routes) {
-            try {
-                routeIds = addRoutes(routes);
-            } catch (Exception e) {
-                LOG.error("Jurisdiction {} arrived but its routes could not be added: {}", jurisdiction, e.toString());
-                return;
-            }
-        }
-        active.put(jurisdiction.code(), new Entry(adapter, new ActiveJurisdiction(jurisdiction, adapter.displayName(), routeIds)));
-        LOG.info("Jurisdiction {} arrived: {} ({} route(s))", jurisdiction, adapter.displayName(), routeIds.size());
+        activate(jurisdiction, adapter);
     }
 
-    synchronized void unbindAdapter(JurisdictionAdapter adapter, Map<String, Object> properties) {
-        String code = String.valueOf(properties.get(Jurisdiction.SERVICE_PROPERTY));
-        Entry entry = active.get(code);
-        if (entry == null || entry.adapter() != adapter) {
+    synchronized void unbindAdapter(JurisdictionAdapter adapter) {
+        // Found by identity: the service properties may have changed since bind.
+        for (Deque<JurisdictionAdapter> queue : waiting.values()) {
+            queue.removeIf(waiter -> waiter == adapter);
+        }
+        Entry entry = active.values().stream().filter(e -> e.adapter() == adapter).findFirst().orElse(null);
+        if (entry == null) {
             return;
         }
+        String code = entry.info().jurisdiction().code();
         active.remove(code);
-        for (String routeId : entry.info().routeIds()) {
-            try {
-                camel.getRouteController().stopRoute(routeId);
-                camel.removeRoute(routeId);
-            } catch (Exception e) {
-                LOG.warn("Could not remove route {} of {}: {}", routeId, code, e.toString());
-            }
-        }
+        removeRoutes(entry.info().routeIds(), code);
         LOG.info("Jurisdiction {} departed; its referrals wait on queue {}", code, entry.info().jurisdiction().queueName());
+
+        Deque<JurisdictionAdapter> next = waiting.getOrDefault(code, new ArrayDeque<>());
+        while (!next.isEmpty() && !active.containsKey(code)) {
+            activate(entry.info().jurisdiction(), next.pollFirst());
+        }
     }
 
     @Deactivate
     synchronized void deactivate() {
         active.clear();
+        waiting.clear();
     }
 
     /** The active jurisdictions, ordered by code. */
@@ -113,15 +115,64 @@ public class JurisdictionRegistry {
         return active.containsKey(jurisdiction.code());
     }
 
-    private List<String> addRoutes(RoutesBuilder routes) throws Exception {
-        Set<String> before = routeIds();
-        PlatformClassLoader.run(() -> camel.addRoutes(routes));
-        List<String> added = new ArrayList<>(routeIds());
-        added.removeAll(before);
-        return List.copyOf(added);
+    private void activate(Jurisdiction jurisdiction, JurisdictionAdapter adapter) {
+        List<String> routeIds = List.of();
+        if (adapter instanceof RoutesBuilder routes) {
+            try {
+                routeIds = addRoutes(routes);
+            } catch (Exception e) {
+                LOG.error("Jurisdiction {} arrived but its routes could not be started: {}", jurisdiction, e.toString());
+                return;
+            }
+        }
+        active.put(jurisdiction.code(), new Entry(adapter, new ActiveJurisdiction(jurisdiction, adapter.displayName(), routeIds)));
+        LOG.info("Jurisdiction {} arrived: {} ({} route(s))", jurisdiction, adapter.displayName(), routeIds.size());
     }
 
-    private Set<String> routeIds() {
+    /**
+     * Adds the routes and returns their ids. On failure, removes whatever of them was added, so
+     * no route of an inactive jurisdiction keeps consuming its queue.
+     */
+    private List<String> addRoutes(RoutesBuilder routes) throws Exception {
+        Set<String> before = contextRouteIds();
+        try {
+            PlatformClassLoader.run(() -> camel.addRoutes(routes));
+            return routeIdsOf(routes, before);
+        } catch (Exception e) {
+            removeRoutes(routeIdsOf(routes, before), "failed adapter");
+            throw e;
+        }
+    }
+
+    /** The ids of a builder's routes: from its own definitions, or by difference for another RoutesBuilder. */
+    private List<String> routeIdsOf(RoutesBuilder routes, Set<String> before) {
+        List<String> ids = new ArrayList<>();
+        if (routes instanceof RouteBuilder builder) {
+            for (RouteDefinition definition : builder.getRouteCollection().getRoutes()) {
+                String id = definition.getRouteId();
+                if (id != null && !ids.contains(id) && camel.getRoute(id) != null) {
+                    ids.add(id);
+                }
+            }
+        } else {
+            ids.addAll(contextRouteIds());
+            ids.removeAll(before);
+        }
+        return List.copyOf(ids);
+    }
+
+    private void removeRoutes(List<String> routeIds, String owner) {
+        for (String routeId : routeIds) {
+            try {
+                camel.getRouteController().stopRoute(routeId);
+                camel.removeRoute(routeId);
+            } catch (Exception e) {
+                LOG.warn("Could not remove route {} of {}: {}", routeId, owner, e.toString());
+            }
+        }
+    }
+
+    private Set<String> contextRouteIds() {
         Set<String> ids = new HashSet<>();
         for (Route route : camel.getRoutes()) {
             ids.add(route.getRouteId());

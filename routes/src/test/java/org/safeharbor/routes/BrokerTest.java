@@ -1,0 +1,114 @@
+package org.safeharbor.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.lang.annotation.Annotation;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/** The broker probe behind /health, without a broker: it must say "unreachable", quickly. */
+class BrokerTest {
+
+    private Broker broker;
+
+    /** What DS would build from the configuration PID: an instance of the annotation type. */
+    static Broker.Config config(String url) {
+        return config(url, 10);
+    }
+
+    static Broker.Config config(String url, int sessionCacheSize) {
+        return new Broker.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return Broker.Config.class;
+            }
+
+            @Override
+            public String url() {
+                return url;
+            }
+
+            @Override
+            public String username() {
+                return "";
+            }
+
+            @Override
+            public String password() {
+                return "";
+            }
+
+            @Override
+            public int sessionCacheSize() {
+                return sessionCacheSize;
+            }
+        };
+    }
+
+    @AfterEach
+    void deactivate() {
+        if (broker != null) {
+            broker.deactivate();
+        }
+    }
+
+    @Test
+    void closedPortIsUnreachableWithinSeconds() {
+        broker = new Broker();
+        // Port 1 on loopback: nothing listens, so the TCP connect is refused at once.
+        // No amqp.connectTimeout/jms.connectTimeout needed: a refusal is not a timeout.
+        broker.activate(config("amqp://127.0.0.1:1"));
+
+        // Preemptive: a hanging probe fails the test after 5 s instead of blocking the build.
+        boolean reachable = assertTimeoutPreemptively(Duration.ofSeconds(5), broker::isReachable,
+                "the /health broker probe must not hang on a refused connection");
+
+        assertFalse(reachable);
+        assertEquals("amqp://127.0.0.1:1", broker.url());
+    }
+
+    @Test
+    void activationBuildsTheSharedCachingFactoryFromTheConfigWithoutConnecting() {
+        broker = new Broker();
+        // Activation must not need a running broker: CamelRuntime activates against it at boot.
+        broker.activate(config("amqp://127.0.0.1:1", 7));
+
+        CachingConnectionFactory shared = assertInstanceOf(CachingConnectionFactory.class, broker.connectionFactory());
+        assertEquals(7, shared.getSessionCacheSize());
+    }
+
+    /**
+     * Production uses failover:(...) URLs, with which Qpid JMS retries the initial connect for ever by
+     * default: the health probe must still answer within seconds.
+     */
+    @Test
+    void unreachableFailoverUrlIsReportedWithinSeconds() {
+        broker = new Broker();
+        broker.activate(config("failover:(amqp://127.0.0.1:1)"));
+
+        assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(5), broker::isReachable));
+    }
+
+    @Test
+    void reportedUrlCarriesNoCredentials() {
+        assertEquals("amqp://broker.example:5672", Broker.redact("amqp://broker.example:5672?jms.username=u&jms.password=secret"));
+        assertEquals("amqps://broker.example:5671", Broker.redact("amqps://user:secret@broker.example:5671"));
+        assertEquals("failover:(amqp://a:5672,amqp://b:5672)",
+                Broker.redact("failover:(amqp://a:5672?jms.password=x,amqp://b:5672)?failover.maxReconnectAttempts=5"));
+    }
+
+    @Test
+    void probeOfAFailoverUrlGivesUpAfterOneAttempt() {
+        assertEquals("amqp://a:5672", Broker.probeUrl("amqp://a:5672"));
+        assertEquals("failover:(amqp://a:5672)?failover.maxReconnectAttempts=1&failover.startupMaxReconnectAttempts=1",
+                Broker.probeUrl("failover:(amqp://a:5672)"));
+        assertEquals("failover:(amqp://a:5672?x=1)?y=2&failover.maxReconnectAttempts=1&failover.startupMaxReconnectAttempts=1",
+                Broker.probeUrl("failover:(amqp://a:5672?x=1)?y=2"));
+    }
+}
