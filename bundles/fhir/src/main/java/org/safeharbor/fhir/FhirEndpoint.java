@@ -1,0 +1,92 @@
+package org.safeharbor.fhir;
+
+import java.time.Clock;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.servlet.Servlet;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the FHIR intake (PID {@code org.safeharbor.fhir}): adds the queueing route to the core
+ * CamelContext and mounts the FHIR server at {@code /fhir/*} on the core HTTP server. It follows
+ * the installed jurisdiction bundles only to tell the hospital when a referral is on hold.
+ */
+@Component(immediate = true, configurationPid = FhirEndpoint.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = FhirEndpoint.Config.class)
+public class FhirEndpoint {
+
+    static final String PID = "org.safeharbor.fhir";
+    private static final Logger LOG = LoggerFactory.getLogger(FhirEndpoint.class);
+
+    @ObjectClassDefinition(name = "SafeHarbor Bridge FHIR intake")
+    public @interface Config {
+        @AttributeDefinition(description = "Largest submission accepted, in bytes; larger ones get 413")
+        int maxPayloadBytes() default 1_048_576;
+    }
+
+    private final Set<Jurisdiction> installed = ConcurrentHashMap.newKeySet();
+    private final CamelContext camel;
+    private final ReferralQueue queue = new ReferralQueue();
+    private final ProducerTemplate producer;
+    private final ServiceRegistration<Servlet> registration;
+
+    @Activate
+    public FhirEndpoint(@Reference CamelContext camel, @Reference MessageStore store, BundleContext bundleContext,
+                        Config config) throws Exception {
+        this.camel = camel;
+        camel.addRoutes(queue);
+        producer = camel.createProducerTemplate();
+        FhirContext fhir = FhirContext.forR4Cached();
+        SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC());
+        IntakeService intake = new IntakeService(reader, store, queue, producer, installed::contains, Clock.systemUTC());
+        IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
+                new TaskProvider(store), IntakeInterceptors.all(store, config.maxPayloadBytes()));
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("safeharbor.http.path", "/fhir/*");
+        registration = bundleContext.registerService(Servlet.class, server, properties);
+        LOG.info("FHIR intake ready at /fhir (largest submission {} bytes)", config.maxPayloadBytes());
+    }
+
+    @Reference(service = JurisdictionAdapter.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindAdapter(JurisdictionAdapter adapter, Map<String, Object> properties) {
+        installed.add(adapter.jurisdiction());
+    }
+
+    void unbindAdapter(JurisdictionAdapter adapter) {
+        installed.remove(adapter.jurisdiction());
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        registration.unregister();
+        producer.close();
+        camel.getRouteController().stopRoute("intake-enqueue");
+        camel.removeRoute("intake-enqueue");
+    }
+}

@@ -1,0 +1,27 @@
+package org.safeharbor.fhir;
+
+/** The code systems and canonical URLs the intake reads and writes. */
+final class FhirSystems {
+
+    static final String ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm";
+    static final String SNOMED = "http://snomed.info/sct";
+    static final String PROJECT = "https://fhir.safeharbor-bridge.org/";
+    static final String SCREENING = PROJECT + "CodeSystem/screening";
+    static final String MESSAGE_EVENT = PROJECT + "CodeSystem/message-event";
+    static final String DELIVERY_STATUS = PROJECT + "CodeSystem/delivery-status";
+    static final String SSCST_QUESTIONNAIRE = PROJECT + "Questionnaire/sscst";
+    static final String CSE_IT_QUESTIONNAIRE = PROJECT + "Questionnaire/cse-it";
+    static final String STATE_INTAKE_NUMBER = PROJECT + "NamingSystem/state-intake-number/";
+
+    static final String SCREENING_REPORT_EVENT = "screening-report";
+    static final String FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category";
+    static final String CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+    static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+    static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
+    /** Systems whose codes the intake understands; a finding coded only in another system is refused. */
+    static final java.util.Set<String> KNOWN = java.util.Set.of(ICD10CM, SNOMED, SCREENING);
+
+    private FhirSystems() {
+    }
+}

@@ -1,0 +1,180 @@
+package org.safeharbor.fhir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
+import org.safeharbor.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HAPI interceptors of the intake server. */
+final class IntakeInterceptors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeInterceptors.class);
+
+    private IntakeInterceptors() {
+    }
+
+    /**
+     * Refuses a body over the configured size before anything reads it (413), and one with no
+     * declared length (411): a hospital's engine always knows the size of what it sends.
+     */
+    @Interceptor
+    static final class PayloadLimit {
+        private final int maxPayloadBytes;
+
+        PayloadLimit(int maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+        }
+
+        @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+        public void check(RequestDetails request) {
+            if (!"POST".equals(request.getRequestType().name()) && !"PUT".equals(request.getRequestType().name())) {
+                return;
+            }
+            String length = request.getHeader("Content-Length");
+            if (length == null) {
+                throw new UnclassifiedServerFailureException(411,
+                        "Length Required: send the submission with a Content-Length header");
+            }
+            try {
+                if (Long.parseLong(length.trim()) > maxPayloadBytes) {
+                    throw new PayloadTooLargeException("the submission is larger than " + maxPayloadBytes + " bytes");
+                }
+            } catch (NumberFormatException e) {
+                throw new UnclassifiedServerFailureException(400, "invalid Content-Length");
+            }
+        }
+    }
+
+    /** An accepted submission is answered 202 Accepted, with the Task's location. */
+    @Interceptor
+    static final class Accepted {
+        @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+        public void accepted(RequestDetails request, ResponseDetails response, HttpServletResponse servletResponse) {
+            Object taskId = request.getUserData().get(IntakeProvider.ACCEPTED_TASK);
+            if (taskId != null) {
+                response.setResponseCode(202);
+                servletResponse.setHeader("Content-Location", request.getFhirServerBase() + "/Task/" + taskId);
+            }
+        }
+    }
+
+    /**
+     * Every resource we return, errors included, is labelled restricted (v3-Confidentiality R) and
+     * sexual and domestic violence information (v3-ActCode SDV), so receivers apply the matching
+     * protections.
+     */
+    @Interceptor
+    static final class SecurityLabels {
+        @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+        public void label(ResponseDetails response) {
+            label(response.getResponseResource());
+        }
+
+        @Hook(Pointcut.SERVER_OUTGOING_FAILURE_OPERATIONOUTCOME)
+        public void labelFailure(IBaseOperationOutcome outcome) {
+            label(outcome);
+        }
+
+        static void label(IBaseResource resource) {
+            if (!(resource instanceof Resource r)) {
+                return;
+            }
+            addIfMissing(r, new Coding(FhirSystems.CONFIDENTIALITY, "R", "restricted"));
+            addIfMissing(r, new Coding(FhirSystems.ACT_CODE, "SDV", "sexual and domestic violence information sensitivity"));
+            if (r instanceof Bundle bundle) {
+                for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                    label(entry.getResource());
+                    label(entry.getResponse().getOutcome());
+                }
+            }
+        }
+
+        private static void addIfMissing(Resource r, Coding label) {
+            if (r.getMeta().getSecurity(label.getSystem(), label.getCode()) == null) {
+                r.getMeta().addSecurity(label);
+            }
+        }
+    }
+
+    /**
+     * A refused submission is kept in the quarantine table for inspection, the sender is told its
+     * quarantine id, and the log line names the status, the failing element and the id: never the
+     * content. An unexpected failure becomes a plain 500 with no stack trace.
+     */
+    @Interceptor
+    static final class Quarantine {
+        private final MessageStore store;
+        private final int maxPayloadBytes;
+
+        Quarantine(MessageStore store, int maxPayloadBytes) {
+            this.store = store;
+            this.maxPayloadBytes = maxPayloadBytes;
+        }
+
+        @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+        public BaseServerResponseException refused(RequestDetails request, Throwable thrown, HttpServletRequest servletRequest) {
+            if (!(thrown instanceof BaseServerResponseException e)) {
+                LOG.error("FHIR request failed unexpectedly: {}", thrown.getClass().getName());
+                return new InternalErrorException("internal error: the request was not processed; retry later");
+            }
+            boolean submission = "POST".equals(request.getRequestType().name());
+            if (!submission || e.getStatusCode() < 400 || e.getStatusCode() >= 500) {
+                return e;
+            }
+            String element = Refusals.element(e);
+            String id = store.quarantine(e.getStatusCode(), element, e.getMessage(), servletRequest.getContentType(),
+                    body(request, servletRequest), maxPayloadBytes);
+            LOG.warn("Refused a submission: HTTP {} at {}; kept for inspection as intake rejection {}",
+                    e.getStatusCode(), element == null ? "(whole request)" : element, id);
+            OperationOutcome outcome = e.getOperationOutcome() instanceof OperationOutcome oo ? oo
+                    : Refusals.outcome(IssueType.PROCESSING, element, e.getMessage());
+            outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
+                    .setDiagnostics("The submission was kept for inspection as intake rejection " + id);
+            e.setOperationOutcome(outcome);
+            return e;
+        }
+
+        /** The body as far as it was read, else at most the size limit of it. */
+        private byte[] body(RequestDetails request, HttpServletRequest servletRequest) {
+            Object raw = request.getUserData().get(IntakeProvider.RAW_BODY);
+            if (raw instanceof byte[] bytes) {
+                return bytes;
+            }
+            byte[] loaded = request.getRequestContentsIfLoaded();
+            if (loaded != null) {
+                return loaded;
+            }
+            try (InputStream in = servletRequest.getInputStream()) {
+                return in.readNBytes(maxPayloadBytes + 1);
+            } catch (IOException | IllegalStateException e) {
+                return null;
+            }
+        }
+    }
+
+    static List<Object> all(MessageStore store, int maxPayloadBytes) {
+        return List.of(new PayloadLimit(maxPayloadBytes), new Accepted(), new SecurityLabels(), new Quarantine(store, maxPayloadBytes));
+    }
+}

@@ -1,0 +1,120 @@
+package org.safeharbor.fhir;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.Transaction;
+import ca.uhn.fhir.rest.annotation.TransactionParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.safeharbor.api.v1.Jurisdiction;
+
+/**
+ * The two ways a hospital submits: {@code POST /fhir/$process-message} with a message Bundle (as
+ * electronic case reporting does), or {@code POST /fhir} with a transaction or collection Bundle
+ * carrying the same resources. Both answer 202 Accepted with the referral's Task.
+ */
+public class IntakeProvider {
+
+    /** Request user-data key: the Task id of an accepted submission (read by {@link AcceptedInterceptor}). */
+    static final String ACCEPTED_TASK = "safeharbor.acceptedTask";
+    /** Request user-data key: the raw body as read, for the quarantine. */
+    static final String RAW_BODY = "safeharbor.rawBody";
+
+    private final FhirContext fhir;
+    private final IntakeService intake;
+    private final int maxPayloadBytes;
+
+    IntakeProvider(FhirContext fhir, IntakeService intake, int maxPayloadBytes) {
+        this.fhir = fhir;
+        this.intake = intake;
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /**
+     * FHIR messaging: the body is a Bundle of type message whose first entry is a MessageHeader
+     * with event {@code screening-report}. Read by hand (manualRequest) so that every way a body can
+     * be wrong gets its own clear answer.
+     */
+    @Operation(name = "$process-message", manualRequest = true, idempotent = false)
+    public OperationOutcome processMessage(RequestDetails request) {
+        byte[] raw = request.loadRequestContents();
+        request.getUserData().put(RAW_BODY, raw);
+        if (raw.length > maxPayloadBytes) {
+            throw new ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException(
+                    "the submission is larger than " + maxPayloadBytes + " bytes");
+        }
+        Bundle bundle = parseBundle(raw, request.getHeader("Content-Type"));
+        return accepted(request, intake.accept(bundle, true, raw, mediaType(request)));
+    }
+
+    /** {@code POST /fhir}: a transaction (or batch, or collection) Bundle with the same resources. */
+    @Transaction
+    public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
+        byte[] raw = request.loadRequestContents();
+        OperationOutcome outcome = accepted(request, intake.accept(bundle, false, raw, mediaType(request)));
+        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        response.addEntry().getResponse().setStatus("202 Accepted")
+                .setLocation("Task/" + request.getUserData().get(ACCEPTED_TASK)).setOutcome(outcome);
+        return response;
+    }
+
+    private OperationOutcome accepted(RequestDetails request, IntakeService.Accepted accepted) {
+        String taskId = accepted.stored().referral().id().value();
+        request.getUserData().put(ACCEPTED_TASK, taskId);
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
+                .setDiagnostics((accepted.created() ? "Accepted" : "Already accepted earlier; nothing new was created")
+                        + ": follow the referral at Task/" + taskId);
+        if (!accepted.stored().actionable()) {
+            outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
+                    .setDiagnostics("Nothing to report: only ruled-out or historical findings. Recorded; no state is notified.");
+        }
+        for (Jurisdiction j : accepted.onHold()) {
+            outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.INCOMPLETE)
+                    .setDiagnostics("No SafeHarbor Bridge bundle is installed for " + j.code() + ": the referral is held safely"
+                            + " on its queue and will be delivered once one is, but call that state's child abuse hotline now.");
+        }
+        return outcome;
+    }
+
+    private Bundle parseBundle(byte[] raw, String contentType) {
+        String text = new String(raw, StandardCharsets.UTF_8);
+        boolean xml = contentType != null ? contentType.toLowerCase(Locale.ROOT).contains("xml") : text.stripLeading().startsWith("<");
+        if (xml && text.toUpperCase(Locale.ROOT).contains("<!DOCTYPE")) {
+            // FHIR XML has no DTDs; refusing them outright also rules out XML external entities
+            throw Refusals.badRequest("Bundle", "DOCTYPE declarations are not allowed in FHIR XML");
+        }
+        IParser parser = (xml ? fhir.newXmlParser() : fhir.newJsonParser())
+                .setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(true));
+        IBaseResource resource;
+        try {
+            resource = parser.parseResource(text);
+        } catch (DataFormatException e) {
+            throw Refusals.badRequest("Bundle", "the body is not well-formed FHIR " + (xml ? "XML" : "JSON") + ": " + e.getMessage());
+        } catch (BaseServerResponseException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw Refusals.badRequest("Bundle", "the body is not well-formed FHIR " + (xml ? "XML" : "JSON"));
+        }
+        if (!(resource instanceof Bundle bundle)) {
+            throw Refusals.badRequest(resource.fhirType(), "expected a Bundle, got a " + resource.fhirType());
+        }
+        return bundle;
+    }
+
+    private static String mediaType(RequestDetails request) {
+        String type = request.getHeader("Content-Type");
+        return type == null ? "application/fhir+json" : type.split(";")[0].trim();
+    }
+}

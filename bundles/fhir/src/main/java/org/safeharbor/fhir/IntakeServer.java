@@ -1,0 +1,37 @@
+package org.safeharbor.fhir;
+
+import java.util.List;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+
+/**
+ * The FHIR R4 server at {@code /fhir}: HAPI's RestfulServer with the intake and Task providers.
+ * HAPI generates the CapabilityStatement ({@code GET /fhir/metadata}) from exactly these providers,
+ * and negotiates JSON or XML.
+ */
+final class IntakeServer extends RestfulServer {
+
+    private final transient IntakeProvider intake;
+    private final transient TaskProvider tasks;
+    private final transient List<Object> interceptors;
+
+    IntakeServer(FhirContext fhir, IntakeProvider intake, TaskProvider tasks, List<Object> interceptors) {
+        super(fhir);
+        this.intake = intake;
+        this.tasks = tasks;
+        this.interceptors = interceptors;
+    }
+
+    @Override
+    protected void initialize() {
+        setServerName("SafeHarbor Bridge FHIR intake");
+        setImplementationDescription("Accepts hospital reports of suspected child trafficking and tracks them as Tasks");
+        setDefaultResponseEncoding(EncodingEnum.JSON);
+        setDefaultPrettyPrint(false);
+        registerProvider(intake);
+        setResourceProviders(tasks);
+        interceptors.forEach(this::registerInterceptor);
+    }
+}

@@ -1,0 +1,80 @@
+package org.safeharbor.fhir;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.apache.camel.ProducerTemplate;
+import org.hl7.fhir.r4.model.Bundle;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.store.Delivery;
+import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.StoredReferral;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts a submission: read it, store it with its raw form, then put it on each jurisdiction's
+ * durable queue. Only after both does the hospital get its 202. The order makes a retry safe: a
+ * submission stored but not yet queued (a crash in between) is queued by the retry, and never
+ * stored twice.
+ */
+final class IntakeService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeService.class);
+
+    /** The outcome of an accepted submission. */
+    record Accepted(StoredReferral stored, boolean created, List<Jurisdiction> onHold) {
+    }
+
+    private final SubmissionReader reader;
+    private final MessageStore store;
+    private final ReferralQueue queue;
+    private final ProducerTemplate producer;
+    private final Predicate<Jurisdiction> bundleInstalled;
+    private final Clock clock;
+
+    IntakeService(SubmissionReader reader, MessageStore store, ReferralQueue queue, ProducerTemplate producer,
+                  Predicate<Jurisdiction> bundleInstalled, Clock clock) {
+        this.reader = reader;
+        this.store = store;
+        this.queue = queue;
+        this.producer = producer;
+        this.bundleInstalled = bundleInstalled;
+        this.clock = clock;
+    }
+
+    Accepted accept(Bundle bundle, boolean messageOnly, byte[] raw, String mediaType) {
+        Submission submission = reader.read(bundle, messageOnly, raw);
+        Referral referral = submission.referral();
+        Map<Jurisdiction, DeliveryStatus> initial = new LinkedHashMap<>();
+        if (submission.actionable()) {
+            referral.jurisdictions().forEach(j -> initial.put(j, DeliveryStatus.RECEIVED));
+        }
+        MessageStore.Accepted stored = store.accept(submission.submissionKey(), referral, submission.actionable(),
+                new String(raw, java.nio.charset.StandardCharsets.UTF_8), mediaType, initial);
+        Referral kept = stored.stored().referral();
+
+        List<Jurisdiction> onHold = new ArrayList<>();
+        for (Delivery delivery : stored.stored().deliveries()) {
+            Jurisdiction j = delivery.jurisdiction();
+            if (delivery.status() == DeliveryStatus.RECEIVED) {
+                queue.send(producer, kept, j);
+                boolean installed = bundleInstalled.test(j);
+                store.update(new StatusUpdate(kept.id(), j, installed ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null,
+                        clock.instant(), installed ? null : "no jurisdiction bundle installed: held on queue " + j.queueName()));
+            }
+            if (!bundleInstalled.test(j) && delivery.status().ordinal() <= DeliveryStatus.ON_HOLD.ordinal()) {
+                onHold.add(j);
+            }
+        }
+        LOG.info("Referral {} {} for {}", kept.id(), stored.created() ? "accepted" : "re-submitted", kept.jurisdictions());
+        return new Accepted(store.find(kept.id()).orElseThrow(), stored.created(), onHold);
+    }
+}

@@ -1,0 +1,19 @@
+package org.safeharbor.fhir;
+
+
+import org.safeharbor.api.v1.Referral;
+
+/**
+ * A hospital submission the intake accepted, read into the canonical model.
+ *
+ * @param submissionKey the sender's identity of this submission ({@code sender|message id}), for idempotency
+ * @param referral      the canonical referral
+ * @param actionable    false when it held only ruled-out or historical findings
+ */
+record Submission(String submissionKey, Referral referral, boolean actionable) {
+
+    Submission {
+        java.util.Objects.requireNonNull(submissionKey);
+    }
+
+}

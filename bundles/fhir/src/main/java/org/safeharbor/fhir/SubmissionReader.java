@@ -1,0 +1,503 @@
+package org.safeharbor.fhir;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemAnswerComponent;
+import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.safeharbor.api.v1.Address;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Child;
+import org.safeharbor.api.v1.EvidenceReference;
+import org.safeharbor.api.v1.Organization;
+import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.PersonName;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.Reporter;
+import org.safeharbor.api.v1.Sex;
+
+/**
+ * Reads a hospital's submission Bundle into a canonical {@link Referral}, or refuses it with an
+ * OperationOutcome naming the failing element. The rules:
+ * <ul>
+ *   <li>Codes become allegations only through the ConceptMaps ({@link AllegationMaps}): T76.-
+ *       suspected, T74.- confirmed, Z04.8x ruled out, history codes historical, a positive screen
+ *       at-risk.</li>
+ *   <li>A Condition's verificationStatus can only lower certainty: {@code refuted} is ruled out,
+ *       {@code provisional}/{@code differential}/{@code unconfirmed} at most suspected.</li>
+ *   <li>The perpetrator relation comes from ICD-10-CM Y07.- codes in the same submission (one
+ *       distinct relation, or {@code multiple}); unknown when absent. Whether it counts as a
+ *       caregiver is each jurisdiction's rule.</li>
+ *   <li>The child must be a minor on the day of receipt; residence and place of care are both
+ *       recorded, and at least one must name a state.</li>
+ * </ul>
+ */
+final class SubmissionReader {
+
+    /** SSCST is positive at two or more "yes" answers (Greenbaum et al., Pediatric Emergency Care 2018). */
+    static final int SSCST_POSITIVE_AT = 2;
+
+    private final AllegationMaps maps;
+    private final Clock clock;
+
+    SubmissionReader(AllegationMaps maps, Clock clock) {
+        this.maps = maps;
+        this.clock = clock;
+    }
+
+    /** One finding, before findings are merged into allegations. */
+    private record Finding(org.safeharbor.api.v1.AllegationType type, Certainty certainty, EvidenceReference evidence) {
+    }
+
+    /**
+     * Reads a submission.
+     *
+     * @param bundle        the parsed Bundle
+     * @param messageOnly   true for {@code $process-message}: the Bundle must be a message
+     * @param raw           the raw bytes, to derive a key when the sender gave no message id
+     */
+    Submission read(Bundle bundle, boolean messageOnly, byte[] raw) {
+        if (messageOnly && bundle.getType() != BundleType.MESSAGE) {
+            throw Refusals.badRequest("Bundle.type", "$process-message takes a Bundle of type 'message'");
+        }
+        if (!messageOnly && !Set.of(BundleType.MESSAGE, BundleType.TRANSACTION, BundleType.COLLECTION, BundleType.BATCH)
+                .contains(bundle.getType())) {
+            throw Refusals.badRequest("Bundle.type", "expected a message, transaction, batch or collection Bundle");
+        }
+        Resources resources = new Resources(bundle);
+        MessageHeader header = messageHeader(bundle, messageOnly);
+
+        IndexedResource<Patient> patient = resources.single(Patient.class)
+                .orElseThrow(() -> Refusals.unprocessable(IssueType.REQUIRED, "Bundle.entry", "no Patient in the submission"));
+        Instant receivedAt = clock.instant();
+        Child child = child(patient);
+        if (!child.isMinorOn(LocalDate.ofInstant(receivedAt, ZoneOffset.UTC))) {
+            throw Refusals.unprocessable(IssueType.BUSINESSRULE, patient.path() + ".birthDate",
+                    "the child is 18 or older: SafeHarbor Bridge only carries reports about minors");
+        }
+
+        Optional<IndexedResource<Encounter>> encounter = resources.single(Encounter.class);
+        Organization placeOfCare = placeOfCare(resources, encounter, header);
+        Reporter reporter = reporter(resources, placeOfCare);
+
+        List<Finding> findings = findings(resources);
+        if (findings.isEmpty()) {
+            throw Refusals.unprocessable(IssueType.NOTFOUND, "Bundle.entry",
+                    "no trafficking-related finding: expected an ICD-10-CM (T74.5-/T76.5-/T74.6-/T76.6-/Z04.8-/Z62.813/Z91.42)"
+                            + " or SNOMED CT code, a safety Flag, or a screening result");
+        }
+        List<Allegation> allegations = allegations(findings, perpetrator(resources));
+
+        SubmissionKey key = submissionKey(bundle, header, raw);
+        Referral referral = new Referral(ReferralId.fromSubmission(key.sender(), key.id()), child, placeOfCare, reporter,
+                receivedAt, occurredAt(resources, encounter), allegations);
+        if (referral.jurisdictions().isEmpty()) {
+            throw Refusals.unprocessable(IssueType.REQUIRED, patient.path() + ".address.state",
+                    "no state for the child's residence nor for the place of care: cannot tell which jurisdiction to report to");
+        }
+        boolean actionable = allegations.stream().anyMatch(a -> a.isReportable() || a.certainty() == Certainty.AT_RISK);
+        return new Submission(key.sender() + "|" + key.id(), referral, actionable);
+    }
+
+    // ------------------------------------------------------------------ the message header
+
+    private MessageHeader messageHeader(Bundle bundle, boolean required) {
+        Resource first = bundle.hasEntry() ? bundle.getEntryFirstRep().getResource() : null;
+        if (first instanceof MessageHeader header) {
+            Coding event = header.hasEventCoding() ? header.getEventCoding() : null;
+            if (event == null || !FhirSystems.MESSAGE_EVENT.equals(event.getSystem())
+                    || !FhirSystems.SCREENING_REPORT_EVENT.equals(event.getCode())) {
+                throw Refusals.unprocessable(IssueType.NOTSUPPORTED, "Bundle.entry[0].resource.eventCoding",
+                        "unsupported message event: expected " + FhirSystems.MESSAGE_EVENT + "|" + FhirSystems.SCREENING_REPORT_EVENT);
+            }
+            return header;
+        }
+        if (required || bundle.getType() == BundleType.MESSAGE) {
+            throw Refusals.badRequest("Bundle.entry[0].resource", "a message Bundle must start with a MessageHeader");
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ the child
+
+    private static Child child(IndexedResource<Patient> indexed) {
+        Patient patient = indexed.resource();
+        if (!patient.hasBirthDate()) {
+            throw Refusals.unprocessable(IssueType.REQUIRED, indexed.path() + ".birthDate",
+                    "the Patient has no birth date: it is needed to confirm the child is a minor");
+        }
+        // DateType keeps the date as written: no time-zone shift of a birth date
+        org.hl7.fhir.r4.model.DateType written = patient.getBirthDateElement();
+        LocalDate birthDate = LocalDate.of(written.getYear(), written.getMonth() + 1, written.getDay());
+        Sex sex = switch (patient.hasGender() ? patient.getGender().toCode() : "unknown") {
+            case "female" -> Sex.FEMALE;
+            case "male" -> Sex.MALE;
+            case "other" -> Sex.OTHER;
+            default -> Sex.UNKNOWN;
+        };
+        org.hl7.fhir.r4.model.Address home = patient.getAddress().stream()
+                .filter(a -> a.getUse() == org.hl7.fhir.r4.model.Address.AddressUse.HOME)
+                .findFirst().orElse(patient.hasAddress() ? patient.getAddressFirstRep() : null);
+        return new Child(name(patient.hasName() ? patient.getNameFirstRep() : null), birthDate, sex, address(home));
+    }
+
+    // ------------------------------------------------------------------ place of care and reporter
+
+    private static Organization placeOfCare(Resources resources, Optional<IndexedResource<Encounter>> encounter,
+                                            MessageHeader header) {
+        org.hl7.fhir.r4.model.Organization organization = null;
+        org.hl7.fhir.r4.model.Address where = null;
+        if (encounter.isPresent()) {
+            Encounter e = encounter.get().resource();
+            organization = resources.resolve(e.getServiceProvider(), org.hl7.fhir.r4.model.Organization.class).orElse(null);
+            if (e.hasLocation()) {
+                where = resources.resolve(e.getLocationFirstRep().getLocation(), Location.class)
+                        .filter(Location::hasAddress).map(Location::getAddress).orElse(null);
+            }
+        }
+        if (organization == null && header != null) {
+            organization = resources.resolve(header.getSender(), org.hl7.fhir.r4.model.Organization.class).orElse(null);
+        }
+        if (organization == null) {
+            organization = resources.single(org.hl7.fhir.r4.model.Organization.class).map(IndexedResource::resource).orElse(null);
+        }
+        if (where == null && organization != null && organization.hasAddress()) {
+            where = organization.getAddressFirstRep();
+        }
+        if (organization == null && where == null) {
+            return null;
+        }
+        String identifier = organization != null && organization.hasIdentifier() ? organization.getIdentifierFirstRep().getValue() : null;
+        String name = organization != null ? organization.getName() : null;
+        return new Organization(identifier, name, address(where));
+    }
+
+    private static Reporter reporter(Resources resources, Organization facility) {
+        return resources.single(Practitioner.class).map(p -> {
+            Practitioner practitioner = p.resource();
+            String phone = practitioner.getTelecom().stream().filter(t -> t.hasValue()).map(t -> t.getValue()).findFirst().orElse(null);
+            return new Reporter(name(practitioner.hasName() ? practitioner.getNameFirstRep() : null), "clinician", phone, facility);
+        }).orElse(facility == null ? null : new Reporter(null, null, null, facility));
+    }
+
+    // ------------------------------------------------------------------ findings
+
+    private List<Finding> findings(Resources resources) {
+        List<Finding> findings = new ArrayList<>();
+        for (IndexedResource<Resource> indexed : resources.all()) {
+            Resource resource = indexed.resource();
+            String ref = resources.referenceTo(indexed);
+            if (resource instanceof Condition condition) {
+                if (isEnteredInError(condition)) {
+                    continue;
+                }
+                for (Finding f : coded(condition.getCode(), indexed.path() + ".code", ref, true)) {
+                    findings.add(new Finding(f.type(), adjusted(f.certainty(), condition), f.evidence()));
+                }
+            } else if (resource instanceof Flag flag) {
+                boolean safety = flag.getCategory().stream().anyMatch(c -> c.hasCoding(FhirSystems.FLAG_CATEGORY, "safety"));
+                if (safety && flag.getStatus() == Flag.FlagStatus.ACTIVE) {
+                    findings.addAll(coded(flag.getCode(), indexed.path() + ".code", ref, true));
+                }
+            } else if (resource instanceof Observation observation) {
+                if (observation.getCode().hasCoding(FhirSystems.SCREENING, "sscst")
+                        || observation.getCode().hasCoding(FhirSystems.SCREENING, "cse-it")) {
+                    if (observation.hasValueCodeableConcept()) {
+                        findings.addAll(coded(observation.getValueCodeableConcept(), indexed.path() + ".valueCodeableConcept", ref, true));
+                    }
+                }
+            } else if (resource instanceof QuestionnaireResponse response) {
+                findings.addAll(screening(response, ref));
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * The findings of a coded element. With {@code strict}, an element coded only in systems the
+     * intake does not know is refused: the hospital must learn its code did not reach anyone.
+     */
+    private List<Finding> coded(CodeableConcept concept, String path, String ref, boolean strict) {
+        List<Finding> findings = new ArrayList<>();
+        boolean known = false;
+        for (Coding coding : concept.getCoding()) {
+            if (!FhirSystems.KNOWN.contains(coding.getSystem())) {
+                continue;
+            }
+            known = true;
+            for (AllegationMaps.Target target : maps.targets(coding.getSystem(), coding.getCode())) {
+                findings.add(new Finding(target.type(), target.certainty(),
+                        new EvidenceReference(ref, coding.getSystem(), coding.getCode())));
+            }
+        }
+        if (strict && !known && concept.hasCoding()) {
+            throw Refusals.unprocessable(IssueType.CODEINVALID, path + ".coding[0].system",
+                    "code system '" + concept.getCodingFirstRep().getSystem() + "' is not recognized: use ICD-10-CM ("
+                            + FhirSystems.ICD10CM + "), SNOMED CT (" + FhirSystems.SNOMED + ") or " + FhirSystems.SCREENING);
+        }
+        return findings;
+    }
+
+    private List<Finding> screening(QuestionnaireResponse response, String ref) {
+        String questionnaire = response.getQuestionnaire() == null ? "" : response.getQuestionnaire().split("\\|")[0];
+        String result;
+        if (questionnaire.equals(FhirSystems.SSCST_QUESTIONNAIRE)) {
+            long yes = flatten(response.getItem()).stream().filter(SubmissionReader::answeredYes).count();
+            result = yes >= SSCST_POSITIVE_AT ? "sscst-positive" : "sscst-negative";
+        } else if (questionnaire.equals(FhirSystems.CSE_IT_QUESTIONNAIRE)) {
+            result = flatten(response.getItem()).stream().filter(i -> "level-of-concern".equals(i.getLinkId()))
+                    .flatMap(i -> i.getAnswer().stream()).filter(QuestionnaireResponseItemAnswerComponent::hasValueCoding)
+                    .map(a -> a.getValueCoding().getCode()).findFirst().orElse(null);
+        } else {
+            return List.of();
+        }
+        if (result == null) {
+            return List.of();
+        }
+        return maps.targets(FhirSystems.SCREENING, result).stream()
+                .map(t -> new Finding(t.type(), t.certainty(), new EvidenceReference(ref, FhirSystems.SCREENING, result)))
+                .toList();
+    }
+
+    private static boolean answeredYes(QuestionnaireResponseItemComponent item) {
+        for (QuestionnaireResponseItemAnswerComponent answer : item.getAnswer()) {
+            if (answer.getValue() instanceof BooleanType b && b.booleanValue()) {
+                return true;
+            }
+            if (answer.hasValueCoding() && Set.of("Y", "y", "yes", "LA33-6").contains(answer.getValueCoding().getCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<QuestionnaireResponseItemComponent> flatten(List<QuestionnaireResponseItemComponent> items) {
+        List<QuestionnaireResponseItemComponent> all = new ArrayList<>();
+        for (QuestionnaireResponseItemComponent item : items) {
+            all.add(item);
+            all.addAll(flatten(item.getItem()));
+        }
+        return all;
+    }
+
+    private static boolean isEnteredInError(Condition condition) {
+        return condition.getVerificationStatus().hasCoding(FhirSystems.CONDITION_VERIFICATION, "entered-in-error");
+    }
+
+    /** A Condition's verificationStatus can only lower the certainty its code carries. */
+    private static Certainty adjusted(Certainty coded, Condition condition) {
+        CodeableConcept status = condition.getVerificationStatus();
+        if (status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "refuted")) {
+            return Certainty.RULED_OUT;
+        }
+        boolean tentative = status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "provisional")
+                || status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "differential")
+                || status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "unconfirmed");
+        return tentative && coded == Certainty.CONFIRMED ? Certainty.SUSPECTED : coded;
+    }
+
+    /** The perpetrator relation from the submission's ICD-10-CM Y07.- codes. */
+    private PerpetratorRelation perpetrator(Resources resources) {
+        Set<PerpetratorRelation> relations = new LinkedHashSet<>();
+        for (IndexedResource<Condition> condition : resources.all(Condition.class)) {
+            for (Coding coding : condition.resource().getCode().getCoding()) {
+                maps.perpetrator(coding.getSystem(), coding.getCode()).ifPresent(relations::add);
+            }
+        }
+        if (relations.isEmpty()) {
+            return PerpetratorRelation.UNKNOWN;
+        }
+        return relations.size() == 1 ? relations.iterator().next() : PerpetratorRelation.MULTIPLE;
+    }
+
+    /**
+     * Merges findings of the same type and certainty into one allegation with all their evidence.
+     * The perpetrator applies to suspected and confirmed findings only: a risk signal has none.
+     */
+    private static List<Allegation> allegations(List<Finding> findings, PerpetratorRelation perpetrator) {
+        Map<String, List<Finding>> grouped = new LinkedHashMap<>();
+        for (Finding f : findings) {
+            grouped.computeIfAbsent(f.type().code() + "/" + f.certainty().code(), k -> new ArrayList<>()).add(f);
+        }
+        List<Allegation> allegations = new ArrayList<>();
+        for (List<Finding> group : grouped.values()) {
+            Finding first = group.get(0);
+            boolean allegation = first.certainty().isAllegation();
+            PerpetratorRelation who = allegation ? perpetrator : PerpetratorRelation.UNKNOWN;
+            CaregiverRole role = who == PerpetratorRelation.UNKNOWN ? CaregiverRole.NOT_APPLICABLE : CaregiverRole.ACT;
+            allegations.add(new Allegation(first.type(), first.certainty(), who, role,
+                    group.stream().map(Finding::evidence).distinct().toList()));
+        }
+        allegations.sort(Comparator.comparing((Allegation a) -> a.certainty().ordinal()).reversed()
+                .thenComparing(a -> a.type().ordinal()));
+        return allegations;
+    }
+
+    // ------------------------------------------------------------------ times, keys, names, addresses
+
+    private static Instant occurredAt(Resources resources, Optional<IndexedResource<Encounter>> encounter) {
+        List<Instant> times = new ArrayList<>();
+        for (IndexedResource<Resource> r : resources.all()) {
+            Resource resource = r.resource();
+            if (resource instanceof Condition c && c.hasRecordedDate()) {
+                times.add(c.getRecordedDate().toInstant());
+            } else if (resource instanceof Observation o && o.hasEffectiveDateTimeType()) {
+                times.add(o.getEffectiveDateTimeType().getValue().toInstant());
+            } else if (resource instanceof Flag f && f.getPeriod().hasStart()) {
+                times.add(f.getPeriod().getStart().toInstant());
+            } else if (resource instanceof QuestionnaireResponse q && q.hasAuthored()) {
+                times.add(q.getAuthored().toInstant());
+            }
+        }
+        encounter.filter(e -> e.resource().getPeriod().hasStart())
+                .ifPresent(e -> times.add(e.resource().getPeriod().getStart().toInstant()));
+        return times.stream().min(Comparator.naturalOrder()).orElse(null);
+    }
+
+    private record SubmissionKey(String sender, String id) {
+    }
+
+    /** Who sent it and the sender's own id for it; a hash of the bytes when the sender gave none. */
+    private static SubmissionKey submissionKey(Bundle bundle, MessageHeader header, byte[] raw) {
+        String sender = header != null && header.getSource().hasEndpoint() ? header.getSource().getEndpoint()
+                : bundle.getIdentifier().hasSystem() ? bundle.getIdentifier().getSystem() : "unidentified-sender";
+        String id;
+        if (bundle.getIdentifier().hasValue()) {
+            id = bundle.getIdentifier().getValue();
+        } else if (header != null && header.hasIdElement() && header.getIdElement().hasIdPart()) {
+            id = "MessageHeader/" + header.getIdElement().getIdPart();
+        } else {
+            id = "sha256:" + sha256(raw);
+        }
+        return new SubmissionKey(sender, id);
+    }
+
+    private static String sha256(byte[] raw) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw == null ? new byte[0] : raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static PersonName name(HumanName name) {
+        if (name == null) {
+            return null;
+        }
+        return new PersonName(name.getFamily(), name.getGiven().stream().map(Object::toString).toList());
+    }
+
+    private static Address address(org.hl7.fhir.r4.model.Address a) {
+        if (a == null) {
+            return null;
+        }
+        return new Address(a.getLine().stream().map(Object::toString).toList(), a.getCity(), a.getState(),
+                a.getPostalCode(), a.getCountry());
+    }
+
+    // ------------------------------------------------------------------ resolving within the Bundle
+
+    /** A resource with its FHIRPath in the submission, for error messages. */
+    record IndexedResource<T extends Resource>(T resource, String path, String fullUrl) {
+    }
+
+    /** The Bundle's resources, resolvable by fullUrl ({@code urn:uuid:...}) or {@code Type/id}. */
+    private static final class Resources {
+        private final List<IndexedResource<Resource>> all = new ArrayList<>();
+        private final Map<String, Resource> byReference = new HashMap<>();
+
+        Resources(Bundle bundle) {
+            List<BundleEntryComponent> entries = bundle.getEntry();
+            for (int i = 0; i < entries.size(); i++) {
+                BundleEntryComponent entry = entries.get(i);
+                if (!entry.hasResource()) {
+                    continue;
+                }
+                Resource resource = entry.getResource();
+                all.add(new IndexedResource<>(resource, "Bundle.entry[" + i + "].resource", entry.getFullUrl()));
+                if (entry.hasFullUrl()) {
+                    byReference.put(entry.getFullUrl(), resource);
+                }
+                if (resource.getIdElement().hasIdPart()) {
+                    byReference.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
+                }
+            }
+        }
+
+        List<IndexedResource<Resource>> all() {
+            return all;
+        }
+
+        @SuppressWarnings("unchecked")
+        <T extends Resource> List<IndexedResource<T>> all(Class<T> type) {
+            List<IndexedResource<T>> result = new ArrayList<>();
+            for (IndexedResource<Resource> r : all) {
+                if (type.isInstance(r.resource())) {
+                    result.add((IndexedResource<T>) (IndexedResource<?>) r);
+                }
+            }
+            return result;
+        }
+
+        /** The first resource of a type (a submission is about one child, one encounter). */
+        <T extends Resource> Optional<IndexedResource<T>> single(Class<T> type) {
+            return all(type).stream().findFirst();
+        }
+
+        <T extends Resource> Optional<T> resolve(Reference reference, Class<T> type) {
+            if (reference == null || reference.isEmpty()) {
+                return Optional.empty();
+            }
+            Base target = reference.getResource() != null ? (Base) reference.getResource() : byReference.get(reference.getReference());
+            return type.isInstance(target) ? Optional.of(type.cast(target)) : Optional.empty();
+        }
+
+        /** How an allegation's evidence points back at the original resource. */
+        String referenceTo(IndexedResource<?> r) {
+            Resource resource = r.resource();
+            if (resource.getIdElement().hasIdPart() && !Objects.requireNonNullElse(r.fullUrl(), "").startsWith("urn:")) {
+                return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+            }
+            return r.fullUrl() != null ? r.fullUrl() : resource.fhirType();
+        }
+    }
+}

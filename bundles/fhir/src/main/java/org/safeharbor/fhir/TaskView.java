@@ -1,0 +1,105 @@
+package org.safeharbor.fhir;
+
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.Task.TaskStatus;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.store.Delivery;
+import org.safeharbor.store.StoredReferral;
+
+/**
+ * The hospital's view of a referral: a FHIR Task with no personal data. {@code Task.focus} names
+ * the hospital's own submission; {@code businessStatus} and one {@code output} per jurisdiction
+ * say where it stands, with the state's intake number once known.
+ *
+ * <p>{@code Task.status} is the least advanced of the jurisdictions' statuses, except that a
+ * failure anywhere shows as failed, so the hospital sees what still needs attention.
+ */
+final class TaskView {
+
+    private TaskView() {
+    }
+
+    static Task of(StoredReferral stored) {
+        Task task = new Task();
+        task.setId(stored.referral().id().value());
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setPriority(Task.TaskPriority.URGENT);
+        task.setCode(new CodeableConcept().setText("Report of suspected child trafficking to child welfare"));
+        task.setAuthoredOn(Date.from(stored.receivedAt()));
+        String[] key = stored.submissionKey().split("\\|", 2);
+        task.setFocus(new Reference().setIdentifier(new Identifier().setSystem(key[0]).setValue(key.length > 1 ? key[1] : null))
+                .setDisplay("the hospital's submission"));
+
+        List<Delivery> deliveries = stored.deliveries();
+        if (!stored.actionable()) {
+            task.setStatus(TaskStatus.COMPLETED);
+            task.setBusinessStatus(status("not-reportable", "Only ruled-out or historical findings: recorded, no state notified"));
+            task.setLastModified(Date.from(stored.receivedAt()));
+            return task;
+        }
+        task.setStatus(deliveries.stream().anyMatch(d -> taskStatus(d.status()) == TaskStatus.FAILED) ? TaskStatus.FAILED
+                : deliveries.stream().map(d -> taskStatus(d.status())).min(Comparator.comparingInt(TaskView::progress))
+                        .orElse(TaskStatus.RECEIVED));
+        String summary = deliveries.stream().map(d -> d.jurisdiction().code() + ": " + code(d.status()))
+                .collect(Collectors.joining("; "));
+        DeliveryStatus least = deliveries.stream().map(Delivery::status).min(Comparator.naturalOrder()).orElse(DeliveryStatus.RECEIVED);
+        task.setBusinessStatus(status(code(least), summary));
+        deliveries.stream().map(Delivery::updatedAt).max(Comparator.naturalOrder())
+                .ifPresent(t -> task.setLastModified(Date.from(t)));
+        for (Delivery d : deliveries) {
+            task.addOutput().setType(new CodeableConcept().setText("delivery-status " + d.jurisdiction().code()))
+                    .setValue(new CodeableConcept(new Coding(FhirSystems.DELIVERY_STATUS, code(d.status()), null))
+                            .setText(d.jurisdiction().code() + ": " + code(d.status()) + (d.reason() == null ? "" : " (" + d.reason() + ")")));
+            if (d.stateIntakeNumber() != null) {
+                task.addOutput().setType(new CodeableConcept().setText("state-intake-number " + d.jurisdiction().code()))
+                        .setValue(new Identifier().setSystem(FhirSystems.STATE_INTAKE_NUMBER + d.jurisdiction().code())
+                                .setValue(d.stateIntakeNumber()));
+            }
+        }
+        return task;
+    }
+
+    /** The delivery-status code of a status, e.g. {@code screened-in}. */
+    static String code(DeliveryStatus status) {
+        return status.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static TaskStatus taskStatus(DeliveryStatus status) {
+        return switch (status) {
+            case RECEIVED -> TaskStatus.RECEIVED;
+            case QUEUED -> TaskStatus.READY;
+            case ON_HOLD -> TaskStatus.ONHOLD;
+            case DELIVERED -> TaskStatus.INPROGRESS;
+            case ACKNOWLEDGED, SCREENED_IN -> TaskStatus.ACCEPTED;
+            case INVESTIGATION_OPENED -> TaskStatus.COMPLETED;
+            case SCREENED_OUT -> TaskStatus.REJECTED;
+            case REJECTED, FAILED -> TaskStatus.FAILED;
+        };
+    }
+
+    private static int progress(TaskStatus status) {
+        return switch (status) {
+            case ONHOLD -> 0;
+            case RECEIVED -> 1;
+            case READY -> 2;
+            case INPROGRESS -> 3;
+            case ACCEPTED -> 4;
+            case REJECTED, COMPLETED -> 5;
+            default -> 6;
+        };
+    }
+
+    private static CodeableConcept status(String code, String text) {
+        return new CodeableConcept(new Coding(FhirSystems.DELIVERY_STATUS, code, null)).setText(text);
+    }
+}

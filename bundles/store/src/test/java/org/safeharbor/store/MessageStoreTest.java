@@ -1,0 +1,106 @@
+package org.safeharbor.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.Address;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Child;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.Sex;
+import org.safeharbor.api.v1.StatusUpdate;
+
+class MessageStoreTest {
+
+    private static final Jurisdiction IL = Jurisdiction.of("US-IL");
+    private static final Jurisdiction MO = Jurisdiction.of("US-MO");
+
+    private MessageStore store;
+
+    @BeforeEach
+    void freshDatabase() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        store = new MessageStore(h2, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
+        // the schema is idempotent: a second start on the same database must not fail
+        new MessageStore(h2, Clock.systemUTC());
+    }
+
+    private static Referral referral(String id) {
+        Child child = new Child(null, LocalDate.of(2012, 1, 1), Sex.FEMALE, new Address(null, null, "IL", null, "US"));
+        return new Referral(new ReferralId(id), child, null, null, Instant.parse("2026-11-21T11:59:00Z"), null,
+                List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED)));
+    }
+
+    private static Map<Jurisdiction, DeliveryStatus> queuedIlHeldMo() {
+        Map<Jurisdiction, DeliveryStatus> m = new LinkedHashMap<>();
+        m.put(IL, DeliveryStatus.QUEUED);
+        m.put(MO, DeliveryStatus.ON_HOLD);
+        return m;
+    }
+
+    @Test
+    void acceptStoresReferralRawSubmissionAndFirstStatusPerJurisdiction() {
+        MessageStore.Accepted accepted = store.accept("ehr|msg-1", referral("r-1"), true, "{\"resourceType\":\"Bundle\"}",
+                "application/fhir+json", queuedIlHeldMo());
+        assertTrue(accepted.created());
+        StoredReferral stored = store.find(new ReferralId("r-1")).orElseThrow();
+        assertEquals(referral("r-1"), stored.referral());
+        assertEquals(List.of(IL, MO), stored.deliveries().stream().map(Delivery::jurisdiction).toList());
+        assertEquals(List.of(DeliveryStatus.QUEUED, DeliveryStatus.ON_HOLD), stored.deliveries().stream().map(Delivery::status).toList());
+        assertEquals(List.of("received: accepted"), store.events(new ReferralId("r-1")));
+    }
+
+    @Test
+    void sameSubmissionTwiceReturnsTheFirstReferralAndCreatesNoSecond() {
+        store.accept("ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json", queuedIlHeldMo());
+        MessageStore.Accepted again = store.accept("ehr|msg-1", referral("r-2"), true, "raw", "application/fhir+json", queuedIlHeldMo());
+        assertFalse(again.created());
+        assertEquals("r-1", again.stored().referral().id().value());
+        assertTrue(store.find(new ReferralId("r-2")).isEmpty());
+    }
+
+    @Test
+    void statusUpdateKeepsTheStateIntakeNumberAndLogsTheStage() {
+        store.accept("ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json", queuedIlHeldMo());
+        Instant t = Instant.parse("2026-11-21T12:05:00Z");
+        store.update(new StatusUpdate(new ReferralId("r-1"), IL, DeliveryStatus.ACKNOWLEDGED, "IL-2026-000123", t, null));
+        store.update(new StatusUpdate(new ReferralId("r-1"), IL, DeliveryStatus.SCREENED_IN, null, t.plusSeconds(60), "hotline screened in"));
+        Delivery il = store.find(new ReferralId("r-1")).orElseThrow().deliveries().get(0);
+        assertEquals(DeliveryStatus.SCREENED_IN, il.status());
+        assertEquals("IL-2026-000123", il.stateIntakeNumber());
+        assertEquals(t.plusSeconds(60), il.updatedAt());
+        assertEquals(List.of("received: accepted", "acknowledged US-IL", "screened_in US-IL: hotline screened in"),
+                store.events(new ReferralId("r-1")));
+    }
+
+    @Test
+    void quarantineKeepsTheRawPayloadCutAtTheLimit() {
+        byte[] payload = "x".repeat(100).getBytes(StandardCharsets.UTF_8);
+        String id = store.quarantine(413, null, "payload too large", "application/fhir+json", payload, 10);
+        Rejection kept = store.rejections(10).get(0);
+        assertEquals(id, kept.id());
+        assertEquals(413, kept.httpStatus());
+        assertEquals("x".repeat(10), kept.raw());
+        assertTrue(kept.truncated());
+    }
+}
