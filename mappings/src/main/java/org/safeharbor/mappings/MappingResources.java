@@ -32,14 +32,57 @@ public final class MappingResources {
     /** ConceptMap from ICD-10-CM Y07 perpetrator codes to the allegation's perpetrator relation. */
     public static final String CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR = "ConceptMap-icd10cm-y07-to-perpetrator.json";
 
+    /** The events of the messages hospitals send (MessageHeader.eventCoding), at {@value #MESSAGE_EVENT_URL}. */
+    public static final String CODE_SYSTEM_MESSAGE_EVENT = "CodeSystem-message-event.json";
+
+    /** Trafficking screening instruments and their results, at {@value #SCREENING_URL}. */
+    public static final String CODE_SYSTEM_SCREENING = "CodeSystem-screening.json";
+
+    /** Where a referral stands (Task.businessStatus), at {@value #DELIVERY_STATUS_URL}. */
+    public static final String CODE_SYSTEM_DELIVERY_STATUS = "CodeSystem-delivery-status.json";
+
+    /** The Short Screen for Child Sex Trafficking answers, at {@value #QUESTIONNAIRE_SSCST_URL}. */
+    public static final String QUESTIONNAIRE_SSCST = "Questionnaire-sscst.json";
+
+    /** The CSE-IT level of concern, at {@value #QUESTIONNAIRE_CSE_IT_URL}. */
+    public static final String QUESTIONNAIRE_CSE_IT = "Questionnaire-cse-it.json";
+
+    /** ConceptMap from SNOMED CT findings to allegation type and certainty. */
+    public static final String CONCEPT_MAP_SNOMED_TO_HT_ALLEGATION = "ConceptMap-snomed-to-ht-allegation.json";
+
+    /** ConceptMap from screening results to allegation type and certainty (at-risk at most). */
+    public static final String CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION = "ConceptMap-screening-to-ht-allegation.json";
+
     /** Every file this bundle ships; {@link #open(String)} accepts no other name. */
     public static final List<String> FILE_NAMES = List.of(
             CODE_SYSTEM_HT_ALLEGATION,
             CONCEPT_MAP_ICD10CM_TO_HT_ALLEGATION,
-            CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR);
+            CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR,
+            CODE_SYSTEM_MESSAGE_EVENT,
+            CODE_SYSTEM_SCREENING,
+            CODE_SYSTEM_DELIVERY_STATUS,
+            QUESTIONNAIRE_SSCST,
+            QUESTIONNAIRE_CSE_IT,
+            CONCEPT_MAP_SNOMED_TO_HT_ALLEGATION,
+            CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION);
 
     /** Canonical URL of the shared allegation CodeSystem. */
     public static final String CODE_SYSTEM_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/ht-allegation";
+
+    /** Canonical URL of the message-event CodeSystem. */
+    public static final String MESSAGE_EVENT_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/message-event";
+
+    /** Canonical URL of the screening CodeSystem. */
+    public static final String SCREENING_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/screening";
+
+    /** Canonical URL of the delivery-status CodeSystem. */
+    public static final String DELIVERY_STATUS_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/delivery-status";
+
+    /** Canonical URL of the SSCST Questionnaire. */
+    public static final String QUESTIONNAIRE_SSCST_URL = "https://fhir.safeharbor-bridge.org/Questionnaire/sscst";
+
+    /** Canonical URL of the CSE-IT Questionnaire. */
+    public static final String QUESTIONNAIRE_CSE_IT_URL = "https://fhir.safeharbor-bridge.org/Questionnaire/cse-it";
 
     /** System property naming a directory whose files override the packaged ones. */
     public static final String OVERRIDE_DIR_PROPERTY = "safeharbor.mappings.dir";

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CodeSystemTest {
 
@@ -77,6 +83,122 @@ class CodeSystemTest {
                 assertTrue(value.isEmpty(), c.getCode() + " is no perpetrator but has a caregiver-default");
             }
         }
+    }
+
+    // ---- every CodeSystem the module ships ------------------------------------------------------------------
+
+    static Stream<String> codeSystemFiles() {
+        return FhirResources.filesOfType("CodeSystem").stream();
+    }
+
+    static CodeSystem load(String file) {
+        return FhirResources.parse(CodeSystem.class, file);
+    }
+
+    @Test
+    void theFourCodeSystemsAreShipped() {
+        assertEquals(List.of(MappingResources.CODE_SYSTEM_URL, MappingResources.MESSAGE_EVENT_URL,
+                        MappingResources.SCREENING_URL, MappingResources.DELIVERY_STATUS_URL),
+                codeSystemFiles().map(f -> load(f).getUrl()).toList());
+    }
+
+    @ParameterizedTest
+    @MethodSource("codeSystemFiles")
+    void urlEndsWithTheIdAndContentIsComplete(String file) {
+        CodeSystem c = load(file);
+        assertEquals("https://fhir.safeharbor-bridge.org/CodeSystem/" + c.getIdElement().getIdPart(), c.getUrl());
+        assertEquals(CodeSystem.CodeSystemContentMode.COMPLETE, c.getContent(), file);
+        assertTrue(c.getCaseSensitive(), file);
+        assertFalse(c.getDescription() == null || c.getDescription().isBlank(), file + ": description");
+    }
+
+    @ParameterizedTest
+    @MethodSource("codeSystemFiles")
+    void codesAreUniqueInEachCodeSystem(String file) {
+        Set<String> seen = new HashSet<>();
+        List<String> duplicates = FhirResources.allConcepts(load(file)).stream()
+                .map(ConceptDefinitionComponent::getCode)
+                .filter(code -> !seen.add(code))
+                .toList();
+        assertTrue(duplicates.isEmpty(), file + ": duplicate codes " + duplicates);
+        assertFalse(seen.isEmpty(), file + ": no concepts");
+    }
+
+    @ParameterizedTest
+    @MethodSource("codeSystemFiles")
+    void everyConceptOfEveryCodeSystemHasDisplayDefinitionAndSource(String file) {
+        for (ConceptDefinitionComponent c : FhirResources.allConcepts(load(file))) {
+            String where = file + " " + c.getCode();
+            assertFalse(c.getDisplay() == null || c.getDisplay().isBlank(), where + ": display");
+            assertFalse(c.getDefinition() == null || c.getDefinition().isBlank(), where + ": definition");
+            String source = FhirResources.property(c, "source")
+                    .map(p -> p.getValue() instanceof StringType st ? st.getValue() : null)
+                    .orElse(null);
+            assertFalse(source == null || source.isBlank(), where + ": source property");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("codeSystemFiles")
+    void everyPropertyUsedInEachCodeSystemIsDeclared(String file) {
+        CodeSystem c = load(file);
+        Set<String> declared = c.getProperty().stream().map(CodeSystem.PropertyComponent::getCode)
+                .collect(Collectors.toSet());
+        for (ConceptDefinitionComponent concept : FhirResources.allConcepts(c)) {
+            concept.getProperty().forEach(p ->
+                    assertTrue(declared.contains(p.getCode()), file + " " + concept.getCode() + ": " + p.getCode()));
+        }
+    }
+
+    // ---- the intake's CodeSystems ----------------------------------------------------------------------------
+
+    @Test
+    void messageEventHoldsTheScreeningReport() {
+        CodeSystem events = load(MappingResources.CODE_SYSTEM_MESSAGE_EVENT);
+        assertEquals(List.of("screening-report"), codes(events));
+    }
+
+    /** The routes' Java code uses exactly these strings in Task.businessStatus. */
+    @Test
+    void deliveryStatusHoldsExactlyTheAgreedCodes() {
+        assertEquals(List.of("received", "queued", "on-hold", "delivered", "acknowledged", "screened-in",
+                        "screened-out", "investigation-opened", "rejected", "failed", "not-reportable"),
+                codes(load(MappingResources.CODE_SYSTEM_DELIVERY_STATUS)));
+    }
+
+    /** A waiting referral does not discharge the reporter's duty: on-hold tells the hospital to phone the hotline. */
+    @Test
+    void onHoldAndNotReportableSayWhatTheHospitalMustKnow() {
+        CodeSystem status = load(MappingResources.CODE_SYSTEM_DELIVERY_STATUS);
+        String onHold = FhirResources.find(status, "on-hold").orElseThrow().getDefinition();
+        assertTrue(onHold.contains("no bundle") && onHold.contains("hotline"), onHold);
+        String notReportable = FhirResources.find(status, "not-reportable").orElseThrow().getDefinition();
+        assertTrue(notReportable.contains("ruled out") && notReportable.contains("history")
+                && notReportable.contains("sent nothing"), notReportable);
+    }
+
+    @Test
+    void screeningHoldsTwoInstrumentsAndTheirResults() {
+        CodeSystem screening = load(MappingResources.CODE_SYSTEM_SCREENING);
+        Map<String, String> instrumentOf = new LinkedHashMap<>();
+        List<String> instruments = new ArrayList<>();
+        for (ConceptDefinitionComponent c : screening.getConcept()) {
+            assertTrue(c.getConcept().isEmpty(), c.getCode() + ": the CodeSystem is flat");
+            FhirResources.property(c, "instrument").ifPresentOrElse(
+                    p -> instrumentOf.put(c.getCode(), p.getValue().primitiveValue()),
+                    () -> instruments.add(c.getCode()));
+        }
+        assertEquals(List.of("sscst", "cse-it"), instruments);
+        assertEquals(Map.of(
+                "sscst-positive", "sscst",
+                "sscst-negative", "sscst",
+                "cse-it-no-concern", "cse-it",
+                "cse-it-possible-concern", "cse-it",
+                "cse-it-clear-concern", "cse-it"), instrumentOf);
+    }
+
+    private static List<String> codes(CodeSystem c) {
+        return FhirResources.allConcepts(c).stream().map(ConceptDefinitionComponent::getCode).toList();
     }
 
     @Test

@@ -32,11 +32,43 @@ class ConceptMapTest {
     private static final CodeSystem CS = FhirResources.codeSystem();
     private static final ConceptMap ALLEGATIONS = FhirResources.allegationMap();
     private static final ConceptMap PERPETRATORS = FhirResources.perpetratorMap();
+    private static final ConceptMap SNOMED = FhirResources.parse(ConceptMap.class,
+            MappingResources.CONCEPT_MAP_SNOMED_TO_HT_ALLEGATION);
+    private static final ConceptMap SCREENING = FhirResources.parse(ConceptMap.class,
+            MappingResources.CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION);
+    private static final CodeSystem SCREENING_CS = FhirResources.parse(CodeSystem.class,
+            MappingResources.CODE_SYSTEM_SCREENING);
 
-    // ---- both maps -------------------------------------------------------------------------------------------
+    // ---- every map -------------------------------------------------------------------------------------------
 
     static Stream<ConceptMap> maps() {
         return Stream.of(ALLEGATIONS, PERPETRATORS);
+    }
+
+    /** Every ConceptMap the module ships, found through MappingResources so that a new one is not forgotten. */
+    static Stream<ConceptMap> allMaps() {
+        return FhirResources.filesOfType("ConceptMap").stream().map(f -> FhirResources.parse(ConceptMap.class, f));
+    }
+
+    @Test
+    void allMapsAreTheFourKnownOnes() {
+        assertEquals(Set.of("icd10cm-to-ht-allegation", "icd10cm-y07-to-perpetrator", "snomed-to-ht-allegation",
+                        "screening-to-ht-allegation"),
+                allMaps().map(m -> m.getIdElement().getIdPart()).collect(Collectors.toSet()));
+    }
+
+    static Stream<Arguments> sourceSystems() {
+        return Stream.of(
+                arguments(SNOMED, "http://snomed.info/sct"),
+                arguments(SCREENING, MappingResources.SCREENING_URL));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sourceSystems")
+    void newMapsGoFromTheirSourceToOurCodeSystem(ConceptMap map, String source) {
+        assertEquals(1, map.getGroup().size(), map.getId());
+        assertEquals(source, map.getGroupFirstRep().getSource(), map.getId());
+        assertEquals(MappingResources.CODE_SYSTEM_URL, map.getGroupFirstRep().getTarget(), map.getId());
     }
 
     @ParameterizedTest
@@ -49,7 +81,7 @@ class ConceptMapTest {
     }
 
     @ParameterizedTest
-    @MethodSource("maps")
+    @MethodSource("allMaps")
     void everyTargetAndProductCodeExistsAndIsSelectable(ConceptMap map) {
         List<String> certainties = FhirResources.childCodes(CS, "certainty");
         for (SourceElementComponent element : map.getGroupFirstRep().getElement()) {
@@ -73,7 +105,7 @@ class ConceptMapTest {
     }
 
     @ParameterizedTest
-    @MethodSource("maps")
+    @MethodSource("allMaps")
     void noSourceCodeIsListedTwice(ConceptMap map) {
         List<String> codes = map.getGroupFirstRep().getElement().stream().map(SourceElementComponent::getCode).toList();
         assertEquals(codes.size(), Set.copyOf(codes).size(), map.getId() + ": " + codes);
@@ -203,6 +235,96 @@ class ConceptMapTest {
         Set<String> mapped = PERPETRATORS.getGroupFirstRep().getElement().stream()
                 .map(SourceElementComponent::getCode).collect(Collectors.toSet());
         assertEquals(Y07.keySet(), mapped);
+    }
+
+    // ---- SNOMED CT and screening results -> type + certainty --------------------------------------------------
+
+    /** code -> expected "type certainty equivalence", or "unmatched". */
+    static Stream<Arguments> expectedSnomedAndScreeningMappings() {
+        return Stream.of(
+                arguments(SNOMED, "919461000000108", "sex-trafficking at-risk inexact"),
+                arguments(SNOMED, "734998001", "sex-trafficking suspected inexact"),
+                arguments(SNOMED, "225826001", "unmatched"),
+                arguments(SNOMED, "397940009", "unmatched"),
+                arguments(SCREENING, "sscst-positive", "sex-trafficking at-risk inexact"),
+                arguments(SCREENING, "sscst-negative", "unmatched"),
+                arguments(SCREENING, "cse-it-no-concern", "unmatched"),
+                arguments(SCREENING, "cse-it-possible-concern", "sex-trafficking at-risk inexact"),
+                arguments(SCREENING, "cse-it-clear-concern", "sex-trafficking at-risk inexact"));
+    }
+
+    @ParameterizedTest(name = "{1} -> {2}")
+    @MethodSource("expectedSnomedAndScreeningMappings")
+    void snomedAndScreeningCodesMapToTypeAndCertainty(ConceptMap map, String code, String expected) {
+        SourceElementComponent element = element(map, code);
+        assertEquals(1, element.getTarget().size(), code + ": exactly one target");
+        TargetElementComponent target = element.getTargetFirstRep();
+        if (target.getEquivalence() == ConceptMapEquivalence.UNMATCHED) {
+            assertEquals(expected, "unmatched", code);
+            assertTrue(target.getProduct().isEmpty(), code + ": an unmatched row carries no certainty");
+        } else {
+            assertEquals(1, target.getProduct().size(), code + ": exactly one certainty");
+            assertEquals(expected, target.getCode() + " " + target.getProductFirstRep().getValue() + " "
+                    + target.getEquivalence().toCode(), code);
+        }
+    }
+
+    @Test
+    void snomedAndScreeningMapsHoldNoOtherCodes() {
+        for (ConceptMap map : List.of(SNOMED, SCREENING)) {
+            Set<String> expected = expectedSnomedAndScreeningMappings().map(Arguments::get)
+                    .filter(row -> row[0] == map).map(row -> (String) row[1]).collect(Collectors.toSet());
+            Set<String> mapped = map.getGroupFirstRep().getElement().stream()
+                    .map(SourceElementComponent::getCode).collect(Collectors.toSet());
+            assertEquals(expected, mapped, map.getId());
+        }
+    }
+
+    /** A risk signal is not an allegation (IOM/NRC 2013): no screening result may become suspected or confirmed. */
+    @Test
+    void noScreeningResultEverMapsToAnAllegation() {
+        for (SourceElementComponent element : SCREENING.getGroupFirstRep().getElement()) {
+            for (TargetElementComponent target : element.getTarget()) {
+                for (OtherElementComponent product : target.getProduct()) {
+                    assertFalse(Set.of("suspected", "confirmed").contains(product.getValue()),
+                            element.getCode() + " -> " + product.getValue());
+                    assertEquals("at-risk", product.getValue(), element.getCode());
+                }
+            }
+        }
+    }
+
+    /** Every result of the screening CodeSystem is mapped, and nothing else: the instruments are not results. */
+    @Test
+    void screeningMapCoversExactlyTheResultsOfTheScreeningCodeSystem() {
+        Set<String> results = SCREENING_CS.getConcept().stream()
+                .filter(c -> FhirResources.property(c, "instrument").isPresent())
+                .map(CodeSystem.ConceptDefinitionComponent::getCode).collect(Collectors.toSet());
+        Set<String> mapped = SCREENING.getGroupFirstRep().getElement().stream()
+                .map(SourceElementComponent::getCode).collect(Collectors.toSet());
+        assertEquals(results, mapped);
+        assertFalse(mapped.contains("sscst") || mapped.contains("cse-it"), "instruments are not results");
+    }
+
+    /** DOMAIN.md marks 734998001 unconfirmed: its row must say so and must not claim equivalence. */
+    @Test
+    void theUnconfirmedSnomedCodeIsMarkedAsConfiguration() {
+        TargetElementComponent target = element(SNOMED, "734998001").getTargetFirstRep();
+        assertTrue(target.getComment().contains("UNCONFIRMED") && target.getComment().contains("configuration"),
+                target.getComment());
+        assertTrue(target.getComment().contains("verificationStatus"), "the intake's certainty rule is stated");
+        assertEquals(ConceptMapEquivalence.INEXACT, target.getEquivalence());
+    }
+
+    /** A sexual-abuse or child-abuse finding alone is not trafficking: those rows say why they are unmatched. */
+    @Test
+    void abuseFindingsAreNotTrafficking() {
+        for (String code : List.of("225826001", "397940009")) {
+            TargetElementComponent target = element(SNOMED, code).getTargetFirstRep();
+            assertEquals(ConceptMapEquivalence.UNMATCHED, target.getEquivalence(), code);
+            assertTrue(target.getComment().contains("not a trafficking allegation")
+                    && target.getComment().contains("child-abuse report"), code + ": " + target.getComment());
+        }
     }
 
     private static SourceElementComponent element(ConceptMap map, String code) {

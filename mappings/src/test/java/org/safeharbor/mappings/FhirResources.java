@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
@@ -49,6 +50,16 @@ final class FhirResources {
     static ConceptMap perpetratorMap() {
         return parser().parseResource(ConceptMap.class,
                 text(MappingResources.CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR));
+    }
+
+    /** Any packaged file, parsed strictly as the given type. */
+    static <T extends IBaseResource> T parse(Class<T> type, String fileName) {
+        return parser().parseResource(type, text(fileName));
+    }
+
+    /** The packaged files of one resource type, e.g. every CodeSystem, by their file-name prefix. */
+    static List<String> filesOfType(String resourceType) {
+        return MappingResources.FILE_NAMES.stream().filter(f -> f.startsWith(resourceType + "-")).toList();
     }
 
     /** Every concept of the CodeSystem, depth first, groupers included. */

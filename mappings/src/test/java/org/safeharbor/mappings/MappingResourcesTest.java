@@ -11,7 +11,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +66,19 @@ class MappingResourcesTest {
         assertTrue(fileName.startsWith(FhirResources.CTX.getResourceType(resource) + "-"), fileName);
         assertEquals(fileName.substring(fileName.indexOf('-') + 1, fileName.length() - ".json".length()),
                 resource.getIdElement().getIdPart(), "id matches the file name");
+    }
+
+    /** A file added to fhir/ but not to FILE_NAMES could never be opened: the two lists must agree. */
+    @Test
+    void fileNamesListEveryFileInTheFhirDirectory() throws IOException {
+        Path fhir = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")), "fhir");
+        Set<String> onDisk;
+        try (Stream<Path> listing = Files.list(fhir)) {
+            onDisk = listing.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .collect(Collectors.toSet());
+        }
+        assertEquals(onDisk, Set.copyOf(MappingResources.FILE_NAMES));
+        assertEquals(MappingResources.FILE_NAMES.size(), onDisk.size(), "no name listed twice");
     }
 
     @Test

@@ -54,15 +54,36 @@ public final class SafeHarborKaraf {
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                     required("maven.repo.local")),
             systemProperty("safeharbor.sample.bundle").value(required("safeharbor.sample.bundle")),
+            systemProperty("safeharbor.samples").value(new File(required("safeharbor.samples")).getAbsolutePath()),
         };
+    }
+
+    /** The adapter's base URL, from inside Karaf. */
+    public static String baseUrl() {
+        return "http://127.0.0.1:" + Objects.requireNonNull(System.getProperty(HTTP_PORT), HTTP_PORT);
     }
 
     /** GET a path on the adapter's HTTP server from inside Karaf. */
     public static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        String port = Objects.requireNonNull(System.getProperty(HTTP_PORT), HTTP_PORT);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits (60 s at most) until the FHIR intake answers its CapabilityStatement. */
+    public static void awaitFhir() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (get("/fhir/metadata").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the FHIR intake did not come up within 60 s");
     }
 
     private static String required(String property) {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SafeHarbor Bridge demo: starts the adapter on its embedded defaults (broker and database inside
+# Karaf), posts the sample hospital submissions to its FHIR intake, and prints what became of each.
+# Needs a built assembly (./mvnw -B -q install -DskipTests) and curl.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+karaf="$here/assembly/target/assembly"
+samples="$here/../bundles/fhir/samples"
+base="http://localhost:${SAFEHARBOR_HTTP_PORT:-8080}"
+
+if [ ! -x "$karaf/bin/start" ]; then
+  echo "No assembly at $karaf: build it first with ./mvnw -B -q install -DskipTests" >&2
+  exit 1
+fi
+command -v curl >/dev/null || { echo "the demo needs curl" >&2; exit 1; }
+
+if ! curl -sf "$base/health" >/dev/null 2>&1; then
+  echo "Starting SafeHarbor Bridge (Karaf in the background)..."
+  "$karaf/bin/start"
+fi
+for _ in $(seq 1 120); do
+  curl -sf "$base/fhir/metadata" >/dev/null 2>&1 && curl -sf "$base/health" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+echo "Health: $(curl -s "$base/health")"
+echo
+
+field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -1; }
+
+for sample in "$samples"/*.json; do
+  name=$(basename "$sample" .json)
+  headers=$(mktemp)
+  body=$(curl -s -D "$headers" -X POST -H 'Content-Type: application/fhir+json' --data-binary @"$sample" "$base/fhir/\$process-message")
+  status=$(head -1 "$headers" | tr -d '\r')
+  task=$(grep -i '^Content-Location:' "$headers" | tr -d '\r' | sed 's/^[^:]*: *//')
+  rm -f "$headers"
+  echo "== $name"
+  echo "   POST \$process-message -> $status"
+  echo "$body" | grep -o '"diagnostics":"[^"]*"' | sed 's/"diagnostics":"/   /; s/"$//'
+  if [ -n "$task" ]; then
+    taskjson=$(curl -s "$task")
+    echo "   GET ${task#"$base"/fhir/} -> status $(echo "$taskjson" | field status), $(echo "$taskjson" | sed -n 's/.*"businessStatus":{[^}]*}\],"text":"\([^"]*\)".*/\1/p')"
+  fi
+  echo
+done
+
+cat <<MSG
+SafeHarbor Bridge is running: $base/health, $base/fhir/metadata
+Logs: $karaf/data/log/karaf.log    Stop it with: $karaf/bin/stop
+MSG

@@ -1,0 +1,119 @@
+package org.safeharbor.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.inject.Inject;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.CapturingInterceptor;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.Exchange;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.json.v1.ReferralJson;
+
+/**
+ * The FHIR intake in the real assembly: HAPI's own generic client submits every sample from
+ * bundles/fhir/samples, gets 202 and a Task, reads the Task back, and the canonical referral is
+ * found on the durable queue of each jurisdiction it concerns. No jurisdiction bundle is installed
+ * here, so every actionable referral is on hold and waits on its queue.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class IntakeIT {
+
+    /** sample -> the queues its referral must reach (empty: nothing to report). */
+    private static final Map<String, Set<String>> EXPECTED_QUEUES = Map.of(
+            "sscst-positive-no-suspicion.json", Set.of("US-IL"),
+            "t76-52xa-suspected.json", Set.of("US-TX"),
+            "t74-62xa-confirmed-labor.json", Set.of("US-MA"),
+            "z04-81-ruled-out.json", Set.of(),
+            "flag-only.json", Set.of("US-FL"),
+            "lives-in-one-state-seen-in-another.json", Set.of("US-IL", "US-MO"));
+
+    @Inject
+    @Filter(value = "(camel.context.name=safeharbor)", timeout = 60_000)
+    private CamelContext camel;
+
+    @Configuration
+    public Option[] config() {
+        return SafeHarborKaraf.distribution();
+    }
+
+    @Test
+    public void everySampleIsAcceptedTrackedAsATaskAndQueuedForItsJurisdictions() throws Exception {
+        FhirContext fhir = FhirContext.forR4Cached();
+        SafeHarborKaraf.awaitFhir();
+        IGenericClient client = fhir.newRestfulGenericClient(SafeHarborKaraf.baseUrl() + "/fhir");
+        CapturingInterceptor capture = new CapturingInterceptor();
+        client.registerInterceptor(capture);
+
+        List<String> checked = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> sample : EXPECTED_QUEUES.entrySet()) {
+            Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class,
+                    Files.readString(Path.of(System.getProperty("safeharbor.samples"), sample.getKey())));
+
+            OperationOutcome outcome = client.operation().processMessage().setMessageBundle(bundle)
+                    .synchronous(OperationOutcome.class).execute();
+            assertEquals(sample.getKey(), 202, capture.getLastResponse().getStatus());
+            String location = capture.getLastResponse().getHeaders("Content-Location").get(0);
+            String taskId = location.substring(location.lastIndexOf('/') + 1);
+            assertTrue(outcome.getIssueFirstRep().getDiagnostics().contains("Task/" + taskId));
+
+            Task task = client.read().resource(Task.class).withId(taskId).execute();
+            if (sample.getValue().isEmpty()) {
+                assertEquals(sample.getKey(), Task.TaskStatus.COMPLETED, task.getStatus());
+                assertEquals("not-reportable", task.getBusinessStatus().getCodingFirstRep().getCode());
+            } else {
+                assertEquals(sample.getKey(), Task.TaskStatus.ONHOLD, task.getStatus());
+                for (String jurisdiction : sample.getValue()) {
+                    Referral queued = takeFromQueue("referrals." + jurisdiction, taskId);
+                    assertEquals(taskId, queued.id().value());
+                    assertTrue(sample.getKey(), queued.jurisdictions().stream().anyMatch(j -> j.code().equals(jurisdiction)));
+                }
+            }
+            assertNotNull(task.getMeta().getSecurity("http://terminology.hl7.org/CodeSystem/v3-ActCode", "SDV"));
+            checked.add(sample.getKey());
+        }
+        assertEquals(EXPECTED_QUEUES.size(), checked.size());
+    }
+
+    /** Consumes the queue until the referral with this id turns up (other samples' referrals may be ahead). */
+    private Referral takeFromQueue(String queue, String referralId) throws Exception {
+        try (ConsumerTemplate consumer = camel.createConsumerTemplate()) {
+            for (int i = 0; i < 20; i++) {
+                Exchange exchange = consumer.receive("amqp:queue:" + queue, 10_000);
+                if (exchange == null) {
+                    break;
+                }
+                assertEquals(exchange.getMessage().getHeader(ReferralJson.HEADER_REFERRAL_ID),
+                        ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class)).id().value());
+                if (referralId.equals(exchange.getMessage().getHeader(ReferralJson.HEADER_REFERRAL_ID))) {
+                    return ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class));
+                }
+            }
+        }
+        throw new AssertionError("referral " + referralId + " not found on queue " + queue);
+    }
+}
