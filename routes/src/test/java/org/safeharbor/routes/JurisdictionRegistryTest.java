@@ -78,6 +78,11 @@ class JurisdictionRegistryTest {
         }
 
         @Override
+        public org.safeharbor.api.v1.StateFormat format() {
+            throw new UnsupportedOperationException("the registry never formats");
+        }
+
+        @Override
         public String displayName() {
             return name;
         }
@@ -99,6 +104,11 @@ class JurisdictionRegistryTest {
         @Override
         public Jurisdiction jurisdiction() {
             return jurisdiction;
+        }
+
+        @Override
+        public org.safeharbor.api.v1.StateFormat format() {
+            throw new UnsupportedOperationException("the registry never formats");
         }
 
         @Override

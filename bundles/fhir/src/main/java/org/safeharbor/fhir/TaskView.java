@@ -52,7 +52,8 @@ final class TaskView {
                         .orElse(TaskStatus.RECEIVED));
         String summary = deliveries.stream().map(d -> d.jurisdiction().code() + ": " + code(d.status()))
                 .collect(Collectors.joining("; "));
-        DeliveryStatus least = deliveries.stream().map(Delivery::status).min(Comparator.naturalOrder()).orElse(DeliveryStatus.RECEIVED);
+        DeliveryStatus least = deliveries.stream().map(Delivery::status)
+                .min(Comparator.comparingInt(s -> progress(taskStatus(s)))).orElse(DeliveryStatus.RECEIVED);
         task.setBusinessStatus(status(code(least), summary));
         deliveries.stream().map(Delivery::updatedAt).max(Comparator.naturalOrder())
                 .ifPresent(t -> task.setLastModified(Date.from(t)));
@@ -81,7 +82,7 @@ final class TaskView {
             case ON_HOLD -> TaskStatus.ONHOLD;
             case DELIVERED -> TaskStatus.INPROGRESS;
             case ACKNOWLEDGED, SCREENED_IN -> TaskStatus.ACCEPTED;
-            case INVESTIGATION_OPENED -> TaskStatus.COMPLETED;
+            case INVESTIGATION_OPENED, NOT_SENT -> TaskStatus.COMPLETED;
             case SCREENED_OUT -> TaskStatus.REJECTED;
             case REJECTED, FAILED -> TaskStatus.FAILED;
         };

@@ -24,6 +24,7 @@ import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.json.v1.ReferralJson;
 import org.slf4j.Logger;
@@ -37,8 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The message store over the {@code safeharbor} DataSource. Every write that belongs together is
  * one transaction, so a crash leaves either the whole accepted referral or nothing.
  */
-@Component(service = MessageStore.class)
-public class MessageStore {
+@Component(service = {MessageStore.class, StatusReporter.class})
+public class MessageStore implements StatusReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
 
@@ -116,6 +117,12 @@ public class MessageStore {
     public Optional<StoredReferral> findBySubmissionKey(String submissionKey) {
         return jdbc.query("SELECT canonical_json, submission_key, actionable FROM referral WHERE submission_key = ?",
                 (rs, n) -> load(rs), submissionKey).stream().findFirst();
+    }
+
+    /** Records a change of status with one jurisdiction, and the event. */
+    @Override
+    public void report(StatusUpdate update) {
+        update(update);
     }
 
     /** Records a change of status with one jurisdiction, and the event. */

@@ -14,6 +14,11 @@ public enum DeliveryStatus {
     QUEUED(false),
     /** Held on the queue because no bundle for the jurisdiction is installed. */
     ON_HOLD(false),
+    /**
+     * Nothing was sent: the jurisdiction's rules give this state nothing from this referral (e.g.
+     * only an at-risk signal, or the case belongs to another authority).
+     */
+    NOT_SENT(true),
     /** Handed to the state's system, which confirmed receipt on the transport. */
     DELIVERED(false),
     /** The state acknowledged the report and gave it an intake number. */

@@ -34,6 +34,9 @@ public interface JurisdictionAdapter {
         return referral.jurisdictions().contains(jurisdiction());
     }
 
+    /** The state's wire format. */
+    StateFormat format();
+
     /** Every statutory clock this jurisdiction may start, declared up front (may be empty). */
     List<DeadlineRule> deadlineRules();
 

@@ -57,6 +57,7 @@ class CodesAndDeadlinesTest {
         JurisdictionAdapter illinois = new JurisdictionAdapter() {
             public Jurisdiction jurisdiction() { return Jurisdiction.of("US-IL"); }
             public String displayName() { return "Illinois"; }
+            public StateFormat format() { throw new UnsupportedOperationException("not needed here"); }
             public List<DeadlineRule> deadlineRules() {
                 return List.of(new DeadlineRule("us-il-investigation", "begin investigation", Duration.ofHours(24), "325 ILCS 5/7.4"));
             }

@@ -5,9 +5,19 @@ import java.util.List;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.osgi.service.component.annotations.Component;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.json.v1.ReferralJson;
 
 /**
  * A test jurisdiction, {@code ZZ-SMP} (ISO 3166 reserves ZZ for user assignment, so it can never
@@ -27,6 +37,19 @@ public class SampleJurisdiction extends RouteBuilder implements JurisdictionAdap
     @Override
     public String displayName() {
         return "Sample jurisdiction (tests only)";
+    }
+
+    /** The canonical JSON itself: a test jurisdiction has no wire format of its own. */
+    @Override
+    public StateFormat format() {
+        return new StateFormat() {
+            public String mediaType() { return ReferralJson.MEDIA_TYPE; }
+            public Optional<String> write(Referral referral) { return Optional.of(ReferralJson.INSTANCE.write(referral)); }
+            public Referral read(String payload) { return ReferralJson.INSTANCE.read(payload); }
+            public Set<ReferralField> disclosedFields() { return EnumSet.allOf(ReferralField.class); }
+            public Map<AllegationType, String> unsupportedTypes() { return Map.of(); }
+            public Optional<String> atRiskRule() { return Optional.of("test jurisdiction: receives everything"); }
+        };
     }
 
     @Override

@@ -1,0 +1,43 @@
+package org.safeharbor.api.v1;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A state's wire format: what the state's system receives for a referral, and how to read it back.
+ * Implemented by each jurisdiction bundle and checked by the conformance kit ({@code bundles/tck}):
+ * reading back what was written keeps every allegation's type, certainty, perpetrator relation and
+ * caregiver role; no field outside {@link #disclosedFields()} is written; no child is written as an
+ * offender; ruled-out and historical findings are never written as allegations, nor at-risk signals
+ * unless {@link #atRiskRule()} names the rule that allows it.
+ */
+@ConsumerType
+public interface StateFormat {
+
+    /** The payload's media type, e.g. {@code application/xml}. */
+    String mediaType();
+
+    /**
+     * The payload this state receives for the referral, or empty when nothing in it is for this state
+     * (e.g. only an at-risk signal and no rule to report one).
+     */
+    Optional<String> write(Referral referral);
+
+    /** Reads a payload of this format back into the canonical form (only what it carries). */
+    Referral read(String payload);
+
+    /** The canonical fields this format sends: the minimum the state needs. */
+    Set<ReferralField> disclosedFields();
+
+    /** Allegation types this state cannot receive, each with the reason; never dropped silently. */
+    Map<AllegationType, String> unsupportedTypes();
+
+    /**
+     * The rule under which this state receives at-risk signals (e.g. a statute or policy citation),
+     * or empty when it receives none: an at-risk signal is not an allegation of abuse.
+     */
+    Optional<String> atRiskRule();
+}

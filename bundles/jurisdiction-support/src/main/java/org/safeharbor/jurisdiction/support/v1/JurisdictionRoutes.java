@@ -1,0 +1,104 @@
+package org.safeharbor.jurisdiction.support.v1;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.builder.RouteBuilder;
+import org.osgi.annotation.versioning.ConsumerType;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.json.v1.ReferralJson;
+
+/**
+ * The routes of a jurisdiction bundle. Extend it in the bundle's DS component (which also
+ * implements {@link JurisdictionAdapter}); the core adds these routes when the component arrives.
+ *
+ * <p>This class builds the receiving route, the same for every state:
+ * <pre>
+ * amqp:queue:referrals.US-XX ─▶ read the canonical referral ─▶ the state's rules (takes? what to send?)
+ *        ├─ nothing for this state ─▶ report NOT_SENT
+ *        └─ the state's payload ─▶ direct:US-XX-deliver  (the bundle's own transport, {@link #configureDelivery})
+ * </pre>
+ * The delivery route receives the state's payload as body, the referral in the exchange property
+ * {@link #REFERRAL} and the id in the header {@link ReferralJson#HEADER_REFERRAL_ID}; it reports what
+ * the state answered with {@link #report}.
+ */
+@ConsumerType
+public abstract class JurisdictionRoutes extends RouteBuilder {
+
+    /** Exchange property holding the canonical {@link Referral}. */
+    public static final String REFERRAL = "safeharborReferral";
+
+    private final Clock clock;
+
+    protected JurisdictionRoutes() {
+        this(Clock.systemUTC());
+    }
+
+    protected JurisdictionRoutes(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The adapter whose rules and format apply (normally {@code this}). */
+    protected abstract JurisdictionAdapter adapter();
+
+    /** Where statuses go: the core's {@link StatusReporter} service. */
+    protected abstract StatusReporter statusReporter();
+
+    /**
+     * Defines the route that delivers the state's payload, starting {@code from(deliveryEndpoint)},
+     * and reports the state's answer with {@link #report}.
+     */
+    protected abstract void configureDelivery(String deliveryEndpoint) throws Exception;
+
+    /** The queue consumer; transacted, so a failed delivery leaves the referral on the queue. */
+    protected String queueEndpoint() {
+        return "amqp:queue:" + adapter().jurisdiction().queueName() + "?transacted=true";
+    }
+
+    @Override
+    public void configure() throws Exception {
+        Jurisdiction jurisdiction = adapter().jurisdiction();
+        String deliver = "direct:" + jurisdiction.code() + "-deliver";
+        from(queueEndpoint()).routeId(jurisdiction.code() + "-receive")
+                .process(this::toStatePayload)
+                .filter(body().isNotNull())
+                .to(deliver);
+        configureDelivery(deliver);
+    }
+
+    /** Reads the referral and turns it into the state's payload, or reports that nothing is sent. */
+    private void toStatePayload(Exchange exchange) {
+        Referral referral = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class));
+        exchange.setProperty(REFERRAL, referral);
+        exchange.getMessage().setHeader(ReferralJson.HEADER_REFERRAL_ID, referral.id().value());
+        Jurisdiction jurisdiction = adapter().jurisdiction();
+        Optional<String> payload = adapter().takes(referral) ? adapter().format().write(referral) : Optional.empty();
+        if (payload.isEmpty()) {
+            statusReporter().report(new StatusUpdate(referral.id(), jurisdiction, DeliveryStatus.NOT_SENT, null, clock.instant(),
+                    adapter().takes(referral) ? "nothing in this referral is reported to " + jurisdiction.code() + " under its rules"
+                            : "not a " + jurisdiction.code() + " case under its rules"));
+            exchange.getMessage().setBody(null);
+            return;
+        }
+        exchange.getMessage().setBody(payload.get());
+    }
+
+    /**
+     * A processor reporting a status for the exchange's referral. {@code intakeNumber} may be null
+     * or an expression such as {@code header("intakeNumber")}; {@code reason} must hold no personal data.
+     */
+    protected Processor report(DeliveryStatus status, org.apache.camel.Expression intakeNumber, String reason) {
+        return exchange -> {
+            Referral referral = exchange.getProperty(REFERRAL, Referral.class);
+            String number = intakeNumber == null ? null : intakeNumber.evaluate(exchange, String.class);
+            statusReporter().report(new StatusUpdate(referral.id(), adapter().jurisdiction(), status, number, clock.instant(), reason));
+        };
+    }
+}
