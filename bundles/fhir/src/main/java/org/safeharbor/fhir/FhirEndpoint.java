@@ -65,7 +65,7 @@ public class FhirEndpoint {
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC());
         IntakeService intake = new IntakeService(reader, store, queue, producer, installed::contains, Clock.systemUTC());
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
-                new TaskProvider(store), IntakeInterceptors.all(store, config.maxPayloadBytes()));
+                new TaskProvider(store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes()));
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", "/fhir/*");
         registration = bundleContext.registerService(Servlet.class, server, properties);

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -47,7 +49,8 @@ final class IntakeInterceptors {
             this.maxPayloadBytes = maxPayloadBytes;
         }
 
-        @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+        // POST_PROCESSED: after HAPI chose the method, before it reads the body
+        @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
         public void check(RequestDetails request) {
             if (!"POST".equals(request.getRequestType().name()) && !"PUT".equals(request.getRequestType().name())) {
                 return;
@@ -63,6 +66,28 @@ final class IntakeInterceptors {
                 }
             } catch (NumberFormatException e) {
                 throw new UnclassifiedServerFailureException(400, "invalid Content-Length");
+            }
+        }
+    }
+
+    /**
+     * Reads a {@code POST /fhir} body with the intake's own {@link BundleParser} before HAPI binds it,
+     * so a transaction gets the same refusals as a message (DOCTYPE, the failing element named).
+     */
+    @Interceptor
+    static final class TransactionBody {
+        private final BundleParser parser;
+
+        TransactionBody(BundleParser parser) {
+            this.parser = parser;
+        }
+
+        @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+        public void check(RequestDetails request) {
+            if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION) {
+                byte[] raw = request.loadRequestContents();
+                request.getUserData().put(IntakeProvider.RAW_BODY, raw);
+                parser.parse(raw, request.getHeader("Content-Type"));
             }
         }
     }
@@ -144,8 +169,16 @@ final class IntakeInterceptors {
                 return e;
             }
             String element = Refusals.element(e);
-            String id = store.quarantine(e.getStatusCode(), element, e.getMessage(), servletRequest.getContentType(),
-                    body(request, servletRequest), maxPayloadBytes);
+            String id;
+            try {
+                id = store.quarantine(e.getStatusCode(), element, e.getMessage(), mediaType(servletRequest.getContentType()),
+                        body(request, servletRequest), maxPayloadBytes);
+            } catch (RuntimeException storeFailed) {
+                // the sender still gets its 4xx; the operator learns the quarantine failed
+                LOG.error("Refused a submission (HTTP {} at {}) but could not keep it for inspection: {}",
+                        e.getStatusCode(), element, storeFailed.getClass().getName());
+                return e;
+            }
             LOG.warn("Refused a submission: HTTP {} at {}; kept for inspection as intake rejection {}",
                     e.getStatusCode(), element == null ? "(whole request)" : element, id);
             OperationOutcome outcome = e.getOperationOutcome() instanceof OperationOutcome oo ? oo
@@ -154,6 +187,15 @@ final class IntakeInterceptors {
                     .setDiagnostics("The submission was kept for inspection as intake rejection " + id);
             e.setOperationOutcome(outcome);
             return e;
+        }
+
+        /** The media type without parameters, at most 100 characters (the column's size). */
+        private static String mediaType(String contentType) {
+            if (contentType == null) {
+                return null;
+            }
+            String type = contentType.split(";")[0].trim();
+            return type.length() > 100 ? type.substring(0, 100) : type;
         }
 
         /** The body as far as it was read, else at most the size limit of it. */
@@ -174,7 +216,8 @@ final class IntakeInterceptors {
         }
     }
 
-    static List<Object> all(MessageStore store, int maxPayloadBytes) {
-        return List.of(new PayloadLimit(maxPayloadBytes), new Accepted(), new SecurityLabels(), new Quarantine(store, maxPayloadBytes));
+    static List<Object> all(FhirContext fhir, MessageStore store, int maxPayloadBytes) {
+        return List.of(new PayloadLimit(maxPayloadBytes), new TransactionBody(new BundleParser(fhir)), new Accepted(),
+                new SecurityLabels(), new Quarantine(store, maxPayloadBytes));
     }
 }

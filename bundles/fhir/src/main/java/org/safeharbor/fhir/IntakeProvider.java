@@ -1,18 +1,11 @@
 package org.safeharbor.fhir;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
-import ca.uhn.fhir.parser.IParser;
-import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -31,12 +24,12 @@ public class IntakeProvider {
     /** Request user-data key: the raw body as read, for the quarantine. */
     static final String RAW_BODY = "safeharbor.rawBody";
 
-    private final FhirContext fhir;
+    private final BundleParser parser;
     private final IntakeService intake;
     private final int maxPayloadBytes;
 
     IntakeProvider(FhirContext fhir, IntakeService intake, int maxPayloadBytes) {
-        this.fhir = fhir;
+        this.parser = new BundleParser(fhir);
         this.intake = intake;
         this.maxPayloadBytes = maxPayloadBytes;
     }
@@ -54,11 +47,15 @@ public class IntakeProvider {
             throw new ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException(
                     "the submission is larger than " + maxPayloadBytes + " bytes");
         }
-        Bundle bundle = parseBundle(raw, request.getHeader("Content-Type"));
+        Bundle bundle = parser.parse(raw, request.getHeader("Content-Type"));
         return accepted(request, intake.accept(bundle, true, raw, mediaType(request)));
     }
 
-    /** {@code POST /fhir}: a transaction (or batch, or collection) Bundle with the same resources. */
+    /**
+     * {@code POST /fhir}: a transaction (or batch, or collection) Bundle with the same resources.
+     * HAPI parses this body itself; {@link IntakeInterceptors.TransactionBody} has already checked it
+     * with the same {@link BundleParser} rules as {@code $process-message}.
+     */
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
         byte[] raw = request.loadRequestContents();
@@ -80,37 +77,15 @@ public class IntakeProvider {
             outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
                     .setDiagnostics("Nothing to report: only ruled-out or historical findings. Recorded; no state is notified.");
         }
+        for (String warning : accepted.warnings()) {
+            outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.CODEINVALID).setDiagnostics(warning);
+        }
         for (Jurisdiction j : accepted.onHold()) {
             outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.INCOMPLETE)
                     .setDiagnostics("No SafeHarbor Bridge bundle is installed for " + j.code() + ": the referral is held safely"
                             + " on its queue and will be delivered once one is, but call that state's child abuse hotline now.");
         }
         return outcome;
-    }
-
-    private Bundle parseBundle(byte[] raw, String contentType) {
-        String text = new String(raw, StandardCharsets.UTF_8);
-        boolean xml = contentType != null ? contentType.toLowerCase(Locale.ROOT).contains("xml") : text.stripLeading().startsWith("<");
-        if (xml && text.toUpperCase(Locale.ROOT).contains("<!DOCTYPE")) {
-            // FHIR XML has no DTDs; refusing them outright also rules out XML external entities
-            throw Refusals.badRequest("Bundle", "DOCTYPE declarations are not allowed in FHIR XML");
-        }
-        IParser parser = (xml ? fhir.newXmlParser() : fhir.newJsonParser())
-                .setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(true));
-        IBaseResource resource;
-        try {
-            resource = parser.parseResource(text);
-        } catch (DataFormatException e) {
-            throw Refusals.badRequest("Bundle", "the body is not well-formed FHIR " + (xml ? "XML" : "JSON") + ": " + e.getMessage());
-        } catch (BaseServerResponseException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw Refusals.badRequest("Bundle", "the body is not well-formed FHIR " + (xml ? "XML" : "JSON"));
-        }
-        if (!(resource instanceof Bundle bundle)) {
-            throw Refusals.badRequest(resource.fhirType(), "expected a Bundle, got a " + resource.fhirType());
-        }
-        return bundle;
     }
 
     private static String mediaType(RequestDetails request) {

@@ -30,7 +30,7 @@ final class IntakeService {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeService.class);
 
     /** The outcome of an accepted submission. */
-    record Accepted(StoredReferral stored, boolean created, List<Jurisdiction> onHold) {
+    record Accepted(StoredReferral stored, boolean created, List<Jurisdiction> onHold, List<String> warnings) {
     }
 
     private final SubmissionReader reader;
@@ -75,6 +75,6 @@ final class IntakeService {
             }
         }
         LOG.info("Referral {} {} for {}", kept.id(), stored.created() ? "accepted" : "re-submitted", kept.jurisdictions());
-        return new Accepted(store.find(kept.id()).orElseThrow(), stored.created(), onHold);
+        return new Accepted(store.find(kept.id()).orElseThrow(), stored.created(), onHold, submission.warnings());
     }
 }

@@ -9,11 +9,13 @@ import org.safeharbor.api.v1.Referral;
  * @param submissionKey the sender's identity of this submission ({@code sender|message id}), for idempotency
  * @param referral      the canonical referral
  * @param actionable    false when it held only ruled-out or historical findings
+ * @param warnings      what was not read (e.g. a code from an unknown system), told to the sender
  */
-record Submission(String submissionKey, Referral referral, boolean actionable) {
+record Submission(String submissionKey, Referral referral, boolean actionable, java.util.List<String> warnings) {
 
     Submission {
         java.util.Objects.requireNonNull(submissionKey);
+        warnings = java.util.List.copyOf(warnings);
     }
 
 }

@@ -119,11 +119,21 @@ final class SubmissionReader {
         Organization placeOfCare = placeOfCare(resources, encounter, header);
         Reporter reporter = reporter(resources, placeOfCare);
 
-        List<Finding> findings = findings(resources);
+        Scan scan = new Scan();
+        List<Finding> findings = findings(resources, scan);
         if (findings.isEmpty()) {
+            if (!scan.unknownSystems.isEmpty()) {
+                Scan.Unknown first = scan.unknownSystems.get(0);
+                throw Refusals.unprocessable(IssueType.CODEINVALID, first.path(), "code system '" + first.system()
+                        + "' is not recognized: use ICD-10-CM (" + FhirSystems.ICD10CM + "), SNOMED CT (" + FhirSystems.SNOMED
+                        + ") or " + FhirSystems.SCREENING);
+            }
             throw Refusals.unprocessable(IssueType.NOTFOUND, "Bundle.entry",
-                    "no trafficking-related finding: expected an ICD-10-CM (T74.5-/T76.5-/T74.6-/T76.6-/Z04.8-/Z62.813/Z91.42)"
-                            + " or SNOMED CT code, a safety Flag, or a screening result");
+                    "no trafficking-related finding for a child: expected an ICD-10-CM (T74.52-/T76.52-/T74.62-/T76.62-/Z04.8-/"
+                            + "Z62.813/Z91.42) or SNOMED CT code, a safety Flag, or a screening result"
+                            + (scan.notFindings.isEmpty() ? "" : "; codes found that are not child-trafficking findings: "
+                            + String.join(", ", scan.notFindings) + " (an adult code such as T76.51- on a child's record"
+                            + " should be recoded as T76.52-/T74.52-)"));
         }
         List<Allegation> allegations = allegations(findings, perpetrator(resources));
 
@@ -135,7 +145,9 @@ final class SubmissionReader {
                     "no state for the child's residence nor for the place of care: cannot tell which jurisdiction to report to");
         }
         boolean actionable = allegations.stream().anyMatch(a -> a.isReportable() || a.certainty() == Certainty.AT_RISK);
-        return new Submission(key.sender() + "|" + key.id(), referral, actionable);
+        List<String> warnings = scan.unknownSystems.stream().map(u -> u.path() + ": code system '" + u.system()
+                + "' is not recognized; that element was not read").toList();
+        return new Submission(key.sender() + "|" + key.id(), referral, actionable, warnings);
     }
 
     // ------------------------------------------------------------------ the message header
@@ -165,9 +177,14 @@ final class SubmissionReader {
             throw Refusals.unprocessable(IssueType.REQUIRED, indexed.path() + ".birthDate",
                     "the Patient has no birth date: it is needed to confirm the child is a minor");
         }
-        // DateType keeps the date as written: no time-zone shift of a birth date
+        // DateType keeps the date as written (no time-zone shift). A partial date (2008, 2008-11) is read
+        // as its LAST possible day: a child who may still be a minor must not be refused as an adult.
         org.hl7.fhir.r4.model.DateType written = patient.getBirthDateElement();
-        LocalDate birthDate = LocalDate.of(written.getYear(), written.getMonth() + 1, written.getDay());
+        LocalDate birthDate = switch (written.getPrecision()) {
+            case YEAR -> LocalDate.of(written.getYear(), 12, 31);
+            case MONTH -> java.time.YearMonth.of(written.getYear(), written.getMonth() + 1).atEndOfMonth();
+            default -> LocalDate.of(written.getYear(), written.getMonth() + 1, written.getDay());
+        };
         Sex sex = switch (patient.hasGender() ? patient.getGender().toCode() : "unknown") {
             case "female" -> Sex.FEMALE;
             case "male" -> Sex.MALE;
@@ -175,8 +192,11 @@ final class SubmissionReader {
             default -> Sex.UNKNOWN;
         };
         org.hl7.fhir.r4.model.Address home = patient.getAddress().stream()
-                .filter(a -> a.getUse() == org.hl7.fhir.r4.model.Address.AddressUse.HOME)
-                .findFirst().orElse(patient.hasAddress() ? patient.getAddressFirstRep() : null);
+                .filter(a -> a.getUse() == org.hl7.fhir.r4.model.Address.AddressUse.HOME).findFirst()
+                .orElse(patient.getAddress().stream()
+                        .filter(a -> a.getUse() != org.hl7.fhir.r4.model.Address.AddressUse.OLD
+                                && a.getUse() != org.hl7.fhir.r4.model.Address.AddressUse.BILLING)
+                        .findFirst().orElse(null));
         return new Child(name(patient.hasName() ? patient.getNameFirstRep() : null), birthDate, sex, address(home));
     }
 
@@ -221,7 +241,16 @@ final class SubmissionReader {
 
     // ------------------------------------------------------------------ findings
 
-    private List<Finding> findings(Resources resources) {
+    /** What a scan of the findings met besides findings: for the hospital's answer. */
+    private static final class Scan {
+        record Unknown(String path, String system) {
+        }
+
+        final List<Unknown> unknownSystems = new ArrayList<>();
+        final List<String> notFindings = new ArrayList<>();
+    }
+
+    private List<Finding> findings(Resources resources, Scan scan) {
         List<Finding> findings = new ArrayList<>();
         for (IndexedResource<Resource> indexed : resources.all()) {
             Resource resource = indexed.resource();
@@ -230,33 +259,41 @@ final class SubmissionReader {
                 if (isEnteredInError(condition)) {
                     continue;
                 }
-                for (Finding f : coded(condition.getCode(), indexed.path() + ".code", ref, true)) {
+                for (Finding f : coded(condition.getCode(), indexed.path() + ".code", ref, scan)) {
                     findings.add(new Finding(f.type(), adjusted(f.certainty(), condition), f.evidence()));
                 }
             } else if (resource instanceof Flag flag) {
                 boolean safety = flag.getCategory().stream().anyMatch(c -> c.hasCoding(FhirSystems.FLAG_CATEGORY, "safety"));
                 if (safety && flag.getStatus() == Flag.FlagStatus.ACTIVE) {
-                    findings.addAll(coded(flag.getCode(), indexed.path() + ".code", ref, true));
+                    findings.addAll(coded(flag.getCode(), indexed.path() + ".code", ref, scan));
                 }
             } else if (resource instanceof Observation observation) {
+                if (observation.getStatus() == Observation.ObservationStatus.ENTEREDINERROR
+                        || observation.getStatus() == Observation.ObservationStatus.CANCELLED) {
+                    continue;
+                }
                 if (observation.getCode().hasCoding(FhirSystems.SCREENING, "sscst")
                         || observation.getCode().hasCoding(FhirSystems.SCREENING, "cse-it")) {
                     if (observation.hasValueCodeableConcept()) {
-                        findings.addAll(coded(observation.getValueCodeableConcept(), indexed.path() + ".valueCodeableConcept", ref, true));
+                        findings.addAll(coded(observation.getValueCodeableConcept(), indexed.path() + ".valueCodeableConcept", ref, scan));
                     }
                 }
             } else if (resource instanceof QuestionnaireResponse response) {
-                findings.addAll(screening(response, ref));
+                if (response.getStatus() != QuestionnaireResponse.QuestionnaireResponseStatus.ENTEREDINERROR
+                        && response.getStatus() != QuestionnaireResponse.QuestionnaireResponseStatus.STOPPED) {
+                    findings.addAll(screening(response, ref));
+                }
             }
         }
         return findings;
     }
 
     /**
-     * The findings of a coded element. With {@code strict}, an element coded only in systems the
-     * intake does not know is refused: the hospital must learn its code did not reach anyone.
+     * The findings of a coded element. An element coded only in systems the intake does not know is
+     * noted in the scan: refused when nothing else is a finding, a warning otherwise, so the hospital
+     * learns its code reached no one.
      */
-    private List<Finding> coded(CodeableConcept concept, String path, String ref, boolean strict) {
+    private List<Finding> coded(CodeableConcept concept, String path, String ref, Scan scan) {
         List<Finding> findings = new ArrayList<>();
         boolean known = false;
         for (Coding coding : concept.getCoding()) {
@@ -264,15 +301,17 @@ final class SubmissionReader {
                 continue;
             }
             known = true;
-            for (AllegationMaps.Target target : maps.targets(coding.getSystem(), coding.getCode())) {
+            List<AllegationMaps.Target> targets = maps.targets(coding.getSystem(), coding.getCode());
+            if (targets.isEmpty() && maps.lists(coding.getSystem(), coding.getCode())) {
+                scan.notFindings.add(coding.getCode());
+            }
+            for (AllegationMaps.Target target : targets) {
                 findings.add(new Finding(target.type(), target.certainty(),
                         new EvidenceReference(ref, coding.getSystem(), coding.getCode())));
             }
         }
-        if (strict && !known && concept.hasCoding()) {
-            throw Refusals.unprocessable(IssueType.CODEINVALID, path + ".coding[0].system",
-                    "code system '" + concept.getCodingFirstRep().getSystem() + "' is not recognized: use ICD-10-CM ("
-                            + FhirSystems.ICD10CM + "), SNOMED CT (" + FhirSystems.SNOMED + ") or " + FhirSystems.SCREENING);
+        if (!known && concept.hasCoding()) {
+            scan.unknownSystems.add(new Scan.Unknown(path + ".coding[0].system", concept.getCodingFirstRep().getSystem()));
         }
         return findings;
     }
@@ -339,9 +378,16 @@ final class SubmissionReader {
     private PerpetratorRelation perpetrator(Resources resources) {
         Set<PerpetratorRelation> relations = new LinkedHashSet<>();
         for (IndexedResource<Condition> condition : resources.all(Condition.class)) {
-            for (Coding coding : condition.resource().getCode().getCoding()) {
+            Condition c = condition.resource();
+            if (isEnteredInError(c) || c.getVerificationStatus().hasCoding(FhirSystems.CONDITION_VERIFICATION, "refuted")) {
+                continue;
+            }
+            for (Coding coding : c.getCode().getCoding()) {
                 maps.perpetrator(coding.getSystem(), coding.getCode()).ifPresent(relations::add);
             }
+        }
+        if (relations.size() > 1) {
+            relations.remove(PerpetratorRelation.UNKNOWN);
         }
         if (relations.isEmpty()) {
             return PerpetratorRelation.UNKNOWN;
@@ -367,7 +413,9 @@ final class SubmissionReader {
             allegations.add(new Allegation(first.type(), first.certainty(), who, role,
                     group.stream().map(Finding::evidence).distinct().toList()));
         }
-        allegations.sort(Comparator.comparing((Allegation a) -> a.certainty().ordinal()).reversed()
+        List<Certainty> mostCertainFirst = List.of(Certainty.CONFIRMED, Certainty.SUSPECTED, Certainty.AT_RISK,
+                Certainty.RULED_OUT, Certainty.HISTORICAL);
+        allegations.sort(Comparator.comparing((Allegation a) -> mostCertainFirst.indexOf(a.certainty()))
                 .thenComparing(a -> a.type().ordinal()));
         return allegations;
     }

@@ -1,0 +1,98 @@
+package org.safeharbor.fhir;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.component.stub.StubComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.h2.jdbcx.JdbcDataSource;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.store.MessageStore;
+
+/**
+ * The real intake server, wired as {@link FhirEndpoint} wires it, on an embedded Jetty at 127.0.0.1 (free port),
+ * with a fresh H2 message store and a CamelContext.
+ *
+ * <p>The {@code amqp} component is Camel's stub component (an in-memory SEDA queue per AMQP queue name): unit tests
+ * run with no broker. The Pax Exam integration test in karaf-distribution/itests covers the real AMQP broker.
+ */
+final class IntakeHarness implements AutoCloseable {
+
+    final MessageStore store;
+    final DefaultCamelContext camel;
+    /** The jurisdictions whose bundle is "installed"; tests change it. */
+    final Set<Jurisdiction> installed = ConcurrentHashMap.newKeySet();
+    final String base;
+    final int maxPayloadBytes;
+    private final ProducerTemplate producer;
+    private final Server jetty;
+
+    IntakeHarness(int maxPayloadBytes, Clock clock) throws Exception {
+        this.maxPayloadBytes = maxPayloadBytes;
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:intake-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        store = new MessageStore(dataSource);
+
+        camel = new DefaultCamelContext();
+        camel.addComponent("amqp", new StubComponent());
+        ReferralQueue queue = new ReferralQueue();
+        camel.addRoutes(queue);
+        camel.start();
+        producer = camel.createProducerTemplate();
+
+        FhirContext fhir = FhirContext.forR4Cached();
+        SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), clock);
+        IntakeService intake = new IntakeService(reader, store, queue, producer, installed::contains, clock);
+        IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes),
+                new TaskProvider(store), IntakeInterceptors.all(fhir, store, maxPayloadBytes));
+
+        jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(server), "/fhir/*");
+        jetty.setHandler(context);
+        jetty.start();
+        base = "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/fhir";
+    }
+
+    /** What was put on {@code amqp:queue:referrals.<jurisdiction>}. */
+    BlockingQueue<Exchange> queue(String jurisdiction) {
+        return camel.getEndpoint("amqp:queue:referrals." + jurisdiction, SedaEndpoint.class).getQueue();
+    }
+
+    /** Every message on every queue, as "queue name: referral id". */
+    List<String> everythingQueued() {
+        List<String> all = new ArrayList<>();
+        camel.getEndpoints().stream().filter(SedaEndpoint.class::isInstance).map(SedaEndpoint.class::cast)
+                .map(SedaEndpoint::getQueue).distinct()
+                .forEach(q -> q.forEach(e -> all.add(e.getMessage().getHeader("jurisdiction") + ": "
+                        + e.getMessage().getHeader("referralId"))));
+        return all;
+    }
+
+    void clearQueues() {
+        camel.getEndpoints().stream().filter(SedaEndpoint.class::isInstance).map(SedaEndpoint.class::cast)
+                .forEach(e -> e.getQueue().clear());
+    }
+
+    @Override
+    public void close() throws Exception {
+        jetty.stop();
+        producer.close();
+        camel.stop();
+    }
+}
