@@ -5,6 +5,8 @@ import java.util.Hashtable;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.amqp.AMQPComponent;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.RestConfiguration;
 import org.osgi.annotation.bundle.Capability;
@@ -35,7 +37,7 @@ public class CamelRuntime {
     private final ServiceRegistration<CamelContext> registration;
 
     @Activate
-    public CamelRuntime(@Reference Broker broker, BundleContext bundleContext) throws Exception {
+    public CamelRuntime(@Reference Broker broker, @Reference Metrics metrics, BundleContext bundleContext) throws Exception {
         camel = PlatformClassLoader.call(() -> {
             DefaultCamelContext context = new DefaultCamelContext();
             context.getCamelContextExtension().setName(CONTEXT_NAME);
@@ -45,6 +47,9 @@ public class CamelRuntime {
             AMQPComponent amqp = new AMQPComponent(broker.connectionFactory());
             context.addComponent("amqp", amqp);
             configureRest(context);
+            // per-route counts and timings (exchanges, failures, processing time) at /metrics
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);
+            context.addRoutePolicyFactory(new MicrometerRoutePolicyFactory());
             context.start();
             return context;
         });

@@ -12,7 +12,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * Adds the {@link HealthRoute} to the CamelContext. The database is an optional, dynamic reference
+ * Adds the operations endpoints to the CamelContext: {@link HealthRoute} ({@code /health}) and
+ * {@link MetricsRoute} ({@code /metrics}). The database is an optional, dynamic reference
  * so that /health reports it DOWN instead of disappearing when the DataSource goes away.
  */
 @Component(immediate = true)
@@ -23,21 +24,27 @@ public class HealthEndpoint {
     private volatile DataSource dataSource;
 
     private final CamelContext camel;
-    private final HealthRoute route;
+    private final java.util.List<org.apache.camel.builder.RouteBuilder> routes;
 
     @Activate
     public HealthEndpoint(@Reference CamelContext camel, @Reference JurisdictionRegistry registry,
-                          @Reference Broker broker) throws Exception {
+                          @Reference Broker broker, @Reference Metrics metrics) throws Exception {
         this.camel = camel;
-        this.route = new HealthRoute(new HealthCheck(camel, broker::isReachable, broker.url(), () -> dataSource, registry::active));
-        PlatformClassLoader.run(() -> camel.addRoutes(route));
+        this.routes = java.util.List.of(
+                new HealthRoute(new HealthCheck(camel, broker::isReachable, broker.url(), () -> dataSource, registry::active)),
+                new MetricsRoute(metrics));
+        for (var route : routes) {
+            PlatformClassLoader.run(() -> camel.addRoutes(route));
+        }
     }
 
     @Deactivate
     void deactivate() throws Exception {
-        for (var definition : route.getRouteCollection().getRoutes()) {
-            camel.getRouteController().stopRoute(definition.getRouteId());
-            camel.removeRoute(definition.getRouteId());
+        for (var route : routes) {
+            for (var definition : route.getRouteCollection().getRoutes()) {
+                camel.getRouteController().stopRoute(definition.getRouteId());
+                camel.removeRoute(definition.getRouteId());
+            }
         }
     }
 }

@@ -110,6 +110,11 @@ public class JurisdictionRegistry {
         return active.values().stream().map(Entry::info).toList();
     }
 
+    /** The active adapter of a jurisdiction, if its bundle is installed. */
+    public synchronized java.util.Optional<JurisdictionAdapter> adapter(Jurisdiction jurisdiction) {
+        return java.util.Optional.ofNullable(active.get(jurisdiction.code())).map(Entry::adapter);
+    }
+
     /** True when a bundle for the jurisdiction is installed and active. */
     public synchronized boolean isActive(Jurisdiction jurisdiction) {
         return active.containsKey(jurisdiction.code());

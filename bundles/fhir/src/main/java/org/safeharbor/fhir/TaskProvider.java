@@ -26,7 +26,8 @@ public class TaskProvider implements IResourceProvider {
 
     @Read
     public Task read(@IdParam IdType id) {
-        return store.find(new ReferralId(id.getIdPart())).map(TaskView::of)
+        ReferralId referralId = new ReferralId(id.getIdPart());
+        return store.find(referralId).map(stored -> TaskView.of(stored, store.deadlineAlerts(referralId)))
                 .orElseThrow(() -> new ResourceNotFoundException(id));
     }
 }

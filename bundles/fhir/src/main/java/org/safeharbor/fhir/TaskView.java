@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.Task.TaskStatus;
 import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.store.DeadlineAlert;
 import org.safeharbor.store.Delivery;
 import org.safeharbor.store.StoredReferral;
 
@@ -29,7 +30,11 @@ final class TaskView {
     private TaskView() {
     }
 
-    static Task of(StoredReferral stored) {
+    /**
+     * The Task with its statutory clock alerts: the latest alert of each clock is named in
+     * {@code businessStatus.text} and listed as an output, so the hospital knows a deadline is near.
+     */
+    static Task of(StoredReferral stored, List<DeadlineAlert> alerts) {
         Task task = new Task();
         task.setId(stored.referral().id().value());
         task.setIntent(Task.TaskIntent.ORDER);
@@ -50,13 +55,24 @@ final class TaskView {
         task.setStatus(deliveries.stream().anyMatch(d -> taskStatus(d.status()) == TaskStatus.FAILED) ? TaskStatus.FAILED
                 : deliveries.stream().map(d -> taskStatus(d.status())).min(Comparator.comparingInt(TaskView::progress))
                         .orElse(TaskStatus.RECEIVED));
+        java.util.Map<String, DeadlineAlert> latest = new java.util.LinkedHashMap<>();
+        for (DeadlineAlert alert : alerts) {
+            latest.put(alert.jurisdiction().code() + " " + alert.ruleId(), alert);
+        }
         String summary = deliveries.stream().map(d -> d.jurisdiction().code() + ": " + code(d.status()))
-                .collect(Collectors.joining("; "));
+                .collect(Collectors.joining("; "))
+                + latest.values().stream().map(a -> "; clock " + a.ruleId() + " (" + a.jurisdiction().code() + ") "
+                        + (a.level().equals("breached") ? "BREACHED" : a.level() + " used") + ", due " + a.due())
+                .collect(Collectors.joining());
         DeliveryStatus least = deliveries.stream().map(Delivery::status)
                 .min(Comparator.comparingInt(s -> progress(taskStatus(s)))).orElse(DeliveryStatus.RECEIVED);
         task.setBusinessStatus(status(code(least), summary));
         deliveries.stream().map(Delivery::updatedAt).max(Comparator.naturalOrder())
                 .ifPresent(t -> task.setLastModified(Date.from(t)));
+        for (DeadlineAlert a : latest.values()) {
+            task.addOutput().setType(new CodeableConcept().setText("deadline " + a.ruleId() + " " + a.jurisdiction().code()))
+                    .setValue(new org.hl7.fhir.r4.model.StringType(a.level() + ", due " + a.due()));
+        }
         for (Delivery d : deliveries) {
             task.addOutput().setType(new CodeableConcept().setText("delivery-status " + d.jurisdiction().code()))
                     .setValue(new CodeableConcept(new Coding(FhirSystems.DELIVERY_STATUS, code(d.status()), null))

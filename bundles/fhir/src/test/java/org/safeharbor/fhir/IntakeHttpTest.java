@@ -263,6 +263,21 @@ class IntakeHttpTest {
         assertEquals("on-hold", task.getBusinessStatus().getCodingFirstRep().getCode());
     }
 
+    @Test
+    void taskShowsTheLatestStatutoryClockAlertOfEachClock() {
+        Posted posted = processMessage(Samples.fresh("t76-52xa-suspected.json"));
+        org.safeharbor.api.v1.ReferralId id = new org.safeharbor.api.v1.ReferralId(posted.taskId());
+        java.time.Instant due = java.time.Instant.parse("2026-11-22T10:00:00Z");
+        intake.store.raiseDeadlineAlert(id, Jurisdiction.of("US-TX"), "us-tx-law-enforcement", "50%", due);
+        intake.store.raiseDeadlineAlert(id, Jurisdiction.of("US-TX"), "us-tx-law-enforcement", "90%", due);
+        Task task = task(posted.taskId());
+        String text = task.getBusinessStatus().getText();
+        assertTrue(text.contains("clock us-tx-law-enforcement (US-TX) 90% used, due 2026-11-22T10:00:00Z"), text);
+        assertFalse(text.contains("50%"), "only the latest alert of a clock: " + text);
+        assertTrue(task.getOutput().stream().anyMatch(o -> o.getType().getText().equals("deadline us-tx-law-enforcement US-TX")
+                && o.getValue().primitiveValue().startsWith("90%")));
+    }
+
     // ------------------------------------------------------------------ the queue carries the canonical referral
 
     @Test

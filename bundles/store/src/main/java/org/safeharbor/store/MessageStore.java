@@ -142,6 +142,44 @@ public class MessageStore implements StatusReporter {
         });
     }
 
+    /** A referral and one of its deliveries that is not delivered yet. */
+    public record OpenDelivery(Referral referral, Delivery delivery) {
+    }
+
+    /** Deliveries not yet handed to the state (received, queued, on hold): their clocks are running. */
+    public List<OpenDelivery> openDeliveries() {
+        List<OpenDelivery> open = new java.util.ArrayList<>();
+        List<String> ids = jdbc.queryForList("SELECT DISTINCT referral_id FROM referral_delivery WHERE status IN ('RECEIVED', 'QUEUED', 'ON_HOLD')",
+                String.class);
+        for (String id : ids) {
+            find(new ReferralId(id)).ifPresent(stored -> stored.deliveries().stream()
+                    .filter(d -> d.status() == DeliveryStatus.RECEIVED || d.status() == DeliveryStatus.QUEUED
+                            || d.status() == DeliveryStatus.ON_HOLD)
+                    .forEach(d -> open.add(new OpenDelivery(stored.referral(), d))));
+        }
+        return open;
+    }
+
+    /** Records a clock alert; false when this level was already raised (each level fires once). */
+    public boolean raiseDeadlineAlert(ReferralId referralId, Jurisdiction jurisdiction, String ruleId, String level, Instant due) {
+        try {
+            jdbc.update("INSERT INTO deadline_alert (referral_id, jurisdiction, rule_id, alert_level, due, raised_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    referralId.value(), jurisdiction.code(), ruleId, level, due.atOffset(ZoneOffset.UTC), now());
+            event(referralId, "deadline-" + level, jurisdiction, ruleId + " due " + due);
+            return true;
+        } catch (DuplicateKeyException already) {
+            return false;
+        }
+    }
+
+    /** The clock alerts of a referral, oldest first. */
+    public List<DeadlineAlert> deadlineAlerts(ReferralId referralId) {
+        return jdbc.query("SELECT jurisdiction, rule_id, alert_level, due, raised_at FROM deadline_alert WHERE referral_id = ? ORDER BY raised_at, due",
+                (rs, n) -> new DeadlineAlert(Jurisdiction.of(rs.getString(1)), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant()),
+                referralId.value());
+    }
+
     /** Appends a stage to the referral's audit trail. */
     public void event(ReferralId referralId, String stage, Jurisdiction jurisdiction, String detail) {
         jdbc.update("INSERT INTO referral_event (referral_id, at, stage, jurisdiction, detail) VALUES (?, ?, ?, ?, ?)",

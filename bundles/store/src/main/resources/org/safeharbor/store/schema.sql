@@ -45,3 +45,14 @@ CREATE TABLE IF NOT EXISTS intake_rejection (
     raw_submission  VARCHAR,
     truncated       BOOLEAN       NOT NULL
 );
+
+-- Statutory clock alerts, at most one per referral, jurisdiction, rule and level (50%, 90%, breached).
+CREATE TABLE IF NOT EXISTS deadline_alert (
+    referral_id   VARCHAR(64)  NOT NULL REFERENCES referral (id),
+    jurisdiction  VARCHAR(16)  NOT NULL,
+    rule_id       VARCHAR(64)  NOT NULL,
+    alert_level   VARCHAR(16)  NOT NULL,
+    due           TIMESTAMP WITH TIME ZONE NOT NULL,
+    raised_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (referral_id, jurisdiction, rule_id, alert_level)
+);

@@ -103,4 +103,25 @@ class MessageStoreTest {
         assertEquals("x".repeat(10), kept.raw());
         assertTrue(kept.truncated());
     }
+
+    @Test
+    void openDeliveriesAreThoseNotYetHandedToTheState() {
+        store.accept("ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json", queuedIlHeldMo());
+        store.update(new StatusUpdate(new ReferralId("r-1"), IL, DeliveryStatus.DELIVERED, null, Instant.parse("2026-11-21T12:01:00Z"), null));
+        List<MessageStore.OpenDelivery> open = store.openDeliveries();
+        assertEquals(1, open.size());
+        assertEquals(MO, open.get(0).delivery().jurisdiction());
+        assertEquals("r-1", open.get(0).referral().id().value());
+    }
+
+    @Test
+    void eachDeadlineAlertLevelIsRaisedOnce() {
+        store.accept("ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json", queuedIlHeldMo());
+        Instant due = Instant.parse("2026-11-22T11:59:00Z");
+        assertTrue(store.raiseDeadlineAlert(new ReferralId("r-1"), IL, "us-il-investigation", "90%", due));
+        assertFalse(store.raiseDeadlineAlert(new ReferralId("r-1"), IL, "us-il-investigation", "90%", due));
+        assertTrue(store.raiseDeadlineAlert(new ReferralId("r-1"), IL, "us-il-investigation", "breached", due));
+        assertEquals(List.of("90%", "breached"), store.deadlineAlerts(new ReferralId("r-1")).stream().map(DeadlineAlert::level).toList());
+        assertTrue(store.events(new ReferralId("r-1")).contains("deadline-90% US-IL: us-il-investigation due " + due));
+    }
 }

@@ -1,0 +1,168 @@
+package org.safeharbor.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.Counter;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.Address;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Child;
+import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.Sex;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.store.DeadlineAlert;
+import org.safeharbor.store.MessageStore;
+
+/** The statutory clocks, with a clock the test moves by hand. */
+class DeadlineMonitorTest {
+
+    private static final Instant RECEIVED = Instant.parse("2026-11-21T08:00:00Z");
+    private static final Jurisdiction ZZ = Jurisdiction.of("US-ZZ");
+
+    /** A clock the test sets. */
+    static final class MovableClock extends Clock {
+        Instant now = RECEIVED;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** A state with a 10-hour clock. */
+    static final class TenHourState implements JurisdictionAdapter {
+        public Jurisdiction jurisdiction() { return ZZ; }
+        public String displayName() { return "ten-hour state"; }
+        public StateFormat format() { throw new UnsupportedOperationException(); }
+        public List<DeadlineRule> deadlineRules() {
+            return List.of(new DeadlineRule("us-zz-ten", "ten hours", Duration.ofHours(10), "test rule"));
+        }
+    }
+
+    private final MovableClock clock = new MovableClock();
+    private DefaultCamelContext camel;
+    private MessageStore store;
+    private JurisdictionRegistry registry;
+    private Metrics metrics;
+    private DeadlineMonitor monitor;
+
+    @BeforeEach
+    void start() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        store = new MessageStore(h2, clock);
+        camel = new DefaultCamelContext();
+        camel.start();
+        registry = new JurisdictionRegistry(camel);
+        metrics = new Metrics();
+        monitor = new DeadlineMonitor(camel, registry, store, metrics, config(), clock);
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+        metrics.close();
+    }
+
+    private static DeadlineMonitor.Config config() {
+        return new DeadlineMonitor.Config() {
+            public Class<? extends Annotation> annotationType() { return DeadlineMonitor.Config.class; }
+            public String scanInterval() { return "PT1S"; }
+            public String alertAt() { return "0.9, 0.5"; }
+            public String federalLawEnforcementReport() { return "PT24H"; }
+        };
+    }
+
+    private Referral accept(String id, Certainty certainty, AllegationType type) {
+        Child child = new Child(null, LocalDate.of(2012, 1, 1), Sex.FEMALE, new Address(null, null, "ZZ", null, "US"));
+        Referral referral = new Referral(new ReferralId(id), child, null, null, RECEIVED, null, List.of(Allegation.of(type, certainty)));
+        store.accept("ehr|" + id, referral, true, "raw", "application/fhir+json", Map.of(ZZ, DeliveryStatus.QUEUED));
+        return referral;
+    }
+
+    private List<String> alerts(String id) {
+        return store.deadlineAlerts(new ReferralId(id)).stream().map(a -> a.ruleId() + " " + a.level()).toList();
+    }
+
+    private void at(Duration sinceReceipt) {
+        clock.now = RECEIVED.plus(sinceReceipt);
+    }
+
+    @Test
+    void alertsOnceAtEachShareAndAtTheBreachOfTheStatesClock() {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        accept("r-1", Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
+
+        at(Duration.ofHours(4));
+        assertEquals(0, monitor.scan());
+        at(Duration.ofHours(5));
+        assertEquals(1, monitor.scan());
+        assertEquals(0, monitor.scan(), "each level is raised once");
+        at(Duration.ofHours(9).plusMinutes(1));
+        monitor.scan();
+        at(Duration.ofHours(11));
+        monitor.scan();
+        assertEquals(List.of("us-zz-ten 50%", "us-zz-ten 90%", "us-zz-ten breached"), alerts("r-1"));
+        Counter breached = metrics.find("safeharbor.deadline.alerts").tag("level", "breached").tag("rule", "us-zz-ten").counter();
+        assertEquals(1.0, breached.count());
+        assertTrue(metrics.scrape().contains("safeharbor_deadline_alerts_total"), "the metric is served at /metrics");
+    }
+
+    @Test
+    void sexTraffickingHasTheFederalClockEvenWhenTheStatesBundleIsMissing() {
+        accept("r-2", Certainty.SUSPECTED, AllegationType.PROSTITUTION);
+        at(Duration.ofHours(25));
+        monitor.scan();
+        assertEquals(List.of("us-federal-law-enforcement 50%", "us-federal-law-enforcement 90%", "us-federal-law-enforcement breached"),
+                alerts("r-2"));
+        DeadlineAlert breach = store.deadlineAlerts(new ReferralId("r-2")).get(2);
+        assertEquals(RECEIVED.plus(Duration.ofHours(24)), breach.due());
+    }
+
+    @Test
+    void noClockRunsForADeliveredReferralOrAnAtRiskSignal() {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        accept("r-3", Certainty.CONFIRMED, AllegationType.SEX_TRAFFICKING);
+        store.update(new StatusUpdate(new ReferralId("r-3"), ZZ, DeliveryStatus.DELIVERED, null, RECEIVED.plusSeconds(60), null));
+        accept("r-4", Certainty.AT_RISK, AllegationType.SEX_TRAFFICKING);
+        at(Duration.ofHours(30));
+        monitor.scan();
+        assertEquals(List.of(), alerts("r-3"), "delivered: its clocks are no longer the adapter's to watch");
+        assertEquals(List.of("us-zz-ten 50%", "us-zz-ten 90%", "us-zz-ten breached"), alerts("r-4"),
+                "the state's own clock still runs for an at-risk referral it holds, but no federal one");
+    }
+}
