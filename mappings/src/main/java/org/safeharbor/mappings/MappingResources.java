@@ -53,6 +53,12 @@ public final class MappingResources {
     /** ConceptMap from screening results to allegation type and certainty (at-risk at most). */
     public static final String CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION = "ConceptMap-screening-to-ht-allegation.json";
 
+    /** ConceptMaps from the shared code to each reference jurisdiction's codes (one per jurisdiction bundle). */
+    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_US_IL = "ConceptMap-ht-allegation-to-us-il.json";
+    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_US_FL = "ConceptMap-ht-allegation-to-us-fl.json";
+    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_US_MA = "ConceptMap-ht-allegation-to-us-ma.json";
+    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_US_TX = "ConceptMap-ht-allegation-to-us-tx.json";
+
     /** Every file this bundle ships; {@link #open(String)} accepts no other name. */
     public static final List<String> FILE_NAMES = List.of(
             CODE_SYSTEM_HT_ALLEGATION,
@@ -64,7 +70,11 @@ public final class MappingResources {
             QUESTIONNAIRE_SSCST,
             QUESTIONNAIRE_CSE_IT,
             CONCEPT_MAP_SNOMED_TO_HT_ALLEGATION,
-            CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION);
+            CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION,
+            CONCEPT_MAP_HT_ALLEGATION_TO_US_IL,
+            CONCEPT_MAP_HT_ALLEGATION_TO_US_FL,
+            CONCEPT_MAP_HT_ALLEGATION_TO_US_MA,
+            CONCEPT_MAP_HT_ALLEGATION_TO_US_TX);
 
     /** Canonical URL of the shared allegation CodeSystem. */
     public static final String CODE_SYSTEM_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/ht-allegation";

@@ -1,0 +1,84 @@
+package org.safeharbor.jurisdiction.us.fl;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.PerpetratorRelation;
+
+/**
+ * Florida DCF's three trafficking categories and which one an allegation falls in.
+ *
+ * <p>Source (shared/DOMAIN.md, Florida): "DCF tracks trafficking in three categories: sexual exploitation by a
+ * non-caregiver, sexual exploitation by a parent/guardian/caregiver, and labor trafficking. F.S. 409.1754
+ * (screening), Rule 65C-43.002. Code values: <em>unconfirmed</em>." The categories are public; their code values
+ * are not, so each is configuration. The defaults {@code SXN}, {@code SXC} and {@code LAB} are PLACEHOLDERS of this
+ * project, never official DCF values.
+ *
+ * <p>Who counts as a caregiver is Florida's call, made here per relation (not by the shared default):
+ * <ul>
+ *   <li>parent, step-or-foster-parent, other-caregiver: caregiver (DCF's "parent/guardian/caregiver");</li>
+ *   <li>non-family: non-caregiver;</li>
+ *   <li>other-family-member, multiple, unknown: the hospital's record does not establish that this person is
+ *       responsible for the child's care (the shared code's caregiver default for them is "undetermined", and
+ *       ICD-10-CM gives a suspected case no perpetrator code at all). By default they go to the NON-CAREGIVER
+ *       category: filing them as "by a parent/guardian/caregiver" would assert an unestablished fact about a
+ *       family member (do no further harm, IOM/NRC 2013), while the child is reported as a victim of sexual
+ *       exploitation either way and the relation travels in its own field, so DCF can re-classify.
+ *       {@code undeterminedAsCaregiver} flips this if DCF wants them the other way.</li>
+ * </ul>
+ * A caregiver's failure to protect (role {@code failure-to-protect}) is always the caregiver category: only a
+ * person responsible for the child can fail to protect it.
+ *
+ * @param sexualNonCaregiver      code of "sexual exploitation by a non-caregiver" (placeholder {@code SXN})
+ * @param sexualCaregiver         code of "sexual exploitation by a parent/guardian/caregiver" (placeholder {@code SXC})
+ * @param labor                   code of "labor trafficking" (placeholder {@code LAB})
+ * @param undeterminedAsCaregiver whether other-family-member, multiple and unknown count as caregivers
+ */
+public record FloridaCategories(String sexualNonCaregiver, String sexualCaregiver, String labor,
+                                boolean undeterminedAsCaregiver) {
+
+    private static final Pattern CODE = Pattern.compile("[A-Z0-9]{1,8}");
+
+    /** The project's placeholders: NOT official DCF code values (DOMAIN.md marks them unconfirmed). */
+    public static final FloridaCategories PLACEHOLDERS = new FloridaCategories("SXN", "SXC", "LAB", false);
+
+    public FloridaCategories {
+        for (String code : new String[] {sexualNonCaregiver, sexualCaregiver, labor}) {
+            if (code == null || !CODE.matcher(code).matches()) {
+                throw new IllegalArgumentException("a Florida category code is 1 to 8 of A-Z, 0-9: " + code);
+            }
+        }
+        if (Set.of(sexualNonCaregiver, sexualCaregiver, labor).size() != 3) {
+            throw new IllegalArgumentException("the three Florida category codes must differ");
+        }
+    }
+
+    /** The category code this allegation is filed under. */
+    public String categoryOf(Allegation allegation) {
+        Objects.requireNonNull(allegation, "allegation");
+        if (!allegation.type().isSexual()) {
+            return labor;
+        }
+        return isCaregiver(allegation.perpetrator(), allegation.caregiverRole()) ? sexualCaregiver : sexualNonCaregiver;
+    }
+
+    /** Florida's caregiver rule (see the class comment). */
+    public boolean isCaregiver(PerpetratorRelation relation, CaregiverRole role) {
+        if (role == CaregiverRole.FAILURE_TO_PROTECT) {
+            return true;
+        }
+        return switch (relation) {
+            case PARENT, STEP_OR_FOSTER_PARENT, OTHER_CAREGIVER -> true;
+            case NON_FAMILY -> false;
+            case OTHER_FAMILY_MEMBER, MULTIPLE, UNKNOWN -> undeterminedAsCaregiver;
+        };
+    }
+
+    /** True when the code is one of the three. */
+    public boolean isKnown(String code) {
+        return sexualNonCaregiver.equals(code) || sexualCaregiver.equals(code) || labor.equals(code);
+    }
+}

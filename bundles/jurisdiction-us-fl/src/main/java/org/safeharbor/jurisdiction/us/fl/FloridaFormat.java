@@ -1,0 +1,292 @@
+package org.safeharbor.jurisdiction.us.fl;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.safeharbor.api.v1.Address;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Child;
+import org.safeharbor.api.v1.Organization;
+import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.PersonName;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.Reporter;
+import org.safeharbor.api.v1.Sex;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
+import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
+
+/**
+ * Florida's wire format: a referral's detail records ({@link AllegationRecord}, {@code D}, one fixed-width line per
+ * allegation, Camel Bindy). The batch file around them (header, trailer) is {@link BatchFile}.
+ *
+ * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (shared/DOMAIN.md), so the layout is the
+ * project's own on a real transport (SFTP). The codes are public: DCF's three trafficking categories (F.S.
+ * 409.1754, Rule 65C-43.002; code values unconfirmed, hence configured, see {@link FloridaCategories}) and the
+ * shared allegation code's four dimensions, carried as they are so that nothing is lost.
+ *
+ * <p>Only suspected and confirmed allegations are written (a risk signal is not an allegation of abuse; ruled-out
+ * and historical findings are never current allegations: IOM/NRC 2013, ICD-10-CM coding guidelines). Florida has
+ * no public rule in DOMAIN.md for receiving at-risk signals from a hospital screen, so none are sent.
+ */
+public final class FloridaFormat implements StateFormat, AutoCloseable {
+
+    /** Media type of a batch file and of a referral's records. */
+    public static final String MEDIA_TYPE = "text/plain; charset=UTF-8; profile=\"safeharbor-us-fl-batch-FL1\"";
+
+    /** Referral ids the layout carries: 64 characters that are also safe as a file name. */
+    public static final Pattern REFERRAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** Most allegation records one referral may have (two digits in the layout). */
+    public static final int MAX_ALLEGATIONS = 99;
+
+    /**
+     * The minimum DCF needs to screen a report, and why each is needed:
+     * <ul>
+     *   <li>REFERRAL_ID: de-duplicates redeliveries and ties the acknowledgement to the referral;</li>
+     *   <li>RECEIVED_AT: the report's date and time, from which the state's screening runs;</li>
+     *   <li>CHILD_NAME, CHILD_BIRTH_DATE, CHILD_SEX: to identify the child (the victim) and find prior records;</li>
+     *   <li>CHILD_STREET_ADDRESS, CHILD_CITY, CHILD_STATE: where the child lives, for the response and the
+     *       jurisdiction (residence is one of the two routing facts);</li>
+     *   <li>PLACE_OF_CARE_NAME, PLACE_OF_CARE_ADDRESS: where the child is now, for an immediate response;</li>
+     *   <li>REPORTER_NAME, REPORTER_ROLE, REPORTER_PHONE: the mandated reporter the hotline calls back;</li>
+     *   <li>ALLEGATIONS: the allegation itself, as DCF category plus the shared dimensions.</li>
+     * </ul>
+     * Not sent: OCCURRED_AT (the hotline asks the reporter), PLACE_OF_CARE_IDENTIFIER (name and address locate
+     * the facility), EVIDENCE (references into the hospital's record are of no use outside it; DCF asks the
+     * reporter for records).
+     */
+    private static final Set<ReferralField> DISCLOSED = EnumSet.of(
+            ReferralField.REFERRAL_ID, ReferralField.RECEIVED_AT,
+            ReferralField.CHILD_NAME, ReferralField.CHILD_BIRTH_DATE, ReferralField.CHILD_SEX,
+            ReferralField.CHILD_STREET_ADDRESS, ReferralField.CHILD_CITY, ReferralField.CHILD_STATE,
+            ReferralField.PLACE_OF_CARE_NAME, ReferralField.PLACE_OF_CARE_ADDRESS,
+            ReferralField.REPORTER_NAME, ReferralField.REPORTER_ROLE, ReferralField.REPORTER_PHONE,
+            ReferralField.ALLEGATIONS);
+
+    private final FloridaCategories categories;
+    private final FixedWidth fixedWidth;
+
+    public FloridaFormat(FloridaCategories categories) {
+        this.categories = Objects.requireNonNull(categories, "categories");
+        this.fixedWidth = new FixedWidth();
+    }
+
+    public FloridaCategories categories() {
+        return categories;
+    }
+
+    /** The Bindy reader/writer this format uses, for the batch envelope. */
+    FixedWidth fixedWidth() {
+        return fixedWidth;
+    }
+
+    @Override
+    public String mediaType() {
+        return MEDIA_TYPE;
+    }
+
+    @Override
+    public Set<ReferralField> disclosedFields() {
+        return Set.copyOf(DISCLOSED);
+    }
+
+    /** Every type is received: the CSEC forms are sexual exploitation (DCF's two sexual categories), labor is labor. */
+    @Override
+    public Map<AllegationType, String> unsupportedTypes() {
+        return Map.of();
+    }
+
+    /** None: DOMAIN.md names no Florida rule for receiving at-risk signals from a hospital screen. */
+    @Override
+    public Optional<String> atRiskRule() {
+        return Optional.empty();
+    }
+
+    /** The allegations Florida receives from this referral: suspected or confirmed, each distinct one once. */
+    public List<Allegation> sentAllegations(Referral referral) {
+        Set<List<Object>> seen = new LinkedHashSet<>();
+        List<Allegation> sent = new ArrayList<>();
+        for (Allegation a : referral.allegations()) {
+            if (a.isReportable() && !unsupportedTypes().containsKey(a.type())
+                    && seen.add(List.of(a.type(), a.certainty(), a.perpetrator(), a.caregiverRole()))) {
+                sent.add(a);
+            }
+        }
+        return sent;
+    }
+
+    @Override
+    public Optional<String> write(Referral referral) {
+        List<Allegation> sent = sentAllegations(referral);
+        if (sent.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = referral.id().value();
+        if (!REFERRAL_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("referral id does not fit the Florida layout (64 of A-Z a-z 0-9 . _ -)");
+        }
+        if (sent.size() > MAX_ALLEGATIONS) {
+            throw new IllegalArgumentException("more than " + MAX_ALLEGATIONS + " allegations in one referral");
+        }
+        List<AllegationRecord> records = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            records.add(record(referral, sent.get(i), i + 1, sent.size()));
+        }
+        return Optional.of(fixedWidth.write(records));
+    }
+
+    private AllegationRecord record(Referral referral, Allegation allegation, int seq, int count) {
+        AllegationRecord r = new AllegationRecord();
+        r.setReferralId(referral.id().value());
+        r.setAllegationSeq(seq);
+        r.setAllegationCount(count);
+        r.setDcfCategory(categories.categoryOf(allegation));
+        r.setAllegationType(allegation.type().code());
+        r.setCertainty(allegation.certainty().code());
+        r.setPerpetratorRelation(allegation.perpetrator().code());
+        r.setCaregiverRole(allegation.caregiverRole().code());
+        r.setReceivedAt(LocalDateTime.ofInstant(referral.receivedAt().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC));
+        Child child = referral.child();
+        if (child.name() != null) {
+            r.setChildFamilyName(text(child.name().family()));
+            r.setChildGivenNames(text(String.join(" ", child.name().given())));
+        }
+        r.setChildBirthDate(child.birthDate());
+        r.setChildSex(sexCode(child.sex()));
+        Address home = child.residence();
+        if (home != null) {
+            r.setChildStreet(text(String.join(", ", home.lines())));
+            r.setChildCity(text(home.city()));
+            r.setChildState(text(home.state()));
+            r.setChildPostalCode(text(home.postalCode()));
+            r.setChildCountry(text(home.country()));
+        }
+        Organization care = referral.placeOfCare();
+        if (care != null) {
+            r.setPlaceOfCareName(text(care.name()));
+            Address a = care.address();
+            if (a != null) {
+                r.setPlaceOfCareStreet(text(String.join(", ", a.lines())));
+                r.setPlaceOfCareCity(text(a.city()));
+                r.setPlaceOfCareState(text(a.state()));
+                r.setPlaceOfCarePostalCode(text(a.postalCode()));
+                r.setPlaceOfCareCountry(text(a.country()));
+            }
+        }
+        Reporter reporter = referral.reporter();
+        if (reporter != null) {
+            if (reporter.name() != null) {
+                r.setReporterFamilyName(text(reporter.name().family()));
+                r.setReporterGivenNames(text(String.join(" ", reporter.name().given())));
+            }
+            r.setReporterRole(text(reporter.role()));
+            r.setReporterPhone(text(reporter.phone()));
+        }
+        return r;
+    }
+
+    @Override
+    public Referral read(String payload) {
+        List<AllegationRecord> records = fixedWidth.readLines(AllegationRecord.class, payload);
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("no Florida detail record");
+        }
+        return toReferral(records);
+    }
+
+    /** The canonical referral of one referral's detail records (only what they carry). */
+    public Referral toReferral(List<AllegationRecord> records) {
+        AllegationRecord first = records.get(0);
+        for (AllegationRecord r : records) {
+            if (!AllegationRecord.TYPE.equals(r.getRecordType())) {
+                throw new IllegalArgumentException("not a detail record: " + r.getRecordType());
+            }
+            if (!first.getReferralId().equals(r.getReferralId())) {
+                throw new IllegalArgumentException("records of more than one referral");
+            }
+        }
+        List<Allegation> allegations = records.stream().map(FloridaFormat::allegation).toList();
+        Child child = new Child(name(first.getChildFamilyName(), first.getChildGivenNames()), first.getChildBirthDate(),
+                sex(first.getChildSex()), address(first.getChildStreet(), first.getChildCity(), first.getChildState(),
+                        first.getChildPostalCode(), first.getChildCountry()));
+        Organization care = first.getPlaceOfCareName() == null && first.getPlaceOfCareCity() == null ? null
+                : new Organization(null, first.getPlaceOfCareName(), address(first.getPlaceOfCareStreet(),
+                        first.getPlaceOfCareCity(), first.getPlaceOfCareState(), first.getPlaceOfCarePostalCode(),
+                        first.getPlaceOfCareCountry()));
+        Reporter reporter = new Reporter(name(first.getReporterFamilyName(), first.getReporterGivenNames()),
+                first.getReporterRole(), first.getReporterPhone(), null);
+        Instant receivedAt = first.getReceivedAt().toInstant(ZoneOffset.UTC);
+        return new Referral(new ReferralId(first.getReferralId()), child, care, reporter, receivedAt, null, allegations);
+    }
+
+    /** The shared-code allegation a record carries; throws {@link IllegalArgumentException} for an unknown code. */
+    public static Allegation allegation(AllegationRecord r) {
+        return new Allegation(AllegationType.fromCode(r.getAllegationType()), Certainty.fromCode(r.getCertainty()),
+                PerpetratorRelation.fromCode(r.getPerpetratorRelation()), CaregiverRole.fromCode(r.getCaregiverRole()),
+                List.of());
+    }
+
+    private static PersonName name(String family, String given) {
+        if (family == null && given == null) {
+            return null;
+        }
+        return new PersonName(family, given == null ? List.of() : Arrays.asList(given.split(" +")));
+    }
+
+    private static Address address(String street, String city, String state, String postalCode, String country) {
+        if (street == null && city == null && state == null && postalCode == null) {
+            return null;
+        }
+        return new Address(street == null ? List.of() : List.of(street), city, state, postalCode, country);
+    }
+
+    static String sexCode(Sex sex) {
+        return switch (sex) {
+            case FEMALE -> "F";
+            case MALE -> "M";
+            case OTHER -> "O";
+            case UNKNOWN -> "U";
+        };
+    }
+
+    static Sex sex(String code) {
+        return switch (code == null ? "U" : code) {
+            case "F" -> Sex.FEMALE;
+            case "M" -> Sex.MALE;
+            case "O" -> Sex.OTHER;
+            default -> Sex.UNKNOWN;
+        };
+    }
+
+    /** Free text fit for one fixed-width line: control characters (a line break would split the record) become spaces. */
+    static String text(String value) {
+        if (value == null) {
+            return null;
+        }
+        String clean = value.replaceAll("\\p{Cntrl}", " ").strip();
+        return clean.isEmpty() ? null : clean;
+    }
+
+    @Override
+    public void close() {
+        fixedWidth.close();
+    }
+}

@@ -1,0 +1,192 @@
+package org.safeharbor.jurisdiction.us.fl.layout;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+
+import org.apache.camel.dataformat.bindy.annotation.DataField;
+import org.apache.camel.dataformat.bindy.annotation.FixedLengthRecord;
+
+/**
+ * Detail record {@code D} of the Florida batch file: one line per referral-allegation pair, 636 characters.
+ *
+ * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (shared/DOMAIN.md: "No state publishes its
+ * SACWIS/CCWIS intake interface"), so this layout is the project's own, on a real transport (SFTP). The codes in
+ * it are the public ones: the DCF category code (F.S. 409.1754, Rule 65C-43.002; the code VALUES are unconfirmed,
+ * so they are configuration, placeholders {@code SXN}, {@code SXC}, {@code LAB}) and the four dimensions of the
+ * shared allegation code ({@code https://fhir.safeharbor-bridge.org/CodeSystem/ht-allegation}), written as its
+ * codes so that every allegation reads back without loss.
+ *
+ * <p>Lengths are in characters (UTF-8 file), text is left-aligned and space-padded, numbers right-aligned and
+ * zero-padded, times are UTC. Positions (1-based): see the table in the bundle README. Fields past
+ * {@code receivedAt} are the child, place of care and reporter: free text there is clipped to its width.
+ */
+@FixedLengthRecord(length = AllegationRecord.LENGTH, paddingChar = ' ', crlf = "WINDOWS")
+public class AllegationRecord {
+
+    /** Characters per detail record. */
+    public static final int LENGTH = 636;
+    public static final String TYPE = "D";
+
+    @DataField(pos = 1, length = 1, required = true)
+    private String recordType = TYPE;
+
+    /** The stable referral id: the state de-duplicates redeliveries with it. */
+    @DataField(pos = 2, length = 64, required = true, trim = true)
+    private String referralId;
+
+    /** 1-based number of this allegation within the referral. */
+    @DataField(pos = 3, length = 2, align = "R", paddingChar = '0', required = true)
+    private int allegationSeq;
+
+    /** How many allegation records the referral has: the state knows when it holds all of them. */
+    @DataField(pos = 4, length = 2, align = "R", paddingChar = '0', required = true)
+    private int allegationCount;
+
+    /** The DCF trafficking category (configured code; placeholders SXN, SXC, LAB). */
+    @DataField(pos = 5, length = 8, required = true, trim = true)
+    private String dcfCategory;
+
+    /** Shared code, type dimension, e.g. {@code sex-trafficking}, {@code labor-trafficking}. */
+    @DataField(pos = 6, length = 24, required = true, trim = true)
+    private String allegationType;
+
+    /** Shared code, certainty dimension: only {@code suspected} or {@code confirmed} are ever written. */
+    @DataField(pos = 7, length = 10, required = true, trim = true)
+    private String certainty;
+
+    /** Shared code, perpetrator relation, e.g. {@code parent}, {@code non-family}, {@code unknown}. */
+    @DataField(pos = 8, length = 24, required = true, trim = true)
+    private String perpetratorRelation;
+
+    /** Shared code, caregiver role: {@code act}, {@code failure-to-protect}, {@code not-applicable}. */
+    @DataField(pos = 9, length = 20, required = true, trim = true)
+    private String caregiverRole;
+
+    /** When the adapter received the report (UTC). */
+    @DataField(pos = 10, length = 14, pattern = "yyyyMMddHHmmss", required = true)
+    private LocalDateTime receivedAt;
+
+    @DataField(pos = 11, length = 35, trim = true, clip = true)
+    private String childFamilyName;
+
+    @DataField(pos = 12, length = 35, trim = true, clip = true)
+    private String childGivenNames;
+
+    @DataField(pos = 13, length = 8, pattern = "yyyyMMdd", required = true)
+    private LocalDate childBirthDate;
+
+    /** F, M, O (other) or U (unknown). */
+    @DataField(pos = 14, length = 1, required = true)
+    private String childSex;
+
+    @DataField(pos = 15, length = 60, trim = true, clip = true)
+    private String childStreet;
+
+    @DataField(pos = 16, length = 30, trim = true, clip = true)
+    private String childCity;
+
+    @DataField(pos = 17, length = 2, trim = true, clip = true)
+    private String childState;
+
+    @DataField(pos = 18, length = 10, trim = true, clip = true)
+    private String childPostalCode;
+
+    @DataField(pos = 19, length = 2, trim = true, clip = true)
+    private String childCountry;
+
+    @DataField(pos = 20, length = 60, trim = true, clip = true)
+    private String placeOfCareName;
+
+    @DataField(pos = 21, length = 60, trim = true, clip = true)
+    private String placeOfCareStreet;
+
+    @DataField(pos = 22, length = 30, trim = true, clip = true)
+    private String placeOfCareCity;
+
+    @DataField(pos = 23, length = 2, trim = true, clip = true)
+    private String placeOfCareState;
+
+    @DataField(pos = 24, length = 10, trim = true, clip = true)
+    private String placeOfCarePostalCode;
+
+    @DataField(pos = 25, length = 2, trim = true, clip = true)
+    private String placeOfCareCountry;
+
+    @DataField(pos = 26, length = 35, trim = true, clip = true)
+    private String reporterFamilyName;
+
+    @DataField(pos = 27, length = 35, trim = true, clip = true)
+    private String reporterGivenNames;
+
+    @DataField(pos = 28, length = 30, trim = true, clip = true)
+    private String reporterRole;
+
+    @DataField(pos = 29, length = 20, trim = true, clip = true)
+    private String reporterPhone;
+
+    public String getRecordType() { return recordType; }
+    public void setRecordType(String v) { recordType = v; }
+    public String getReferralId() { return referralId; }
+    public void setReferralId(String v) { referralId = v; }
+    public int getAllegationSeq() { return allegationSeq; }
+    public void setAllegationSeq(int v) { allegationSeq = v; }
+    public int getAllegationCount() { return allegationCount; }
+    public void setAllegationCount(int v) { allegationCount = v; }
+    public String getDcfCategory() { return dcfCategory; }
+    public void setDcfCategory(String v) { dcfCategory = v; }
+    public String getAllegationType() { return allegationType; }
+    public void setAllegationType(String v) { allegationType = v; }
+    public String getCertainty() { return certainty; }
+    public void setCertainty(String v) { certainty = v; }
+    public String getPerpetratorRelation() { return perpetratorRelation; }
+    public void setPerpetratorRelation(String v) { perpetratorRelation = v; }
+    public String getCaregiverRole() { return caregiverRole; }
+    public void setCaregiverRole(String v) { caregiverRole = v; }
+    public LocalDateTime getReceivedAt() { return receivedAt; }
+    public void setReceivedAt(LocalDateTime v) { receivedAt = v; }
+    public String getChildFamilyName() { return childFamilyName; }
+    public void setChildFamilyName(String v) { childFamilyName = v; }
+    public String getChildGivenNames() { return childGivenNames; }
+    public void setChildGivenNames(String v) { childGivenNames = v; }
+    public LocalDate getChildBirthDate() { return childBirthDate; }
+    public void setChildBirthDate(LocalDate v) { childBirthDate = v; }
+    public String getChildSex() { return childSex; }
+    public void setChildSex(String v) { childSex = v; }
+    public String getChildStreet() { return childStreet; }
+    public void setChildStreet(String v) { childStreet = v; }
+    public String getChildCity() { return childCity; }
+    public void setChildCity(String v) { childCity = v; }
+    public String getChildState() { return childState; }
+    public void setChildState(String v) { childState = v; }
+    public String getChildPostalCode() { return childPostalCode; }
+    public void setChildPostalCode(String v) { childPostalCode = v; }
+    public String getChildCountry() { return childCountry; }
+    public void setChildCountry(String v) { childCountry = v; }
+    public String getPlaceOfCareName() { return placeOfCareName; }
+    public void setPlaceOfCareName(String v) { placeOfCareName = v; }
+    public String getPlaceOfCareStreet() { return placeOfCareStreet; }
+    public void setPlaceOfCareStreet(String v) { placeOfCareStreet = v; }
+    public String getPlaceOfCareCity() { return placeOfCareCity; }
+    public void setPlaceOfCareCity(String v) { placeOfCareCity = v; }
+    public String getPlaceOfCareState() { return placeOfCareState; }
+    public void setPlaceOfCareState(String v) { placeOfCareState = v; }
+    public String getPlaceOfCarePostalCode() { return placeOfCarePostalCode; }
+    public void setPlaceOfCarePostalCode(String v) { placeOfCarePostalCode = v; }
+    public String getPlaceOfCareCountry() { return placeOfCareCountry; }
+    public void setPlaceOfCareCountry(String v) { placeOfCareCountry = v; }
+    public String getReporterFamilyName() { return reporterFamilyName; }
+    public void setReporterFamilyName(String v) { reporterFamilyName = v; }
+    public String getReporterGivenNames() { return reporterGivenNames; }
+    public void setReporterGivenNames(String v) { reporterGivenNames = v; }
+    public String getReporterRole() { return reporterRole; }
+    public void setReporterRole(String v) { reporterRole = v; }
+    public String getReporterPhone() { return reporterPhone; }
+    public void setReporterPhone(String v) { reporterPhone = v; }
+
+    /** Only the id and the codes: a record may be named in a log line, its personal fields never. */
+    @Override
+    public String toString() {
+        return "AllegationRecord[" + referralId + " " + allegationSeq + "/" + allegationCount + " " + dcfCategory + " "
+                + allegationType + "/" + certainty + "/" + perpetratorRelation + "/" + caregiverRole + ", redacted]";
+    }
+}

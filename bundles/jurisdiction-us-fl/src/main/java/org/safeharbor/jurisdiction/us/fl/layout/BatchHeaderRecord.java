@@ -1,0 +1,48 @@
+package org.safeharbor.jurisdiction.us.fl.layout;
+
+import java.time.LocalDateTime;
+
+import org.apache.camel.dataformat.bindy.annotation.DataField;
+import org.apache.camel.dataformat.bindy.annotation.FixedLengthRecord;
+
+/**
+ * Header record {@code H}, the first line of every Florida batch file (78 characters). REFERENCE DESIGN: Florida
+ * publishes no intake interface; see {@link AllegationRecord}.
+ */
+@FixedLengthRecord(length = BatchHeaderRecord.LENGTH, paddingChar = ' ', crlf = "WINDOWS")
+public class BatchHeaderRecord {
+
+    public static final int LENGTH = 78;
+    public static final String TYPE = "H";
+    /** Version of this layout; a receiver refuses a version it does not know. */
+    public static final String LAYOUT_VERSION = "FL1";
+
+    @DataField(pos = 1, length = 1, required = true)
+    private String recordType = TYPE;
+
+    @DataField(pos = 2, length = 3, required = true)
+    private String layoutVersion = LAYOUT_VERSION;
+
+    /** The batch id, also in the file name and the trailer; the acknowledgement names it. */
+    @DataField(pos = 3, length = 40, required = true, trim = true)
+    private String batchId;
+
+    /** When the batch was written (UTC). */
+    @DataField(pos = 4, length = 14, pattern = "yyyyMMddHHmmss", required = true)
+    private LocalDateTime createdAt;
+
+    /** Who sends: configured sender id, e.g. {@code SAFEHARBOR}. */
+    @DataField(pos = 5, length = 20, required = true, trim = true)
+    private String senderId;
+
+    public String getRecordType() { return recordType; }
+    public void setRecordType(String v) { recordType = v; }
+    public String getLayoutVersion() { return layoutVersion; }
+    public void setLayoutVersion(String v) { layoutVersion = v; }
+    public String getBatchId() { return batchId; }
+    public void setBatchId(String v) { batchId = v; }
+    public LocalDateTime getCreatedAt() { return createdAt; }
+    public void setCreatedAt(LocalDateTime v) { createdAt = v; }
+    public String getSenderId() { return senderId; }
+    public void setSenderId(String v) { senderId = v; }
+}

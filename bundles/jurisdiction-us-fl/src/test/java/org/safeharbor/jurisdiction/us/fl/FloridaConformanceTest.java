@@ -1,0 +1,26 @@
+package org.safeharbor.jurisdiction.us.fl;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.tck.JurisdictionConformanceTest;
+
+/** The conformance kit against Florida with its default configuration (placeholder category codes). */
+class FloridaConformanceTest extends JurisdictionConformanceTest {
+
+    private static final FloridaAdapter ADAPTER = new FloridaAdapter(
+            TestConfigs.florida(Map.of("spoolDirectory", Path.of("target", "conformance-spool").toString())),
+            update -> { });
+
+    @AfterAll
+    static void close() {
+        ADAPTER.deactivate();
+    }
+
+    @Override
+    protected JurisdictionAdapter adapter() {
+        return ADAPTER;
+    }
+}

@@ -1,0 +1,184 @@
+package org.safeharbor.jurisdiction.us.fl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.safeharbor.tck.ConformanceReferrals.allegation;
+import static org.safeharbor.tck.ConformanceReferrals.referral;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.apache.camel.CamelExecutionException;
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
+import org.safeharbor.tck.ConformanceReferrals;
+
+/**
+ * The Florida routes in a plain CamelContext against the real SFTP peer: referrals are spooled, sent as one
+ * batch file per interval, validated and recorded by the peer, and acknowledged from its outbox.
+ */
+class FloridaDeliveryTest extends SftpRoutesHarness {
+
+    // ------------------------------------------------------------------ delivered, validated, acknowledged
+
+    @Test
+    void referralsAreBatchedValidatedRecordedAndAcknowledgedWithTheIntakeNumber() throws Exception {
+        startRoutes(Map.of());
+        queue(referralWithId("fl-ref-0001",
+                allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT),
+                allegation(AllegationType.LABOR_TRAFFICKING, Certainty.CONFIRMED, PerpetratorRelation.PARENT, CaregiverRole.ACT),
+                Allegation.of(AllegationType.PORNOGRAPHY, Certainty.AT_RISK)));
+        queue(referralWithId("fl-ref-0002",
+                allegation(AllegationType.SURVIVAL_SEX, Certainty.CONFIRMED, PerpetratorRelation.STEP_OR_FOSTER_PARENT, CaregiverRole.FAILURE_TO_PROTECT)));
+
+        // collected, not yet sent: the queue message is safe once the referral is in the spool
+        assertEquals(List.of("fl-ref-0001.dat", "fl-ref-0002.dat"), spooled());
+        assertTrue(peer.deliveries().isEmpty());
+        assertTrue(reporter.all().isEmpty());
+
+        flush();
+
+        assertEquals(1, peer.batches().size(), "both referrals in one batch file");
+        FloridaSftpPeer.Delivery first = peer.delivery("fl-ref-0001").orElseThrow();
+        assertEquals(List.of("SXN sex-trafficking suspected non-family act", "LAB labor-trafficking confirmed parent act"),
+                first.records().stream().map(r -> r.getDcfCategory() + " " + r.getAllegationType() + " " + r.getCertainty()
+                        + " " + r.getPerpetratorRelation() + " " + r.getCaregiverRole()).toList(),
+                "the at-risk signal is not sent");
+        FloridaSftpPeer.Delivery second = peer.delivery("fl-ref-0002").orElseThrow();
+        assertEquals("SXC", second.records().get(0).getDcfCategory());
+        assertEquals(first.lines(), Files.readString(temp.resolve("records").resolve("fl-ref-0001.dat")),
+                "recorded as one file per referral id");
+
+        // only the declared fields left the adapter
+        Set<ReferralField> declared = adapter.format().disclosedFields();
+        ConformanceReferrals.TELLTALES.forEach((field, values) -> {
+            if (!declared.contains(field)) {
+                values.forEach(v -> assertFalse(first.lines().contains(v), field + " reached the state"));
+            }
+        });
+
+        assertEquals(List.of(), spooled(), "the spool is cleared once the batch is on the server");
+        assertEquals(2, reporter.all().stream().filter(u -> u.status() == DeliveryStatus.DELIVERED).count());
+
+        StatusUpdate ack1 = reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED && u.referralId().value().equals("fl-ref-0001"), "ACK 1");
+        StatusUpdate ack2 = reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED && u.referralId().value().equals("fl-ref-0002"), "ACK 2");
+        assertEquals(first.intakeNumber(), ack1.stateIntakeNumber());
+        assertEquals("FL-2026-000001", ack1.stateIntakeNumber());
+        assertEquals("FL-2026-000002", ack2.stateIntakeNumber());
+        assertEquals(FloridaAdapter.FLORIDA, ack1.jurisdiction());
+        List<DeliveryStatus> order = reporter.all().stream().filter(u -> u.referralId().value().equals("fl-ref-0001"))
+                .map(StatusUpdate::status).toList();
+        assertEquals(List.of(DeliveryStatus.DELIVERED, DeliveryStatus.ACKNOWLEDGED), order);
+    }
+
+    @Test
+    void aRedeliveredReferralIsSpooledOnceAndKeepsItsIntakeNumber() throws Exception {
+        startRoutes(Map.of());
+        Referral referral = referralWithId("fl-ref-0003",
+                allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE));
+        queue(referral);
+        queue(referral);
+        assertEquals(List.of("fl-ref-0003.dat"), spooled(), "a redelivery overwrites its own spool file");
+        flush();
+        String number = reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED, "first ACK").stateIntakeNumber();
+        // e.g. the queue redelivers after a crash that came after the upload
+        queue(referral);
+        flush();
+        assertEquals(2, peer.batches().size());
+        List<StatusUpdate> acks = reporter.awaitCount(u -> u.status() == DeliveryStatus.ACKNOWLEDGED, 2, "second ACK");
+        assertEquals(List.of(number, number), acks.stream().map(StatusUpdate::stateIntakeNumber).toList(),
+                "the state de-duplicates by referral id");
+        assertEquals(1, peer.deliveries().size());
+    }
+
+    @Test
+    void aReferralWithNothingForFloridaIsNotSentAndNoEmptyBatchGoesOut() throws Exception {
+        startRoutes(Map.of());
+        queue(referralWithId("fl-ref-0004", Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK),
+                Allegation.of(AllegationType.LABOR_TRAFFICKING, Certainty.RULED_OUT)));
+        assertEquals(List.of(DeliveryStatus.NOT_SENT), reporter.all().stream().map(StatusUpdate::status).toList());
+        assertEquals(List.of(), spooled());
+        flush();
+        assertTrue(peer.batches().isEmpty());
+        assertTrue(peer.refusedFiles().isEmpty());
+    }
+
+    // ------------------------------------------------------------------ failures: nothing is lost, nothing claimed
+
+    @Test
+    void aPeerThatIsDownFailsTheBatchAndTheReferralWaitsInTheSpool() throws Exception {
+        startRoutes(Map.of());
+        peer.close();
+        queue(referralWithId("fl-ref-0005",
+                allegation(AllegationType.PROSTITUTION, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE)));
+
+        assertThrows(CamelExecutionException.class, this::flush);
+        assertTrue(reporter.all().stream().noneMatch(u -> u.status() == DeliveryStatus.DELIVERED));
+        assertEquals(List.of("fl-ref-0005.dat"), spooled());
+
+        // the server is back: the next batch takes the referral
+        peer = startPeer();
+        flush();
+        assertTrue(peer.delivery("fl-ref-0005").isPresent());
+        reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED, "ACK after the outage");
+    }
+
+    @Test
+    void aBatchFileThePeerRefusesFailsTheBatchAndNothingIsReportedDelivered() throws Exception {
+        // a damaged envelope (the trailer lost, as in a truncated transfer)
+        startRoutes(new TestAdapter(config(Map.of()), reporter) {
+            @Override
+            protected String batchFile(String batchId, List<BatchFile.Entry> entries) {
+                String whole = super.batchFile(batchId, entries);
+                return whole.substring(0, whole.lastIndexOf("\r\n", whole.length() - 3) + 2);
+            }
+        });
+        queue(referralWithId("fl-ref-0006",
+                allegation(AllegationType.SEX_TRAFFICKING, Certainty.CONFIRMED, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT)));
+
+        assertThrows(CamelExecutionException.class, this::flush);
+        assertEquals(1, peer.refusedFiles().size(), "the peer refused the file at the transport");
+        assertTrue(peer.deliveries().isEmpty());
+        assertTrue(reporter.all().stream().noneMatch(u -> u.status() == DeliveryStatus.DELIVERED));
+        assertEquals(List.of("fl-ref-0006.dat"), spooled(), "kept for the next batch");
+        try (Stream<Path> inbox = Files.list(peer.sftpRoot().resolve(FloridaSftpPeer.INBOX))) {
+            assertEquals(0, inbox.count(), "a refused file never appears under its final name");
+        }
+    }
+
+    @Test
+    void aRecordThePeerRejectsBecomesRejectedWithTheStatesReason() throws Exception {
+        // the adapter uses a category code the state does not know (e.g. codes changed at DCF, config not updated)
+        startRoutes(Map.of("categorySexualNonCaregiver", "ZZZ"));
+        queue(referralWithId("fl-ref-0007",
+                allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT)));
+        queue(referralWithId("fl-ref-0008",
+                allegation(AllegationType.LABOR_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT)));
+        flush();
+
+        StatusUpdate rejected = reporter.await(u -> u.status() == DeliveryStatus.REJECTED, "REJECTED");
+        assertEquals("fl-ref-0007", rejected.referralId().value());
+        assertEquals("unknown DCF category code", rejected.reason());
+        assertTrue(peer.delivery("fl-ref-0007").isEmpty());
+        assertFalse(Files.exists(temp.resolve("records").resolve("fl-ref-0007.dat")), "a rejected referral is not recorded");
+        // the other referral of the same batch is accepted
+        assertEquals("fl-ref-0008", reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED, "ACK").referralId().value());
+        assertTrue(reporter.all().stream().noneMatch(u -> u.status() == DeliveryStatus.ACKNOWLEDGED
+                && u.referralId().value().equals("fl-ref-0007")));
+    }
+}

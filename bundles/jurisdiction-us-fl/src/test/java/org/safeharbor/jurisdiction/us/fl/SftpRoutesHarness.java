@@ -1,0 +1,128 @@
+package org.safeharbor.jurisdiction.us.fl;
+
+import static org.safeharbor.tck.ConformanceReferrals.referral;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
+import org.safeharbor.json.v1.ReferralJson;
+
+/**
+ * The Florida routes in a plain CamelContext (fed from {@code direct:queue}, no broker) against the real SFTP peer
+ * on a free local port.
+ */
+abstract class SftpRoutesHarness {
+
+    static final Instant NOW = Instant.parse("2026-11-21T10:20:00Z");
+    /** A password Camel's URI syntax would mangle without RAW(): it must still log in. */
+    static final String PASSWORD = "s3cret)pw&x=1";
+
+    @TempDir
+    Path temp;
+
+    final RecordingReporter reporter = new RecordingReporter();
+    FloridaSftpPeer peer;
+    DefaultCamelContext camel;
+    ProducerTemplate producer;
+    FloridaAdapter adapter;
+    int port;
+
+    /** The routes under test, fed from a direct endpoint instead of the broker. */
+    static class TestAdapter extends FloridaAdapter {
+        TestAdapter(Config config, RecordingReporter reporter) {
+            super(config, reporter, Clock.fixed(NOW, ZoneOffset.UTC));
+        }
+
+        @Override
+        protected String queueEndpoint() {
+            return "direct:queue";
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        peer = startPeer();
+    }
+
+    FloridaSftpPeer startPeer() throws IOException {
+        FloridaSftpPeer p = new FloridaSftpPeer(new FloridaSftpPeer.Settings("127.0.0.1", port, "safeharbor",
+                PASSWORD, temp.resolve("server"), temp.resolve("records"), FloridaCategories.PLACEHOLDERS,
+                Clock.fixed(NOW, ZoneOffset.UTC)));
+        p.start();
+        return p;
+    }
+
+    void startRoutes(Map<String, Object> overrides) throws Exception {
+        startRoutes(new TestAdapter(config(overrides), reporter));
+    }
+
+    void startRoutes(FloridaAdapter routes) throws Exception {
+        adapter = routes;
+        camel = new DefaultCamelContext();
+        camel.addRoutes(adapter);
+        camel.start();
+        producer = camel.createProducerTemplate();
+    }
+
+    FloridaAdapter.Config config(Map<String, Object> overrides) {
+        Map<String, Object> c = new HashMap<>(Map.of("sftpPort", port, "sftpUsername", "safeharbor",
+                "sftpPassword", PASSWORD, "spoolDirectory", temp.resolve("spool").toString(),
+                // batches are sent by the test (FLUSH_ENDPOINT), never by the timer during a test
+                "batchInterval", "PT1H", "statusPollInterval", "PT0.2S"));
+        c.putAll(overrides);
+        return TestConfigs.florida(c);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (camel != null) {
+            camel.stop();
+        }
+        if (adapter != null) {
+            adapter.deactivate();
+        }
+        peer.close();
+    }
+
+    static Referral referralWithId(String id, Allegation... allegations) {
+        Referral r = referral(FloridaAdapter.FLORIDA, allegations);
+        return new Referral(new ReferralId(id), r.child(), r.placeOfCare(), r.reporter(), r.receivedAt(), r.occurredAt(),
+                r.allegations());
+    }
+
+    void queue(Referral referral) {
+        producer.sendBody("direct:queue", ReferralJson.INSTANCE.write(referral));
+    }
+
+    void flush() {
+        producer.requestBody(FloridaAdapter.FLUSH_ENDPOINT, (Object) null);
+    }
+
+    List<String> spooled() throws IOException {
+        try (Stream<Path> files = Files.list(temp.resolve("spool"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+    }
+
+}

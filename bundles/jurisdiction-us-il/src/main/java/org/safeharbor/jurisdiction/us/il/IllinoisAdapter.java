@@ -1,0 +1,401 @@
+package org.safeharbor.jurisdiction.us.il;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+
+import javax.xml.transform.dom.DOMSource;
+
+import jakarta.servlet.Servlet;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.cxf.common.CxfPayload;
+import org.apache.camel.component.cxf.common.DataFormat;
+import org.apache.camel.component.cxf.common.message.CxfConstants;
+import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
+import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.apache.cxf.Bus;
+import org.apache.cxf.binding.soap.SoapFault;
+import org.apache.cxf.endpoint.Client;
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
+import org.apache.cxf.transport.http.HTTPConduit;
+import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+
+/**
+ * Illinois (US-IL): reports to the DCFS State Central Register over SOAP, on the reference intake
+ * contract in this bundle ({@code wsdl/us-il-intake.wsdl}; DCFS publishes no intake interface).
+ *
+ * <pre>
+ * referrals.US-IL ─▶ IntakeReport (codes 40/90) ─▶ cxf: SubmitReport ─▶ IntakeAcknowledgement ─▶ ACKNOWLEDGED + intake number
+ * State Central Register ─▶ NotifyStatus on /jurisdictions/us-il/status ─▶ SCREENED_IN / SCREENED_OUT / INVESTIGATION_OPENED ...
+ * </pre>
+ *
+ * A configuration change re-creates the component (DS default), so the core removes the old routes
+ * and adds the new ones without a restart.
+ */
+@Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=US-IL",
+        configurationPid = IllinoisAdapter.PID)
+@Designate(ocd = IllinoisAdapter.Config.class)
+public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionAdapter {
+
+    public static final String PID = "org.safeharbor.jurisdiction.us.il";
+    public static final Jurisdiction US_IL = Jurisdiction.of("US-IL");
+    /** Where the core's HTTP server mounts the status-notification servlet (service property {@code safeharbor.http.path}). */
+    public static final String STATUS_SERVLET_PATH = "/jurisdictions/us-il/*";
+    /** Exchange header carrying the SCR's intake number once acknowledged. */
+    public static final String INTAKE_NUMBER = "usIlIntakeNumber";
+    private static final Logger LOG = LoggerFactory.getLogger(IllinoisAdapter.class);
+
+    @ObjectClassDefinition(name = "SafeHarbor Bridge: Illinois DCFS (reference SOAP intake)",
+            description = "Delivery of referrals to the Illinois State Central Register over SOAP, and its status call-backs")
+    public @interface Config {
+        @AttributeDefinition(description = "SOAP address of the SCR intake (SubmitReport); the default is the sandbox peer")
+        String intakeUrl() default "http://127.0.0.1:8091/us-il/intake";
+
+        @AttributeDefinition(description = "HTTP Basic user for the intake; blank for none", required = false)
+        String username() default "";
+
+        /** Key {@code .password}: the leading dot keeps it out of the service's properties. */
+        @AttributeDefinition(type = AttributeType.PASSWORD, required = false, description = "HTTP Basic password for the intake")
+        String _password() default "";
+
+        @AttributeDefinition(description = "Trust store for an https intake URL (file path); blank: the JVM's default trust", required = false)
+        String trustStore() default "";
+
+        /** Key {@code .trustStorePassword} (private, as {@code .password}). */
+        @AttributeDefinition(type = AttributeType.PASSWORD, required = false, description = "Trust store password")
+        String _trustStorePassword() default "";
+
+        @AttributeDefinition(description = "Trust store type, e.g. PKCS12 or JKS")
+        String trustStoreType() default "PKCS12";
+
+        @AttributeDefinition(description = "Connect and receive timeout of the intake call, in seconds")
+        int timeoutSeconds() default 30;
+
+        @AttributeDefinition(description = "ISO-8601 length of the clock for DCFS to begin an investigation (325 ILCS 5/7.4: 24 hours)")
+        String investigationClock() default "PT24H";
+
+        @AttributeDefinition(description = "HTTP Basic user the SCR must present on the status service; blank accepts any caller (sandbox only)",
+                required = false)
+        String statusUsername() default "";
+
+        /** Key {@code .statusPassword} (private, as {@code .password}). */
+        @AttributeDefinition(type = AttributeType.PASSWORD, required = false, description = "HTTP Basic password the SCR must present")
+        String _statusPassword() default "";
+    }
+
+    /** 325 ILCS 5/7.4: DCFS begins an investigation within 24 hours of the report. */
+    static final DeadlineRule INVESTIGATION = new DeadlineRule("us-il-investigation",
+            "DCFS begins the investigation of the report (from the SCR report to the start of the investigation)",
+            Duration.ofHours(24), "325 ILCS 5/7.4");
+
+    private final Config config;
+    private final StatusReporter statusReporter;
+    private final IllinoisFormat format = new IllinoisFormat();
+    private final DeadlineRule investigation;
+    private Bus bus;
+    private CxfEndpoint intakeEndpoint;
+    private StatusNotificationEndpoint statusEndpoint;
+    private ServiceRegistration<Servlet> statusRegistration;
+
+    /** Outside OSGi (tests): nothing is registered; mount {@link #statusServlet()} yourself. */
+    public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock) {
+        super(clock);
+        this.config = config;
+        this.statusReporter = statusReporter;
+        this.investigation = INVESTIGATION.withLength(duration("investigationClock", config.investigationClock()));
+    }
+
+    /** In OSGi: also publishes the status-notification servlet on the core's HTTP server. */
+    @Activate
+    public IllinoisAdapter(Config config, @Reference StatusReporter statusReporter, BundleContext bundleContext) {
+        this(config, statusReporter, Clock.systemUTC());
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("safeharbor.http.path", STATUS_SERVLET_PATH);
+        statusRegistration = bundleContext.registerService(Servlet.class, statusServlet(), properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (statusRegistration != null) {
+            statusRegistration.unregister();
+            statusRegistration = null;
+        }
+        close();
+    }
+
+    // ------------------------------------------------------------------ JurisdictionAdapter
+
+    @Override
+    public Jurisdiction jurisdiction() {
+        return US_IL;
+    }
+
+    @Override
+    public String displayName() {
+        return "Illinois DCFS State Central Register (reference SOAP intake)";
+    }
+
+    @Override
+    public StateFormat format() {
+        return format;
+    }
+
+    @Override
+    public List<DeadlineRule> deadlineRules() {
+        return List.of(investigation);
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    @Override
+    protected JurisdictionAdapter adapter() {
+        return this;
+    }
+
+    @Override
+    protected StatusReporter statusReporter() {
+        return statusReporter;
+    }
+
+    @Override
+    protected void configureDelivery(String deliveryEndpoint) {
+        CxfEndpoint intake = intakeEndpoint();
+        from(deliveryEndpoint).routeId(US_IL.code() + "-deliver")
+                .setHeader(CxfConstants.OPERATION_NAME, constant(IntakeXml.SUBMIT_REPORT))
+                .setHeader(CxfConstants.OPERATION_NAMESPACE, constant(IntakeXml.NS))
+                .doTry()
+                    .to(intake)
+                .doCatch(Exception.class)
+                    .process(this::deliveryFailed)
+                .end()
+                .process(this::readAcknowledgement)
+                .process(report(DeliveryStatus.ACKNOWLEDGED, header(INTAKE_NUMBER), null));
+    }
+
+    /** The SOAP producer: contract-first from the bundle's own WSDL, raw XML payload. */
+    private synchronized CxfEndpoint intakeEndpoint() {
+        CxfEndpoint endpoint = getContext().getEndpoint("cxf://" + config.intakeUrl(), CxfEndpoint.class);
+        intakeEndpoint = endpoint;
+        endpoint.setBus(bus());
+        endpoint.setWsdlURL(IntakeXml.wsdl().toExternalForm());
+        endpoint.setServiceNameAsQName(IntakeXml.INTAKE_SERVICE);
+        endpoint.setPortNameAsQName(IntakeXml.INTAKE_PORT);
+        endpoint.setDataFormat(DataFormat.PAYLOAD);
+        // minimum necessary: only the payload leaves, no queue header becomes an HTTP header
+        endpoint.setHeaderFilterStrategy(NO_HEADERS);
+        if (!config.username().isBlank()) {
+            endpoint.setUsername(config.username());
+            endpoint.setPassword(config._password());
+        }
+        if (!config.trustStore().isBlank()) {
+            endpoint.setSslContextParameters(trust());
+        }
+        long timeout = Duration.ofSeconds(config.timeoutSeconds()).toMillis();
+        endpoint.setCxfConfigurer(new CxfConfigurer() {
+            @Override
+            public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
+            }
+
+            @Override
+            public void configureClient(Client client) {
+                HTTPClientPolicy policy = new HTTPClientPolicy();
+                policy.setConnectionTimeout(timeout);
+                policy.setReceiveTimeout(timeout);
+                ((HTTPConduit) client.getConduit()).setClient(policy);
+            }
+
+            @Override
+            public void configureServer(Server server) {
+            }
+        });
+        return endpoint;
+    }
+
+    private SSLContextParameters trust() {
+        KeyStoreParameters store = new KeyStoreParameters();
+        store.setCamelContext(getContext());
+        store.setResource("file:" + config.trustStore());
+        store.setPassword(config._trustStorePassword());
+        store.setType(config.trustStoreType());
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setCamelContext(getContext());
+        trust.setKeyStore(store);
+        SSLContextParameters ssl = new SSLContextParameters();
+        ssl.setCamelContext(getContext());
+        ssl.setTrustManagers(trust);
+        return ssl;
+    }
+
+    /** Turns any failure of the SOAP call into one that names no personal data, and rethrows it. */
+    private void deliveryFailed(Exchange exchange) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
+        SoapFault fault = soapFault(caught);
+        if (fault != null) {
+            // the state's fault string may quote the payload: keep only its code and detail element
+            throw new IllinoisDeliveryException("US-IL intake refused referral " + referral.id() + ": SOAP fault "
+                    + fault.getFaultCode().getLocalPart() + detailName(fault));
+        }
+        // name the transport failure (e.g. ConnectException) rather than CXF's wrapper
+        Throwable reason = caught;
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                reason = t;
+                break;
+            }
+        }
+        throw new IllinoisDeliveryException("US-IL intake at " + redacted(config.intakeUrl()) + " did not take referral "
+                + referral.id() + ": " + reason.getClass().getSimpleName(), caught);
+    }
+
+    /** Reads the SCR's acknowledgement (validated against the schema) and puts the intake number in a header. */
+    private void readAcknowledgement(Exchange exchange) {
+        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
+        CxfPayload<?> payload = exchange.getMessage().getBody(CxfPayload.class);
+        if (payload == null || payload.getBody().isEmpty()) {
+            throw new IllinoisDeliveryException("US-IL intake answered referral " + referral.id() + " without an acknowledgement");
+        }
+        Element body = payload.getBody().get(0);
+        IntakeAcknowledgement ack;
+        try {
+            ack = IntakeXml.read(new DOMSource(body), IntakeAcknowledgement.class);
+        } catch (IllegalArgumentException e) {
+            throw new IllinoisDeliveryException("US-IL intake answered referral " + referral.id() + " with an invalid acknowledgement: "
+                    + e.getMessage());
+        }
+        if (!referral.id().value().equals(ack.getReferralId())) {
+            throw new IllinoisDeliveryException("US-IL intake acknowledged another referral than " + referral.id());
+        }
+        exchange.getMessage().setHeader(INTAKE_NUMBER, ack.getIntakeNumber());
+        // ids only, never the payload
+        LOG.info("US-IL acknowledged referral {} as intake {}", referral.id(), ack.getIntakeNumber());
+    }
+
+    // ------------------------------------------------------------------ status back
+
+    /**
+     * The CXF servlet serving the status-notification service ({@link StatusNotificationEndpoint#ADDRESS}
+     * below the path it is mounted at). Created on first use.
+     */
+    public synchronized Servlet statusServlet() {
+        if (statusEndpoint == null) {
+            statusEndpoint = new StatusNotificationEndpoint(bus(), new IllinoisStatusService(US_IL, statusReporter),
+                    config.statusUsername(), config._statusPassword());
+        }
+        return statusEndpoint.servlet();
+    }
+
+    /** Stops the status service, forgets the intake endpoint (it holds this bus) and releases the CXF bus. */
+    public synchronized void close() {
+        if (intakeEndpoint != null) {
+            try {
+                intakeEndpoint.getCamelContext().removeEndpoint(intakeEndpoint);
+            } catch (Exception e) {
+                LOG.warn("US-IL intake endpoint not removed: {}", e.getClass().getSimpleName());
+            }
+            intakeEndpoint = null;
+        }
+        if (statusEndpoint != null) {
+            statusEndpoint.close();
+            statusEndpoint = null;
+        }
+        if (bus != null) {
+            bus.shutdown(true);
+            bus = null;
+        }
+    }
+
+    private synchronized Bus bus() {
+        if (bus == null) {
+            bus = CxfBuses.create();
+        }
+        return bus;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Drops every header in both directions: the SOAP body is the whole message. */
+    private static final HeaderFilterStrategy NO_HEADERS = new HeaderFilterStrategy() {
+        @Override
+        public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
+            return true;
+        }
+
+        @Override
+        public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
+            return true;
+        }
+    };
+
+    private static SoapFault soapFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SoapFault fault) {
+                return fault;
+            }
+        }
+        return null;
+    }
+
+    private static String detailName(SoapFault fault) {
+        Element detail = fault.getDetail();
+        if (detail == null) {
+            return "";
+        }
+        for (org.w3c.dom.Node n = detail.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element element) {
+                return " (" + element.getLocalName() + ")";
+            }
+        }
+        return "";
+    }
+
+    /** Scheme, host, port and path only: user info or a query could carry credentials. */
+    private static String redacted(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getPath();
+        } catch (IllegalArgumentException e) {
+            return "(unparseable URL)";
+        }
+    }
+
+    private static Duration duration(String key, String value) {
+        try {
+            return Duration.parse(value.trim());
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new IllegalArgumentException(PID + ": " + key + " must be an ISO-8601 duration such as PT24H, not " + value);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.safeharbor.jurisdiction.us.il;
+
+/**
+ * Delivery to the Illinois intake failed; the referral stays on its queue. The message names the
+ * referral id and what went wrong, never the payload or the state's fault text, which may quote
+ * personal data.
+ */
+public class IllinoisDeliveryException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public IllinoisDeliveryException(String message) {
+        super(message);
+    }
+
+    public IllinoisDeliveryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

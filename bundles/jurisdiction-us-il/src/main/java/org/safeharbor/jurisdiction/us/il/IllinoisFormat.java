@@ -1,0 +1,252 @@
+package org.safeharbor.jurisdiction.us.il;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.safeharbor.api.v1.Address;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Child;
+import org.safeharbor.api.v1.Organization;
+import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.PersonName;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.Reporter;
+import org.safeharbor.api.v1.Sex;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.us.il.wire.AddressType;
+import org.safeharbor.jurisdiction.us.il.wire.CaregiverRoleCode;
+import org.safeharbor.jurisdiction.us.il.wire.CertaintyCode;
+import org.safeharbor.jurisdiction.us.il.wire.ChildType;
+import org.safeharbor.jurisdiction.us.il.wire.FacilityType;
+import org.safeharbor.jurisdiction.us.il.wire.IntakeAllegationType;
+import org.safeharbor.jurisdiction.us.il.wire.IntakeReport;
+import org.safeharbor.jurisdiction.us.il.wire.PerpetratorRelationCode;
+import org.safeharbor.jurisdiction.us.il.wire.PersonNameType;
+import org.safeharbor.jurisdiction.us.il.wire.ReporterType;
+import org.safeharbor.jurisdiction.us.il.wire.SexCode;
+import org.safeharbor.jurisdiction.us.il.wire.TraffickingTypeCode;
+
+/**
+ * The Illinois reference wire format: the {@code IntakeReport} element of
+ * {@code xsd/us-il-intake.xsd}, the body of the SOAP {@code SubmitReport} request. A REFERENCE DESIGN
+ * (DCFS publishes no intake interface); the allegation codes in it are the public ones, 40 and 90
+ * (89 Ill. Adm. Code 300 App. B), with the shared code's dimensions as extension fields next to them.
+ */
+public final class IllinoisFormat implements StateFormat {
+
+    /**
+     * What the State Central Register needs to take a report and begin an investigation within
+     * 24 hours (325 ILCS 5/7.4), and nothing more.
+     */
+    private static final Set<ReferralField> DISCLOSED = Collections.unmodifiableSet(EnumSet.of(
+            // stable id: the SCR de-duplicates redeliveries and quotes it back with the intake number
+            ReferralField.REFERRAL_ID,
+            // when the report was made: the 24-hour clock of 325 ILCS 5/7.4 runs from it
+            ReferralField.RECEIVED_AT,
+            // who the child is: the SCR must identify the child and match earlier reports
+            ReferralField.CHILD_NAME,
+            ReferralField.CHILD_BIRTH_DATE,
+            ReferralField.CHILD_SEX,
+            // where the child lives: decides the DCFS region, and where the family is to be found
+            ReferralField.CHILD_STREET_ADDRESS,
+            ReferralField.CHILD_CITY,
+            ReferralField.CHILD_STATE,
+            // where the child is now: the investigator begins there, within 24 hours
+            ReferralField.PLACE_OF_CARE_NAME,
+            ReferralField.PLACE_OF_CARE_IDENTIFIER,
+            ReferralField.PLACE_OF_CARE_ADDRESS,
+            // the mandated reporter: the SCR calls back to complete the report
+            ReferralField.REPORTER_NAME,
+            ReferralField.REPORTER_ROLE,
+            ReferralField.REPORTER_PHONE,
+            // what is alleged: codes 40/90 plus the shared-code extension fields
+            ReferralField.ALLEGATIONS));
+    // Not sent: OCCURRED_AT (the hospital's charting time is not the SCR's business; the clock runs
+    // from RECEIVED_AT) and EVIDENCE (references into the hospital's records: the investigator asks
+    // the reporter, and record ids would only widen the disclosure).
+
+    @Override
+    public String mediaType() {
+        return "application/xml";
+    }
+
+    @Override
+    public Optional<String> write(Referral referral) {
+        // Only allegations: at-risk signals (no Illinois rule takes them), ruled-out and historical
+        // findings are never written. Identical rows (e.g. the same code from two records) once.
+        Set<List<String>> seen = new LinkedHashSet<>();
+        List<IntakeAllegationType> allegations = new ArrayList<>();
+        for (Allegation allegation : referral.allegations()) {
+            if (!allegation.isReportable()) {
+                continue;
+            }
+            IntakeAllegationType row = allegation(allegation);
+            if (seen.add(List.of(row.getCode(), row.getTraffickingType().value(), row.getCertainty().value(),
+                    row.getPerpetratorRelation().value(), row.getCaregiverRole().value()))) {
+                allegations.add(row);
+            }
+        }
+        if (allegations.isEmpty()) {
+            return Optional.empty();
+        }
+        IntakeReport report = new IntakeReport();
+        report.setReferralId(referral.id().value());
+        report.setReceivedAt(IntakeXml.dateTime(referral.receivedAt()));
+        report.setChild(child(referral.child()));
+        report.setPlaceOfCare(facility(referral.placeOfCare()));
+        report.setReporter(reporter(referral.reporter()));
+        report.getAllegation().addAll(allegations);
+        return Optional.of(IntakeXml.write(report));
+    }
+
+    @Override
+    public Referral read(String payload) {
+        IntakeReport report = IntakeXml.read(payload, IntakeReport.class);
+        List<Allegation> allegations = new ArrayList<>();
+        for (IntakeAllegationType row : report.getAllegation()) {
+            allegations.add(allegation(row));
+        }
+        return new Referral(new ReferralId(report.getReferralId()), child(report.getChild()), organization(report.getPlaceOfCare()),
+                reporter(report.getReporter()), IntakeXml.instant(report.getReceivedAt()), null, allegations);
+    }
+
+    @Override
+    public Set<ReferralField> disclosedFields() {
+        return DISCLOSED;
+    }
+
+    /** None: Illinois code 40 is human trafficking of children, sex and labor alike (89 Ill. Adm. Code 300 App. B). */
+    @Override
+    public Map<AllegationType, String> unsupportedTypes() {
+        return Map.of();
+    }
+
+    /**
+     * Empty: no Illinois rule in the project's sources takes risk signals. P.L. 113-183 covers
+     * children in foster care at risk of sex trafficking, which a hospital screen is not.
+     */
+    @Override
+    public Optional<String> atRiskRule() {
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ allegations
+
+    /** One shared-code allegation as an Illinois allegation row: the public code plus the extension fields. */
+    static IntakeAllegationType allegation(Allegation allegation) {
+        IntakeAllegationType row = new IntakeAllegationType();
+        row.setCode(IllinoisAllegationCode.of(allegation).code());
+        row.setTraffickingType(TraffickingTypeCode.fromValue(allegation.type().code()));
+        row.setCertainty(CertaintyCode.fromValue(allegation.certainty().code()));
+        row.setPerpetratorRelation(PerpetratorRelationCode.fromValue(allegation.perpetrator().code()));
+        row.setCaregiverRole(CaregiverRoleCode.fromValue(allegation.caregiverRole().code()));
+        return row;
+    }
+
+    /** Reads a row back; a code that contradicts the caregiver role (90 without failure to protect) is refused. */
+    static Allegation allegation(IntakeAllegationType row) {
+        IllinoisAllegationCode code = IllinoisAllegationCode.fromCode(row.getCode());
+        CaregiverRole role = CaregiverRole.fromCode(row.getCaregiverRole().value());
+        if (!code.agreesWith(role)) {
+            throw new IllegalArgumentException("allegation " + code.code() + " contradicts caregiver role " + role.code());
+        }
+        return new Allegation(AllegationType.fromCode(row.getTraffickingType().value()), Certainty.fromCode(row.getCertainty().value()),
+                PerpetratorRelation.fromCode(row.getPerpetratorRelation().value()), role, List.of());
+    }
+
+    // ------------------------------------------------------------------ people and places
+
+    private static ChildType child(Child child) {
+        ChildType type = new ChildType();
+        type.setName(name(child.name()));
+        type.setBirthDate(IntakeXml.date(child.birthDate()));
+        type.setSex(SexCode.fromValue(child.sex().name().toLowerCase(Locale.ROOT)));
+        type.setResidence(address(child.residence()));
+        return type;
+    }
+
+    private static Child child(ChildType type) {
+        return new Child(name(type.getName()), IntakeXml.localDate(type.getBirthDate()),
+                Sex.valueOf(type.getSex().value().toUpperCase(Locale.ROOT)), address(type.getResidence()));
+    }
+
+    private static FacilityType facility(Organization organization) {
+        if (organization == null) {
+            return null;
+        }
+        FacilityType type = new FacilityType();
+        type.setIdentifier(text(organization.identifier()));
+        type.setName(text(organization.name()));
+        type.setAddress(address(organization.address()));
+        return type;
+    }
+
+    private static Organization organization(FacilityType type) {
+        return type == null ? null : new Organization(type.getIdentifier(), type.getName(), address(type.getAddress()));
+    }
+
+    private static ReporterType reporter(Reporter reporter) {
+        if (reporter == null) {
+            return null;
+        }
+        ReporterType type = new ReporterType();
+        type.setName(name(reporter.name()));
+        type.setRole(text(reporter.role()));
+        type.setPhone(text(reporter.phone()));
+        return type;
+    }
+
+    private static Reporter reporter(ReporterType type) {
+        // the facility is not sent with the reporter: it is the place of care
+        return type == null ? null : new Reporter(name(type.getName()), type.getRole(), type.getPhone(), null);
+    }
+
+    private static PersonNameType name(PersonName name) {
+        if (name == null) {
+            return null;
+        }
+        PersonNameType type = new PersonNameType();
+        type.setFamily(text(name.family()));
+        name.given().stream().map(IllinoisFormat::text).filter(g -> g != null).forEach(type.getGiven()::add);
+        return type;
+    }
+
+    private static PersonName name(PersonNameType type) {
+        return type == null ? null : new PersonName(type.getFamily(), type.getGiven());
+    }
+
+    private static AddressType address(Address address) {
+        if (address == null) {
+            return null;
+        }
+        AddressType type = new AddressType();
+        address.lines().stream().map(IllinoisFormat::text).filter(l -> l != null).forEach(type.getLine()::add);
+        type.setCity(text(address.city()));
+        type.setState(text(address.state()));
+        type.setPostalCode(text(address.postalCode()));
+        type.setCountry(text(address.country()));
+        return type;
+    }
+
+    private static Address address(AddressType type) {
+        return type == null ? null
+                : new Address(type.getLine(), type.getCity(), type.getState(), type.getPostalCode(), type.getCountry());
+    }
+
+    /** Blank as absent: the schema's text types have a minimum length of 1. */
+    private static String text(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,341 @@
+package org.safeharbor.jurisdiction.us.il.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.cxf.Bus;
+import org.apache.cxf.annotations.SchemaValidation.SchemaValidationType;
+import org.apache.cxf.frontend.ClientProxy;
+import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
+import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.safeharbor.jurisdiction.us.il.CxfBuses;
+import org.safeharbor.jurisdiction.us.il.IllinoisAllegationCode;
+import org.safeharbor.jurisdiction.us.il.IntakeXml;
+import org.safeharbor.jurisdiction.us.il.StatusNotificationEndpoint;
+import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
+import org.safeharbor.jurisdiction.us.il.wire.IntakeAllegationType;
+import org.safeharbor.jurisdiction.us.il.wire.IntakePortType;
+import org.safeharbor.jurisdiction.us.il.wire.IntakeReport;
+import org.safeharbor.jurisdiction.us.il.wire.InvalidReport;
+import org.safeharbor.jurisdiction.us.il.wire.InvalidReportFault;
+import org.safeharbor.jurisdiction.us.il.wire.StatusAccepted;
+import org.safeharbor.jurisdiction.us.il.wire.StatusCode;
+import org.safeharbor.jurisdiction.us.il.wire.StatusNotification;
+import org.safeharbor.jurisdiction.us.il.wire.StatusNotificationPortType;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stand-in for the Illinois State Central Register's intake, for tests and the optional sandbox:
+ * a real SOAP server (CXF on an embedded Jetty 12, contract-first from the bundle's own WSDL) that
+ *
+ * <ul>
+ *   <li>validates every report against {@code us-il-intake.xsd} (CXF schema validation; an invalid one
+ *       gets a SOAP fault) and a business rule the schema cannot say (code 90 goes with a caregiver's
+ *       failure to protect, and only with it: the {@code InvalidReport} fault);</li>
+ *   <li>records each delivery, in memory and as {@code <directory>/<referralId>.xml};</li>
+ *   <li>answers like the state would, with an intake number such as {@code IL-2026-000001}, the same
+ *       one for a redelivery of the same referral;</li>
+ *   <li>sends later statuses back to the adapter's status service ({@link #sendStatus}), and, if told
+ *       to, a fixed sequence of them after each new report ({@link #autoStatuses}).</li>
+ * </ul>
+ *
+ * Not the real DCFS system: the wire format is the project's reference design.
+ */
+public final class IllinoisIntakePeer implements AutoCloseable {
+
+    /** Below the server root: the intake is at {@code http://host:port/us-il/intake}. */
+    public static final String SERVLET_PATH = "/us-il/*";
+    public static final String ADDRESS = "/intake";
+    private static final Logger LOG = LoggerFactory.getLogger(IllinoisIntakePeer.class);
+    private static final ZoneId ILLINOIS = ZoneId.of("America/Chicago");
+
+    /** One report as the peer received it. */
+    public record Delivery(String referralId, String intakeNumber, String xml, IntakeReport report) {
+    }
+
+    private final String host;
+    private final int requestedPort;
+    private final Path directory;
+    private final Clock clock;
+    private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private final Map<String, String> intakeNumbers = new ConcurrentHashMap<>();
+    private final AtomicInteger sequence = new AtomicInteger();
+    private volatile String callbackUrl;
+    private volatile String callbackUsername;
+    private volatile String callbackPassword;
+    private volatile List<StatusCode> autoStatuses = List.of();
+    private volatile Duration autoStatusDelay = Duration.ZERO;
+    private String requiredUsername;
+    private String requiredPassword;
+    private ScheduledExecutorService callbacks;
+    private Bus bus;
+    private Server jetty;
+    private org.apache.cxf.endpoint.Server endpoint;
+
+    /**
+     * @param host      interface to bind, e.g. {@code 127.0.0.1}
+     * @param port      TCP port; 0 for any free one
+     * @param directory where each delivery is written as {@code <referralId>.xml}; null for memory only
+     * @param clock     for intake numbers (year) and status times
+     */
+    public IllinoisIntakePeer(String host, int port, Path directory, Clock clock) {
+        this.host = host;
+        this.requestedPort = port;
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    /** Before {@link #start()}: the intake then requires these HTTP Basic credentials, as a state would. */
+    public synchronized IllinoisIntakePeer requireCredentials(String username, String password) {
+        this.requiredUsername = username;
+        this.requiredPassword = password;
+        return this;
+    }
+
+    public synchronized IllinoisIntakePeer start() throws Exception {
+        if (jetty != null) {
+            return this;
+        }
+        if (directory != null) {
+            Files.createDirectories(directory);
+        }
+        bus = CxfBuses.create();
+        callbacks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "us-il-sandbox-status");
+            thread.setDaemon(true);
+            return thread;
+        });
+        IntakeXml.withRuntimeClassLoader(() -> {
+            JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
+            factory.setBus(bus);
+            factory.setServiceClass(IntakePortType.class);
+            factory.setServiceBean(new Intake());
+            factory.setWsdlLocation(IntakeXml.wsdl().toExternalForm());
+            factory.setServiceName(IntakeXml.INTAKE_SERVICE);
+            factory.setEndpointName(IntakeXml.INTAKE_PORT);
+            factory.setAddress(ADDRESS);
+            // validate requests (and our own answers) against the bundle's schema
+            factory.getProperties(true).put(Message.SCHEMA_VALIDATION_ENABLED, SchemaValidationType.BOTH);
+            if (requiredUsername != null && !requiredUsername.isBlank()) {
+                factory.getInInterceptors().add(new StatusNotificationEndpoint.BasicAuthentication(requiredUsername, requiredPassword));
+            }
+            endpoint = factory.create();
+
+            CXFNonSpringServlet servlet = new CXFNonSpringServlet();
+            servlet.setBus(bus);
+            jetty = new Server();
+            ServerConnector connector = new ServerConnector(jetty);
+            connector.setHost(host);
+            connector.setPort(requestedPort);
+            jetty.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler("/");
+            context.addServlet(new ServletHolder("us-il-intake", servlet), SERVLET_PATH);
+            jetty.setHandler(context);
+            jetty.start();
+            return null;
+        });
+        LOG.info("US-IL sandbox intake listening at {}", intakeUrl());
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (jetty == null) {
+            return;
+        }
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("US-IL sandbox intake did not stop cleanly: {}", e.getClass().getSimpleName());
+        }
+        callbacks.shutdownNow();
+        endpoint.destroy();
+        bus.shutdown(true);
+        jetty = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The port actually bound. */
+    public synchronized int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    /** The SOAP address of the intake, for the adapter's {@code intakeUrl}. */
+    public String intakeUrl() {
+        return "http://" + host + ":" + port() + SERVLET_PATH.replace("/*", "") + ADDRESS;
+    }
+
+    /** Every valid report received, in order (a redelivery appears again, with the same intake number). */
+    public List<Delivery> deliveries() {
+        return List.copyOf(deliveries);
+    }
+
+    /** The file a referral's last delivery was recorded in. */
+    public Path recordFile(String referralId) {
+        return directory == null ? null : directory.resolve(fileName(referralId));
+    }
+
+    /** Where later statuses go: the adapter's status service, with its HTTP Basic credentials (blank: none). */
+    public void callback(String url, String username, String password) {
+        this.callbackUrl = url;
+        this.callbackUsername = username;
+        this.callbackPassword = password;
+    }
+
+    /**
+     * Statuses sent in this order, in the background, {@code delay} after each new report (so that they
+     * arrive after the adapter has read the acknowledgement); empty for none.
+     */
+    public void autoStatuses(List<StatusCode> statuses, Duration delay) {
+        this.autoStatuses = List.copyOf(statuses);
+        this.autoStatusDelay = delay;
+    }
+
+    /** Sends a later status of a report the peer has acknowledged to the adapter, as the state would. */
+    public StatusAccepted sendStatus(String referralId, StatusCode status) {
+        return sendStatus(referralId, status, null);
+    }
+
+    /** As {@link #sendStatus(String, StatusCode)}, with the state's reason (no personal data). */
+    public StatusAccepted sendStatus(String referralId, StatusCode status, String reason) {
+        String intakeNumber = intakeNumbers.get(referralId);
+        if (intakeNumber == null) {
+            throw new IllegalArgumentException("the sandbox has no report for referral " + referralId);
+        }
+        String url = callbackUrl;
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("no status call-back URL configured");
+        }
+        StatusNotification notification = new StatusNotification();
+        notification.setReferralId(referralId);
+        notification.setIntakeNumber(intakeNumber);
+        notification.setStatus(status);
+        notification.setAt(IntakeXml.dateTime(clock.instant()));
+        notification.setReason(reason);
+        StatusNotificationPortType port = IntakeXml.withRuntimeClassLoader(() -> {
+            JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+            factory.setBus(bus);
+            factory.setServiceClass(StatusNotificationPortType.class);
+            factory.setWsdlLocation(IntakeXml.wsdl().toExternalForm());
+            factory.setServiceName(IntakeXml.STATUS_SERVICE);
+            factory.setEndpointName(IntakeXml.STATUS_PORT);
+            factory.setAddress(url);
+            if (callbackUsername != null && !callbackUsername.isBlank()) {
+                factory.setUsername(callbackUsername);
+                factory.setPassword(callbackPassword);
+            }
+            return factory.create(StatusNotificationPortType.class);
+        });
+        try {
+            return port.notifyStatus(notification);
+        } finally {
+            ClientProxy.getClient(port).destroy();
+        }
+    }
+
+    private String nextIntakeNumber() {
+        return String.format("IL-%04d-%06d", clock.instant().atZone(ILLINOIS).getYear(), sequence.incrementAndGet());
+    }
+
+    /** The referral id is schema-checked ([A-Za-z0-9._-]); anything else is replaced all the same. */
+    private static String fileName(String referralId) {
+        return referralId.replaceAll("[^A-Za-z0-9._-]", "_") + ".xml";
+    }
+
+    private void record(String referralId, String xml) {
+        if (directory == null) {
+            return;
+        }
+        try {
+            Path target = directory.resolve(fileName(referralId));
+            Path temporary = Files.createTempFile(directory, ".incoming-", ".xml");
+            Files.writeString(temporary, xml, StandardCharsets.UTF_8);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void sendAutoStatuses(String referralId) {
+        List<StatusCode> statuses = autoStatuses;
+        if (statuses.isEmpty() || callbackUrl == null || callbackUrl.isBlank()) {
+            return;
+        }
+        callbacks.schedule(() -> {
+            for (StatusCode status : statuses) {
+                try {
+                    sendStatus(referralId, status);
+                } catch (RuntimeException e) {
+                    LOG.warn("US-IL sandbox could not send status {} for referral {}: {}", status, referralId,
+                            e.getClass().getSimpleName());
+                    return;
+                }
+            }
+        }, autoStatusDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The intake service proper. CXF has validated the report against the schema before this runs. */
+    private final class Intake implements IntakePortType {
+        @Override
+        public IntakeAcknowledgement submitReport(IntakeReport report) throws InvalidReportFault {
+            for (IntakeAllegationType allegation : report.getAllegation()) {
+                IllinoisAllegationCode code = IllinoisAllegationCode.fromCode(allegation.getCode());
+                if (!code.agreesWith(CaregiverRole.fromCode(allegation.getCaregiverRole().value()))) {
+                    throw invalid(report.getReferralId(), "allegation " + code.code() + " does not agree with caregiver role "
+                            + allegation.getCaregiverRole().value() + " (90 is a caregiver's failure to protect, and only that)");
+                }
+            }
+            boolean[] isNew = {false};
+            String intakeNumber = intakeNumbers.computeIfAbsent(report.getReferralId(), id -> {
+                isNew[0] = true;
+                return nextIntakeNumber();
+            });
+            String xml = IntakeXml.write(report);
+            record(report.getReferralId(), xml);
+            deliveries.add(new Delivery(report.getReferralId(), intakeNumber, xml, report));
+            LOG.info("US-IL sandbox took referral {} as intake {}{}", report.getReferralId(), intakeNumber,
+                    isNew[0] ? "" : " (redelivery)");
+            if (isNew[0]) {
+                sendAutoStatuses(report.getReferralId());
+            }
+            IntakeAcknowledgement ack = new IntakeAcknowledgement();
+            ack.setReferralId(report.getReferralId());
+            ack.setIntakeNumber(intakeNumber);
+            ack.setReceivedAt(IntakeXml.dateTime(clock.instant()));
+            return ack;
+        }
+
+        private InvalidReportFault invalid(String referralId, String reason) {
+            InvalidReport detail = new InvalidReport();
+            detail.setReferralId(referralId);
+            detail.setReason(reason);
+            return new InvalidReportFault(reason, detail);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package org.safeharbor.jurisdiction.us.il;
+
+import java.time.Clock;
+
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.tck.JurisdictionConformanceTest;
+
+/** The project's conformance kit against the Illinois adapter with its default configuration. */
+class IllinoisConformanceTest extends JurisdictionConformanceTest {
+
+    private static final IllinoisAdapter ADAPTER = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), Clock.systemUTC());
+
+    @Override
+    protected JurisdictionAdapter adapter() {
+        return ADAPTER;
+    }
+}

@@ -1,0 +1,178 @@
+package org.safeharbor.jurisdiction.us.il;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.safeharbor.tck.ConformanceReferrals.allegation;
+import static org.safeharbor.tck.ConformanceReferrals.referral;
+
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
+import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer.Delivery;
+import org.safeharbor.jurisdiction.us.il.wire.IntakeAllegationType;
+import org.safeharbor.tck.ConformanceReferrals;
+
+/** Delivery over SOAP to the real sandbox peer, and what the core is told. */
+class IllinoisDeliveryTest extends IllinoisPeerFixture {
+
+    /** A non-caregiver's sex trafficking, a parent's failure to protect from labor trafficking, and a risk signal. */
+    private static Referral threeFindings() {
+        return referral(IllinoisAdapter.US_IL,
+                allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.NON_FAMILY, CaregiverRole.NOT_APPLICABLE),
+                allegation(AllegationType.LABOR_TRAFFICKING, Certainty.CONFIRMED, PerpetratorRelation.PARENT, CaregiverRole.FAILURE_TO_PROTECT),
+                Allegation.of(AllegationType.SURVIVAL_SEX, Certainty.AT_RISK));
+    }
+
+    @Test
+    void thePeerValidatesRecordsAndAcknowledgesAndTheCoreGetsTheIntakeNumber() throws Exception {
+        startAdapter();
+        Referral referral = threeFindings();
+
+        Exchange exchange = deliver(referral);
+
+        assertNull(exchange.getException(), () -> "delivery failed: " + exchange.getException());
+        List<Delivery> received = peer.deliveries();
+        assertEquals(1, received.size());
+        Delivery delivery = received.get(0);
+        assertEquals(referral.id().value(), delivery.referralId());
+        // the right public codes: trafficking by a non-caregiver is abuse (40), a parent's failure to protect is 90
+        assertEquals(List.of("40", "90"), delivery.report().getAllegation().stream().map(IntakeAllegationType::getCode).toList());
+        assertEquals(List.of("sex-trafficking", "labor-trafficking"),
+                delivery.report().getAllegation().stream().map(a -> a.getTraffickingType().value()).toList(),
+                "the risk signal was not sent");
+        // only the declared fields reached the state
+        Set<ReferralField> declared = adapter.format().disclosedFields();
+        ConformanceReferrals.TELLTALES.forEach((field, values) -> {
+            if (!declared.contains(field)) {
+                values.forEach(v -> assertFalse(delivery.xml().contains(v), field + " reached the state"));
+            }
+        });
+        assertFalse(delivery.xml().contains("zq-evidence-17"));
+        // recorded as one file named by the referral id
+        assertEquals(delivery.xml(), Files.readString(records.resolve(referral.id().value() + ".xml")));
+
+        assertEquals(1, reporter.updates().size());
+        StatusUpdate update = reporter.updates().get(0);
+        assertEquals(DeliveryStatus.ACKNOWLEDGED, update.status());
+        assertEquals(delivery.intakeNumber(), update.stateIntakeNumber());
+        assertTrue(update.stateIntakeNumber().matches("IL-2026-\\d{6}"), update.stateIntakeNumber());
+        assertEquals(referral.id(), update.referralId());
+        assertEquals(IllinoisAdapter.US_IL, update.jurisdiction());
+    }
+
+    @Test
+    void theConfiguredCredentialsReachTheState() throws Exception {
+        peer.stop();
+        peer = new IllinoisIntakePeer("127.0.0.1", 0, records, CLOCK)
+                .requireCredentials("safeharbor", "pa55").start();
+
+        startAdapter(Map.of("username", "safeharbor", "_password", "wrong"), UnaryOperator.identity());
+        assertInstanceOf(IllinoisDeliveryException.class, deliver(threeFindings()).getException());
+        assertTrue(peer.deliveries().isEmpty());
+        camel.stop();
+        adapter.close();
+
+        startAdapter(Map.of("username", "safeharbor", "_password", "pa55"), UnaryOperator.identity());
+        assertNull(deliver(threeFindings()).getException());
+        assertEquals(1, peer.deliveries().size());
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), reporter.statuses());
+    }
+
+    @Test
+    void aRedeliveryGetsTheSameIntakeNumber() throws Exception {
+        startAdapter();
+        Referral referral = threeFindings();
+        deliver(referral);
+        deliver(referral);
+
+        assertEquals(2, peer.deliveries().size());
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.ACKNOWLEDGED), reporter.statuses());
+        assertEquals(reporter.updates().get(0).stateIntakeNumber(), reporter.updates().get(1).stateIntakeNumber());
+        assertTrue(Files.exists(records.resolve(referral.id().value() + ".xml")));
+    }
+
+    @Test
+    void aReferralWithNothingForIllinoisIsNotSent() throws Exception {
+        startAdapter();
+        Referral onlyRisk = referral(IllinoisAdapter.US_IL, Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK));
+        Referral texasCase = referral(Jurisdiction.of("US-TX"), Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.CONFIRMED));
+
+        assertNull(deliver(onlyRisk).getException());
+        assertNull(deliver(texasCase).getException());
+
+        assertTrue(peer.deliveries().isEmpty());
+        assertEquals(List.of(DeliveryStatus.NOT_SENT, DeliveryStatus.NOT_SENT), reporter.statuses());
+    }
+
+    @Test
+    void aReportThePeersSchemaRefusesFailsTheExchangeWithoutPersonalData() throws Exception {
+        // an allegation code outside Appendix B's 40/90
+        startAdapter(Map.of(), payload -> payload.replace("<Code>40</Code>", "<Code>41</Code>"));
+
+        Exchange exchange = deliver(threeFindings());
+
+        assertInstanceOf(IllinoisDeliveryException.class, exchange.getException());
+        String message = exchange.getException().getMessage();
+        assertTrue(message.contains("SOAP fault"), message);
+        assertNull(exchange.getException().getCause(), "the state's fault text may quote the payload");
+        assertFalse(message.contains("Zyxquor") || message.contains("41"), message);
+        assertTrue(peer.deliveries().isEmpty(), "the peer recorded a report it refused");
+        assertTrue(reporter.updates().isEmpty(), "a refused report was reported as delivered: " + reporter.statuses());
+    }
+
+    @Test
+    void aReportBreakingTheCodeRuleGetsTheInvalidReportFault() throws Exception {
+        // schema-valid, but 90 is only a caregiver's failure to protect
+        UnaryOperator<String> abuseAsNeglect = payload -> payload.replace("<Code>40</Code>", "<Code>90</Code>");
+        startAdapter(Map.of(), abuseAsNeglect);
+
+        Exchange exchange = deliver(threeFindings());
+
+        assertInstanceOf(IllinoisDeliveryException.class, exchange.getException());
+        assertTrue(exchange.getException().getMessage().contains("(InvalidReport)"), exchange.getException().getMessage());
+        assertTrue(peer.deliveries().isEmpty());
+        assertTrue(reporter.updates().isEmpty());
+    }
+
+    @Test
+    void aPeerThatIsDownFailsTheExchangeSoTheReferralStaysQueued() throws Exception {
+        startAdapter();
+        peer.stop();
+
+        Exchange exchange = deliver(threeFindings());
+
+        assertInstanceOf(IllinoisDeliveryException.class, exchange.getException());
+        assertNotNull(rootCause(exchange.getException(), ConnectException.class), "the connection failure is kept as the cause");
+        assertTrue(reporter.updates().isEmpty(), "nothing reached the state, yet " + reporter.statuses());
+    }
+
+    private static Throwable rootCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,107 @@
+package org.safeharbor.jurisdiction.us.il;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
+
+/**
+ * The adapter's routes in a plain CamelContext (the durable queue replaced by {@code direct:queue}),
+ * talking SOAP to the real sandbox peer on a free local port.
+ */
+abstract class IllinoisPeerFixture {
+
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T10:20:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path records;
+
+    IllinoisIntakePeer peer;
+    RecordingStatusReporter reporter;
+    DefaultCamelContext camel;
+    ProducerTemplate template;
+    TestAdapter adapter;
+
+    @BeforeEach
+    void startPeer() throws Exception {
+        peer = new IllinoisIntakePeer("127.0.0.1", 0, records, CLOCK).start();
+        reporter = new RecordingStatusReporter();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        if (camel != null) {
+            camel.stop();
+        }
+        if (adapter != null) {
+            adapter.close();
+        }
+        peer.stop();
+    }
+
+    /** Starts the adapter's routes against the peer, with these config values on top of the defaults. */
+    void startAdapter(Map<String, Object> config, UnaryOperator<String> tamper) throws Exception {
+        Map<String, Object> values = new HashMap<>(config);
+        values.putIfAbsent("intakeUrl", peer.intakeUrl());
+        adapter = new TestAdapter(Configs.adapter(values), reporter, tamper);
+        camel = new DefaultCamelContext();
+        camel.addRoutes(adapter);
+        camel.start();
+        template = camel.createProducerTemplate();
+    }
+
+    void startAdapter() throws Exception {
+        startAdapter(Map.of(), UnaryOperator.identity());
+    }
+
+    /** What the core does: the canonical JSON on the jurisdiction's queue. */
+    Exchange deliver(Referral referral) {
+        return template.send("direct:queue", exchange -> exchange.getMessage().setBody(ReferralJson.INSTANCE.write(referral)));
+    }
+
+    /** The adapter, reading a test queue, and optionally tampering with its own payload to provoke the peer. */
+    static final class TestAdapter extends IllinoisAdapter {
+        private final StateFormat format;
+
+        TestAdapter(Config config, RecordingStatusReporter reporter, UnaryOperator<String> tamper) {
+            super(config, reporter, CLOCK);
+            StateFormat real = super.format();
+            format = new StateFormat() {
+                public String mediaType() { return real.mediaType(); }
+                public Optional<String> write(Referral referral) { return real.write(referral).map(tamper); }
+                public Referral read(String payload) { return real.read(payload); }
+                public Set<ReferralField> disclosedFields() { return real.disclosedFields(); }
+                public Map<AllegationType, String> unsupportedTypes() { return real.unsupportedTypes(); }
+                public Optional<String> atRiskRule() { return real.atRiskRule(); }
+            };
+        }
+
+        @Override
+        protected String queueEndpoint() {
+            return "direct:queue";
+        }
+
+        @Override
+        public StateFormat format() {
+            return format;
+        }
+    }
+}

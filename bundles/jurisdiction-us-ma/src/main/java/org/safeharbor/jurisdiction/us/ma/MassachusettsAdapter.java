@@ -1,0 +1,314 @@
+package org.safeharbor.jurisdiction.us.ma;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.api.v1.Deadline;
+import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.us.ma.wire.DistrictAttorneyNotification;
+import org.safeharbor.jurisdiction.us.ma.wire.IntakeResponse;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AllegationDto;
+import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Massachusetts (US-MA): the written G.L. c.119 s.51A report to DCF as JSON over HTTPS, the
+ * District Attorney notification of s.51B(k) / 110 CMR 4.50, DCF's later statuses at
+ * {@value #STATUS_PATH}, and the 48-hour written-report clock. The JSON shapes are a REFERENCE
+ * DESIGN (DCF publishes no intake interface); see this bundle's README.
+ *
+ * <pre>
+ * direct:US-MA-deliver ─POST 51A JSON─▶ reportUrl (HTTPS)
+ *     2xx {"intakeNumber":…} ─▶ ACKNOWLEDGED with the number (DELIVERED when no number yet)
+ *     4xx/5xx, no answer     ─▶ exception: the referral stays on its transacted queue
+ *   trafficking suspected/confirmed ─POST DA JSON─▶ districtAttorneyUrl ─▶ "District Attorney notified"
+ * servlet:/jurisdictions/us-ma/status ─▶ StatusReceiver ─▶ StatusReporter
+ * </pre>
+ *
+ * A configuration change re-creates the component (DS default), so the core removes its routes and
+ * adds the new ones: applied without a restart.
+ */
+@Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + MassachusettsAdapter.CODE,
+        configurationPid = MassachusettsAdapter.PID)
+@Designate(ocd = MassachusettsAdapter.Config.class)
+public class MassachusettsAdapter extends JurisdictionRoutes implements JurisdictionAdapter {
+
+    public static final String PID = "org.safeharbor.jurisdiction.us.ma";
+    public static final String CODE = "US-MA";
+    /** Where DCF POSTs later statuses, on the core's HTTP server. */
+    public static final String STATUS_PATH = "/jurisdictions/us-ma/status";
+    /** Id of the written-report clock. */
+    public static final String WRITTEN_REPORT_RULE = "us-ma-written-report";
+    /** Reason of the status update that records the District Attorney notification. */
+    public static final String DA_NOTIFIED = "District Attorney notified (G.L. c.119 s.51B(k))";
+
+    static final String INTAKE_NUMBER = "usMaIntakeNumber";
+    private static final Jurisdiction JURISDICTION = Jurisdiction.of(CODE);
+    private static final Logger LOG = LoggerFactory.getLogger(MassachusettsAdapter.class);
+    /** An intake number is an identifier, never free text: anything else from the state is not passed on. */
+    private static final java.util.regex.Pattern INTAKE_NUMBER_SHAPE = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+    @ObjectClassDefinition(name = "SafeHarbor Bridge: Massachusetts (US-MA) adapter",
+            description = "Written 51A report to DCF and District Attorney notification, JSON over HTTPS "
+                    + "(reference design: the production endpoints are not public). Defaults point at the sandbox peer.")
+    public @interface Config {
+
+        @AttributeDefinition(description = "HTTPS URL the written 51A report is POSTed to (DCF intake)")
+        String reportUrl() default "https://localhost:8443/dcf/51a/reports";
+
+        @AttributeDefinition(description = "HTTPS URL the District Attorney notification (s.51B(k)) is POSTed to")
+        String districtAttorneyUrl() default "https://localhost:8443/da/notifications";
+
+        @AttributeDefinition(required = false,
+                description = "County whose District Attorney that endpoint serves, sent in the notification; empty for none")
+        String districtAttorneyCounty() default "";
+
+        @AttributeDefinition(required = false, description = "HTTP Basic user name for both endpoints; empty for none")
+        String username() default "";
+
+        @AttributeDefinition(required = false, type = AttributeType.PASSWORD,
+                description = "HTTP Basic password (private property '.password': not shown as a service property)")
+        String _password() default "";
+
+        @AttributeDefinition(required = false, description = "Trust store for the state's TLS certificate: a file path, "
+                + "or classpath:<resource> inside this bundle; empty for the JVM's default trust. The default is the "
+                + "SANDBOX-ONLY certificate of the test peer")
+        String trustStore() default KeyStores.SANDBOX_KEY_STORE;
+
+        @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "Password of the trust store")
+        String trustStorePassword() default KeyStores.SANDBOX_PASSWORD;
+
+        @AttributeDefinition(description = "Time allowed for the written report, ISO-8601 (G.L. c.119 s.51A: 48 hours)")
+        String writtenReportDeadline() default "PT48H";
+
+        @AttributeDefinition(description = "Connect and response timeout of each HTTPS call, in seconds")
+        int timeoutSeconds() default 30;
+
+        @AttributeDefinition(required = false, type = AttributeType.PASSWORD,
+                description = "Bearer token DCF must present when POSTing statuses to /jurisdictions/us-ma/status "
+                        + "(private property '.statusToken'); empty accepts any caller: only behind mutual TLS")
+        String _statusToken() default "";
+    }
+
+    private final Config config;
+    private final StatusReporter statusReporter;
+    private final MassachusettsFormat format = new MassachusettsFormat();
+    private final DeadlineRule writtenReport;
+    private final Optional<SSLContextParameters> tls;
+    private final String tlsBean = "safeharborUsMaTls-" + UUID.randomUUID();
+    private final String authorization;
+
+    @Activate
+    public MassachusettsAdapter(Config config, @Reference StatusReporter statusReporter) {
+        this(config, statusReporter, Clock.systemUTC());
+    }
+
+    /** Outside OSGi (tests): the configuration, the core's reporter and the clock of status times. */
+    public MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock) {
+        super(clock);
+        this.config = config;
+        this.statusReporter = statusReporter;
+        this.writtenReport = new DeadlineRule(WRITTEN_REPORT_RULE,
+                "mandated reporter's written report to DCF (after the immediate oral report)",
+                duration(config.writtenReportDeadline()), "G.L. c.119 s.51A");
+        requireHttps("reportUrl", config.reportUrl());
+        requireHttps("districtAttorneyUrl", config.districtAttorneyUrl());
+        this.tls = KeyStores.clientParameters(config.trustStore(), config.trustStorePassword());
+        this.authorization = config.username().isBlank() ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (config.username() + ":" + config._password()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ------------------------------------------------------------------ JurisdictionAdapter
+
+    @Override
+    public Jurisdiction jurisdiction() {
+        return JURISDICTION;
+    }
+
+    @Override
+    public String displayName() {
+        return "Massachusetts DCF (reference JSON/HTTPS 51A intake)";
+    }
+
+    @Override
+    public StateFormat format() {
+        return format;
+    }
+
+    @Override
+    public List<DeadlineRule> deadlineRules() {
+        return List.of(writtenReport);
+    }
+
+    /** The written-report clock runs only where a report is due: when Massachusetts receives something. */
+    @Override
+    public List<Deadline> deadlinesFor(Referral referral) {
+        if (!takes(referral) || MassachusettsFormat.allegationsFor(referral).isEmpty()) {
+            return List.of();
+        }
+        return List.of(writtenReport.startingAt(referral.receivedAt()));
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    @Override
+    protected JurisdictionAdapter adapter() {
+        return this;
+    }
+
+    @Override
+    protected StatusReporter statusReporter() {
+        return statusReporter;
+    }
+
+    /** The status consumer; a test may serve it elsewhere. */
+    protected String statusEndpoint() {
+        return "servlet:" + STATUS_PATH + "?httpMethodRestrict=POST";
+    }
+
+    @Override
+    public void configure() throws Exception {
+        super.configure();
+        from(statusEndpoint()).routeId(CODE + "-status")
+                .process(new StatusReceiver(JURISDICTION, statusReporter, config._statusToken()));
+    }
+
+    @Override
+    protected void configureDelivery(String deliveryEndpoint) {
+        tls.ifPresent(parameters -> getContext().getRegistry().bind(tlsBean, SSLContextParameters.class, parameters));
+        if (KeyStores.SANDBOX_KEY_STORE.equals(config.trustStore())) {
+            LOG.warn("{}: trusting the SANDBOX certificate ({}): for the test peer only, never for production",
+                    CODE, KeyStores.SANDBOX_KEY_STORE);
+        }
+        from(deliveryEndpoint).routeId(CODE + "-deliver")
+                .process(exchange -> request(exchange, exchange.getMessage().getBody(String.class)))
+                // a 4xx/5xx answer or no answer throws: the transacted queue keeps the referral
+                .to(httpUri(config.reportUrl()))
+                .process(this::readIntakeAnswer)
+                .choice()
+                    .when(exchangeProperty(INTAKE_NUMBER).isNotNull())
+                        .process(report(DeliveryStatus.ACKNOWLEDGED, exchangeProperty(INTAKE_NUMBER), null))
+                    .otherwise()
+                        .process(report(DeliveryStatus.DELIVERED, null, null))
+                .end()
+                // s.51B(k) / 110 CMR 4.50: the District Attorney hears of suspected or confirmed trafficking
+                .filter(exchange -> !MassachusettsFormat.allegationsFor(exchange.getProperty(REFERRAL, Referral.class)).isEmpty())
+                    .process(exchange -> request(exchange, districtAttorneyNotification(exchange)))
+                    .to(httpUri(config.districtAttorneyUrl()))
+                    .choice()
+                        .when(exchangeProperty(INTAKE_NUMBER).isNotNull())
+                            .process(report(DeliveryStatus.ACKNOWLEDGED, exchangeProperty(INTAKE_NUMBER), DA_NOTIFIED))
+                        .otherwise()
+                            .process(report(DeliveryStatus.DELIVERED, null, DA_NOTIFIED))
+                    .end()
+                .end();
+    }
+
+    /** Clean headers (nothing from the queue leaks into HTTP headers), then the JSON request. */
+    private void request(Exchange exchange, String json) {
+        var message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Accept", "application/json");
+        if (authorization != null) {
+            message.setHeader("Authorization", authorization);
+        }
+        message.setBody(json);
+    }
+
+    /** The camel-http endpoint for a state URL: strict status codes, timeouts, no redirects, our trust store. */
+    String httpUri(String url) {
+        long millis = Duration.ofSeconds(Math.max(1, config.timeoutSeconds())).toMillis();
+        StringBuilder uri = new StringBuilder(url.trim()).append(url.contains("?") ? '&' : '?')
+                .append("throwExceptionOnFailure=true&followRedirects=false")
+                .append("&connectTimeout=").append(millis)
+                .append("&responseTimeout=").append(millis)
+                .append("&connectionRequestTimeout=").append(millis);
+        tls.ifPresent(parameters -> uri.append("&sslContextParameters=#").append(tlsBean));
+        return uri.toString();
+    }
+
+    /** DCF's answer: {"intakeNumber": "..."} (201, or 200 for a report it already had), or no body yet (202). */
+    private void readIntakeAnswer(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        exchange.removeProperty(INTAKE_NUMBER);
+        if (body == null || body.isBlank()) {
+            return;
+        }
+        try {
+            IntakeResponse answer = WireJson.STRICT.readerFor(IntakeResponse.class)
+                    // the state may add fields to its answer; only the intake number matters
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body);
+            if (answer.intakeNumber() != null && INTAKE_NUMBER_SHAPE.matcher(answer.intakeNumber()).matches()) {
+                exchange.setProperty(INTAKE_NUMBER, answer.intakeNumber());
+            } else {
+                LOG.warn("{}: DCF accepted referral {} without a usable intake number", CODE,
+                        exchange.getProperty(REFERRAL, Referral.class).id());
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("{}: DCF accepted referral {}, but its answer is not JSON ({})", CODE,
+                    exchange.getProperty(REFERRAL, Referral.class).id(), e.getClass().getSimpleName());
+        }
+    }
+
+    /** The minimal notification: referral id, DCF allegation types, intake number, jurisdiction, county. */
+    String districtAttorneyNotification(Exchange exchange) {
+        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
+        List<String> allegations = MassachusettsFormat.allegationsFor(referral).stream()
+                .map(AllegationDto::allegation).distinct().toList();
+        String county = config.districtAttorneyCounty().isBlank() ? null : config.districtAttorneyCounty().trim();
+        return WireJson.write(new DistrictAttorneyNotification(DistrictAttorneyNotification.SCHEMA_VERSION,
+                DistrictAttorneyNotification.NOTIFICATION_TYPE, referral.id().value(),
+                exchange.getProperty(INTAKE_NUMBER, String.class), CODE, county, allegations));
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (getContext() != null && tls.isPresent()) {
+            getContext().getRegistry().unbind(tlsBean);
+        }
+    }
+
+    private static Duration duration(String iso) {
+        try {
+            return Duration.parse(iso.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("writtenReportDeadline is not an ISO-8601 duration such as PT48H: " + iso, e);
+        }
+    }
+
+    private static void requireHttps(String key, String url) {
+        URI uri = URI.create(url.trim());
+        // the report holds a child's personal data: never in clear text
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException(key + " must be an https:// URL");
+        }
+    }
+}

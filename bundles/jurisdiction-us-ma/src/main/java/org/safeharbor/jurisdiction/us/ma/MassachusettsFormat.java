@@ -1,0 +1,216 @@
+package org.safeharbor.jurisdiction.us.ma;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.safeharbor.api.v1.Address;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Child;
+import org.safeharbor.api.v1.Organization;
+import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.PersonName;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.Reporter;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AddressDto;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AllegationDto;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A.ChildDto;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A.NameDto;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A.PlaceOfCareDto;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A.ReporterDto;
+import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
+
+/**
+ * The Massachusetts written 51A report as JSON (a REFERENCE DESIGN: DCF publishes no intake
+ * interface; schema {@code us-ma/schema/us-ma-51a-report.schema.json}).
+ *
+ * <p>Rules (shared/DOMAIN.md): G.L. c.119 s.51A makes mandated reporters report a "sexually
+ * exploited child" or a "human trafficking victim"; since 2016 DCF's allegations include sexual
+ * exploitation and labor trafficking with no caregiver requirement. So every sex-trafficking / CSEC
+ * form is written as {@code sexual-exploitation} and labor trafficking as {@code labor-trafficking},
+ * whoever the perpetrator is ({@link MaAllegation#of}). Each row also carries the shared code's
+ * form, certainty, perpetrator relation and caregiver role, so nothing the hospital said is lost.
+ * Only suspected and confirmed allegations are written; at-risk, ruled-out and historical never.
+ */
+public final class MassachusettsFormat implements StateFormat {
+
+    /** Media type of the report on the wire. */
+    public static final String MEDIA_TYPE = "application/json";
+
+    /**
+     * What DCF needs to screen a 51A report, and nothing more (minimum necessary, IOM/NRC 2013):
+     */
+    private static final Set<ReferralField> DISCLOSED = EnumSet.of(
+            // de-duplication of redeliveries, and the key of every later status
+            ReferralField.REFERRAL_ID,
+            // the 48-hour written-report clock (s.51A) runs from the report's receipt
+            ReferralField.RECEIVED_AT,
+            // when the reporter formed the suspicion: the time of the concern DCF screens
+            ReferralField.OCCURRED_AT,
+            // identify the child and find existing DCF records about the child (name + birth date)
+            ReferralField.CHILD_NAME,
+            ReferralField.CHILD_BIRTH_DATE,
+            // a s.51B response goes to the child's home: street, city, state of residence
+            ReferralField.CHILD_STREET_ADDRESS,
+            ReferralField.CHILD_CITY,
+            ReferralField.CHILD_STATE,
+            // where the child is now (the hospital), so DCF can respond there before discharge
+            ReferralField.PLACE_OF_CARE_NAME,
+            ReferralField.PLACE_OF_CARE_IDENTIFIER,
+            ReferralField.PLACE_OF_CARE_ADDRESS,
+            // DCF calls the mandated reporter back to screen the report
+            ReferralField.REPORTER_NAME,
+            ReferralField.REPORTER_ROLE,
+            ReferralField.REPORTER_PHONE,
+            // what is alleged
+            ReferralField.ALLEGATIONS);
+    // Not sent: CHILD_SEX (name and birth date identify the child) and EVIDENCE (the hospital's
+    // internal record ids mean nothing to DCF; the reporter describes the findings on the call).
+
+    @Override
+    public String mediaType() {
+        return MEDIA_TYPE;
+    }
+
+    @Override
+    public Optional<String> write(Referral referral) {
+        List<AllegationDto> rows = allegationsFor(referral);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Child child = referral.child();
+        Report51A report = new Report51A(Report51A.SCHEMA_VERSION, Report51A.REPORT_TYPE, referral.id().value(),
+                referral.receivedAt(), referral.occurredAt(),
+                new ChildDto(name(child.name()), child.birthDate(), address(child.residence())),
+                placeOfCare(referral.placeOfCare()), reporter(referral.reporter()), rows);
+        return Optional.of(WireJson.write(report));
+    }
+
+    /**
+     * The allegation rows Massachusetts receives: suspected and confirmed only (no at-risk rule,
+     * see {@link #atRiskRule()}), each identical row once.
+     */
+    static List<AllegationDto> allegationsFor(Referral referral) {
+        Set<AllegationDto> rows = new LinkedHashSet<>();
+        for (Allegation a : referral.allegations()) {
+            if (!a.certainty().isAllegation()) {
+                continue;
+            }
+            rows.add(new AllegationDto(MaAllegation.of(a.type()).code(), a.type().code(), a.certainty().code(),
+                    a.perpetrator().code(), a.caregiverRole().code()));
+        }
+        return new ArrayList<>(rows);
+    }
+
+    @Override
+    public Referral read(String payload) {
+        Report51A report = WireJson.read(payload, Report51A.class);
+        if (!Report51A.SCHEMA_VERSION.equals(report.schemaVersion()) || !Report51A.REPORT_TYPE.equals(report.reportType())) {
+            throw new IllegalArgumentException("not a version " + Report51A.SCHEMA_VERSION + " written 51A report");
+        }
+        if (report.allegations().isEmpty()) {
+            throw new IllegalArgumentException("a 51A report without allegations");
+        }
+        List<Allegation> allegations = new ArrayList<>();
+        for (AllegationDto row : report.allegations()) {
+            allegations.add(allegation(row));
+        }
+        ChildDto c = report.child();
+        Child child = new Child(name(c.name()), c.birthDate(), null, address(c.residence()));
+        PlaceOfCareDto p = report.placeOfCare();
+        Organization placeOfCare = p == null ? null : new Organization(p.identifier(), p.name(), address(p.address()));
+        ReporterDto r = report.reporter();
+        Reporter reporter = r == null ? null : new Reporter(name(r.name()), r.role(), r.phone(), null);
+        return new Referral(new ReferralId(report.referralId()), child, placeOfCare, reporter, report.receivedAt(),
+                report.occurredAt(), allegations);
+    }
+
+    /** One row back to the shared code; refuses anything the format never writes. */
+    private static Allegation allegation(AllegationDto row) {
+        AllegationType type = AllegationType.fromCode(row.form());
+        if (MaAllegation.of(type) != MaAllegation.fromCode(row.allegation())) {
+            throw new IllegalArgumentException("allegation " + row.allegation() + " does not match form " + row.form());
+        }
+        Certainty certainty = Certainty.fromCode(row.certainty());
+        if (!certainty.isAllegation()) {
+            // safe harbor: a risk signal, a ruled-out suspicion or a history is never an allegation
+            throw new IllegalArgumentException("certainty " + row.certainty() + " is not an allegation");
+        }
+        return new Allegation(type, certainty, PerpetratorRelation.fromCode(row.perpetratorRelation()),
+                CaregiverRole.fromCode(row.caregiverRole()), List.of());
+    }
+
+    @Override
+    public Set<ReferralField> disclosedFields() {
+        return DISCLOSED;
+    }
+
+    /** None: every shared type has a DCF allegation (sexual exploitation or labor trafficking). */
+    @Override
+    public Map<AllegationType, String> unsupportedTypes() {
+        return Map.of();
+    }
+
+    /**
+     * Empty: no Massachusetts rule in shared/DOMAIN.md makes an at-risk signal reportable. s.51A is
+     * about reasonable cause to believe a child is abused (a "sexually exploited child", a "human
+     * trafficking victim"); a risk signal is not an allegation (IOM/NRC 2013), and P.L. 113-183's
+     * "at risk of" covers children in foster care, not a hospital screen.
+     */
+    @Override
+    public Optional<String> atRiskRule() {
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ field mapping
+
+    private static NameDto name(PersonName name) {
+        if (name == null) {
+            return null;
+        }
+        List<String> given = texts(name.given());
+        return new NameDto(text(name.family()), given);
+    }
+
+    private static PersonName name(NameDto name) {
+        return name == null ? null : new PersonName(name.family(), name.given());
+    }
+
+    private static AddressDto address(Address a) {
+        return a == null ? null : new AddressDto(texts(a.lines()), text(a.city()), text(a.state()), text(a.postalCode()),
+                text(a.country()));
+    }
+
+    private static Address address(AddressDto a) {
+        return a == null ? null : new Address(a.lines(), a.city(), a.state(), a.postalCode(), a.country());
+    }
+
+    private static PlaceOfCareDto placeOfCare(Organization o) {
+        return o == null ? null : new PlaceOfCareDto(text(o.identifier()), text(o.name()), address(o.address()));
+    }
+
+    private static ReporterDto reporter(Reporter r) {
+        return r == null ? null : new ReporterDto(name(r.name()), text(r.role()), text(r.phone()));
+    }
+
+    /** Blank text is absent: the schema has no empty strings. */
+    private static String text(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static List<String> texts(List<String> values) {
+        List<String> kept = values.stream().map(MassachusettsFormat::text).filter(java.util.Objects::nonNull).toList();
+        return kept.isEmpty() ? null : kept;
+    }
+}

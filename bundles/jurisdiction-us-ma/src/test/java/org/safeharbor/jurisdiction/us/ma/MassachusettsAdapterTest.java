@@ -1,0 +1,85 @@
+package org.safeharbor.jurisdiction.us.ma;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.safeharbor.tck.ConformanceReferrals.RECEIVED_AT;
+import static org.safeharbor.tck.ConformanceReferrals.allegation;
+import static org.safeharbor.tck.ConformanceReferrals.referral;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Deadline;
+import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.Referral;
+
+/** The written-report clock and the configuration checks. */
+class MassachusettsAdapterTest {
+
+    private static final Jurisdiction MA = Jurisdiction.of("US-MA");
+
+    private static Referral suspected() {
+        return referral(MA, allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN,
+                CaregiverRole.NOT_APPLICABLE));
+    }
+
+    @Test
+    void theWrittenReportIsDue48HoursAfterTheReport() {
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), update -> { });
+        DeadlineRule rule = adapter.deadlineRules().get(0);
+        assertEquals("us-ma-written-report", rule.id());
+        assertEquals(Duration.ofHours(48), rule.length());
+        assertEquals("G.L. c.119 s.51A", rule.legalBasis());
+        List<Deadline> deadlines = adapter.deadlinesFor(suspected());
+        assertEquals(1, deadlines.size());
+        assertEquals(RECEIVED_AT, deadlines.get(0).start());
+        assertEquals(RECEIVED_AT.plus(Duration.ofHours(48)), deadlines.get(0).due());
+    }
+
+    @Test
+    void aShortenedClockFromConfigurationIsUsed() {
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.with(Map.of("writtenReportDeadline", "PT90S")),
+                update -> { });
+        assertEquals(Duration.ofSeconds(90), adapter.deadlineRules().get(0).length());
+        assertEquals(RECEIVED_AT.plusSeconds(90), adapter.deadlinesFor(suspected()).get(0).due());
+    }
+
+    @Test
+    void noClockRunsWhereNothingIsReportedToMassachusetts() {
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), update -> { });
+        assertEquals(List.of(), adapter.deadlinesFor(referral(MA, Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK))));
+        assertEquals(List.of(), adapter.deadlinesFor(referral(Jurisdiction.of("US-IL"), allegation(AllegationType.SEX_TRAFFICKING,
+                Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE))));
+    }
+
+    @Test
+    void aBadDurationIsRefusedAtActivation() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MassachusettsAdapter(TestConfig.with(Map.of("writtenReportDeadline", "48 hours")), update -> { }));
+        assertTrue(e.getMessage().contains("writtenReportDeadline"));
+    }
+
+    @Test
+    void personalDataNeverTravelsInClearText() {
+        assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+                TestConfig.with(Map.of("reportUrl", "http://localhost:8080/dcf/51a/reports")), update -> { }));
+        assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+                TestConfig.with(Map.of("districtAttorneyUrl", "http://localhost:8080/da")), update -> { }));
+    }
+
+    @Test
+    void aMissingTrustStoreIsRefusedAtActivation() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+                TestConfig.with(Map.of("trustStore", "/nonexistent/us-ma.p12")), update -> { }));
+        assertTrue(e.getMessage().contains("/nonexistent/us-ma.p12"));
+    }
+}

@@ -1,0 +1,40 @@
+package org.safeharbor.jurisdiction.us.ma;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+
+/** The adapter's configuration as DS would build it: the annotation's defaults, with some keys overridden. */
+final class TestConfig {
+
+    private TestConfig() {
+    }
+
+    static MassachusettsAdapter.Config defaults() {
+        return with(Map.of());
+    }
+
+    /** {@code overrides} is keyed by the annotation's method names, e.g. {@code reportUrl}, {@code _password}. */
+    static MassachusettsAdapter.Config with(Map<String, Object> overrides) {
+        return of(MassachusettsAdapter.Config.class, overrides);
+    }
+
+    /** Any component property type, with its defaults and these overrides. */
+    static <A> A of(Class<A> type, Map<String, Object> overrides) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (overrides.containsKey(name)) {
+                        return overrides.get(name);
+                    }
+                    if (method.getDefaultValue() != null) {
+                        return method.getDefaultValue();
+                    }
+                    return switch (name) {
+                        case "annotationType" -> type;
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        case "toString" -> "TestConfig" + overrides.keySet();
+                        default -> throw new UnsupportedOperationException(name);
+                    };
+                }));
+    }
+}

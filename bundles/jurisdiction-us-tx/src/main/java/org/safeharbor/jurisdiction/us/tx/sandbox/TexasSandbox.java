@@ -1,0 +1,110 @@
+package org.safeharbor.jurisdiction.us.tx.sandbox;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.jetty.server.Server;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.jurisdiction.us.tx.Agency;
+import org.safeharbor.jurisdiction.us.tx.TlsStores;
+
+/**
+ * The optional Texas sandbox (PID {@code org.safeharbor.sandbox.us.tx}, only with a configuration): starts
+ * the two stand-in receiving systems, CPS intake and law-enforcement notification, on local HTTPS ports
+ * with the sandbox's self-signed certificate. SANDBOX ONLY: never part of a production deployment.
+ */
+@Component(immediate = true, configurationPid = TexasSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = TexasSandbox.Config.class)
+public class TexasSandbox {
+
+    public static final String PID = "org.safeharbor.sandbox.us.tx";
+
+    @ObjectClassDefinition(name = "SafeHarbor Bridge US-TX sandbox (test peers, not for production)")
+    public @interface Config {
+        @AttributeDefinition(description = "Interface the two peers bind")
+        String host() default "127.0.0.1";
+
+        @AttributeDefinition(description = "HTTPS port of the CPS intake peer (POST /cps/intake)")
+        int cpsPort() default 8743;
+
+        @AttributeDefinition(description = "HTTPS port of the law-enforcement peer (POST /law-enforcement/notifications)")
+        int lawEnforcementPort() default 8744;
+
+        @AttributeDefinition(description = "Where deliveries are recorded (one sub-folder per peer); default ${karaf.data}/sandbox/US-TX")
+        String directory() default "";
+
+        @AttributeDefinition(description = "The adapter's status endpoint the peers send later statuses to")
+        String statusCallbackUrl() default "http://localhost:8080/jurisdictions/us-tx/status";
+
+        /** Property {@code .statusToken}: must equal the adapter's; private. */
+        @AttributeDefinition(type = AttributeType.PASSWORD, description = "Bearer token the peers present with a status")
+        String _statusToken() default "";
+
+        @AttributeDefinition(description = "PKCS12 key store of the peers: file path or classpath:<path> in this bundle")
+        String keyStore() default TlsStores.SANDBOX_KEY_STORE;
+
+        @AttributeDefinition(type = AttributeType.PASSWORD)
+        String keyStorePassword() default TlsStores.SANDBOX_PASSWORD;
+    }
+
+    private final List<TexasAgencyPeer> peers = new ArrayList<>();
+
+    @Activate
+    public TexasSandbox(Config config) throws Exception {
+        KeyStore keys = TlsStores.load(config.keyStore(), config.keyStorePassword());
+        Path base = directory(config.directory());
+        URI callback = URI.create(config.statusCallbackUrl());
+        // Jetty finds its plug-ins through the thread context class loader: the platform bundle's in Karaf.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Server.class.getClassLoader());
+        try {
+            start(new TexasAgencyPeer(Agency.CPS_INTAKE, config.host(), config.cpsPort(), keys, config.keyStorePassword(),
+                    base.resolve(Agency.CPS_INTAKE.code()), Clock.systemUTC()).statusCallback(callback, config._statusToken()));
+            start(new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, config.host(), config.lawEnforcementPort(), keys,
+                    config.keyStorePassword(), base.resolve(Agency.LAW_ENFORCEMENT.code()), Clock.systemUTC()).statusCallback(callback, config._statusToken()));
+        } catch (Exception e) {
+            deactivate();
+            throw e;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** The running peers (CPS intake first). */
+    public List<TexasAgencyPeer> peers() {
+        return List.copyOf(peers);
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        for (TexasAgencyPeer peer : peers) {
+            peer.stop();
+        }
+        peers.clear();
+    }
+
+    private void start(TexasAgencyPeer peer) throws Exception {
+        peer.start();
+        peers.add(peer);
+    }
+
+    static Path directory(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.trim());
+        }
+        String data = System.getProperty("karaf.data");
+        return (data == null || data.isBlank() ? Path.of("data") : Path.of(data)).resolve("sandbox").resolve("US-TX");
+    }
+}

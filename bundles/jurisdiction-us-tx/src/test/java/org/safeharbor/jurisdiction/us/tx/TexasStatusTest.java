@@ -1,0 +1,165 @@
+package org.safeharbor.jurisdiction.us.tx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.safeharbor.tck.ConformanceReferrals.allegation;
+import static org.safeharbor.tck.ConformanceReferrals.referral;
+
+import java.net.URI;
+import java.security.KeyStore;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.servlet.CamelHttpTransportServlet;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.jurisdiction.us.tx.TexasMessages.StateStatus;
+import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
+import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
+
+/**
+ * Statuses back from Texas. Over real HTTP: the peer POSTs to a Jetty serving Camel's servlet at {@code /*},
+ * as the core's HTTP server does in Karaf, so the adapter's {@code servlet:/jurisdictions/us-tx/status} route
+ * itself is exercised. The table of every status goes through the route's {@code direct:US-TX-status} entry.
+ */
+class TexasStatusTest {
+
+    private static final Jurisdiction TX = Jurisdiction.of("US-TX");
+
+    private final TestSupport.RecordingReporter reporter = new TestSupport.RecordingReporter();
+    private TexasAgencyPeer cps;
+    private Server http;
+    private URI statusUri;
+    private static final String TOKEN = "tx-status-token-1";
+    private DefaultCamelContext camel;
+
+    /** The real adapter, only its queue replaced: the status route is the servlet one. */
+    static class QueueLessAdapter extends TexasAdapter {
+        QueueLessAdapter(Config config, TestSupport.RecordingReporter reporter) {
+            super(config, reporter, TestSupport.CLOCK);
+        }
+
+        @Override
+        protected String queueEndpoint() {
+            return "direct:queue";
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        KeyStore keys = TlsStores.load(TlsStores.SANDBOX_KEY_STORE, TlsStores.SANDBOX_PASSWORD);
+        cps = new TexasAgencyPeer(Agency.CPS_INTAKE, "127.0.0.1", 0, keys, TlsStores.SANDBOX_PASSWORD, null, TestSupport.CLOCK);
+        cps.start();
+
+        http = new Server();
+        ServerConnector connector = new ServerConnector(http);
+        connector.setHost("127.0.0.1");
+        http.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder("CamelServlet", new CamelHttpTransportServlet()), "/*");
+        http.setHandler(context);
+        http.start();
+        statusUri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + TexasAdapter.STATUS_PATH);
+        cps.statusCallback(statusUri, TOKEN);
+
+        Map<String, Object> config = new HashMap<>();
+        config.put("cpsIntakeUrl", cps.url());
+        config.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
+        config.put("trustStorePassword", TlsStores.SANDBOX_PASSWORD);
+        config.put("_statusToken", TOKEN);
+        camel = new DefaultCamelContext();
+        camel.addRoutes(new QueueLessAdapter(TestSupport.config(TexasAdapter.Config.class, config), reporter));
+        camel.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        camel.stop();
+        http.stop();
+        cps.stop();
+    }
+
+    @Test
+    void aLaterStatusFromThePeerBecomesTheStatusUpdate() throws Exception {
+        Referral referral = referral(TX, allegation(AllegationType.SEX_TRAFFICKING, Certainty.CONFIRMED,
+                PerpetratorRelation.PARENT, CaregiverRole.ACT));
+        Exchange delivered = camel.createProducerTemplate().send("direct:queue",
+                e -> e.getMessage().setBody(ReferralJson.INSTANCE.write(referral)));
+        assertTrue(!delivered.isFailed(), () -> String.valueOf(delivered.getException()));
+
+        int code = cps.sendStatus(referral.id().value(), StateStatus.INVESTIGATION_OPENED, "assigned to a caseworker");
+
+        assertEquals(202, code);
+        List<StatusUpdate> updates = reporter.updates();
+        assertEquals(2, updates.size(), () -> String.valueOf(updates));
+        StatusUpdate later = updates.get(1);
+        assertEquals(DeliveryStatus.INVESTIGATION_OPENED, later.status());
+        assertEquals(referral.id(), later.referralId());
+        assertEquals(TX, later.jurisdiction());
+        assertEquals("TX-CPS-2026-000001", later.stateIntakeNumber());
+        assertEquals(TestSupport.CLOCK.instant(), later.at());
+        assertEquals("Texas CPS intake: investigation-opened (assigned to a caseworker)", later.reason());
+    }
+
+    @Test
+    void anInvalidStatusDocumentIsAnsweredWith400AndNotReported() throws Exception {
+        assertEquals(400, cps.postStatus("<ext:ReferralStatusReport xmlns:ext=\"" + TexasXml.EXT + "\"/>"));
+        assertEquals(400, cps.postStatus("not xml"));
+        assertTrue(reporter.updates().isEmpty());
+    }
+
+    @Test
+    void aStatusWithoutTheTokenIsRefused() throws Exception {
+        String xml = TexasMessages.writeStatusReport(new StatusReport("ref-78", null, Agency.CPS_INTAKE,
+                StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null));
+        cps.statusCallback(statusUri, null);
+        assertEquals(401, cps.postStatus(xml));
+        cps.statusCallback(statusUri, "another-token");
+        assertEquals(401, cps.postStatus(xml));
+        assertTrue(reporter.updates().isEmpty(), "a status from an unauthenticated caller was reported");
+        cps.statusCallback(statusUri, TOKEN);
+        assertEquals(202, cps.postStatus(xml));
+        assertEquals(DeliveryStatus.SCREENED_OUT, reporter.updates().get(0).status());
+    }
+
+    /** Every status Texas may send, and what the hospital then sees. */
+    @ParameterizedTest(name = "{0} from {1} -> {2}")
+    @CsvSource({
+            "received,             cps-intake,      ACKNOWLEDGED,         Texas CPS intake: received",
+            "screened-in,          cps-intake,      SCREENED_IN,          Texas CPS intake: screened-in",
+            "screened-out,         law-enforcement, SCREENED_OUT,         Texas law-enforcement notification: screened-out",
+            "investigation-opened, law-enforcement, INVESTIGATION_OPENED, Texas law-enforcement notification: investigation-opened",
+            "rejected,             cps-intake,      REJECTED,             Texas CPS intake: rejected"})
+    void everyStateStatusMapsToItsDeliveryStatus(String state, String agency, DeliveryStatus expected, String reason) {
+        Instant at = Instant.parse("2026-11-22T08:00:00Z");
+        String xml = TexasMessages.writeStatusReport(new StatusReport("ref-77", "TX-X-2026-000009",
+                Agency.fromCode(agency), StateStatus.fromCode(state), at, null));
+
+        Exchange answer = camel.createProducerTemplate().send(TexasAdapter.STATUS_ENDPOINT, e -> e.getMessage().setBody(xml));
+
+        assertEquals(202, answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+        StatusUpdate update = reporter.updates().get(0);
+        assertEquals(new StatusUpdate(new ReferralId("ref-77"), TX, expected, "TX-X-2026-000009", at, reason), update);
+    }
+}

@@ -1,0 +1,76 @@
+package org.safeharbor.mappings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.ConceptMap.ConceptMapGroupComponent;
+import org.hl7.fhir.r4.model.ConceptMap.SourceElementComponent;
+import org.hl7.fhir.r4.model.ConceptMap.TargetElementComponent;
+import org.hl7.fhir.r4.model.Enumerations.ConceptMapEquivalence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The maps FROM the shared code to each reference jurisdiction's codes (one per jurisdiction
+ * bundle; the bundle's own tests check its Java mapping against its map row by row). Here: every
+ * source code is a real, selectable shared concept, every allegation type is mapped or explicitly
+ * unmatched, and every row cites its source.
+ */
+class StateConceptMapTest {
+
+    private static final CodeSystem CS = FhirResources.codeSystem();
+    private static final List<String> STATE_MAPS = List.of(
+            MappingResources.CONCEPT_MAP_HT_ALLEGATION_TO_US_IL, MappingResources.CONCEPT_MAP_HT_ALLEGATION_TO_US_FL,
+            MappingResources.CONCEPT_MAP_HT_ALLEGATION_TO_US_MA, MappingResources.CONCEPT_MAP_HT_ALLEGATION_TO_US_TX);
+
+    static Stream<ConceptMap> stateMaps() {
+        return STATE_MAPS.stream().map(f -> FhirResources.parse(ConceptMap.class, f));
+    }
+
+    @Test
+    void everyMapFromTheSharedCodeIsAJurisdictionsMap() {
+        long fromShared = FhirResources.filesOfType("ConceptMap").stream().map(f -> FhirResources.parse(ConceptMap.class, f))
+                .filter(m -> MappingResources.CODE_SYSTEM_URL.equals(m.getGroupFirstRep().getSource())).count();
+        assertEquals(STATE_MAPS.size(), fromShared, "a map from the shared code that no jurisdiction owns");
+    }
+
+    @ParameterizedTest
+    @MethodSource("stateMaps")
+    void everySourceIsASelectableSharedConceptAndEveryRowCitesItsSource(ConceptMap map) {
+        for (ConceptMapGroupComponent group : map.getGroup()) {
+            assertEquals(MappingResources.CODE_SYSTEM_URL, group.getSource(), map.getId());
+            for (SourceElementComponent element : group.getElement()) {
+                String where = map.getIdElement().getIdPart() + " " + element.getCode();
+                var concept = FhirResources.find(CS, element.getCode());
+                assertTrue(concept.isPresent(), where + ": not a shared code");
+                assertFalse(FhirResources.isAbstract(concept.get()), where + ": a grouper");
+                for (TargetElementComponent target : element.getTarget()) {
+                    boolean cited = target.hasComment() && !target.getComment().isBlank();
+                    assertTrue(cited || element.getTarget().stream().anyMatch(TargetElementComponent::hasComment), where + ": no source cited");
+                    if (target.getEquivalence() != ConceptMapEquivalence.UNMATCHED) {
+                        assertTrue(target.hasCode(), where + ": a mapped row names its target code");
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stateMaps")
+    void everyAllegationTypeIsMappedOrExplicitlyUnmatched(ConceptMap map) {
+        Set<String> sources = new HashSet<>();
+        map.getGroup().forEach(g -> g.getElement().forEach(e -> sources.add(e.getCode())));
+        for (String type : FhirResources.childCodes(CS, "type")) {
+            assertTrue(sources.contains(type), map.getIdElement().getIdPart() + " says nothing of " + type + ": a silent drop");
+        }
+    }
+}
