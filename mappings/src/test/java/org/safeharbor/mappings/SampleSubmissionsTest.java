@@ -80,6 +80,8 @@ class SampleSubmissionsTest {
                     "US-TX", "US-TX"),
             new Expected("t74-62xa-confirmed-labor.json", Set.of("labor-trafficking confirmed"), "parent",
                     "US-MA", "US-MA"),
+            new Expected("t74-52xa-caregiver-florida.json", Set.of("sex-trafficking confirmed"), "parent",
+                    "US-FL", "US-FL"),
             new Expected("z04-81-ruled-out.json", Set.of("sex-trafficking ruled-out"), "unknown",
                     "US-FL", "US-FL"),
             new Expected("flag-only.json", Set.of("sex-trafficking at-risk"), "unknown",

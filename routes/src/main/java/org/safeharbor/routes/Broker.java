@@ -49,6 +49,7 @@ public class Broker {
 
     private String redactedUrl;
     private JmsConnectionFactory probe;
+    private JmsConnectionFactory listeners;
     private CachingConnectionFactory shared;
 
     @Activate
@@ -56,6 +57,7 @@ public class Broker {
         String user = blankToNull(config.username());
         String password = blankToNull(config.password());
         redactedUrl = redact(config.url());
+        listeners = new JmsConnectionFactory(user, password, config.url());
         shared = new CachingConnectionFactory(new JmsConnectionFactory(user, password, config.url()));
         shared.setSessionCacheSize(config.sessionCacheSize());
         shared.setReconnectOnException(true);
@@ -69,9 +71,18 @@ public class Broker {
         shared.destroy();
     }
 
-    /** The pooled connection factory the CamelContext's {@code amqp} component uses. */
+    /** The pooled connection factory the CamelContext's {@code amqp} producers send with. */
     public ConnectionFactory connectionFactory() {
         return shared;
+    }
+
+    /**
+     * The plain connection factory for queue consumers. Never the caching one: a consumer cached
+     * by it keeps the messages it prefetched while nobody reads them, so referrals would sit
+     * unprocessed until the connection closes.
+     */
+    public ConnectionFactory listenerConnectionFactory() {
+        return listeners;
     }
 
     /** The configured URI without user info or options (which may carry credentials), for logs and /health. */

@@ -45,6 +45,8 @@ public class CamelRuntime {
             // Plain strings in bodies are never personal data we want in a trace: no message tracing.
             context.setTracing(false);
             AMQPComponent amqp = new AMQPComponent(broker.connectionFactory());
+            amqp.getConfiguration().setTemplateConnectionFactory(broker.connectionFactory());
+            amqp.getConfiguration().setListenerConnectionFactory(broker.listenerConnectionFactory());
             context.addComponent("amqp", amqp);
             configureRest(context);
             // per-route counts and timings (exchanges, failures, processing time) at /metrics

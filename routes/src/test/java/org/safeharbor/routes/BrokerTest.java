@@ -111,4 +111,13 @@ class BrokerTest {
         assertEquals("failover:(amqp://a:5672?x=1)?y=2&failover.maxReconnectAttempts=1&failover.startupMaxReconnectAttempts=1",
                 Broker.probeUrl("failover:(amqp://a:5672?x=1)?y=2"));
     }
+
+    @Test
+    void queueConsumersGetThePlainFactoryNeverTheCachingOne() {
+        // a consumer cached by CachingConnectionFactory keeps its prefetched messages while nobody reads them
+        broker = new Broker();
+        broker.activate(config("amqp://127.0.0.1:1"));
+        assertInstanceOf(org.apache.qpid.jms.JmsConnectionFactory.class, broker.listenerConnectionFactory());
+        assertInstanceOf(CachingConnectionFactory.class, broker.connectionFactory());
+    }
 }

@@ -67,7 +67,7 @@ final class IntakeService {
             if (delivery.status() == DeliveryStatus.RECEIVED) {
                 queue.send(producer, kept, j);
                 boolean installed = bundleInstalled.test(j);
-                store.update(new StatusUpdate(kept.id(), j, installed ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null,
+                store.markQueued(new StatusUpdate(kept.id(), j, installed ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null,
                         clock.instant(), installed ? null : "no jurisdiction bundle installed: held on queue " + j.queueName()));
             }
             if (!bundleInstalled.test(j) && delivery.status().ordinal() <= DeliveryStatus.ON_HOLD.ordinal()) {

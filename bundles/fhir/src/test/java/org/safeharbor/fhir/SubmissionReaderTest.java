@@ -117,6 +117,8 @@ class SubmissionReaderTest {
                     List.of("US-IL", "US-MO"), true),
             new Expected("sscst-positive-no-suspicion.json",
                     List.of("sex-trafficking/at-risk/unknown/not-applicable"), List.of("US-IL"), true),
+            new Expected("t74-52xa-caregiver-florida.json",
+                    List.of("sex-trafficking/confirmed/parent/act"), List.of("US-FL"), true),
             new Expected("t74-62xa-confirmed-labor.json",
                     List.of("labor-trafficking/confirmed/parent/act"), List.of("US-MA"), true),
             new Expected("t76-52xa-suspected.json",

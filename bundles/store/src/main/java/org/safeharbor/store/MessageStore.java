@@ -119,6 +119,28 @@ public class MessageStore implements StatusReporter {
                 (rs, n) -> load(rs), submissionKey).stream().findFirst();
     }
 
+    /**
+     * Records that a referral is on a jurisdiction's queue (QUEUED, or ON_HOLD without a bundle), but
+     * only while it is still RECEIVED: the jurisdiction's bundle may consume it and answer before the
+     * intake gets here, and its answer must not be overwritten. Returns whether it was recorded.
+     */
+    public boolean markQueued(StatusUpdate update) {
+        if (update.status() != DeliveryStatus.QUEUED && update.status() != DeliveryStatus.ON_HOLD) {
+            throw new IllegalArgumentException("markQueued takes QUEUED or ON_HOLD, not " + update.status());
+        }
+        Boolean done = tx.execute(status -> {
+            int rows = jdbc.update("UPDATE referral_delivery SET status = ?, reason = ?, updated_at = ?"
+                            + " WHERE referral_id = ? AND jurisdiction = ? AND status = 'RECEIVED'",
+                    update.status().name(), update.reason(), update.at().atOffset(ZoneOffset.UTC),
+                    update.referralId().value(), update.jurisdiction().code());
+            if (rows > 0) {
+                event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
+            }
+            return rows > 0;
+        });
+        return Boolean.TRUE.equals(done);
+    }
+
     /** Records a change of status with one jurisdiction, and the event. */
     @Override
     public void report(StatusUpdate update) {

@@ -124,4 +124,18 @@ class MessageStoreTest {
         assertEquals(List.of("90%", "breached"), store.deadlineAlerts(new ReferralId("r-1")).stream().map(DeadlineAlert::level).toList());
         assertTrue(store.events(new ReferralId("r-1")).contains("deadline-90% US-IL: us-il-investigation due " + due));
     }
+
+    @Test
+    void markingQueuedNeverOverwritesTheStatesAnswer() {
+        // the jurisdiction bundle can consume and answer before the intake records QUEUED
+        store.accept("ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json",
+                Map.of(IL, DeliveryStatus.RECEIVED, MO, DeliveryStatus.RECEIVED));
+        Instant t = Instant.parse("2026-11-21T12:00:01Z");
+        store.update(new StatusUpdate(new ReferralId("r-1"), IL, DeliveryStatus.NOT_SENT, null, t, "nothing for US-IL"));
+        assertFalse(store.markQueued(new StatusUpdate(new ReferralId("r-1"), IL, DeliveryStatus.QUEUED, null, t.plusMillis(5), null)));
+        assertTrue(store.markQueued(new StatusUpdate(new ReferralId("r-1"), MO, DeliveryStatus.ON_HOLD, null, t.plusMillis(5), "held")));
+        List<Delivery> deliveries = store.find(new ReferralId("r-1")).orElseThrow().deliveries();
+        assertEquals(DeliveryStatus.NOT_SENT, deliveries.get(0).status());
+        assertEquals(DeliveryStatus.ON_HOLD, deliveries.get(1).status());
+    }
 }

@@ -66,9 +66,11 @@ public class BackboneIT {
     }
 
     @Test
-    public void everyProjectBundleIsActive() {
+    public void everyProjectBundleIsActive() throws InterruptedException {
+        SafeHarborKaraf.awaitFhir();
         Set<String> projectBundles = new TreeSet<>();
         List<String> notActive = new ArrayList<>();
+        SafeHarborKaraf.awaitAllProjectBundlesActive(bundleContext);
         for (Bundle bundle : bundleContext.getBundles()) {
             if (bundle.getSymbolicName().startsWith("org.safeharbor.")) {
                 projectBundles.add(bundle.getSymbolicName());
@@ -79,7 +81,10 @@ public class BackboneIT {
         }
         assertTrue("project bundles found: " + projectBundles, projectBundles.containsAll(List.of(
                 "org.safeharbor.safeharbor-api", "org.safeharbor.safeharbor-platform",
-                "org.safeharbor.safeharbor-mappings", "org.safeharbor.safeharbor-routes")));
+                "org.safeharbor.safeharbor-mappings", "org.safeharbor.safeharbor-routes", "org.safeharbor.safeharbor-fhir",
+                "org.safeharbor.safeharbor-store", "org.safeharbor.safeharbor-jurisdiction-us-il",
+                "org.safeharbor.safeharbor-jurisdiction-us-fl", "org.safeharbor.safeharbor-jurisdiction-us-ma",
+                "org.safeharbor.safeharbor-jurisdiction-us-tx")));
         assertEquals("bundles not active", List.of(), notActive);
     }
 
@@ -133,7 +138,13 @@ public class BackboneIT {
         sample.start();
         try {
             health = awaitHealth(BackboneIT::listsSample);
-            assertEquals("referrals.ZZ-SMP", health.path("jurisdictions").get(0).path("queue").asText());
+            JsonNode sampleEntry = null;
+            for (JsonNode j : health.path("jurisdictions")) {
+                if ("ZZ-SMP".equals(j.path("code").asText())) {
+                    sampleEntry = j;
+                }
+            }
+            assertEquals("referrals.ZZ-SMP", sampleEntry.path("queue").asText());
             assertTrue("the sample's route was added", camel.getRoute("ZZ-SMP-deliver") != null);
         } finally {
             sample.uninstall();

@@ -36,8 +36,8 @@ import org.safeharbor.json.v1.ReferralJson;
 /**
  * The FHIR intake in the real assembly: HAPI's own generic client submits every sample from
  * bundles/fhir/samples, gets 202 and a Task, reads the Task back, and the canonical referral is
- * found on the durable queue of each jurisdiction it concerns. No jurisdiction bundle is installed
- * here, so every actionable referral is on hold and waits on its queue.
+ * found on the durable queue of each jurisdiction it concerns. The jurisdiction bundles are stopped
+ * first, so nothing consumes the queues: every actionable referral is on hold and waits there.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -48,6 +48,7 @@ public class IntakeIT {
             "sscst-positive-no-suspicion.json", Set.of("US-IL"),
             "t76-52xa-suspected.json", Set.of("US-TX"),
             "t74-62xa-confirmed-labor.json", Set.of("US-MA"),
+            "t74-52xa-caregiver-florida.json", Set.of("US-FL"),
             "z04-81-ruled-out.json", Set.of(),
             "flag-only.json", Set.of("US-FL"),
             "lives-in-one-state-seen-in-another.json", Set.of("US-IL", "US-MO"));
@@ -55,6 +56,9 @@ public class IntakeIT {
     @Inject
     @Filter(value = "(camel.context.name=safeharbor)", timeout = 60_000)
     private CamelContext camel;
+
+    @Inject
+    private org.osgi.framework.BundleContext bundleContext;
 
     @Configuration
     public Option[] config() {
@@ -65,6 +69,17 @@ public class IntakeIT {
     public void everySampleIsAcceptedTrackedAsATaskAndQueuedForItsJurisdictions() throws Exception {
         FhirContext fhir = FhirContext.forR4Cached();
         SafeHarborKaraf.awaitFhir();
+        SafeHarborKaraf.awaitAllProjectBundlesActive(bundleContext);
+        for (org.osgi.framework.Bundle bundle : bundleContext.getBundles()) {
+            if (bundle.getSymbolicName().startsWith("org.safeharbor.safeharbor-jurisdiction-us-")) {
+                bundle.stop();
+            }
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (SafeHarborKaraf.get("/health").body().contains("\"US-")) {
+            assertTrue("the jurisdiction bundles did not stop", System.currentTimeMillis() < deadline);
+            Thread.sleep(200);
+        }
         IGenericClient client = fhir.newRestfulGenericClient(SafeHarborKaraf.baseUrl() + "/fhir");
         CapturingInterceptor capture = new CapturingInterceptor();
         client.registerInterceptor(capture);

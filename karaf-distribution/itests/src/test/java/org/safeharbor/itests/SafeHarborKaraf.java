@@ -86,6 +86,18 @@ public final class SafeHarborKaraf {
         throw new AssertionError("the FHIR intake did not come up within 60 s");
     }
 
+    /**
+     * Waits (60 s at most) until every project bundle is active: Karaf starts them in start-level
+     * order after the boot features are installed, the jurisdictions last.
+     */
+    public static void awaitAllProjectBundlesActive(org.osgi.framework.BundleContext context) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline && java.util.Arrays.stream(context.getBundles())
+                .anyMatch(b -> b.getSymbolicName().startsWith("org.safeharbor.") && b.getState() != org.osgi.framework.Bundle.ACTIVE)) {
+            Thread.sleep(250);
+        }
+    }
+
     private static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
