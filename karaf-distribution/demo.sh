@@ -59,7 +59,12 @@ echo "Waiting for the states' answers (Florida batches every 30 s)..."
 sleep 35
 echo
 echo "What each simulated state received (one file per delivery, named by referral id):"
-(cd "$karaf/data/sandbox" 2>/dev/null && find . -type f | sort | sed 's|^\./|   data/sandbox/|')
+if [ -d "$karaf/data/sandbox" ]; then
+  (cd "$karaf/data/sandbox" && for state in ??-*; do
+     case "$state" in *-*-*) continue ;; esac   # a jurisdiction code (US-IL), not a peer's own files
+     find "$state" -type f | sort | sed 's|^|   data/sandbox/|'
+   done)
+fi
 echo
 echo "And the hospital's Tasks now:"
 for task in $(cat "$karaf/data/demo-tasks" 2>/dev/null); do

@@ -44,7 +44,9 @@ final class SandboxDeliveries {
             return deliveries;
         }
         try (Stream<Path> states = Files.list(root)) {
-            for (Path state : states.filter(Files::isDirectory).sorted().toList()) {
+            // only jurisdiction folders (US-IL, ...): a peer may keep its own server files beside them
+            for (Path state : states.filter(Files::isDirectory)
+                    .filter(d -> d.getFileName().toString().matches("[A-Z]{2}-[A-Z0-9]{1,3}")).sorted().toList()) {
                 String code = state.getFileName().toString();
                 if (jurisdiction != null && !code.equalsIgnoreCase(jurisdiction)) {
                     continue;

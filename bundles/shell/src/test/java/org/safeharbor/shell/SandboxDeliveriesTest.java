@@ -19,6 +19,8 @@ class SandboxDeliveriesTest {
         Files.createDirectories(root.resolve("US-IL"));
         Files.createDirectories(root.resolve("US-TX/law-enforcement"));
         Path il = Files.writeString(root.resolve("US-IL/r-1.xml"), "<report/>");
+        Files.createDirectories(root.resolve("US-FL-sftp/processed"));
+        Files.writeString(root.resolve("US-FL-sftp/processed/batch.dat"), "a peer's own server file, not a delivery");
         Path tx = Files.writeString(root.resolve("US-TX/law-enforcement/r-2.xml"), "<notice/>");
         Files.setLastModifiedTime(il, FileTime.from(Instant.parse("2026-11-21T10:00:00Z")));
         Files.setLastModifiedTime(tx, FileTime.from(Instant.parse("2026-11-21T09:00:00Z")));
