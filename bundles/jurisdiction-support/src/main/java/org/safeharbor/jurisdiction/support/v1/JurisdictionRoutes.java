@@ -24,6 +24,10 @@ import org.safeharbor.json.v1.ReferralJson;
  * amqp:queue:referrals.US-XX ─▶ read the canonical referral ─▶ the state's rules (takes? what to send?)
  *        ├─ nothing for this state ─▶ report NOT_SENT
  *        └─ the state's payload ─▶ direct:US-XX-deliver  (the bundle's own transport, {@link #configureDelivery})
+ *             ├─ a passing failure (state down, timeout) ─▶ retried with backoff ({@link #redelivery()}),
+ *             │      then the original referral ─▶ referrals.US-XX.DLQ, report FAILED
+ *             └─ the state refuses it ({@link StateRejectedException}) ─▶ referrals.US-XX.quarantine at once,
+ *                    report REJECTED with the state's reason
  * </pre>
  * The delivery route receives the state's payload as body, the referral in the exchange property
  * {@link #REFERRAL} and the id in the header {@link ReferralJson#HEADER_REFERRAL_ID}; it reports what
@@ -34,6 +38,9 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
 
     /** Exchange property holding the canonical {@link Referral}. */
     public static final String REFERRAL = "safeharborReferral";
+
+    /** Exchange property holding the canonical JSON as received, for the quarantine. */
+    private static final String ORIGINAL = "safeharborOriginal";
 
     private final Clock clock;
 
@@ -57,16 +64,51 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
      */
     protected abstract void configureDelivery(String deliveryEndpoint) throws Exception;
 
-    /** The queue consumer; transacted, so a failed delivery leaves the referral on the queue. */
+    /** The queue consumer; transacted, so a crash mid-delivery leaves the referral on the queue. */
     protected String queueEndpoint() {
         return "amqp:queue:" + adapter().jurisdiction().queueName() + "?transacted=true";
+    }
+
+    /** Where referrals go after the last retry: {@code referrals.US-XX.DLQ}. */
+    protected String deadLetterEndpoint() {
+        return "amqp:queue:" + adapter().jurisdiction().queueName() + ".DLQ";
+    }
+
+    /** Where referrals the state refused go: {@code referrals.US-XX.quarantine}. */
+    protected String quarantineEndpoint() {
+        return "amqp:queue:" + adapter().jurisdiction().queueName() + ".quarantine";
+    }
+
+    /** This jurisdiction's retry policy; a bundle returns the one from its configuration. */
+    protected Redelivery redelivery() {
+        return Redelivery.DEFAULT;
     }
 
     @Override
     public void configure() throws Exception {
         Jurisdiction jurisdiction = adapter().jurisdiction();
         String deliver = "direct:" + jurisdiction.code() + "-deliver";
+        // the bundle's own routes hand every failure back to the receiving route, whose policy
+        // (retry with backoff, dead letters, quarantine) applies: one place decides
+        errorHandler(noErrorHandler());
+        Redelivery retry = redelivery();
         from(queueEndpoint()).routeId(jurisdiction.code() + "-receive")
+                .errorHandler(deadLetterChannel(deadLetterEndpoint())
+                        // the canonical referral, not the half-built state payload, goes to the DLQ
+                        .useOriginalMessage()
+                        .maximumRedeliveries(retry.maximumRedeliveries())
+                        .redeliveryDelay(retry.firstDelay().toMillis())
+                        .useExponentialBackOff().backOffMultiplier(retry.multiplier())
+                        .maximumRedeliveryDelay(retry.maximumDelay().toMillis())
+                        .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
+                        .logStackTrace(false).logExhaustedMessageHistory(false).logExhaustedMessageBody(false)
+                        .onPrepareFailure(exchange -> reportGaveUp(exchange, retry)))
+                .onException(StateRejectedException.class).handled(true)
+                    .process(this::reportRejected)
+                    .setBody(exchangeProperty(ORIGINAL))
+                    .to(quarantineEndpoint())
+                .end()
+                .setProperty(ORIGINAL, body())
                 .process(this::toStatePayload)
                 .filter(body().isNotNull())
                 .to(deliver);
@@ -88,6 +130,34 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
             return;
         }
         exchange.getMessage().setBody(payload.get());
+    }
+
+    private void reportRejected(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        report(exchange, DeliveryStatus.REJECTED, "refused by " + adapter().jurisdiction().code() + ": "
+                + (cause == null ? "no reason given" : cause.getMessage()) + "; kept in quarantine");
+    }
+
+    private void reportGaveUp(Exchange exchange, Redelivery retry) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause instanceof StateRejectedException) {
+            return; // Camel prepares every failure this way; a refusal is reported REJECTED by its own handler
+        }
+        report(exchange, DeliveryStatus.FAILED, "delivery gave up after " + (retry.maximumRedeliveries() + 1) + " attempts ("
+                + (cause == null ? "unknown error" : cause.getClass().getSimpleName()) + "); on the dead-letter queue");
+    }
+
+    /** Reports for the referral the exchange carries (read again from the body if not read yet). */
+    private void report(Exchange exchange, DeliveryStatus status, String reason) {
+        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
+        if (referral == null) {
+            try {
+                referral = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class));
+            } catch (IllegalArgumentException unreadable) {
+                return; // not a referral at all: nothing to report it against; the DLQ keeps it
+            }
+        }
+        statusReporter().report(new StatusUpdate(referral.id(), adapter().jurisdiction(), status, null, clock.instant(), reason));
     }
 
     /**

@@ -1,0 +1,32 @@
+package org.safeharbor.jurisdiction.support.v1;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * How a jurisdiction retries a delivery that failed for a passing reason (the state's system is
+ * down or slow): exponential backoff from {@code firstDelay}, multiplied by {@code multiplier} each
+ * time, never longer than {@code maximumDelay}, at most {@code maximumRedeliveries} times. Then the
+ * referral goes to the jurisdiction's dead-letter queue for an operator.
+ *
+ * @param maximumRedeliveries retries after the first attempt
+ * @param firstDelay          the wait before the first retry
+ * @param multiplier          the backoff factor
+ * @param maximumDelay        the cap on any single wait
+ */
+@ProviderType
+public record Redelivery(int maximumRedeliveries, Duration firstDelay, double multiplier, Duration maximumDelay) {
+
+    /** Six retries from 2 s doubling up to 5 min: about 2 minutes of trying before an operator is needed. */
+    public static final Redelivery DEFAULT = new Redelivery(6, Duration.ofSeconds(2), 2.0, Duration.ofMinutes(5));
+
+    public Redelivery {
+        Objects.requireNonNull(firstDelay, "firstDelay");
+        Objects.requireNonNull(maximumDelay, "maximumDelay");
+        if (maximumRedeliveries < 0 || multiplier < 1.0) {
+            throw new IllegalArgumentException("maximumRedeliveries >= 0 and multiplier >= 1 required");
+        }
+    }
+}

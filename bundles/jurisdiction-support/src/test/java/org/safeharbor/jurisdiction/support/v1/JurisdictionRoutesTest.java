@@ -1,0 +1,177 @@
+package org.safeharbor.jurisdiction.support.v1;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.component.stub.StubComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.Address;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Child;
+import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.Sex;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.json.v1.ReferralJson;
+
+/**
+ * The route every jurisdiction bundle builds on, with a fake state whose delivery can succeed, fail
+ * for a passing reason or refuse the report. The broker is stubbed (amqp -> in-memory queues): the
+ * Pax Exam tests run the same routes against the real one.
+ */
+class JurisdictionRoutesTest {
+
+    private static final Jurisdiction ZZ = Jurisdiction.of("US-ZZ");
+
+    /** What the fake state does with each attempt. */
+    enum Behaviour { ACCEPT, DOWN, REFUSE }
+
+    static final class FakeState extends JurisdictionRoutes implements JurisdictionAdapter {
+        final List<StatusUpdate> reported = new CopyOnWriteArrayList<>();
+        final AtomicInteger attempts = new AtomicInteger();
+        volatile Behaviour behaviour = Behaviour.ACCEPT;
+        volatile int failuresBeforeSuccess = 0;
+
+        @Override protected JurisdictionAdapter adapter() { return this; }
+        @Override protected org.safeharbor.api.v1.StatusReporter statusReporter() { return reported::add; }
+        @Override protected String queueEndpoint() { return "direct:queue"; }
+        @Override protected Redelivery redelivery() { return new Redelivery(3, Duration.ofMillis(10), 2.0, Duration.ofMillis(40)); }
+
+        @Override
+        protected void configureDelivery(String from) {
+            from(from).routeId("US-ZZ-deliver").process(exchange -> {
+                int attempt = attempts.incrementAndGet();
+                switch (behaviour) {
+                    case DOWN -> {
+                        if (attempt <= failuresBeforeSuccess || failuresBeforeSuccess < 0) {
+                            throw new IOException("connection refused");
+                        }
+                    }
+                    case REFUSE -> throw new StateRejectedException("schema: element Allegation is missing");
+                    default -> { }
+                }
+            }).process(report(DeliveryStatus.ACKNOWLEDGED, constant("ZZ-1"), null));
+        }
+
+        public Jurisdiction jurisdiction() { return ZZ; }
+        public String displayName() { return "fake state"; }
+        public List<DeadlineRule> deadlineRules() { return List.of(); }
+        public StateFormat format() {
+            return new StateFormat() {
+                public String mediaType() { return "text/plain"; }
+                public Optional<String> write(Referral r) {
+                    return r.hasReportableAllegation() ? Optional.of("report " + r.id()) : Optional.empty();
+                }
+                public Referral read(String payload) { throw new UnsupportedOperationException(); }
+                public Set<ReferralField> disclosedFields() { return EnumSet.of(ReferralField.REFERRAL_ID); }
+                public Map<AllegationType, String> unsupportedTypes() { return Map.of(); }
+                public Optional<String> atRiskRule() { return Optional.empty(); }
+            };
+        }
+    }
+
+    private DefaultCamelContext camel;
+    private FakeState state;
+
+    @BeforeEach
+    void start() throws Exception {
+        camel = new DefaultCamelContext();
+        camel.addComponent("amqp", new StubComponent());
+        state = new FakeState();
+        camel.addRoutes(state);
+        camel.start();
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+    }
+
+    private static String referral(String id, Certainty certainty) {
+        Child child = new Child(null, LocalDate.of(2012, 1, 1), Sex.FEMALE, new Address(null, null, "ZZ", null, "US"));
+        return ReferralJson.INSTANCE.write(new Referral(new ReferralId(id), child, null, null, Instant.parse("2026-11-21T10:00:00Z"),
+                null, List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, certainty))));
+    }
+
+    private List<String> queue(String name) {
+        return camel.getEndpoint("amqp:queue:" + name, SedaEndpoint.class).getQueue().stream()
+                .map(e -> e.getMessage().getBody(String.class)).toList();
+    }
+
+    private List<DeliveryStatus> statuses() {
+        return state.reported.stream().map(StatusUpdate::status).toList();
+    }
+
+    @Test
+    void deliveredReferralIsReportedWithTheStatesNumber() {
+        camel.createProducerTemplate().sendBody("direct:queue", referral("r-1", Certainty.SUSPECTED));
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), statuses());
+        assertEquals("ZZ-1", state.reported.get(0).stateIntakeNumber());
+        assertEquals(1, state.attempts.get());
+    }
+
+    @Test
+    void passingFailureIsRetriedWithBackoffAndThenDelivered() {
+        state.behaviour = Behaviour.DOWN;
+        state.failuresBeforeSuccess = 2;
+        camel.createProducerTemplate().sendBody("direct:queue", referral("r-2", Certainty.SUSPECTED));
+        assertEquals(3, state.attempts.get(), "two failures, then success");
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), statuses());
+        assertTrue(queue("referrals.US-ZZ.DLQ").isEmpty());
+    }
+
+    @Test
+    void afterTheLastRetryTheOriginalReferralGoesToTheDeadLetterQueue() {
+        state.behaviour = Behaviour.DOWN;
+        state.failuresBeforeSuccess = -1;
+        String original = referral("r-3", Certainty.CONFIRMED);
+        camel.createProducerTemplate().sendBody("direct:queue", original);
+        assertEquals(4, state.attempts.get(), "the first attempt and three retries");
+        assertEquals(List.of(original), queue("referrals.US-ZZ.DLQ"), "the canonical referral, not the state payload");
+        assertEquals(List.of(DeliveryStatus.FAILED), statuses());
+        assertTrue(state.reported.get(0).reason().contains("4 attempts"), state.reported.get(0).reason());
+    }
+
+    @Test
+    void reportTheStateRefusesGoesToQuarantineAtOnceWithTheStatesReason() {
+        state.behaviour = Behaviour.REFUSE;
+        String original = referral("r-4", Certainty.SUSPECTED);
+        camel.createProducerTemplate().sendBody("direct:queue", original);
+        assertEquals(1, state.attempts.get(), "no retry: it would only be refused again");
+        assertEquals(List.of(original), queue("referrals.US-ZZ.quarantine"));
+        assertTrue(queue("referrals.US-ZZ.DLQ").isEmpty());
+        assertEquals(List.of(DeliveryStatus.REJECTED), statuses());
+        assertTrue(state.reported.get(0).reason().contains("element Allegation is missing"));
+    }
+
+    @Test
+    void referralWithNothingForTheStateIsReportedNotSentAndNotDelivered() {
+        camel.createProducerTemplate().sendBody("direct:queue", referral("r-5", Certainty.AT_RISK));
+        assertEquals(0, state.attempts.get());
+        assertEquals(List.of(DeliveryStatus.NOT_SENT), statuses());
+    }
+}
