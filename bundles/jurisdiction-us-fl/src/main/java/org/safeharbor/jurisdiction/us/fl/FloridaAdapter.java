@@ -34,6 +34,7 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusCode;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
 import org.slf4j.Logger;
@@ -130,6 +131,19 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         @AttributeDefinition(description = "File other-family-member, multiple and unknown perpetrators under the "
                 + "caregiver category (default: non-caregiver, with the relation in its own field)")
         boolean undeterminedRelationAsCaregiver() default false;
+
+        @AttributeDefinition(description = "Retries of a referral whose delivery (here: writing it to the spool) failed "
+                + "for a passing reason, before it goes to the dead-letter queue referrals.US-FL.DLQ and FAILED is reported")
+        int maximumRedeliveries() default 6;
+
+        @AttributeDefinition(description = "Wait before the first retry (ISO-8601 duration)")
+        String redeliveryDelay() default "PT2S";
+
+        @AttributeDefinition(description = "Backoff factor applied to the wait after each retry (at least 1.0)")
+        double redeliveryMultiplier() default 2.0;
+
+        @AttributeDefinition(description = "Cap on any single wait between retries (ISO-8601 duration)")
+        String maximumRedeliveryDelay() default "PT5M";
     }
 
     private final Config config;
@@ -139,6 +153,7 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     private final Path spool;
     private final Duration batchInterval;
     private final Duration statusPollInterval;
+    private final Redelivery redelivery;
     /** Held while a batch goes out, so a fast acknowledgement is never reported before its DELIVERED. */
     private final Semaphore batchInFlight = new Semaphore(1);
 
@@ -157,6 +172,7 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         if (config.maxReferralsPerBatch() < 1) {
             throw new IllegalArgumentException("maxReferralsPerBatch must be at least 1");
         }
+        this.redelivery = redelivery(config);
         this.spool = config.spoolDirectory().isBlank()
                 ? Paths.get(System.getProperty("karaf.data", "data"), "safeharbor", CODE, "spool")
                 : Paths.get(config.spoolDirectory());
@@ -203,6 +219,12 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     @Override
     protected StatusReporter statusReporter() {
         return statusReporter;
+    }
+
+    /** The configured retry policy (maximumRedeliveries, redeliveryDelay, redeliveryMultiplier, maximumRedeliveryDelay). */
+    @Override
+    protected Redelivery redelivery() {
+        return redelivery;
     }
 
     /** The local spool folder (one file per referral waiting for its batch). */
@@ -375,6 +397,29 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    /** The retry policy of the configuration, checked here so a bad value fails the component's activation. */
+    static Redelivery redelivery(Config config) {
+        try {
+            return new Redelivery(config.maximumRedeliveries(), notNegative(config.redeliveryDelay(), "redeliveryDelay"),
+                    config.redeliveryMultiplier(), notNegative(config.maximumRedeliveryDelay(), "maximumRedeliveryDelay"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid redelivery configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration notNegative(String iso, String name) {
+        Duration d;
+        try {
+            d = Duration.parse(iso == null ? "" : iso.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " is not an ISO-8601 duration: " + iso, e);
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + iso);
+        }
+        return d;
     }
 
     private static Duration positive(String iso, String name) {

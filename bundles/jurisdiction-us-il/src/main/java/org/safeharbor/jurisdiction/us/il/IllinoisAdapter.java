@@ -47,6 +47,7 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,8 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     public static final String STATUS_SERVLET_PATH = "/jurisdictions/us-il/*";
     /** Exchange header carrying the SCR's intake number once acknowledged. */
     public static final String INTAKE_NUMBER = "usIlIntakeNumber";
+    /** Exchange property keeping the state's payload as first built, for retries. */
+    private static final String PAYLOAD = "usIlPayload";
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisAdapter.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Illinois DCFS (reference SOAP intake)",
@@ -113,6 +116,19 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         /** Key {@code .statusPassword} (private, as {@code .password}). */
         @AttributeDefinition(type = AttributeType.PASSWORD, required = false, description = "HTTP Basic password the SCR must present")
         String _statusPassword() default "";
+
+        @AttributeDefinition(description = "Retries of a delivery that failed for a passing reason (intake down, timeout) "
+                + "before the referral goes to the dead-letter queue referrals.US-IL.DLQ")
+        int maximumRedeliveries() default 6;
+
+        @AttributeDefinition(description = "ISO-8601 wait before the first retry, e.g. PT2S")
+        String redeliveryDelay() default "PT2S";
+
+        @AttributeDefinition(description = "Factor by which each further wait grows (exponential backoff, at least 1.0)")
+        double redeliveryMultiplier() default 2.0;
+
+        @AttributeDefinition(description = "ISO-8601 cap on any single wait between retries, e.g. PT5M")
+        String maximumRedeliveryDelay() default "PT5M";
     }
 
     /** 325 ILCS 5/7.4: DCFS begins an investigation within 24 hours of the report. */
@@ -124,6 +140,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     private final StatusReporter statusReporter;
     private final IllinoisFormat format = new IllinoisFormat();
     private final DeadlineRule investigation;
+    private final Redelivery redelivery;
     private Bus bus;
     private CxfEndpoint intakeEndpoint;
     private StatusNotificationEndpoint statusEndpoint;
@@ -135,6 +152,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         this.config = config;
         this.statusReporter = statusReporter;
         this.investigation = INVESTIGATION.withLength(duration("investigationClock", config.investigationClock()));
+        this.redelivery = redelivery(config);
     }
 
     /** In OSGi: also publishes the status-notification servlet on the core's HTTP server. */
@@ -189,10 +207,18 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         return statusReporter;
     }
 
+    /** The retry policy from the configuration ({@code maximumRedeliveries}, {@code redeliveryDelay} ...). */
+    @Override
+    protected Redelivery redelivery() {
+        return redelivery;
+    }
+
     @Override
     protected void configureDelivery(String deliveryEndpoint) {
         CxfEndpoint intake = intakeEndpoint();
         from(deliveryEndpoint).routeId(US_IL.code() + "-deliver")
+                // a retry re-enters here: send the state's payload as first built, whatever the failed call left
+                .process(this::samePayloadEachAttempt)
                 .setHeader(CxfConstants.OPERATION_NAME, constant(IntakeXml.SUBMIT_REPORT))
                 .setHeader(CxfConstants.OPERATION_NAMESPACE, constant(IntakeXml.NS))
                 .doTry()
@@ -258,15 +284,32 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         return ssl;
     }
 
-    /** Turns any failure of the SOAP call into one that names no personal data, and rethrows it. */
+    private void samePayloadEachAttempt(Exchange exchange) {
+        Object payload = exchange.getProperty(PAYLOAD);
+        if (payload == null) {
+            exchange.setProperty(PAYLOAD, exchange.getMessage().getBody());
+        } else {
+            exchange.getMessage().setBody(payload);
+        }
+    }
+
+    /**
+     * Turns any failure of the SOAP call into one that names no personal data, and rethrows it: a
+     * refusal of the report ({@link IllinoisRefusedException}: quarantined at once) or a passing
+     * failure ({@link IllinoisDeliveryException}: retried).
+     */
     private void deliveryFailed(Exchange exchange) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Referral referral = exchange.getProperty(REFERRAL, Referral.class);
         SoapFault fault = soapFault(caught);
         if (fault != null) {
             // the state's fault string may quote the payload: keep only its code and detail element
-            throw new IllinoisDeliveryException("US-IL intake refused referral " + referral.id() + ": SOAP fault "
-                    + fault.getFaultCode().getLocalPart() + detailName(fault));
+            String message = "US-IL intake refused referral " + referral.id() + ": SOAP fault "
+                    + fault.getFaultCode().getLocalPart() + detailName(fault);
+            if (isRefusal(fault)) {
+                throw new IllinoisRefusedException(message);
+            }
+            throw new IllinoisDeliveryException(message);
         }
         // name the transport failure (e.g. ConnectException) rather than CXF's wrapper
         Throwable reason = caught;
@@ -359,6 +402,18 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         }
     };
 
+    /**
+     * The state refused the report itself: its {@code InvalidReport} fault, or a client (sender)
+     * fault such as a schema violation. A server (receiver) fault is the state's own trouble: retried.
+     */
+    private static boolean isRefusal(SoapFault fault) {
+        if (" (InvalidReport)".equals(detailName(fault))) {
+            return true;
+        }
+        String code = fault.getFaultCode() == null ? "" : fault.getFaultCode().getLocalPart();
+        return "Client".equals(code) || "Sender".equals(code);
+    }
+
     private static SoapFault soapFault(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SoapFault fault) {
@@ -388,6 +443,20 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
             return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getPath();
         } catch (IllegalArgumentException e) {
             return "(unparseable URL)";
+        }
+    }
+
+    private static Redelivery redelivery(Config config) {
+        Duration first = duration("redeliveryDelay", config.redeliveryDelay());
+        Duration cap = duration("maximumRedeliveryDelay", config.maximumRedeliveryDelay());
+        if (first.isNegative() || cap.isNegative()) {
+            throw new IllegalArgumentException(PID + ": redeliveryDelay and maximumRedeliveryDelay must not be negative");
+        }
+        try {
+            return new Redelivery(config.maximumRedeliveries(), first, config.redeliveryMultiplier(), cap);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": maximumRedeliveries must be >= 0 and redeliveryMultiplier >= 1.0, not "
+                    + config.maximumRedeliveries() + " and " + config.redeliveryMultiplier(), e);
         }
     }
 

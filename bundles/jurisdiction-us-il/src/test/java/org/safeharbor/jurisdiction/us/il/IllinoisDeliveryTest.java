@@ -28,6 +28,8 @@ import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
 import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer.Delivery;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAllegationType;
@@ -88,15 +90,20 @@ class IllinoisDeliveryTest extends IllinoisPeerFixture {
                 .requireCredentials("safeharbor", "pa55").start();
 
         startAdapter(Map.of("username", "safeharbor", "_password", "wrong"), UnaryOperator.identity());
-        assertInstanceOf(IllinoisDeliveryException.class, deliver(threeFindings()).getException());
+        // not a refusal of the report: retried, then dead-lettered for an operator to fix the credentials
+        Exchange refused = deliver(threeFindings());
+        assertInstanceOf(IllinoisDeliveryException.class, refused.getProperty(Exchange.EXCEPTION_CAUGHT));
         assertTrue(peer.deliveries().isEmpty());
+        assertEquals(1, deadLetters().size());
+        assertEquals(List.of(DeliveryStatus.FAILED), reporter.statuses());
         camel.stop();
         adapter.close();
 
         startAdapter(Map.of("username", "safeharbor", "_password", "pa55"), UnaryOperator.identity());
         assertNull(deliver(threeFindings()).getException());
         assertEquals(1, peer.deliveries().size());
-        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), reporter.statuses());
+        assertEquals(List.of(DeliveryStatus.FAILED, DeliveryStatus.ACKNOWLEDGED), reporter.statuses());
+        assertTrue(deadLetters().isEmpty());
     }
 
     @Test
@@ -126,45 +133,79 @@ class IllinoisDeliveryTest extends IllinoisPeerFixture {
     }
 
     @Test
-    void aReportThePeersSchemaRefusesFailsTheExchangeWithoutPersonalData() throws Exception {
+    void aReportThePeersSchemaRefusesIsQuarantinedAtOnceAndRejectedWithoutPersonalData() throws Exception {
         // an allegation code outside Appendix B's 40/90
         startAdapter(Map.of(), payload -> payload.replace("<Code>40</Code>", "<Code>41</Code>"));
+        Referral referral = threeFindings();
 
-        Exchange exchange = deliver(threeFindings());
+        Exchange exchange = deliver(referral);
 
-        assertInstanceOf(IllinoisDeliveryException.class, exchange.getException());
-        String message = exchange.getException().getMessage();
+        assertNull(exchange.getException(), "a refusal is handled: quarantined, not left failing on the queue");
+        Exception refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        assertInstanceOf(StateRejectedException.class, refusal);
+        String message = refusal.getMessage();
         assertTrue(message.contains("SOAP fault"), message);
-        assertNull(exchange.getException().getCause(), "the state's fault text may quote the payload");
+        assertNull(refusal.getCause(), "the state's fault text may quote the payload");
         assertFalse(message.contains("Zyxquor") || message.contains("41"), message);
+        assertNull(exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER), "no retry: it would only be refused again");
         assertTrue(peer.deliveries().isEmpty(), "the peer recorded a report it refused");
-        assertTrue(reporter.updates().isEmpty(), "a refused report was reported as delivered: " + reporter.statuses());
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), quarantined(), "the canonical referral is quarantined");
+        assertTrue(deadLetters().isEmpty());
+        assertEquals(List.of(DeliveryStatus.REJECTED), reporter.statuses(), "a refused report was reported as delivered");
+        StatusUpdate update = reporter.updates().get(0);
+        assertNull(update.stateIntakeNumber());
+        assertTrue(update.reason().contains("SOAP fault"), update.reason());
+        assertFalse(update.reason().contains("Zyxquor") || update.reason().contains("41"), update.reason());
+        ConformanceReferrals.TELLTALES.values().forEach(values ->
+                values.forEach(v -> assertFalse(update.reason().contains(v), "personal data in the reason: " + update.reason())));
     }
 
     @Test
-    void aReportBreakingTheCodeRuleGetsTheInvalidReportFault() throws Exception {
+    void aReportBreakingTheCodeRuleGetsTheInvalidReportFaultAndIsQuarantinedAsRejected() throws Exception {
         // schema-valid, but 90 is only a caregiver's failure to protect
         UnaryOperator<String> abuseAsNeglect = payload -> payload.replace("<Code>40</Code>", "<Code>90</Code>");
         startAdapter(Map.of(), abuseAsNeglect);
+        Referral referral = threeFindings();
 
-        Exchange exchange = deliver(threeFindings());
+        Exchange exchange = deliver(referral);
 
-        assertInstanceOf(IllinoisDeliveryException.class, exchange.getException());
-        assertTrue(exchange.getException().getMessage().contains("(InvalidReport)"), exchange.getException().getMessage());
+        assertNull(exchange.getException());
+        Exception refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        assertInstanceOf(StateRejectedException.class, refusal);
+        assertTrue(refusal.getMessage().contains("(InvalidReport)"), refusal.getMessage());
+        assertNull(exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER), "no retry: it would only be refused again");
         assertTrue(peer.deliveries().isEmpty());
-        assertTrue(reporter.updates().isEmpty());
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), quarantined());
+        assertTrue(deadLetters().isEmpty());
+        assertEquals(List.of(DeliveryStatus.REJECTED), reporter.statuses());
+        String reason = reporter.updates().get(0).reason();
+        assertTrue(reason.contains("(InvalidReport)"), reason);
+        assertFalse(reason.contains("caregiver role"), "the state's fault text may quote the payload: " + reason);
+        ConformanceReferrals.TELLTALES.values().forEach(values ->
+                values.forEach(v -> assertFalse(reason.contains(v), "personal data in the reason: " + reason)));
     }
 
     @Test
-    void aPeerThatIsDownFailsTheExchangeSoTheReferralStaysQueued() throws Exception {
+    void aPeerThatIsDownIsRetriedThenTheReferralIsDeadLetteredAndFailed() throws Exception {
         startAdapter();
         peer.stop();
+        Referral referral = threeFindings();
 
-        Exchange exchange = deliver(threeFindings());
+        Exchange exchange = deliver(referral);
 
-        assertInstanceOf(IllinoisDeliveryException.class, exchange.getException());
-        assertNotNull(rootCause(exchange.getException(), ConnectException.class), "the connection failure is kept as the cause");
-        assertTrue(reporter.updates().isEmpty(), "nothing reached the state, yet " + reporter.statuses());
+        assertNull(exchange.getException(), "handled by the dead-letter channel");
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        assertInstanceOf(IllinoisDeliveryException.class, failure);
+        assertFalse(failure instanceof StateRejectedException, "a connection failure is not a refusal");
+        assertNotNull(rootCause(failure, ConnectException.class), "the connection failure is kept as the cause");
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), deadLetters(),
+                "the canonical referral, not the SOAP payload, is on the dead-letter queue");
+        assertTrue(quarantined().isEmpty());
+        assertEquals(List.of(DeliveryStatus.FAILED), reporter.statuses(), "nothing reached the state, yet " + reporter.statuses());
+        StatusUpdate update = reporter.updates().get(0);
+        assertNull(update.stateIntakeNumber());
+        assertTrue(update.reason().contains((RETRIES + 1) + " attempts"), "retried first: " + update.reason());
+        assertTrue(update.reason().contains("IllinoisDeliveryException"), update.reason());
     }
 
     private static Throwable rootCause(Throwable e, Class<? extends Throwable> type) {

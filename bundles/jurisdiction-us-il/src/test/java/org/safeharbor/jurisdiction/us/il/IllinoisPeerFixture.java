@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -12,6 +13,7 @@ import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +26,9 @@ import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
 
 /**
- * The adapter's routes in a plain CamelContext (the durable queue replaced by {@code direct:queue}),
- * talking SOAP to the real sandbox peer on a free local port.
+ * The adapter's routes in a plain CamelContext (the durable queue replaced by {@code direct:queue},
+ * the dead-letter and quarantine queues by {@code mock:dlq} and {@code mock:quarantine}, retries made
+ * short: 2 from 10 ms), talking SOAP to the real sandbox peer on a free local port.
  */
 abstract class IllinoisPeerFixture {
 
@@ -61,6 +64,9 @@ abstract class IllinoisPeerFixture {
     void startAdapter(Map<String, Object> config, UnaryOperator<String> tamper) throws Exception {
         Map<String, Object> values = new HashMap<>(config);
         values.putIfAbsent("intakeUrl", peer.intakeUrl());
+        values.putIfAbsent("maximumRedeliveries", RETRIES);
+        values.putIfAbsent("redeliveryDelay", "PT0.01S");
+        values.putIfAbsent("maximumRedeliveryDelay", "PT0.05S");
         adapter = new TestAdapter(Configs.adapter(values), reporter, tamper);
         camel = new DefaultCamelContext();
         camel.addRoutes(adapter);
@@ -70,6 +76,24 @@ abstract class IllinoisPeerFixture {
 
     void startAdapter() throws Exception {
         startAdapter(Map.of(), UnaryOperator.identity());
+    }
+
+    /** Retries in the tests (the first attempt and this many more). */
+    static final int RETRIES = 2;
+
+    /** The canonical JSON bodies that reached the dead-letter queue. */
+    List<String> deadLetters() {
+        return bodies("mock:dlq");
+    }
+
+    /** The canonical JSON bodies that reached the quarantine queue. */
+    List<String> quarantined() {
+        return bodies("mock:quarantine");
+    }
+
+    private List<String> bodies(String uri) {
+        return camel.getEndpoint(uri, MockEndpoint.class).getReceivedExchanges().stream()
+                .map(e -> e.getMessage().getBody(String.class)).toList();
     }
 
     /** What the core does: the canonical JSON on the jurisdiction's queue. */
@@ -97,6 +121,16 @@ abstract class IllinoisPeerFixture {
         @Override
         protected String queueEndpoint() {
             return "direct:queue";
+        }
+
+        @Override
+        protected String deadLetterEndpoint() {
+            return "mock:dlq";
+        }
+
+        @Override
+        protected String quarantineEndpoint() {
+            return "mock:quarantine";
         }
 
         @Override

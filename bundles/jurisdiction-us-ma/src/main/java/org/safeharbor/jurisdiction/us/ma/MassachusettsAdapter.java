@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,6 +31,8 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.ma.wire.DistrictAttorneyNotification;
 import org.safeharbor.jurisdiction.us.ma.wire.IntakeResponse;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AllegationDto;
@@ -46,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * direct:US-MA-deliver ─POST 51A JSON─▶ reportUrl (HTTPS)
  *     2xx {"intakeNumber":…} ─▶ ACKNOWLEDGED with the number (DELIVERED when no number yet)
- *     4xx/5xx, no answer     ─▶ exception: the referral stays on its transacted queue
+ *     400 (invalid report)   ─▶ StateRejectedException: quarantine at once, REJECTED (field paths only)
+ *     401/5xx, TLS, no answer ─▶ exception: retried with backoff ({@link #redelivery()}), then DLQ and FAILED
  *   trafficking suspected/confirmed ─POST DA JSON─▶ districtAttorneyUrl ─▶ "District Attorney notified"
+ *     any failure            ─▶ exception: retried (DCF answers a redelivery with the same intake number)
  * servlet:/jurisdictions/us-ma/status ─▶ StatusReceiver ─▶ StatusReporter
  * </pre>
  *
@@ -110,6 +115,19 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         @AttributeDefinition(description = "Connect and response timeout of each HTTPS call, in seconds")
         int timeoutSeconds() default 30;
 
+        @AttributeDefinition(description = "Retries of a delivery that failed for a passing reason (DCF or the "
+                + "District Attorney down, 5xx, timeout, TLS, 401) before the referral goes to referrals.US-MA.DLQ")
+        int maximumRedeliveries() default 6;
+
+        @AttributeDefinition(description = "Wait before the first retry, ISO-8601")
+        String redeliveryDelay() default "PT2S";
+
+        @AttributeDefinition(description = "Backoff factor: each wait is the previous one times this (at least 1.0)")
+        double redeliveryMultiplier() default 2.0;
+
+        @AttributeDefinition(description = "Cap on any single wait between retries, ISO-8601")
+        String maximumRedeliveryDelay() default "PT5M";
+
         @AttributeDefinition(required = false, type = AttributeType.PASSWORD,
                 description = "Bearer token DCF must present when POSTing statuses to /jurisdictions/us-ma/status "
                         + "(private property '.statusToken'); empty accepts any caller: only behind mutual TLS")
@@ -123,6 +141,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     private final Optional<SSLContextParameters> tls;
     private final String tlsBean = "safeharborUsMaTls-" + UUID.randomUUID();
     private final String authorization;
+    private final Redelivery redelivery;
 
     @Activate
     public MassachusettsAdapter(Config config, @Reference StatusReporter statusReporter) {
@@ -136,7 +155,14 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         this.statusReporter = statusReporter;
         this.writtenReport = new DeadlineRule(WRITTEN_REPORT_RULE,
                 "mandated reporter's written report to DCF (after the immediate oral report)",
-                duration(config.writtenReportDeadline()), "G.L. c.119 s.51A");
+                duration("writtenReportDeadline", config.writtenReportDeadline(), "PT48H"), "G.L. c.119 s.51A");
+        Duration firstDelay = duration("redeliveryDelay", config.redeliveryDelay(), "PT2S");
+        Duration maximumDelay = duration("maximumRedeliveryDelay", config.maximumRedeliveryDelay(), "PT5M");
+        try {
+            this.redelivery = new Redelivery(config.maximumRedeliveries(), firstDelay, config.redeliveryMultiplier(), maximumDelay);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("maximumRedeliveries must be >= 0 and redeliveryMultiplier >= 1.0", e);
+        }
         requireHttps("reportUrl", config.reportUrl());
         requireHttps("districtAttorneyUrl", config.districtAttorneyUrl());
         this.tls = KeyStores.clientParameters(config.trustStore(), config.trustStorePassword());
@@ -187,6 +213,12 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         return statusReporter;
     }
 
+    /** The retry policy from the configuration. */
+    @Override
+    protected Redelivery redelivery() {
+        return redelivery;
+    }
+
     /** The status consumer; a test may serve it elsewhere. */
     protected String statusEndpoint() {
         return "servlet:" + STATUS_PATH + "?httpMethodRestrict=POST";
@@ -208,8 +240,13 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         }
         from(deliveryEndpoint).routeId(CODE + "-deliver")
                 .process(exchange -> request(exchange, exchange.getMessage().getBody(String.class)))
-                // a 4xx/5xx answer or no answer throws: the transacted queue keeps the referral
-                .to(httpUri(config.reportUrl()))
+                // DCF's 400 means the report is invalid: a refusal, quarantined at once. Any other 4xx/5xx
+                // answer or no answer throws as it is: the receiving route retries, then dead-letters
+                .doTry()
+                    .to(httpUri(config.reportUrl()))
+                .doCatch(HttpOperationFailedException.class)
+                    .process(this::refusedOrRethrown)
+                .end()
                 .process(this::readIntakeAnswer)
                 .choice()
                     .when(exchangeProperty(INTAKE_NUMBER).isNotNull())
@@ -233,7 +270,8 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     /** Clean headers (nothing from the queue leaks into HTTP headers), then the JSON request. */
     private void request(Exchange exchange, String json) {
         var message = exchange.getMessage();
-        message.removeHeaders("*");
+        // keep the error handler's bookkeeping (the retry counter); camel-http never sends Camel* headers
+        message.removeHeaders("*", Exchange.REDELIVERED, Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Accept", "application/json");
@@ -253,6 +291,51 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                 .append("&connectionRequestTimeout=").append(millis);
         tls.ifPresent(parameters -> uri.append("&sslContextParameters=#").append(tlsBean));
         return uri.toString();
+    }
+
+    /**
+     * DCF's 400 (the report does not validate: sending it again would only be refused again) becomes a
+     * refusal whose reason names at most the fields, never their values; any other answer is thrown as it was.
+     */
+    private void refusedOrRethrown(Exchange exchange) throws HttpOperationFailedException {
+        HttpOperationFailedException http = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, HttpOperationFailedException.class);
+        if (http.getStatusCode() == 400) {
+            throw new StateRejectedException(refusalReason(http.getStatusCode(), http.getResponseBody()), http);
+        }
+        throw http;
+    }
+
+    /**
+     * A field as the state's schema messages name it, at the head of a message ("path: problem"): a JSON
+     * Pointer such as {@code /allegations/0/certainty} or a JSON path such as {@code $.allegations[0].certainty}.
+     */
+    private static final java.util.regex.Pattern FIELD_PATH = java.util.regex.Pattern.compile(
+            "(?<=^|[\\s;:])(\\$(?:\\.[A-Za-z_][A-Za-z0-9_]{0,63}|\\[[0-9]{1,4}])+|(?:/(?:[A-Za-z_][A-Za-z0-9_]{0,63}|[0-9]{1,4}))+)(?=:)");
+    private static final int MAX_FIELDS = 10;
+
+    /**
+     * "DCF refused the 51A report: HTTP 400", plus the JSON paths of the fields DCF names. Only paths
+     * are taken from the state's answer: its free text may quote a value, and a value may be personal data.
+     */
+    static String refusalReason(int statusCode, String responseBody) {
+        StringBuilder reason = new StringBuilder("DCF refused the 51A report: HTTP ").append(statusCode);
+        if (responseBody != null) {
+            String error = responseBody;
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = WireJson.tree(responseBody).get("error");
+                if (node != null && node.isTextual()) {
+                    error = node.asText();
+                }
+            } catch (RuntimeException notJson) {
+                // the paths are looked for in the raw body
+            }
+            List<String> fields = FIELD_PATH.matcher(error).results().map(match -> match.group(1))
+                    .distinct().limit(MAX_FIELDS).toList();
+            if (!fields.isEmpty()) {
+                reason.append(" (").append(fields.size() == 1 ? "field " : "fields ").append(String.join(", ", fields)).append(')');
+            }
+        }
+        return reason.toString();
     }
 
     /** DCF's answer: {"intakeNumber": "..."} (201, or 200 for a report it already had), or no body yet (202). */
@@ -296,11 +379,15 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         }
     }
 
-    private static Duration duration(String iso) {
+    private static Duration duration(String key, String iso, String example) {
         try {
-            return Duration.parse(iso.trim());
+            Duration duration = Duration.parse(iso.trim());
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException(key + " must not be negative: " + iso);
+            }
+            return duration;
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("writtenReportDeadline is not an ISO-8601 duration such as PT48H: " + iso, e);
+            throw new IllegalArgumentException(key + " is not an ISO-8601 duration such as " + example + ": " + iso, e);
         }
     }
 

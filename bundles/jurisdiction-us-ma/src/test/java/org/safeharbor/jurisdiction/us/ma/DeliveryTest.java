@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,7 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.ma.sandbox.MassachusettsPeer;
 import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 import org.safeharbor.jurisdiction.us.ma.wire.WireSchema;
@@ -49,8 +51,15 @@ class DeliveryTest {
 
     private static final Jurisdiction MA = Jurisdiction.of("US-MA");
 
-    /** The adapter with the queue replaced by a direct endpoint: no broker in unit tests. */
-    static final class QueuelessAdapter extends MassachusettsAdapter {
+    /** The dead-letter and quarantine queues of the tests: in-memory, read with {@link #queue}. */
+    static final String DLQ = "seda:US-MA-DLQ";
+    static final String QUARANTINE = "seda:US-MA-quarantine";
+    /** A short retry policy for the tests: 2 retries from 10 ms. */
+    static final Map<String, Object> SHORT_REDELIVERY = Map.of("maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S",
+            "maximumRedeliveryDelay", "PT0.04S");
+
+    /** The adapter with the queues replaced by direct and seda endpoints: no broker in unit tests. */
+    static class QueuelessAdapter extends MassachusettsAdapter {
         QueuelessAdapter(Config config, RecordingReporter reporter) {
             super(config, reporter);
         }
@@ -58,6 +67,39 @@ class DeliveryTest {
         @Override
         protected String queueEndpoint() {
             return "direct:queue";
+        }
+
+        @Override
+        protected String deadLetterEndpoint() {
+            return DLQ;
+        }
+
+        @Override
+        protected String quarantineEndpoint() {
+            return QUARANTINE;
+        }
+    }
+
+    /** Writes the 51A report, then breaks it as {@code corrupt} says: DCF will refuse it. */
+    static final class CorruptingAdapter extends QueuelessAdapter {
+        private final java.util.function.UnaryOperator<String> corrupt;
+
+        CorruptingAdapter(Config config, RecordingReporter reporter, java.util.function.UnaryOperator<String> corrupt) {
+            super(config, reporter);
+            this.corrupt = corrupt;
+        }
+
+        @Override
+        public org.safeharbor.api.v1.StateFormat format() {
+            org.safeharbor.api.v1.StateFormat real = super.format();
+            return new org.safeharbor.api.v1.StateFormat() {
+                public String mediaType() { return real.mediaType(); }
+                public java.util.Optional<String> write(Referral r) { return real.write(r).map(corrupt); }
+                public Referral read(String payload) { return real.read(payload); }
+                public java.util.Set<ReferralField> disclosedFields() { return real.disclosedFields(); }
+                public Map<AllegationType, String> unsupportedTypes() { return real.unsupportedTypes(); }
+                public java.util.Optional<String> atRiskRule() { return real.atRiskRule(); }
+            };
         }
     }
 
@@ -82,14 +124,66 @@ class DeliveryTest {
     }
 
     private void startAdapter(Map<String, Object> overrides) throws Exception {
-        Map<String, Object> config = new HashMap<>();
+        startAdapter(overrides, null);
+    }
+
+    private void startAdapter(Map<String, Object> overrides, java.util.function.UnaryOperator<String> corrupt) throws Exception {
+        Map<String, Object> config = new HashMap<>(SHORT_REDELIVERY);
         config.put("reportUrl", peer.reportUrl());
         config.put("districtAttorneyUrl", peer.districtAttorneyUrl());
         config.putAll(overrides);
         camel = new DefaultCamelContext();
-        camel.addRoutes(new QueuelessAdapter(TestConfig.with(config), reporter));
+        countReportCalls();
+        camel.addRoutes(corrupt == null ? new QueuelessAdapter(TestConfig.with(config), reporter)
+                : new CorruptingAdapter(TestConfig.with(config), reporter, corrupt));
         camel.start();
         template = camel.createProducerTemplate();
+    }
+
+    /** Attempts to POST a 51A report to DCF, whatever came of them. */
+    private final java.util.concurrent.atomic.AtomicInteger reportCalls = new java.util.concurrent.atomic.AtomicInteger();
+
+    private void countReportCalls() {
+        String reportUrl = peer.reportUrl();
+        camel.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeSendingEvent sending
+                        && sending.getEndpoint().getEndpointUri().startsWith(reportUrl)) {
+                    reportCalls.incrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** What is waiting on a test queue ({@link #DLQ}, {@link #QUARANTINE}). */
+    private List<String> queue(String uri) {
+        return camel.getEndpoint(uri, SedaEndpoint.class).getQueue().stream()
+                .map(e -> e.getMessage().getBody(String.class)).toList();
+    }
+
+    private List<DeliveryStatus> statuses() {
+        return reporter.updates.stream().map(StatusUpdate::status).toList();
+    }
+
+    /**
+     * The promise for a passing failure: retried (the first attempt and {@code 2} retries), then the
+     * canonical referral is on the DLQ, FAILED is the last status and nothing went to quarantine.
+     */
+    private void assertRetriedThenDeadLettered(Exchange exchange, String original) {
+        assertFalse(exchange.isFailed(), "the dead-letter channel handled it");
+        assertEquals(List.of(original), queue(DLQ), "the canonical referral, not the state payload");
+        assertEquals(List.of(), queue(QUARANTINE));
+        assertEquals(3, reportCalls.get(), "the first attempt and two retries");
+        List<DeliveryStatus> statuses = statuses();
+        assertEquals(DeliveryStatus.FAILED, statuses.get(statuses.size() - 1), statuses.toString());
+        assertEquals(1, statuses.stream().filter(DeliveryStatus.FAILED::equals).count(), statuses.toString());
+        assertTrue(reporter.updates.get(statuses.size() - 1).reason().contains("3 attempts"), reporter.updates.toString());
+    }
+
+    /** The cause the dead-letter channel caught. */
+    private static Exception caught(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
     private Exchange deliver(Referral referral) {
@@ -168,6 +262,50 @@ class DeliveryTest {
         assertEquals(2, peer.reports().size());
         List<String> numbers = reporter.updates.stream().map(StatusUpdate::stateIntakeNumber).distinct().toList();
         assertEquals(List.of("MA-2026-000001"), numbers);
+        assertEquals(List.of(), queue(DLQ));
+        assertEquals(List.of(), queue(QUARANTINE));
+    }
+
+    @Test
+    void aTransientFailureIsRetriedAndTheRetryGetsTheSameIntakeNumber() throws Exception {
+        // DCF takes the report, the District Attorney endpoint fails once, the retry succeeds
+        java.util.concurrent.atomic.AtomicInteger daCalls = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, Object> config = new HashMap<>(SHORT_REDELIVERY);
+        config.put("reportUrl", peer.reportUrl());
+        config.put("districtAttorneyUrl", peer.districtAttorneyUrl());
+        String daUrl = peer.districtAttorneyUrl();
+        camel = new DefaultCamelContext();
+        countReportCalls();
+        camel.addRoutes(new QueuelessAdapter(TestConfig.with(config), reporter) {
+            @Override
+            String httpUri(String url) {
+                return url.equals(daUrl) ? "direct:flaky-da" : super.httpUri(url);
+            }
+
+            @Override
+            public void configure() throws Exception {
+                super.configure();
+                from("direct:flaky-da").process(exchange -> {
+                    if (daCalls.incrementAndGet() == 1) {
+                        throw new java.net.ConnectException("District Attorney endpoint down");
+                    }
+                }).to(super.httpUri(daUrl));
+            }
+        });
+        camel.start();
+        template = camel.createProducerTemplate();
+
+        Exchange exchange = deliver(suspectedSexTrafficking());
+
+        assertFalse(exchange.isFailed(), () -> String.valueOf(exchange.getException()));
+        assertEquals(2, daCalls.get(), "one failure, then the retry");
+        assertEquals(2, peer.reports().size(), "the report was sent again with the retry");
+        assertEquals(List.of("MA-2026-000001", "MA-2026-000001"), peer.reports().stream().map(MassachusettsPeer.Received::intakeNumber).toList());
+        assertEquals(List.of("MA-2026-000001"), reporter.updates.stream().map(StatusUpdate::stateIntakeNumber).distinct().toList());
+        assertTrue(statuses().stream().allMatch(DeliveryStatus.ACKNOWLEDGED::equals), statuses().toString());
+        assertEquals(1, reporter.updates.stream().filter(u -> MassachusettsAdapter.DA_NOTIFIED.equals(u.reason())).count());
+        assertEquals(List.of(), queue(DLQ));
+        assertEquals(List.of(), queue(QUARANTINE));
     }
 
     @Test
@@ -192,7 +330,7 @@ class DeliveryTest {
     }
 
     @Test
-    void aReportThePeerRejectsFailsTheExchangeAndNothingIsReported() throws Exception {
+    void theDeliveryRouteTurnsDcfsHttp400IntoARefusal() throws Exception {
         startAdapter(Map.of());
         Referral referral = suspectedSexTrafficking();
         // a payload that breaks the schema, straight into the delivery route as the receiving route would hand it over
@@ -202,9 +340,13 @@ class DeliveryTest {
             e.getMessage().setBody(invalid);
         });
         assertTrue(exchange.isFailed());
-        HttpOperationFailedException refused = assertInstanceOf(HttpOperationFailedException.class, exchange.getException());
+        StateRejectedException rejected = assertInstanceOf(StateRejectedException.class, exchange.getException());
+        HttpOperationFailedException refused = assertInstanceOf(HttpOperationFailedException.class, rejected.getCause());
         assertEquals(400, refused.getStatusCode());
         assertTrue(refused.getResponseBody().contains("certainty"), refused.getResponseBody());
+        assertTrue(rejected.getMessage().startsWith("DCF refused the 51A report: HTTP 400"), rejected.getMessage());
+        assertTrue(rejected.getMessage().contains("certainty"), rejected.getMessage());
+        assertFalse(rejected.getMessage().contains("at-risk"), "a value in the reason: " + rejected.getMessage());
         assertEquals(List.of(), peer.reports());
         assertEquals(List.of(), peer.districtAttorneyNotifications());
         assertEquals(1, peer.rejections().size());
@@ -212,23 +354,53 @@ class DeliveryTest {
     }
 
     @Test
-    void aPeerThatIsDownFailsTheExchangeAndNothingIsReported() throws Exception {
+    void aReportThePeerRejectsIsQuarantinedAtOnceAndReportedRejectedWithoutPersonalData() throws Exception {
+        // the report leaves with an impossible date of birth: DCF's schema refuses it with a 400
+        startAdapter(Map.of(), json -> json.replace("2011-07-29", "2011-13-45"));
+        Referral referral = suspectedSexTrafficking();
+        String original = ReferralJson.INSTANCE.write(referral);
+        Exchange exchange = template.send("direct:queue", e -> e.getMessage().setBody(original));
+
+        assertFalse(exchange.isFailed(), "handled: quarantined");
+        assertEquals(1, reportCalls.get(), "no retry: it would only be refused again");
+        assertEquals(1, peer.rejections().size());
+        assertEquals(List.of(original), queue(QUARANTINE), "the canonical referral is kept");
+        assertEquals(List.of(), queue(DLQ));
+        assertEquals(List.of(), peer.reports());
+        assertEquals(List.of(), peer.districtAttorneyNotifications());
+        assertEquals(List.of(DeliveryStatus.REJECTED), statuses(), "nothing is reported as delivered");
+        StatusUpdate rejected = reporter.updates.get(0);
+        assertEquals(referral.id(), rejected.referralId());
+        assertTrue(rejected.reason().contains("DCF refused the 51A report: HTTP 400"), rejected.reason());
+        assertTrue(rejected.reason().contains("/child/birthDate"), "the field DCF named: " + rejected.reason());
+        assertFalse(rejected.reason().contains("2011-13-45"), "a value in the reason: " + rejected.reason());
+        for (List<String> values : ConformanceReferrals.TELLTALES.values()) {
+            values.forEach(value -> assertFalse(rejected.reason().contains(value), "personal data in the reason: " + value));
+        }
+    }
+
+    @Test
+    void aPeerThatIsDownIsRetriedThenDeadLetteredAndReportedFailed() throws Exception {
         startAdapter(Map.of());
         peer.close();
-        Exchange exchange = deliver(suspectedSexTrafficking());
-        assertTrue(exchange.isFailed());
-        assertNotNull(exchange.getException());
-        assertEquals(List.of(), reporter.updates);
+        Referral referral = suspectedSexTrafficking();
+        String original = ReferralJson.INSTANCE.write(referral);
+        Exchange exchange = template.send("direct:queue", e -> e.getMessage().setBody(original));
+        assertNotNull(caught(exchange));
+        assertRetriedThenDeadLettered(exchange, original);
+        assertEquals(List.of(DeliveryStatus.FAILED), statuses(), "no ACKNOWLEDGED or DELIVERED");
     }
 
     @Test
     void withTheJvmDefaultTrustTheSelfSignedPeerIsNotTrusted() throws Exception {
         startAdapter(Map.of("trustStore", ""));
-        Exchange exchange = deliver(suspectedSexTrafficking());
-        assertTrue(exchange.isFailed());
-        assertInstanceOf(javax.net.ssl.SSLException.class, sslCause(exchange.getException()), "a TLS failure");
+        Referral referral = suspectedSexTrafficking();
+        String original = ReferralJson.INSTANCE.write(referral);
+        Exchange exchange = template.send("direct:queue", e -> e.getMessage().setBody(original));
+        assertInstanceOf(javax.net.ssl.SSLException.class, sslCause(caught(exchange)), "a TLS failure");
+        assertRetriedThenDeadLettered(exchange, original);
         assertEquals(List.of(), peer.reports());
-        assertEquals(List.of(), reporter.updates);
+        assertEquals(List.of(DeliveryStatus.FAILED), statuses(), "no ACKNOWLEDGED or DELIVERED");
     }
 
     @Test
@@ -247,10 +419,12 @@ class DeliveryTest {
         peer.close();
         peer = new MassachusettsPeer(records).basicAuth("hospital-a", "s3cret").start();
         startAdapter(Map.of("username", "hospital-a", "_password", "wrong"));
-        Exchange refused = deliver(suspectedSexTrafficking());
-        assertTrue(refused.isFailed());
-        assertEquals(401, assertInstanceOf(HttpOperationFailedException.class, refused.getException()).getStatusCode());
-        assertEquals(List.of(), reporter.updates);
+        String original = ReferralJson.INSTANCE.write(suspectedSexTrafficking());
+        Exchange refused = template.send("direct:queue", e -> e.getMessage().setBody(original));
+        assertEquals(401, assertInstanceOf(HttpOperationFailedException.class, caught(refused)).getStatusCode());
+        assertRetriedThenDeadLettered(refused, original);
+        assertEquals(List.of(DeliveryStatus.FAILED), statuses(), "no ACKNOWLEDGED or DELIVERED");
+        reporter.updates.clear();
 
         camel.stop();
         startAdapter(Map.of("username", "hospital-a", "_password", "s3cret"));
@@ -262,12 +436,17 @@ class DeliveryTest {
     @Test
     void aFailingDistrictAttorneyEndpointFailsTheExchangeSoTheReferralIsRedelivered() throws Exception {
         startAdapter(Map.of("districtAttorneyUrl", peer.baseUrl() + "/no-such-da"));
-        Exchange exchange = deliver(suspectedSexTrafficking());
-        assertTrue(exchange.isFailed());
-        assertEquals(404, assertInstanceOf(HttpOperationFailedException.class, exchange.getException()).getStatusCode());
-        // DCF did acknowledge (true, and the redelivery gets the same number), but no DA notification is claimed
-        assertEquals(1, reporter.updates.size());
+        String original = ReferralJson.INSTANCE.write(suspectedSexTrafficking());
+        Exchange exchange = template.send("direct:queue", e -> e.getMessage().setBody(original));
+        assertEquals(404, assertInstanceOf(HttpOperationFailedException.class, caught(exchange)).getStatusCode());
+        assertRetriedThenDeadLettered(exchange, original);
+        // DCF did acknowledge each attempt (true, and every redelivery got the same number), but no DA notification is claimed
+        assertEquals(3, peer.reports().size());
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.ACKNOWLEDGED,
+                DeliveryStatus.FAILED), statuses());
         assertEquals(DeliveryStatus.ACKNOWLEDGED, reporter.updates.get(0).status());
+        assertEquals(List.of("MA-2026-000001"), reporter.updates.stream().map(StatusUpdate::stateIntakeNumber)
+                .filter(java.util.Objects::nonNull).distinct().toList());
         assertTrue(reporter.updates.stream().noneMatch(u -> MassachusettsAdapter.DA_NOTIFIED.equals(u.reason())));
     }
 

@@ -1,6 +1,7 @@
 package org.safeharbor.jurisdiction.us.ma;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.safeharbor.tck.ConformanceReferrals.RECEIVED_AT;
@@ -21,6 +22,7 @@ import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 
 /** The written-report clock and the configuration checks. */
 class MassachusettsAdapterTest {
@@ -81,5 +83,44 @@ class MassachusettsAdapterTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
                 TestConfig.with(Map.of("trustStore", "/nonexistent/us-ma.p12")), update -> { }));
         assertTrue(e.getMessage().contains("/nonexistent/us-ma.p12"));
+    }
+
+    @Test
+    void theRedeliveryPolicyDefaultsToTheSharedOne() {
+        assertEquals(Redelivery.DEFAULT, new MassachusettsAdapter(TestConfig.defaults(), update -> { }).redelivery());
+    }
+
+    @Test
+    void theRedeliveryPolicyComesFromTheConfiguration() {
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.with(Map.of("maximumRedeliveries", 3,
+                "redeliveryDelay", "PT5S", "redeliveryMultiplier", 1.5, "maximumRedeliveryDelay", "PT1M")), update -> { });
+        assertEquals(new Redelivery(3, Duration.ofSeconds(5), 1.5, Duration.ofMinutes(1)), adapter.redelivery());
+    }
+
+    @Test
+    void aBadRedeliveryPolicyIsRefusedAtActivation() {
+        IllegalArgumentException delay = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+                TestConfig.with(Map.of("redeliveryDelay", "2 seconds")), update -> { }));
+        assertTrue(delay.getMessage().contains("redeliveryDelay"), delay.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+                TestConfig.with(Map.of("maximumRedeliveries", -1)), update -> { }));
+        assertTrue(negative.getMessage().contains("maximumRedeliveries"), negative.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+                TestConfig.with(Map.of("redeliveryMultiplier", 0.5)), update -> { }));
+    }
+
+    @Test
+    void aRefusalReasonNamesFieldsButNeverValues() {
+        String reason = MassachusettsAdapter.refusalReason(400,
+                "{\"error\":\"invalid 51A report: $.child.dateOfBirth: 2011-13-45 is an invalid full-date; "
+                        + "$.allegations[0].certainty: does not have a value in the enumeration [suspected, confirmed]\"}");
+        assertEquals("DCF refused the 51A report: HTTP 400 (fields $.child.dateOfBirth, $.allegations[0].certainty)", reason);
+        assertFalse(reason.contains("2011-13-45"));
+        assertEquals("DCF refused the 51A report: HTTP 400", MassachusettsAdapter.refusalReason(400, "Jane Doe is not valid"));
+        assertEquals("DCF refused the 51A report: HTTP 400 (field /child/birthDate)", MassachusettsAdapter.refusalReason(400,
+                "{\"error\":\"invalid 51A report: /child/birthDate: does not match the date pattern\"}"));
+        assertEquals("DCF refused the 51A report: HTTP 400", MassachusettsAdapter.refusalReason(400,
+                "{\"error\":\"name Jane/Doe/Smith is not allowed\"}"));
+        assertEquals("DCF refused the 51A report: HTTP 400", MassachusettsAdapter.refusalReason(400, null));
     }
 }

@@ -16,6 +16,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.support.builder.Namespaces;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -39,6 +40,8 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.Acknowledgement;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
 import org.slf4j.Logger;
@@ -56,8 +59,11 @@ import org.slf4j.LoggerFactory;
  *     └─ law-enforcement-notice-and-cps ─▶ both, law enforcement first   ─▶ ACKNOWLEDGED with both numbers
  * servlet:/jurisdictions/us-tx/status ─▶ direct:US-TX-status ─▶ StatusReporter (SCREENED_IN, ...)
  * </pre>
- * A 4xx/5xx answer, an invalid acknowledgement or an unreachable endpoint fails the exchange, so the
- * transacted queue keeps the referral and nothing is reported delivered.
+ * An HTTP 400 (the agency found the report invalid) is a refusal ({@link StateRejectedException}): the
+ * referral goes to referrals.US-TX.quarantine at once and REJECTED is reported. Any other failure (another
+ * 4xx/5xx answer, an invalid acknowledgement, an unreachable endpoint, an untrusted certificate) is retried
+ * with backoff ({@link #redelivery()}), then the referral goes to referrals.US-TX.DLQ and FAILED is reported;
+ * nothing is reported delivered.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + TexasAdapter.CODE,
         configurationPid = TexasAdapter.PID)
@@ -77,6 +83,11 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
      *  CamelContext is shared with other jurisdictions. */
     static final String HTTPS_COMPONENT = "us-tx-https";
     private static final String PAYLOAD = "usTxPayload";
+    /**
+     * Headers a delivery never removes: the receiving route's error handler counts the attempts in them, and
+     * without them it would retry for ever.
+     */
+    private static final String[] KEPT_HEADERS = {Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERED, Exchange.REDELIVERY_MAX_COUNTER};
     private static final String CPS_NUMBER = "usTxCpsIntakeNumber";
     private static final String LAW_ENFORCEMENT_NUMBER = "usTxLawEnforcementNumber";
     private static final Jurisdiction JURISDICTION = Jurisdiction.of(CODE);
@@ -121,12 +132,28 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                 description = "Bearer token required on POST /jurisdictions/us-tx/status; empty accepts any caller"
                         + " (only behind mutual TLS, or on the sandbox)")
         String _statusToken() default "";
+
+        @AttributeDefinition(name = "Maximum redeliveries",
+                description = "Retries of a delivery that failed for a passing reason (agency down, timeout, 5xx, 401) before the"
+                        + " referral goes to the dead-letter queue referrals.US-TX.DLQ and FAILED is reported; an HTTP 400 (invalid"
+                        + " document) is never retried: the referral goes to referrals.US-TX.quarantine and REJECTED is reported")
+        int maximumRedeliveries() default 6;
+
+        @AttributeDefinition(name = "Redelivery delay", description = "ISO-8601 duration before the first retry")
+        String redeliveryDelay() default "PT2S";
+
+        @AttributeDefinition(name = "Redelivery multiplier", description = "Backoff factor applied to the delay after each retry (>= 1)")
+        double redeliveryMultiplier() default 2.0;
+
+        @AttributeDefinition(name = "Maximum redelivery delay", description = "ISO-8601 duration capping any single wait between retries")
+        String maximumRedeliveryDelay() default "PT5M";
     }
 
     private final Config config;
     private final StatusReporter statusReporter;
     private final DeadlineRule lawEnforcementRule;
     private final TexasNiemFormat format;
+    private final Redelivery redelivery;
 
     @Activate
     public TexasAdapter(Config config, @Reference StatusReporter statusReporter) {
@@ -142,6 +169,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         requireHttps("lawEnforcementUrl", config.lawEnforcementUrl());
         this.lawEnforcementRule = TexasRules.lawEnforcementClock(duration(config.lawEnforcementClock()));
         this.format = new TexasNiemFormat(lawEnforcementRule.length());
+        this.redelivery = redelivery(config);
     }
 
     // ------------------------------------------------------------------ JurisdictionAdapter
@@ -186,6 +214,12 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         return statusReporter;
     }
 
+    /** The configured retry policy (maximumRedeliveries, redeliveryDelay, redeliveryMultiplier, maximumRedeliveryDelay). */
+    @Override
+    protected Redelivery redelivery() {
+        return redelivery;
+    }
+
     /** Where statuses arrive over HTTP: the core's Camel servlet. */
     protected String statusHttpEndpoint() {
         return "servlet:" + STATUS_PATH + "?httpMethodRestrict=POST";
@@ -217,7 +251,16 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         String routeCode = "/ext:ChildTraffickingReport/ext:ReportRouteCode = ";
         // Content-based router: the report's own route code says where it goes (TexasRules, §2380).
         from(deliveryEndpoint).routeId(CODE + "-deliver")
-                .setProperty(PAYLOAD, body())
+                // a redelivery comes back here with whatever the failed attempt left as body: start again
+                // from the report itself
+                .process(exchange -> {
+                    Object payload = exchange.getProperty(PAYLOAD);
+                    if (payload == null) {
+                        exchange.setProperty(PAYLOAD, exchange.getMessage().getBody(String.class));
+                    } else {
+                        exchange.getMessage().setBody(payload);
+                    }
+                })
                 .choice()
                     .when(xpath(routeCode + "'" + IntakeRoute.CPS_INVESTIGATION.code() + "'", ns))
                         .to(CPS_ENDPOINT)
@@ -242,15 +285,25 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                 LAW_ENFORCEMENT_NUMBER);
     }
 
-    /** One HTTPS POST of the report to one agency; its acknowledgement's number goes into {@code numberProperty}. */
+    /**
+     * One HTTPS POST of the report to one agency; its acknowledgement's number goes into {@code numberProperty}.
+     * An HTTP 400 (the agency found the document invalid) is a refusal: a {@link StateRejectedException}, never
+     * retried. Any other failure (down, timeout, TLS, 401, 5xx, an invalid acknowledgement) stays retryable.
+     */
     private void post(String from, String routeId, String url, Agency agency, String numberProperty) {
         from(from).routeId(routeId)
                 .setBody(exchangeProperty(PAYLOAD))
-                // nothing of the queue message or of an earlier answer travels as an HTTP header
-                .removeHeaders("*")
+                // nothing of the queue message or of an earlier answer travels as an HTTP header; the
+                // redelivery headers stay (Camel counts the retries in them; camel-http never sends Camel*)
+                .removeHeaders("*", KEPT_HEADERS)
                 .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                 .setHeader(Exchange.CONTENT_TYPE, constant(TexasXml.MEDIA_TYPE + "; charset=UTF-8"))
-                .to(httpUri(url))
+                .doTry()
+                    .to(httpUri(url))
+                .doCatch(HttpOperationFailedException.class)
+                    .onWhen(TexasAdapter::invalidDocumentAnswer)
+                    .process(exchange -> refused(exchange, agency))
+                .end()
                 .process(exchange -> {
                     Acknowledgement ack = TexasMessages.readAcknowledgement(exchange.getMessage().getBody(String.class));
                     String referralId = exchange.getProperty(REFERRAL, Referral.class).id().value();
@@ -258,8 +311,26 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                         throw new IllegalStateException("the " + agency.displayName() + " acknowledged another referral or agency");
                     }
                     exchange.setProperty(numberProperty, ack.intakeNumber());
-                    exchange.getMessage().removeHeaders("*");
+                    exchange.getMessage().removeHeaders("*", KEPT_HEADERS);
                 });
+    }
+
+    /** True when the caught HTTP failure is a 400: the agency refused the document as invalid. */
+    private static boolean invalidDocumentAnswer(Exchange exchange) {
+        // doCatch asks before it moves the exception to EXCEPTION_CAUGHT (which may still hold an earlier attempt's)
+        Exception failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return failure instanceof HttpOperationFailedException http && http.getStatusCode() == 400;
+    }
+
+    /**
+     * Throws the refusal. Its reason names the agency and the status only: the agency's answer is not quoted,
+     * as a schema message may quote a value of the report (personal data).
+     */
+    private static void refused(Exchange exchange, Agency agency) {
+        HttpOperationFailedException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, HttpOperationFailedException.class);
+        throw new StateRejectedException("the " + agency.displayName() + " answered HTTP 400: the report is not a valid"
+                + " US-TX document", failure);
     }
 
     private Expression bothNumbers() {
@@ -382,6 +453,28 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
             return d;
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("lawEnforcementClock is not an ISO-8601 duration: " + iso, e);
+        }
+    }
+
+    /** The retry policy of the configuration, checked here so a bad value fails the component's activation. */
+    static Redelivery redelivery(Config config) {
+        try {
+            return new Redelivery(config.maximumRedeliveries(), delay("redeliveryDelay", config.redeliveryDelay()),
+                    config.redeliveryMultiplier(), delay("maximumRedeliveryDelay", config.maximumRedeliveryDelay()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid redelivery configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration delay(String key, String iso) {
+        try {
+            Duration d = Duration.parse(iso == null ? "" : iso.trim());
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(key + " must not be negative: " + iso);
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " is not an ISO-8601 duration: " + iso, e);
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.safeharbor.tck.ConformanceReferrals.allegation;
 import static org.safeharbor.tck.ConformanceReferrals.referral;
@@ -17,11 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -40,12 +44,15 @@ import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.tck.ConformanceReferrals;
 
 /**
- * The routes in a plain CamelContext (the queue replaced by {@code direct:queue}) against the two real HTTPS
- * peers: what each peer received and what the StatusReporter got.
+ * The routes in a plain CamelContext (the queue replaced by {@code direct:queue}, the dead-letter and quarantine
+ * queues by {@code seda:} queues, a short retry policy) against the two real HTTPS peers: what each peer
+ * received, what the StatusReporter got and where a referral that could not be delivered went.
  */
 class TexasDeliveryTest {
 
@@ -59,15 +66,39 @@ class TexasDeliveryTest {
     final TestSupport.RecordingReporter reporter = new TestSupport.RecordingReporter();
     DefaultCamelContext camel;
 
-    /** The adapter with the queue replaced, and its HTTP status entry unused here (see TexasStatusTest). */
+    static final String DLQ = "seda:us-tx-dlq";
+    static final String QUARANTINE = "seda:us-tx-quarantine";
+
+    /**
+     * The adapter with the queues replaced, and its HTTP status entry unused here (see TexasStatusTest); counts
+     * every HTTPS POST it attempts, retries included.
+     */
     static class TestAdapter extends TexasAdapter {
+        final AtomicInteger posts = new AtomicInteger();
+
         TestAdapter(Config config, TestSupport.RecordingReporter reporter) {
             super(config, reporter, TestSupport.CLOCK);
         }
 
         @Override
+        public void configure() throws Exception {
+            interceptSendToEndpoint(TexasAdapter.HTTPS_COMPONENT + ":*").process(exchange -> posts.incrementAndGet());
+            super.configure();
+        }
+
+        @Override
         protected String queueEndpoint() {
             return "direct:queue";
+        }
+
+        @Override
+        protected String deadLetterEndpoint() {
+            return DLQ;
+        }
+
+        @Override
+        protected String quarantineEndpoint() {
+            return QUARANTINE;
         }
 
         @Override
@@ -102,10 +133,20 @@ class TexasDeliveryTest {
         config.put("lawEnforcementUrl", lawEnforcement.url());
         config.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
         config.put("trustStorePassword", TlsStores.SANDBOX_PASSWORD);
+        // two retries, 10 then 20 ms
+        config.put("maximumRedeliveries", 2);
+        config.put("redeliveryDelay", "PT0.01S");
+        config.put("redeliveryMultiplier", 2.0);
+        config.put("maximumRedeliveryDelay", "PT0.04S");
         return config;
     }
 
+    TestAdapter adapter;
+
     void startRoutes(TexasAdapter adapter) throws Exception {
+        if (adapter instanceof TestAdapter test) {
+            this.adapter = test;
+        }
         camel = new DefaultCamelContext();
         camel.addRoutes(adapter);
         camel.start();
@@ -118,6 +159,12 @@ class TexasDeliveryTest {
     Exchange send(Referral referral) {
         return camel.createProducerTemplate().send("direct:queue",
                 e -> e.getMessage().setBody(ReferralJson.INSTANCE.write(referral)));
+    }
+
+    /** The bodies waiting on a {@code seda:} queue (the dead-letter or quarantine stand-in). */
+    List<String> queue(String uri) {
+        return camel.getEndpoint(uri, SedaEndpoint.class).getQueue().stream()
+                .map(e -> e.getMessage().getBody(String.class)).toList();
     }
 
     static Referral byRelation(PerpetratorRelation relation) {
@@ -223,7 +270,7 @@ class TexasDeliveryTest {
     // ------------------------------------------------------------------ failures keep the referral
 
     @Test
-    void aReportThePeerRejectsFailsTheExchange() throws Exception {
+    void aReportThePeerRejectsIsQuarantinedAndReportedRejectedAtOnce() throws Exception {
         // a broken format: writes a certainty the schema does not admit
         StateFormat broken = new BrokenFormat(new TexasNiemFormat(java.time.Duration.ofHours(24)));
         startRoutes(new TestAdapter(TestSupport.config(TexasAdapter.Config.class, sandboxConfig()), reporter) {
@@ -232,36 +279,57 @@ class TexasDeliveryTest {
                 return broken;
             }
         });
+        Referral referral = byRelation(PerpetratorRelation.PARENT);
 
-        Exchange exchange = send(byRelation(PerpetratorRelation.PARENT));
+        Exchange exchange = send(referral);
 
-        assertTrue(exchange.isFailed(), "a 400 must fail the exchange so the queue keeps the referral");
-        HttpOperationFailedException failure = assertInstanceOf(HttpOperationFailedException.class, exchange.getException());
+        assertFalse(exchange.isFailed(), () -> "the refusal is handled (quarantine), not left to the queue: " + exchange.getException());
+        assertEquals(1, adapter.posts.get(), "a 400 is not retried: it would only be refused again");
+        StateRejectedException refusal = assertInstanceOf(StateRejectedException.class,
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        HttpOperationFailedException failure = assertInstanceOf(HttpOperationFailedException.class, refusal.getCause());
         assertEquals(400, failure.getStatusCode());
         assertTrue(cps.deliveries().isEmpty(), "the peer recorded an invalid report");
-        assertTrue(reporter.updates().isEmpty(), "something was reported for a rejected report");
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), queue(QUARANTINE), "the canonical referral, not the state payload");
+        assertTrue(queue(DLQ).isEmpty());
+        StatusUpdate rejected = single(reporter.updates());
+        assertEquals(DeliveryStatus.REJECTED, rejected.status());
+        assertEquals(referral.id(), rejected.referralId());
+        assertNull(rejected.stateIntakeNumber());
+        assertTrue(rejected.reason().contains("Texas CPS intake answered HTTP 400"), rejected.reason());
+        assertNoPersonalData(rejected.reason());
     }
 
     @Test
-    void aPeerThatIsDownFailsTheExchange() throws Exception {
+    void aPeerThatIsDownIsRetriedThenDeadLettered() throws Exception {
         startRoutes(sandboxConfig());
         lawEnforcement.stop();
+        Referral referral = byRelation(PerpetratorRelation.NON_FAMILY);
 
-        Exchange exchange = send(byRelation(PerpetratorRelation.NON_FAMILY));
+        Exchange exchange = send(referral);
 
-        assertTrue(exchange.isFailed());
-        assertTrue(reporter.updates().isEmpty(), "nothing may be reported delivered");
+        assertFalse(exchange.isFailed(), () -> "the dead-letter channel takes it: " + exchange.getException());
+        assertEquals(3, adapter.posts.get(), "the first attempt and two retries");
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), queue(DLQ), "the canonical referral, not the state payload");
+        assertTrue(queue(QUARANTINE).isEmpty(), "a passing failure is no refusal");
+        StatusUpdate failed = single(reporter.updates());
+        assertEquals(DeliveryStatus.FAILED, failed.status(), "nothing may be reported delivered");
+        assertTrue(failed.reason().contains("3 attempts"), failed.reason());
+        assertNoPersonalData(failed.reason());
     }
 
     @Test
-    void whenOneOfTwoAgenciesFailsNothingIsReported() throws Exception {
+    void whenOneOfTwoAgenciesFailsNothingIsAcknowledged() throws Exception {
         startRoutes(sandboxConfig());
         cps.stop();
+        Referral referral = byRelation(PerpetratorRelation.MULTIPLE);
 
-        Exchange exchange = send(byRelation(PerpetratorRelation.MULTIPLE));
+        Exchange exchange = send(referral);
 
-        assertTrue(exchange.isFailed(), "the report must stay on the queue until both agencies have it");
-        assertTrue(reporter.updates().isEmpty());
+        assertFalse(exchange.isFailed(), () -> String.valueOf(exchange.getException()));
+        assertEquals(3, lawEnforcement.deliveries().size(), "each attempt sends to both again, law enforcement first");
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), queue(DLQ), "the report waits for an operator until both agencies have it");
+        assertEquals(List.of(DeliveryStatus.FAILED), reporter.updates().stream().map(StatusUpdate::status).toList());
     }
 
     @Test
@@ -269,13 +337,16 @@ class TexasDeliveryTest {
         Map<String, Object> config = sandboxConfig();
         config.put("trustStore", ""); // the JVM's default trust does not know the sandbox certificate
         startRoutes(config);
+        Referral referral = byRelation(PerpetratorRelation.PARENT);
 
-        Exchange exchange = send(byRelation(PerpetratorRelation.PARENT));
+        Exchange exchange = send(referral);
 
-        assertTrue(exchange.isFailed());
-        assertNotNull(causeOf(exchange.getException(), SSLException.class), String.valueOf(exchange.getException()));
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        assertNotNull(causeOf(caught, SSLException.class), String.valueOf(caught));
+        assertEquals(3, adapter.posts.get(), "an untrusted certificate may be a passing misconfiguration: retried");
         assertTrue(cps.deliveries().isEmpty());
-        assertTrue(reporter.updates().isEmpty());
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), queue(DLQ));
+        assertEquals(DeliveryStatus.FAILED, single(reporter.updates()).status());
     }
 
     @Test
@@ -283,7 +354,13 @@ class TexasDeliveryTest {
         cps.requireBasicAuth("tx-hospital", "s3cret:pa)ss");
         startRoutes(sandboxConfig());
         Exchange without = send(byRelation(PerpetratorRelation.PARENT));
-        assertEquals(401, assertInstanceOf(HttpOperationFailedException.class, without.getException()).getStatusCode());
+        assertEquals(401, assertInstanceOf(HttpOperationFailedException.class,
+                without.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)).getStatusCode());
+        assertEquals(3, adapter.posts.get(), "a 401 is retried (credentials may be fixed meanwhile), not quarantined");
+        assertEquals(1, queue(DLQ).size());
+        assertTrue(queue(QUARANTINE).isEmpty());
+        assertEquals(DeliveryStatus.FAILED, single(reporter.updates()).status());
+        assertTrue(cps.deliveries().isEmpty());
         camel.stop();
 
         Map<String, Object> config = sandboxConfig();
@@ -292,7 +369,35 @@ class TexasDeliveryTest {
         startRoutes(config);
         Exchange with = send(byRelation(PerpetratorRelation.PARENT));
         assertFalse(with.isFailed(), () -> String.valueOf(with.getException()));
-        assertEquals("TX-CPS-2026-000001", single(reporter.updates()).stateIntakeNumber());
+        assertEquals(2, reporter.updates().size(), () -> String.valueOf(reporter.updates()));
+        StatusUpdate ack = reporter.updates().get(1);
+        assertEquals(DeliveryStatus.ACKNOWLEDGED, ack.status());
+        assertEquals("TX-CPS-2026-000001", ack.stateIntakeNumber());
+    }
+
+    // ------------------------------------------------------------------ retry policy from the configuration
+
+    @Test
+    void theRetryPolicyIsConfigured() {
+        assertEquals(Redelivery.DEFAULT, new TexasAdapter(TestSupport.defaults(), reporter, TestSupport.CLOCK).redelivery(),
+                "the metatype defaults are the base class's: 6 retries from 2 s doubling up to 5 min");
+        Map<String, Object> config = new HashMap<>();
+        config.put("maximumRedeliveries", 3);
+        config.put("redeliveryDelay", "PT5S");
+        config.put("redeliveryMultiplier", 3.0);
+        config.put("maximumRedeliveryDelay", "PT1M");
+        assertEquals(new Redelivery(3, java.time.Duration.ofSeconds(5), 3.0, java.time.Duration.ofMinutes(1)),
+                new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, config), reporter, TestSupport.CLOCK).redelivery());
+    }
+
+    @Test
+    void anInvalidRetryPolicyFailsTheActivation() {
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("maximumRedeliveries", -1),
+                Map.of("redeliveryDelay", "2 seconds"), Map.of("redeliveryDelay", "-PT2S"),
+                Map.of("redeliveryMultiplier", 0.5), Map.of("maximumRedeliveryDelay", ""))) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, bad), reporter, TestSupport.CLOCK), bad::toString);
+        }
     }
 
     /**
@@ -308,7 +413,10 @@ class TexasDeliveryTest {
         first.put("trustStore", ""); // JVM default trust: the sandbox certificate is refused
         TexasAdapter old = new TestAdapter(TestSupport.config(TexasAdapter.Config.class, first), reporter);
         camel.addRoutes(old);
-        assertTrue(sendJson().isFailed(), "the first configuration should not trust the sandbox");
+        Exchange refused = sendJson();
+        assertNotNull(causeOf(refused.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class), SSLException.class),
+                "the first configuration should not trust the sandbox");
+        assertEquals(DeliveryStatus.FAILED, single(reporter.updates()).status());
 
         // as JurisdictionRegistry.removeRoutes does
         List<String> ids = new ArrayList<>();
@@ -323,7 +431,9 @@ class TexasDeliveryTest {
 
         Exchange exchange = sendJson();
         assertFalse(exchange.isFailed(), () -> "the new trust store is not in force: " + exchange.getException());
-        assertEquals("TX-CPS-2026-000001", reporter.updates().get(0).stateIntakeNumber());
+        assertEquals(DeliveryStatus.ACKNOWLEDGED, reporter.updates().get(1).status(),
+                () -> "the new trust store is not in force: " + reporter.updates());
+        assertEquals("TX-CPS-2026-000001", reporter.updates().get(1).stateIntakeNumber());
     }
 
     private Exchange sendJson() {
@@ -342,6 +452,12 @@ class TexasDeliveryTest {
             }
         });
         assertFalse(document.contains("FEMALE") || document.contains("female"), "the child's sex is not declared");
+    }
+
+    /** A status reason is shown to the hospital and logged: nothing of the referral's personal data. */
+    private static void assertNoPersonalData(String reason) {
+        ConformanceReferrals.TELLTALES.forEach((field, values) ->
+                values.forEach(v -> assertFalse(reason.contains(v), field + " in the reason: " + reason)));
     }
 
     private static StatusUpdate single(List<StatusUpdate> updates) {

@@ -54,7 +54,7 @@ class TexasStatusTest {
     private static final String TOKEN = "tx-status-token-1";
     private DefaultCamelContext camel;
 
-    /** The real adapter, only its queue replaced: the status route is the servlet one. */
+    /** The real adapter, only its queues replaced: the status route is the servlet one. */
     static class QueueLessAdapter extends TexasAdapter {
         QueueLessAdapter(Config config, TestSupport.RecordingReporter reporter) {
             super(config, reporter, TestSupport.CLOCK);
@@ -63,6 +63,16 @@ class TexasStatusTest {
         @Override
         protected String queueEndpoint() {
             return "direct:queue";
+        }
+
+        @Override
+        protected String deadLetterEndpoint() {
+            return "seda:us-tx-dlq";
+        }
+
+        @Override
+        protected String quarantineEndpoint() {
+            return "seda:us-tx-quarantine";
         }
     }
 
