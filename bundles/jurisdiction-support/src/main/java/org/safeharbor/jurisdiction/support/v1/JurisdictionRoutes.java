@@ -103,7 +103,9 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
                         .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
                         .logStackTrace(false).logExhaustedMessageHistory(false).logExhaustedMessageBody(false)
                         .onPrepareFailure(exchange -> reportGaveUp(exchange, retry)))
-                .onException(StateRejectedException.class).handled(true)
+                // matched by predicate, not by class name: Camel loads onException classes through the
+                // CamelContext's class loader (the platform bundle), which cannot see this bundle
+                .onException(Exception.class).onWhen(JurisdictionRoutes::isRefusal).maximumRedeliveries(0).handled(true)
                     .process(this::reportRejected)
                     .setBody(exchangeProperty(ORIGINAL))
                     .to(quarantineEndpoint())
@@ -132,15 +134,31 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
         exchange.getMessage().setBody(payload.get());
     }
 
+    /** True when the failure is the state refusing the report (anywhere in the cause chain). */
+    private static boolean isRefusal(Exchange exchange) {
+        return refusal(exchange) != null;
+    }
+
+    private static StateRejectedException refusal(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StateRejectedException rejected) {
+                return rejected;
+            }
+        }
+        return null;
+    }
+
     private void reportRejected(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Exception cause = refusal(exchange);
         report(exchange, DeliveryStatus.REJECTED, "refused by " + adapter().jurisdiction().code() + ": "
                 + (cause == null ? "no reason given" : cause.getMessage()) + "; kept in quarantine");
     }
 
     private void reportGaveUp(Exchange exchange, Redelivery retry) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (cause instanceof StateRejectedException) {
+        if (refusal(exchange) != null) {
             return; // Camel prepares every failure this way; a refusal is reported REJECTED by its own handler
         }
         report(exchange, DeliveryStatus.FAILED, "delivery gave up after " + (retry.maximumRedeliveries() + 1) + " attempts ("
