@@ -3,11 +3,14 @@ package org.safeharbor.routes;
 import java.util.Dictionary;
 import java.util.Hashtable;
 
+import javax.sql.DataSource;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.amqp.AMQPComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.RestConfiguration;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
@@ -16,6 +19,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +41,8 @@ public class CamelRuntime {
     private final ServiceRegistration<CamelContext> registration;
 
     @Activate
-    public CamelRuntime(@Reference Broker broker, @Reference Metrics metrics, BundleContext bundleContext) throws Exception {
+    public CamelRuntime(@Reference Broker broker, @Reference Metrics metrics,
+                        @Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, BundleContext bundleContext) throws Exception {
         camel = PlatformClassLoader.call(() -> {
             DefaultCamelContext context = new DefaultCamelContext();
             context.getCamelContextExtension().setName(CONTEXT_NAME);
@@ -52,6 +57,10 @@ public class CamelRuntime {
             // per-route counts and timings (exchanges, failures, processing time) at /metrics
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);
             context.addRoutePolicyFactory(new MicrometerRoutePolicyFactory());
+            // which queue messages each jurisdiction has delivered (Camel's table CAMEL_MESSAGEPROCESSED in
+            // the message store's database): its idempotent consumer delivers a duplicate message once
+            JdbcMessageIdRepository delivered = new JdbcMessageIdRepository(dataSource, "safeharbor-delivered");
+            context.getRegistry().bind(JurisdictionRoutes.DELIVERED_REPOSITORY, delivered);
             context.start();
             return context;
         });

@@ -41,12 +41,19 @@ import org.slf4j.LoggerFactory;
 public class FhirEndpoint {
 
     static final String PID = "org.safeharbor.fhir";
+    static final String OUTBOX_ROUTE = "intake-outbox";
     private static final Logger LOG = LoggerFactory.getLogger(FhirEndpoint.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge FHIR intake")
     public @interface Config {
         @AttributeDefinition(description = "Largest submission accepted, in bytes; larger ones get 413")
         int maxPayloadBytes() default 1_048_576;
+
+        @AttributeDefinition(description = "ISO-8601 interval of the outbox sweep, which queues referrals a crash left stored but not queued")
+        String outboxInterval() default "PT10S";
+
+        @AttributeDefinition(description = "ISO-8601 age after which a stored but unqueued delivery is taken to be left behind by a crash")
+        String outboxAge() default "PT10S";
     }
 
     private final Set<Jurisdiction> installed = ConcurrentHashMap.newKeySet();
@@ -64,6 +71,15 @@ public class FhirEndpoint {
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC());
         IntakeService intake = new IntakeService(reader, store, queue, producer, installed::contains, Clock.systemUTC());
+        java.time.Duration outboxAge = java.time.Duration.parse(config.outboxAge());
+        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:safeharbor-outbox?delay=2000&period=" + java.time.Duration.parse(config.outboxInterval()).toMillis())
+                        .routeId(OUTBOX_ROUTE)
+                        .process(exchange -> intake.enqueueUnqueued(Clock.systemUTC().instant().minus(outboxAge), 1_000));
+            }
+        });
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
                 new TaskProvider(store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes()));
         Dictionary<String, Object> properties = new Hashtable<>();
@@ -86,7 +102,9 @@ public class FhirEndpoint {
     void deactivate() throws Exception {
         registration.unregister();
         producer.close();
-        camel.getRouteController().stopRoute("intake-enqueue");
-        camel.removeRoute("intake-enqueue");
+        for (String route : new String[] {OUTBOX_ROUTE, "intake-enqueue"}) {
+            camel.getRouteController().stopRoute(route);
+            camel.removeRoute(route);
+        }
     }
 }

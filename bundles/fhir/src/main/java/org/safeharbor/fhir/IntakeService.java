@@ -65,10 +65,7 @@ final class IntakeService {
         for (Delivery delivery : stored.stored().deliveries()) {
             Jurisdiction j = delivery.jurisdiction();
             if (delivery.status() == DeliveryStatus.RECEIVED) {
-                queue.send(producer, kept, j);
-                boolean installed = bundleInstalled.test(j);
-                store.markQueued(new StatusUpdate(kept.id(), j, installed ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null,
-                        clock.instant(), installed ? null : "no jurisdiction bundle installed: held on queue " + j.queueName()));
+                enqueue(kept, j);
             }
             if (!bundleInstalled.test(j) && delivery.status().ordinal() <= DeliveryStatus.ON_HOLD.ordinal()) {
                 onHold.add(j);
@@ -76,5 +73,29 @@ final class IntakeService {
         }
         LOG.info("Referral {} {} for {}", kept.id(), stored.created() ? "accepted" : "re-submitted", kept.jurisdictions());
         return new Accepted(store.find(kept.id()).orElseThrow(), stored.created(), onHold, submission.warnings());
+    }
+
+    /** Puts a stored referral on one jurisdiction's queue and records it (QUEUED, or ON_HOLD without its bundle). */
+    void enqueue(Referral referral, Jurisdiction j) {
+        queue.send(producer, referral, j);
+        boolean installed = bundleInstalled.test(j);
+        store.markQueued(new StatusUpdate(referral.id(), j, installed ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null,
+                clock.instant(), installed ? null : "no jurisdiction bundle installed: held on queue " + j.queueName()));
+    }
+
+    /**
+     * The outbox: queues what a crash left stored but not yet queued (RECEIVED since before
+     * {@code olderThan}). Returns how many deliveries it queued. A message queued twice this way is
+     * delivered once: the jurisdiction routes' idempotent consumer skips the second.
+     */
+    int enqueueUnqueued(java.time.Instant olderThan, int limit) {
+        List<MessageStore.OpenDelivery> left = store.unqueued(olderThan, limit);
+        for (MessageStore.OpenDelivery open : left) {
+            enqueue(open.referral(), open.delivery().jurisdiction());
+        }
+        if (!left.isEmpty()) {
+            LOG.warn("Outbox: queued {} stored deliveries that were never queued (the process stopped between store and queue)", left.size());
+        }
+        return left.size();
     }
 }

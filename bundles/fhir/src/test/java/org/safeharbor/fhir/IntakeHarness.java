@@ -38,6 +38,7 @@ final class IntakeHarness implements AutoCloseable {
     final Set<Jurisdiction> installed = ConcurrentHashMap.newKeySet();
     final String base;
     final int maxPayloadBytes;
+    final IntakeService intake;
     private final ProducerTemplate producer;
     private final Server jetty;
 
@@ -56,7 +57,7 @@ final class IntakeHarness implements AutoCloseable {
 
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), clock);
-        IntakeService intake = new IntakeService(reader, store, queue, producer, installed::contains, clock);
+        intake = new IntakeService(reader, store, queue, producer, installed::contains, clock);
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes),
                 new TaskProvider(store), IntakeInterceptors.all(fhir, store, maxPayloadBytes));
 

@@ -160,7 +160,184 @@ public class MessageStore implements StatusReporter {
                         update.referralId().value(), update.jurisdiction().code(), update.status().name(),
                         update.stateIntakeNumber(), update.reason(), update.at().atOffset(ZoneOffset.UTC));
             }
+            if (update.status() == DeliveryStatus.DELIVERED || update.status() == DeliveryStatus.ACKNOWLEDGED
+                    || update.status() == DeliveryStatus.REJECTED) {
+                // the state's answer to the latest attempt is that attempt's outcome
+                jdbc.update("UPDATE delivery_attempt SET outcome = ? WHERE referral_id = ? AND jurisdiction = ? AND outcome IS NULL"
+                                + " AND attempt = (SELECT MAX(attempt) FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?)",
+                        update.status().name(), update.referralId().value(), update.jurisdiction().code(),
+                        update.referralId().value(), update.jurisdiction().code());
+            }
             event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
+        });
+    }
+
+    // ------------------------------------------------------------------ delivery attempts
+
+    @Override
+    public int recordAttempt(ReferralId referralId, Jurisdiction jurisdiction, String statePayload) {
+        for (int tries = 0; ; tries++) {
+            try {
+                Integer attempt = tx.execute(status -> {
+                    int next = jdbc.queryForObject("SELECT COALESCE(MAX(attempt), 0) + 1 FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?",
+                            Integer.class, referralId.value(), jurisdiction.code());
+                    jdbc.update("INSERT INTO delivery_attempt (referral_id, jurisdiction, attempt, started_at, state_payload) VALUES (?, ?, ?, ?, ?)",
+                            referralId.value(), jurisdiction.code(), next, now(), statePayload);
+                    // a replay waiting for its delivery is carried by this attempt
+                    jdbc.update("UPDATE referral_replay SET attempt = ? WHERE referral_id = ? AND jurisdiction = ? AND attempt IS NULL",
+                            next, referralId.value(), jurisdiction.code());
+                    event(referralId, "attempt", jurisdiction, "attempt " + next);
+                    return next;
+                });
+                return attempt;
+            } catch (DuplicateKeyException raced) {
+                if (tries > 3) {
+                    throw raced;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void recordAttemptFailed(ReferralId referralId, Jurisdiction jurisdiction, int attempt, String reason) {
+        tx.executeWithoutResult(status -> {
+            jdbc.update("UPDATE delivery_attempt SET outcome = 'FAILED', detail = ? WHERE referral_id = ? AND jurisdiction = ? AND attempt = ?",
+                    truncate(reason, 1000), referralId.value(), jurisdiction.code(), attempt);
+            event(referralId, "attempt-failed", jurisdiction, "attempt " + attempt + ": " + truncate(reason, 1900));
+        });
+    }
+
+    @Override
+    public Optional<String> storedOutput(ReferralId referralId, Jurisdiction jurisdiction, int attempt) {
+        return jdbc.queryForList("SELECT state_payload FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ? AND attempt = ?",
+                String.class, referralId.value(), jurisdiction.code(), attempt).stream().findFirst();
+    }
+
+    /** Every delivery attempt of a referral, in order. */
+    public List<Attempt> attempts(ReferralId referralId) {
+        return jdbc.query("SELECT jurisdiction, attempt, started_at, outcome, detail, LENGTH(state_payload) FROM delivery_attempt"
+                        + " WHERE referral_id = ? ORDER BY started_at, jurisdiction, attempt",
+                (rs, n) -> new Attempt(Jurisdiction.of(rs.getString(1)), rs.getInt(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+                        rs.getString(4), rs.getString(5), rs.getInt(6)), referralId.value());
+    }
+
+    /** The last attempt number for a referral and jurisdiction; 0 if none was made. */
+    public int lastAttempt(ReferralId referralId, Jurisdiction jurisdiction) {
+        return jdbc.queryForObject("SELECT COALESCE(MAX(attempt), 0) FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?",
+                Integer.class, referralId.value(), jurisdiction.code());
+    }
+
+    // ------------------------------------------------------------------ replays
+
+    /**
+     * Records an operator's replay of a referral to one jurisdiction and sets the delivery back to
+     * QUEUED; the next attempt for it is linked to this replay. Returns the replay's id.
+     */
+    public String recordReplay(ReferralId referralId, Jurisdiction jurisdiction, String source, Integer sourceAttempt, String requestedBy) {
+        String id = UUID.randomUUID().toString();
+        tx.executeWithoutResult(status -> {
+            jdbc.update("INSERT INTO referral_replay (id, referral_id, jurisdiction, source, source_attempt, requested_by, requested_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    id, referralId.value(), jurisdiction.code(), source, sourceAttempt, truncate(requestedBy, 100), now());
+            int rows = jdbc.update("UPDATE referral_delivery SET status = 'QUEUED', reason = ?, updated_at = ? WHERE referral_id = ? AND jurisdiction = ?",
+                    "replay " + id, now(), referralId.value(), jurisdiction.code());
+            if (rows == 0) {
+                jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, reason, updated_at) VALUES (?, ?, 'QUEUED', ?, ?)",
+                        referralId.value(), jurisdiction.code(), "replay " + id, now());
+            }
+            event(referralId, "replay", jurisdiction, "replay " + id + " from " + source
+                    + (sourceAttempt == null ? "" : " (attempt " + sourceAttempt + ")") + " by " + requestedBy);
+        });
+        return id;
+    }
+
+    /** The replays of a referral, oldest first. */
+    public List<Replay> replays(ReferralId referralId) {
+        return jdbc.query("SELECT id, jurisdiction, source, source_attempt, requested_by, requested_at, attempt FROM referral_replay"
+                        + " WHERE referral_id = ? ORDER BY requested_at",
+                (rs, n) -> new Replay(rs.getString(1), referralId, Jurisdiction.of(rs.getString(2)), rs.getString(3),
+                        (Integer) rs.getObject(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant(), (Integer) rs.getObject(7)),
+                referralId.value());
+    }
+
+    // ------------------------------------------------------------------ listings for operators
+
+    /**
+     * Deliveries, newest referral first, optionally only those of one status and/or jurisdiction.
+     * Ids, codes and statuses only: nothing here is personal data.
+     */
+    public List<DeliverySummary> deliveries(DeliveryStatus status, Jurisdiction jurisdiction, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT r.id, r.received_at, d.jurisdiction, d.status, d.state_intake_number, d.reason, d.updated_at,"
+                + " (SELECT COUNT(*) FROM delivery_attempt a WHERE a.referral_id = d.referral_id AND a.jurisdiction = d.jurisdiction)"
+                + " FROM referral r JOIN referral_delivery d ON d.referral_id = r.id WHERE 1 = 1");
+        List<Object> args = new java.util.ArrayList<>();
+        if (status != null) {
+            sql.append(" AND d.status = ?");
+            args.add(status.name());
+        }
+        if (jurisdiction != null) {
+            sql.append(" AND d.jurisdiction = ?");
+            args.add(jurisdiction.code());
+        }
+        sql.append(" ORDER BY r.received_at DESC, d.jurisdiction LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), (rs, n) -> new DeliverySummary(new ReferralId(rs.getString(1)),
+                rs.getObject(2, OffsetDateTime.class).toInstant(), Jurisdiction.of(rs.getString(3)), DeliveryStatus.valueOf(rs.getString(4)),
+                rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getInt(8)), args.toArray());
+    }
+
+    /** The raw submission a referral was read from, and its media type. */
+    public Optional<RawSubmission> rawSubmission(ReferralId referralId) {
+        return jdbc.query("SELECT raw_submission, raw_media_type FROM referral WHERE id = ?",
+                (rs, n) -> new RawSubmission(rs.getString(1), rs.getString(2)), referralId.value()).stream().findFirst();
+    }
+
+    /**
+     * Deliveries still RECEIVED (stored, not yet on their queue) since before {@code olderThan}: what a
+     * crash between the store's commit and the enqueue left behind (the outbox).
+     */
+    public List<OpenDelivery> unqueued(Instant olderThan, int limit) {
+        List<String[]> rows = jdbc.query("SELECT d.referral_id, d.jurisdiction FROM referral_delivery d JOIN referral r ON r.id = d.referral_id"
+                        + " WHERE d.status = 'RECEIVED' AND d.updated_at < ? ORDER BY r.received_at LIMIT ?",
+                (rs, n) -> new String[] {rs.getString(1), rs.getString(2)}, olderThan.atOffset(ZoneOffset.UTC), limit);
+        List<OpenDelivery> open = new java.util.ArrayList<>();
+        for (String[] row : rows) {
+            find(new ReferralId(row[0])).ifPresent(stored -> stored.deliveries().stream()
+                    .filter(d -> d.jurisdiction().code().equals(row[1]))
+                    .forEach(d -> open.add(new OpenDelivery(stored.referral(), d))));
+        }
+        return open;
+    }
+
+    // ------------------------------------------------------------------ retention
+
+    /** How many rows a retention sweep removed. */
+    public record Purged(int referrals, int rejections) {
+    }
+
+    /**
+     * Deletes what is past its retention: referrals whose every delivery is done (delivered,
+     * acknowledged, screened, not sent) and that arrived before {@code deliveredBefore}; referrals
+     * with a failed or rejected delivery only once they arrived before {@code erroredBefore}; refused
+     * submissions before {@code rejectedBefore}. A referral with a delivery still open (received,
+     * queued, on hold) is never deleted, whatever its age.
+     */
+    public Purged purge(Instant deliveredBefore, Instant erroredBefore, Instant rejectedBefore) {
+        return tx.execute(status -> {
+            List<String> ids = jdbc.queryForList("SELECT r.id FROM referral r WHERE r.received_at < ?"
+                            + " AND NOT EXISTS (SELECT 1 FROM referral_delivery d WHERE d.referral_id = r.id AND d.status IN ('RECEIVED', 'QUEUED', 'ON_HOLD'))"
+                            + " AND (r.received_at < ? OR NOT EXISTS (SELECT 1 FROM referral_delivery d WHERE d.referral_id = r.id AND d.status IN ('FAILED', 'REJECTED')))",
+                    String.class, deliveredBefore.atOffset(ZoneOffset.UTC), erroredBefore.atOffset(ZoneOffset.UTC));
+            for (String table : List.of("deadline_alert", "delivery_attempt", "referral_replay", "referral_event", "referral_delivery")) {
+                for (String id : ids) {
+                    jdbc.update("DELETE FROM " + table + " WHERE referral_id = ?", id);
+                }
+            }
+            for (String id : ids) {
+                jdbc.update("DELETE FROM referral WHERE id = ?", id);
+            }
+            int rejections = jdbc.update("DELETE FROM intake_rejection WHERE received_at < ?", rejectedBefore.atOffset(ZoneOffset.UTC));
+            return new Purged(ids.size(), rejections);
         });
     }
 

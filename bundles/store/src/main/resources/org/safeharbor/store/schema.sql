@@ -56,3 +56,35 @@ CREATE TABLE IF NOT EXISTS deadline_alert (
     raised_at     TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (referral_id, jurisdiction, rule_id, alert_level)
 );
+
+-- Each attempt to deliver a referral to one jurisdiction: the state's payload as sent (for a replay
+-- of a stored output) and how the attempt ended. The attempt number grows across retries, restarts
+-- and replays, and travels with the delivery so the state can de-duplicate.
+CREATE TABLE IF NOT EXISTS delivery_attempt (
+    referral_id    VARCHAR(64)   NOT NULL REFERENCES referral (id),
+    jurisdiction   VARCHAR(16)   NOT NULL,
+    attempt        INTEGER       NOT NULL,
+    started_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    state_payload  VARCHAR       NOT NULL,
+    outcome        VARCHAR(32),
+    detail         VARCHAR(1000),
+    PRIMARY KEY (referral_id, jurisdiction, attempt)
+);
+
+-- An operator's replay of a referral to one jurisdiction, linked to the original referral and to
+-- the delivery attempt that carried it.
+CREATE TABLE IF NOT EXISTS referral_replay (
+    id              VARCHAR(64)   PRIMARY KEY,
+    referral_id     VARCHAR(64)   NOT NULL REFERENCES referral (id),
+    jurisdiction    VARCHAR(16)   NOT NULL,
+    source          VARCHAR(32)   NOT NULL,
+    source_attempt  INTEGER,
+    requested_by    VARCHAR(100),
+    requested_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    attempt         INTEGER
+);
+
+-- The scans: open deliveries (clocks, outbox), a referral's trail, retention by age.
+CREATE INDEX IF NOT EXISTS referral_delivery_status ON referral_delivery (status);
+CREATE INDEX IF NOT EXISTS referral_event_referral ON referral_event (referral_id);
+CREATE INDEX IF NOT EXISTS referral_received_at ON referral (received_at);

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.h2.jdbcx.JdbcDataSource;
@@ -137,5 +138,91 @@ class MessageStoreTest {
         List<Delivery> deliveries = store.find(new ReferralId("r-1")).orElseThrow().deliveries();
         assertEquals(DeliveryStatus.NOT_SENT, deliveries.get(0).status());
         assertEquals(DeliveryStatus.ON_HOLD, deliveries.get(1).status());
+    }
+
+    @Test
+    void attemptNumbersGrowAndEachKeepsItsPayloadAndOutcome() {
+        store.accept("ehr|msg-a", referral("r-a"), true, "{}", "application/fhir+json", queuedIlHeldMo());
+        ReferralId id = new ReferralId("r-a");
+        assertEquals(1, store.recordAttempt(id, IL, "<report n='1'/>"));
+        store.recordAttemptFailed(id, IL, 1, "ConnectException");
+        assertEquals(2, store.recordAttempt(id, IL, "<report n='2'/>"));
+        store.update(new StatusUpdate(id, IL, DeliveryStatus.ACKNOWLEDGED, "IL-1", Instant.parse("2026-11-21T12:00:01Z"), null));
+        assertEquals(1, store.recordAttempt(id, MO, "mo"), "numbered per jurisdiction");
+
+        List<Attempt> attempts = store.attempts(id).stream().filter(a -> a.jurisdiction().equals(IL)).toList();
+        assertEquals(List.of(1, 2), attempts.stream().map(Attempt::attempt).toList());
+        assertEquals("FAILED", attempts.get(0).outcome());
+        assertEquals("ConnectException", attempts.get(0).detail());
+        assertEquals("ACKNOWLEDGED", attempts.get(1).outcome());
+        assertEquals(Optional.of("<report n='1'/>"), store.storedOutput(id, IL, 1));
+        assertEquals(Optional.empty(), store.storedOutput(id, IL, 3));
+        assertEquals(2, store.lastAttempt(id, IL));
+        assertTrue(store.events(id).contains("attempt-failed US-IL: attempt 1: ConnectException"), store.events(id).toString());
+    }
+
+    @Test
+    void aReplayIsQueuedLinkedToTheOriginalAndToTheAttemptThatCarriesIt() {
+        store.accept("ehr|msg-r", referral("r-r"), true, "{}", "application/fhir+json", queuedIlHeldMo());
+        ReferralId id = new ReferralId("r-r");
+        store.recordAttempt(id, IL, "first");
+        store.update(new StatusUpdate(id, IL, DeliveryStatus.FAILED, null, Instant.parse("2026-11-21T12:00:01Z"), "gave up"));
+
+        String replayId = store.recordReplay(id, IL, "output", 1, "karaf");
+        assertEquals(DeliveryStatus.QUEUED, store.find(id).orElseThrow().deliveries().get(0).status());
+        assertEquals(2, store.recordAttempt(id, IL, "first"));
+
+        Replay replay = store.replays(id).get(0);
+        assertEquals(replayId, replay.id());
+        assertEquals("output", replay.source());
+        assertEquals(1, replay.sourceAttempt());
+        assertEquals(2, replay.attempt(), "linked to the attempt that carried it");
+        assertTrue(store.events(id).stream().anyMatch(e -> e.startsWith("replay US-IL: replay " + replayId + " from output (attempt 1) by karaf")));
+    }
+
+    @Test
+    void operatorsListDeliveriesByStatusAndJurisdiction() {
+        store.accept("ehr|msg-l1", referral("r-l1"), true, "{}", "application/fhir+json", queuedIlHeldMo());
+        store.accept("ehr|msg-l2", referral("r-l2"), true, "{}", "application/fhir+json", queuedIlHeldMo());
+        store.update(new StatusUpdate(new ReferralId("r-l2"), IL, DeliveryStatus.FAILED, null, Instant.parse("2026-11-21T12:00:01Z"), "gave up"));
+
+        assertEquals(4, store.deliveries(null, null, 100).size());
+        List<DeliverySummary> failed = store.deliveries(DeliveryStatus.FAILED, null, 100);
+        assertEquals(List.of(new ReferralId("r-l2")), failed.stream().map(DeliverySummary::referralId).toList());
+        assertEquals(2, store.deliveries(null, MO, 100).size());
+        assertEquals(1, store.deliveries(null, null, 1).size(), "limited");
+    }
+
+    @Test
+    void storedButNeverQueuedDeliveriesAreFoundForTheOutbox() {
+        store.accept("ehr|msg-o", referral("r-o"), true, "{}", "application/fhir+json", Map.of(IL, DeliveryStatus.RECEIVED));
+        // the store's clock says 12:00; "older than" a moment after that finds it, a moment before does not
+        assertEquals(1, store.unqueued(Instant.parse("2026-11-21T12:00:05Z"), 10).size());
+        assertEquals(0, store.unqueued(Instant.parse("2026-11-21T11:59:55Z"), 10).size());
+        store.markQueued(new StatusUpdate(new ReferralId("r-o"), IL, DeliveryStatus.QUEUED, null, Instant.parse("2026-11-21T12:00:01Z"), null));
+        assertEquals(0, store.unqueued(Instant.parse("2026-11-21T12:00:05Z"), 10).size());
+    }
+
+    @Test
+    void retentionKeepsOpenReferralsAlwaysAndErroredOnesLongerThanDelivered() {
+        store.accept("ehr|msg-d", referral("r-done"), true, "{}", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        store.accept("ehr|msg-f", referral("r-failed"), true, "{}", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        store.accept("ehr|msg-q", referral("r-open"), true, "{}", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        Instant t = Instant.parse("2026-11-21T12:00:01Z");
+        store.recordAttempt(new ReferralId("r-done"), IL, "payload");
+        store.update(new StatusUpdate(new ReferralId("r-done"), IL, DeliveryStatus.ACKNOWLEDGED, "IL-9", t, null));
+        store.update(new StatusUpdate(new ReferralId("r-failed"), IL, DeliveryStatus.FAILED, null, t, "gave up"));
+        store.quarantine(400, "Bundle", "not a Bundle", "application/fhir+json", "x".getBytes(), 100);
+
+        Instant before = Instant.parse("2026-11-21T11:00:00Z");
+        Instant after = Instant.parse("2026-11-22T00:00:00Z");
+        assertEquals(new MessageStore.Purged(0, 0), store.purge(before, before, before), "nothing is old enough");
+        assertEquals(new MessageStore.Purged(1, 0), store.purge(after, before, before), "only the delivered one is past its retention");
+        assertTrue(store.find(new ReferralId("r-done")).isEmpty());
+        assertTrue(store.attempts(new ReferralId("r-done")).isEmpty());
+        assertTrue(store.find(new ReferralId("r-failed")).isPresent(), "errored ones are kept longer");
+        assertEquals(new MessageStore.Purged(1, 1), store.purge(after, after, after));
+        assertTrue(store.find(new ReferralId("r-failed")).isEmpty());
+        assertTrue(store.find(new ReferralId("r-open")).isPresent(), "an undelivered referral is never deleted");
     }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.IdempotentRepository;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
@@ -22,8 +23,11 @@ import org.safeharbor.json.v1.ReferralJson;
  * <p>This class builds the receiving route, the same for every state:
  * <pre>
  * amqp:queue:referrals.US-XX ─▶ read the canonical referral ─▶ the state's rules (takes? what to send?)
+ *        ├─ already delivered (the same queue message twice) ─▶ skipped (idempotent consumer)
  *        ├─ nothing for this state ─▶ report NOT_SENT
- *        └─ the state's payload ─▶ direct:US-XX-deliver  (the bundle's own transport, {@link #configureDelivery})
+ *        └─ the state's payload ─▶ record the attempt (payload, number) ─▶ direct:US-XX-deliver
+ *             (the bundle's own transport, {@link #configureDelivery}, with the headers
+ *              {@link #HEADER_REFERRAL_ID} and {@link #HEADER_ATTEMPT} for the state to de-duplicate)
  *             ├─ a passing failure (state down, timeout) ─▶ retried with backoff ({@link #redelivery()}),
  *             │      then the original referral ─▶ referrals.US-XX.DLQ, report FAILED
  *             └─ the state refuses it ({@link StateRejectedException}) ─▶ referrals.US-XX.quarantine at once,
@@ -31,7 +35,11 @@ import org.safeharbor.json.v1.ReferralJson;
  * </pre>
  * The delivery route receives the state's payload as body, the referral in the exchange property
  * {@link #REFERRAL} and the id in the header {@link ReferralJson#HEADER_REFERRAL_ID}; it reports what
- * the state answered with {@link #report}.
+ * the state answered with {@link #report}. It must pass {@link #HEADER_REFERRAL_ID} and
+ * {@link #HEADER_ATTEMPT} on to the state (as HTTP headers, or in its format) and no other header.
+ *
+ * <p>An operator's replay arrives on the same queue with the header {@link #HEADER_REPLAY_ID} (and,
+ * to resend a stored output rather than format again, {@link #HEADER_REPLAY_OUTPUT}).
  */
 @ConsumerType
 public abstract class JurisdictionRoutes extends RouteBuilder {
@@ -41,6 +49,28 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
 
     /** Exchange property holding the canonical JSON as received, for the quarantine. */
     private static final String ORIGINAL = "safeharborOriginal";
+
+    /** Header (and HTTP header) to the state: the stable referral id, the same on every attempt. */
+    public static final String HEADER_REFERRAL_ID = "SafeHarbor-Referral-Id";
+
+    /** Header (and HTTP header) to the state: the attempt number, 1 first, greater on any redelivery. */
+    public static final String HEADER_ATTEMPT = "SafeHarbor-Delivery-Attempt";
+
+    /** Queue message header: this message is an operator's replay (its id, linked to the original). */
+    public static final String HEADER_REPLAY_ID = "SafeHarborReplayId";
+
+    /** Queue message header: resend the payload of this earlier attempt instead of formatting anew. */
+    public static final String HEADER_REPLAY_OUTPUT = "SafeHarborReplayOutputAttempt";
+
+    /**
+     * Name of the Camel registry's {@link IdempotentRepository} of delivered queue messages; the core
+     * binds a JDBC one on the message store. Without one (a bundle's unit tests) nothing is de-duplicated.
+     */
+    public static final String DELIVERED_REPOSITORY = "safeharborDeliveredReferrals";
+
+    /** Exchange properties of the attempt route. */
+    private static final String STATE_PAYLOAD = "safeharborStatePayload";
+    private static final String ATTEMPT = "safeharborAttempt";
 
     private final Clock clock;
 
@@ -88,11 +118,12 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
     public void configure() throws Exception {
         Jurisdiction jurisdiction = adapter().jurisdiction();
         String deliver = "direct:" + jurisdiction.code() + "-deliver";
+        String attempt = "direct:" + jurisdiction.code() + "-attempt";
         // the bundle's own routes hand every failure back to the receiving route, whose policy
         // (retry with backoff, dead letters, quarantine) applies: one place decides
         errorHandler(noErrorHandler());
         Redelivery retry = redelivery();
-        from(queueEndpoint()).routeId(jurisdiction.code() + "-receive")
+        org.apache.camel.model.ProcessorDefinition<?> receive = from(queueEndpoint()).routeId(jurisdiction.code() + "-receive")
                 .errorHandler(deadLetterChannel(deadLetterEndpoint())
                         // the canonical referral, not the half-built state payload, goes to the DLQ
                         .useOriginalMessage()
@@ -110,11 +141,70 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
                     .setBody(exchangeProperty(ORIGINAL))
                     .to(quarantineEndpoint())
                 .end()
-                .setProperty(ORIGINAL, body())
-                .process(this::toStatePayload)
+                .setProperty(ORIGINAL, body());
+        // the same queue message twice (the outbox re-queued it, a hospital resent it while it was
+        // being queued) is delivered once: Camel's idempotent consumer on the core's repository. The
+        // key is added only when the exchange is done (not eager), so a crash mid-delivery leaves the
+        // message to be delivered again, announced as attempt n+1.
+        IdempotentRepository delivered = getContext().getRegistry().lookupByNameAndType(DELIVERED_REPOSITORY, IdempotentRepository.class);
+        org.apache.camel.model.ProcessorDefinition<?> steps = delivered == null ? receive
+                : receive.idempotentConsumer(method(this, "deliveryKey"), delivered).eager(false);
+        steps.process(this::toStatePayload)
                 .filter(body().isNotNull())
-                .to(deliver);
+                .to(attempt);
+
+        // each pass through here is one attempt, retries included: numbered and recorded with its payload
+        from(attempt).routeId(jurisdiction.code() + "-attempt")
+                .process(this::startAttempt)
+                .doTry()
+                    .to(deliver)
+                .doCatch(Exception.class)
+                    .process(this::attemptFailed)
+                .end();
         configureDelivery(deliver);
+    }
+
+    /** The idempotency key of a queue message: jurisdiction and referral id, and the replay's id if it is one. */
+    public String deliveryKey(Exchange exchange) {
+        String referralId = exchange.getMessage().getHeader(ReferralJson.HEADER_REFERRAL_ID, String.class);
+        if (referralId == null) {
+            referralId = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class)).id().value();
+        }
+        String replay = exchange.getMessage().getHeader(HEADER_REPLAY_ID, String.class);
+        return adapter().jurisdiction().code() + ":" + referralId + (replay == null ? "" : ":replay:" + replay);
+    }
+
+
+    /** Numbers and records this attempt; the payload is the one first built, whatever a failed try left in the body. */
+    private void startAttempt(Exchange exchange) {
+        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
+        String payload = exchange.getProperty(STATE_PAYLOAD, String.class);
+        if (payload == null) {
+            payload = exchange.getMessage().getBody(String.class);
+            exchange.setProperty(STATE_PAYLOAD, payload);
+        }
+        int number = statusReporter().recordAttempt(referral.id(), adapter().jurisdiction(), payload);
+        exchange.setProperty(ATTEMPT, number);
+        exchange.getMessage().setBody(payload);
+        exchange.getMessage().setHeader(HEADER_REFERRAL_ID, referral.id().value());
+        exchange.getMessage().setHeader(HEADER_ATTEMPT, String.valueOf(number));
+    }
+
+    /** Records the failure (its class, or the state's reason; no personal data) and hands it on to the error handler. */
+    private void attemptFailed(Exchange exchange) throws Exception {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
+        StateRejectedException rejected = null;
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof StateRejectedException r) {
+                rejected = r;
+                break;
+            }
+        }
+        String reason = rejected != null ? "refused: " + rejected.getMessage() : caught.getClass().getSimpleName()
+                + (caught.getCause() == null ? "" : " (" + caught.getCause().getClass().getSimpleName() + ")");
+        statusReporter().recordAttemptFailed(referral.id(), adapter().jurisdiction(), exchange.getProperty(ATTEMPT, Integer.class), reason);
+        throw caught;
     }
 
     /** Reads the referral and turns it into the state's payload, or reports that nothing is sent. */
@@ -123,6 +213,13 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
         exchange.setProperty(REFERRAL, referral);
         exchange.getMessage().setHeader(ReferralJson.HEADER_REFERRAL_ID, referral.id().value());
         Jurisdiction jurisdiction = adapter().jurisdiction();
+        Integer storedAttempt = exchange.getMessage().getHeader(HEADER_REPLAY_OUTPUT, Integer.class);
+        if (storedAttempt != null) {
+            // an operator's replay of what an earlier attempt sent, byte for byte
+            exchange.getMessage().setBody(statusReporter().storedOutput(referral.id(), jurisdiction, storedAttempt)
+                    .orElseThrow(() -> new IllegalStateException("no stored output of attempt " + storedAttempt + " for " + referral.id())));
+            return;
+        }
         Optional<String> payload = adapter().takes(referral) ? adapter().format().write(referral) : Optional.empty();
         if (payload.isEmpty()) {
             statusReporter().report(new StatusUpdate(referral.id(), jurisdiction, DeliveryStatus.NOT_SENT, null, clock.instant(),

@@ -37,6 +37,7 @@ import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.tck.RecordedAttempts;
 
 /**
  * The route every jurisdiction bundle builds on, with a fake state whose delivery can succeed, fail
@@ -53,11 +54,17 @@ class JurisdictionRoutesTest {
     static final class FakeState extends JurisdictionRoutes implements JurisdictionAdapter {
         final List<StatusUpdate> reported = new CopyOnWriteArrayList<>();
         final AtomicInteger attempts = new AtomicInteger();
+        /** The headers each attempt reached the state with: referral id and attempt number. */
+        final List<String> headersSeen = new CopyOnWriteArrayList<>();
+        final List<String> payloadsSeen = new CopyOnWriteArrayList<>();
+        final RecordedAttempts log = new RecordedAttempts() {
+            @Override public void report(StatusUpdate update) { reported.add(update); }
+        };
         volatile Behaviour behaviour = Behaviour.ACCEPT;
         volatile int failuresBeforeSuccess = 0;
 
         @Override protected JurisdictionAdapter adapter() { return this; }
-        @Override protected org.safeharbor.api.v1.StatusReporter statusReporter() { return reported::add; }
+        @Override protected org.safeharbor.api.v1.StatusReporter statusReporter() { return log; }
         @Override protected String queueEndpoint() { return "direct:queue"; }
         @Override protected Redelivery redelivery() { return new Redelivery(3, Duration.ofMillis(10), 2.0, Duration.ofMillis(40)); }
 
@@ -65,6 +72,9 @@ class JurisdictionRoutesTest {
         protected void configureDelivery(String from) {
             from(from).routeId("US-ZZ-deliver").process(exchange -> {
                 int attempt = attempts.incrementAndGet();
+                headersSeen.add(exchange.getMessage().getHeader(HEADER_REFERRAL_ID) + "#" + exchange.getMessage().getHeader(HEADER_ATTEMPT));
+                payloadsSeen.add(exchange.getMessage().getBody(String.class));
+                exchange.getMessage().setBody("what the transport left behind");
                 switch (behaviour) {
                     case DOWN -> {
                         if (attempt <= failuresBeforeSuccess || failuresBeforeSuccess < 0) {
@@ -101,6 +111,9 @@ class JurisdictionRoutesTest {
     void start() throws Exception {
         camel = new DefaultCamelContext();
         camel.addComponent("amqp", new StubComponent());
+        // as the core does (on the message store there, in memory here)
+        camel.getRegistry().bind(JurisdictionRoutes.DELIVERED_REPOSITORY,
+                org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository());
         state = new FakeState();
         camel.addRoutes(state);
         camel.start();
@@ -173,5 +186,40 @@ class JurisdictionRoutesTest {
         camel.createProducerTemplate().sendBody("direct:queue", referral("r-5", Certainty.AT_RISK));
         assertEquals(0, state.attempts.get());
         assertEquals(List.of(DeliveryStatus.NOT_SENT), statuses());
+    }
+
+    @Test
+    void everyAttemptCarriesTheReferralIdAndAGrowingAttemptNumberAndIsRecordedWithItsPayload() {
+        state.behaviour = Behaviour.DOWN;
+        state.failuresBeforeSuccess = 2;
+        camel.createProducerTemplate().sendBody("direct:queue", referral("r-6", Certainty.SUSPECTED));
+        assertEquals(List.of("r-6#1", "r-6#2", "r-6#3"), state.headersSeen);
+        assertEquals(List.of("report r-6", "report r-6", "report r-6"), state.payloadsSeen, "the same payload on every retry");
+        List<RecordedAttempts.Attempt> recorded = state.log.attempts(new ReferralId("r-6"), ZZ);
+        assertEquals(3, recorded.size());
+        assertTrue(recorded.get(0).failure().contains("IOException"), recorded.get(0).failure());
+        assertEquals(null, recorded.get(2).failure());
+    }
+
+    @Test
+    void theSameQueueMessageTwiceIsDeliveredOnce() {
+        String original = referral("r-7", Certainty.SUSPECTED);
+        camel.createProducerTemplate().sendBody("direct:queue", original);
+        camel.createProducerTemplate().sendBody("direct:queue", original);
+        assertEquals(1, state.attempts.get());
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), statuses());
+    }
+
+    @Test
+    void aReplayIsDeliveredAgainAsANewAttemptAndCanResendAStoredOutputAsItWas() {
+        String original = referral("r-8", Certainty.SUSPECTED);
+        camel.createProducerTemplate().sendBody("direct:queue", original);
+        // the stored output of attempt 1, changed here so the test sees it was not formatted again
+        state.log.recordAttempt(new ReferralId("r-8"), ZZ, "stored output of an older mapping");
+        camel.createProducerTemplate().sendBodyAndHeaders("direct:queue", original,
+                Map.of(JurisdictionRoutes.HEADER_REPLAY_ID, "replay-1", JurisdictionRoutes.HEADER_REPLAY_OUTPUT, 2));
+        camel.createProducerTemplate().sendBodyAndHeaders("direct:queue", original, Map.of(JurisdictionRoutes.HEADER_REPLAY_ID, "replay-2"));
+        assertEquals(List.of("r-8#1", "r-8#3", "r-8#4"), state.headersSeen);
+        assertEquals(List.of("report r-8", "stored output of an older mapping", "report r-8"), state.payloadsSeen);
     }
 }

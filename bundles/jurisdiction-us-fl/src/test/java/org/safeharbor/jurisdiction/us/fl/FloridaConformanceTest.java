@@ -12,7 +12,7 @@ class FloridaConformanceTest extends JurisdictionConformanceTest {
 
     private static final FloridaAdapter ADAPTER = new FloridaAdapter(
             TestConfigs.florida(Map.of("spoolDirectory", Path.of("target", "conformance-spool").toString())),
-            update -> { });
+            new RecordingReporter());
 
     @AfterAll
     static void close() {

@@ -208,7 +208,7 @@ class FloridaFormatTest {
 
     @Test
     void noStatutoryClockIsDeclared() {
-        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(java.util.Map.of("spoolDirectory", "target/format-spool")), u -> { });
+        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(java.util.Map.of("spoolDirectory", "target/format-spool")), new RecordingReporter());
         try {
             assertTrue(adapter.deadlineRules().isEmpty(), "DOMAIN.md gives no Florida clock");
             assertTrue(adapter.deadlinesFor(referral(FloridaAdapter.FLORIDA, Allegation.of(AllegationType.SEX_TRAFFICKING,

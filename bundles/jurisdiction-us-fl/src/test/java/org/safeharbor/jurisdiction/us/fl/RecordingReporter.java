@@ -12,7 +12,7 @@ import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 
 /** A StatusReporter that keeps every update, and lets a test wait for one that arrives asynchronously. */
-final class RecordingReporter implements StatusReporter {
+final class RecordingReporter extends org.safeharbor.tck.RecordedAttempts {
 
     private final List<StatusUpdate> all = new ArrayList<>();
     private final LinkedBlockingQueue<StatusUpdate> arriving = new LinkedBlockingQueue<>();

@@ -389,11 +389,14 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
 
     // ------------------------------------------------------------------ helpers
 
-    /** Drops every header in both directions: the SOAP body is the whole message. */
+    /**
+     * Drops every header in both directions but the two that let the state de-duplicate (referral id
+     * and attempt number, sent as HTTP headers): the SOAP body is the whole message.
+     */
     private static final HeaderFilterStrategy NO_HEADERS = new HeaderFilterStrategy() {
         @Override
         public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-            return true;
+            return !HEADER_REFERRAL_ID.equals(headerName) && !HEADER_ATTEMPT.equals(headerName);
         }
 
         @Override

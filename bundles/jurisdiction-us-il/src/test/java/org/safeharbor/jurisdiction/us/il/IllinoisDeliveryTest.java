@@ -107,13 +107,16 @@ class IllinoisDeliveryTest extends IllinoisPeerFixture {
     }
 
     @Test
-    void aRedeliveryGetsTheSameIntakeNumber() throws Exception {
+    void aRedeliveryIsAnnouncedByItsAttemptNumberAndGetsTheSameIntakeNumber() throws Exception {
         startAdapter();
         Referral referral = threeFindings();
         deliver(referral);
         deliver(referral);
 
         assertEquals(2, peer.deliveries().size());
+        assertEquals(List.of(1, 2), peer.deliveries().stream().map(Delivery::attempt).toList(), "the attempt travels as an HTTP header");
+        assertEquals(List.of(false, true), peer.deliveries().stream().map(Delivery::redelivery).toList(), "the peer de-duplicated it");
+        assertEquals(referral.id().value(), peer.deliveries().get(1).referralId());
         assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.ACKNOWLEDGED), reporter.statuses());
         assertEquals(reporter.updates().get(0).stateIntakeNumber(), reporter.updates().get(1).stateIntakeNumber());
         assertTrue(Files.exists(records.resolve(referral.id().value() + ".xml")));

@@ -9,7 +9,7 @@ import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 
 /** The core's StatusReporter as the tests see it: every update, in order. */
-public final class RecordingStatusReporter implements StatusReporter {
+public final class RecordingStatusReporter extends org.safeharbor.tck.RecordedAttempts {
 
     private final List<StatusUpdate> updates = new CopyOnWriteArrayList<>();
     @Override

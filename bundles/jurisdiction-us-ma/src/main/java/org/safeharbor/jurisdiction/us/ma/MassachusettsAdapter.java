@@ -270,8 +270,10 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     /** Clean headers (nothing from the queue leaks into HTTP headers), then the JSON request. */
     private void request(Exchange exchange, String json) {
         var message = exchange.getMessage();
-        // keep the error handler's bookkeeping (the retry counter); camel-http never sends Camel* headers
-        message.removeHeaders("*", Exchange.REDELIVERED, Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER);
+        // keep the error handler's bookkeeping (the retry counter; camel-http never sends Camel* headers)
+        // and the referral id and attempt number, which go to DCF as HTTP headers for de-duplication
+        message.removeHeaders("*", Exchange.REDELIVERED, Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER,
+                HEADER_REFERRAL_ID, HEADER_ATTEMPT);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Accept", "application/json");

@@ -36,7 +36,7 @@ class MassachusettsAdapterTest {
 
     @Test
     void theWrittenReportIsDue48HoursAfterTheReport() {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), update -> { });
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter());
         DeadlineRule rule = adapter.deadlineRules().get(0);
         assertEquals("us-ma-written-report", rule.id());
         assertEquals(Duration.ofHours(48), rule.length());
@@ -50,14 +50,14 @@ class MassachusettsAdapterTest {
     @Test
     void aShortenedClockFromConfigurationIsUsed() {
         MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.with(Map.of("writtenReportDeadline", "PT90S")),
-                update -> { });
+                new RecordingReporter());
         assertEquals(Duration.ofSeconds(90), adapter.deadlineRules().get(0).length());
         assertEquals(RECEIVED_AT.plusSeconds(90), adapter.deadlinesFor(suspected()).get(0).due());
     }
 
     @Test
     void noClockRunsWhereNothingIsReportedToMassachusetts() {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), update -> { });
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter());
         assertEquals(List.of(), adapter.deadlinesFor(referral(MA, Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK))));
         assertEquals(List.of(), adapter.deadlinesFor(referral(Jurisdiction.of("US-IL"), allegation(AllegationType.SEX_TRAFFICKING,
                 Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE))));
@@ -66,47 +66,47 @@ class MassachusettsAdapterTest {
     @Test
     void aBadDurationIsRefusedAtActivation() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MassachusettsAdapter(TestConfig.with(Map.of("writtenReportDeadline", "48 hours")), update -> { }));
+                () -> new MassachusettsAdapter(TestConfig.with(Map.of("writtenReportDeadline", "48 hours")), new RecordingReporter()));
         assertTrue(e.getMessage().contains("writtenReportDeadline"));
     }
 
     @Test
     void personalDataNeverTravelsInClearText() {
         assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
-                TestConfig.with(Map.of("reportUrl", "http://localhost:8080/dcf/51a/reports")), update -> { }));
+                TestConfig.with(Map.of("reportUrl", "http://localhost:8080/dcf/51a/reports")), new RecordingReporter()));
         assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
-                TestConfig.with(Map.of("districtAttorneyUrl", "http://localhost:8080/da")), update -> { }));
+                TestConfig.with(Map.of("districtAttorneyUrl", "http://localhost:8080/da")), new RecordingReporter()));
     }
 
     @Test
     void aMissingTrustStoreIsRefusedAtActivation() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
-                TestConfig.with(Map.of("trustStore", "/nonexistent/us-ma.p12")), update -> { }));
+                TestConfig.with(Map.of("trustStore", "/nonexistent/us-ma.p12")), new RecordingReporter()));
         assertTrue(e.getMessage().contains("/nonexistent/us-ma.p12"));
     }
 
     @Test
     void theRedeliveryPolicyDefaultsToTheSharedOne() {
-        assertEquals(Redelivery.DEFAULT, new MassachusettsAdapter(TestConfig.defaults(), update -> { }).redelivery());
+        assertEquals(Redelivery.DEFAULT, new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter()).redelivery());
     }
 
     @Test
     void theRedeliveryPolicyComesFromTheConfiguration() {
         MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.with(Map.of("maximumRedeliveries", 3,
-                "redeliveryDelay", "PT5S", "redeliveryMultiplier", 1.5, "maximumRedeliveryDelay", "PT1M")), update -> { });
+                "redeliveryDelay", "PT5S", "redeliveryMultiplier", 1.5, "maximumRedeliveryDelay", "PT1M")), new RecordingReporter());
         assertEquals(new Redelivery(3, Duration.ofSeconds(5), 1.5, Duration.ofMinutes(1)), adapter.redelivery());
     }
 
     @Test
     void aBadRedeliveryPolicyIsRefusedAtActivation() {
         IllegalArgumentException delay = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
-                TestConfig.with(Map.of("redeliveryDelay", "2 seconds")), update -> { }));
+                TestConfig.with(Map.of("redeliveryDelay", "2 seconds")), new RecordingReporter()));
         assertTrue(delay.getMessage().contains("redeliveryDelay"), delay.getMessage());
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
-                TestConfig.with(Map.of("maximumRedeliveries", -1)), update -> { }));
+                TestConfig.with(Map.of("maximumRedeliveries", -1)), new RecordingReporter()));
         assertTrue(negative.getMessage().contains("maximumRedeliveries"), negative.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
-                TestConfig.with(Map.of("redeliveryMultiplier", 0.5)), update -> { }));
+                TestConfig.with(Map.of("redeliveryMultiplier", 0.5)), new RecordingReporter()));
     }
 
     @Test

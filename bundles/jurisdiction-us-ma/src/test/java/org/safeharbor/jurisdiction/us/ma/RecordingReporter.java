@@ -7,7 +7,7 @@ import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 
 /** The core's StatusReporter, as the tests see it: every update, in order. */
-final class RecordingReporter implements StatusReporter {
+class RecordingReporter extends org.safeharbor.tck.RecordedAttempts {
 
     final List<StatusUpdate> updates = new CopyOnWriteArrayList<>();
 

@@ -87,8 +87,11 @@ class StatusReceiverTest {
 
     @Test
     void answers503WhenTheCoreCannotRecordItSoDcfSendsItAgain() {
-        StatusReceiver failing = new StatusReceiver(MA, update -> {
-            throw new IllegalStateException("database down");
+        StatusReceiver failing = new StatusReceiver(MA, new RecordingReporter() {
+            @Override
+            public void report(org.safeharbor.api.v1.StatusUpdate update) {
+                throw new IllegalStateException("database down");
+            }
         }, "");
         Exchange exchange = post(failing, VALID, null);
         assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));

@@ -87,7 +87,9 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
      * Headers a delivery never removes: the receiving route's error handler counts the attempts in them, and
      * without them it would retry for ever.
      */
-    private static final String[] KEPT_HEADERS = {Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERED, Exchange.REDELIVERY_MAX_COUNTER};
+    /** The error handler's bookkeeping, and the two headers that let the agency de-duplicate (sent as HTTP headers). */
+    private static final String[] KEPT_HEADERS = {Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERED, Exchange.REDELIVERY_MAX_COUNTER,
+            HEADER_REFERRAL_ID, HEADER_ATTEMPT};
     private static final String CPS_NUMBER = "usTxCpsIntakeNumber";
     private static final String LAW_ENFORCEMENT_NUMBER = "usTxLawEnforcementNumber";
     private static final Jurisdiction JURISDICTION = Jurisdiction.of(CODE);

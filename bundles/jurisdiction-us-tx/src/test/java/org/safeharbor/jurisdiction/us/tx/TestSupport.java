@@ -43,7 +43,7 @@ final class TestSupport {
     }
 
     /** Records every status, in order. */
-    static final class RecordingReporter implements StatusReporter {
+    static final class RecordingReporter extends org.safeharbor.tck.RecordedAttempts {
         private final List<StatusUpdate> updates = new ArrayList<>();
 
         @Override

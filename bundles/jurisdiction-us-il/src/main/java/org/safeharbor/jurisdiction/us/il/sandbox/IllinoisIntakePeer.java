@@ -72,9 +72,19 @@ public final class IllinoisIntakePeer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisIntakePeer.class);
     private static final ZoneId ILLINOIS = ZoneId.of("America/Chicago");
 
-    /** One report as the peer received it. */
-    public record Delivery(String referralId, String intakeNumber, String xml, IntakeReport report) {
+    /**
+     * One report as the peer received it.
+     *
+     * @param attempt    the adapter's {@code SafeHarbor-Delivery-Attempt} HTTP header; 0 if absent
+     * @param redelivery true when this referral id had been received before (the peer de-duplicated
+     *                   it: same intake number, no new case)
+     */
+    public record Delivery(String referralId, String intakeNumber, String xml, IntakeReport report, int attempt, boolean redelivery) {
     }
+
+    /** The HTTP headers with which the adapter announces the referral id and the attempt number. */
+    public static final String REFERRAL_ID_HEADER = "SafeHarbor-Referral-Id";
+    public static final String ATTEMPT_HEADER = "SafeHarbor-Delivery-Attempt";
 
     private final String host;
     private final int requestedPort;
@@ -318,9 +328,10 @@ public final class IllinoisIntakePeer implements AutoCloseable {
             });
             String xml = IntakeXml.write(report);
             record(report.getReferralId(), xml);
-            deliveries.add(new Delivery(report.getReferralId(), intakeNumber, xml, report));
-            LOG.info("US-IL sandbox took referral {} as intake {}{}", report.getReferralId(), intakeNumber,
-                    isNew[0] ? "" : " (redelivery)");
+            int attempt = attemptHeader();
+            deliveries.add(new Delivery(report.getReferralId(), intakeNumber, xml, report, attempt, !isNew[0]));
+            LOG.info("US-IL sandbox took referral {} attempt {} as intake {}{}", report.getReferralId(), attempt, intakeNumber,
+                    isNew[0] ? "" : " (redelivery, de-duplicated)");
             if (isNew[0]) {
                 sendAutoStatuses(report.getReferralId());
             }
@@ -329,6 +340,26 @@ public final class IllinoisIntakePeer implements AutoCloseable {
             ack.setIntakeNumber(intakeNumber);
             ack.setReceivedAt(IntakeXml.dateTime(clock.instant()));
             return ack;
+        }
+
+        /** The attempt number the adapter sent as an HTTP header, 0 without one. */
+        private int attemptHeader() {
+            Message message = org.apache.cxf.phase.PhaseInterceptorChain.getCurrentMessage();
+            @SuppressWarnings("unchecked")
+            Map<String, List<String>> headers = message == null ? null : (Map<String, List<String>>) message.get(Message.PROTOCOL_HEADERS);
+            if (headers == null) {
+                return 0;
+            }
+            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+                if (ATTEMPT_HEADER.equalsIgnoreCase(header.getKey()) && !header.getValue().isEmpty()) {
+                    try {
+                        return Integer.parseInt(header.getValue().get(0).trim());
+                    } catch (NumberFormatException e) {
+                        return 0;
+                    }
+                }
+            }
+            return 0;
         }
 
         private InvalidReportFault invalid(String referralId, String reason) {
