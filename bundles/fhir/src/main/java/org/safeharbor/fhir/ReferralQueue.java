@@ -22,7 +22,13 @@ public class ReferralQueue extends RouteBuilder {
 
     /** Sends one referral to one jurisdiction's queue; throws if the broker did not take it. */
     void send(org.apache.camel.ProducerTemplate producer, Referral referral, Jurisdiction jurisdiction) {
+        send(producer, referral, jurisdiction, java.util.Map.of());
+    }
+
+    /** As {@link #send(org.apache.camel.ProducerTemplate, Referral, Jurisdiction)}, with more headers (a replay's). */
+    void send(org.apache.camel.ProducerTemplate producer, Referral referral, Jurisdiction jurisdiction, java.util.Map<String, Object> headers) {
         org.apache.camel.Exchange result = producer.send(ENDPOINT, org.apache.camel.ExchangePattern.InOnly, exchange -> {
+            exchange.getMessage().setHeaders(new java.util.HashMap<>(headers));
             exchange.setProperty(QUEUE, jurisdiction.queueName());
             exchange.getMessage().setBody(ReferralJson.INSTANCE.write(referral));
             exchange.getMessage().setHeader(ReferralJson.HEADER_REFERRAL_ID, referral.id().value());

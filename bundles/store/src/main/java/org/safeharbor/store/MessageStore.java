@@ -341,6 +341,19 @@ public class MessageStore implements StatusReporter {
         });
     }
 
+    /**
+     * Deletes the delivered-message keys of the jurisdictions' idempotent consumer (Camel's table
+     * CAMEL_MESSAGEPROCESSED) recorded before {@code before}; none if the table does not exist yet.
+     */
+    public int purgeDeliveredKeys(Instant before) {
+        try {
+            jdbc.queryForList("SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE 1 = 0");
+        } catch (org.springframework.jdbc.BadSqlGrammarException noTable) {
+            return 0;
+        }
+        return jdbc.update("DELETE FROM CAMEL_MESSAGEPROCESSED WHERE createdAt < ?", java.sql.Timestamp.from(before));
+    }
+
     /** A referral and one of its deliveries that is not delivered yet. */
     public record OpenDelivery(Referral referral, Delivery delivery) {
     }

@@ -1,0 +1,50 @@
+package org.safeharbor.shell;
+
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.fhir.replay.ReferralReplay;
+import org.safeharbor.store.Delivery;
+import org.safeharbor.store.MessageStore;
+
+/**
+ * {@code harbor:dead-letters US-XX}: the referrals on a jurisdiction's dead-letter queue (delivery
+ * gave up after its retries), with why; {@code harbor:replay --dead-letters US-XX} sends them again.
+ */
+@Service
+@Command(scope = "harbor", name = "dead-letters", description = "List the referrals on a jurisdiction's dead-letter queue")
+public class DeadLettersCommand implements Action {
+
+    @Argument(index = 0, name = "jurisdiction", required = true, description = "e.g. US-IL")
+    String jurisdiction;
+
+    @Reference
+    ReferralReplay replay;
+
+    @Reference
+    MessageStore store;
+
+    @Override
+    public Object execute() {
+        Jurisdiction j = Jurisdiction.of(jurisdiction.trim());
+        List<ReferralReplay.DeadLetter> letters = replay.deadLetters(j);
+        if (letters.isEmpty()) {
+            System.out.println("No dead letters for " + j.code() + " (queue " + j.queueName() + ".DLQ is empty)");
+            return null;
+        }
+        System.out.printf("%-36s  %-20s  %-10s  %s%n", "REFERRAL", "DEAD-LETTERED", "STATUS", "REASON");
+        for (ReferralReplay.DeadLetter letter : letters) {
+            Delivery d = letter.referralId() == null ? null : store.find(letter.referralId()).flatMap(s -> s.deliveries().stream()
+                    .filter(x -> x.jurisdiction().equals(j)).findFirst()).orElse(null);
+            System.out.printf("%-36s  %-20s  %-10s  %s%n", letter.referralId() == null ? "(no id) " + letter.messageId() : letter.referralId().value(),
+                    Shell.time(letter.deadLetteredAt()), d == null ? "-" : d.status(), d == null || d.reason() == null ? "" : d.reason());
+        }
+        System.out.println(letters.size() + " dead letter(s). Send them again with: harbor:replay --dead-letters " + j.code());
+        return null;
+    }
+}

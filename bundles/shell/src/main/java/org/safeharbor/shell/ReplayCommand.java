@@ -1,0 +1,75 @@
+package org.safeharbor.shell;
+
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.fhir.replay.ReferralReplay;
+
+/**
+ * {@code harbor:replay -j US-XX [--from submission|output] [--attempt N] REFERRAL-ID} sends one
+ * referral to one jurisdiction again; {@code harbor:replay --dead-letters US-XX} sends every dead
+ * letter of a jurisdiction again. Each replay is recorded, linked to the original referral.
+ */
+@Service
+@Command(scope = "harbor", name = "replay", description = "Send a referral to a jurisdiction again, or all of a jurisdiction's dead letters")
+public class ReplayCommand implements Action {
+
+    @Argument(index = 0, name = "referral-id", required = false, description = "The referral to send again")
+    String referralId;
+
+    @Option(name = "-j", aliases = "--jurisdiction", description = "The jurisdiction to send it to, e.g. US-IL")
+    String jurisdiction;
+
+    @Option(name = "--from", description = "submission (the hospital's original, through today's mappings; default) or output (what an earlier attempt sent)")
+    String from = "submission";
+
+    @Option(name = "--attempt", description = "With --from output: the attempt whose payload to resend (default: the last)")
+    Integer attempt;
+
+    @Option(name = "--dead-letters", description = "Send every referral on this jurisdiction's dead-letter queue again, e.g. US-IL")
+    String deadLetters;
+
+    @Reference
+    ReferralReplay replay;
+
+    @Reference
+    Session session;
+
+    @Override
+    public Object execute() {
+        String user = Shell.user(session);
+        if (deadLetters != null) {
+            List<ReferralReplay.Queued> moved = replay.replayDeadLetters(Jurisdiction.of(deadLetters.trim()), user);
+            moved.forEach(q -> System.out.println("Replay " + q.replayId() + ": referral " + q.referralId().value() + " queued for " + q.jurisdiction().code()));
+            System.out.println(moved.size() + " dead letter(s) of " + deadLetters.trim() + " queued again");
+            return null;
+        }
+        if (referralId == null || jurisdiction == null) {
+            System.err.println("Give a referral id and -j JURISDICTION, or --dead-letters JURISDICTION");
+            return null;
+        }
+        ReferralReplay.Source source;
+        try {
+            source = ReferralReplay.Source.valueOf(from.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("--from takes submission or output, not " + from);
+            return null;
+        }
+        try {
+            ReferralReplay.Queued q = replay.replay(new ReferralId(referralId.trim()), Jurisdiction.of(jurisdiction.trim()), source, attempt, user);
+            System.out.println("Replay " + q.replayId() + ": referral " + q.referralId().value() + " queued for " + q.jurisdiction().code()
+                    + " from " + source.name().toLowerCase(java.util.Locale.ROOT) + "; follow it with harbor:referral " + q.referralId().value());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+        }
+        return null;
+    }
+}

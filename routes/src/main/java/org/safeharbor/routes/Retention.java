@@ -1,0 +1,108 @@
+package org.safeharbor.routes;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retention of the message store (PID {@code org.safeharbor.retention}): deletes, once an interval,
+ * what is past its retention. Errored and dead-lettered referrals are kept longer than delivered
+ * ones; a referral not yet delivered is never deleted (see {@link MessageStore#purge}).
+ */
+@Component(immediate = true, configurationPid = Retention.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = Retention.Config.class)
+public class Retention {
+
+    static final String PID = "org.safeharbor.retention";
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+
+    @ObjectClassDefinition(name = "SafeHarbor Bridge message-store retention")
+    public @interface Config {
+        @AttributeDefinition(description = "ISO-8601 time a referral delivered to every jurisdiction is kept, from its receipt")
+        String delivered() default "P90D";
+
+        @AttributeDefinition(description = "ISO-8601 time a referral with a failed (dead-lettered) or rejected delivery is kept")
+        String errored() default "P365D";
+
+        @AttributeDefinition(description = "ISO-8601 time a submission refused at intake is kept for inspection")
+        String rejectedSubmissions() default "P365D";
+
+        @AttributeDefinition(description = "ISO-8601 interval between sweeps")
+        String interval() default "PT1H";
+    }
+
+    private final MessageStore store;
+    private final Clock clock;
+    private final Duration delivered;
+    private final Duration errored;
+    private final Duration rejected;
+    private final ScheduledExecutorService sweeper;
+
+    @Activate
+    public Retention(@Reference MessageStore store, Config config) {
+        this(store, config, Clock.systemUTC());
+    }
+
+    Retention(MessageStore store, Config config, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.delivered = duration("delivered", config.delivered());
+        this.errored = duration("errored", config.errored());
+        this.rejected = duration("rejectedSubmissions", config.rejectedSubmissions());
+        if (errored.compareTo(delivered) < 0) {
+            throw new IllegalArgumentException(PID + ": errored (" + errored + ") must be at least delivered (" + delivered + ")");
+        }
+        Duration interval = duration("interval", config.interval());
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "safeharbor-retention"));
+        sweeper.scheduleWithFixedDelay(this::sweepLogged, 60_000, interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Retention: delivered {}, errored {}, refused submissions {}, swept every {}", delivered, errored, rejected, interval);
+    }
+
+    @Deactivate
+    void deactivate() {
+        sweeper.shutdownNow();
+    }
+
+    /** One sweep; returns what it deleted. */
+    MessageStore.Purged sweep() {
+        Instant now = clock.instant();
+        MessageStore.Purged purged = store.purge(now.minus(delivered), now.minus(errored), now.minus(rejected));
+        int keys = store.purgeDeliveredKeys(now.minus(delivered));
+        if (purged.referrals() > 0 || purged.rejections() > 0 || keys > 0) {
+            LOG.info("Retention: deleted {} referrals, {} refused submissions, {} delivered-message keys", purged.referrals(),
+                    purged.rejections(), keys);
+        }
+        return purged;
+    }
+
+    private void sweepLogged() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("Retention sweep failed ({}); retried at the next interval", e.getClass().getSimpleName());
+        }
+    }
+
+    private static Duration duration(String key, String value) {
+        try {
+            return Duration.parse(value.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(PID + ": " + key + " must be an ISO-8601 duration such as P90D, not " + value);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.safeharbor.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.Address;
+import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.Child;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.Sex;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.store.MessageStore;
+
+/** Retention by configuration: the sweep deletes what is past its time and keeps the rest. */
+class RetentionTest {
+
+    private static final Jurisdiction IL = Jurisdiction.of("US-IL");
+
+    private static Retention.Config config(String delivered, String errored) {
+        return new Retention.Config() {
+            public Class<? extends Annotation> annotationType() { return Retention.Config.class; }
+            public String delivered() { return delivered; }
+            public String errored() { return errored; }
+            public String rejectedSubmissions() { return "P365D"; }
+            public String interval() { return "PT1H"; }
+        };
+    }
+
+    private static void accept(MessageStore store, String id, Instant receivedAt, DeliveryStatus status) {
+        Child child = new Child(null, LocalDate.of(2012, 1, 1), Sex.FEMALE, new Address(null, null, "IL", null, "US"));
+        store.accept("ehr|" + id, new Referral(new ReferralId(id), child, null, null, receivedAt, null,
+                List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED))), true, "{}", "application/fhir+json",
+                Map.of(IL, DeliveryStatus.QUEUED));
+        if (status != DeliveryStatus.QUEUED) {
+            store.update(new StatusUpdate(new ReferralId(id), IL, status, null, receivedAt.plusSeconds(60), null));
+        }
+    }
+
+    @Test
+    void deliveredGoAfterTheirRetentionErroredLaterAndUndeliveredNever() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        Instant now = Instant.parse("2026-11-21T12:00:00Z");
+        MessageStore store = new MessageStore(h2, Clock.fixed(now, ZoneOffset.UTC));
+        Instant fortyDaysAgo = now.minus(java.time.Duration.ofDays(40));
+        accept(store, "delivered-old", fortyDaysAgo, DeliveryStatus.ACKNOWLEDGED);
+        accept(store, "delivered-new", now.minus(java.time.Duration.ofDays(10)), DeliveryStatus.ACKNOWLEDGED);
+        accept(store, "failed-old", fortyDaysAgo, DeliveryStatus.FAILED);
+        accept(store, "queued-old", now.minus(java.time.Duration.ofDays(400)), DeliveryStatus.QUEUED);
+
+        Retention retention = new Retention(store, config("P30D", "P90D"), Clock.fixed(now, ZoneOffset.UTC));
+        try {
+            assertEquals(new MessageStore.Purged(1, 0), retention.sweep());
+        } finally {
+            retention.deactivate();
+        }
+        assertTrue(store.find(new ReferralId("delivered-old")).isEmpty());
+        assertTrue(store.find(new ReferralId("delivered-new")).isPresent());
+        assertTrue(store.find(new ReferralId("failed-old")).isPresent(), "errored referrals are kept longer");
+        assertTrue(store.find(new ReferralId("queued-old")).isPresent(), "an undelivered referral is never deleted");
+    }
+
+    @Test
+    void erroredRetentionShorterThanDeliveredIsRefused() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        MessageStore store = new MessageStore(h2);
+        assertThrows(IllegalArgumentException.class, () -> new Retention(store, config("P90D", "P30D"), Clock.systemUTC()));
+    }
+}
