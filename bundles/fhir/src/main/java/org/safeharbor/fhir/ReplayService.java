@@ -129,6 +129,7 @@ public class ReplayService implements ReferralReplay {
     @Override
     public List<Queued> replayDeadLetters(Jurisdiction jurisdiction, String requestedBy) {
         JmsTemplate jms = new JmsTemplate(connectionFactory);
+        jms.setSessionTransacted(true);
         List<Queued> moved = new ArrayList<>();
         jms.execute(session -> {
             Queue dlq = session.createQueue(jurisdiction.queueName() + ".DLQ");

@@ -88,3 +88,6 @@ CREATE TABLE IF NOT EXISTS referral_replay (
 CREATE INDEX IF NOT EXISTS referral_delivery_status ON referral_delivery (status);
 CREATE INDEX IF NOT EXISTS referral_event_referral ON referral_event (referral_id);
 CREATE INDEX IF NOT EXISTS referral_received_at ON referral (received_at);
+
+-- Camel's JdbcMessageIdRepository table (routes/CamelRuntime: the queue messages each jurisdiction has delivered), created here: Camel's own create-if-missing fails on PostgreSQL, where its failed probe query aborts the transaction it then creates the table in (SQL state 25P02).
+CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255) NOT NULL, messageId VARCHAR(100) NOT NULL, createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId));

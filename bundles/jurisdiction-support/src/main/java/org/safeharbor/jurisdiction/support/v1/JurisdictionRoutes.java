@@ -94,9 +94,14 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
      */
     protected abstract void configureDelivery(String deliveryEndpoint) throws Exception;
 
-    /** The queue consumer; transacted, so a crash mid-delivery leaves the referral on the queue. */
+    /**
+     * The queue consumer; transacted, so a crash mid-delivery leaves the referral on the queue. The
+     * JMS session's own (local) transaction, not a Spring transaction manager: with one, Spring's
+     * listener caches nothing and opens a new AMQP connection for every poll of the queue.
+     */
     protected String queueEndpoint() {
-        return "amqp:queue:" + adapter().jurisdiction().queueName() + "?transacted=true";
+        return "amqp:queue:" + adapter().jurisdiction().queueName()
+                + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER";
     }
 
     /** Where referrals go after the last retry: {@code referrals.US-XX.DLQ}. */
