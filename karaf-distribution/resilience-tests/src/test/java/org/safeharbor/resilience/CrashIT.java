@@ -1,0 +1,89 @@
+package org.safeharbor.resilience;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 5, the crash: a hospital submits referrals continuously while the Karaf process is killed with
+ * SIGKILL at a random moment, restarted, and killed again, five times over. Afterwards every submission
+ * answered 202 has been delivered to the Illinois peer, and the peer saw no referral twice unless the
+ * second delivery was announced as a redelivery (a greater {@code SafeHarbor-Delivery-Attempt}).
+ * The counts go to the console and to {@code target/crash-counts.txt}.
+ */
+@Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+class CrashIT {
+
+    static final int CYCLES = 5;
+
+    static StatePeer peer;
+    static KarafProcess karaf;
+
+    @BeforeAll
+    static void start() {
+        peer = new StatePeer().start();
+        karaf = KarafProcess.unpack("crash");
+        Cfg.pointAtPeer(karaf, peer, Map.of());
+        if (Boolean.getBoolean("tmp.h2.writedelay0")) { // TEMPORARY diagnosis only: REMOVE
+            karaf.editCfg("org.ops4j.datasource-safeharbor.cfg", Map.of("url", "jdbc:h2:${karaf.data}/h2/safeharbor;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"));
+        }
+        karaf.start().awaitReady("US-IL", Duration.ofMinutes(3));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (karaf != null) {
+            karaf.kill();
+        }
+        if (peer != null) {
+            peer.stop();
+        }
+    }
+
+    @Test
+    void everyAcceptedReferralReachesItsStateOnceInEffectAcrossKills() throws Exception {
+        long seed = Long.getLong("safeharbor.crash.seed", System.nanoTime());
+        Random random = new Random(seed);
+        List<String> log = new ArrayList<>();
+        log.add("seed " + seed);
+        Instant began = Instant.now();
+        try (Hospital hospital = new Hospital(karaf.base(), "crash" + Long.toString(seed & 0xffffff, 36), Duration.ofSeconds(10))) {
+            hospital.startLoad(4, Duration.ofMillis(100), Duration.ofMinutes(3));
+            for (int cycle = 1; cycle <= CYCLES; cycle++) {
+                long loadMillis = 2_000 + random.nextInt(2_000);
+                KarafProcess.sleep(loadMillis);
+                int before = hospital.submissions().size();
+                karaf.kill();
+                Instant killed = Instant.now();
+                karaf.start();
+                Duration ready = karaf.awaitReady("US-IL", Duration.ofMinutes(2));
+                log.add("cycle " + cycle + ": SIGKILL after " + loadMillis + " ms of load (" + before + " submissions so far), ready again "
+                        + Duration.between(killed, Instant.now()).toMillis() + " ms later (health " + ready.toMillis() + " ms)");
+            }
+            KarafProcess.sleep(2_000);
+            hospital.stopLoad(Duration.ofMinutes(2));
+
+            Set<String> missing = peer.awaitDelivered(hospital.acceptedIds(), Duration.ofSeconds(120), Duration.ofSeconds(3)).missing();
+            try {
+                DeliveryCheck.Counts counts = DeliveryCheck.verify(hospital, peer, missing);
+                log.add(counts.line("CRASH " + CYCLES + " SIGKILLs") + " | " + Duration.between(began, Instant.now()).toSeconds() + " s");
+            } catch (AssertionError failure) {
+                log.add("FAILED: " + failure.getMessage());
+                throw failure;
+            } finally {
+                log.forEach(line -> System.out.println("[CrashIT] " + line));
+                Files.write(Settings.target().resolve("crash-counts.txt"), log);
+            }
+        }
+    }
+}

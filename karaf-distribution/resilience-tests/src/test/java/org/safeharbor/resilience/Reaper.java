@@ -1,0 +1,33 @@
+package org.safeharbor.resilience;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Kills (SIGKILL) every OS process the tests started and still run when the test JVM exits, e.g. when
+ * Failsafe stops a fork that ran out of time, so no Karaf or broker outlives the build.
+ */
+final class Reaper {
+
+    private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (ProcessHandle process : LIVE) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }, "resilience-tests-reaper"));
+    }
+
+    private Reaper() {
+    }
+
+    static void watch(Process process) {
+        LIVE.add(process.toHandle());
+    }
+
+    static void forget(Process process) {
+        LIVE.remove(process.toHandle());
+    }
+}
