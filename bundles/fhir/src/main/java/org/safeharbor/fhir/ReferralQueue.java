@@ -28,7 +28,7 @@ public class ReferralQueue extends RouteBuilder {
     /** As {@link #send(org.apache.camel.ProducerTemplate, Referral, Jurisdiction)}, with more headers (a replay's). */
     void send(org.apache.camel.ProducerTemplate producer, Referral referral, Jurisdiction jurisdiction, java.util.Map<String, Object> headers) {
         org.apache.camel.Exchange result = producer.send(ENDPOINT, org.apache.camel.ExchangePattern.InOnly, exchange -> {
-            exchange.getMessage().setHeaders(new java.util.HashMap<>(headers));
+            headers.forEach(exchange.getMessage()::setHeader);
             exchange.setProperty(QUEUE, jurisdiction.queueName());
             exchange.getMessage().setBody(ReferralJson.INSTANCE.write(referral));
             exchange.getMessage().setHeader(ReferralJson.HEADER_REFERRAL_ID, referral.id().value());

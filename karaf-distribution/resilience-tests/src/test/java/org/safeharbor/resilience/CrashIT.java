@@ -34,9 +34,6 @@ class CrashIT {
         peer = new StatePeer().start();
         karaf = KarafProcess.unpack("crash");
         Cfg.pointAtPeer(karaf, peer, Map.of());
-        if (Boolean.getBoolean("tmp.h2.writedelay0")) { // TEMPORARY diagnosis only: REMOVE
-            karaf.editCfg("org.ops4j.datasource-safeharbor.cfg", Map.of("url", "jdbc:h2:${karaf.data}/h2/safeharbor;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"));
-        }
         karaf.start().awaitReady("US-IL", Duration.ofMinutes(3));
     }
 
