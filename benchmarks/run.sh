@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SafeHarbor Bridge benchmarks (issue 6; see BENCHMARKS.md). Not part of the default build or of ./mvnw verify.
+#
+#   ./mvnw -B -q install -DskipTests && benchmarks/run.sh          # everything (~20 min on 2 cores)
+#   benchmarks/run.sh jmh                                           # only the in-process JMH benchmarks (~5 min)
+#   benchmarks/run.sh e2e [--name=value ...]                        # only the end-to-end load driver (~15 min)
+#
+# Needs the project installed (./mvnw -B -q install -DskipTests): it builds only the benchmarks module, then runs
+# JMH (JMH_ARGS, default "-f 1 -wi 2 -i 3 -w 5s -r 5s") and the load driver against a fresh copy of
+# karaf-distribution/assembly/target/safeharbor-karaf-assembly-*.tar.gz unpacked under benchmarks/target/e2e.
+# Load driver options (defaults in BENCHMARKS.md): --hospitals=10 --warmup=20 --rates=30,300 --fixed=30 --full=60
+# --backlog=20000 --drain-timeout=1200 --jfr=true --karaf-java-opts="..."
+# Results: benchmarks/target/results/ (jmh.txt, jmh-summary.txt, e2e.txt, *.jfr, *-jfr-top.txt).
+# MVN_ARGS passes extra Maven options (e.g. MVN_ARGS=-o to build offline).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+what=${1:-all}
+[ $# -gt 0 ] && shift
+
+case "$what" in
+  all|jmh|e2e) ;;
+  *) echo "usage: benchmarks/run.sh [all|jmh|e2e] [load driver options]" >&2; exit 2 ;;
+esac
+
+dist=$(ls "$root"/karaf-distribution/assembly/target/safeharbor-karaf-assembly-*.tar.gz 2>/dev/null | head -1 || true)
+if [ -z "$dist" ] || ! ls "$HOME"/.m2/repository/org/safeharbor/safeharbor-fhir >/dev/null 2>&1; then
+  echo "Build and install the project first: ./mvnw -B -q install -DskipTests" >&2
+  exit 1
+fi
+
+echo "Building the benchmarks module (profile 'benchmarks')..."
+(cd "$root" && ./mvnw -B -q ${MVN_ARGS:-} -Pbenchmarks -pl benchmarks package -DskipTests)
+
+cp="$here/target/safeharbor-benchmarks.jar:$here/target/lib/*"
+out="$here/target/results"
+mkdir -p "$out"
+{
+  echo "nproc: $(nproc)"
+  free -h
+  java -version 2>&1
+  echo "load average: $(cat /proc/loadavg)"
+} > "$out/machine.txt"
+cat "$out/machine.txt"
+
+if [ "$what" = all ] || [ "$what" = jmh ]; then
+  echo "JMH: ${JMH_ARGS:=-f 1 -wi 2 -i 3 -w 5s -r 5s}"
+  # shellcheck disable=SC2086
+  java -cp "$cp" org.openjdk.jmh.Main $JMH_ARGS -rf json -rff "$out/jmh.json" 2>&1 | tee "$out/jmh.txt"
+  java -cp "$cp" org.safeharbor.benchmarks.JmhSummary "$out/jmh.json" | tee "$out/jmh-summary.txt"
+fi
+
+if [ "$what" = all ] || [ "$what" = e2e ]; then
+  # the Illinois peer in this JVM keeps every delivery in memory: give it room
+  java -Xmx3g -cp "$cp" org.safeharbor.benchmarks.LoadDriver --distribution="$dist" --work="$here/target/e2e" \
+    --out="$out" "$@"
+fi
+echo "Results in $out"

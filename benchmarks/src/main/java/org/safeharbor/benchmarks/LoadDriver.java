@@ -1,0 +1,544 @@
+package org.safeharbor.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
+
+/**
+ * The end-to-end benchmark: the packed distribution, unpacked fresh, on ports of its own, delivering
+ * to the Illinois intake peer ({@link IllinoisIntakePeer}, the bundle's own SOAP peer) running in this
+ * JVM, so that the time from the hospital's 202 to the state's receipt is exact (see
+ * {@link ReceiptExtension}). Phases, in order:
+ * <ol>
+ *   <li><b>boot</b>: {@code bin/karaf server} to the first {@code /health} 200 UP, and to US-IL listed;</li>
+ *   <li><b>warm-up</b> at full speed (not reported as a result);</li>
+ *   <li><b>fixed rate</b>: N hospitals at R referrals/s in total: latency of the 202, 202 to receipt;</li>
+ *   <li><b>full speed</b>: N hospitals each sending as soon as answered: sustained referrals/s from the
+ *       first submission to the last receipt (Flight Recorder on);</li>
+ *   <li><b>backlog</b>: the state's system down (peer stopped; Illinois retries every second), B referrals
+ *       submitted and queued, then the state back: time until the peer has taken all B (Flight Recorder
+ *       on).</li>
+ * </ol>
+ * Heap, GC, CPU of the Karaf JVM and its resident memory are sampled throughout. Options are
+ * {@code --name=value}; see {@link Options}.
+ */
+public final class LoadDriver {
+
+    private final Options options;
+    private final Report report = new Report();
+
+    private LoadDriver(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        Options options = Options.parse(args);
+        new LoadDriver(options).run();
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(options.out);
+        String runId = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        machine();
+        int peerPort = Distribution.freePort();
+        String intakeUrl = "http://127.0.0.1:" + peerPort + IllinoisIntakePeer.SERVLET_PATH.replace("/*", "") + IllinoisIntakePeer.ADDRESS;
+        log("unpacking %s into %s", options.distribution, options.work);
+        Distribution karaf = Distribution.unpack(options.distribution, options.work);
+        Map<String, String> illinois = new LinkedHashMap<>();
+        illinois.put("intakeUrl", intakeUrl);
+        // the state's system may be down for the whole backlog phase: retry every second, never give up,
+        // so that the backlog waits on its queue (the default gives up after ~2 minutes, to the DLQ)
+        illinois.put("maximumRedeliveries", "100000000");
+        illinois.put("redeliveryDelay", "PT1S");
+        illinois.put("redeliveryMultiplier", "1.0");
+        illinois.put("maximumRedeliveryDelay", "PT1S");
+        karaf.setProperties("etc/org.safeharbor.jurisdiction.us.il.cfg", illinois);
+        // the other states get nothing in this benchmark: point them at closed ports, so that they never reach the
+        // in-Karaf sandbox peers of another Karaf on this machine (a demo, a test) on the default ports
+        int closed = Distribution.freePort();
+        karaf.setProperties("etc/org.safeharbor.jurisdiction.us.fl.cfg", Map.of("sftpPort", Integer.toString(closed)));
+        karaf.setProperties("etc/org.safeharbor.jurisdiction.us.ma.cfg", Map.of(
+                "reportUrl", "https://127.0.0.1:" + closed + "/dcf/51a/reports",
+                "districtAttorneyUrl", "https://127.0.0.1:" + closed + "/da/notifications"));
+        karaf.setProperties("etc/org.safeharbor.jurisdiction.us.tx.cfg", Map.of(
+                "cpsIntakeUrl", "https://127.0.0.1:" + closed + "/cps/intake",
+                "lawEnforcementUrl", "https://127.0.0.1:" + closed + "/law-enforcement/notifications"));
+        report.put("config.illinois", illinois.toString());
+        report.put("config.karafJavaOpts", options.karafJavaOpts.isBlank() ? "(none: as shipped, JVM default heap)" : options.karafJavaOpts);
+        report.put("config.ports", "http " + karaf.httpPort + ", amqp " + karaf.amqpPort + ", Illinois peer " + peerPort);
+
+        IllinoisIntakePeer peer = Peers.track(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC()).start());
+        // Ctrl-C or a kill: stop Karaf all the same, leave nothing running
+        Thread cleanup = new Thread(() -> {
+            karaf.close();
+            Peers.stopAll();
+        }, "stop-karaf");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        MemorySampler sampler = null;
+        try {
+            boot(karaf);
+            Hospitals hospitals = new Hospitals(karaf.httpPort, options.hospitals, Samples.text(options.sample),
+                    options.placeOfCareState, runId);
+            report.put("config.load", options.hospitals + " hospitals, sample " + options.sample
+                    + (options.placeOfCareState.isBlank() ? "" : " (place of care moved to " + options.placeOfCareState + ")"));
+            KarafJvm jvm = karaf.jvm();
+            idleMemory(karaf, jvm);
+
+            if (!options.warmup.isZero()) {
+                log("warm-up: %d hospitals at full speed for %ds", options.hospitals, options.warmup.toSeconds());
+                Hospitals.Outcome warm = hospitals.fullSpeed("warmup", options.warmup, 0);
+                requireProgress(warm);
+                awaitReceipts(warm, options.drainTimeout);
+                log("warm-up: %d accepted (%.0f/s), failures %s", warm.acceptedCount(), warm.acceptedCount() / warm.seconds(),
+                        warm.failures);
+            }
+
+            sampler = new MemorySampler(karaf, jvm);
+            sampler.start();
+            for (double rate : options.rates) {
+                if (options.fixedLength.isZero()) {
+                    break;
+                }
+                String name = "fixed" + Math.round(rate);
+                log("fixed rate: %d hospitals, %.0f referrals/s in total, for %ds", options.hospitals, rate,
+                        options.fixedLength.toSeconds());
+                Phase phase = Phase.start(jvm);
+                Hospitals.Outcome fixed = hospitals.fixedRate(name, rate, options.fixedLength);
+                requireProgress(fixed);
+                awaitReceipts(fixed, options.drainTimeout);
+                phase(fixed, hospitals, phase.end(jvm), "fixed rate " + Math.round(rate) + "/s");
+            }
+            if (!options.fullLength.isZero()) {
+                log("full speed: %d hospitals for %ds (JFR on)", options.hospitals, options.fullLength.toSeconds());
+                if (options.jfr) {
+                    jvm.jfrStart("fullspeed");
+                }
+                Phase phase = Phase.start(jvm);
+                Hospitals.Outcome full = hospitals.fullSpeed("full", options.fullLength, 0);
+                requireProgress(full);
+                awaitReceipts(full, options.drainTimeout);
+                Phase.Usage usage = phase.end(jvm);
+                if (options.jfr) {
+                    jvm.jfrStop("fullspeed", options.out.resolve("fullspeed.jfr"));
+                }
+                phase(full, hospitals, usage, "full speed");
+            }
+            sampler.stop();
+            report.put("memory.underLoad.heapUsedMax", mb(sampler.heapUsedMax));
+            report.put("memory.underLoad.heapCommittedMax", mb(sampler.heapCommittedMax));
+            report.put("memory.underLoad.rssMax", mb(sampler.rssMax));
+            jvm.fullGc();
+            report.put("memory.afterLoad.liveHeapAfterFullGc", mb(jvm.heap().getUsed()));
+            report.put("memory.afterLoad.rss", mb(karaf.residentBytes()));
+
+            if (options.backlog > 0) {
+                backlog(karaf, jvm, hospitals, peer, peerPort);
+            }
+        } finally {
+            if (sampler != null) {
+                sampler.stop();
+            }
+            log("stopping Karaf");
+            karaf.close();
+            Peers.stopAll();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+        String text = report.text();
+        System.out.println();
+        System.out.println(text);
+        Files.writeString(options.out.resolve("e2e.txt"), text, StandardCharsets.UTF_8);
+        if (options.jfr) {
+            for (String name : List.of("fullspeed", "drain")) {
+                Path jfr = options.out.resolve(name + ".jfr");
+                if (Files.isRegularFile(jfr)) {
+                    ByteArrayOutputStream summary = new ByteArrayOutputStream();
+                    JfrTop.summarize(jfr, 25, new PrintStream(summary, true, StandardCharsets.UTF_8));
+                    Files.write(options.out.resolve(name + "-jfr-top.txt"), summary.toByteArray());
+                    log("JFR summary: %s", options.out.resolve(name + "-jfr-top.txt"));
+                }
+            }
+        }
+        log("results: %s", options.out.resolve("e2e.txt"));
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    private void boot(Distribution karaf) throws IOException {
+        log("starting %s/bin/karaf server (http %d, amqp %d)", karaf.home(), karaf.httpPort, karaf.amqpPort);
+        long start = System.nanoTime();
+        karaf.start(options.karafJavaOpts);
+        long deadline = start + options.bootTimeout.toNanos();
+        Double up = null;
+        Double illinois = null;
+        while (System.nanoTime() < deadline && illinois == null) {
+            if (!karaf.alive()) {
+                throw new IllegalStateException("Karaf exited during start-up: see " + options.work.resolve("karaf-console.log"));
+            }
+            Distribution.Health health = karaf.health();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (up == null && health.up()) {
+                up = elapsed;
+                log("/health UP after %.1f s", up);
+            }
+            if (up != null && health.up() && health.body().contains("\"US-IL\"") && karaf.fhirReady()) {
+                illinois = elapsed;
+                log("US-IL listed in /health and /fhir/metadata answering after %.1f s", illinois);
+            } else {
+                Distribution.sleep(100);
+            }
+        }
+        if (illinois == null) {
+            throw new IllegalStateException("not ready within " + options.bootTimeout.toSeconds() + " s (last /health: "
+                    + karaf.health() + ")");
+        }
+        report.put("ready.healthUpSeconds", String.format(Locale.ROOT, "%.1f", up));
+        report.put("ready.illinoisAndFhirSeconds", String.format(Locale.ROOT, "%.1f", illinois));
+    }
+
+    private void idleMemory(Distribution karaf, KarafJvm jvm) {
+        MemoryUsage heap = jvm.heap();
+        report.put("memory.idle.heapUsed", mb(heap.getUsed()));
+        report.put("memory.idle.heapCommitted", mb(heap.getCommitted()));
+        report.put("memory.idle.heapMax", mb(heap.getMax()));
+        report.put("memory.idle.nonHeapUsed", mb(jvm.nonHeap().getUsed()));
+        jvm.fullGc();
+        report.put("memory.idle.liveHeapAfterFullGc", mb(jvm.heap().getUsed()));
+        report.put("memory.idle.rss", mb(karaf.residentBytes()));
+    }
+
+    private void backlog(Distribution karaf, KarafJvm jvm, Hospitals hospitals, IllinoisIntakePeer peer, int peerPort)
+            throws Exception {
+        log("backlog: the state's system goes down (peer stopped); %d referrals submitted at full speed", options.backlog);
+        peer.stop();
+        MemorySampler sampler = new MemorySampler(karaf, jvm);
+        sampler.start();
+        Phase submitPhase = Phase.start(jvm);
+        Hospitals.Outcome queued = hospitals.fullSpeed("backlog", null, options.backlog);
+        requireProgress(queued);
+        Phase.Usage submitUsage = submitPhase.end(jvm);
+        report.put("backlog.submitted", queued.acceptedCount() + " accepted in " + secs(queued.seconds()) + " s ("
+                + rate(queued.acceptedCount(), queued.seconds()) + "/s) while the state is down; failures " + queued.failures);
+        report.put("backlog.submit.latency202", percentiles(queued.service));
+        report.put("backlog.submit.karafCpu", cpu(submitUsage, queued.acceptedCount()));
+        int early = Receipts.received(queued.referralIds);
+        jvm.fullGc();
+        report.put("backlog.queued.liveHeapAfterFullGc", mb(jvm.heap().getUsed()));
+        report.put("backlog.queued.rss", mb(karaf.residentBytes()));
+
+        log("backlog: %d queued; the state comes back (peer started)", queued.acceptedCount());
+        if (options.jfr) {
+            jvm.jfrStart("drain");
+        }
+        Phase drainPhase = Phase.start(jvm);
+        long start = System.nanoTime();
+        Peers.track(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC()).start());
+        boolean all = awaitIds(queued.referralIds, options.drainTimeout, "drain");
+        long end = System.nanoTime();
+        Phase.Usage drainUsage = drainPhase.end(jvm);
+        if (options.jfr) {
+            jvm.jfrStop("drain", options.out.resolve("drain.jfr"));
+        }
+        sampler.stop();
+        int received = Receipts.received(queued.referralIds);
+        double seconds = (end - start) / 1e9;
+        report.put("backlog.drain", (all ? "all " : "ONLY ") + received + " of " + queued.acceptedCount() + " received in "
+                + secs(seconds) + " s (" + rate(received - early, seconds) + "/s)"
+                + (early > 0 ? "; " + early + " had been delivered before the outage took effect" : "")
+                + (all ? "" : "; gave up after " + options.drainTimeout.toSeconds() + " s"));
+        report.put("backlog.drain.karafCpu", cpu(drainUsage, received - early));
+        report.put("backlog.heapUsedMax", mb(sampler.heapUsedMax));
+        report.put("backlog.rssMax", mb(sampler.rssMax));
+        double perMillion = seconds / Math.max(1, received - early) * 1_000_000;
+        report.put("backlog.extrapolated1M", "~" + secs(perMillion / 60) + " min for 1,000,000 at this drain rate (linear; see BENCHMARKS.md)");
+    }
+
+    private void phase(Hospitals.Outcome outcome, Hospitals hospitals, Phase.Usage usage, String title) {
+        String key = outcome.name;
+        long accepted = outcome.acceptedCount();
+        report.put(key + ".title", title);
+        report.put(key + ".submitted", accepted + " accepted (202) in " + secs(outcome.seconds()) + " s = "
+                + rate(accepted, outcome.seconds()) + "/s; failures " + outcome.failures);
+        report.put(key + ".latency202", percentiles(outcome.accepted)
+                + (key.startsWith("fixed") ? " (from the planned send time)" : ""));
+        if (key.startsWith("fixed")) {
+            report.put(key + ".serviceTime202", percentiles(outcome.service) + " (from the actual send)");
+        }
+        Histogram endToEnd = Hospitals.histogram();
+        long lastReceipt = outcome.startNanos;
+        int received = 0;
+        for (String id : outcome.referralIds) {
+            Long at = Receipts.at(id);
+            Long acceptedAt = hospitals.acceptedAt.get(id);
+            if (at != null) {
+                received++;
+                lastReceipt = Math.max(lastReceipt, at);
+                if (acceptedAt != null) {
+                    endToEnd.recordValue(Math.max(0, (at - acceptedAt) / 1000));
+                }
+            }
+        }
+        double span = (lastReceipt - outcome.startNanos) / 1e9;
+        report.put(key + ".received", received + " of " + accepted + " received by the Illinois peer; first submission to last receipt "
+                + secs(span) + " s = " + rate(received, span) + " referrals/s end to end");
+        report.put(key + ".latency202ToReceipt", percentiles(endToEnd));
+        report.put(key + ".karafCpu", cpu(usage, received));
+    }
+
+    /** Stops the run when the intake stopped answering (rather than waiting out every phase). */
+    private void requireProgress(Hospitals.Outcome outcome) {
+        boolean timedOut = outcome.failures.containsKey("HttpTimeoutException");
+        if (outcome.acceptedCount() == 0 || (timedOut && outcome.failures.get("HttpTimeoutException") >= options.hospitals)) {
+            throw new IllegalStateException("the intake stopped answering in phase " + outcome.name + " (" + outcome.acceptedCount()
+                    + " accepted, failures " + outcome.failures + "). With " + options.hospitals + " hospitals this is likely the"
+                    + " message store's connection-pool deadlock (see BENCHMARKS.md): take a thread dump of the Karaf JVM"
+                    + " (jstack) before it stops, or run with fewer --hospitals");
+        }
+    }
+
+    private void awaitReceipts(Hospitals.Outcome outcome, Duration timeout) {
+        awaitIds(outcome.referralIds, timeout, outcome.name);
+    }
+
+    /** Waits until the peer has taken every one of these referrals; false on time-out. */
+    private boolean awaitIds(List<String> ids, Duration timeout, String what) {
+        List<String> left = new ArrayList<>(ids);
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long nextLog = start + TimeUnit.SECONDS.toNanos(15);
+        while (!left.isEmpty()) {
+            left.removeIf(id -> Receipts.at(id) != null);
+            if (left.isEmpty()) {
+                return true;
+            }
+            long now = System.nanoTime();
+            if (now > deadline) {
+                log("%s: %d of %d not received after %d s", what, left.size(), ids.size(), timeout.toSeconds());
+                return false;
+            }
+            if (now > nextLog) {
+                log("%s: %d of %d received (%.0f s)", what, ids.size() - left.size(), ids.size(), (now - start) / 1e9);
+                nextLog = now + TimeUnit.SECONDS.toNanos(15);
+            }
+            Distribution.sleep(20);
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ measuring the Karaf JVM
+
+    /** CPU and GC of the Karaf JVM over a phase. */
+    private record Phase(long cpu, long gcMillis, long gcCount, long wall) {
+        static Phase start(KarafJvm jvm) {
+            long[] gc = jvm.gc();
+            return new Phase(jvm.processCpuNanos(), gc[0], gc[1], System.nanoTime());
+        }
+
+        Usage end(KarafJvm jvm) {
+            long[] gc = jvm.gc();
+            return new Usage(jvm.processCpuNanos() - cpu, gc[0] - gcMillis, gc[1] - gcCount, System.nanoTime() - wall);
+        }
+
+        record Usage(long cpuNanos, long gcMillis, long gcCount, long wallNanos) {
+        }
+    }
+
+    private static String cpu(Phase.Usage usage, long referrals) {
+        double cpuSeconds = usage.cpuNanos() / 1e9;
+        double wall = usage.wallNanos() / 1e9;
+        return String.format(Locale.ROOT, "%.1f CPU-s over %.1f s wall (%.2f cores busy); %.2f CPU-ms per referral; GC %d collections, %.1f s",
+                cpuSeconds, wall, cpuSeconds / wall, referrals == 0 ? 0.0 : usage.cpuNanos() / 1e6 / referrals,
+                usage.gcCount(), usage.gcMillis() / 1000.0);
+    }
+
+    /** Heap and resident memory of the Karaf JVM, every two seconds. */
+    private static final class MemorySampler {
+        private final Distribution karaf;
+        private final KarafJvm jvm;
+        private volatile boolean running = true;
+        private Thread thread;
+        volatile long heapUsedMax;
+        volatile long heapCommittedMax;
+        volatile long rssMax;
+
+        MemorySampler(Distribution karaf, KarafJvm jvm) {
+            this.karaf = karaf;
+            this.jvm = jvm;
+        }
+
+        void start() {
+            thread = new Thread(() -> {
+                while (running) {
+                    try {
+                        MemoryUsage heap = jvm.heap();
+                        heapUsedMax = Math.max(heapUsedMax, heap.getUsed());
+                        heapCommittedMax = Math.max(heapCommittedMax, heap.getCommitted());
+                        rssMax = Math.max(rssMax, karaf.residentBytes());
+                    } catch (RuntimeException e) {
+                        // Karaf going away
+                    }
+                    try {
+                        Thread.sleep(2000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "memory-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            running = false;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+
+    /** Peers started after the first, to stop at the end. */
+    private static final class Peers {
+        private static final List<IllinoisIntakePeer> STARTED = new ArrayList<>();
+
+        static synchronized IllinoisIntakePeer track(IllinoisIntakePeer peer) {
+            STARTED.add(peer);
+            return peer;
+        }
+
+        static synchronized void stopAll() {
+            STARTED.forEach(IllinoisIntakePeer::stop);
+            STARTED.clear();
+        }
+    }
+
+    // ------------------------------------------------------------------ the report
+
+    private void machine() throws IOException {
+        report.put("machine.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        String memTotal = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                .findFirst().map(l -> l.replaceAll("\\s+", " ")).orElse("?");
+        report.put("machine.memory", memTotal);
+        report.put("machine.jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        report.put("machine.loadAverageAtStart", Files.readString(Path.of("/proc/loadavg")).trim()
+                + " (other work on the machine: figures are noisy when this is high)");
+    }
+
+    private static String percentiles(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return "no samples";
+        }
+        return String.format(Locale.ROOT, "p50 %s ms, p95 %s ms, p99 %s ms, max %s ms (%d samples)",
+                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(95)), ms(h.getValueAtPercentile(99)),
+                ms(h.getMaxValue()), h.getTotalCount());
+    }
+
+    private static String ms(long micros) {
+        return micros >= 100_000 ? Long.toString(Math.round(micros / 1000.0)) : String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "?" : (bytes / (1024 * 1024)) + " MB";
+    }
+
+    private static String secs(double seconds) {
+        return String.format(Locale.ROOT, "%.1f", seconds);
+    }
+
+    private static String rate(long count, double seconds) {
+        return seconds <= 0 ? "?" : String.format(Locale.ROOT, "%.0f", count / seconds);
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[%s] %s%n", DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC)
+                .format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), String.format(Locale.ROOT, format, args));
+    }
+
+    /** Ordered key: value lines. */
+    private static final class Report {
+        private final Map<String, String> values = new LinkedHashMap<>();
+
+        void put(String key, String value) {
+            values.put(key, value);
+        }
+
+        String text() {
+            StringBuilder out = new StringBuilder("SafeHarbor Bridge end-to-end benchmark\n");
+            values.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+            return out.toString();
+        }
+    }
+
+    // ------------------------------------------------------------------ options
+
+    /** {@code --name=value} options, with the defaults documented in BENCHMARKS.md. */
+    static final class Options {
+        Path distribution = Path.of("karaf-distribution/assembly/target/safeharbor-karaf-assembly-0.1.0-SNAPSHOT.tar.gz");
+        Path work = Path.of("benchmarks/target/e2e");
+        Path out = Path.of("benchmarks/target/results");
+        int hospitals = 10;
+        String sample = Samples.ILLINOIS;
+        String placeOfCareState = "IL";
+        Duration warmup = Duration.ofSeconds(20);
+        List<Double> rates = List.of(30.0, 300.0);
+        Duration fixedLength = Duration.ofSeconds(30);
+        Duration fullLength = Duration.ofSeconds(60);
+        long backlog = 20_000;
+        Duration drainTimeout = Duration.ofMinutes(20);
+        Duration bootTimeout = Duration.ofMinutes(3);
+        boolean jfr = true;
+        String karafJavaOpts = "";
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (String arg : args) {
+                if (!arg.startsWith("--") || !arg.contains("=")) {
+                    throw new IllegalArgumentException("options are --name=value, got " + arg);
+                }
+                String name = arg.substring(2, arg.indexOf('='));
+                String value = arg.substring(arg.indexOf('=') + 1);
+                switch (name) {
+                    case "distribution" -> o.distribution = Path.of(value);
+                    case "work" -> o.work = Path.of(value);
+                    case "out" -> o.out = Path.of(value);
+                    case "hospitals" -> o.hospitals = Integer.parseInt(value);
+                    case "sample" -> o.sample = value;
+                    case "place-of-care-state" -> o.placeOfCareState = value;
+                    case "warmup" -> o.warmup = seconds(value);
+                    case "rates" -> o.rates = java.util.Arrays.stream(value.split(",")).map(String::trim)
+                            .filter(v -> !v.isEmpty()).map(Double::valueOf).toList();
+                    case "fixed" -> o.fixedLength = seconds(value);
+                    case "full" -> o.fullLength = seconds(value);
+                    case "backlog" -> o.backlog = Long.parseLong(value.replace("_", "").replace(",", ""));
+                    case "drain-timeout" -> o.drainTimeout = seconds(value);
+                    case "boot-timeout" -> o.bootTimeout = seconds(value);
+                    case "jfr" -> o.jfr = Boolean.parseBoolean(value);
+                    case "karaf-java-opts" -> o.karafJavaOpts = value;
+                    default -> throw new IllegalArgumentException("unknown option --" + name);
+                }
+            }
+            return o;
+        }
+
+        private static Duration seconds(String value) {
+            return Duration.ofSeconds(Long.parseLong(value.replaceAll("s$", "")));
+        }
+    }
+}
