@@ -6,11 +6,11 @@
 #   benchmarks/run.sh e2e [--name=value ...]                        # only the end-to-end load driver (~15 min)
 #
 # Needs the project installed (./mvnw -B -q install -DskipTests): it builds only the benchmarks module, then runs
-# JMH (JMH_ARGS, default "-f 1 -wi 2 -i 3 -w 5s -r 5s") and the load driver against a fresh copy of
+# JMH (JMH_ARGS, default "-f 1 -wi 3 -i 3 -w 5s -r 5s") and the load driver against a fresh copy of
 # karaf-distribution/assembly/target/safeharbor-karaf-assembly-*.tar.gz unpacked under benchmarks/target/e2e.
 # Load driver options (defaults in BENCHMARKS.md): --hospitals=10 --warmup=20 --rates=30,300 --fixed=30 --full=60
 # --backlog=20000 --drain-timeout=1200 --jfr=true --karaf-java-opts="..."
-# Results: benchmarks/target/results/ (jmh.txt, jmh-summary.txt, e2e.txt, *.jfr, *-jfr-top.txt).
+# Results: benchmarks/target/results/ (or $OUT): machine.txt, jmh.txt, jmh-summary.txt, e2e.txt, *.jfr, *-jfr-top.txt.
 # MVN_ARGS passes extra Maven options (e.g. MVN_ARGS=-o to build offline).
 set -euo pipefail
 
@@ -34,7 +34,7 @@ echo "Building the benchmarks module (profile 'benchmarks')..."
 (cd "$root" && ./mvnw -B -q ${MVN_ARGS:-} -Pbenchmarks -pl benchmarks package -DskipTests)
 
 cp="$here/target/safeharbor-benchmarks.jar:$here/target/lib/*"
-out="$here/target/results"
+out="${OUT:-$here/target/results}"
 mkdir -p "$out"
 {
   echo "nproc: $(nproc)"
@@ -45,7 +45,7 @@ mkdir -p "$out"
 cat "$out/machine.txt"
 
 if [ "$what" = all ] || [ "$what" = jmh ]; then
-  echo "JMH: ${JMH_ARGS:=-f 1 -wi 2 -i 3 -w 5s -r 5s}"
+  echo "JMH: ${JMH_ARGS:=-f 1 -wi 3 -i 3 -w 5s -r 5s}"
   # shellcheck disable=SC2086
   java -cp "$cp" org.openjdk.jmh.Main $JMH_ARGS -rf json -rff "$out/jmh.json" 2>&1 | tee "$out/jmh.txt"
   java -cp "$cp" org.safeharbor.benchmarks.JmhSummary "$out/jmh.json" | tee "$out/jmh-summary.txt"

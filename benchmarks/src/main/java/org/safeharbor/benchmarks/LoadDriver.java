@@ -143,9 +143,11 @@ public final class LoadDriver {
                 phase(full, hospitals, usage, "full speed");
             }
             sampler.stop();
-            report.put("memory.underLoad.heapUsedMax", mb(sampler.heapUsedMax));
-            report.put("memory.underLoad.heapCommittedMax", mb(sampler.heapCommittedMax));
-            report.put("memory.underLoad.rssMax", mb(sampler.rssMax));
+            if (sampler.rssMax > 0) {
+                report.put("memory.underLoad.heapUsedMax", mb(sampler.heapUsedMax));
+                report.put("memory.underLoad.heapCommittedMax", mb(sampler.heapCommittedMax));
+                report.put("memory.underLoad.rssMax", mb(sampler.rssMax));
+            }
             jvm.fullGc();
             report.put("memory.afterLoad.liveHeapAfterFullGc", mb(jvm.heap().getUsed()));
             report.put("memory.afterLoad.rss", mb(karaf.residentBytes()));
