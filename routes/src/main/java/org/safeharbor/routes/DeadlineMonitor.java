@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +25,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.store.MessageStore;
 import org.slf4j.Logger;
@@ -40,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>At each configured share of a clock (50% and 90% by default) and at its breach, the monitor
  * raises one alert: a log line without personal data, the metric
  * {@code safeharbor_deadline_alerts_total}, and an entry the hospital sees in its Task.
+ *
+ * <p>A scan does not read every open referral: each open delivery carries the time its clocks next
+ * cross a threshold ({@link MessageStore#scheduleClockCheck}), and a scan reads only those due. A
+ * delivery held for a missing bundle is checked at every scan, because the bundle may arrive with
+ * clocks of its own; a change of the installed bundles or of this configuration re-checks them all.
  */
 @Component(immediate = true, configurationPid = DeadlineMonitor.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = DeadlineMonitor.Config.class)
@@ -47,6 +55,8 @@ public class DeadlineMonitor {
 
     static final String PID = "org.safeharbor.deadlines";
     static final String ROUTE_ID = "deadline-monitor";
+    /** Deliveries read per query of a scan, to bound the memory of a scan after a long outage. */
+    static final int BATCH = 500;
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineMonitor.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge statutory clocks")
@@ -74,6 +84,9 @@ public class DeadlineMonitor {
     private final Clock clock;
     private final double[] alertAt;
     private final DeadlineRule federal;
+    private final Duration scanInterval;
+    /** The adapters the last scan saw, by jurisdiction: when they change, every clock is re-checked. */
+    private Map<String, JurisdictionAdapter> adaptersSeen;
 
     @Activate
     public DeadlineMonitor(@Reference CamelContext camel, @Reference JurisdictionRegistry registry,
@@ -98,6 +111,7 @@ public class DeadlineMonitor {
         this.alertAt = Arrays.stream(config.alertAt().split(",")).map(String::trim).filter(v -> !v.isEmpty())
                 .mapToDouble(Double::parseDouble).sorted().toArray();
         this.federal = federalRule(Duration.parse(config.federalLawEnforcementReport()));
+        this.scanInterval = Duration.parse(config.scanInterval());
     }
 
     @Deactivate
@@ -106,22 +120,72 @@ public class DeadlineMonitor {
         camel.removeRoute(ROUTE_ID);
     }
 
-    /** Checks every running clock once; returns the number of alerts raised. */
+    /** Checks every clock that is due; returns the number of alerts raised. */
     int scan() {
         Instant now = clock.instant();
+        Map<String, JurisdictionAdapter> adapters = new HashMap<>();
+        registry.active().forEach(active -> registry.adapter(active.jurisdiction())
+                .ifPresent(adapter -> adapters.put(active.jurisdiction().code(), adapter)));
+        if (!adapters.equals(adaptersSeen)) {
+            // first scan since start, or a bundle came, went or was updated: its rules may differ
+            store.recheckAllClocks(now);
+            adaptersSeen = adapters;
+        }
         int raised = 0;
-        for (MessageStore.OpenDelivery open : store.openDeliveries()) {
-            Jurisdiction jurisdiction = open.delivery().jurisdiction();
-            for (Deadline deadline : deadlinesFor(open.referral(), jurisdiction)) {
-                for (String level : levelsReached(deadline, now)) {
-                    if (store.raiseDeadlineAlert(open.referral().id(), jurisdiction, deadline.rule().id(), level, deadline.due())) {
-                        raised++;
-                        alert(open, deadline, level);
-                    }
+        List<MessageStore.OpenDelivery> due;
+        do {
+            due = store.clocksDue(now, BATCH);
+            for (MessageStore.OpenDelivery open : due) {
+                raised += check(open, now);
+            }
+        } while (due.size() == BATCH);
+        return raised;
+    }
+
+    /** Raises what one delivery's clocks have reached and schedules its next check. */
+    private int check(MessageStore.OpenDelivery open, Instant now) {
+        Jurisdiction jurisdiction = open.delivery().jurisdiction();
+        int raised = 0;
+        Instant next = null;
+        for (Deadline deadline : deadlinesFor(open.referral(), jurisdiction)) {
+            for (String level : levelsReached(deadline, now)) {
+                if (store.raiseDeadlineAlert(open.referral().id(), jurisdiction, deadline.rule().id(), level, deadline.due())) {
+                    raised++;
+                    alert(open, deadline, level);
+                }
+            }
+            next = earliest(next, nextThreshold(deadline, now));
+        }
+        if (registry.adapter(jurisdiction).isEmpty()) {
+            // held for a missing bundle: its state's clocks are not known yet
+            next = earliest(next, now.plus(scanInterval));
+        }
+        store.scheduleClockCheck(open.referral().id(), jurisdiction, next);
+        return raised;
+    }
+
+    /** The first alert share or breach of a clock after {@code now}; null once it is breached. */
+    private Instant nextThreshold(Deadline deadline, Instant now) {
+        long length = Duration.between(deadline.start(), deadline.due()).toMillis();
+        Instant next = null;
+        for (double share : alertAt) {
+            if (share < 1.0) {
+                Instant at = deadline.start().plusMillis((long) Math.ceil(share * length));
+                while (deadline.fractionElapsed(at) < share) {
+                    at = at.plusMillis(1); // floating-point rounding: never schedule before the share is reached
+                }
+                if (at.isAfter(now)) {
+                    next = earliest(next, at);
                 }
             }
         }
-        return raised;
+        // the breach is "after due" (Deadline.isBreachedAt), so it is checked a millisecond later
+        Instant breach = deadline.due().plusMillis(1);
+        return breach.isAfter(now) ? earliest(next, breach) : next;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
     }
 
     /** The clocks of one referral in one jurisdiction. */

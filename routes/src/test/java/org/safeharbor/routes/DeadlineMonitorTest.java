@@ -165,4 +165,47 @@ class DeadlineMonitorTest {
         assertEquals(List.of("us-zz-ten 50%", "us-zz-ten 90%", "us-zz-ten breached"), alerts("r-4"),
                 "the state's own clock still runs for an at-risk referral it holds, but no federal one");
     }
+
+    @Test
+    void aScanReadsOnlyTheClocksDueAndReachesEveryOneOfALargeBacklog() {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        int backlog = DeadlineMonitor.BATCH + 7;
+        for (int i = 0; i < backlog; i++) {
+            accept("b-" + i, Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
+        }
+        at(Duration.ofHours(1));
+        assertEquals(0, monitor.scan());
+        assertEquals(List.of(), store.clocksDue(clock.now.plus(Duration.ofHours(3)), 10),
+                "between thresholds no delivery is due, however many are open");
+        assertEquals(backlog, store.clocksDue(clock.now.plus(Duration.ofHours(4)), backlog + 1).size(),
+                "each is due again at 50% of its clock");
+        at(Duration.ofHours(5));
+        assertEquals(backlog, monitor.scan(), "every one of the backlog, in batches");
+        assertEquals(List.of("us-zz-ten 50%"), alerts("b-" + (backlog - 1)));
+        at(Duration.ofHours(11));
+        assertEquals(backlog * 2, monitor.scan(), "90% and the breach");
+        assertEquals(List.of(), store.clocksDue(clock.now.plus(Duration.ofDays(365)), 10), "all raised: never checked again");
+    }
+
+    @Test
+    void aReferralHeldForAMissingBundleGetsTheStatesClocksWhenTheBundleArrives() {
+        accept("r-5", Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
+        at(Duration.ofHours(6));
+        assertEquals(0, monitor.scan(), "no federal clock for labor trafficking, no state clock without the bundle");
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        assertEquals(1, monitor.scan());
+        assertEquals(List.of("us-zz-ten 50%"), alerts("r-5"));
+    }
+
+    @Test
+    void aReplayedReferralIsWatchedAgain() {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        accept("r-6", Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
+        store.update(new StatusUpdate(new ReferralId("r-6"), ZZ, DeliveryStatus.FAILED, null, RECEIVED.plusSeconds(60), "state down"));
+        at(Duration.ofHours(6));
+        assertEquals(0, monitor.scan(), "failed: in the operators' hands, not on a queue");
+        store.recordReplay(new ReferralId("r-6"), ZZ, "submission", null, "karaf");
+        assertEquals(1, monitor.scan());
+        assertEquals(List.of("us-zz-ten 50%"), alerts("r-6"));
+    }
 }

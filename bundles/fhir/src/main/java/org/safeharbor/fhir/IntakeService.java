@@ -62,25 +62,37 @@ final class IntakeService {
         Referral kept = stored.stored().referral();
 
         List<Jurisdiction> onHold = new ArrayList<>();
+        List<Delivery> deliveries = new ArrayList<>();
+        boolean answeredAlready = false;
         for (Delivery delivery : stored.stored().deliveries()) {
             Jurisdiction j = delivery.jurisdiction();
             if (delivery.status() == DeliveryStatus.RECEIVED) {
-                enqueue(kept, j);
+                Delivery queued = enqueue(kept, j);
+                answeredAlready |= queued == null;
+                delivery = queued == null ? delivery : queued;
             }
             if (!bundleInstalled.test(j) && delivery.status().ordinal() <= DeliveryStatus.ON_HOLD.ordinal()) {
                 onHold.add(j);
             }
+            deliveries.add(delivery);
         }
         LOG.info("Referral {} {} for {}", kept.id(), stored.created() ? "accepted" : "re-submitted", kept.jurisdictions());
-        return new Accepted(store.find(kept.id()).orElseThrow(), stored.created(), onHold, submission.warnings());
+        // the store is read again only if a state answered before the intake recorded QUEUED
+        StoredReferral now = answeredAlready ? store.find(kept.id()).orElseThrow()
+                : new StoredReferral(kept, stored.stored().submissionKey(), stored.stored().actionable(), deliveries);
+        return new Accepted(now, stored.created(), onHold, submission.warnings());
     }
 
-    /** Puts a stored referral on one jurisdiction's queue and records it (QUEUED, or ON_HOLD without its bundle). */
-    void enqueue(Referral referral, Jurisdiction j) {
+    /**
+     * Puts a stored referral on one jurisdiction's queue and records it (QUEUED, or ON_HOLD without
+     * its bundle). Returns the delivery as recorded, or null when the state's answer was recorded first.
+     */
+    Delivery enqueue(Referral referral, Jurisdiction j) {
         queue.send(producer, referral, j);
         boolean installed = bundleInstalled.test(j);
-        store.markQueued(new StatusUpdate(referral.id(), j, installed ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null,
-                clock.instant(), installed ? null : "no jurisdiction bundle installed: held on queue " + j.queueName()));
+        StatusUpdate update = new StatusUpdate(referral.id(), j, installed ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null,
+                clock.instant(), installed ? null : "no jurisdiction bundle installed: held on queue " + j.queueName());
+        return store.markQueued(update) ? new Delivery(j, update.status(), null, update.reason(), update.at()) : null;
     }
 
     /**

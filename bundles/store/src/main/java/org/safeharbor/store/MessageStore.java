@@ -87,36 +87,64 @@ public class MessageStore implements StatusReporter {
         if (existing.isPresent()) {
             return new Accepted(existing.get(), false);
         }
+        OffsetDateTime now = now();
         try {
             tx.executeWithoutResult(status -> {
-                OffsetDateTime now = now();
                 jdbc.update("INSERT INTO referral (id, submission_key, received_at, actionable, canonical_json, raw_submission, raw_media_type)"
                                 + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                         referral.id().value(), submissionKey, referral.receivedAt().atOffset(ZoneOffset.UTC), actionable,
                         ReferralJson.INSTANCE.write(referral), raw, mediaType);
                 event(referral.id(), "received", null, actionable ? "accepted" : "accepted, not actionable: nothing to report");
                 initialStatus.forEach((jurisdiction, deliveryStatus) -> {
-                    jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, updated_at) VALUES (?, ?, ?, ?)",
-                            referral.id().value(), jurisdiction.code(), deliveryStatus.name(), now);
+                    jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, updated_at, next_check_at) VALUES (?, ?, ?, ?, ?)",
+                            referral.id().value(), jurisdiction.code(), deliveryStatus.name(), now, isOpen(deliveryStatus) ? now : null);
                 });
             });
         } catch (DuplicateKeyException raced) {
             // the same submission arrived twice at once: the other request stored it
             return new Accepted(findBySubmissionKey(submissionKey).orElseThrow(), false);
         }
-        return new Accepted(find(referral.id()).orElseThrow(), true);
+        // what was just written, without reading it back
+        List<Delivery> deliveries = initialStatus.entrySet().stream()
+                .map(e -> new Delivery(e.getKey(), e.getValue(), null, null, now.toInstant()))
+                .sorted(java.util.Comparator.comparing(d -> d.jurisdiction().code())).toList();
+        return new Accepted(new StoredReferral(referral, submissionKey, actionable, deliveries), true);
     }
 
     /** The referral with this id, with its deliveries. */
     public Optional<StoredReferral> find(ReferralId id) {
-        return jdbc.query("SELECT canonical_json, submission_key, actionable FROM referral WHERE id = ?",
-                (rs, n) -> load(rs), id.value()).stream().findFirst();
+        return load("id", id.value());
     }
 
     /** The referral stored for this submission key. */
     public Optional<StoredReferral> findBySubmissionKey(String submissionKey) {
-        return jdbc.query("SELECT canonical_json, submission_key, actionable FROM referral WHERE submission_key = ?",
-                (rs, n) -> load(rs), submissionKey).stream().findFirst();
+        return load("submission_key", submissionKey);
+    }
+
+    /** Its deliveries are read after the referral row, not inside its row mapper: one pooled connection at a time. */
+    private Optional<StoredReferral> load(String keyColumn, String key) {
+        Optional<StoredReferral> row = jdbc.query("SELECT canonical_json, submission_key, actionable FROM referral WHERE " + keyColumn + " = ?",
+                (rs, n) -> new StoredReferral(ReferralJson.INSTANCE.read(rs.getString(1)), rs.getString(2), rs.getBoolean(3), List.of()),
+                key).stream().findFirst();
+        return row.map(r -> new StoredReferral(r.referral(), r.submissionKey(), r.actionable(), deliveriesOf(r.referral().id())));
+    }
+
+    /** A referral's deliveries, by jurisdiction. */
+    private List<Delivery> deliveriesOf(ReferralId referralId) {
+        return jdbc.query("SELECT " + DELIVERY_COLUMNS + " FROM referral_delivery d WHERE d.referral_id = ? ORDER BY d.jurisdiction",
+                (rs, n) -> delivery(rs, 1), referralId.value());
+    }
+
+    private static final String DELIVERY_COLUMNS = "d.jurisdiction, d.status, d.state_intake_number, d.reason, d.updated_at";
+
+    private static Delivery delivery(ResultSet rs, int from) throws SQLException {
+        return new Delivery(Jurisdiction.of(rs.getString(from)), DeliveryStatus.valueOf(rs.getString(from + 1)), rs.getString(from + 2),
+                rs.getString(from + 3), rs.getObject(from + 4, OffsetDateTime.class).toInstant());
+    }
+
+    /** Received, queued or on hold: not yet handed to the state, so its clocks run. */
+    private static boolean isOpen(DeliveryStatus status) {
+        return status == DeliveryStatus.RECEIVED || status == DeliveryStatus.QUEUED || status == DeliveryStatus.ON_HOLD;
     }
 
     /**
@@ -150,15 +178,23 @@ public class MessageStore implements StatusReporter {
     /** Records a change of status with one jurisdiction, and the event. */
     public void update(StatusUpdate update) {
         tx.executeWithoutResult(status -> {
+            // an open delivery keeps its next clock check (or gets one now); a closed one has none
+            OffsetDateTime check = isOpen(update.status()) ? now() : null;
+            List<Object> args = new java.util.ArrayList<>(java.util.Arrays.asList(update.status().name(), update.stateIntakeNumber(),
+                    update.reason(), update.at().atOffset(ZoneOffset.UTC)));
+            if (check != null) {
+                args.add(check);
+            }
+            args.add(update.referralId().value());
+            args.add(update.jurisdiction().code());
             int rows = jdbc.update("UPDATE referral_delivery SET status = ?, state_intake_number = COALESCE(?, state_intake_number),"
-                            + " reason = ?, updated_at = ? WHERE referral_id = ? AND jurisdiction = ?",
-                    update.status().name(), update.stateIntakeNumber(), update.reason(), update.at().atOffset(ZoneOffset.UTC),
-                    update.referralId().value(), update.jurisdiction().code());
+                    + " reason = ?, updated_at = ?, next_check_at = " + (check != null ? "COALESCE(next_check_at, ?)" : "NULL")
+                    + " WHERE referral_id = ? AND jurisdiction = ?", args.toArray());
             if (rows == 0) {
-                jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, state_intake_number, reason, updated_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?)",
+                jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, state_intake_number, reason, updated_at, next_check_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                         update.referralId().value(), update.jurisdiction().code(), update.status().name(),
-                        update.stateIntakeNumber(), update.reason(), update.at().atOffset(ZoneOffset.UTC));
+                        update.stateIntakeNumber(), update.reason(), update.at().atOffset(ZoneOffset.UTC), check);
             }
             if (update.status() == DeliveryStatus.DELIVERED || update.status() == DeliveryStatus.ACKNOWLEDGED
                     || update.status() == DeliveryStatus.REJECTED) {
@@ -239,11 +275,13 @@ public class MessageStore implements StatusReporter {
             jdbc.update("INSERT INTO referral_replay (id, referral_id, jurisdiction, source, source_attempt, requested_by, requested_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     id, referralId.value(), jurisdiction.code(), source, sourceAttempt, truncate(requestedBy, 100), now());
-            int rows = jdbc.update("UPDATE referral_delivery SET status = 'QUEUED', reason = ?, updated_at = ? WHERE referral_id = ? AND jurisdiction = ?",
-                    "replay " + id, now(), referralId.value(), jurisdiction.code());
+            // queued again: its clocks are watched again from the next scan
+            int rows = jdbc.update("UPDATE referral_delivery SET status = 'QUEUED', reason = ?, updated_at = ?, next_check_at = ?"
+                            + " WHERE referral_id = ? AND jurisdiction = ?",
+                    "replay " + id, now(), now(), referralId.value(), jurisdiction.code());
             if (rows == 0) {
-                jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, reason, updated_at) VALUES (?, ?, 'QUEUED', ?, ?)",
-                        referralId.value(), jurisdiction.code(), "replay " + id, now());
+                jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, reason, updated_at, next_check_at) VALUES (?, ?, 'QUEUED', ?, ?, ?)",
+                        referralId.value(), jurisdiction.code(), "replay " + id, now(), now());
             }
             event(referralId, "replay", jurisdiction, "replay " + id + " from " + source
                     + (sourceAttempt == null ? "" : " (attempt " + sourceAttempt + ")") + " by " + requestedBy);
@@ -297,16 +335,13 @@ public class MessageStore implements StatusReporter {
      * crash between the store's commit and the enqueue left behind (the outbox).
      */
     public List<OpenDelivery> unqueued(Instant olderThan, int limit) {
-        List<String[]> rows = jdbc.query("SELECT d.referral_id, d.jurisdiction FROM referral_delivery d JOIN referral r ON r.id = d.referral_id"
+        return jdbc.query("SELECT r.canonical_json, " + DELIVERY_COLUMNS + " FROM referral_delivery d JOIN referral r ON r.id = d.referral_id"
                         + " WHERE d.status = 'RECEIVED' AND d.updated_at < ? ORDER BY r.received_at LIMIT ?",
-                (rs, n) -> new String[] {rs.getString(1), rs.getString(2)}, olderThan.atOffset(ZoneOffset.UTC), limit);
-        List<OpenDelivery> open = new java.util.ArrayList<>();
-        for (String[] row : rows) {
-            find(new ReferralId(row[0])).ifPresent(stored -> stored.deliveries().stream()
-                    .filter(d -> d.jurisdiction().code().equals(row[1]))
-                    .forEach(d -> open.add(new OpenDelivery(stored.referral(), d))));
-        }
-        return open;
+                (rs, n) -> openDelivery(rs), olderThan.atOffset(ZoneOffset.UTC), limit);
+    }
+
+    private static OpenDelivery openDelivery(ResultSet rs) throws SQLException {
+        return new OpenDelivery(ReferralJson.INSTANCE.read(rs.getString(1)), delivery(rs, 2));
     }
 
     // ------------------------------------------------------------------ retention
@@ -358,18 +393,28 @@ public class MessageStore implements StatusReporter {
     public record OpenDelivery(Referral referral, Delivery delivery) {
     }
 
-    /** Deliveries not yet handed to the state (received, queued, on hold): their clocks are running. */
-    public List<OpenDelivery> openDeliveries() {
-        List<OpenDelivery> open = new java.util.ArrayList<>();
-        List<String> ids = jdbc.queryForList("SELECT DISTINCT referral_id FROM referral_delivery WHERE status IN ('RECEIVED', 'QUEUED', 'ON_HOLD')",
-                String.class);
-        for (String id : ids) {
-            find(new ReferralId(id)).ifPresent(stored -> stored.deliveries().stream()
-                    .filter(d -> d.status() == DeliveryStatus.RECEIVED || d.status() == DeliveryStatus.QUEUED
-                            || d.status() == DeliveryStatus.ON_HOLD)
-                    .forEach(d -> open.add(new OpenDelivery(stored.referral(), d))));
-        }
-        return open;
+    /**
+     * Deliveries not yet handed to the state (received, queued, on hold) whose clocks are due for a
+     * check at {@code now}, earliest first. Each open delivery carries the time of its next check
+     * (set by {@link #scheduleClockCheck}), so a scan reads only what may have crossed a threshold,
+     * not every open referral: a backlog of 100,000 queued referrals costs nothing between thresholds.
+     */
+    public List<OpenDelivery> clocksDue(Instant now, int limit) {
+        return jdbc.query("SELECT r.canonical_json, " + DELIVERY_COLUMNS + " FROM referral_delivery d JOIN referral r ON r.id = d.referral_id"
+                        + " WHERE d.next_check_at <= ? AND d.status IN ('RECEIVED', 'QUEUED', 'ON_HOLD') ORDER BY d.next_check_at LIMIT ?",
+                (rs, n) -> openDelivery(rs), now.atOffset(ZoneOffset.UTC), limit);
+    }
+
+    /** When the clocks of an open delivery are next to be checked; {@code null}: never again (all alerts raised). */
+    public void scheduleClockCheck(ReferralId referralId, Jurisdiction jurisdiction, Instant next) {
+        jdbc.update("UPDATE referral_delivery SET next_check_at = ? WHERE referral_id = ? AND jurisdiction = ? AND status IN ('RECEIVED', 'QUEUED', 'ON_HOLD')",
+                next == null ? null : next.atOffset(ZoneOffset.UTC), referralId.value(), jurisdiction.code());
+    }
+
+    /** Makes every open delivery due for a clock check at {@code now} (the rules or the alert shares changed). */
+    public int recheckAllClocks(Instant now) {
+        return jdbc.update("UPDATE referral_delivery SET next_check_at = ? WHERE status IN ('RECEIVED', 'QUEUED', 'ON_HOLD')",
+                now.atOffset(ZoneOffset.UTC));
     }
 
     /** Records a clock alert; false when this level was already raised (each level fires once). */
@@ -425,16 +470,6 @@ public class MessageStore implements StatusReporter {
                         + " FROM intake_rejection ORDER BY received_at DESC LIMIT ?",
                 (rs, n) -> new Rejection(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getInt(3),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8)), limit);
-    }
-
-    private StoredReferral load(ResultSet rs) throws SQLException {
-        Referral referral = ReferralJson.INSTANCE.read(rs.getString(1));
-        List<Delivery> deliveries = jdbc.query(
-                "SELECT jurisdiction, status, state_intake_number, reason, updated_at FROM referral_delivery WHERE referral_id = ? ORDER BY jurisdiction",
-                (d, n) -> new Delivery(Jurisdiction.of(d.getString(1)), DeliveryStatus.valueOf(d.getString(2)), d.getString(3),
-                        d.getString(4), d.getObject(5, OffsetDateTime.class).toInstant()),
-                referral.id().value());
-        return new StoredReferral(referral, rs.getString(2), rs.getBoolean(3), deliveries);
     }
 
     private OffsetDateTime now() {

@@ -84,6 +84,11 @@ CREATE TABLE IF NOT EXISTS referral_replay (
     attempt         INTEGER
 );
 
+-- When the statutory clocks of an open delivery are next due for a check (routes/DeadlineMonitor);
+-- NULL once the delivery is closed or every alert was raised. Added after the first release: ALTER.
+ALTER TABLE referral_delivery ADD COLUMN IF NOT EXISTS next_check_at TIMESTAMP WITH TIME ZONE;
+CREATE INDEX IF NOT EXISTS referral_delivery_next_check ON referral_delivery (next_check_at);
+
 -- The scans: open deliveries (clocks, outbox), a referral's trail, retention by age.
 CREATE INDEX IF NOT EXISTS referral_delivery_status ON referral_delivery (status);
 CREATE INDEX IF NOT EXISTS referral_event_referral ON referral_event (referral_id);

@@ -106,13 +106,29 @@ class MessageStoreTest {
     }
 
     @Test
-    void openDeliveriesAreThoseNotYetHandedToTheState() {
+    void clocksAreDueForOpenDeliveriesOnlyAndAtTheirScheduledCheck() {
         store.accept("ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json", queuedIlHeldMo());
-        store.update(new StatusUpdate(new ReferralId("r-1"), IL, DeliveryStatus.DELIVERED, null, Instant.parse("2026-11-21T12:01:00Z"), null));
-        List<MessageStore.OpenDelivery> open = store.openDeliveries();
-        assertEquals(1, open.size());
+        ReferralId r1 = new ReferralId("r-1");
+        store.update(new StatusUpdate(r1, IL, DeliveryStatus.DELIVERED, null, Instant.parse("2026-11-21T12:01:00Z"), null));
+        Instant now = Instant.parse("2026-11-21T12:00:00Z");
+        List<MessageStore.OpenDelivery> open = store.clocksDue(now, 10);
+        assertEquals(1, open.size(), "a delivered referral's clocks are no longer watched");
         assertEquals(MO, open.get(0).delivery().jurisdiction());
+        assertEquals(DeliveryStatus.ON_HOLD, open.get(0).delivery().status());
         assertEquals("r-1", open.get(0).referral().id().value());
+
+        store.scheduleClockCheck(r1, MO, now.plusSeconds(3600));
+        assertEquals(0, store.clocksDue(now.plusSeconds(3599), 10).size(), "not due before its next threshold");
+        assertEquals(1, store.clocksDue(now.plusSeconds(3600), 10).size());
+        store.scheduleClockCheck(r1, MO, null);
+        assertEquals(0, store.clocksDue(now.plusSeconds(999_999), 10).size(), "every alert raised: never checked again");
+        assertEquals(1, store.recheckAllClocks(now));
+        assertEquals(1, store.clocksDue(now, 10).size(), "a change of rules makes every open clock due");
+
+        store.scheduleClockCheck(r1, MO, null);
+        store.recordReplay(r1, IL, "submission", null, "karaf");
+        assertEquals(List.of(IL), store.clocksDue(now, 10).stream().map(o -> o.delivery().jurisdiction()).toList(),
+                "a replayed delivery is open again, so are its clocks");
     }
 
     @Test

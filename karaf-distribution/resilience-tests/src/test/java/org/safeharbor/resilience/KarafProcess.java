@@ -130,7 +130,6 @@ final class KarafProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory.resolve(name + "-karaf.out").toFile()));
         builder.environment().put("EXTRA_JAVA_OPTS",
                 "-Dsafeharbor.http.port=" + httpPort + " -Dsafeharbor.amqp.port=" + amqpPort);
-        builder.environment().putIfAbsent("JAVA_MAX_MEM", "768M");
         try {
             process = builder.start();
             Reaper.watch(process);
