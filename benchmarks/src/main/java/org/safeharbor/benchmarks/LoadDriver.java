@@ -83,7 +83,11 @@ public final class LoadDriver {
                 "cpsIntakeUrl", "https://127.0.0.1:" + closed + "/cps/intake",
                 "lawEnforcementUrl", "https://127.0.0.1:" + closed + "/law-enforcement/notifications"));
         report.put("config.illinois", illinois.toString());
-        report.put("config.karafJavaOpts", options.karafJavaOpts.isBlank() ? "(none: as shipped, JVM default heap)" : options.karafJavaOpts);
+        if (options.queueConsumers > 0) {
+            karaf.setProperties("etc/org.safeharbor.broker.cfg", Map.of("queueConsumers", Integer.toString(options.queueConsumers)));
+        }
+        report.put("config.queueConsumers", options.queueConsumers > 0 ? Integer.toString(options.queueConsumers) : "as shipped (1: in order)");
+        report.put("config.karafJavaOpts", options.karafJavaOpts.isBlank() ? "(none: as shipped, -Xmx512m from bin/setenv)" : options.karafJavaOpts);
         report.put("config.ports", "http " + karaf.httpPort + ", amqp " + karaf.amqpPort + ", Illinois peer " + peerPort);
 
         IllinoisIntakePeer peer = Peers.track(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC()).start());
@@ -507,6 +511,8 @@ public final class LoadDriver {
         Duration bootTimeout = Duration.ofMinutes(3);
         boolean jfr = true;
         String karafJavaOpts = "";
+        /** etc/org.safeharbor.broker.cfg queueConsumers; 0: as shipped (1, in order). */
+        int queueConsumers = 0;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -533,6 +539,7 @@ public final class LoadDriver {
                     case "boot-timeout" -> o.bootTimeout = seconds(value);
                     case "jfr" -> o.jfr = Boolean.parseBoolean(value);
                     case "karaf-java-opts" -> o.karafJavaOpts = value;
+                    case "queue-consumers" -> o.queueConsumers = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option --" + name);
                 }
             }

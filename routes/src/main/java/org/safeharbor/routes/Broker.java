@@ -42,6 +42,10 @@ public class Broker {
 
         @AttributeDefinition(description = "Sessions the shared producer connection keeps open")
         int sessionCacheSize() default 10;
+
+        @AttributeDefinition(description = "Consumers per jurisdiction queue. 1 delivers each state's referrals in the order"
+                + " they were accepted; more deliver in parallel (faster, e.g. to drain a backlog) and so out of order")
+        int queueConsumers() default 1;
     }
 
     /** How long a health probe may take: a failover URL would otherwise retry for ever. */
@@ -51,9 +55,14 @@ public class Broker {
     private JmsConnectionFactory probe;
     private JmsConnectionFactory listeners;
     private CachingConnectionFactory shared;
+    private int queueConsumers;
 
     @Activate
     void activate(Config config) {
+        if (config.queueConsumers() < 1) {
+            throw new IllegalArgumentException(PID + ": queueConsumers must be at least 1, not " + config.queueConsumers());
+        }
+        queueConsumers = config.queueConsumers();
         String user = blankToNull(config.username());
         String password = blankToNull(config.password());
         redactedUrl = redact(config.url());
@@ -83,6 +92,11 @@ public class Broker {
      */
     public ConnectionFactory listenerConnectionFactory() {
         return listeners;
+    }
+
+    /** Consumers per jurisdiction queue (1: in order). */
+    public int queueConsumers() {
+        return queueConsumers;
     }
 
     /** The configured URI without user info or options (which may carry credentials), for logs and /health. */

@@ -53,6 +53,7 @@ public class CamelRuntime {
             amqp.getConfiguration().setTemplateConnectionFactory(broker.connectionFactory());
             amqp.getConfiguration().setListenerConnectionFactory(broker.listenerConnectionFactory());
             context.addComponent("amqp", amqp);
+            context.getPropertiesComponent().addInitialProperty(JurisdictionRoutes.QUEUE_CONSUMERS, String.valueOf(broker.queueConsumers()));
             configureRest(context);
             // per-route counts and timings (exchanges, failures, processing time) at /metrics
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * {@code safeharbor_deadline_alerts_total}, and an entry the hospital sees in its Task.
  *
  * <p>A scan does not read every open referral: each open delivery carries the time its clocks next
- * cross a threshold ({@link MessageStore#scheduleClockCheck}), and a scan reads only those due. A
+ * cross a threshold ({@link MessageStore#scheduleClockChecks}), and a scan reads only those due. A
  * delivery held for a missing bundle is checked at every scan, because the bundle may arrive with
  * clocks of its own; a change of the installed bundles or of this configuration re-checks them all.
  */
@@ -135,15 +135,17 @@ public class DeadlineMonitor {
         List<MessageStore.OpenDelivery> due;
         do {
             due = store.clocksDue(now, BATCH);
+            List<MessageStore.ClockCheck> next = new ArrayList<>();
             for (MessageStore.OpenDelivery open : due) {
-                raised += check(open, now);
+                raised += check(open, now, next);
             }
+            store.scheduleClockChecks(next);
         } while (due.size() == BATCH);
         return raised;
     }
 
-    /** Raises what one delivery's clocks have reached and schedules its next check. */
-    private int check(MessageStore.OpenDelivery open, Instant now) {
+    /** Raises what one delivery's clocks have reached and adds its next check to {@code schedule}. */
+    private int check(MessageStore.OpenDelivery open, Instant now, List<MessageStore.ClockCheck> schedule) {
         Jurisdiction jurisdiction = open.delivery().jurisdiction();
         int raised = 0;
         Instant next = null;
@@ -160,7 +162,7 @@ public class DeadlineMonitor {
             // held for a missing bundle: its state's clocks are not known yet
             next = earliest(next, now.plus(scanInterval));
         }
-        store.scheduleClockCheck(open.referral().id(), jurisdiction, next);
+        schedule.add(new MessageStore.ClockCheck(open.referral().id(), jurisdiction, next));
         return raised;
     }
 

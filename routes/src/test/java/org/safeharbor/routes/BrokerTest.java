@@ -48,6 +48,10 @@ class BrokerTest {
             public int sessionCacheSize() {
                 return sessionCacheSize;
             }
+
+            public int queueConsumers() {
+                return 1;
+            }
         };
     }
 

@@ -396,7 +396,7 @@ public class MessageStore implements StatusReporter {
     /**
      * Deliveries not yet handed to the state (received, queued, on hold) whose clocks are due for a
      * check at {@code now}, earliest first. Each open delivery carries the time of its next check
-     * (set by {@link #scheduleClockCheck}), so a scan reads only what may have crossed a threshold,
+     * (set by {@link #scheduleClockChecks}), so a scan reads only what may have crossed a threshold,
      * not every open referral: a backlog of 100,000 queued referrals costs nothing between thresholds.
      */
     public List<OpenDelivery> clocksDue(Instant now, int limit) {
@@ -405,10 +405,17 @@ public class MessageStore implements StatusReporter {
                 (rs, n) -> openDelivery(rs), now.atOffset(ZoneOffset.UTC), limit);
     }
 
-    /** When the clocks of an open delivery are next to be checked; {@code null}: never again (all alerts raised). */
-    public void scheduleClockCheck(ReferralId referralId, Jurisdiction jurisdiction, Instant next) {
-        jdbc.update("UPDATE referral_delivery SET next_check_at = ? WHERE referral_id = ? AND jurisdiction = ? AND status IN ('RECEIVED', 'QUEUED', 'ON_HOLD')",
-                next == null ? null : next.atOffset(ZoneOffset.UTC), referralId.value(), jurisdiction.code());
+    /** When the clocks of an open delivery are next to be checked; {@code next == null}: never again (all alerts raised). */
+    public record ClockCheck(ReferralId referralId, Jurisdiction jurisdiction, Instant next) {
+    }
+
+    /** Schedules the next clock checks of open deliveries, in one transaction (one commit for a whole scan batch). */
+    public void scheduleClockChecks(List<ClockCheck> checks) {
+        tx.executeWithoutResult(status -> jdbc.batchUpdate(
+                "UPDATE referral_delivery SET next_check_at = ? WHERE referral_id = ? AND jurisdiction = ? AND status IN ('RECEIVED', 'QUEUED', 'ON_HOLD')",
+                checks.stream().map(c -> new Object[] {c.next() == null ? null : c.next().atOffset(ZoneOffset.UTC),
+                        c.referralId().value(), c.jurisdiction().code()}).toList(),
+                new int[] {java.sql.Types.TIMESTAMP_WITH_TIMEZONE, java.sql.Types.VARCHAR, java.sql.Types.VARCHAR}));
     }
 
     /** Makes every open delivery due for a clock check at {@code now} (the rules or the alert shares changed). */

@@ -117,15 +117,15 @@ class MessageStoreTest {
         assertEquals(DeliveryStatus.ON_HOLD, open.get(0).delivery().status());
         assertEquals("r-1", open.get(0).referral().id().value());
 
-        store.scheduleClockCheck(r1, MO, now.plusSeconds(3600));
+        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, now.plusSeconds(3600))));
         assertEquals(0, store.clocksDue(now.plusSeconds(3599), 10).size(), "not due before its next threshold");
         assertEquals(1, store.clocksDue(now.plusSeconds(3600), 10).size());
-        store.scheduleClockCheck(r1, MO, null);
+        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, null)));
         assertEquals(0, store.clocksDue(now.plusSeconds(999_999), 10).size(), "every alert raised: never checked again");
         assertEquals(1, store.recheckAllClocks(now));
         assertEquals(1, store.clocksDue(now, 10).size(), "a change of rules makes every open clock due");
 
-        store.scheduleClockCheck(r1, MO, null);
+        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, null)));
         store.recordReplay(r1, IL, "submission", null, "karaf");
         assertEquals(List.of(IL), store.clocksDue(now, 10).stream().map(o -> o.delivery().jurisdiction()).toList(),
                 "a replayed delivery is open again, so are its clocks");

@@ -68,6 +68,13 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
      */
     public static final String DELIVERED_REPOSITORY = "safeharborDeliveredReferrals";
 
+    /**
+     * Camel property: consumers per jurisdiction queue (the core sets it from
+     * {@code etc/org.safeharbor.broker.cfg queueConsumers}). One, the default, delivers each state's
+     * referrals in the order they were accepted; more deliver in parallel, and so out of order.
+     */
+    public static final String QUEUE_CONSUMERS = "safeharbor.queueConsumers";
+
     /** Exchange properties of the attempt route. */
     private static final String STATE_PAYLOAD = "safeharborStatePayload";
     private static final String ATTEMPT = "safeharborAttempt";
@@ -98,10 +105,12 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
      * The queue consumer; transacted, so a crash mid-delivery leaves the referral on the queue. The
      * JMS session's own (local) transaction, not a Spring transaction manager: with one, Spring's
      * listener caches nothing and opens a new AMQP connection for every poll of the queue.
+     * {@link #QUEUE_CONSUMERS} consumers.
      */
     protected String queueEndpoint() {
         return "amqp:queue:" + adapter().jurisdiction().queueName()
-                + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER";
+                + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
+                + "&concurrentConsumers={{" + QUEUE_CONSUMERS + ":1}}";
     }
 
     /** Where referrals go after the last retry: {@code referrals.US-XX.DLQ}. */

@@ -62,10 +62,14 @@ class JurisdictionRoutesTest {
         };
         volatile Behaviour behaviour = Behaviour.ACCEPT;
         volatile int failuresBeforeSuccess = 0;
+        /** The queue: a direct endpoint, or null for the real one (amqp:queue:referrals.US-ZZ, stubbed). */
+        String queue = "direct:queue";
+        /** When set, each attempt waits until this many attempts are at the state at once. */
+        volatile java.util.concurrent.CountDownLatch atOnce;
 
         @Override protected JurisdictionAdapter adapter() { return this; }
         @Override protected org.safeharbor.api.v1.StatusReporter statusReporter() { return log; }
-        @Override protected String queueEndpoint() { return "direct:queue"; }
+        @Override protected String queueEndpoint() { return queue == null ? super.queueEndpoint() : queue; }
         @Override protected Redelivery redelivery() { return new Redelivery(3, Duration.ofMillis(10), 2.0, Duration.ofMillis(40)); }
 
         @Override
@@ -75,6 +79,12 @@ class JurisdictionRoutesTest {
                 headersSeen.add(exchange.getMessage().getHeader(HEADER_REFERRAL_ID) + "#" + exchange.getMessage().getHeader(HEADER_ATTEMPT));
                 payloadsSeen.add(exchange.getMessage().getBody(String.class));
                 exchange.getMessage().setBody("what the transport left behind");
+                if (atOnce != null) {
+                    atOnce.countDown();
+                    if (!atOnce.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IOException("no other delivery in flight");
+                    }
+                }
                 switch (behaviour) {
                     case DOWN -> {
                         if (attempt <= failuresBeforeSuccess || failuresBeforeSuccess < 0) {
@@ -221,5 +231,38 @@ class JurisdictionRoutesTest {
         camel.createProducerTemplate().sendBodyAndHeaders("direct:queue", original, Map.of(JurisdictionRoutes.HEADER_REPLAY_ID, "replay-2"));
         assertEquals(List.of("r-8#1", "r-8#3", "r-8#4"), state.headersSeen);
         assertEquals(List.of("report r-8", "stored output of an older mapping", "report r-8"), state.payloadsSeen);
+    }
+
+    @Test
+    void aQueueWithSeveralConsumersDeliversInParallel() throws Exception {
+        DefaultCamelContext parallel = new DefaultCamelContext();
+        parallel.addComponent("amqp", new StubComponent());
+        // as the core does from etc/org.safeharbor.broker.cfg queueConsumers
+        parallel.getPropertiesComponent().addInitialProperty(JurisdictionRoutes.QUEUE_CONSUMERS, "2");
+        FakeState twoAtOnce = new FakeState();
+        twoAtOnce.queue = null;
+        twoAtOnce.atOnce = new java.util.concurrent.CountDownLatch(2);
+        parallel.addRoutes(twoAtOnce);
+        parallel.start();
+        try {
+            org.apache.camel.ProducerTemplate producer = parallel.createProducerTemplate();
+            producer.sendBody("amqp:queue:referrals.US-ZZ", referral("r-p1", Certainty.SUSPECTED));
+            producer.sendBody("amqp:queue:referrals.US-ZZ", referral("r-p2", Certainty.SUSPECTED));
+            for (int i = 0; i < 100 && twoAtOnce.reported.size() < 2; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.ACKNOWLEDGED),
+                    twoAtOnce.reported.stream().map(StatusUpdate::status).toList());
+            assertEquals(2, twoAtOnce.attempts.get(), "both were at the state at once, each on its first attempt");
+        } finally {
+            parallel.stop();
+        }
+    }
+
+    @Test
+    void aQueueHasOneConsumerUnlessConfigured() {
+        FakeState real = new FakeState();
+        real.queue = null;
+        assertTrue(real.queueEndpoint().endsWith("&concurrentConsumers={{" + JurisdictionRoutes.QUEUE_CONSUMERS + ":1}}"));
     }
 }

@@ -172,7 +172,7 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         if (config.maxReferralsPerBatch() < 1) {
             throw new IllegalArgumentException("maxReferralsPerBatch must be at least 1");
         }
-        this.redelivery = redelivery(config);
+        this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
         this.spool = config.spoolDirectory().isBlank()
                 ? Paths.get(System.getProperty("karaf.data", "data"), "safeharbor", CODE, "spool")
                 : Paths.get(config.spoolDirectory());
@@ -397,29 +397,6 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    /** The retry policy of the configuration, checked here so a bad value fails the component's activation. */
-    static Redelivery redelivery(Config config) {
-        try {
-            return new Redelivery(config.maximumRedeliveries(), notNegative(config.redeliveryDelay(), "redeliveryDelay"),
-                    config.redeliveryMultiplier(), notNegative(config.maximumRedeliveryDelay(), "maximumRedeliveryDelay"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid redelivery configuration: " + e.getMessage(), e);
-        }
-    }
-
-    private static Duration notNegative(String iso, String name) {
-        Duration d;
-        try {
-            d = Duration.parse(iso == null ? "" : iso.trim());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " is not an ISO-8601 duration: " + iso, e);
-        }
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative: " + iso);
-        }
-        return d;
     }
 
     private static Duration positive(String iso, String name) {

@@ -152,7 +152,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         this.config = config;
         this.statusReporter = statusReporter;
         this.investigation = INVESTIGATION.withLength(duration("investigationClock", config.investigationClock()));
-        this.redelivery = redelivery(config);
+        this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
     }
 
     /** In OSGi: also publishes the status-notification servlet on the core's HTTP server. */
@@ -446,20 +446,6 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
             return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getPath();
         } catch (IllegalArgumentException e) {
             return "(unparseable URL)";
-        }
-    }
-
-    private static Redelivery redelivery(Config config) {
-        Duration first = duration("redeliveryDelay", config.redeliveryDelay());
-        Duration cap = duration("maximumRedeliveryDelay", config.maximumRedeliveryDelay());
-        if (first.isNegative() || cap.isNegative()) {
-            throw new IllegalArgumentException(PID + ": redeliveryDelay and maximumRedeliveryDelay must not be negative");
-        }
-        try {
-            return new Redelivery(config.maximumRedeliveries(), first, config.redeliveryMultiplier(), cap);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": maximumRedeliveries must be >= 0 and redeliveryMultiplier >= 1.0, not "
-                    + config.maximumRedeliveries() + " and " + config.redeliveryMultiplier(), e);
         }
     }
 

@@ -156,13 +156,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         this.writtenReport = new DeadlineRule(WRITTEN_REPORT_RULE,
                 "mandated reporter's written report to DCF (after the immediate oral report)",
                 duration("writtenReportDeadline", config.writtenReportDeadline(), "PT48H"), "G.L. c.119 s.51A");
-        Duration firstDelay = duration("redeliveryDelay", config.redeliveryDelay(), "PT2S");
-        Duration maximumDelay = duration("maximumRedeliveryDelay", config.maximumRedeliveryDelay(), "PT5M");
-        try {
-            this.redelivery = new Redelivery(config.maximumRedeliveries(), firstDelay, config.redeliveryMultiplier(), maximumDelay);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("maximumRedeliveries must be >= 0 and redeliveryMultiplier >= 1.0", e);
-        }
+        this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
         requireHttps("reportUrl", config.reportUrl());
         requireHttps("districtAttorneyUrl", config.districtAttorneyUrl());
         this.tls = KeyStores.clientParameters(config.trustStore(), config.trustStorePassword());

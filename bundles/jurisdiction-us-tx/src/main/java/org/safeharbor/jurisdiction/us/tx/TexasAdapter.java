@@ -171,7 +171,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         requireHttps("lawEnforcementUrl", config.lawEnforcementUrl());
         this.lawEnforcementRule = TexasRules.lawEnforcementClock(duration(config.lawEnforcementClock()));
         this.format = new TexasNiemFormat(lawEnforcementRule.length());
-        this.redelivery = redelivery(config);
+        this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
     }
 
     // ------------------------------------------------------------------ JurisdictionAdapter
@@ -455,28 +455,6 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
             return d;
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("lawEnforcementClock is not an ISO-8601 duration: " + iso, e);
-        }
-    }
-
-    /** The retry policy of the configuration, checked here so a bad value fails the component's activation. */
-    static Redelivery redelivery(Config config) {
-        try {
-            return new Redelivery(config.maximumRedeliveries(), delay("redeliveryDelay", config.redeliveryDelay()),
-                    config.redeliveryMultiplier(), delay("maximumRedeliveryDelay", config.maximumRedeliveryDelay()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid redelivery configuration: " + e.getMessage(), e);
-        }
-    }
-
-    private static Duration delay(String key, String iso) {
-        try {
-            Duration d = Duration.parse(iso == null ? "" : iso.trim());
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(key + " must not be negative: " + iso);
-            }
-            return d;
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " is not an ISO-8601 duration: " + iso, e);
         }
     }
 }
