@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # SafeHarbor Bridge benchmarks (issue 6; see BENCHMARKS.md). Not part of the default build or of ./mvnw verify.
 #
-#   ./mvnw -B -q install -DskipTests && benchmarks/run.sh          # everything (~20 min on 2 cores)
+#   ./mvnw -B -q install -DskipTests && benchmarks/run.sh          # everything (~35 min on 2 cores)
 #   benchmarks/run.sh jmh                                           # only the in-process JMH benchmarks (~5 min)
-#   benchmarks/run.sh e2e [--name=value ...]                        # only the end-to-end load driver (~15 min)
+#   benchmarks/run.sh e2e [--name=value ...]                        # only the end-to-end load driver (~30 min)
 #
 # Needs the project installed (./mvnw -B -q install -DskipTests): it builds only the benchmarks module, then runs
 # JMH (JMH_ARGS, default "-f 1 -wi 3 -i 3 -w 5s -r 5s") and the load driver against a fresh copy of
 # karaf-distribution/assembly/target/safeharbor-karaf-assembly-*.tar.gz unpacked under benchmarks/target/e2e.
 # Load driver options (defaults in BENCHMARKS.md): --hospitals=10 --warmup=20 --rates=30,300 --fixed=30 --full=60
-# --backlog=20000 --drain-timeout=1200 --jfr=true --karaf-java-opts="..."
+# --backlog=100000 --drain-timeout=2400 --jfr=true --queue-consumers=N --karaf-java-opts="..."
 # Results: benchmarks/target/results/ (or $OUT): machine.txt, jmh.txt, jmh-summary.txt, e2e.txt, *.jfr, *-jfr-top.txt.
 # MVN_ARGS passes extra Maven options (e.g. MVN_ARGS=-o to build offline).
 set -euo pipefail

@@ -506,8 +506,8 @@ public final class LoadDriver {
         List<Double> rates = List.of(30.0, 300.0);
         Duration fixedLength = Duration.ofSeconds(30);
         Duration fullLength = Duration.ofSeconds(60);
-        long backlog = 20_000;
-        Duration drainTimeout = Duration.ofMinutes(20);
+        long backlog = 100_000;
+        Duration drainTimeout = Duration.ofMinutes(40);
         Duration bootTimeout = Duration.ofMinutes(3);
         boolean jfr = true;
         String karafJavaOpts = "";
