@@ -4,6 +4,7 @@
 #   ./mvnw -B -q install -DskipTests && benchmarks/run.sh          # everything (~35 min on 2 cores)
 #   benchmarks/run.sh jmh                                           # only the in-process JMH benchmarks (~5 min)
 #   benchmarks/run.sh e2e [--name=value ...]                        # only the end-to-end load driver (~30 min)
+#   benchmarks/run.sh h2 [referrals]                                # the embedded H2 file's growth per referral (~1 min)
 #
 # Needs the project installed (./mvnw -B -q install -DskipTests): it builds only the benchmarks module, then runs
 # JMH (JMH_ARGS, default "-f 1 -wi 3 -i 3 -w 5s -r 5s") and the load driver against a fresh copy of
@@ -12,6 +13,8 @@
 # --backlog=100000 --drain-timeout=2400 --jfr=true --queue-consumers=N --karaf-java-opts="..."
 # Results: benchmarks/target/results/ (or $OUT): machine.txt, jmh.txt, jmh-summary.txt, e2e.txt, *.jfr, *-jfr-top.txt.
 # MVN_ARGS passes extra Maven options (e.g. MVN_ARGS=-o to build offline).
+# DATABASE=postgresql runs the end-to-end part on a throw-away PostgreSQL (.ci/postgres, as the tests do) instead
+# of the embedded H2: the message store of the production profile.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +23,8 @@ what=${1:-all}
 [ $# -gt 0 ] && shift
 
 case "$what" in
-  all|jmh|e2e) ;;
-  *) echo "usage: benchmarks/run.sh [all|jmh|e2e] [load driver options]" >&2; exit 2 ;;
+  all|jmh|e2e|h2) ;;
+  *) echo "usage: benchmarks/run.sh [all|jmh|e2e|h2] [load driver options | referrals for h2]" >&2; exit 2 ;;
 esac
 
 dist=$(ls "$root"/karaf-distribution/assembly/target/safeharbor-karaf-assembly-*.tar.gz 2>/dev/null | head -1 || true)
@@ -52,8 +55,17 @@ if [ "$what" = all ] || [ "$what" = jmh ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = e2e ]; then
+  database=()
+  if [ "${DATABASE:-h2}" = postgresql ]; then
+    . "$root/.ci/postgres"
+    database=(--jdbc-url="$SAFEHARBOR_PG_URL" --jdbc-user="$SAFEHARBOR_PG_USER" --jdbc-password="$SAFEHARBOR_PG_PASSWORD")
+  fi
   # the Illinois peer in this JVM keeps every delivery in memory: give it room
   java -Xmx3g -cp "$cp" org.safeharbor.benchmarks.LoadDriver --distribution="$dist" --work="$here/target/e2e" \
-    --out="$out" "$@"
+    --out="$out" "${database[@]}" "$@"
+fi
+if [ "$what" = h2 ]; then
+  # the embedded H2 file's growth per referral under the message store's commits (not part of "all")
+  java -cp "$cp" org.safeharbor.benchmarks.H2FileGrowth "$@" | tee "$out/h2-growth.txt"
 fi
 echo "Results in $out"

@@ -86,6 +86,12 @@ public final class LoadDriver {
         if (options.queueConsumers > 0) {
             karaf.setProperties("etc/org.safeharbor.broker.cfg", Map.of("queueConsumers", Integer.toString(options.queueConsumers)));
         }
+        if (!options.jdbcUrl.isBlank()) {
+            // the production profile's message store (karaf-distribution/PRODUCTION.md), the embedded broker kept
+            karaf.setProperties("etc/org.ops4j.datasource-safeharbor.cfg", Map.of("osgi.jdbc.driver.class", "org.postgresql.Driver",
+                    "url", options.jdbcUrl, "user", options.jdbcUser, "password", options.jdbcPassword));
+        }
+        report.put("config.database", options.jdbcUrl.isBlank() ? "as shipped (embedded H2, WRITE_DELAY=0)" : options.jdbcUrl);
         report.put("config.queueConsumers", options.queueConsumers > 0 ? Integer.toString(options.queueConsumers) : "as shipped (1: in order)");
         report.put("config.karafJavaOpts", options.karafJavaOpts.isBlank() ? "(none: as shipped, -Xmx512m from bin/setenv)" : options.karafJavaOpts);
         report.put("config.ports", "http " + karaf.httpPort + ", amqp " + karaf.amqpPort + ", Illinois peer " + peerPort);
@@ -513,6 +519,10 @@ public final class LoadDriver {
         String karafJavaOpts = "";
         /** etc/org.safeharbor.broker.cfg queueConsumers; 0: as shipped (1, in order). */
         int queueConsumers = 0;
+        /** The message store's database; empty: as shipped (embedded H2). */
+        String jdbcUrl = "";
+        String jdbcUser = "";
+        String jdbcPassword = "";
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -540,6 +550,9 @@ public final class LoadDriver {
                     case "jfr" -> o.jfr = Boolean.parseBoolean(value);
                     case "karaf-java-opts" -> o.karafJavaOpts = value;
                     case "queue-consumers" -> o.queueConsumers = Integer.parseInt(value);
+                    case "jdbc-url" -> o.jdbcUrl = value;
+                    case "jdbc-user" -> o.jdbcUser = value;
+                    case "jdbc-password" -> o.jdbcPassword = value;
                     default -> throw new IllegalArgumentException("unknown option --" + name);
                 }
             }
