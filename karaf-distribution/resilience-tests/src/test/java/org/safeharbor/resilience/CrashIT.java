@@ -1,5 +1,6 @@
 package org.safeharbor.resilience;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,24 +27,21 @@ class CrashIT {
 
     static final int CYCLES = 5;
 
+    static KarafWithPeer stack;
     static StatePeer peer;
     static KarafProcess karaf;
 
     @BeforeAll
-    static void start() {
-        peer = new StatePeer().start();
-        karaf = KarafProcess.unpack("crash");
-        Cfg.pointAtPeer(karaf, peer, Map.of());
-        karaf.start().awaitReady("US-IL", Duration.ofMinutes(3));
+    static void start() throws IOException {
+        stack = KarafWithPeer.start("crash", Map.of(), unchanged -> { });
+        peer = stack.peer();
+        karaf = stack.karaf();
     }
 
     @AfterAll
     static void stop() {
-        if (karaf != null) {
-            karaf.kill();
-        }
-        if (peer != null) {
-            peer.stop();
+        if (stack != null) {
+            stack.close();
         }
     }
 

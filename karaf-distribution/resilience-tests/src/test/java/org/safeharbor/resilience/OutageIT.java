@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -39,26 +40,22 @@ class OutageIT {
     private static final Pattern LOG_TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d,\\d{3})");
     private static final DateTimeFormatter KARAF_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss,SSS");
 
+    static KarafWithPeer stack;
     static StatePeer peer;
     static KarafProcess karaf;
 
     @BeforeAll
-    static void start() {
-        peer = new StatePeer().start();
-        karaf = KarafProcess.unpack("outage");
-        Cfg.pointAtPeer(karaf, peer, Map.of("investigationClock", CLOCK.toString()));
-        karaf.editCfg("org.safeharbor.deadlines.cfg", Map.of(
-                "scanInterval", "PT1S", "alertAt", "0.5,0.9", "federalLawEnforcementReport", CLOCK.toString()));
-        karaf.start().awaitReady("US-IL", Duration.ofMinutes(3));
+    static void start() throws IOException {
+        stack = KarafWithPeer.start("outage", Map.of("investigationClock", CLOCK.toString()), k -> k.editCfg("org.safeharbor.deadlines.cfg",
+                Map.of("scanInterval", "PT1S", "alertAt", "0.5,0.9", "federalLawEnforcementReport", CLOCK.toString())));
+        peer = stack.peer();
+        karaf = stack.karaf();
     }
 
     @AfterAll
     static void stop() {
-        if (karaf != null) {
-            karaf.kill();
-        }
-        if (peer != null) {
-            peer.stop();
+        if (stack != null) {
+            stack.close();
         }
     }
 

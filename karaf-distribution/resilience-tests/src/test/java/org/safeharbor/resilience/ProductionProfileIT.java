@@ -3,6 +3,7 @@ package org.safeharbor.resilience;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -30,6 +31,7 @@ class ProductionProfileIT {
     static Postgres postgres;
     static String jdbcUrl;
     static ExternalBrokerProcess broker;
+    static KarafWithPeer stack;
     static StatePeer peer;
     static KarafProcess karaf;
 
@@ -38,20 +40,16 @@ class ProductionProfileIT {
         postgres = Postgres.fromEnvironment();
         jdbcUrl = postgres.createDatabase("safeharbor_it_" + System.currentTimeMillis());
         broker = ExternalBrokerProcess.unpack("production-broker").start();
-        peer = new StatePeer().start();
-        karaf = KarafProcess.unpack("production");
-        ProductionProfile.apply(karaf, broker.failoverUrl(), jdbcUrl, postgres.user, postgres.password);
-        Cfg.pointAtPeer(karaf, peer, Map.of());
-        karaf.start().awaitReady("US-IL", Duration.ofMinutes(3));
+        stack = KarafWithPeer.start("production", Map.of(),
+                k -> ProductionProfile.apply(k, broker.failoverUrl(), jdbcUrl, postgres.user, postgres.password));
+        peer = stack.peer();
+        karaf = stack.karaf();
     }
 
     @AfterAll
     static void stop() {
-        if (karaf != null) {
-            karaf.kill();
-        }
-        if (peer != null) {
-            peer.stop();
+        if (stack != null) {
+            stack.close();
         }
         if (broker != null) {
             broker.kill();

@@ -30,30 +30,28 @@ import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer.Delivery;
 class ReplayIT {
 
     private static final String USER = "harbor-operator";
+    static KarafWithPeer stack;
     static StatePeer peer;
     static KarafProcess karaf;
     static int sshPort;
 
     @BeforeAll
     static void start() throws IOException {
-        peer = new StatePeer().start();
-        karaf = KarafProcess.unpack("replay");
-        // one retry only, so a referral reaches the dead-letter queue within a second while the peer is down
-        Cfg.pointAtPeer(karaf, peer, Map.of("maximumRedeliveries", "1", "redeliveryDelay", "PT0.2S", "maximumRedeliveryDelay", "PT0.2S"));
         sshPort = Ports.free();
-        karaf.editCfg("org.apache.karaf.shell.cfg", Map.of("sshPort", String.valueOf(sshPort)));
-        java.nio.file.Files.writeString(karaf.etc("users.properties"), "\n" + USER + " = " + USER + ",_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n",
-                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-        karaf.start().awaitReady("US-IL", Duration.ofMinutes(3));
+        // one retry only, so a referral reaches the dead-letter queue within a second while the peer is down
+        stack = KarafWithPeer.start("replay", Map.of("maximumRedeliveries", "1", "redeliveryDelay", "PT0.2S", "maximumRedeliveryDelay", "PT0.2S"), k -> {
+            k.editCfg("org.apache.karaf.shell.cfg", Map.of("sshPort", String.valueOf(sshPort)));
+            java.nio.file.Files.writeString(k.etc("users.properties"), "\n" + USER + " = " + USER + ",_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        });
+        peer = stack.peer();
+        karaf = stack.karaf();
     }
 
     @AfterAll
     static void stop() {
-        if (karaf != null) {
-            karaf.kill();
-        }
-        if (peer != null) {
-            peer.stop();
+        if (stack != null) {
+            stack.close();
         }
     }
 
