@@ -1,0 +1,12 @@
+/**
+ * SMART Backend Services as the rest of the adapter sees it: who is calling ({@link org.safeharbor.auth.Caller}),
+ * verification of the access tokens the adapter's token endpoint issued ({@link org.safeharbor.auth.AccessTokens}),
+ * the scopes it knows ({@link org.safeharbor.auth.Scopes}) and the registered clients
+ * ({@link org.safeharbor.auth.RegisteredClients}).
+ */
+@Version("1.0.0")
+@Export
+package org.safeharbor.auth;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
