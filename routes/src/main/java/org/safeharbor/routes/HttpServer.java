@@ -1,5 +1,11 @@
 package org.safeharbor.routes;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,8 +14,14 @@ import jakarta.servlet.Servlet;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -25,8 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The adapter's HTTP server (PID {@code org.safeharbor.http}): an embedded Jetty 12 with Jakarta
+ * The adapter's HTTPS server (PID {@code org.safeharbor.http}): an embedded Jetty 12 with Jakarta
  * Servlet 6, because Karaf 4.4's own web container is javax.servlet and HAPI FHIR 8 is Jakarta.
+ * TLS 1.2+ only, with the operator's key store or, on a fresh install, a certificate from a private
+ * CA made at first start ({@link LocalCertificates}). No plain-HTTP listener unless the operator
+ * turns one on, and then the log says so at every start.
  *
  * <p>Camel's servlet ({@code CamelServlet}) is mounted at {@code /*}, so routes with
  * {@code servlet:} or REST DSL endpoints (e.g. {@code /health}) are served here. Other bundles
@@ -44,11 +59,39 @@ public class HttpServer {
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge HTTP server")
     public @interface Config {
-        @AttributeDefinition(description = "TCP port for /health and /fhir")
-        int port() default 8080;
+        @AttributeDefinition(description = "HTTPS port for /health, /fhir, /auth/token and the state call-backs")
+        int port() default 8443;
 
         @AttributeDefinition(description = "Interface to bind; 0.0.0.0 for all")
         String host() default "0.0.0.0";
+
+        @AttributeDefinition(description = "The operator's PKCS12 key store (server key and chain); empty: a certificate"
+                + " from a private CA made on first start under etc/safeharbor/tls/")
+        String keyStore() default "";
+
+        @AttributeDefinition(description = "Password of keyStore (private property)")
+        String _keyStorePassword() default "";
+
+        @AttributeDefinition(description = "Host names and IP addresses the generated server certificate is made for")
+        String hostNames() default "localhost,127.0.0.1";
+
+        @AttributeDefinition(description = "TLS protocol versions accepted")
+        String tlsProtocols() default "TLSv1.3,TLSv1.2";
+
+        @AttributeDefinition(description = "Client certificates (mutual TLS): none, want (checked where a client is bound to one) or need")
+        String clientAuth() default "want";
+
+        @AttributeDefinition(description = "PKCS12 trust store for client certificates; empty: the generated CA's certificate")
+        String clientTrustStore() default "";
+
+        @AttributeDefinition(description = "Password of clientTrustStore (private property)")
+        String _clientTrustStorePassword() default "";
+
+        @AttributeDefinition(description = "A plain-HTTP port in addition to HTTPS, or -1 for none (the default). Clear text: never for hospitals")
+        int plainHttpPort() default -1;
+
+        @AttributeDefinition(description = "Interface of the plain-HTTP listener")
+        String plainHttpHost() default "127.0.0.1";
     }
 
     private final Map<Servlet, String> mounted = new ConcurrentHashMap<>();
@@ -57,19 +100,92 @@ public class HttpServer {
 
     @Activate
     void activate(Config config) throws Exception {
+        SslContextFactory.Server tls = tls(config);
         PlatformClassLoader.run(() -> {
             jetty = new Server();
-            ServerConnector connector = new ServerConnector(jetty);
+            HttpConfiguration https = new HttpConfiguration();
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // clients verify the host name; a load balancer's host name need not be in the certificate
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            https.setSendServerVersion(false);
+            ServerConnector connector = new ServerConnector(jetty, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(https));
             connector.setHost(config.host());
             connector.setPort(config.port());
             jetty.addConnector(connector);
+            if (config.plainHttpPort() >= 0) {
+                HttpConfiguration plain = new HttpConfiguration();
+                plain.setSendServerVersion(false);
+                ServerConnector clear = new ServerConnector(jetty, new HttpConnectionFactory(plain));
+                clear.setHost(config.plainHttpHost());
+                clear.setPort(config.plainHttpPort());
+                jetty.addConnector(clear);
+            }
             context = new ServletContextHandler("/");
             context.addServlet(new ServletHolder("CamelServlet", new CamelHttpTransportServlet()), "/*");
             mounted.forEach(this::mount);
             jetty.setHandler(context);
             jetty.start();
         });
-        LOG.info("HTTP server listening on {}:{}", config.host(), config.port());
+        LOG.info("HTTPS server listening on {}:{} ({}, client certificates: {})", config.host(), config.port(),
+                String.join(", ", tls.getIncludeProtocols()), config.clientAuth());
+        if (config.plainHttpPort() >= 0) {
+            LOG.warn("Plain-HTTP listener on {}:{} is ON (plainHttpPort in etc/{}.cfg): clear text, never for hospitals or states{}",
+                    config.plainHttpHost(), config.plainHttpPort(), PID,
+                    isLoopback(config.plainHttpHost()) ? "" : ". It listens beyond loopback");
+        }
+    }
+
+    /** The TLS set-up: the operator's key store, or the generated one; TLS 1.2 and up only. */
+    private static SslContextFactory.Server tls(Config config) throws Exception {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        Path tlsDir = Path.of(System.getProperty("karaf.etc", "etc"), "safeharbor", "tls");
+        if (config.keyStore().isBlank()) {
+            List<String> hostNames = Arrays.stream(config.hostNames().split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+            LocalCertificates.ServerKeyStore generated = LocalCertificates.ensure(tlsDir, hostNames);
+            tls.setKeyStorePath(generated.path().toString());
+            tls.setKeyStorePassword(new String(generated.password()));
+            if (generated.created()) {
+                LOG.warn("No key store configured: made a private CA and a server certificate for {}. Hospitals and state peers"
+                        + " trust the CA certificate {} (set keyStore in etc/{}.cfg to use your own)", hostNames,
+                        tlsDir.resolve(LocalCertificates.CA_CERT), PID);
+            } else {
+                LOG.info("TLS certificate from the generated CA; hospitals trust {}", tlsDir.resolve(LocalCertificates.CA_CERT));
+            }
+        } else {
+            tls.setKeyStorePath(config.keyStore());
+            tls.setKeyStorePassword(config._keyStorePassword());
+        }
+        tls.setKeyStoreType("PKCS12");
+        tls.setIncludeProtocols(Arrays.stream(config.tlsProtocols().split(",")).map(String::trim)
+                .filter(p -> p.equals("TLSv1.2") || p.equals("TLSv1.3")).toArray(String[]::new));
+        switch (config.clientAuth()) {
+            case "need" -> tls.setNeedClientAuth(true);
+            case "want" -> tls.setWantClientAuth(true);
+            default -> { }
+        }
+        if (!config.clientTrustStore().isBlank()) {
+            tls.setTrustStorePath(config.clientTrustStore());
+            tls.setTrustStorePassword(config._clientTrustStorePassword());
+            tls.setTrustStoreType("PKCS12");
+        } else if (Files.exists(tlsDir.resolve(LocalCertificates.CA_CERT))) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (var in = Files.newInputStream(tlsDir.resolve(LocalCertificates.CA_CERT))) {
+                trust.setCertificateEntry("safeharbor-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            tls.setTrustStore(trust);
+        }
+        return tls;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     @Deactivate

@@ -63,7 +63,7 @@ class HealthRouteTest {
 
         port = freePort();
         http = new HttpServer();
-        http.activate(httpConfig("127.0.0.1", port));
+        http.activate(TestHttps.config("127.0.0.1", port, -1));
     }
 
     @AfterEach
@@ -143,8 +143,8 @@ class HealthRouteTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpClient client = TestHttps.client();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -153,25 +153,5 @@ class HealthRouteTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /** What DS would build from PID org.safeharbor.http. */
-    private static HttpServer.Config httpConfig(String host, int port) {
-        return new HttpServer.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return HttpServer.Config.class;
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public String host() {
-                return host;
-            }
-        };
     }
 }
