@@ -138,7 +138,8 @@ final class SubmissionReader {
         List<Allegation> allegations = allegations(findings, perpetrator(resources));
 
         SubmissionKey key = submissionKey(bundle, header, raw);
-        Referral referral = new Referral(ReferralId.fromSubmission(key.sender(), key.id()), child, placeOfCare, reporter,
+        // random, never derived from what the sender sent: a Task id must not be computable by a third party
+        Referral referral = new Referral(ReferralId.random(), child, placeOfCare, reporter,
                 receivedAt, occurredAt(resources, encounter), allegations);
         if (referral.jurisdictions().isEmpty()) {
             throw Refusals.unprocessable(IssueType.REQUIRED, patient.path() + ".address.state",
@@ -147,7 +148,8 @@ final class SubmissionReader {
         boolean actionable = allegations.stream().anyMatch(a -> a.isReportable() || a.certainty() == Certainty.AT_RISK);
         List<String> warnings = scan.unknownSystems.stream().map(u -> u.path() + ": code system '" + u.system()
                 + "' is not recognized; that element was not read").toList();
-        return new Submission(key.sender() + "|" + key.id(), referral, actionable, warnings);
+        String sourceEndpoint = header != null && header.getSource().hasEndpoint() ? header.getSource().getEndpoint() : null;
+        return new Submission(key.sender() + "|" + key.id(), sourceEndpoint, referral, actionable, warnings);
     }
 
     // ------------------------------------------------------------------ the message header

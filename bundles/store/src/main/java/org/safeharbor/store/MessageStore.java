@@ -78,22 +78,42 @@ public class MessageStore implements StatusReporter {
     }
 
     /**
-     * Stores an accepted referral with its raw submission and its first status per jurisdiction, or,
-     * if the same submission was accepted before, returns that one unchanged (idempotent intake).
+     * The same submission key was accepted before with other content: a hospital reusing an id for a
+     * different report, or someone trying to pre-empt one. Refused (409), never merged.
      */
+    public static final class SubmissionConflict extends RuntimeException {
+        public SubmissionConflict() {
+            super("this submission's identifier was used before for a different submission");
+        }
+    }
+
+    /** As {@link #accept(String, String, Referral, boolean, String, String, Map)} with no client (tests, tools). */
     public Accepted accept(String submissionKey, Referral referral, boolean actionable, String raw, String mediaType,
                            Map<Jurisdiction, DeliveryStatus> initialStatus) {
-        Optional<StoredReferral> existing = findBySubmissionKey(submissionKey);
-        if (existing.isPresent()) {
-            return new Accepted(existing.get(), false);
+        return accept(null, submissionKey, referral, actionable, raw, mediaType, initialStatus);
+    }
+
+    /**
+     * Stores an accepted referral with its raw submission, the client that sent it and its first
+     * status per jurisdiction, or, if the same submission (same key, same bytes) was accepted before,
+     * returns that one unchanged (idempotent intake).
+     *
+     * @throws SubmissionConflict when the key was accepted before with different content
+     */
+    public Accepted accept(String clientId, String submissionKey, Referral referral, boolean actionable, String raw,
+                           String mediaType, Map<Jurisdiction, DeliveryStatus> initialStatus) {
+        String sha256 = sha256(raw);
+        Optional<Accepted> earlier = earlier(submissionKey, sha256);
+        if (earlier.isPresent()) {
+            return earlier.get();
         }
         OffsetDateTime now = now();
         try {
             tx.executeWithoutResult(status -> {
-                jdbc.update("INSERT INTO referral (id, submission_key, received_at, actionable, canonical_json, raw_submission, raw_media_type)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                jdbc.update("INSERT INTO referral (id, submission_key, received_at, actionable, canonical_json, raw_submission, raw_media_type,"
+                                + " client_id, submission_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         referral.id().value(), submissionKey, referral.receivedAt().atOffset(ZoneOffset.UTC), actionable,
-                        ReferralJson.INSTANCE.write(referral), raw, mediaType);
+                        ReferralJson.INSTANCE.write(referral), raw, mediaType, clientId, sha256);
                 event(referral.id(), "received", null, actionable ? "accepted" : "accepted, not actionable: nothing to report");
                 initialStatus.forEach((jurisdiction, deliveryStatus) -> {
                     jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, updated_at, next_check_at) VALUES (?, ?, ?, ?, ?)",
@@ -101,14 +121,43 @@ public class MessageStore implements StatusReporter {
                 });
             });
         } catch (DuplicateKeyException raced) {
-            // the same submission arrived twice at once: the other request stored it
-            return new Accepted(findBySubmissionKey(submissionKey).orElseThrow(), false);
+            // the same key arrived twice at once: the other request stored it
+            return earlier(submissionKey, sha256).orElseThrow();
         }
         // what was just written, without reading it back
         List<Delivery> deliveries = initialStatus.entrySet().stream()
                 .map(e -> new Delivery(e.getKey(), e.getValue(), null, null, now.toInstant()))
                 .sorted(java.util.Comparator.comparing(d -> d.jurisdiction().code())).toList();
         return new Accepted(new StoredReferral(referral, submissionKey, actionable, deliveries), true);
+    }
+
+    /** The referral accepted earlier under this key, if the content is the same; a conflict if not. */
+    private Optional<Accepted> earlier(String submissionKey, String sha256) {
+        List<String> hashes = jdbc.query("SELECT submission_sha256 FROM referral WHERE submission_key = ?", (rs, n) -> rs.getString(1),
+                submissionKey);
+        if (hashes.isEmpty()) {
+            return Optional.empty();
+        }
+        // rows from before the hash was kept (NULL) are taken as the same submission, as they were then
+        if (hashes.get(0) != null && !hashes.get(0).equals(sha256)) {
+            throw new SubmissionConflict();
+        }
+        return findBySubmissionKey(submissionKey).map(found -> new Accepted(found, false));
+    }
+
+    /** The client that submitted this referral, if it is known. */
+    public Optional<String> submittedBy(ReferralId id) {
+        return jdbc.query("SELECT client_id FROM referral WHERE id = ?", (rs, n) -> Optional.ofNullable(rs.getString(1)), id.value())
+                .stream().findFirst().flatMap(o -> o);
+    }
+
+    private static String sha256(String raw) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(raw.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The referral with this id, with its deliveries. */
@@ -169,43 +218,140 @@ public class MessageStore implements StatusReporter {
         return Boolean.TRUE.equals(done);
     }
 
-    /** Records a change of status with one jurisdiction, and the event. */
-    @Override
-    public void report(StatusUpdate update) {
-        update(update);
+    /**
+     * The status moves a delivery may make: forward only. Open deliveries (received, queued, on hold)
+     * may go anywhere but back to RECEIVED; a terminal status goes nowhere. An operator's replay
+     * ({@link #recordReplay}) is the one way back, to QUEUED.
+     */
+    private static final Map<DeliveryStatus, java.util.Set<DeliveryStatus>> NEXT = nextStatuses();
+
+    private static Map<DeliveryStatus, java.util.Set<DeliveryStatus>> nextStatuses() {
+        Map<DeliveryStatus, java.util.Set<DeliveryStatus>> next = new java.util.EnumMap<>(DeliveryStatus.class);
+        java.util.Set<DeliveryStatus> fromOpen = java.util.EnumSet.complementOf(java.util.EnumSet.of(DeliveryStatus.RECEIVED));
+        next.put(DeliveryStatus.RECEIVED, fromOpen);
+        next.put(DeliveryStatus.QUEUED, fromOpen);
+        next.put(DeliveryStatus.ON_HOLD, fromOpen);
+        next.put(DeliveryStatus.DELIVERED, java.util.EnumSet.of(DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.SCREENED_IN,
+                DeliveryStatus.SCREENED_OUT, DeliveryStatus.INVESTIGATION_OPENED, DeliveryStatus.REJECTED, DeliveryStatus.FAILED));
+        next.put(DeliveryStatus.ACKNOWLEDGED, java.util.EnumSet.of(DeliveryStatus.SCREENED_IN, DeliveryStatus.SCREENED_OUT,
+                DeliveryStatus.INVESTIGATION_OPENED, DeliveryStatus.REJECTED, DeliveryStatus.FAILED));
+        next.put(DeliveryStatus.SCREENED_IN, java.util.EnumSet.of(DeliveryStatus.INVESTIGATION_OPENED));
+        for (DeliveryStatus status : DeliveryStatus.values()) {
+            next.putIfAbsent(status, java.util.EnumSet.noneOf(DeliveryStatus.class)); // the terminal ones
+        }
+        return next;
     }
 
-    /** Records a change of status with one jurisdiction, and the event. */
+    /** True when a delivery at {@code from} may move to {@code to}. */
+    public static boolean mayMove(DeliveryStatus from, DeliveryStatus to) {
+        return NEXT.get(from).contains(to);
+    }
+
+    /** The state's own answers: only a state that got the report can give them. */
+    private static final java.util.Set<DeliveryStatus> STATE_ANSWERS = java.util.EnumSet.of(DeliveryStatus.DELIVERED,
+            DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.SCREENED_IN, DeliveryStatus.SCREENED_OUT,
+            DeliveryStatus.INVESTIGATION_OPENED, DeliveryStatus.REJECTED);
+
+    /**
+     * Records a status from a jurisdiction bundle: its delivery routes and, through them, the state's
+     * call-backs. Unlike {@link #update} it trusts nothing about the referral:
+     * <ul>
+     *   <li>no delivery of this referral to this jurisdiction: {@link java.util.NoSuchElementException}
+     *       (a call-back answers 404), nothing is written;</li>
+     *   <li>a state's answer (delivered, acknowledged, screened, investigation opened, rejected) for an
+     *       open delivery that no attempt can have carried to the state (none made, or every one failed):
+     *       {@link IllegalStateException} (409), nothing is written, so its clocks run on;</li>
+     *   <li>a move backwards or out of a terminal status: not applied (see {@link #update}).</li>
+     * </ul>
+     * The exceptions' messages hold ids and statuses only.
+     */
+    @Override
+    public void report(StatusUpdate update) {
+        tx.executeWithoutResult(status -> {
+            DeliveryStatus current = currentStatus(update.referralId(), update.jurisdiction())
+                    .orElseThrow(() -> new java.util.NoSuchElementException("no delivery of referral " + update.referralId()
+                            + " to " + update.jurisdiction().code()));
+            if (isOpen(current) && STATE_ANSWERS.contains(update.status()) && !attemptMayHaveReachedState(update)) {
+                throw new IllegalStateException("referral " + update.referralId() + " was not delivered to "
+                        + update.jurisdiction().code() + ": " + update.status() + " refused");
+            }
+            apply(update, current);
+        });
+    }
+
+    /** An attempt still under way or one that succeeded: a state's answer may follow it. */
+    private boolean attemptMayHaveReachedState(StatusUpdate update) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?"
+                        + " AND (outcome IS NULL OR outcome <> 'FAILED')", Integer.class,
+                update.referralId().value(), update.jurisdiction().code()) > 0;
+    }
+
+    /** The delivery's status, its row locked until the transaction ends (a call-back and a route may race). */
+    private Optional<DeliveryStatus> currentStatus(ReferralId referralId, Jurisdiction jurisdiction) {
+        return jdbc.queryForList("SELECT status FROM referral_delivery WHERE referral_id = ? AND jurisdiction = ? FOR UPDATE",
+                String.class, referralId.value(), jurisdiction.code()).stream().findFirst().map(DeliveryStatus::valueOf);
+    }
+
+    /**
+     * Records a change of status with one jurisdiction, and the event; for the core and its tests (the
+     * bundles go through {@link #report}). Forward only ({@link #mayMove}): a move backwards or out of a
+     * terminal status is not applied, only noted in the referral's trail, so a late or forged status can
+     * neither reopen nor close a delivery it does not follow. The same status again refreshes the state's
+     * intake number and reason, unless it is terminal. A delivery not yet stored is created.
+     */
     public void update(StatusUpdate update) {
         tx.executeWithoutResult(status -> {
-            // an open delivery keeps its next clock check (or gets one now); a closed one has none
-            OffsetDateTime check = isOpen(update.status()) ? now() : null;
-            List<Object> args = new java.util.ArrayList<>(java.util.Arrays.asList(update.status().name(), update.stateIntakeNumber(),
-                    update.reason(), update.at().atOffset(ZoneOffset.UTC)));
-            if (check != null) {
-                args.add(check);
-            }
-            args.add(update.referralId().value());
-            args.add(update.jurisdiction().code());
-            int rows = jdbc.update("UPDATE referral_delivery SET status = ?, state_intake_number = COALESCE(?, state_intake_number),"
-                    + " reason = ?, updated_at = ?, next_check_at = " + (check != null ? "COALESCE(next_check_at, ?)" : "NULL")
-                    + " WHERE referral_id = ? AND jurisdiction = ?", args.toArray());
-            if (rows == 0) {
+            Optional<DeliveryStatus> current = currentStatus(update.referralId(), update.jurisdiction());
+            if (current.isEmpty()) {
+                OffsetDateTime check = isOpen(update.status()) ? now() : null;
                 jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, state_intake_number, reason, updated_at, next_check_at)"
                                 + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                         update.referralId().value(), update.jurisdiction().code(), update.status().name(),
                         update.stateIntakeNumber(), update.reason(), update.at().atOffset(ZoneOffset.UTC), check);
+                attemptOutcome(update);
+                event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
+                return;
             }
-            if (update.status() == DeliveryStatus.DELIVERED || update.status() == DeliveryStatus.ACKNOWLEDGED
-                    || update.status() == DeliveryStatus.REJECTED) {
-                // the state's answer to the latest attempt is that attempt's outcome
-                jdbc.update("UPDATE delivery_attempt SET outcome = ? WHERE referral_id = ? AND jurisdiction = ? AND outcome IS NULL"
-                                + " AND attempt = (SELECT MAX(attempt) FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?)",
-                        update.status().name(), update.referralId().value(), update.jurisdiction().code(),
-                        update.referralId().value(), update.jurisdiction().code());
-            }
-            event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
+            apply(update, current.get());
         });
+    }
+
+    /** Applies a status to a stored delivery that is at {@code current}, inside the caller's transaction. */
+    private void apply(StatusUpdate update, DeliveryStatus current) {
+        boolean same = current == update.status();
+        if (!(same && !current.isTerminal()) && !mayMove(current, update.status())) {
+            // ids and statuses only: the state's reason may not be trusted here
+            LOG.info("Status {} for referral {} in {} not applied: the delivery is already {}", update.status(),
+                    update.referralId(), update.jurisdiction(), current);
+            event(update.referralId(), "status-not-applied", update.jurisdiction(),
+                    update.status() + " after " + current + " (forward only)");
+            return;
+        }
+        // an open delivery keeps its next clock check (or gets one now); a closed one has none: its clocks stop
+        OffsetDateTime check = isOpen(update.status()) ? now() : null;
+        List<Object> args = new java.util.ArrayList<>(java.util.Arrays.asList(update.status().name(), update.stateIntakeNumber(),
+                update.reason(), update.at().atOffset(ZoneOffset.UTC)));
+        if (check != null) {
+            args.add(check);
+        }
+        args.add(update.referralId().value());
+        args.add(update.jurisdiction().code());
+        jdbc.update("UPDATE referral_delivery SET status = ?, state_intake_number = COALESCE(?, state_intake_number),"
+                + " reason = ?, updated_at = ?, next_check_at = " + (check != null ? "COALESCE(next_check_at, ?)" : "NULL")
+                + " WHERE referral_id = ? AND jurisdiction = ?", args.toArray());
+        attemptOutcome(update);
+        event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
+    }
+
+    /** The state's answer to the latest attempt is that attempt's outcome. */
+    private void attemptOutcome(StatusUpdate update) {
+        if (update.status() == DeliveryStatus.DELIVERED || update.status() == DeliveryStatus.ACKNOWLEDGED
+                || update.status() == DeliveryStatus.REJECTED) {
+            jdbc.update("UPDATE delivery_attempt SET outcome = ? WHERE referral_id = ? AND jurisdiction = ? AND outcome IS NULL"
+                            + " AND attempt = (SELECT MAX(attempt) FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?)",
+                    update.status().name(), update.referralId().value(), update.jurisdiction().code(),
+                    update.referralId().value(), update.jurisdiction().code());
+        }
     }
 
     // ------------------------------------------------------------------ delivery attempts

@@ -96,3 +96,9 @@ CREATE INDEX IF NOT EXISTS referral_received_at ON referral (received_at);
 
 -- Camel's JdbcMessageIdRepository table (routes/CamelRuntime: the queue messages each jurisdiction has delivered), created here: Camel's own create-if-missing fails on PostgreSQL, where its failed probe query aborts the transaction it then creates the table in (SQL state 25P02).
 CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255) NOT NULL, messageId VARCHAR(100) NOT NULL, createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId));
+
+-- Who submitted a referral (the authenticated SMART client: only it may read the referral's Task) and
+-- the SHA-256 of the raw submission (the same key with other content is a conflict, not a resend).
+-- Added with authentication: ALTER. NULL for referrals accepted before it.
+ALTER TABLE referral ADD COLUMN IF NOT EXISTS client_id VARCHAR(200);
+ALTER TABLE referral ADD COLUMN IF NOT EXISTS submission_sha256 VARCHAR(64);

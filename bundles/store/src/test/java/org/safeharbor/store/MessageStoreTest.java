@@ -2,6 +2,7 @@ package org.safeharbor.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,15 @@ class MessageStoreTest {
         assertFalse(again.created());
         assertEquals("r-1", again.stored().referral().id().value());
         assertTrue(store.find(new ReferralId("r-2")).isEmpty());
+    }
+
+    @Test
+    void theSameKeyWithOtherContentIsAConflictAndLeavesTheFirstUntouched() {
+        store.accept("hospital-a", "hospital-a|ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json", queuedIlHeldMo());
+        assertThrows(MessageStore.SubmissionConflict.class, () -> store.accept("hospital-a", "hospital-a|ehr|msg-1", referral("r-2"),
+                true, "other raw", "application/fhir+json", queuedIlHeldMo()));
+        assertTrue(store.find(new ReferralId("r-2")).isEmpty());
+        assertEquals("hospital-a", store.submittedBy(new ReferralId("r-1")).orElseThrow());
     }
 
     @Test
@@ -240,5 +250,103 @@ class MessageStoreTest {
         assertEquals(new MessageStore.Purged(1, 1), store.purge(after, after, after));
         assertTrue(store.find(new ReferralId("r-failed")).isEmpty());
         assertTrue(store.find(new ReferralId("r-open")).isPresent(), "an undelivered referral is never deleted");
+    }
+    // ------------------------------------------------------------------ the status state machine (issue 11)
+
+    private DeliveryStatus statusOf(String id, Jurisdiction jurisdiction) {
+        return store.find(new ReferralId(id)).orElseThrow().deliveries().stream()
+                .filter(d -> d.jurisdiction().equals(jurisdiction)).findFirst().orElseThrow().status();
+    }
+
+    private static StatusUpdate status(String id, Jurisdiction jurisdiction, DeliveryStatus status, String reason) {
+        return new StatusUpdate(new ReferralId(id), jurisdiction, status, null, Instant.parse("2026-11-21T12:00:05Z"), reason);
+    }
+
+    @Test
+    void aStatusMovesForwardOnlyAndALateEarlierOneIsNotApplied() {
+        store.accept("ehr|fwd", referral("r-fwd"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        store.recordAttempt(new ReferralId("r-fwd"), IL, "<payload/>");
+        store.report(status("r-fwd", IL, DeliveryStatus.ACKNOWLEDGED, null));
+        store.report(status("r-fwd", IL, DeliveryStatus.SCREENED_IN, null));
+
+        // a late "received" (acknowledged), a delivery route's DELIVERED and a bare QUEUED come after it
+        store.report(status("r-fwd", IL, DeliveryStatus.ACKNOWLEDGED, null));
+        store.report(status("r-fwd", IL, DeliveryStatus.DELIVERED, null));
+        store.update(status("r-fwd", IL, DeliveryStatus.QUEUED, null));
+
+        assertEquals(DeliveryStatus.SCREENED_IN, statusOf("r-fwd", IL));
+        assertTrue(store.events(new ReferralId("r-fwd")).contains("status-not-applied US-IL: ACKNOWLEDGED after SCREENED_IN (forward only)"),
+                store.events(new ReferralId("r-fwd")).toString());
+        assertTrue(store.clocksDue(Instant.parse("2030-01-01T00:00:00Z"), 10).isEmpty(), "a move back reopens no clock");
+        // and on: the investigation
+        store.report(status("r-fwd", IL, DeliveryStatus.INVESTIGATION_OPENED, null));
+        assertEquals(DeliveryStatus.INVESTIGATION_OPENED, statusOf("r-fwd", IL));
+    }
+
+    @Test
+    void aTerminalStatusIsNeverOverwrittenByALaterOne() {
+        store.accept("ehr|term", referral("r-term"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        store.recordAttempt(new ReferralId("r-term"), IL, "<payload/>");
+        store.report(status("r-term", IL, DeliveryStatus.ACKNOWLEDGED, null));
+        store.report(status("r-term", IL, DeliveryStatus.INVESTIGATION_OPENED, "case opened"));
+
+        for (DeliveryStatus later : DeliveryStatus.values()) {
+            store.report(status("r-term", IL, later, "forged " + later));
+        }
+
+        StoredReferral stored = store.find(new ReferralId("r-term")).orElseThrow();
+        assertEquals(DeliveryStatus.INVESTIGATION_OPENED, stored.deliveries().get(0).status());
+        assertEquals("case opened", stored.deliveries().get(0).reason(), "not even the same status rewrites a terminal one");
+        for (DeliveryStatus status : DeliveryStatus.values()) {
+            assertEquals(!status.isTerminal() && status != DeliveryStatus.RECEIVED || status == DeliveryStatus.NOT_SENT
+                            || status == DeliveryStatus.SCREENED_OUT || status == DeliveryStatus.INVESTIGATION_OPENED
+                            || status == DeliveryStatus.REJECTED || status == DeliveryStatus.FAILED,
+                    MessageStore.mayMove(DeliveryStatus.QUEUED, status), "from QUEUED to " + status);
+            if (status.isTerminal()) {
+                for (DeliveryStatus to : DeliveryStatus.values()) {
+                    assertFalse(MessageStore.mayMove(status, to), status + " -> " + to);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStatusForAnUnknownReferralOrAnotherJurisdictionIsRefusedAndWritesNothing() {
+        store.accept("ehr|known", referral("r-known"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+
+        java.util.NoSuchElementException unknown = org.junit.jupiter.api.Assertions.assertThrows(java.util.NoSuchElementException.class,
+                () -> store.report(status("r-nobody", IL, DeliveryStatus.SCREENED_OUT, null)));
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.NoSuchElementException.class,
+                () -> store.report(status("r-known", MO, DeliveryStatus.INVESTIGATION_OPENED, null)));
+
+        assertFalse(unknown.getMessage().contains("SELECT") || unknown.getMessage().contains("INSERT"), unknown.getMessage());
+        assertTrue(store.find(new ReferralId("r-nobody")).isEmpty());
+        assertEquals(List.of(IL), store.find(new ReferralId("r-known")).orElseThrow().deliveries().stream().map(Delivery::jurisdiction).toList(),
+                "no delivery is created for a jurisdiction that never had the referral");
+    }
+
+    @Test
+    void aStatesAnswerForAReferralNoAttemptCarriedIsRefusedAndItsClocksRunOn() {
+        store.accept("ehr|undelivered", referral("r-und"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        Instant now = Instant.parse("2026-11-21T12:00:00Z");
+        assertEquals(1, store.clocksDue(now, 10).size());
+
+        // never attempted: a forged "investigation opened" (or "received") must not close it and stop its clocks
+        for (DeliveryStatus forged : List.of(DeliveryStatus.INVESTIGATION_OPENED, DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.REJECTED)) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> store.report(status("r-und", IL, forged, null)));
+        }
+        // every attempt failed (the state was down): still not received
+        int attempt = store.recordAttempt(new ReferralId("r-und"), IL, "<payload/>");
+        store.recordAttemptFailed(new ReferralId("r-und"), IL, attempt, "ConnectException");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> store.report(status("r-und", IL, DeliveryStatus.SCREENED_OUT, null)));
+
+        assertEquals(DeliveryStatus.QUEUED, statusOf("r-und", IL));
+        assertEquals(1, store.clocksDue(now, 10).size(), "its clocks are still watched");
+
+        // the next attempt is under way: the state's answer to it is taken
+        store.recordAttempt(new ReferralId("r-und"), IL, "<payload/>");
+        store.report(status("r-und", IL, DeliveryStatus.ACKNOWLEDGED, null));
+        assertEquals(DeliveryStatus.ACKNOWLEDGED, statusOf("r-und", IL));
     }
 }

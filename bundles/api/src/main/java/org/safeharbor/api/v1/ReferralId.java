@@ -9,7 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * The stable id of a referral: the same on every delivery attempt and in every state's format,
  * so a receiving system can de-duplicate redeliveries.
  *
- * @param value the id, a UUID string by default
+ * @param value the id, a random UUID (v4) by default: never derived from what a sender sent, so that
+ *              no one can compute another hospital's referral id
  */
 @ProviderType
 public record ReferralId(String value) {
@@ -24,12 +25,6 @@ public record ReferralId(String value) {
     /** A new random id. */
     public static ReferralId random() {
         return new ReferralId(UUID.randomUUID().toString());
-    }
-
-    /** A deterministic id derived from the sender's own id for a submission, for idempotent intake. */
-    public static ReferralId fromSubmission(String sender, String submissionId) {
-        String key = sender + "|" + submissionId;
-        return new ReferralId(UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
     }
 
     @Override

@@ -68,8 +68,9 @@ class ReferralTest {
     }
 
     @Test
-    void submissionIdGivesAStableReferralId() {
-        assertEquals(ReferralId.fromSubmission("urn:oid:1.2.3", "bundle-1"), ReferralId.fromSubmission("urn:oid:1.2.3", "bundle-1"));
-        assertFalse(ReferralId.fromSubmission("urn:oid:1.2.3", "bundle-1").equals(ReferralId.fromSubmission("urn:oid:1.2.4", "bundle-1")));
+    void referralIdsAreRandomVersion4Uuids() {
+        ReferralId one = ReferralId.random();
+        assertFalse(one.equals(ReferralId.random()));
+        assertEquals(4, java.util.UUID.fromString(one.value()).version());
     }
 }
