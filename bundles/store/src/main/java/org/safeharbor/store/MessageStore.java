@@ -260,7 +260,7 @@ public class MessageStore implements StatusReporter {
      *       (a call-back answers 404), nothing is written;</li>
      *   <li>a state's answer (delivered, acknowledged, screened, investigation opened, rejected) for an
      *       open delivery that no attempt can have carried to the state (none made, or every one failed):
-     *       {@link IllegalStateException} (409), nothing is written, so its clocks run on;</li>
+     *       also {@link java.util.NoSuchElementException}, nothing is written, so its clocks run on;</li>
      *   <li>a move backwards or out of a terminal status: not applied (see {@link #update}).</li>
      * </ul>
      * The exceptions' messages hold ids and statuses only.
@@ -272,7 +272,8 @@ public class MessageStore implements StatusReporter {
                     .orElseThrow(() -> new java.util.NoSuchElementException("no delivery of referral " + update.referralId()
                             + " to " + update.jurisdiction().code()));
             if (isOpen(current) && STATE_ANSWERS.contains(update.status()) && !attemptMayHaveReachedState(update)) {
-                throw new IllegalStateException("referral " + update.referralId() + " was not delivered to "
+                // to the state the same as an unknown referral: it never received this one
+                throw new java.util.NoSuchElementException("referral " + update.referralId() + " was not delivered to "
                         + update.jurisdiction().code() + ": " + update.status() + " refused");
             }
             apply(update, current);
