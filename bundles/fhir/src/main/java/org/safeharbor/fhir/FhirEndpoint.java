@@ -27,6 +27,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.auth.AccessTokens;
 import org.safeharbor.store.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +64,8 @@ public class FhirEndpoint {
     private final ServiceRegistration<Servlet> registration;
 
     @Activate
-    public FhirEndpoint(@Reference CamelContext camel, @Reference MessageStore store, BundleContext bundleContext,
-                        Config config) throws Exception {
+    public FhirEndpoint(@Reference CamelContext camel, @Reference MessageStore store, @Reference AccessTokens tokens,
+                        BundleContext bundleContext, Config config) throws Exception {
         this.camel = camel;
         camel.addRoutes(queue);
         producer = camel.createProducerTemplate();
@@ -81,7 +82,7 @@ public class FhirEndpoint {
             }
         });
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
-                new TaskProvider(store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes()));
+                new TaskProvider(store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens));
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", "/fhir/*");
         registration = bundleContext.registerService(Servlet.class, server, properties);

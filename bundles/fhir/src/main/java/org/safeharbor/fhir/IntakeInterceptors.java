@@ -168,6 +168,11 @@ final class IntakeInterceptors {
             if (!submission || e.getStatusCode() < 400 || e.getStatusCode() >= 500) {
                 return e;
             }
+            org.safeharbor.auth.Caller caller = BearerAuthentication.caller(request);
+            if (caller == null || !caller.has(org.safeharbor.auth.Scopes.SUBMIT)) {
+                // kept only from a client allowed to submit: anyone else could fill the quarantine with personal data
+                return e;
+            }
             String element = Refusals.element(e);
             String id;
             try {
@@ -216,8 +221,8 @@ final class IntakeInterceptors {
         }
     }
 
-    static List<Object> all(FhirContext fhir, MessageStore store, int maxPayloadBytes) {
-        return List.of(new PayloadLimit(maxPayloadBytes), new TransactionBody(new BundleParser(fhir)), new Accepted(),
-                new SecurityLabels(), new Quarantine(store, maxPayloadBytes));
+    static List<Object> all(FhirContext fhir, MessageStore store, int maxPayloadBytes, org.safeharbor.auth.AccessTokens tokens) {
+        return List.of(new BearerAuthentication(tokens), new IntakeAuthorization(store), new PayloadLimit(maxPayloadBytes),
+                new TransactionBody(new BundleParser(fhir)), new Accepted(), new SecurityLabels(), new Quarantine(store, maxPayloadBytes));
     }
 }

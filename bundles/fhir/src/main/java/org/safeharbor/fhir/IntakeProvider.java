@@ -48,7 +48,7 @@ public class IntakeProvider {
                     "the submission is larger than " + maxPayloadBytes + " bytes");
         }
         Bundle bundle = parser.parse(raw, request.getHeader("Content-Type"));
-        return accepted(request, intake.accept(bundle, true, raw, mediaType(request)));
+        return accepted(request, intake.accept(bundle, true, raw, mediaType(request), BearerAuthentication.caller(request)));
     }
 
     /**
@@ -59,7 +59,7 @@ public class IntakeProvider {
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
         byte[] raw = request.loadRequestContents();
-        OperationOutcome outcome = accepted(request, intake.accept(bundle, false, raw, mediaType(request)));
+        OperationOutcome outcome = accepted(request, intake.accept(bundle, false, raw, mediaType(request), BearerAuthentication.caller(request)));
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         response.addEntry().getResponse().setStatus("202 Accepted")
                 .setLocation("Task/" + request.getUserData().get(ACCEPTED_TASK)).setOutcome(outcome);

@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import org.apache.camel.ProducerTemplate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.auth.Caller;
 import org.safeharbor.store.Delivery;
 import org.safeharbor.store.MessageStore;
 import org.safeharbor.store.StoredReferral;
@@ -50,15 +53,29 @@ final class IntakeService {
         this.clock = clock;
     }
 
-    Accepted accept(Bundle bundle, boolean messageOnly, byte[] raw, String mediaType) {
+    Accepted accept(Bundle bundle, boolean messageOnly, byte[] raw, String mediaType, Caller caller) {
         Submission submission = reader.read(bundle, messageOnly, raw);
+        if (submission.sourceEndpoint() != null && !caller.sourceEndpoints().contains(submission.sourceEndpoint())) {
+            LOG.warn("Submission refused for client {}: its MessageHeader.source.endpoint is not one the client is registered for",
+                    caller.clientId());
+            throw new ForbiddenOperationException("MessageHeader.source.endpoint is not an endpoint this client is registered"
+                    + " to send as (source_endpoints in its registration)");
+        }
         Referral referral = submission.referral();
         Map<Jurisdiction, DeliveryStatus> initial = new LinkedHashMap<>();
         if (submission.actionable()) {
             referral.jurisdictions().forEach(j -> initial.put(j, DeliveryStatus.RECEIVED));
         }
-        MessageStore.Accepted stored = store.accept(submission.submissionKey(), referral, submission.actionable(),
-                new String(raw, java.nio.charset.StandardCharsets.UTF_8), mediaType, initial);
+        MessageStore.Accepted stored;
+        try {
+            // the client's own key space: another client's identifiers never reach this one's referrals
+            stored = store.accept(caller.clientId(), caller.clientId() + "|" + submission.submissionKey(), referral,
+                    submission.actionable(), new String(raw, java.nio.charset.StandardCharsets.UTF_8), mediaType, initial);
+        } catch (MessageStore.SubmissionConflict conflict) {
+            LOG.warn("Submission refused for client {}: its identifier was accepted before with other content", caller.clientId());
+            throw new ResourceVersionConflictException("this Bundle.identifier (or MessageHeader id) was accepted before with"
+                    + " different content: give a new submission a new identifier; resend an old one unchanged");
+        }
         Referral kept = stored.stored().referral();
 
         List<Jurisdiction> onHold = new ArrayList<>();

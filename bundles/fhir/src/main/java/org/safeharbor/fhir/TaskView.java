@@ -41,7 +41,10 @@ final class TaskView {
         task.setPriority(Task.TaskPriority.URGENT);
         task.setCode(new CodeableConcept().setText("Report of suspected child trafficking to child welfare"));
         task.setAuthoredOn(Date.from(stored.receivedAt()));
-        String[] key = stored.submissionKey().split("\\|", 2);
+        // client|sender|id since authentication (sender|id before): the focus is the sender's own identifier
+        String[] parts = stored.submissionKey().split("\\|");
+        String[] key = parts.length >= 3 ? stored.submissionKey().substring(parts[0].length() + 1).split("\\|", 2)
+                : stored.submissionKey().split("\\|", 2);
         task.setFocus(new Reference().setIdentifier(new Identifier().setSystem(key[0]).setValue(key.length > 1 ? key[1] : null))
                 .setDisplay("the hospital's submission"));
 

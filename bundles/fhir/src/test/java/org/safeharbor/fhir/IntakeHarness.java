@@ -39,6 +39,7 @@ final class IntakeHarness implements AutoCloseable {
     final String base;
     final int maxPayloadBytes;
     final IntakeService intake;
+    final TestTokens tokens = new TestTokens();
     private final ProducerTemplate producer;
     private final Server jetty;
 
@@ -59,7 +60,7 @@ final class IntakeHarness implements AutoCloseable {
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), clock);
         intake = new IntakeService(reader, store, queue, producer, installed::contains, clock);
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes),
-                new TaskProvider(store), IntakeInterceptors.all(fhir, store, maxPayloadBytes));
+                new TaskProvider(store), IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens));
 
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler();

@@ -85,6 +85,7 @@ class IntakeHttpTest {
         client = FHIR.newRestfulGenericClient(intake.base);
         capture = new CapturingInterceptor();
         client.registerInterceptor(capture);
+        client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(TestTokens.HOSPITAL_A));
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -131,11 +132,13 @@ class IntakeHttpTest {
 
     static HttpResponse<String> post(String path, String contentType, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(intake.base + path)).header("Content-Type", contentType)
+                .header("Authorization", "Bearer " + TestTokens.HOSPITAL_A)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(String path, String accept) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(intake.base + path)).header("Accept", accept).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create(intake.base + path)).header("Accept", accept)
+                        .header("Authorization", "Bearer " + TestTokens.HOSPITAL_A).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -486,7 +489,7 @@ class IntakeHttpTest {
     void bodyWithoutContentLengthIs411() throws Exception {
         byte[] sample = Samples.json(Samples.fresh("t76-52xa-suspected.json")).getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(intake.base + "/$process-message"))
-                .header("Content-Type", "application/fhir+json")
+                .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + TestTokens.HOSPITAL_A)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(sample))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(411, response.statusCode());

@@ -1,0 +1,125 @@
+package org.safeharbor.fhir;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationFlagsEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
+import ca.uhn.fhir.rest.server.interceptor.auth.IRuleApplier;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Task;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.auth.Caller;
+import org.safeharbor.auth.Scopes;
+import org.safeharbor.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each authenticated client may do, as HAPI's AuthorizationInterceptor rules built from its
+ * token's scopes: submit with {@code system/Bundle.c}; read with {@code system/Task.rs} only the Tasks
+ * of referrals it submitted itself (an auditor client: every Task). Everything else is denied. A Task
+ * of another client is answered 404, exactly like one that does not exist, so ids cannot be probed.
+ */
+final class IntakeAuthorization extends AuthorizationInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeAuthorization.class);
+    private final MessageStore store;
+
+    IntakeAuthorization(MessageStore store) {
+        super(PolicyEnum.DENY);
+        this.store = store;
+    }
+
+    @Override
+    public List<IAuthRule> buildRuleList(RequestDetails request) {
+        Caller caller = BearerAuthentication.caller(request);
+        RuleBuilder rules = new RuleBuilder();
+        rules.allow("capability statement").metadata();
+        if (caller == null) {
+            return rules.denyAll("not authenticated").build();
+        }
+        if (caller.has(Scopes.SUBMIT)) {
+            rules.allow("submit a message").operation().named("$process-message").onServer().andAllowAllResponses();
+        }
+        if (caller.has(Scopes.READ_TASKS)) {
+            rules.allow("read own Tasks").read().resourcesOfType(Task.class).withAnyId().withTester(new OwnTasks(caller));
+        }
+        List<IAuthRule> list = new java.util.ArrayList<>(rules.build());
+        if (caller.has(Scopes.SUBMIT)) {
+            list.add(new SubmitTransaction());
+        }
+        list.addAll(new RuleBuilder().denyAll("not within the token's scopes").build());
+        return list;
+    }
+
+    @Override
+    protected void handleDeny(RequestDetails request, Verdict verdict) {
+        Caller caller = BearerAuthentication.caller(request);
+        LOG.warn("FHIR {} refused for client {}: not within its scopes or not its own", request.getRestOperationType(),
+                caller == null ? "(none)" : caller.clientId());
+        if (request.getRestOperationType() == RestOperationTypeEnum.READ && "Task".equals(request.getResourceName())) {
+            throw new ResourceNotFoundException(request.getId());
+        }
+        throw new ForbiddenOperationException("the access token's scopes do not allow this request");
+    }
+
+    /** A Task is its client's: the one that submitted the referral, or an auditor. */
+    private final class OwnTasks implements IAuthRuleTester {
+        private final Caller caller;
+
+        OwnTasks(Caller caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public boolean matches(RuleTestRequest test) {
+            return owns(test.resourceId != null ? test.resourceId : test.resource == null ? null : test.resource.getIdElement());
+        }
+
+        @Override
+        public boolean matchesOutput(RuleTestRequest test) {
+            return test.resource == null || owns(test.resource.getIdElement());
+        }
+
+        private boolean owns(IIdType id) {
+            if (caller.auditor()) {
+                return true;
+            }
+            if (id == null || !id.hasIdPart()) {
+                return false;
+            }
+            Optional<String> owner = store.submittedBy(new ReferralId(id.getIdPart()));
+            return owner.isPresent() && owner.get().equals(caller.clientId());
+        }
+    }
+
+    /**
+     * {@code POST /fhir} with a transaction, batch or collection Bundle is one submission, not a set
+     * of writes: the intake never stores its resources, so it is allowed as a whole for a client with
+     * the submit scope (HAPI's transaction rule would ask for a write permission per entry).
+     */
+    private static final class SubmitTransaction implements IAuthRule {
+        @Override
+        public Verdict applyRule(RestOperationTypeEnum operation, RequestDetails request, IBaseResource input, IIdType inputId,
+                                 IBaseResource output, IRuleApplier applier, Set<AuthorizationFlagsEnum> flags, Pointcut pointcut) {
+            return operation == RestOperationTypeEnum.TRANSACTION ? new Verdict(PolicyEnum.ALLOW, this) : null;
+        }
+
+        @Override
+        public String getName() {
+            return "submit a transaction";
+        }
+    }
+}
