@@ -111,7 +111,7 @@ final class ClientAssertions {
         if (message.contains("Expired")) {
             return "the assertion has expired";
         }
-        if (message.contains("audience")) {
+        if (message.contains(" aud ") || message.contains("audience")) { // "JWT aud claim rejected", "JWT missing required aud claim"
             return "the assertion's aud is not this token endpoint";
         }
         if (message.contains("iss claim") || message.contains("sub claim")) {

@@ -44,8 +44,9 @@ public class SmartAuthorizationServer {
     @ObjectClassDefinition(name = "SafeHarbor Bridge SMART Backend Services")
     public @interface Config {
         @AttributeDefinition(description = "The adapter's public HTTPS base URL as hospitals reach it (the token URL"
-                + " and a client assertion's aud derive from it)")
-        String publicBaseUrl() default "https://localhost:8443";
+                + " and a client assertion's aud derive from it); empty for https://localhost:<port of the core HTTPS server,"
+                + " system property safeharbor.http.port, 8443 by default>")
+        String publicBaseUrl() default "";
 
         @AttributeDefinition(description = "Directory of client registrations, one JSON file per client; empty for ${karaf.etc}/safeharbor/clients")
         String clientsDirectory() default "";
@@ -69,12 +70,13 @@ public class SmartAuthorizationServer {
         Path etc = Path.of(System.getProperty("karaf.etc", "etc"));
         Path clientsDirectory = config.clientsDirectory().isBlank() ? etc.resolve("safeharbor/clients") : Path.of(config.clientsDirectory());
         Path keyFile = config.signingKeyFile().isBlank() ? etc.resolve("safeharbor/token-signing-key.json") : Path.of(config.signingKeyFile());
-        String base = config.publicBaseUrl().replaceAll("/+$", "");
+        // the token URL must carry the port the core server really listens on (tests and benchmarks move it)
+        String base = (config.publicBaseUrl().isBlank() ? "https://localhost:" + System.getProperty("safeharbor.http.port", "8443")
+                : config.publicBaseUrl()).replaceAll("/+$", "");
         String tokenUrl = base + TOKEN_PATH;
 
         ClientRegistry clients = new ClientRegistry(clientsDirectory);
         clients.refresh();
-        watcher.scheduleWithFixedDelay(clients::refresh, 2, 2, TimeUnit.SECONDS);
         TokenIssuer issuer = new TokenIssuer(TokenIssuer.signingKey(keyFile), base, Duration.parse(config.accessTokenLifetime()),
                 clients, Clock.systemUTC());
 
@@ -84,6 +86,8 @@ public class SmartAuthorizationServer {
                 path("/fhir/.well-known/smart-configuration")));
         registrations.add(context.registerService(AccessTokens.class, issuer, null));
         registrations.add(context.registerService(RegisteredClients.class, clients, null));
+        // scheduled last: a failed activation (e.g. an unreadable signing key) leaves no watcher thread behind
+        watcher.scheduleWithFixedDelay(clients::refresh, 2, 2, TimeUnit.SECONDS);
         LOG.info("SMART Backend Services: token endpoint {}, clients registered in {}", tokenUrl, clientsDirectory);
     }
 
