@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.amqp.AMQPComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.apache.camel.component.servlet.ServletComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.RestConfiguration;
@@ -54,7 +55,7 @@ public class CamelRuntime {
             amqp.getConfiguration().setListenerConnectionFactory(broker.listenerConnectionFactory());
             context.addComponent("amqp", amqp);
             context.getPropertiesComponent().addInitialProperty(JurisdictionRoutes.QUEUE_CONSUMERS, String.valueOf(broker.queueConsumers()));
-            configureRest(context);
+            configureHttp(context);
             // per-route counts and timings (exchanges, failures, processing time) at /metrics
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);
             context.addRoutePolicyFactory(new MicrometerRoutePolicyFactory());
@@ -72,11 +73,19 @@ public class CamelRuntime {
     }
 
     /**
-     * The one REST configuration of the context, set here so no route builder changes it for
+     * The one REST and servlet configuration of the context, set here so no route builder changes it for
      * others: REST DSL endpoints are served by the Camel servlet that {@link HttpServer} mounts, and
      * routes they call stay routes of their own ({@code inlineRoutes(false)}).
+     *
+     * <p>Also the context's one {@code servlet} component, with {@code muteException}: every
+     * {@code servlet:} endpoint (REST DSL, /health, /metrics and the jurisdiction bundles' status
+     * call-backs alike) answers a failure with a bare HTTP 500 and an empty body, never the Java
+     * stack trace Camel writes by default, which would name classes, SQL and host names.
      */
-    static void configureRest(CamelContext context) {
+    static void configureHttp(CamelContext context) {
+        ServletComponent servlet = new ServletComponent();
+        servlet.setMuteException(true);
+        context.addComponent("servlet", servlet);
         RestConfiguration rest = context.getRestConfiguration();
         rest.setComponent("servlet");
         rest.setBindingMode(RestConfiguration.RestBindingMode.off);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -13,9 +14,13 @@ import org.apache.camel.CamelContext;
 import org.safeharbor.routes.JurisdictionRegistry.ActiveJurisdiction;
 
 /**
- * Computes the health report served at {@code /health}: the CamelContext, the broker, the database
- * and the active jurisdictions. Overall status is UP only when the first three are UP; having no
- * jurisdiction bundle is not an error (referrals then wait on their queues).
+ * Computes the health report served at {@code /health}: the CamelContext, the broker, the database,
+ * the active jurisdictions and whether sandbox components are present. Overall status is UP only
+ * when the first three are UP and, in the production profile, no sandbox component is present;
+ * having no jurisdiction bundle is not an error (referrals then wait on their queues).
+ *
+ * <p>{@code /health} answers anyone, so it says only UP/DOWN and component states: never a URL, a
+ * host name, a user, a product or an exception message (which may name any of those).
  */
 public final class HealthCheck {
 
@@ -23,33 +28,43 @@ public final class HealthCheck {
     public record Result(boolean up, Map<String, Object> body) {
     }
 
+    /** The top-level keys of every report, UP or DOWN ({@code reason} only when the profile refuses the sandbox). */
+    public static final List<String> KEYS = List.of("status", "sandbox", "sandboxes", "camelContext", "broker", "database",
+            "jurisdictions");
+
     private final CamelContext camel;
     private final BooleanSupplier brokerReachable;
-    private final String brokerUrl;
     private final Supplier<DataSource> dataSource;
     private final Supplier<List<ActiveJurisdiction>> jurisdictions;
+    private final Supplier<Set<String>> sandboxes;
+    private final BooleanSupplier production;
 
-    public HealthCheck(CamelContext camel, BooleanSupplier brokerReachable, String brokerUrl,
-                       Supplier<DataSource> dataSource, Supplier<List<ActiveJurisdiction>> jurisdictions) {
+    /**
+     * @param sandboxes  the jurisdictions whose sandbox components are present (services with
+     *                   {@code safeharbor.sandbox=<code>}), see {@link SandboxMarkers}
+     * @param production whether the production profile is on ({@code profile=production}, PID
+     *                   {@code org.safeharbor.profile}): a sandbox component then makes the report DOWN
+     */
+    public HealthCheck(CamelContext camel, BooleanSupplier brokerReachable, Supplier<DataSource> dataSource,
+                       Supplier<List<ActiveJurisdiction>> jurisdictions, Supplier<Set<String>> sandboxes, BooleanSupplier production) {
         this.camel = camel;
         this.brokerReachable = brokerReachable;
-        this.brokerUrl = brokerUrl;
         this.dataSource = dataSource;
         this.jurisdictions = jurisdictions;
+        this.sandboxes = sandboxes;
+        this.production = production;
     }
 
     public Result check() {
         Map<String, Object> camelPart = new LinkedHashMap<>();
         boolean camelUp = camel.isStarted();
         camelPart.put("status", status(camelUp));
-        camelPart.put("name", camel.getName());
         camelPart.put("state", camel.getStatus().name());
         camelPart.put("routes", camel.getRoutes().size());
 
         Map<String, Object> brokerPart = new LinkedHashMap<>();
         boolean brokerUp = brokerReachable.getAsBoolean();
         brokerPart.put("status", status(brokerUp));
-        brokerPart.put("url", brokerUrl);
 
         Map<String, Object> databasePart = new LinkedHashMap<>();
         boolean databaseUp = checkDatabase(databasePart);
@@ -58,14 +73,22 @@ public final class HealthCheck {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("code", j.jurisdiction().code());
             m.put("name", j.displayName());
-            m.put("queue", j.jurisdiction().queueName());
             m.put("routes", j.routeIds().size());
             return m;
         }).toList();
 
-        boolean up = camelUp && brokerUp && databaseUp;
+        List<String> sandboxList = sandboxes.get().stream().sorted().toList();
+        boolean sandbox = !sandboxList.isEmpty();
+        boolean refused = sandbox && production.getAsBoolean();
+
+        boolean up = camelUp && brokerUp && databaseUp && !refused;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status(up));
+        if (refused) {
+            body.put("reason", "sandbox components in the production profile");
+        }
+        body.put("sandbox", sandbox);
+        body.put("sandboxes", sandboxList);
         body.put("camelContext", camelPart);
         body.put("broker", brokerPart);
         body.put("database", databasePart);
@@ -77,16 +100,16 @@ public final class HealthCheck {
         DataSource ds = dataSource.get();
         if (ds == null) {
             part.put("status", "DOWN");
-            part.put("reason", "no DataSource service (dataSourceName=safeharbor)");
+            part.put("reason", "no DataSource service");
             return false;
         }
         try (Connection connection = ds.getConnection()) {
             boolean valid = connection.isValid(2);
             part.put("status", status(valid));
-            part.put("product", connection.getMetaData().getDatabaseProductName());
             return valid;
         } catch (Exception e) {
             part.put("status", "DOWN");
+            // the exception type only: its message may name hosts, users or SQL
             part.put("reason", e.getClass().getSimpleName());
             return false;
         }

@@ -1,45 +1,94 @@
 package org.safeharbor.routes;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds the operations endpoints to the CamelContext: {@link HealthRoute} ({@code /health}) and
- * {@link MetricsRoute} ({@code /metrics}). The database is an optional, dynamic reference
- * so that /health reports it DOWN instead of disappearing when the DataSource goes away.
+ * {@link MetricsRoute} ({@code /metrics}, loopback only). The database is an optional, dynamic
+ * reference so that /health reports it DOWN instead of disappearing when the DataSource goes away.
+ *
+ * <p>Also watches for sandbox components ({@link SandboxMarkers}) and reads the installation's
+ * profile (PID {@value #PROFILE_PID}, {@code profile=production} in the production profile): in
+ * production a sandbox component is refused, logged as an ERROR and reported DOWN.
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPid = HealthEndpoint.PROFILE_PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = HealthEndpoint.Profile.class)
 public class HealthEndpoint {
+
+    static final String PROFILE_PID = "org.safeharbor.profile";
+    private static final Logger LOG = LoggerFactory.getLogger(HealthEndpoint.class);
+
+    @ObjectClassDefinition(name = "SafeHarbor Bridge profile")
+    public @interface Profile {
+        @AttributeDefinition(description = "production: sandbox components are refused (ERROR in the log, /health DOWN);"
+                + " anything else (default: standard) allows them, marked in /health")
+        String profile() default "standard";
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(dataSourceName=safeharbor)")
     private volatile DataSource dataSource;
 
     private final CamelContext camel;
-    private final java.util.List<org.apache.camel.builder.RouteBuilder> routes;
+    private final List<RouteBuilder> routes;
+    private final SandboxMarkers sandboxes;
+    private final ServiceTracker<Object, String> sandboxTracker;
 
     @Activate
     public HealthEndpoint(@Reference CamelContext camel, @Reference JurisdictionRegistry registry,
-                          @Reference Broker broker, @Reference Metrics metrics) throws Exception {
+                          @Reference Broker broker, @Reference Metrics metrics, Profile profile,
+                          BundleContext bundleContext) throws Exception {
         this.camel = camel;
-        this.routes = java.util.List.of(
-                new HealthRoute(new HealthCheck(camel, broker::isReachable, broker.url(), () -> dataSource, registry::active)),
+        this.sandboxes = new SandboxMarkers(false);
+        modified(profile);
+        this.sandboxTracker = sandboxes.track(bundleContext);
+        this.routes = List.of(
+                new HealthRoute(new HealthCheck(camel, broker::isReachable, () -> dataSource, registry::active,
+                        sandboxes::jurisdictions, sandboxes::production)),
                 new MetricsRoute(metrics));
         for (var route : routes) {
             PlatformClassLoader.run(() -> camel.addRoutes(route));
         }
     }
 
+    /** A changed profile applies at once (no new routes). */
+    @Modified
+    void modified(Profile profile) {
+        boolean production = isProduction(profile.profile());
+        if (production) {
+            LOG.info("Production profile (etc/{}.cfg): sandbox components are refused", PROFILE_PID);
+        }
+        sandboxes.setProduction(production);
+    }
+
+    static boolean isProduction(String profile) {
+        return profile != null && "production".equalsIgnoreCase(profile.trim());
+    }
+
     @Deactivate
     void deactivate() throws Exception {
+        sandboxTracker.close();
         for (var route : routes) {
             for (var definition : route.getRouteCollection().getRoutes()) {
                 camel.getRouteController().stopRoute(definition.getRouteId());

@@ -2,7 +2,6 @@ package org.safeharbor.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -10,6 +9,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -22,15 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.routes.JurisdictionRegistry.ActiveJurisdiction;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** The /health report, computed from suppliers the test controls. */
 class HealthCheckTest {
 
-    private static final String BROKER_URL = "amqp://broker.test:5672";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<ActiveJurisdiction> ONE_JURISDICTION = List.of(
             new ActiveJurisdiction(Jurisdiction.of("US-ZZ"), "Test state ZZ", List.of("in-US-ZZ", "out-US-ZZ")));
 
     private DefaultCamelContext camel;
     private JdbcDataSource h2;
+    private final Set<String> sandboxes = new TreeSet<>();
+    private final AtomicBoolean production = new AtomicBoolean();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,7 +58,8 @@ class HealthCheckTest {
     }
 
     private HealthCheck.Result check(boolean brokerUp, DataSource dataSource, List<ActiveJurisdiction> jurisdictions) {
-        return new HealthCheck(camel, () -> brokerUp, BROKER_URL, () -> dataSource, () -> jurisdictions).check();
+        return new HealthCheck(camel, () -> brokerUp, () -> dataSource, () -> jurisdictions, () -> Set.copyOf(sandboxes),
+                production::get).check();
     }
 
     @SuppressWarnings("unchecked")
@@ -68,21 +74,14 @@ class HealthCheckTest {
         assertTrue(result.up());
         assertEquals("UP", result.body().get("status"));
 
-        Map<String, Object> camelPart = part(result, "camelContext");
-        assertEquals("UP", camelPart.get("status"));
-        assertEquals("health-test", camelPart.get("name"));
-        assertEquals("Started", camelPart.get("state"));
-        assertEquals(1, camelPart.get("routes"));
+        assertEquals(false, result.body().get("sandbox"));
+        assertEquals(List.of(), result.body().get("sandboxes"));
 
-        Map<String, Object> broker = part(result, "broker");
-        assertEquals("UP", broker.get("status"));
-        assertEquals(BROKER_URL, broker.get("url"));
-
-        Map<String, Object> database = part(result, "database");
-        assertEquals("UP", database.get("status"));
-        assertEquals("H2", database.get("product"));
-
-        assertEquals(List.of(Map.of("code", "US-ZZ", "name", "Test state ZZ", "queue", "referrals.US-ZZ", "routes", 2)),
+        // component states only: no name, URL, host, product or queue
+        assertEquals(Map.of("status", "UP", "state", "Started", "routes", 1), part(result, "camelContext"));
+        assertEquals(Map.of("status", "UP"), part(result, "broker"));
+        assertEquals(Map.of("status", "UP"), part(result, "database"));
+        assertEquals(List.of(Map.of("code", "US-ZZ", "name", "Test state ZZ", "routes", 2)),
                 result.body().get("jurisdictions"));
     }
 
@@ -115,8 +114,7 @@ class HealthCheckTest {
         assertEquals("DOWN", result.body().get("status"));
         Map<String, Object> database = part(result, "database");
         assertEquals("DOWN", database.get("status"));
-        assertNotNull(database.get("reason"));
-        assertTrue(String.valueOf(database.get("reason")).contains("safeharbor"), database.toString());
+        assertEquals("no DataSource service", database.get("reason"));
     }
 
     @Test
@@ -152,9 +150,63 @@ class HealthCheckTest {
     @Test
     void bodyHasExactlyTheDocumentedTopLevelKeys() {
         // Checked for both outcomes: a DOWN report must not drop or add sections.
-        Set<String> expected = Set.of("status", "camelContext", "broker", "database", "jurisdictions");
+        Set<String> expected = Set.of("status", "sandbox", "sandboxes", "camelContext", "broker", "database", "jurisdictions");
 
         assertEquals(expected, check(true, h2, ONE_JURISDICTION).body().keySet());
         assertEquals(expected, check(false, null, List.of()).body().keySet());
+        assertEquals(expected, Set.copyOf(HealthCheck.KEYS));
+    }
+
+    @Test
+    void reportNamesNoUrlHostUserOrProduct() throws Exception {
+        // the database fails with a message naming its host and user, like a real driver would
+        DataSource broken = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    throw new SQLException("jdbc:postgresql://db.internal.example:5432/safeharbor user=safeharbor refused");
+                });
+        for (HealthCheck.Result result : List.of(check(true, h2, ONE_JURISDICTION), check(false, broken, ONE_JURISDICTION))) {
+            String json = JSON.writeValueAsString(result.body());
+            for (String leak : List.of("amqp", "jdbc", "://", "example", "5432", "5672", "127.0.0.1", "localhost", "user",
+                    "H2", "PostgreSQL", "referrals.")) {
+                assertFalse(json.contains(leak), leak + " in " + json);
+            }
+        }
+    }
+
+    @Test
+    void sandboxComponentsAreReportedWithTheirJurisdictions() {
+        sandboxes.add("US-MA");
+        sandboxes.add("US-IL");
+
+        HealthCheck.Result result = check(true, h2, ONE_JURISDICTION);
+
+        // outside production the sandbox is allowed, and marked
+        assertTrue(result.up());
+        assertEquals("UP", result.body().get("status"));
+        assertEquals(true, result.body().get("sandbox"));
+        assertEquals(List.of("US-IL", "US-MA"), result.body().get("sandboxes"));
+        assertFalse(result.body().containsKey("reason"));
+    }
+
+    @Test
+    void productionProfileWithASandboxComponentIsDown() {
+        production.set(true);
+        assertTrue(check(true, h2, ONE_JURISDICTION).up(), "production without sandbox is UP");
+
+        sandboxes.add("US-MA");
+        HealthCheck.Result result = check(true, h2, ONE_JURISDICTION);
+
+        assertFalse(result.up());
+        assertEquals("DOWN", result.body().get("status"));
+        assertEquals(true, result.body().get("sandbox"));
+        assertEquals(List.of("US-MA"), result.body().get("sandboxes"));
+        assertEquals("sandbox components in the production profile", result.body().get("reason"));
+        // every component is still UP: it is the combination that is refused
+        assertEquals("UP", part(result, "camelContext").get("status"));
+        assertEquals("UP", part(result, "broker").get("status"));
+        assertEquals("UP", part(result, "database").get("status"));
+
+        sandboxes.clear();
+        assertTrue(check(true, h2, ONE_JURISDICTION).up(), "UP again once the sandbox is gone");
     }
 }

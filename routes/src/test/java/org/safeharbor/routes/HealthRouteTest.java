@@ -1,6 +1,7 @@
 package org.safeharbor.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
@@ -44,6 +47,8 @@ class HealthRouteTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AtomicBoolean brokerUp = new AtomicBoolean(true);
+    private final AtomicBoolean production = new AtomicBoolean();
+    private final Set<String> sandboxes = new ConcurrentSkipListSet<>();
     private DefaultCamelContext camel;
     private HttpServer http;
     private int port;
@@ -56,10 +61,10 @@ class HealthRouteTest {
                 new ActiveJurisdiction(Jurisdiction.of("US-ZZ"), "Test state ZZ", List.of("in-US-ZZ")));
 
         camel = new DefaultCamelContext();
-        CamelRuntime.configureRest(camel);
+        CamelRuntime.configureHttp(camel);
         camel.start();
-        camel.addRoutes(new HealthRoute(
-                new HealthCheck(camel, brokerUp::get, "amqp://broker.test:5672", () -> h2, () -> jurisdictions)));
+        camel.addRoutes(new HealthRoute(new HealthCheck(camel, brokerUp::get, () -> h2, () -> jurisdictions,
+                () -> Set.copyOf(sandboxes), production::get)));
 
         port = freePort();
         http = new HttpServer();
@@ -84,9 +89,31 @@ class HealthRouteTest {
         JsonNode body = JSON.readTree(response.body());
         assertEquals("UP", body.path("status").asText());
         assertEquals("UP", body.path("broker").path("status").asText());
-        assertEquals("H2", body.path("database").path("product").asText());
+        assertEquals("UP", body.path("database").path("status").asText());
         assertEquals("US-ZZ", body.path("jurisdictions").path(0).path("code").asText());
-        assertEquals("referrals.US-ZZ", body.path("jurisdictions").path(0).path("queue").asText());
+        assertFalse(body.path("sandbox").asBoolean());
+        // states only: the broker's URL, the database product and the queue names are not shown
+        assertTrue(body.path("broker").path("url").isMissingNode(), body.toString());
+        assertTrue(body.path("database").path("product").isMissingNode(), body.toString());
+        assertTrue(body.path("jurisdictions").path(0).path("queue").isMissingNode(), body.toString());
+        assertFalse(response.body().contains("amqp"), response.body());
+    }
+
+    @Test
+    void sandboxIsMarkedAndRefusedInProduction() throws Exception {
+        sandboxes.add("US-MA");
+
+        JsonNode body = JSON.readTree(get("/health").body());
+        assertTrue(body.path("sandbox").asBoolean(), body.toString());
+        assertEquals("US-MA", body.path("sandboxes").path(0).asText());
+        assertEquals("UP", body.path("status").asText());
+
+        production.set(true);
+        HttpResponse<String> refused = get("/health");
+        assertEquals(503, refused.statusCode());
+        body = JSON.readTree(refused.body());
+        assertEquals("DOWN", body.path("status").asText());
+        assertTrue(body.path("sandbox").asBoolean(), body.toString());
     }
 
     @Test
