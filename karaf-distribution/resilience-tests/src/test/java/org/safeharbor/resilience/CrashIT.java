@@ -52,7 +52,7 @@ class CrashIT {
         List<String> log = new ArrayList<>();
         log.add("seed " + seed);
         Instant began = Instant.now();
-        try (Hospital hospital = new Hospital(karaf.base(), "crash" + Long.toString(seed & 0xffffff, 36), Duration.ofSeconds(10))) {
+        try (Hospital hospital = new Hospital(karaf, "crash" + Long.toString(seed & 0xffffff, 36), Duration.ofSeconds(10))) {
             hospital.startLoad(4, Duration.ofMillis(100), Duration.ofMinutes(3));
             for (int cycle = 1; cycle <= CYCLES; cycle++) {
                 long loadMillis = 2_000 + random.nextInt(2_000);

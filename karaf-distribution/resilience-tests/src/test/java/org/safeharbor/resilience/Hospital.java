@@ -2,7 +2,6 @@ package org.safeharbor.resilience;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -26,13 +25,16 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.safeharbor.client.SmartBackendClient;
 
 /**
- * A hospital's EHR as a load driver: posts FHIR message Bundles to {@code POST /fhir/$process-message},
- * each one unique (its own {@code Bundle.identifier}, Bundle id and MessageHeader id), and, as a real
- * hospital would, sends the very same submission again whenever it got no answer (connection refused or
- * reset, timeout, 5xx, or a 404 while the intake is still starting). Each submission is sent until
- * it is answered 202, and remembers every Task id it was answered with.
+ * A hospital's EHR as a load driver: posts FHIR message Bundles to {@code POST /fhir/$process-message}
+ * over HTTPS with a SMART Backend Services access token ({@link HospitalAuth}: renewed a minute before it
+ * expires, and at once on a 401), each one unique (its own {@code Bundle.identifier}, Bundle id and
+ * MessageHeader id), and, as a real hospital would, sends the very same submission again whenever it got
+ * no answer (connection refused or reset, timeout, 5xx, a 404 while the intake is still starting, no
+ * token, or a 401 although it asked for a new token first). Each submission is sent until it is answered
+ * 202, and remembers every Task id it was answered with.
  *
  * <p>The template is {@code lives-in-one-state-seen-in-another.json} (a suspected sex-trafficking
  * Condition, T76.52XA, for a child living in Illinois) with its place of care moved from Missouri to
@@ -74,8 +76,7 @@ final class Hospital implements AutoCloseable {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HospitalAuth auth;
     private final URI endpoint;
     private final String template;
     private final String runId;
@@ -84,11 +85,13 @@ final class Hospital implements AutoCloseable {
     private final AtomicInteger sequence = new AtomicInteger();
     private final Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
     private final AtomicInteger noAnswer = new AtomicInteger();
+    private final AtomicInteger noToken = new AtomicInteger();
     private volatile boolean loadOn;
     private ExecutorService workers;
 
-    Hospital(URI base, String runId, Duration requestTimeout) {
-        this.endpoint = base.resolve("/fhir/$process-message");
+    Hospital(KarafProcess karaf, String runId, Duration requestTimeout) {
+        this.auth = karaf.auth();
+        this.endpoint = karaf.base().resolve("/fhir/$process-message");
         this.runId = runId;
         this.requestTimeout = requestTimeout;
         this.template = template(Settings.samples().resolve(SAMPLE));
@@ -142,11 +145,11 @@ final class Hospital implements AutoCloseable {
             if (sends == 1) {
                 submission.firstSentAt = Instant.now();
             }
-            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(requestTimeout)
+            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(requestTimeout)
                     .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                    .POST(HttpRequest.BodyPublishers.ofString(submission.body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(submission.body));
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = auth.send(request);
                 int status = response.statusCode();
                 answers.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
                 if (status == 202) {
@@ -159,10 +162,13 @@ final class Hospital implements AutoCloseable {
                     submission.acceptedAt = Instant.now();
                     return true;
                 }
-                if (status < 500 && status != 404 && status != 408 && status != 429) {
+                // 401 even with a new token (HospitalAuth asked for one): the adapter may be half started; try again
+                if (status < 500 && status != 401 && status != 404 && status != 408 && status != 429) {
                     submission.refusal = status + " " + response.body();
                     return false;
                 }
+            } catch (SmartBackendClient.TokenRefused e) {
+                noToken.incrementAndGet(); // e.g. the adapter still starting; the token is asked for again
             } catch (IOException e) {
                 noAnswer.incrementAndGet();
             } catch (InterruptedException e) {
@@ -242,9 +248,10 @@ final class Hospital implements AutoCloseable {
         return (int) submissions.stream().filter(s -> s.sends.get() > 1).count();
     }
 
-    /** How often each HTTP status was answered, and how often there was no answer at all. */
+    /** How often each HTTP status was answered, how often there was no answer at all, and how often no token. */
     String answers() {
-        return new java.util.TreeMap<>(answers).toString() + " no-answer=" + noAnswer.get();
+        return new java.util.TreeMap<>(answers).toString() + " no-answer=" + noAnswer.get() + " token-refused=" + noToken.get()
+                + " tokens-issued=" + auth.tokensIssued();
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.safeharbor.resilience;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -23,19 +22,22 @@ import java.util.regex.Pattern;
  * configured by editing its {@code etc/*.cfg}, started with {@code bin/karaf server} and killed with
  * SIGKILL (the {@code bin/karaf} script and the JVM it started, which is its child).
  *
- * <p>Every port it opens is a free one chosen here: HTTP and the embedded broker's AMQP through
+ * <p>Every port it opens is a free one chosen here: HTTPS and the embedded broker's AMQP through
  * {@code EXTRA_JAVA_OPTS} (the cfgs read {@code safeharbor.http.port} and {@code safeharbor.amqp.port}),
  * Karaf's own SSH and JMX ports in their cfgs.
+ *
+ * <p>It is reached as a hospital reaches it ({@link HospitalAuth}): a client registration written into
+ * {@code etc/safeharbor/clients/} before the first start, HTTPS trusting the CA the adapter generates at
+ * its first start, and a SMART Backend Services bearer token on {@code /fhir} requests.
  */
 final class KarafProcess implements AutoCloseable {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path home;
     private final Path logDirectory;
     private final String name;
     final int httpPort;
     final int amqpPort;
+    private final HospitalAuth auth;
     private Process process;
     private int starts;
 
@@ -45,9 +47,13 @@ final class KarafProcess implements AutoCloseable {
         this.name = name;
         this.httpPort = Ports.free();
         this.amqpPort = Ports.free();
+        this.auth = new HospitalAuth(home.resolve("etc"), base());
     }
 
-    /** Unpacks the assembly into {@code <target>/<name>/} (emptied first) and gives Karaf's own ports free values. */
+    /**
+     * Unpacks the assembly into {@code <target>/<name>/} (emptied first), gives Karaf's own ports free
+     * values and registers the tests' hospital client.
+     */
     static KarafProcess unpack(String name) {
         Path target = Settings.target();
         Path directory = target.resolve(name);
@@ -65,6 +71,7 @@ final class KarafProcess implements AutoCloseable {
         karaf.editCfg("org.apache.karaf.shell.cfg", Map.of("sshPort", String.valueOf(Ports.free())));
         karaf.editCfg("org.apache.karaf.management.cfg", Map.of(
                 "rmiRegistryPort", String.valueOf(Ports.free()), "rmiServerPort", String.valueOf(Ports.free())));
+        karaf.auth.register(Settings.samples().resolve(Hospital.SAMPLE));
         return karaf;
     }
 
@@ -81,7 +88,12 @@ final class KarafProcess implements AutoCloseable {
     }
 
     URI base() {
-        return URI.create("http://127.0.0.1:" + httpPort);
+        return URI.create("https://127.0.0.1:" + httpPort);
+    }
+
+    /** The tests' hospital client: its TLS trust and its access tokens. */
+    HospitalAuth auth() {
+        return auth;
     }
 
     /**
@@ -170,7 +182,8 @@ final class KarafProcess implements AutoCloseable {
 
     /**
      * Waits until {@code GET /health} is 200 and UP with the jurisdiction {@code jurisdiction} listed,
-     * and {@code GET /fhir/metadata} is 200. Fails with the end of karaf.log if that takes longer than {@code timeout}.
+     * {@code GET /fhir/metadata} is 200 and the token endpoint issues the tests' hospital a token (all over
+     * HTTPS, once the adapter has made its CA). Fails with the end of karaf.log if that takes longer than {@code timeout}.
      */
     Duration awaitReady(String jurisdiction, Duration timeout) {
         Instant start = Instant.now();
@@ -180,26 +193,38 @@ final class KarafProcess implements AutoCloseable {
             if (!isAlive()) {
                 throw new AssertionError("Karaf exited while starting; see " + karafLog() + "\n" + tail(40));
             }
+            String step = "/health";
             try {
                 HttpResponse<String> health = get("/health");
-                last = health.statusCode() + " " + health.body();
+                last = "/health " + health.statusCode() + " " + health.body();
+                step = "/fhir/metadata";
                 if (health.statusCode() == 200 && health.body().contains("\"status\":\"UP\"")
                         && health.body().contains("\"code\":\"" + jurisdiction + "\"")
                         && get("/fhir/metadata").statusCode() == 200) {
+                    step = "access token";
+                    auth.bearer();
                     return Duration.between(start, Instant.now());
                 }
             } catch (IOException e) {
-                last = e.toString();
+                last = step + ": " + e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
             sleep(250);
         }
-        throw new AssertionError("Karaf not ready after " + timeout + " (last /health: " + last + ")\n" + tail(40));
+        throw new AssertionError("Karaf not ready after " + timeout + " (last: " + last + ")\n" + tail(40));
     }
 
+    /**
+     * {@code GET path} over HTTPS; with the hospital's bearer token on {@code /fhir} paths except the two
+     * that need none ({@code /fhir/metadata}, {@code /fhir/.well-known/smart-configuration}).
+     */
     HttpResponse<String> get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(5)).GET();
+        boolean anonymous = !path.startsWith("/fhir/") || path.startsWith("/fhir/metadata") || path.startsWith("/fhir/.well-known/");
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return anonymous ? auth.sendAnonymous(request.build()) : auth.send(request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

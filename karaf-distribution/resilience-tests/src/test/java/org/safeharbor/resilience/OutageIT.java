@@ -66,7 +66,7 @@ class OutageIT {
         timeline.mark("US-IL peer down");
 
         List<String> ids = new ArrayList<>();
-        try (Hospital hospital = new Hospital(karaf.base(), "outage" + System.currentTimeMillis() % 100000, Duration.ofSeconds(10))) {
+        try (Hospital hospital = new Hospital(karaf, "outage" + System.currentTimeMillis() % 100000, Duration.ofSeconds(10))) {
             for (int i = 0; i < REFERRALS; i++) {
                 Hospital.Submission submission = hospital.newSubmission();
                 assertTrue(hospital.submit(submission, Duration.ofSeconds(30)), "submission " + i + " not accepted: " + submission.refusal);

@@ -65,7 +65,7 @@ class ProductionProfileIT {
 
         List<String> log = new ArrayList<>();
         Instant began = Instant.now();
-        try (Hospital hospital = new Hospital(karaf.base(), "prod" + System.currentTimeMillis() % 1000000, Duration.ofSeconds(10))) {
+        try (Hospital hospital = new Hospital(karaf, "prod" + System.currentTimeMillis() % 1000000, Duration.ofSeconds(10))) {
             hospital.startLoad(4, Duration.ofMillis(100), Duration.ofMinutes(3));
             KarafProcess.sleep(3_000);
 

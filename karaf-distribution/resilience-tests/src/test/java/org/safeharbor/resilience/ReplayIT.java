@@ -57,7 +57,7 @@ class ReplayIT {
 
     @Test
     void operatorsReplayFromTheShellAndEachReplayIsDeliveredAndLinked() throws Exception {
-        try (Hospital hospital = new Hospital(karaf.base(), "replay" + System.currentTimeMillis() % 100000, Duration.ofSeconds(10))) {
+        try (Hospital hospital = new Hospital(karaf, "replay" + System.currentTimeMillis() % 100000, Duration.ofSeconds(10))) {
             // a referral delivered once
             Hospital.Submission a = hospital.newSubmission();
             assertTrue(hospital.submit(a, Duration.ofSeconds(30)), "not accepted: " + a.refusal);
