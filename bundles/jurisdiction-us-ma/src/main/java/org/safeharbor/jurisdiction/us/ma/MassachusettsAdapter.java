@@ -18,6 +18,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -36,6 +38,7 @@ import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.ma.wire.DistrictAttorneyNotification;
 import org.safeharbor.jurisdiction.us.ma.wire.IntakeResponse;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AllegationDto;
+import org.safeharbor.jurisdiction.us.ma.sandbox.MassachusettsSandbox;
 import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +60,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A configuration change re-creates the component (DS default), so the core removes its routes and
- * adds the new ones: applied without a restart.
+ * adds the new ones: applied without a restart. So does the sandbox coming or going: the adapter
+ * tracks the sandbox's marker service ({@code safeharbor.sandbox=US-MA}). Without it, endpoints on
+ * this machine's loopback interface and the sandbox trust store are refused (the component does not
+ * start), and the status route starts only with a credential: a bearer token or pinned client
+ * certificates. In the sandbox, the sandbox peer's own token is taken when none is configured.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + MassachusettsAdapter.CODE,
         configurationPid = MassachusettsAdapter.PID)
@@ -85,10 +92,10 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     public @interface Config {
 
         @AttributeDefinition(description = "HTTPS URL the written 51A report is POSTed to (DCF intake)")
-        String reportUrl() default "https://localhost:8443/dcf/51a/reports";
+        String reportUrl() default "https://localhost:9443/dcf/51a/reports";
 
         @AttributeDefinition(description = "HTTPS URL the District Attorney notification (s.51B(k)) is POSTed to")
-        String districtAttorneyUrl() default "https://localhost:8443/da/notifications";
+        String districtAttorneyUrl() default "https://localhost:9443/da/notifications";
 
         @AttributeDefinition(required = false,
                 description = "County whose District Attorney that endpoint serves, sent in the notification; empty for none")
@@ -106,8 +113,9 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                 + "SANDBOX-ONLY certificate of the test peer")
         String trustStore() default KeyStores.SANDBOX_KEY_STORE;
 
+        /** Key {@code .trustStorePassword}: private, never a service property. */
         @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "Password of the trust store")
-        String trustStorePassword() default KeyStores.SANDBOX_PASSWORD;
+        String _trustStorePassword() default KeyStores.SANDBOX_PASSWORD;
 
         @AttributeDefinition(description = "Time allowed for the written report, ISO-8601 (G.L. c.119 s.51A: 48 hours)")
         String writtenReportDeadline() default "PT48H";
@@ -130,8 +138,15 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
 
         @AttributeDefinition(required = false, type = AttributeType.PASSWORD,
                 description = "Bearer token DCF must present when POSTing statuses to /jurisdictions/us-ma/status "
-                        + "(private property '.statusToken'); empty accepts any caller: only behind mutual TLS")
+                        + "(private property '.statusToken')")
         String _statusToken() default "";
+
+        @AttributeDefinition(required = false, description = "SHA-256 fingerprints (hex, comma-separated) of the TLS client "
+                + "certificates DCF may present instead of the token (mutual TLS on the core's HTTPS server)")
+        String statusClientCertificates() default "";
+
+        @AttributeDefinition(description = "Largest status body taken, in bytes; larger ones are answered 413 unread")
+        int statusMaxBodyBytes() default StatusCallers.DEFAULT_MAX_BODY_BYTES;
     }
 
     private final Config config;
@@ -142,14 +157,31 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     private final String tlsBean = "safeharborUsMaTls-" + UUID.randomUUID();
     private final String authorization;
     private final Redelivery redelivery;
+    private final StatusCallers statusCallers;
 
+    /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
     @Activate
-    public MassachusettsAdapter(Config config, @Reference StatusReporter statusReporter) {
+    public MassachusettsAdapter(Config config, @Reference StatusReporter statusReporter,
+                                @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+                                        target = "(" + MassachusettsSandbox.MARKER + "=" + CODE + ")") MassachusettsSandbox sandbox) {
+        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.statusToken());
+    }
+
+    /** Outside OSGi (tests against the sandbox peer): as in the sandbox. */
+    public MassachusettsAdapter(Config config, StatusReporter statusReporter) {
         this(config, statusReporter, Clock.systemUTC());
     }
 
-    /** Outside OSGi (tests): the configuration, the core's reporter and the clock of status times. */
+    /** Outside OSGi (tests against the sandbox peer): as in the sandbox, with the clock of status times. */
     public MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock) {
+        this(config, statusReporter, clock, true, null);
+    }
+
+    /**
+     * @param sandbox             true when the sandbox is on: endpoints on loopback and the sandbox trust store are allowed
+     * @param sandboxStatusToken  the token the sandbox peer presents, taken when no {@code .statusToken} is configured
+     */
+    public MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken) {
         super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
@@ -159,7 +191,16 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
         requireHttps("reportUrl", config.reportUrl());
         requireHttps("districtAttorneyUrl", config.districtAttorneyUrl());
-        this.tls = KeyStores.clientParameters(config.trustStore(), config.trustStorePassword());
+        if (!sandbox) {
+            refuseSandbox("reportUrl", config.reportUrl(), config.trustStore());
+            refuseSandbox("districtAttorneyUrl", config.districtAttorneyUrl(), config.trustStore());
+        }
+        this.statusCallers = new StatusCallers(config._statusToken().isBlank() && sandbox ? sandboxStatusToken : config._statusToken(),
+                config.statusClientCertificates());
+        if (config.statusMaxBodyBytes() < 1) {
+            throw new IllegalArgumentException("statusMaxBodyBytes must be at least 1");
+        }
+        this.tls = KeyStores.clientParameters(config.trustStore(), config._trustStorePassword());
         this.authorization = config.username().isBlank() ? null : "Basic " + Base64.getEncoder().encodeToString(
                 (config.username() + ":" + config._password()).getBytes(StandardCharsets.UTF_8));
     }
@@ -213,16 +254,29 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         return redelivery;
     }
 
-    /** The status consumer; a test may serve it elsewhere. */
+    /**
+     * The status consumer; a test may serve it elsewhere. The body stays an unread stream (no stream
+     * cache), so the receiver authenticates and bounds it before reading; exceptions are never sent back.
+     */
     protected String statusEndpoint() {
-        return "servlet:" + STATUS_PATH + "?httpMethodRestrict=POST";
+        return "servlet:" + STATUS_PATH + "?httpMethodRestrict=POST&disableStreamCache=true&muteException=true";
+    }
+
+    /** True when the status route runs: only with a credential a caller can be checked against. */
+    public boolean statusEndpointEnabled() {
+        return statusCallers.configured();
     }
 
     @Override
     public void configure() throws Exception {
         super.configure();
+        if (!statusCallers.configured()) {
+            LOG.error("{}: status call-backs are OFF: set .statusToken or statusClientCertificates in {}.cfg "
+                    + "(an unauthenticated caller could close referrals); deliveries run", CODE, PID);
+            return;
+        }
         from(statusEndpoint()).routeId(CODE + "-status")
-                .process(new StatusReceiver(JURISDICTION, statusReporter, config._statusToken()));
+                .process(new StatusReceiver(JURISDICTION, statusReporter, statusCallers, config.statusMaxBodyBytes()));
     }
 
     @Override
@@ -384,6 +438,24 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
             return duration;
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key + " is not an ISO-8601 duration such as " + example + ": " + iso, e);
+        }
+    }
+
+    /**
+     * Outside the sandbox: no endpoint on this machine's loopback interface (where the sandbox peers
+     * listen; a state's system never does) and no trust store from inside the bundle (the sandbox's,
+     * whose private key is public).
+     */
+    private static void refuseSandbox(String key, String url, String trustStore) {
+        String host = URI.create(url.trim()).getHost();
+        boolean loopback = "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "[::1]".equals(host) || "::1".equals(host);
+        boolean sandboxTrust = trustStore != null && trustStore.trim().startsWith(KeyStores.CLASSPATH);
+        if (loopback || sandboxTrust) {
+            String why = CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured ("
+                    + (loopback ? key + " is on this machine's loopback interface" : "trustStore " + trustStore.trim() + " is the sandbox's")
+                    + "): point " + PID + ".cfg at the state's endpoints and trust store, or install the safeharbor-sandbox feature";
+            LOG.error(why);
+            throw new IllegalArgumentException(why);
         }
     }
 

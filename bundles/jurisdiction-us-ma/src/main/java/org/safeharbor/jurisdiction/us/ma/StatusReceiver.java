@@ -1,12 +1,18 @@
 package org.safeharbor.jurisdiction.us.ma;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.NoSuchElementException;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.http.common.HttpMessage;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.ReferralId;
@@ -21,28 +27,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a status DCF POSTs to {@value MassachusettsAdapter#STATUS_PATH} into a {@link StatusUpdate}
- * for the core. Answers like an HTTP service: 202 when recorded, 400 for a body that does not
- * validate against {@code us-ma-status.schema.json}, 401 without the configured bearer token, 503
- * when the core could not record it (DCF should try again).
+ * for the core. In this order, each step before the next one looks at the body:
+ * <ol>
+ *   <li>401 unless the caller presents the bearer token or a pinned client certificate ({@link StatusCallers});</li>
+ *   <li>413 for a body over the bound (its declared length is checked before it is read);</li>
+ *   <li>400 for a body that does not validate against {@code us-ma-status.schema.json};</li>
+ *   <li>404 for a referral DCF never received from this adapter (unknown, or not delivered to US-MA);</li>
+ *   <li>202 when recorded (a status that would move the delivery backwards is kept out by the core);
+ *       503 when the core could not record it (DCF should try again).</li>
+ * </ol>
+ * No answer quotes the request or an exception.
  */
 final class StatusReceiver implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusReceiver.class);
-    /** A status is a few hundred bytes; anything much larger is not one. */
-    static final int MAX_BODY_CHARS = 16 * 1024;
 
     private final Jurisdiction jurisdiction;
     private final StatusReporter reporter;
-    private final byte[] token;
+    private final StatusCallers callers;
+    private final int maxBodyBytes;
 
-    /**
-     * @param token the bearer token DCF must present, or blank for none (e.g. when mutual TLS in
-     *              front of the adapter authenticates DCF)
-     */
-    StatusReceiver(Jurisdiction jurisdiction, StatusReporter reporter, String token) {
+    StatusReceiver(Jurisdiction jurisdiction, StatusReporter reporter, StatusCallers callers, int maxBodyBytes) {
         this.jurisdiction = jurisdiction;
         this.reporter = reporter;
-        this.token = token == null || token.isBlank() ? null : ("Bearer " + token.trim()).getBytes(StandardCharsets.UTF_8);
+        this.callers = callers;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** The canonical status for DCF's status code. */
@@ -62,9 +71,6 @@ final class StatusReceiver implements Processor {
         if (body == null || body.isBlank()) {
             throw new IllegalArgumentException("empty body");
         }
-        if (body.length() > MAX_BODY_CHARS) {
-            throw new IllegalArgumentException("body too large for a status");
-        }
         List<String> problems = WireSchema.STATUS.validate(body);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
@@ -77,32 +83,55 @@ final class StatusReceiver implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
+        HttpServletRequest request = exchange.getIn() instanceof HttpMessage http ? http.getRequest() : null;
         String authorization = message.getHeader("Authorization", String.class);
-        String body = message.getBody(String.class);
+        X509Certificate[] chain = request == null ? null : (X509Certificate[]) request.getAttribute(StatusCallers.CLIENT_CERTIFICATES);
+        long declaredLength = request == null ? -1 : request.getContentLengthLong();
+        Object raw = message.getBody();
         // nothing of the request goes back in the response (Camel copies headers to it)
         message.removeHeaders("*");
-        if (token != null && (authorization == null
-                || !MessageDigest.isEqual(token, authorization.trim().getBytes(StandardCharsets.UTF_8)))) {
+        if (!callers.admit(authorization, chain)) {
+            LOG.warn("{}: refused a status call-back without valid credentials", jurisdiction);
+            message.setHeader("WWW-Authenticate", "Bearer realm=\"us-ma-status\"");
             answer(message, 401, new ErrorResponse("unauthorized"));
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = raw instanceof InputStream in ? StatusCallers.bounded(in, declaredLength, maxBodyBytes)
+                    : raw == null ? new byte[0] : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, raw);
+        } catch (IOException unreadable) {
+            answer(message, 400, new ErrorResponse("unreadable body"));
+            return;
+        }
+        if (bytes == null || bytes.length > maxBodyBytes) {
+            LOG.warn("{}: refused a status call-back over {} bytes", jurisdiction, maxBodyBytes);
+            answer(message, 413, new ErrorResponse("body too large for a status"));
             return;
         }
         StatusUpdate update;
         try {
-            update = parse(body);
+            update = parse(new String(bytes, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException invalid) {
+            // schema messages name fields, never the values
             LOG.warn("{}: refused a status message: {}", jurisdiction, invalid.getMessage());
             answer(message, 400, new ErrorResponse(invalid.getMessage()));
             return;
         }
         try {
             reporter.report(update);
+        } catch (NoSuchElementException notOurs) {
+            LOG.warn("{}: refused status {} for referral {}: not delivered to {}", jurisdiction, update.status(),
+                    update.referralId(), jurisdiction);
+            answer(message, 404, new ErrorResponse("no such referral delivered to " + jurisdiction.code()));
+            return;
         } catch (RuntimeException e) {
             LOG.warn("{}: could not record status {} of referral {}: {}", jurisdiction, update.status(), update.referralId(),
                     e.getClass().getSimpleName());
             answer(message, 503, new ErrorResponse("status not recorded; send it again later"));
             return;
         }
-        LOG.info("{}: referral {} is now {}", jurisdiction, update.referralId(), update.status());
+        LOG.info("{}: referral {} reported {}", jurisdiction, update.referralId(), update.status());
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         message.setBody(null);
     }

@@ -123,4 +123,44 @@ class MassachusettsAdapterTest {
                 "{\"error\":\"name Jane/Doe/Smith is not allowed\"}"));
         assertEquals("DCF refused the 51A report: HTTP 400", MassachusettsAdapter.refusalReason(400, null));
     }
+
+    private static MassachusettsAdapter production(Map<String, Object> config) {
+        return new MassachusettsAdapter(TestConfig.with(config), new RecordingReporter(), java.time.Clock.systemUTC(), false, null);
+    }
+
+    @Test
+    void outsideTheSandboxItsEndpointsAndTrustStoreAreRefused() {
+        IllegalArgumentException defaults = assertThrows(IllegalArgumentException.class, () -> production(Map.of()));
+        assertTrue(defaults.getMessage().contains("refuses to start with sandbox endpoints or sandbox trust stores"), defaults.getMessage());
+        IllegalArgumentException trust = assertThrows(IllegalArgumentException.class, () -> production(Map.of(
+                "reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices")));
+        assertTrue(trust.getMessage().contains("classpath:sandbox/us-ma-sandbox.p12"), trust.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> production(Map.of("reportUrl", "https://127.0.0.1:9443/dcf/51a/reports",
+                "districtAttorneyUrl", "https://da.example.gov/notices", "trustStore", "")));
+        // the state's own endpoints and the JVM's trust: it starts
+        production(Map.of("reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices", "trustStore", ""));
+    }
+
+    @Test
+    void withoutACredentialTheStatusEndpointStaysOffAndDeliveryStillRuns() throws Exception {
+        Map<String, Object> state = Map.of("reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices",
+                "trustStore", "");
+        MassachusettsAdapter closed = production(state);
+        assertFalse(closed.statusEndpointEnabled());
+        org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+        try {
+            camel.addRoutes(closed);
+            assertTrue(camel.getRouteDefinition("US-MA-deliver") != null, "deliveries run");
+            assertEquals(null, camel.getRouteDefinition("US-MA-status"), "no status route");
+        } finally {
+            camel.close();
+        }
+        java.util.Map<String, Object> withToken = new java.util.HashMap<>(state);
+        withToken.put("_statusToken", "s3cret");
+        assertTrue(production(withToken).statusEndpointEnabled());
+        // in the sandbox, the sandbox peer's token is taken
+        assertTrue(new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter(), java.time.Clock.systemUTC(), true, "peer-token")
+                .statusEndpointEnabled());
+        assertFalse(new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter()).statusEndpointEnabled());
+    }
 }

@@ -153,4 +153,29 @@ class StatusBackTest {
         assertEquals("{\"adapterStatus\":202}", answer.body());
         assertEquals(DeliveryStatus.INVESTIGATION_OPENED, reporter.updates.get(0).status());
     }
+
+    @Test
+    void anOversizeStatusIsRefusedWith413BeforeItIsRead() throws Exception {
+        Referral referral = delivered();
+        String huge = "{\"referralId\":\"" + referral.id().value() + "\",\"status\":\"screened-out\",\"at\":\"2026-11-22T08:30:00Z\","
+                + "\"reason\":\"" + "x".repeat(200_000) + "\"}";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(statusUrl)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(huge)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, response.statusCode());
+        assertEquals(List.of(), reporter.updates);
+    }
+
+    @Test
+    void aForgedStatusWithoutCredentialsIsRefusedAndNothingChanges() throws Exception {
+        Referral referral = delivered();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(statusUrl)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"referralId\":\"" + referral.id().value()
+                        + "\",\"status\":\"investigation-opened\",\"at\":\"2026-11-22T08:30:00Z\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, response.statusCode());
+        assertFalse(response.body().contains("Exception"), response.body());
+        assertEquals(List.of(), reporter.updates, "nothing reported: the delivery and its clocks are as they were");
+    }
 }

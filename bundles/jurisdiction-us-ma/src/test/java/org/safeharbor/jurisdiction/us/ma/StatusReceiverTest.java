@@ -24,7 +24,12 @@ class StatusReceiverTest {
     private static final Jurisdiction MA = Jurisdiction.of("US-MA");
     private final RecordingReporter reporter = new RecordingReporter();
 
-    private final StatusReceiver receiver = new StatusReceiver(MA, reporter, "");
+    private static final String TOKEN = "Bearer t0ken";
+    private final StatusReceiver receiver = receiver(reporter);
+
+    private static StatusReceiver receiver(RecordingReporter reporter) {
+        return new StatusReceiver(MA, reporter, new StatusCallers("t0ken", ""), StatusCallers.DEFAULT_MAX_BODY_BYTES);
+    }
 
     @Test
     void parsesAStatusMessage() {
@@ -63,7 +68,7 @@ class StatusReceiverTest {
 
     @Test
     void answers202AndReportsAValidStatus() {
-        Exchange exchange = post(receiver, VALID, null);
+        Exchange exchange = post(receiver, VALID, TOKEN);
         assertEquals(202, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         assertEquals(DeliveryStatus.SCREENED_OUT, reporter.updates.get(0).status());
         assertEquals("no jurisdiction", reporter.updates.get(0).reason());
@@ -71,14 +76,14 @@ class StatusReceiverTest {
 
     @Test
     void answers400AndReportsNothingForAnInvalidStatus() {
-        Exchange exchange = post(receiver, VALID.replace("screened-out", "closed"), null);
+        Exchange exchange = post(receiver, VALID.replace("screened-out", "closed"), TOKEN);
         assertEquals(400, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         assertEquals(List.of(), reporter.updates);
     }
 
     @Test
     void answers401WithoutTheConfiguredToken() {
-        StatusReceiver guarded = new StatusReceiver(MA, reporter, "t0ken");
+        StatusReceiver guarded = receiver;
         assertEquals(401, post(guarded, VALID, null).getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         assertEquals(401, post(guarded, VALID, "Bearer other").getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         assertEquals(List.of(), reporter.updates);
@@ -87,14 +92,67 @@ class StatusReceiverTest {
 
     @Test
     void answers503WhenTheCoreCannotRecordItSoDcfSendsItAgain() {
-        StatusReceiver failing = new StatusReceiver(MA, new RecordingReporter() {
+        StatusReceiver failing = receiver(new RecordingReporter() {
             @Override
             public void report(org.safeharbor.api.v1.StatusUpdate update) {
                 throw new IllegalStateException("database down");
             }
-        }, "");
-        Exchange exchange = post(failing, VALID, null);
+        });
+        Exchange exchange = post(failing, VALID, TOKEN);
         assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         assertFalse(exchange.getMessage().getBody(String.class).contains("database"), "no internals in the answer");
+    }
+
+    @Test
+    void answers401BeforeReadingTheBody() {
+        java.io.InputStream unread = new java.io.ByteArrayInputStream(VALID.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getMessage().setBody(unread);
+        receiver.process(exchange);
+        assertEquals(401, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+        assertEquals(VALID.length(), ((java.io.ByteArrayInputStream) unread).available(), "not a byte of the body was read");
+    }
+
+    @Test
+    void answers404ForAReferralDcfNeverReceivedFromUsWithoutInternals() {
+        StatusReceiver receiver = receiver(new RecordingReporter() {
+            @Override
+            public void report(org.safeharbor.api.v1.StatusUpdate update) {
+                throw new java.util.NoSuchElementException("no delivery of referral r-1 to US-MA (SELECT ...)");
+            }
+        });
+        Exchange exchange = post(receiver, VALID, TOKEN);
+        assertEquals(404, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+        String body = exchange.getMessage().getBody(String.class);
+        assertFalse(body.contains("SELECT") || body.contains("r-1") || body.contains("Exception"), body);
+    }
+
+    @Test
+    void answers413ForAnOversizeBodyWithoutReadingIt() {
+        StatusReceiver small = new StatusReceiver(MA, reporter, new StatusCallers("t0ken", ""), 100);
+        byte[] big = new byte[10_000];
+        java.util.Arrays.fill(big, (byte) ' ');
+        java.io.ByteArrayInputStream unread = new java.io.ByteArrayInputStream(big);
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getMessage().setBody(unread);
+        exchange.getMessage().setHeader("Authorization", TOKEN);
+        small.process(exchange);
+        assertEquals(413, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+        assertEquals(10_000 - 101, unread.available(), "read no further than one byte past the bound");
+        assertEquals(List.of(), reporter.updates);
+    }
+
+    @Test
+    void aPinnedClientCertificateIsACredentialAndAnotherIsNot() throws Exception {
+        java.security.KeyStore sandbox = KeyStores.load(KeyStores.SANDBOX_KEY_STORE, KeyStores.SANDBOX_PASSWORD);
+        java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate) sandbox.getCertificate(sandbox.aliases().nextElement());
+        String fingerprint = java.util.HexFormat.ofDelimiter(":").formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        StatusCallers pinned = new StatusCallers("", fingerprint.toUpperCase(java.util.Locale.ROOT));
+        org.junit.jupiter.api.Assertions.assertTrue(pinned.configured());
+        org.junit.jupiter.api.Assertions.assertTrue(pinned.admit(null, new java.security.cert.X509Certificate[] {certificate}));
+        assertFalse(pinned.admit("Bearer ", null));
+        assertFalse(new StatusCallers("", "00".repeat(32)).admit(null, new java.security.cert.X509Certificate[] {certificate}));
+        assertFalse(new StatusCallers(" ", "").configured(), "no credential: nobody is admitted and the endpoint stays off");
     }
 }

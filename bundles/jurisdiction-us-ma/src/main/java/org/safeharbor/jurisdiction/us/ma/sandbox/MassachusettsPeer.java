@@ -87,7 +87,8 @@ public final class MassachusettsPeer implements AutoCloseable {
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final Map<String, String> intakeNumbers = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
-    private final HttpClient statusClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private HttpClient statusClient;
+    private Path statusCa;
 
     private String host = "127.0.0.1";
     private int port;
@@ -128,6 +129,47 @@ public final class MassachusettsPeer implements AutoCloseable {
         statusUrl = url;
         statusToken = token == null || token.isBlank() ? null : token.trim();
         return this;
+    }
+
+    /**
+     * Trusts this PEM CA certificate (the one the adapter generates, {@code etc/safeharbor/tls/ca.crt}) for an
+     * https status URL, in an in-memory trust store. Read at the first status sent: the adapter writes it at its
+     * first start, which may come after the sandbox's.
+     */
+    public MassachusettsPeer statusTrust(Path caCertificate) {
+        statusCa = caCertificate;
+        return this;
+    }
+
+    private synchronized HttpClient statusClient() throws IOException {
+        if (statusClient == null) {
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+            if (statusCa != null) {
+                builder.sslContext(trusting(statusCa));
+            }
+            statusClient = builder.build();
+        }
+        return statusClient;
+    }
+
+    /** A TLS context trusting exactly the certificates of a PEM file. */
+    static javax.net.ssl.SSLContext trusting(Path pem) throws IOException {
+        try (var in = Files.newInputStream(pem)) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + i++, certificate);
+            }
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot trust the CA certificate " + pem + ": " + e.getClass().getSimpleName(), e);
+        }
     }
 
     /** Requires HTTP Basic credentials on every request (401 otherwise). */
@@ -222,7 +264,7 @@ public final class MassachusettsPeer implements AutoCloseable {
         if (statusToken != null) {
             request.header("Authorization", "Bearer " + statusToken);
         }
-        return statusClient.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return statusClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.safeharbor.jurisdiction.us.ma.sandbox;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 import org.eclipse.jetty.server.Server;
 import org.osgi.service.component.annotations.Activate;
@@ -13,18 +15,27 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.jurisdiction.us.ma.KeyStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the Massachusetts test peer inside Karaf, only when its configuration
  * ({@code etc/org.safeharbor.sandbox.us.ma.cfg}) exists: the optional {@code safeharbor-sandbox}
  * feature supplies it. NEVER in production: it trusts and presents a published key.
+ *
+ * <p>It registers itself as a service with {@value #MARKER}{@code =US-MA}: the sandbox marker. The
+ * adapter follows it (in the sandbox only while it is there) and takes its status token, which is
+ * random per start unless configured; {@code /health} reports {@code "sandbox": true} while any marker is there.
  */
-@Component(service = {}, immediate = true, configurationPid = MassachusettsSandbox.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = MassachusettsSandbox.class, property = MassachusettsSandbox.MARKER + "=US-MA", immediate = true,
+        configurationPid = MassachusettsSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MassachusettsSandbox.Config.class)
 public class MassachusettsSandbox {
 
     public static final String PID = "org.safeharbor.sandbox.us.ma";
+    /** The service property that marks a sandbox component, valued with its jurisdiction. */
+    public static final String MARKER = "safeharbor.sandbox";
+    private static final Logger LOG = LoggerFactory.getLogger(MassachusettsSandbox.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Massachusetts (US-MA) sandbox peer",
             description = "A stand-in for DCF's 51A intake and a District Attorney endpoint, over HTTPS, for trying the adapter out")
@@ -34,7 +45,7 @@ public class MassachusettsSandbox {
         String host() default "127.0.0.1";
 
         @AttributeDefinition(description = "HTTPS port")
-        int port() default 8443;
+        int port() default 9443;
 
         @AttributeDefinition(required = false, description = "Directory of the recorded deliveries; empty for ${karaf.data}/sandbox/US-MA")
         String directory() default "";
@@ -42,27 +53,40 @@ public class MassachusettsSandbox {
         @AttributeDefinition(description = "Server key store: file path or classpath:<resource> (default: the sandbox-only key)")
         String keyStore() default KeyStores.SANDBOX_KEY_STORE;
 
+        /** Key {@code .keyStorePassword}: private, never a service property. */
         @AttributeDefinition(type = AttributeType.PASSWORD, description = "Key store password")
-        String keyStorePassword() default KeyStores.SANDBOX_PASSWORD;
+        String _keyStorePassword() default KeyStores.SANDBOX_PASSWORD;
 
-        @AttributeDefinition(description = "The adapter's status URL the peer sends later statuses to")
-        String statusUrl() default "http://localhost:8080/jurisdictions/us-ma/status";
+        @AttributeDefinition(description = "The adapter's status URL the peer sends later statuses to (the core's HTTPS server)")
+        String statusUrl() default "https://localhost:8443/jurisdictions/us-ma/status";
+
+        @AttributeDefinition(required = false, description = "PEM CA certificate the peer trusts for the status URL; "
+                + "empty: ${karaf.etc}/safeharbor/tls/ca.crt, the CA the adapter generates")
+        String statusCaCertificate() default "";
 
         @AttributeDefinition(required = false, type = AttributeType.PASSWORD,
-                description = "Bearer token for the status URL (the adapter's .statusToken); empty for none")
+                description = "Bearer token for the status URL (private '.statusToken'); empty: a random one per start, "
+                        + "which the adapter takes in the sandbox when it has no .statusToken of its own")
         String _statusToken() default "";
     }
 
     private final MassachusettsPeer peer;
+    private final String statusToken;
 
     @Activate
     public MassachusettsSandbox(Config config) throws Exception {
+        LOG.warn("US-MA SANDBOX is ON: a simulated Massachusetts DCF answers on https://{}:{}; never for production",
+                config.host(), config.port());
         Path directory = config.directory().isBlank()
                 ? Path.of(System.getProperty("karaf.data", "data"), "sandbox", "US-MA")
                 : Path.of(config.directory());
+        statusToken = config._statusToken().isBlank() ? randomToken() : config._statusToken().trim();
+        Path ca = config.statusCaCertificate().isBlank()
+                ? Path.of(System.getProperty("karaf.etc", "etc"), "safeharbor", "tls", "ca.crt")
+                : Path.of(config.statusCaCertificate().trim());
         peer = new MassachusettsPeer(directory).host(config.host()).port(config.port())
-                .keyStore(config.keyStore(), config.keyStorePassword())
-                .statusUrl(URI.create(config.statusUrl()), config._statusToken());
+                .keyStore(config.keyStore(), config._keyStorePassword())
+                .statusUrl(URI.create(config.statusUrl()), statusToken).statusTrust(ca);
         // Jetty looks some of its parts up through the context class loader: the platform bundle's, in Karaf
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -77,6 +101,17 @@ public class MassachusettsSandbox {
     /** The running peer. */
     public MassachusettsPeer peer() {
         return peer;
+    }
+
+    /** The bearer token the peer presents on the adapter's status URL. */
+    public String statusToken() {
+        return statusToken;
+    }
+
+    static String randomToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     @Deactivate
