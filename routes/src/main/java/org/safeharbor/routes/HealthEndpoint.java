@@ -1,5 +1,7 @@
 package org.safeharbor.routes;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -78,8 +80,18 @@ public class HealthEndpoint {
         boolean production = isProduction(profile.profile());
         if (production) {
             LOG.info("Production profile (etc/{}.cfg): sandbox components are refused", PROFILE_PID);
+            Path deploy = deployWatcherConfig();
+            if (Files.exists(deploy)) {
+                LOG.error("Production profile with the deploy/ folder ON ({} exists): any file dropped into deploy/ is"
+                        + " installed and run. Delete that file (karaf-distribution/PRODUCTION.md)", deploy);
+            }
         }
         sandboxes.setProduction(production);
+    }
+
+    /** Karaf's configuration of the deploy/ folder watcher (Felix File Install); without it deploy/ is not watched. */
+    static Path deployWatcherConfig() {
+        return Path.of(System.getProperty("karaf.etc", "etc"), "org.apache.felix.fileinstall-deploy.cfg");
     }
 
     static boolean isProduction(String profile) {

@@ -144,7 +144,9 @@ public class BackboneIT {
                     sampleEntry = j;
                 }
             }
-            assertEquals("referrals.ZZ-SMP", sampleEntry.path("queue").asText());
+            // /health shows states only, no queue names (issue 11)
+            assertTrue("the sample's routes are counted: " + sampleEntry, sampleEntry.path("routes").asInt() > 0);
+            assertTrue("no queue name in /health: " + sampleEntry, sampleEntry.path("queue").isMissingNode());
             assertTrue("the sample's route was added", camel.getRoute("ZZ-SMP-deliver") != null);
         } finally {
             sample.uninstall();

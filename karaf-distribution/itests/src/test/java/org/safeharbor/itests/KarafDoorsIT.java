@@ -1,0 +1,323 @@
+package org.safeharbor.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivilegedExceptionAction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import javax.inject.Inject;
+import javax.security.auth.Subject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.shell.api.console.Command;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Karaf's own doors in the real assembly: SSH and JMX on loopback only, the harbor:* commands behind
+ * Karaf's command ACLs (a viewer cannot replay), the deploy/ folder watched in the standard profile
+ * (the demo's switch; the production profile deletes its watcher), and the production profile
+ * refusing a sandbox component (/health DOWN with "sandbox": true).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class KarafDoorsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    private BundleContext bundleContext;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private SessionFactory sessionFactory;
+
+    @Configuration
+    public Option[] config() {
+        return SafeHarborKaraf.distribution();
+    }
+
+    // ------------------------------------------------------------------ SSH and JMX on loopback
+
+    @Test
+    public void sshListensOnLoopbackOnly() throws Exception {
+        Dictionary<String, Object> shell = properties("org.apache.karaf.shell");
+        assertEquals("127.0.0.1", String.valueOf(shell.get("sshHost")).trim());
+        // the rest of Karaf's defaults are kept
+        assertEquals("ssh", String.valueOf(shell.get("sshRole")).trim());
+        assertEquals("karaf", String.valueOf(shell.get("sshRealm")).trim());
+        int port = Integer.parseInt(String.valueOf(shell.get("sshPort")).trim());
+
+        awaitListening("127.0.0.1", port);
+        assertNotReachableOverANonLoopbackAddress(port);
+    }
+
+    @Test
+    public void jmxListensOnLoopbackOnly() throws Exception {
+        Dictionary<String, Object> management = properties("org.apache.karaf.management");
+        assertEquals("127.0.0.1", String.valueOf(management.get("rmiRegistryHost")).trim());
+        assertEquals("127.0.0.1", String.valueOf(management.get("rmiServerHost")).trim());
+        int registryPort = Integer.parseInt(String.valueOf(management.get("rmiRegistryPort")).trim());
+
+        assertNotReachableOverANonLoopbackAddress(registryPort);
+    }
+
+    // ------------------------------------------------------------------ harbor:* behind command ACLs
+
+    @Test
+    public void everyHarborCommandHasAnAcl() throws Exception {
+        Dictionary<String, Object> acl = properties("org.apache.karaf.command.acl.harbor");
+        assertTrue(String.valueOf(acl.get("replay")).contains("operator"));
+        assertFalse(String.valueOf(acl.get("replay")).contains("viewer"));
+
+        // a command without an entry would be open to every user who can log in
+        TreeSet<String> harborCommands = new TreeSet<>();
+        for (Command command : sessionFactory.getRegistry().getCommands()) {
+            if ("harbor".equals(command.getScope())) {
+                harborCommands.add(command.getName());
+            }
+        }
+        assertTrue("harbor commands found: " + harborCommands, harborCommands.containsAll(List.of("replay", "referrals",
+                "referral", "dead-letters")));
+        List<String> unlisted = new ArrayList<>();
+        for (String name : harborCommands) {
+            if (acl.get(name) == null) {
+                unlisted.add(name);
+            }
+        }
+        assertEquals("harbor commands with no ACL entry", List.of(), unlisted);
+    }
+
+    @Test
+    public void aViewerCanListButNotReplay() throws Exception {
+        // listing: allowed
+        String listing = execute("harbor:referrals -n 1", "viewer");
+        assertNotNull(listing);
+
+        // replaying, moving dead letters: refused before the command runs
+        for (String command : List.of("harbor:replay -j US-IL 00000000-0000-4000-8000-000000000000",
+                "harbor:replay --dead-letters US-IL")) {
+            try {
+                execute(command, "viewer");
+                fail("a viewer ran " + command);
+            } catch (Exception refused) {
+                assertTrue(command + ": " + chain(refused), isAclRefusal(refused));
+            }
+        }
+    }
+
+    @Test
+    public void anOperatorMayReplay() throws Exception {
+        // an unknown referral: the command runs (and says it does not know it); the ACL does not stop it
+        try {
+            execute("harbor:replay -j US-IL 00000000-0000-4000-8000-000000000000", "operator");
+        } catch (Exception failed) {
+            assertFalse("operator refused by the ACL: " + chain(failed), isAclRefusal(failed));
+        }
+    }
+
+    @Test
+    public void aUserWithoutRolesCannotList() throws Exception {
+        try {
+            execute("harbor:referrals -n 1");
+            fail("a user with no role listed referrals");
+        } catch (Exception refused) {
+            assertTrue(chain(refused), isAclRefusal(refused));
+        }
+    }
+
+    // ------------------------------------------------------------------ deploy/ and the production profile
+
+    @Test
+    public void deployFolderIsWatchedInTheStandardProfileOnly() throws Exception {
+        // the demo's switch for the sandbox: on in the standard profile (README "Operations")...
+        Path watcher = Path.of(System.getProperty("karaf.etc"), "org.apache.felix.fileinstall-deploy.cfg");
+        assertTrue(Files.exists(watcher));
+        // ...and the production profile deletes it (PRODUCTION.md); the production files ship next to it
+        Path production = Path.of(System.getProperty("karaf.etc"), "production");
+        assertTrue(Files.exists(production.resolve("org.safeharbor.profile.cfg")));
+        assertFalse("etc/production/ must not bring a deploy watcher back",
+                Files.exists(production.resolve("org.apache.felix.fileinstall-deploy.cfg")));
+    }
+
+    @Test
+    public void productionProfileRefusesASandboxComponent() throws Exception {
+        JsonNode health = health();
+        assertEquals("UP", health.path("status").asText());
+        assertFalse(health.path("sandbox").asBoolean());
+        assertTrue("no URL in /health: " + health, health.path("broker").path("url").isMissingNode());
+
+        // the production profile, applied at run time as etc/production/org.safeharbor.profile.cfg would be
+        org.osgi.service.cm.Configuration profile = configurationAdmin.getConfiguration("org.safeharbor.profile", null);
+        Dictionary<String, Object> production = new Hashtable<>();
+        production.put("profile", "production");
+        profile.update(production);
+        // a sandbox component appears (any service with the marker property)
+        Dictionary<String, Object> marker = new Hashtable<>();
+        marker.put("safeharbor.sandbox", "US-ZZ");
+        ServiceRegistration<Runnable> sandbox = bundleContext.registerService(Runnable.class, () -> { }, marker);
+        try {
+            HttpResponse<String> refused = awaitHealth(503);
+            JsonNode body = JSON.readTree(refused.body());
+            assertEquals("DOWN", body.path("status").asText());
+            assertTrue(body.path("sandbox").asBoolean());
+            assertEquals("US-ZZ", body.path("sandboxes").path(0).asText());
+        } finally {
+            sandbox.unregister();
+            profile.delete();
+        }
+        assertEquals(200, awaitHealth(200).statusCode());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Dictionary<String, Object> properties(String pid) throws IOException {
+        Dictionary<String, Object> properties = configurationAdmin.getConfiguration(pid, null).getProperties();
+        assertNotNull("no configuration " + pid, properties);
+        return properties;
+    }
+
+    /** Runs a shell command in a new session, as a user with exactly these roles (Karaf's itests do the same). */
+    private String execute(String command, String... roles) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), print, print);
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new UserPrincipal("doors-it"));
+        for (String role : roles) {
+            subject.getPrincipals().add(new RolePrincipal(role));
+        }
+        try {
+            Object result = Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+            print.flush();
+            return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result);
+        } catch (java.security.PrivilegedActionException e) {
+            throw e.getException();
+        } finally {
+            session.close();
+        }
+    }
+
+    /** Karaf refuses a command the ACL denies with "Command not found" (it is hidden) or "Insufficient credentials". */
+    private static boolean isAclRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SecurityException || t.getClass().getSimpleName().equals("CommandNotFoundException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String chain(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            s.append(t.getClass().getName()).append(": ").append(t.getMessage()).append(" / ");
+        }
+        return s.toString();
+    }
+
+    private static JsonNode health() throws Exception {
+        return JSON.readTree(awaitHealth(200).body());
+    }
+
+    /** Polls /health (30 s at most) until it answers this status code. */
+    private static HttpResponse<String> awaitHealth(int status) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String last = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpResponse<String> response = SafeHarborKaraf.get("/health");
+                if (response.statusCode() == status) {
+                    return response;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("/health never answered " + status + "; last: " + last);
+    }
+
+    private static void awaitListening(String host, int port) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), 1000);
+                return;
+            } catch (IOException notYet) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("nothing listens on " + host + ":" + port, notYet);
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** The port refuses connections over every non-loopback IPv4 address of this machine. */
+    private static void assertNotReachableOverANonLoopbackAddress(int port) throws Exception {
+        Optional<InetAddress> address = nonLoopbackAddress();
+        if (address.isEmpty()) {
+            System.err.println("[KarafDoorsIT] no non-loopback IPv4 address: reachability not checked for port " + port);
+            return;
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address.get(), port), 2000);
+            fail("port " + port + " answers on " + address.get().getHostAddress());
+        } catch (IOException refused) {
+            // expected: connection refused
+        }
+    }
+
+    private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                    return Optional.of(address);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
