@@ -1,9 +1,12 @@
 package org.safeharbor.jurisdiction.us.tx;
 
 import java.net.URI;
-import java.net.URLEncoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.NoSuchElementException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -17,6 +20,7 @@ import org.apache.camel.Expression;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.http.common.HttpMessage;
 import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.support.builder.Namespaces;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -25,6 +29,8 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -44,6 +50,7 @@ import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.Acknowledgement;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
+import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +71,12 @@ import org.slf4j.LoggerFactory;
  * 4xx/5xx answer, an invalid acknowledgement, an unreachable endpoint, an untrusted certificate) is retried
  * with backoff ({@link #redelivery()}), then the referral goes to referrals.US-TX.DLQ and FAILED is reported;
  * nothing is reported delivered.
+ *
+ * <p>Status call-backs need a credential: the bearer token {@code .statusToken} or a TLS client certificate
+ * pinned in {@code statusClientCertificates}; without one the status endpoint does not start (deliveries do).
+ * The caller is checked, and the body bounded ({@code statusMaxBodyBytes}, 413), before the body is read.
+ * The adapter follows the sandbox's marker service ({@code safeharbor.sandbox=US-TX}): without it, endpoints
+ * on this machine's loopback interface and trust stores inside the bundle (the sandbox's) are refused.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + TexasAdapter.CODE,
         configurationPid = TexasAdapter.PID)
@@ -112,8 +125,9 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                         + " empty uses the JVM's default trust")
         String trustStore() default "";
 
+        /** Property {@code .trustStorePassword}: private, never a service property. */
         @AttributeDefinition(name = "Trust store password", type = AttributeType.PASSWORD)
-        String trustStorePassword() default "";
+        String _trustStorePassword() default "";
 
         @AttributeDefinition(name = "User name", description = "HTTP Basic user for both endpoints; empty sends none")
         String username() default "";
@@ -131,9 +145,15 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
 
         /** Property {@code .statusToken}: the bearer token Texas presents when POSTing a status; private. */
         @AttributeDefinition(name = "Status token", type = AttributeType.PASSWORD,
-                description = "Bearer token required on POST /jurisdictions/us-tx/status; empty accepts any caller"
-                        + " (only behind mutual TLS, or on the sandbox)")
+                description = "Bearer token required on POST /jurisdictions/us-tx/status")
         String _statusToken() default "";
+
+        @AttributeDefinition(name = "Status client certificates", description = "SHA-256 fingerprints (hex, comma-separated) of"
+                + " TLS client certificates CPS or law enforcement may present instead of the token (mutual TLS)")
+        String statusClientCertificates() default "";
+
+        @AttributeDefinition(name = "Largest status body", description = "In bytes; a larger one is answered 413 unread")
+        int statusMaxBodyBytes() default StatusCallers.DEFAULT_MAX_BODY_BYTES;
 
         @AttributeDefinition(name = "Maximum redeliveries",
                 description = "Retries of a delivery that failed for a passing reason (agency down, timeout, 5xx, 401) before the"
@@ -156,19 +176,49 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     private final DeadlineRule lawEnforcementRule;
     private final TexasNiemFormat format;
     private final Redelivery redelivery;
+    private final StatusCallers statusCallers;
+    private final String authorization;
 
+    /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
     @Activate
-    public TexasAdapter(Config config, @Reference StatusReporter statusReporter) {
+    public TexasAdapter(Config config, @Reference StatusReporter statusReporter,
+                        @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+                                target = "(" + TexasSandbox.MARKER + "=" + CODE + ")") TexasSandbox sandbox) {
+        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.statusToken());
+    }
+
+    /** Outside OSGi (tests against the sandbox peers): as in the sandbox. */
+    public TexasAdapter(Config config, StatusReporter statusReporter) {
         this(config, statusReporter, Clock.systemUTC());
     }
 
-    /** Outside OSGi (tests): the configuration, the reporter and the clock statuses are stamped with. */
+    /** Outside OSGi (tests against the sandbox peers): as in the sandbox, with the clock statuses are stamped with. */
     public TexasAdapter(Config config, StatusReporter statusReporter, Clock clock) {
+        this(config, statusReporter, clock, true, null);
+    }
+
+    /**
+     * @param sandbox            true when the sandbox is on: endpoints on loopback and the sandbox trust store are allowed
+     * @param sandboxStatusToken the token the sandbox peers present, taken when no {@code .statusToken} is configured
+     */
+    public TexasAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken) {
         super(clock);
         this.config = Objects.requireNonNull(config, "config");
         this.statusReporter = Objects.requireNonNull(statusReporter, "statusReporter");
         requireHttps("cpsIntakeUrl", config.cpsIntakeUrl());
         requireHttps("lawEnforcementUrl", config.lawEnforcementUrl());
+        if (!sandbox) {
+            refuseSandbox("cpsIntakeUrl", config.cpsIntakeUrl(), config.trustStore());
+            refuseSandbox("lawEnforcementUrl", config.lawEnforcementUrl(), config.trustStore());
+        }
+        this.statusCallers = new StatusCallers(config._statusToken().isBlank() && sandbox ? sandboxStatusToken : config._statusToken(),
+                config.statusClientCertificates());
+        if (config.statusMaxBodyBytes() < 1) {
+            throw new IllegalArgumentException("statusMaxBodyBytes must be at least 1");
+        }
+        // sent as a header, never in an endpoint URI that Camel may log
+        this.authorization = config.username().isBlank() ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (config.username() + ":" + config._password()).getBytes(StandardCharsets.UTF_8));
         this.lawEnforcementRule = TexasRules.lawEnforcementClock(duration(config.lawEnforcementClock()));
         this.format = new TexasNiemFormat(lawEnforcementRule.length());
         this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
@@ -222,26 +272,32 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         return redelivery;
     }
 
-    /** Where statuses arrive over HTTP: the core's Camel servlet. */
+    /**
+     * Where statuses arrive over HTTP: the core's Camel servlet. The body stays an unread stream (no stream
+     * cache) until the caller is authenticated and the body bounded; exceptions are never sent back.
+     */
     protected String statusHttpEndpoint() {
-        return "servlet:" + STATUS_PATH + "?httpMethodRestrict=POST";
+        return "servlet:" + STATUS_PATH + "?httpMethodRestrict=POST&disableStreamCache=true&muteException=true";
+    }
+
+    /** True when the HTTP status route runs: only with a credential a caller can be checked against. */
+    public boolean statusEndpointEnabled() {
+        return statusCallers.configured();
     }
 
     @Override
     public void configure() throws Exception {
         super.configure();
-        from(statusHttpEndpoint()).routeId(CODE + "-status-http")
-                .convertBodyTo(String.class)
-                .choice()
-                    .when(this::authorizedStatusCaller)
+        if (statusCallers.configured()) {
+            from(statusHttpEndpoint()).routeId(CODE + "-status-http")
+                    .process(this::admitStatus)
+                    .filter(header(Exchange.HTTP_RESPONSE_CODE).isNull())
                         .to(STATUS_ENDPOINT)
-                    .otherwise()
-                        .removeHeaders("*")
-                        .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(401))
-                        .setHeader("WWW-Authenticate", constant("Bearer realm=\"us-tx-status\""))
-                        .setHeader(Exchange.CONTENT_TYPE, constant("text/plain; charset=UTF-8"))
-                        .setBody(constant("status token required"))
-                .end();
+                    .end();
+        } else {
+            LOG.error("{}: status call-backs are OFF: set .statusToken or statusClientCertificates in {}.cfg "
+                    + "(an unauthenticated caller could close referrals); deliveries run", CODE, PID);
+        }
         from(STATUS_ENDPOINT).routeId(CODE + "-status")
                 .process(this::receiveStatus);
     }
@@ -300,6 +356,12 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                 .removeHeaders("*", KEPT_HEADERS)
                 .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                 .setHeader(Exchange.CONTENT_TYPE, constant(TexasXml.MEDIA_TYPE + "; charset=UTF-8"))
+                // pre-emptive HTTP Basic as a header: credentials never go into an endpoint URI
+                .process(exchange -> {
+                    if (authorization != null) {
+                        exchange.getMessage().setHeader("Authorization", authorization);
+                    }
+                })
                 .doTry()
                     .to(httpUri(url))
                 .doCatch(HttpOperationFailedException.class)
@@ -351,17 +413,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                 .append(uri.getRawPath() == null ? "" : uri.getRawPath());
         endpoint.append(uri.getRawQuery() == null ? "?" : "?" + uri.getRawQuery() + "&");
         endpoint.append("throwExceptionOnFailure=true");
-        if (!config.username().isBlank()) {
-            endpoint.append("&authMethod=Basic&authenticationPreemptive=true&authUsername=")
-                    .append(URLEncoder.encode(config.username(), StandardCharsets.UTF_8))
-                    .append("&authPassword=").append(raw(config._password()));
-        }
         return endpoint.toString();
-    }
-
-    /** A Camel RAW value, so the password is taken as is (RAW{...} when it holds a closing parenthesis). */
-    private static String raw(String value) {
-        return value.contains(")") ? "RAW{" + value + "}" : "RAW(" + value + ")";
     }
 
     /** An HTTP component of our own with the configured trust (the JVM's default when none is configured). */
@@ -369,7 +421,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         SSLContextParameters ssl = new SSLContextParameters();
         if (!config.trustStore().isBlank()) {
             KeyStoreParameters trusted = new KeyStoreParameters();
-            trusted.setKeyStore(TlsStores.load(config.trustStore(), config.trustStorePassword()));
+            trusted.setKeyStore(TlsStores.load(config.trustStore(), config._trustStorePassword()));
             TrustManagersParameters trust = new TrustManagersParameters();
             trust.setKeyStore(trusted);
             ssl.setTrustManagers(trust);
@@ -389,15 +441,44 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
 
     // ------------------------------------------------------------------ status back
 
-    /** True when no status token is configured, or the caller presents it as a bearer token. */
-    private boolean authorizedStatusCaller(Exchange exchange) {
-        String token = config._statusToken();
-        if (token == null || token.isBlank()) {
-            return true;
+    /**
+     * The door of the HTTP status route: 401 unless the caller presents the token or a pinned client
+     * certificate, then 413 for a body over the bound; both before a byte of the body is read. Sets the
+     * answer's status code when it refuses; otherwise leaves the bounded body as a String.
+     */
+    private void admitStatus(Exchange exchange) {
+        Message message = exchange.getMessage();
+        var request = exchange.getIn() instanceof HttpMessage http ? http.getRequest() : null;
+        X509Certificate[] chain = request == null ? null : (X509Certificate[]) request.getAttribute(StatusCallers.CLIENT_CERTIFICATES);
+        if (!statusCallers.admit(message.getHeader("Authorization", String.class), chain)) {
+            LOG.warn("US-TX status call-back refused: no valid credentials");
+            refuse(message, 401, "status token required");
+            message.setHeader("WWW-Authenticate", "Bearer realm=\"us-tx-status\"");
+            return;
         }
-        String presented = exchange.getMessage().getHeader("Authorization", "", String.class);
-        return MessageDigest.isEqual(("Bearer " + token.trim()).getBytes(StandardCharsets.UTF_8),
-                presented.trim().getBytes(StandardCharsets.UTF_8));
+        Object raw = message.getBody();
+        byte[] body;
+        try {
+            body = raw instanceof InputStream in
+                    ? StatusCallers.bounded(in, request == null ? -1 : request.getContentLengthLong(), config.statusMaxBodyBytes())
+                    : message.getBody(byte[].class);
+        } catch (IOException unreadable) {
+            refuse(message, 400, "unreadable body");
+            return;
+        }
+        if (body == null || body.length > config.statusMaxBodyBytes()) {
+            LOG.warn("US-TX status call-back refused: body over {} bytes", config.statusMaxBodyBytes());
+            refuse(message, 413, "body too large for a status");
+            return;
+        }
+        message.setBody(new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static void refuse(Message message, int code, String text) {
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
+        message.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        message.setBody(text);
     }
 
     /** A later status from CPS or law enforcement: 202 and reported, or 400 for an invalid document. */
@@ -416,8 +497,22 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
             LOG.warn("US-TX status rejected: invalid ReferralStatusReport");
             return;
         }
-        statusReporter.report(new StatusUpdate(new ReferralId(status.referralId()), JURISDICTION,
-                status.status().deliveryStatus(), status.intakeNumber(), status.at(), reason(status)));
+        try {
+            statusReporter.report(new StatusUpdate(new ReferralId(status.referralId()), JURISDICTION,
+                    status.status().deliveryStatus(), status.intakeNumber(), status.at(), reason(status)));
+        } catch (NoSuchElementException notOurs) {
+            // unknown, or never delivered to Texas: the same answer, naming nothing
+            LOG.warn("US-TX status {} refused for referral {}: not delivered to US-TX", status.status().code(), status.referralId());
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+            message.setBody("no such referral delivered to US-TX");
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("US-TX status {} for referral {} not recorded: {}", status.status().code(), status.referralId(),
+                    e.getClass().getSimpleName());
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+            message.setBody("status not recorded; send it again later");
+            return;
+        }
         LOG.info("US-TX status {} from {} for referral {}", status.status().code(), status.agency().code(), status.referralId());
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         message.setBody("accepted");
@@ -433,6 +528,23 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     }
 
     // ------------------------------------------------------------------ configuration
+
+    /**
+     * Outside the sandbox: no endpoint on this machine's loopback interface (where the sandbox peers listen;
+     * an agency's system never does) and no trust store from inside the bundle (the sandbox's, whose key is public).
+     */
+    private static void refuseSandbox(String key, String url, String trustStore) {
+        String host = URI.create(url.trim()).getHost();
+        boolean loopback = "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || host.contains("::1");
+        boolean sandboxTrust = trustStore != null && trustStore.trim().startsWith("classpath:");
+        if (loopback || sandboxTrust) {
+            String why = CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured ("
+                    + (loopback ? key + " is on this machine's loopback interface" : "trustStore " + trustStore.trim() + " is the sandbox's")
+                    + "): point " + PID + ".cfg at the agencies' endpoints and trust store, or install the safeharbor-sandbox feature";
+            LOG.error(why);
+            throw new IllegalArgumentException(why);
+        }
+    }
 
     private static void requireHttps(String key, String url) {
         URI uri;

@@ -132,7 +132,7 @@ class TexasDeliveryTest {
         config.put("cpsIntakeUrl", cps.url());
         config.put("lawEnforcementUrl", lawEnforcement.url());
         config.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
-        config.put("trustStorePassword", TlsStores.SANDBOX_PASSWORD);
+        config.put("_trustStorePassword", TlsStores.SANDBOX_PASSWORD);
         // two retries, 10 then 20 ms
         config.put("maximumRedeliveries", 2);
         config.put("redeliveryDelay", "PT0.01S");

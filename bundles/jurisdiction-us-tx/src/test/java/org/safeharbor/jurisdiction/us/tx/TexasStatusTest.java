@@ -56,7 +56,7 @@ class TexasStatusTest {
 
     /** The real adapter, only its queues replaced: the status route is the servlet one. */
     static class QueueLessAdapter extends TexasAdapter {
-        QueueLessAdapter(Config config, TestSupport.RecordingReporter reporter) {
+        QueueLessAdapter(Config config, org.safeharbor.api.v1.StatusReporter reporter) {
             super(config, reporter, TestSupport.CLOCK);
         }
 
@@ -96,7 +96,7 @@ class TexasStatusTest {
         Map<String, Object> config = new HashMap<>();
         config.put("cpsIntakeUrl", cps.url());
         config.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
-        config.put("trustStorePassword", TlsStores.SANDBOX_PASSWORD);
+        config.put("_trustStorePassword", TlsStores.SANDBOX_PASSWORD);
         config.put("_statusToken", TOKEN);
         camel = new DefaultCamelContext();
         camel.addRoutes(new QueueLessAdapter(TestSupport.config(TexasAdapter.Config.class, config), reporter));
@@ -171,5 +171,74 @@ class TexasStatusTest {
         assertEquals(202, answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         StatusUpdate update = reporter.updates().get(0);
         assertEquals(new StatusUpdate(new ReferralId("ref-77"), TX, expected, "TX-X-2026-000009", at, reason), update);
+    }
+
+    private java.net.http.HttpResponse<String> post(String body, String authorization) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(statusUri)
+                .header("Content-Type", TexasXml.MEDIA_TYPE).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aForgedStatusWithoutCredentialsIsRefusedBeforeParsingAndNothingChanges() throws Exception {
+        // not even a valid document: refused for the missing credential, not for the XML
+        var answer = post("<not-even-xml", null);
+        assertEquals(401, answer.statusCode());
+        assertTrue(!answer.body().contains("Exception") && !answer.body().contains("xml"), answer.body());
+        String forged = TexasMessages.writeStatusReport(new StatusReport("ref-79", null, Agency.LAW_ENFORCEMENT,
+                StateStatus.INVESTIGATION_OPENED, Instant.parse("2026-11-22T08:00:00Z"), null));
+        assertEquals(401, post(forged, "Bearer guessed").statusCode());
+        assertTrue(reporter.updates().isEmpty(), "the delivery status and its clocks are as they were");
+    }
+
+    @Test
+    void anOversizeStatusIsRefusedWith413() throws Exception {
+        String huge = "<x>" + "a".repeat(200_000) + "</x>";
+        assertEquals(413, post(huge, "Bearer " + TOKEN).statusCode());
+        assertTrue(reporter.updates().isEmpty());
+    }
+
+    @Test
+    void aStatusForAReferralTexasNeverReceivedIsAnswered404WithoutInternals() throws Exception {
+        camel.stop();
+        org.safeharbor.api.v1.StatusReporter refusing = new org.safeharbor.tck.RecordedAttempts() {
+            @Override
+            public void report(StatusUpdate update) {
+                throw new java.util.NoSuchElementException("no delivery of referral ref-80 to US-TX (SELECT ...)");
+            }
+        };
+        camel = new DefaultCamelContext();
+        Map<String, Object> config = new HashMap<>();
+        config.put("cpsIntakeUrl", cps.url());
+        config.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
+        config.put("_trustStorePassword", TlsStores.SANDBOX_PASSWORD);
+        config.put("_statusToken", TOKEN);
+        camel.addRoutes(new QueueLessAdapter(TestSupport.config(TexasAdapter.Config.class, config), refusing));
+        camel.start();
+        String xml = TexasMessages.writeStatusReport(new StatusReport("ref-80", null, Agency.CPS_INTAKE,
+                StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null));
+        var answer = post(xml, "Bearer " + TOKEN);
+        assertEquals(404, answer.statusCode());
+        assertTrue(!answer.body().contains("SELECT") && !answer.body().contains("ref-80"), answer.body());
+    }
+
+    @Test
+    void outsideTheSandboxTheSandboxPeersAndTrustStoreAreRefusedAndWithoutACredentialNoStatusEndpoint() {
+        Map<String, Object> sandboxDefaults = new HashMap<>();
+        sandboxDefaults.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, sandboxDefaults), reporter, TestSupport.CLOCK, false, null));
+        assertTrue(e.getMessage().contains("refuses to start with sandbox endpoints or sandbox trust stores"), e.getMessage());
+        Map<String, Object> state = Map.of("cpsIntakeUrl", "https://cps.example.gov/intake",
+                "lawEnforcementUrl", "https://le.example.gov/notices", "trustStore", TlsStores.SANDBOX_TRUST_STORE);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, state), reporter, TestSupport.CLOCK, false, null));
+        TexasAdapter production = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of("cpsIntakeUrl",
+                "https://cps.example.gov/intake", "lawEnforcementUrl", "https://le.example.gov/notices")), reporter, TestSupport.CLOCK, false, null);
+        assertTrue(!production.statusEndpointEnabled(), "no credential: no status endpoint");
+        assertTrue(new TexasAdapter(TestSupport.defaults(), reporter, TestSupport.CLOCK, true, "sandbox-token").statusEndpointEnabled());
     }
 }

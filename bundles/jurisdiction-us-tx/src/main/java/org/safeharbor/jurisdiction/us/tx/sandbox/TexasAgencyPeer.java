@@ -86,7 +86,8 @@ public class TexasAgencyPeer {
     private final List<Delivery> deliveries = new ArrayList<>();
     private final Map<String, String> numbers = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
-    private final HttpClient statusClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private HttpClient statusClient;
+    private volatile java.nio.file.Path statusCa;
     private volatile String expectedAuthorization;
     private volatile URI statusCallback;
     private volatile String statusToken;
@@ -132,6 +133,41 @@ public class TexasAgencyPeer {
         this.statusCallback = uri;
         this.statusToken = bearerToken;
         return this;
+    }
+
+    /**
+     * Trusts this PEM CA certificate for an https callback (the CA the adapter generates,
+     * {@code etc/safeharbor/tls/ca.crt}, read into an in-memory trust store at the first status sent).
+     */
+    public TexasAgencyPeer statusTrust(java.nio.file.Path caCertificate) {
+        this.statusCa = caCertificate;
+        return this;
+    }
+
+    private synchronized HttpClient statusClient() throws IOException {
+        if (statusClient == null) {
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+            if (statusCa != null) {
+                try (var in = java.nio.file.Files.newInputStream(statusCa)) {
+                    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+                    trust.load(null, null);
+                    int i = 0;
+                    for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        trust.setCertificateEntry("ca-" + i++, certificate);
+                    }
+                    javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                    factory.init(trust);
+                    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+                    context.init(null, factory.getTrustManagers(), null);
+                    builder.sslContext(context);
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IOException("cannot trust the CA certificate " + statusCa + ": " + e.getClass().getSimpleName(), e);
+                }
+            }
+            statusClient = builder.build();
+        }
+        return statusClient;
     }
 
     /** Starts the HTTPS server; returns the port it listens on. */
@@ -208,7 +244,7 @@ public class TexasAgencyPeer {
         if (token != null && !token.isBlank()) {
             request.header("Authorization", "Bearer " + token.trim());
         }
-        return statusClient.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return statusClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     // ------------------------------------------------------------------ the intake

@@ -3,6 +3,8 @@ package org.safeharbor.jurisdiction.us.tx.sandbox;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +20,27 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.jurisdiction.us.tx.Agency;
 import org.safeharbor.jurisdiction.us.tx.TlsStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The optional Texas sandbox (PID {@code org.safeharbor.sandbox.us.tx}, only with a configuration): starts
  * the two stand-in receiving systems, CPS intake and law-enforcement notification, on local HTTPS ports
  * with the sandbox's self-signed certificate. SANDBOX ONLY: never part of a production deployment.
+ *
+ * <p>It registers itself with {@value #MARKER}{@code =US-TX}, the sandbox marker: the adapter follows it (it
+ * allows the sandbox's endpoints and trust store only while it is there) and takes its status token, random
+ * per start unless configured; {@code /health} reports {@code "sandbox": true} while any marker is there.
  */
-@Component(immediate = true, configurationPid = TexasSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = TexasSandbox.class, property = TexasSandbox.MARKER + "=US-TX", immediate = true,
+        configurationPid = TexasSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TexasSandbox.Config.class)
 public class TexasSandbox {
 
     public static final String PID = "org.safeharbor.sandbox.us.tx";
+    /** The service property that marks a sandbox component, valued with its jurisdiction. */
+    public static final String MARKER = "safeharbor.sandbox";
+    private static final Logger LOG = LoggerFactory.getLogger(TexasSandbox.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge US-TX sandbox (test peers, not for production)")
     public @interface Config {
@@ -44,42 +56,66 @@ public class TexasSandbox {
         @AttributeDefinition(description = "Where deliveries are recorded (one sub-folder per peer); default ${karaf.data}/sandbox/US-TX")
         String directory() default "";
 
-        @AttributeDefinition(description = "The adapter's status endpoint the peers send later statuses to")
-        String statusCallbackUrl() default "http://localhost:8080/jurisdictions/us-tx/status";
+        @AttributeDefinition(description = "The adapter's status endpoint the peers send later statuses to (the core's HTTPS server)")
+        String statusCallbackUrl() default "https://localhost:8443/jurisdictions/us-tx/status";
 
-        /** Property {@code .statusToken}: must equal the adapter's; private. */
+        @AttributeDefinition(description = "PEM CA certificate the peers trust for the status endpoint; empty: "
+                + "${karaf.etc}/safeharbor/tls/ca.crt, the CA the adapter generates")
+        String statusCaCertificate() default "";
+
+        /** Property {@code .statusToken}: private. Empty: a random one per start, which the adapter takes in the sandbox. */
         @AttributeDefinition(type = AttributeType.PASSWORD, description = "Bearer token the peers present with a status")
         String _statusToken() default "";
 
         @AttributeDefinition(description = "PKCS12 key store of the peers: file path or classpath:<path> in this bundle")
         String keyStore() default TlsStores.SANDBOX_KEY_STORE;
 
+        /** Property {@code .keyStorePassword}: private. */
         @AttributeDefinition(type = AttributeType.PASSWORD)
-        String keyStorePassword() default TlsStores.SANDBOX_PASSWORD;
+        String _keyStorePassword() default TlsStores.SANDBOX_PASSWORD;
     }
 
     private final List<TexasAgencyPeer> peers = new ArrayList<>();
+    private final String statusToken;
 
     @Activate
     public TexasSandbox(Config config) throws Exception {
-        KeyStore keys = TlsStores.load(config.keyStore(), config.keyStorePassword());
+        LOG.warn("US-TX SANDBOX is ON: simulated Texas CPS intake and law enforcement answer on https://{}:{} and :{}; never for production",
+                config.host(), config.cpsPort(), config.lawEnforcementPort());
+        KeyStore keys = TlsStores.load(config.keyStore(), config._keyStorePassword());
         Path base = directory(config.directory());
         URI callback = URI.create(config.statusCallbackUrl());
+        statusToken = config._statusToken().isBlank() ? randomToken() : config._statusToken().trim();
+        Path ca = config.statusCaCertificate().isBlank()
+                ? Path.of(System.getProperty("karaf.etc", "etc"), "safeharbor", "tls", "ca.crt")
+                : Path.of(config.statusCaCertificate().trim());
         // Jetty finds its plug-ins through the thread context class loader: the platform bundle's in Karaf.
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(Server.class.getClassLoader());
         try {
-            start(new TexasAgencyPeer(Agency.CPS_INTAKE, config.host(), config.cpsPort(), keys, config.keyStorePassword(),
-                    base.resolve(Agency.CPS_INTAKE.code()), Clock.systemUTC()).statusCallback(callback, config._statusToken()));
+            start(new TexasAgencyPeer(Agency.CPS_INTAKE, config.host(), config.cpsPort(), keys, config._keyStorePassword(),
+                    base.resolve(Agency.CPS_INTAKE.code()), Clock.systemUTC()).statusCallback(callback, statusToken).statusTrust(ca));
             start(new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, config.host(), config.lawEnforcementPort(), keys,
-                    config.keyStorePassword(), base.resolve(Agency.LAW_ENFORCEMENT.code()), Clock.systemUTC()).statusCallback(callback, config._statusToken()));
+                    config._keyStorePassword(), base.resolve(Agency.LAW_ENFORCEMENT.code()), Clock.systemUTC())
+                    .statusCallback(callback, statusToken).statusTrust(ca));
         } catch (Exception e) {
             deactivate();
             throw e;
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /** The bearer token the peers present on the adapter's status endpoint. */
+    public String statusToken() {
+        return statusToken;
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** The running peers (CPS intake first). */

@@ -1,0 +1,88 @@
+package org.safeharbor.jurisdiction.us.tx;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Who may POST a status to the adapter: a caller presenting the configured bearer token, or one whose
+ * TLS client certificate (mutual TLS on the core's server, which asks for one) has one of the configured
+ * SHA-256 fingerprints. Secrets are compared in constant time.
+ */
+final class StatusCallers {
+
+    /** The servlet request attribute holding the client's certificate chain (Jetty sets it under TLS). */
+    static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
+    /** A status is a few hundred bytes: 64 KiB by default is plenty, and bounds what an anonymous caller can send. */
+    static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+    private final byte[] bearer;
+    private final List<byte[]> fingerprints;
+
+    /**
+     * @param token        the bearer token, blank for none
+     * @param fingerprints SHA-256 fingerprints of accepted client certificates, comma-separated hex
+     *                     ({@code AB:CD:...} or {@code abcd...}), blank for none
+     */
+    StatusCallers(String token, String fingerprints) {
+        this.bearer = token == null || token.isBlank() ? null : ("Bearer " + token.trim()).getBytes(StandardCharsets.UTF_8);
+        this.fingerprints = fingerprints == null ? List.of() : Arrays.stream(fingerprints.split(","))
+                .map(f -> f.replace(":", "").trim()).filter(f -> !f.isEmpty())
+                .map(f -> {
+                    try {
+                        return HexFormat.of().parseHex(f);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("statusClientCertificates holds a value that is not a hex SHA-256 fingerprint");
+                    }
+                }).toList();
+    }
+
+    /** False when nobody could be admitted: the status endpoint must not start. */
+    boolean configured() {
+        return bearer != null || !fingerprints.isEmpty();
+    }
+
+    /** True for the configured token, or a client certificate with a configured fingerprint. */
+    boolean admit(String authorization, X509Certificate[] chain) {
+        boolean admitted = false;
+        if (bearer != null && authorization != null) {
+            admitted = MessageDigest.isEqual(bearer, authorization.trim().getBytes(StandardCharsets.UTF_8));
+        }
+        if (chain != null && chain.length > 0) {
+            byte[] presented = sha256(chain[0]);
+            for (byte[] fingerprint : fingerprints) {
+                admitted |= MessageDigest.isEqual(fingerprint, presented);
+            }
+        }
+        return admitted;
+    }
+
+    /**
+     * At most {@code maxBytes} of a body: a declared length over the bound is refused before anything is
+     * read, and an undeclared (chunked) one is read no further than one byte past it.
+     *
+     * @return the bytes, or null when the body is larger than {@code maxBytes}
+     */
+    static byte[] bounded(InputStream in, long declaredLength, int maxBytes) throws IOException {
+        if (declaredLength > maxBytes) {
+            return null;
+        }
+        byte[] body = in.readNBytes(maxBytes + 1);
+        return body.length > maxBytes ? null : body;
+    }
+
+    private static byte[] sha256(X509Certificate certificate) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return new byte[0];
+        }
+    }
+}
