@@ -20,10 +20,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import javax.net.ssl.SSLContext;
+
+import org.safeharbor.client.SmartBackendClient;
+
 /**
  * The packed distribution ({@code safeharbor-karaf-assembly-*.tar.gz}) unpacked fresh under the
  * benchmark's work folder, on ports of its own, started with {@code bin/karaf server} and watched from
- * outside: {@code /health}, the Karaf JVM's resident memory
+ * outside: {@code /health} (over HTTPS, trusting the CA the adapter generates at its first start,
+ * {@code etc/safeharbor/tls/ca.crt}), the Karaf JVM's resident memory
  * ({@code /proc/<pid>/status}), its heap, CPU and Flight Recorder through {@link KarafJvm}.
  */
 final class Distribution implements AutoCloseable {
@@ -32,7 +37,9 @@ final class Distribution implements AutoCloseable {
     private final Path home;
     final int httpPort;
     final int amqpPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // guarded by this; null until the adapter has made its CA
+    private SSLContext tls;
+    private HttpClient http;
     private Process script;
     private ProcessHandle java;
     private KarafJvm jvm;
@@ -69,6 +76,38 @@ final class Distribution implements AutoCloseable {
 
     Path home() {
         return home;
+    }
+
+    /** Where the adapter reads its registered clients ({@code etc/safeharbor/clients/}). */
+    Path clientsDirectory() {
+        return home.resolve("etc/safeharbor/clients");
+    }
+
+    /** The CA certificate the adapter generates at its first start: what a hospital trusts. */
+    Path caCertificate() {
+        return home.resolve("etc/safeharbor/tls/ca.crt");
+    }
+
+    /** A TLS context trusting the adapter's CA only; an IOException until the adapter has made it. */
+    synchronized SSLContext tls() throws IOException {
+        if (tls == null) {
+            Path ca = caCertificate();
+            if (!Files.isRegularFile(ca) || !Files.readString(ca).contains("-----END CERTIFICATE-----")) {
+                throw new IOException("no CA certificate " + ca + " yet");
+            }
+            tls = SmartBackendClient.trusting(ca);
+            http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(2)).build();
+        }
+        return tls;
+    }
+
+    private synchronized HttpClient http() throws IOException {
+        tls();
+        return http;
+    }
+
+    private URI uri(String path) {
+        return URI.create("https://127.0.0.1:" + httpPort + path);
     }
 
     /** Sets (or adds) {@code key=value} lines in a properties / cfg file of the distribution. */
@@ -126,7 +165,7 @@ final class Distribution implements AutoCloseable {
     /** GET /health: the status code, or -1 when nothing answers. */
     Health health() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+            HttpResponse<String> r = http().send(HttpRequest.newBuilder(uri("/health"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
             return new Health(r.statusCode(), r.body());
         } catch (IOException e) {
@@ -140,7 +179,7 @@ final class Distribution implements AutoCloseable {
     /** True when {@code GET /fhir/metadata} answers 200 (the intake is mounted). */
     boolean fhirReady() {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/fhir/metadata"))
+            return http().send(HttpRequest.newBuilder(uri("/fhir/metadata"))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;

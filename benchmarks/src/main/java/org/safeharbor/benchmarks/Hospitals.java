@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +15,25 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
 
 import org.HdrHistogram.Histogram;
 
 /**
  * N simulated hospitals posting the sample submission to {@code POST /fhir/$process-message}, each on its
- * own thread and its own HTTP/1.1 connection ({@link HttpClient}), each submission made unique (its own
- * sender endpoint per hospital and its own {@code Bundle.identifier} per message) so that the intake's
- * idempotency does not answer with an earlier referral.
+ * own thread and its own HTTPS/1.1 connection ({@link HttpClient}, trusting the adapter's generated CA),
+ * each a SMART Backend Services client of its own ({@link HospitalTokens}: {@code bench-hospital-<n>},
+ * registered before Karaf starts, a bearer token on every submission), each submission made unique (its
+ * own sender endpoint per hospital, the one its registration allows, and its own {@code Bundle.identifier}
+ * per message) so that the intake's idempotency does not answer with an earlier referral.
+ *
+ * <p>A token request (at the start, and a renewal when a token is within a minute of expiry or was
+ * refused) is timed apart ({@link HospitalTokens.Cost}); it happens before the submission's send, so
+ * it is outside the service time, but inside the latency of the 202 counted from the planned send time
+ * (fixed rate) or from the call (full speed), as a hospital would feel it.
  *
  * <p>Two ways to load: at a fixed total rate (open loop: every submission has a planned send time, and
  * the latency of the 202 is counted from that plan, so a slow answer that delays the next send is not
@@ -34,8 +46,15 @@ final class Hospitals {
     private static final String SENDER = "@@SENDER@@";
     private static final String MESSAGE_ID = "@@MESSAGE_ID@@";
 
+    private static final Pattern SOURCE_ENDPOINT = Pattern.compile("\"endpoint\"\\s*:\\s*\"([^\"]*" + SENDER + "[^\"]*)\"");
+
     private final URI intake;
+    private final URI fhirBase;
     private final int count;
+    private final HospitalTokens[] tokens;
+    /** What the hospitals' token requests cost. */
+    final HospitalTokens.Cost tokenCost = new HospitalTokens.Cost();
+    private volatile SSLContext tls;
     private final String template;
     private final String runId;
     /** The time each referral was answered 202 (System.nanoTime), by referral id. */
@@ -48,7 +67,8 @@ final class Hospitals {
      *                         Illinois sample) becomes this state, so that the referral goes to one jurisdiction
      */
     Hospitals(int httpPort, int count, String sampleJson, String placeOfCareState, String runId) {
-        this.intake = URI.create("http://127.0.0.1:" + httpPort + "/fhir/$process-message");
+        this.fhirBase = URI.create("https://127.0.0.1:" + httpPort + "/fhir");
+        this.intake = URI.create(fhirBase + "/$process-message");
         this.count = count;
         this.runId = runId;
         String sample = sampleJson;
@@ -62,6 +82,37 @@ final class Hospitals {
             throw new IllegalArgumentException("the sample has no Bundle.identifier or no MessageHeader.source.endpoint to make unique");
         }
         this.template = sample;
+        this.tokens = new HospitalTokens[count];
+        for (int h = 0; h < count; h++) {
+            tokens[h] = new HospitalTokens("bench-hospital-" + h, tokenCost);
+        }
+    }
+
+    /**
+     * Writes each hospital's registration into the distribution's clients directory
+     * ({@code etc/safeharbor/clients/}), allowed the sender endpoint its submissions carry. Before Karaf starts.
+     */
+    void register(Path clientsDirectory) throws IOException {
+        Matcher endpoint = SOURCE_ENDPOINT.matcher(template);
+        if (!endpoint.find()) {
+            throw new IllegalStateException("no MessageHeader.source.endpoint in the sample");
+        }
+        for (int h = 0; h < count; h++) {
+            tokens[h].register(clientsDirectory, endpoint.group(1).replace(SENDER, sender(h)));
+        }
+    }
+
+    /** Over {@code tls} from now on; each hospital gets its first token (timed, see {@link #tokenCost}). */
+    void connect(SSLContext tls) throws IOException, InterruptedException {
+        this.tls = tls;
+        for (HospitalTokens hospital : tokens) {
+            hospital.connect(fhirBase, tls);
+            hospital.bearer();
+        }
+    }
+
+    private static String sender(int hospital) {
+        return "h" + hospital;
     }
 
     /** One phase's outcome. */
@@ -159,17 +210,31 @@ final class Hospitals {
     }
 
     private HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        if (tls == null) {
+            throw new IllegalStateException("connect(tls) first");
+        }
+        return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     private void submit(HttpClient client, int hospital, long plannedNanos, Outcome outcome) {
-        String body = template.replace(SENDER, "h" + hospital).replace(MESSAGE_ID, "BENCH-" + runId + "-" + sequence.incrementAndGet());
-        HttpRequest request = HttpRequest.newBuilder(intake).timeout(Duration.ofSeconds(60))
+        String body = template.replace(SENDER, sender(hospital)).replace(MESSAGE_ID, "BENCH-" + runId + "-" + sequence.incrementAndGet());
+        HttpRequest.Builder request = HttpRequest.newBuilder(intake).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        long sent = System.nanoTime();
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        HospitalTokens credentials = tokens[hospital];
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            // a renewal, when due, is timed apart (HospitalTokens.Cost) and stays outside the service time
+            String bearer = credentials.bearer();
+            long sent = System.nanoTime();
+            HttpResponse<String> response = client.send(request.setHeader("Authorization", bearer).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401) {
+                // refused (e.g. revoked or a new signing key): a new token, and the same submission once more
+                credentials.refused(bearer);
+                bearer = credentials.bearer();
+                sent = System.nanoTime();
+                response = client.send(request.setHeader("Authorization", bearer).build(), HttpResponse.BodyHandlers.ofString());
+            }
             long answered = System.nanoTime();
             if (response.statusCode() != 202) {
                 outcome.failures.merge("HTTP " + response.statusCode(), 1L, Long::sum);

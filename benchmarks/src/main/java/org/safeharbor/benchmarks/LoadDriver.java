@@ -29,6 +29,8 @@ import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
  * {@link ReceiptExtension}). Phases, in order:
  * <ol>
  *   <li><b>boot</b>: {@code bin/karaf server} to the first {@code /health} 200 UP, and to US-IL listed;</li>
+ *   <li><b>tokens</b>: each hospital, a SMART Backend Services client registered before the start, gets
+ *       its first access token (timed apart, as are its renewals during the phases: {@code auth.*});</li>
  *   <li><b>warm-up</b> at full speed (not reported as a result);</li>
  *   <li><b>fixed rate</b>: N hospitals at R referrals/s in total: latency of the 202, 202 to receipt;</li>
  *   <li><b>full speed</b>: N hospitals each sending as soon as answered: sustained referrals/s from the
@@ -94,7 +96,15 @@ public final class LoadDriver {
         report.put("config.database", options.jdbcUrl.isBlank() ? "as shipped (embedded H2, WRITE_DELAY=0)" : options.jdbcUrl);
         report.put("config.queueConsumers", options.queueConsumers > 0 ? Integer.toString(options.queueConsumers) : "as shipped (1: in order)");
         report.put("config.karafJavaOpts", options.karafJavaOpts.isBlank() ? "(none: as shipped, -Xmx512m from bin/setenv)" : options.karafJavaOpts);
-        report.put("config.ports", "http " + karaf.httpPort + ", amqp " + karaf.amqpPort + ", Illinois peer " + peerPort);
+        report.put("config.ports", "https " + karaf.httpPort + ", amqp " + karaf.amqpPort + ", Illinois peer " + peerPort);
+        // the hospitals are registered clients before Karaf starts, as an operator would have done
+        Hospitals hospitals = new Hospitals(karaf.httpPort, options.hospitals, Samples.text(options.sample),
+                options.placeOfCareState, runId);
+        hospitals.register(karaf.clientsDirectory());
+        report.put("config.load", options.hospitals + " hospitals, sample " + options.sample
+                + (options.placeOfCareState.isBlank() ? "" : " (place of care moved to " + options.placeOfCareState + ")"));
+        report.put("auth.clients", options.hospitals + " SMART Backend Services clients (bench-hospital-0.." + (options.hospitals - 1)
+                + "), ES384 keys, scopes " + HospitalTokens.SCOPES + ", each its own source endpoint; HTTPS trusting the generated CA");
 
         IllinoisIntakePeer peer = Peers.track(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC()).start());
         // Ctrl-C or a kill: stop Karaf all the same, leave nothing running
@@ -106,10 +116,7 @@ public final class LoadDriver {
         MemorySampler sampler = null;
         try {
             boot(karaf);
-            Hospitals hospitals = new Hospitals(karaf.httpPort, options.hospitals, Samples.text(options.sample),
-                    options.placeOfCareState, runId);
-            report.put("config.load", options.hospitals + " hospitals, sample " + options.sample
-                    + (options.placeOfCareState.isBlank() ? "" : " (place of care moved to " + options.placeOfCareState + ")"));
+            tokens(karaf, hospitals);
             KarafJvm jvm = karaf.jvm();
             idleMemory(karaf, jvm);
 
@@ -165,6 +172,7 @@ public final class LoadDriver {
             if (options.backlog > 0) {
                 backlog(karaf, jvm, hospitals, peer, peerPort);
             }
+            report.put("auth.renewals", hospitals.tokenCost.renewals());
         } finally {
             if (sampler != null) {
                 sampler.stop();
@@ -224,6 +232,29 @@ public final class LoadDriver {
         }
         report.put("ready.healthUpSeconds", String.format(Locale.ROOT, "%.1f", up));
         report.put("ready.illinoisAndFhirSeconds", String.format(Locale.ROOT, "%.1f", illinois));
+    }
+
+    /**
+     * Each hospital's first access token, over the TLS the adapter's CA allows: timed per hospital
+     * ({@code auth.firstTokens}); retried while the token endpoint is still being mounted.
+     */
+    private void tokens(Distribution karaf, Hospitals hospitals) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                hospitals.connect(karaf.tls());
+                break;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no access token within 60 s of ready: " + e.getMessage(), e);
+                }
+                Distribution.sleep(250);
+            }
+        }
+        report.put("auth.firstTokens", hospitals.tokenCost.first());
+        // filled in at the end; here so that the summary keeps the auth lines together
+        report.put("auth.renewals", "(run not finished)");
+        log("tokens: %s", hospitals.tokenCost.first());
     }
 
     private void idleMemory(Distribution karaf, KarafJvm jvm) {
@@ -453,7 +484,7 @@ public final class LoadDriver {
                 + " (other work on the machine: figures are noisy when this is high)");
     }
 
-    private static String percentiles(Histogram h) {
+    static String percentiles(Histogram h) {
         if (h.getTotalCount() == 0) {
             return "no samples";
         }
