@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SafeHarbor Bridge demo: starts the adapter on its embedded defaults (broker and database inside
-# Karaf) with the sandbox on (simulated state systems on localhost), posts the sample hospital
-# submissions to its FHIR intake, and prints what became of each and what each state received.
+# Karaf) with the sandbox on (simulated state systems on localhost), registers a demo hospital as a
+# SMART Backend Services client, gets an access token the standard way, posts the sample hospital
+# submissions to its FHIR intake over HTTPS, and prints what became of each and what each state received.
 # Needs a built assembly (./mvnw -B -q install -DskipTests) and curl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 karaf="$here/assembly/target/assembly"
 samples="$here/../bundles/fhir/samples"
-base="http://localhost:${SAFEHARBOR_HTTP_PORT:-8080}"
+base="https://localhost:${SAFEHARBOR_HTTP_PORT:-8443}"
+ca="$karaf/etc/safeharbor/tls/ca.crt"     # made by the adapter on first start
 
 if [ ! -x "$karaf/bin/start" ]; then
   echo "No assembly at $karaf: build it first with ./mvnw -B -q install -DskipTests" >&2
@@ -15,23 +17,54 @@ if [ ! -x "$karaf/bin/start" ]; then
 fi
 command -v curl >/dev/null || { echo "the demo needs curl" >&2; exit 1; }
 
-if ! curl -sf "$base/health" >/dev/null 2>&1; then
+# The demo hospital: a key pair of its own (the private key stays with the "hospital", outside the
+# adapter's folders, in karaf-distribution/assembly/target/demo-hospital/) and its
+# registration (public key, scopes, the sample hospitals' source endpoints) in etc/safeharbor/clients/,
+# exactly what an operator does for a real hospital (README, "Hospitals: registration and tokens").
+client_id=demo-hospital
+hospital="$here/assembly/target/demo-hospital"
+key="$hospital/$client_id.key.json"
+if [ ! -f "$key" ] || [ ! -f "$karaf/etc/safeharbor/clients/$client_id.json" ]; then
+  # the MessageHeader.source.endpoint of every sample (each is another fictional hospital's EHR); the
+  # samples' other endpoint, the destination, is this adapter's
+  endpoints=$(grep -h -o '"endpoint": *"https:[^"]*"' "$samples"/*.json | grep -v 'safeharbor\.example\.org' \
+              | sed 's/.*"\(https:[^"]*\)"/--source-endpoint \1/' | sort -u)
+  # shellcheck disable=SC2086
+  "$karaf/bin/safeharbor-client" keygen --client-id "$client_id" --name "Demo hospital network (the samples' senders)" \
+      $endpoints --out "$hospital" >/dev/null
+  mkdir -p "$karaf/etc/safeharbor/clients"
+  cp "$hospital/$client_id.json" "$karaf/etc/safeharbor/clients/"
+  echo "Registered the demo hospital: etc/safeharbor/clients/$client_id.json (its private key stays in $hospital)"
+fi
+
+if ! { [ -f "$ca" ] && curl -sf --cacert "$ca" "$base/health" >/dev/null 2>&1; }; then
   echo "Starting SafeHarbor Bridge (Karaf in the background)..."
   "$karaf/bin/start"
 fi
 for _ in $(seq 1 120); do
-  curl -sf "$base/fhir/metadata" >/dev/null 2>&1 && curl -sf "$base/health" >/dev/null 2>&1 && break
+  [ -f "$ca" ] && curl -sf --cacert "$ca" "$base/fhir/metadata" >/dev/null 2>&1 \
+    && curl -sf --cacert "$ca" "$base/health" >/dev/null 2>&1 && break
   sleep 0.5
 done
+echo "HTTPS with the adapter's own CA: $ca (curl --cacert, or import it in the EHR's trust store)"
+# an anonymous caller is refused
+echo "Without a token: POST \$process-message -> $(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" -X POST \
+     -H 'Content-Type: application/fhir+json' --data-binary '{}' "$base/fhir/\$process-message")"
+token() {
+  "$karaf/bin/safeharbor-client" token --client-id "$client_id" --key "$key" --fhir "$base/fhir" --ca "$ca" \
+      --scope "system/Bundle.c system/Task.rs"
+}
 # the sandbox: a features file in deploy/ installs safeharbor-sandbox (remove the file to switch it off)
 cp "$here/demo/safeharbor-sandbox-on.xml" "$karaf/deploy/"
 echo "Sandbox on: simulated state systems for US-IL (SOAP), US-FL (SFTP), US-MA and US-TX (HTTPS)"
 for _ in $(seq 1 60); do
-  curl -sf "$base/health" | grep -q '"US-TX"' && curl -sf "$base/health" | grep -q '"US-FL"' && break
+  curl -sf --cacert "$ca" "$base/health" | grep -q '"US-TX"' && curl -sf --cacert "$ca" "$base/health" | grep -q '"US-FL"' && break
   sleep 0.5
 done
 sleep 3
-echo "Health: $(curl -s "$base/health")"
+echo "Health: $(curl -s --cacert "$ca" "$base/health")"
+access_token=$(token)
+echo "Access token from $base/auth/token (SMART Backend Services, signed client assertion): ${access_token%%.*}..."
 echo
 
 field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -1; }
@@ -40,7 +73,8 @@ rm -f "$karaf/data/demo-tasks"
 for sample in "$samples"/*.json; do
   name=$(basename "$sample" .json)
   headers=$(mktemp)
-  body=$(curl -s -D "$headers" -X POST -H 'Content-Type: application/fhir+json' --data-binary @"$sample" "$base/fhir/\$process-message")
+  body=$(curl -s -D "$headers" --cacert "$ca" -H "Authorization: Bearer $access_token" -X POST \
+         -H 'Content-Type: application/fhir+json' --data-binary @"$sample" "$base/fhir/\$process-message")
   status=$(head -1 "$headers" | tr -d '\r')
   task=$(grep -i '^Content-Location:' "$headers" | tr -d '\r' | sed 's/^[^:]*: *//')
   rm -f "$headers"
@@ -49,7 +83,7 @@ for sample in "$samples"/*.json; do
   echo "$body" | grep -o '"diagnostics":"[^"]*"' | sed 's/"diagnostics":"/   /; s/"$//'
   if [ -n "$task" ]; then
     echo "${task##*/}" >> "$karaf/data/demo-tasks"
-    taskjson=$(curl -s "$task")
+    taskjson=$(curl -s --cacert "$ca" -H "Authorization: Bearer $access_token" "$task")
     echo "   GET ${task#"$base"/fhir/} -> status $(echo "$taskjson" | field status), $(echo "$taskjson" | sed -n 's/.*"businessStatus":{[^}]*}\],"text":"\([^"]*\)".*/\1/p')"
   fi
   echo
@@ -67,14 +101,16 @@ if [ -d "$karaf/data/sandbox" ]; then
 fi
 echo
 echo "And the hospital's Tasks now:"
+access_token=$(token)
 for task in $(cat "$karaf/data/demo-tasks" 2>/dev/null); do
-  taskjson=$(curl -s "$base/fhir/Task/$task")
+  taskjson=$(curl -s --cacert "$ca" -H "Authorization: Bearer $access_token" "$base/fhir/Task/$task")
   echo "   Task/$task -> $(echo "$taskjson" | field status), $(echo "$taskjson" | sed -n 's/.*"businessStatus":{[^}]*}\],"text":"\([^"]*\)".*/\1/p')"
 done
 
 cat <<MSG
 
-SafeHarbor Bridge is running: $base/health, $base/fhir/metadata, $base/metrics
+SafeHarbor Bridge is running: $base/health, $base/fhir/metadata, $base/fhir/.well-known/smart-configuration
+(HTTPS with the CA $ca; /fhir needs a token: bin/safeharbor-client token --client-id $client_id --key $key --fhir $base/fhir --ca $ca)
 Logs: $karaf/data/log/karaf.log    Stop it with: $karaf/bin/stop
 The wire formats of the four states are reference designs on real transports: no state publishes its intake interface.
 MSG
