@@ -35,6 +35,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -48,6 +50,7 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisSandbox;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +66,11 @@ import org.w3c.dom.Element;
  * </pre>
  *
  * A configuration change re-creates the component (DS default), so the core removes the old routes
- * and adds the new ones without a restart.
+ * and adds the new ones without a restart. So does the sandbox coming or going: the adapter follows the
+ * sandbox's marker service ({@code safeharbor.sandbox=US-IL}). Without it, an {@code http://} intake URL
+ * or one on this machine's loopback interface is refused (the component does not start). The status
+ * service is published only with a credential (HTTP Basic or pinned client certificates); in the
+ * sandbox, the sandbox peer's own credentials are taken when none is configured.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=US-IL",
         configurationPid = IllinoisAdapter.PID)
@@ -109,13 +116,19 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         @AttributeDefinition(description = "ISO-8601 length of the clock for DCFS to begin an investigation (325 ILCS 5/7.4: 24 hours)")
         String investigationClock() default "PT24H";
 
-        @AttributeDefinition(description = "HTTP Basic user the SCR must present on the status service; blank accepts any caller (sandbox only)",
-                required = false)
+        @AttributeDefinition(description = "HTTP Basic user the SCR must present on the status service", required = false)
         String statusUsername() default "";
 
         /** Key {@code .statusPassword} (private, as {@code .password}). */
         @AttributeDefinition(type = AttributeType.PASSWORD, required = false, description = "HTTP Basic password the SCR must present")
         String _statusPassword() default "";
+
+        @AttributeDefinition(required = false, description = "SHA-256 fingerprints (hex, comma-separated) of TLS client certificates "
+                + "the SCR may present instead of the password (mutual TLS on the core's HTTPS server)")
+        String statusClientCertificates() default "";
+
+        @AttributeDefinition(description = "Largest status notification read, in bytes; a larger one is answered 413")
+        int statusMaxBodyBytes() default StatusNotificationEndpoint.DEFAULT_MAX_BODY_BYTES;
 
         @AttributeDefinition(description = "Retries of a delivery that failed for a passing reason (intake down, timeout) "
                 + "before the referral goes to the dead-letter queue referrals.US-IL.DLQ")
@@ -145,23 +158,84 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     private CxfEndpoint intakeEndpoint;
     private StatusNotificationEndpoint statusEndpoint;
     private ServiceRegistration<Servlet> statusRegistration;
+    private final StatusNotificationEndpoint.Callers statusCallers;
 
-    /** Outside OSGi (tests): nothing is registered; mount {@link #statusServlet()} yourself. */
+    /** Outside OSGi (tests against the sandbox peer): as in the sandbox; nothing is registered, mount {@link #statusServlet()} yourself. */
     public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock) {
+        this(config, statusReporter, clock, true, null);
+    }
+
+    /**
+     * Outside OSGi. {@code sandbox}: an http:// or loopback intake URL is allowed; {@code sandboxCallers}, the
+     * sandbox peer's credentials, are taken when none are configured (null for none).
+     */
+    public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox,
+                           StatusNotificationEndpoint.Callers sandboxCallers) {
         super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
+        if (!sandbox) {
+            refuseSandbox(config.intakeUrl());
+        }
+        StatusNotificationEndpoint.Callers configured = new StatusNotificationEndpoint.Callers(config.statusUsername(),
+                config._statusPassword(), config.statusClientCertificates());
+        this.statusCallers = !configured.configured() && sandbox && sandboxCallers != null ? sandboxCallers : configured;
+        if (config.statusMaxBodyBytes() < 1) {
+            throw new IllegalArgumentException(PID + ": statusMaxBodyBytes must be at least 1");
+        }
         this.investigation = INVESTIGATION.withLength(duration("investigationClock", config.investigationClock()));
         this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
     }
 
-    /** In OSGi: also publishes the status-notification servlet on the core's HTTP server. */
+    /**
+     * In OSGi: also publishes the status-notification servlet on the core's HTTP server, if a caller can be
+     * checked. In the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter).
+     */
     @Activate
-    public IllinoisAdapter(Config config, @Reference StatusReporter statusReporter, BundleContext bundleContext) {
-        this(config, statusReporter, Clock.systemUTC());
+    public IllinoisAdapter(Config config, @Reference StatusReporter statusReporter, BundleContext bundleContext,
+                           @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+                                   target = "(" + IllinoisSandbox.MARKER + "=US-IL)") IllinoisSandbox sandbox) {
+        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null
+                : new StatusNotificationEndpoint.Callers(sandbox.callbackUsername(), sandbox.callbackPassword(), ""));
+        if (!statusEndpointEnabled()) {
+            LOG.error("US-IL: status call-backs are OFF: set statusUsername and .statusPassword, or statusClientCertificates, in {}.cfg "
+                    + "(an unauthenticated caller could close referrals); deliveries run", PID);
+            return;
+        }
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", STATUS_SERVLET_PATH);
         statusRegistration = bundleContext.registerService(Servlet.class, statusServlet(), properties);
+    }
+
+    /** True when the status service can run: only with a credential a caller can be checked against. */
+    public boolean statusEndpointEnabled() {
+        return statusCallers.configured();
+    }
+
+    /**
+     * Outside the sandbox: the report holds a child's personal data, so never {@code http://}, and never an
+     * intake on this machine's loopback interface (where the sandbox peer listens; the SCR never does).
+     */
+    private static void refuseSandbox(String intakeUrl) {
+        URI uri;
+        try {
+            uri = URI.create(intakeUrl.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": intakeUrl is not a URL");
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        String why = null;
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            why = "intakeUrl must be an https:// URL (the report holds personal data)";
+        } else if ("localhost".equalsIgnoreCase(host) || host.startsWith("127.") || host.contains("::1")) {
+            why = "the production feature refuses to start with sandbox endpoints or sandbox trust stores configured "
+                    + "(intakeUrl is on this machine's loopback interface)";
+        }
+        if (why != null) {
+            why = "US-IL: " + why + ": point " + PID + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
+            LOG.error(why);
+            throw new IllegalArgumentException(why);
+        }
     }
 
     @Deactivate
@@ -351,11 +425,13 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     /**
      * The CXF servlet serving the status-notification service ({@link StatusNotificationEndpoint#ADDRESS}
      * below the path it is mounted at). Created on first use.
+     *
+     * @throws IllegalStateException without a credential ({@link #statusEndpointEnabled()} false)
      */
     public synchronized Servlet statusServlet() {
         if (statusEndpoint == null) {
             statusEndpoint = new StatusNotificationEndpoint(bus(), new IllinoisStatusService(US_IL, statusReporter),
-                    config.statusUsername(), config._statusPassword());
+                    statusCallers, config.statusMaxBodyBytes());
         }
         return statusEndpoint.servlet();
     }

@@ -1,5 +1,8 @@
 package org.safeharbor.jurisdiction.us.il;
 
+import java.util.NoSuchElementException;
+
+import org.apache.cxf.interceptor.Fault;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.ReferralId;
@@ -32,13 +35,30 @@ public final class IllinoisStatusService implements StatusNotificationPortType {
     @Override
     public StatusAccepted notifyStatus(StatusNotification notification) {
         StatusUpdate update = toUpdate(jurisdiction, notification);
-        reporter.report(update);
+        try {
+            reporter.report(update);
+        } catch (NoSuchElementException notOurs) {
+            // unknown, or never delivered to Illinois: the same answer, naming nothing
+            LOG.warn("{} status {} refused for referral {}: not delivered to {}", jurisdiction, update.status(), update.referralId(),
+                    jurisdiction);
+            throw fault("no such referral delivered to " + jurisdiction.code(), 404);
+        } catch (RuntimeException e) {
+            LOG.warn("{} status {} for referral {} not recorded: {}", jurisdiction, update.status(), update.referralId(),
+                    e.getClass().getSimpleName());
+            throw fault("status not recorded; send it again later", 503);
+        }
         // ids and codes only: the state's reason text stays out of the log
         LOG.info("{} reported {} for referral {} (intake {})", jurisdiction, update.status(), update.referralId(),
                 update.stateIntakeNumber());
         StatusAccepted accepted = new StatusAccepted();
         accepted.setReferralId(notification.getReferralId());
         return accepted;
+    }
+
+    private static Fault fault(String text, int status) {
+        Fault fault = new Fault(new IllegalArgumentException(text));
+        fault.setStatusCode(status);
+        return fault;
     }
 
     /** The canonical status update a state notification stands for. */

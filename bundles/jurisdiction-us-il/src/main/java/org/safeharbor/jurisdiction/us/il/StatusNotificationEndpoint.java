@@ -1,9 +1,19 @@
 package org.safeharbor.jurisdiction.us.il;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 
 import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.cxf.Bus;
 import org.apache.cxf.annotations.SchemaValidation.SchemaValidationType;
@@ -14,6 +24,7 @@ import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
 import org.apache.cxf.phase.Phase;
+import org.apache.cxf.transport.http.AbstractHTTPDestination;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
 import org.safeharbor.jurisdiction.us.il.wire.StatusNotificationPortType;
 
@@ -22,7 +33,11 @@ import org.safeharbor.jurisdiction.us.il.wire.StatusNotificationPortType;
  * the bundle's WSDL ({@code StatusNotificationService}), with schema validation of every request.
  * It is published on a CXF servlet ({@link CXFNonSpringServlet}) at {@value #ADDRESS} below wherever
  * the servlet is mounted: in Karaf the core's HTTP server mounts it at
- * {@code /jurisdictions/us-il/*}, so the state calls {@code http(s)://host:port/jurisdictions/us-il/status}.
+ * {@code /jurisdictions/us-il/*}, so the state calls {@code https://host:8443/jurisdictions/us-il/status}.
+ *
+ * <p>Two interceptors run first, in CXF's receive phase, before the envelope is parsed: the caller must
+ * present the configured HTTP Basic credentials or a pinned TLS client certificate ({@link Callers}; 401),
+ * then the body is read at most to its bound ({@link BoundedBody}; 413).
  */
 public final class StatusNotificationEndpoint implements AutoCloseable {
 
@@ -32,13 +47,19 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
     private final CXFNonSpringServlet servlet;
     private final Server server;
 
+    /** A notification is about a kilobyte: 64 KiB by default bounds what any caller can make us read. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
     /**
-     * @param bus      the bus the servlet serves (owned by the caller)
-     * @param service  the implementation
-     * @param username HTTP Basic user the state must present; blank for none (sandbox only)
-     * @param password its password
+     * @param bus          the bus the servlet serves (owned by the caller)
+     * @param service      the implementation
+     * @param callers      who may call; must be {@link Callers#configured() configured}
+     * @param maxBodyBytes the largest body read
      */
-    public StatusNotificationEndpoint(Bus bus, StatusNotificationPortType service, String username, String password) {
+    public StatusNotificationEndpoint(Bus bus, StatusNotificationPortType service, Callers callers, int maxBodyBytes) {
+        if (!callers.configured()) {
+            throw new IllegalStateException("the US-IL status service needs credentials or client certificates");
+        }
         servlet = new CXFNonSpringServlet();
         servlet.setBus(bus);
         server = IntakeXml.withRuntimeClassLoader(() -> {
@@ -51,9 +72,8 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
             factory.setEndpointName(IntakeXml.STATUS_PORT);
             factory.setAddress(ADDRESS);
             factory.getProperties(true).put(Message.SCHEMA_VALIDATION_ENABLED, SchemaValidationType.IN);
-            if (username != null && !username.isBlank()) {
-                factory.getInInterceptors().add(new BasicAuthentication(username, password == null ? "" : password));
-            }
+            factory.getInInterceptors().add(new CallerAuthentication(callers));
+            factory.getInInterceptors().add(new BoundedBody(maxBodyBytes));
             return factory.create();
         });
     }
@@ -66,6 +86,129 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
     @Override
     public void close() {
         server.destroy();
+    }
+
+    /**
+     * Who may send a status: the configured HTTP Basic user and password, or a caller whose TLS client
+     * certificate (mutual TLS on the core's server) has one of the configured SHA-256 fingerprints.
+     * Compared in constant time.
+     */
+    public static final class Callers {
+        private final byte[] username;
+        private final byte[] password;
+        private final List<byte[]> fingerprints;
+
+        /**
+         * @param username     HTTP Basic user, blank for none
+         * @param password     its password
+         * @param fingerprints SHA-256 fingerprints of accepted client certificates, comma-separated hex, blank for none
+         */
+        public Callers(String username, String password, String fingerprints) {
+            boolean basic = username != null && !username.isBlank();
+            this.username = basic ? username.trim().getBytes(StandardCharsets.UTF_8) : null;
+            this.password = basic ? (password == null ? "" : password).getBytes(StandardCharsets.UTF_8) : null;
+            this.fingerprints = fingerprints == null ? List.of() : Arrays.stream(fingerprints.split(","))
+                    .map(f -> f.replace(":", "").trim()).filter(f -> !f.isEmpty()).map(f -> {
+                        try {
+                            return HexFormat.of().parseHex(f);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("statusClientCertificates holds a value that is not a hex SHA-256 fingerprint");
+                        }
+                    }).toList();
+        }
+
+        /** False when nobody could be admitted: the service must not start. */
+        public boolean configured() {
+            return username != null || !fingerprints.isEmpty();
+        }
+
+        boolean admit(AuthorizationPolicy basic, X509Certificate[] chain) {
+            boolean admitted = false;
+            if (username != null && basic != null) {
+                admitted = MessageDigest.isEqual(username, BasicAuthentication.bytes(basic.getUserName()))
+                        & MessageDigest.isEqual(password, BasicAuthentication.bytes(basic.getPassword()));
+            }
+            if (chain != null && chain.length > 0) {
+                byte[] presented = sha256(chain[0]);
+                for (byte[] fingerprint : fingerprints) {
+                    admitted |= MessageDigest.isEqual(fingerprint, presented);
+                }
+            }
+            return admitted;
+        }
+
+        private static byte[] sha256(X509Certificate certificate) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+                return new byte[0];
+            }
+        }
+    }
+
+    private static HttpServletRequest request(Message message) {
+        return (HttpServletRequest) message.get(AbstractHTTPDestination.HTTP_REQUEST);
+    }
+
+    private static Fault fault(String text, int status) {
+        Fault fault = new Fault(new SecurityException(text));
+        fault.setStatusCode(status);
+        return fault;
+    }
+
+    /** 401 unless {@link Callers} admits the caller; runs before the body is touched. */
+    static final class CallerAuthentication extends AbstractPhaseInterceptor<Message> {
+        private final Callers callers;
+
+        CallerAuthentication(Callers callers) {
+            super(Phase.RECEIVE);
+            this.callers = callers;
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            HttpServletRequest request = request(message);
+            X509Certificate[] chain = request == null ? null
+                    : (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
+            if (!callers.admit(message.get(AuthorizationPolicy.class), chain)) {
+                throw fault("not authorized", 401);
+            }
+        }
+    }
+
+    /**
+     * 413 for a body over the bound: a declared length over it is refused unread, any other body is read no
+     * further than one byte past it. Runs after {@link CallerAuthentication}, before the envelope is parsed.
+     */
+    static final class BoundedBody extends AbstractPhaseInterceptor<Message> {
+        private final int maxBytes;
+
+        BoundedBody(int maxBytes) {
+            super(Phase.RECEIVE);
+            addAfter(CallerAuthentication.class.getName());
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            HttpServletRequest request = request(message);
+            InputStream in = message.getContent(InputStream.class);
+            if (request != null && request.getContentLengthLong() > maxBytes) {
+                throw fault("body too large", 413);
+            }
+            if (in == null) {
+                return;
+            }
+            try {
+                byte[] body = in.readNBytes(maxBytes + 1);
+                if (body.length > maxBytes) {
+                    throw fault("body too large", 413);
+                }
+                message.setContent(InputStream.class, new ByteArrayInputStream(body));
+            } catch (IOException e) {
+                throw fault("unreadable body", 400);
+            }
+        }
     }
 
     /** Refuses a request without the configured HTTP Basic credentials (compared in constant time). */
@@ -94,7 +237,7 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
             }
         }
 
-        private static byte[] bytes(String value) {
+        static byte[] bytes(String value) {
             return value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
         }
     }

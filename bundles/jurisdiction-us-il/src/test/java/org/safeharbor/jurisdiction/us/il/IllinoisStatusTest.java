@@ -45,6 +45,8 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
     private final Referral referral = referral(IllinoisAdapter.US_IL,
             allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE));
     private Server core;
+    /** The state's credentials on the status service: without any, the adapter does not publish it. */
+    private static final Map<String, Object> CREDENTIALS = Map.of("statusUsername", "dcfs-scr", "_statusPassword", "s3cret");
 
     /** Starts the adapter, mounts its status servlet as the core would, and delivers one referral. */
     private String deliverAndMountStatusService(Map<String, Object> config) throws Exception {
@@ -79,7 +81,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
             "rejected,             REJECTED",
     })
     void aLaterStatusFromTheStateBecomesTheCanonicalStatus(String state, DeliveryStatus expected) throws Exception {
-        peer.callback(deliverAndMountStatusService(Map.of()), "", "");
+        peer.callback(deliverAndMountStatusService(CREDENTIALS), "dcfs-scr", "s3cret");
         String intakeNumber = reporter.updates().get(0).stateIntakeNumber();
 
         peer.sendStatus(referral.id().value(), StatusCode.fromValue(state), "reason code 7");
@@ -96,7 +98,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
 
     @Test
     void aNotificationOutsideTheSchemaIsRefusedAndNotReported() throws Exception {
-        String statusUrl = deliverAndMountStatusService(Map.of());
+        String statusUrl = deliverAndMountStatusService(CREDENTIALS);
         String intakeNumber = reporter.updates().get(0).stateIntakeNumber();
         String envelope = """
                 <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
@@ -112,6 +114,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
 
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(statusUrl))
                 .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"urn:us-il:NotifyStatus\"")
+                .header("Authorization", BASIC)
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(envelope)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -122,7 +125,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
 
     @Test
     void withCredentialsConfiguredTheStatusServiceRefusesAnUnauthenticatedCaller() throws Exception {
-        String statusUrl = deliverAndMountStatusService(Map.of("statusUsername", "dcfs-scr", "_statusPassword", "s3cret"));
+        String statusUrl = deliverAndMountStatusService(CREDENTIALS);
 
         peer.callback(statusUrl, "", "");
         assertThrows(WebServiceException.class, () -> peer.sendStatus(referral.id().value(), StatusCode.SCREENED_IN));
@@ -137,7 +140,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
 
     @Test
     void thePeerCanSendItsStatusesOnItsOwnAfterANewReport() throws Exception {
-        startAdapter();
+        startAdapter(CREDENTIALS, UnaryOperator.identity());
         core = new Server();
         ServerConnector connector = new ServerConnector(core);
         connector.setHost("127.0.0.1");
@@ -146,7 +149,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
         context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisAdapter.STATUS_SERVLET_PATH);
         core.setHandler(context);
         core.start();
-        peer.callback("http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il/status", "", "");
+        peer.callback("http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il/status", "dcfs-scr", "s3cret");
         peer.autoStatuses(List.of(StatusCode.SCREENED_IN, StatusCode.INVESTIGATION_OPENED), Duration.ZERO);
 
         deliver(referral);
@@ -156,5 +159,84 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
         assertTrue(statuses.contains(DeliveryStatus.ACKNOWLEDGED), statuses::toString);
         assertTrue(statuses.indexOf(DeliveryStatus.SCREENED_IN) < statuses.indexOf(DeliveryStatus.INVESTIGATION_OPENED),
                 statuses::toString);
+    }
+
+    private static final String BASIC = "Basic " + java.util.Base64.getEncoder().encodeToString("dcfs-scr:s3cret".getBytes());
+
+    private String notification(String referralId, String status) {
+        return """
+                <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+                  <soap:Body>
+                    <StatusNotification xmlns="https://safeharbor-bridge.org/reference/us-il/intake/v1">
+                      <ReferralId>%s</ReferralId>
+                      <IntakeNumber>IL-2026-000001</IntakeNumber>
+                      <Status>%s</Status>
+                      <At>2026-11-22T08:00:00Z</At>
+                    </StatusNotification>
+                  </soap:Body>
+                </soap:Envelope>""".formatted(referralId, status);
+    }
+
+    private static HttpResponse<String> post(String statusUrl, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(statusUrl))
+                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"urn:us-il:NotifyStatus\"")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aForgedStatusWithoutCredentialsIsRefusedBeforeParsingAndNothingChanges() throws Exception {
+        String statusUrl = deliverAndMountStatusService(CREDENTIALS);
+
+        HttpResponse<String> forged = post(statusUrl, notification(referral.id().value(), "investigation-opened"), null);
+        HttpResponse<String> garbage = post(statusUrl, "<not-even-xml", null);
+
+        assertEquals(401, forged.statusCode());
+        assertEquals(401, garbage.statusCode(), "refused for the credential, before the envelope is parsed");
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), reporter.statuses(), "the delivery status and its clocks are as they were");
+    }
+
+    @Test
+    void anOversizeNotificationIsRefusedWith413BeforeItIsParsed() throws Exception {
+        String statusUrl = deliverAndMountStatusService(CREDENTIALS);
+        String huge = notification(referral.id().value(), "screened-in").replace("<Status>", "<!--" + "x".repeat(200_000) + "--><Status>");
+
+        assertEquals(413, post(statusUrl, huge, BASIC).statusCode());
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), reporter.statuses());
+    }
+
+    @Test
+    void aStatusForAReferralIllinoisNeverReceivedIsA404NamingNothing() throws Exception {
+        String statusUrl = deliverAndMountStatusService(CREDENTIALS);
+        reporter.unknown.add("r-unknown-1");
+
+        HttpResponse<String> response = post(statusUrl, notification("r-unknown-1", "screened-out"), BASIC);
+
+        assertEquals(404, response.statusCode(), response.body());
+        assertTrue(!response.body().contains("SELECT") && !response.body().contains("r-unknown-1")
+                && !response.body().contains("Exception"), response.body());
+    }
+
+    @Test
+    void withoutACredentialOutsideTheSandboxThereIsNoStatusServiceAndHttpIsRefused() {
+        IllegalArgumentException http = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
+                Configs.adapter(Map.of("intakeUrl", "http://dcfs.example.gov/us-il/intake")), reporter, CLOCK, false, null));
+        assertTrue(http.getMessage().contains("https://"), http.getMessage());
+        IllegalArgumentException loopback = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
+                Configs.adapter(Map.of("intakeUrl", "https://127.0.0.1:8091/us-il/intake")), reporter, CLOCK, false, null));
+        assertTrue(loopback.getMessage().contains("refuses to start with sandbox endpoints"), loopback.getMessage());
+
+        IllinoisAdapter production = new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", "https://dcfs.example.gov/us-il/intake")),
+                reporter, CLOCK, false, null);
+        assertTrue(!production.statusEndpointEnabled());
+        assertThrows(IllegalStateException.class, production::statusServlet);
+        // in the sandbox, http:// to the sandbox peer is fine and the peer's credentials are taken
+        IllinoisAdapter sandbox = new IllinoisAdapter(Configs.adapter(), reporter, CLOCK, true,
+                new StatusNotificationEndpoint.Callers("us-il-sandbox", "random", ""));
+        assertTrue(sandbox.statusEndpointEnabled());
+        sandbox.close();
     }
 }

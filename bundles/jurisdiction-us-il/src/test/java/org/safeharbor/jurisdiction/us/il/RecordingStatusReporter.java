@@ -12,8 +12,14 @@ import org.safeharbor.api.v1.StatusUpdate;
 public final class RecordingStatusReporter extends org.safeharbor.tck.RecordedAttempts {
 
     private final List<StatusUpdate> updates = new CopyOnWriteArrayList<>();
+    /** Referral ids the core does not know (as the message store answers for them: NoSuchElementException). */
+    public final java.util.Set<String> unknown = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Override
     public synchronized void report(StatusUpdate update) {
+        if (unknown.contains(update.referralId().value())) {
+            throw new java.util.NoSuchElementException("no delivery of referral " + update.referralId() + " (SELECT ...)");
+        }
         updates.add(update);
         notifyAll();
     }

@@ -96,6 +96,7 @@ public final class IllinoisIntakePeer implements AutoCloseable {
     private volatile String callbackUrl;
     private volatile String callbackUsername;
     private volatile String callbackPassword;
+    private volatile Path callbackCa;
     private volatile List<StatusCode> autoStatuses = List.of();
     private volatile Duration autoStatusDelay = Duration.ZERO;
     private String requiredUsername;
@@ -219,6 +220,31 @@ public final class IllinoisIntakePeer implements AutoCloseable {
     }
 
     /**
+     * Trusts this PEM CA certificate for an https call-back (the CA the adapter generates,
+     * {@code etc/safeharbor/tls/ca.crt}), read into an in-memory trust store at each status sent.
+     */
+    public void callbackTrust(Path caCertificate) {
+        this.callbackCa = caCertificate;
+    }
+
+    private javax.net.ssl.TrustManager[] trusting(Path pem) {
+        try (var in = Files.newInputStream(pem)) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + i++, certificate);
+            }
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            return factory.getTrustManagers();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the CA certificate " + pem + ": " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
      * Statuses sent in this order, in the background, {@code delay} after each new report (so that they
      * arrive after the adapter has read the acknowledgement); empty for none.
      */
@@ -262,6 +288,12 @@ public final class IllinoisIntakePeer implements AutoCloseable {
             }
             return factory.create(StatusNotificationPortType.class);
         });
+        Path ca = callbackCa;
+        if (ca != null && url.startsWith("https:")) {
+            org.apache.cxf.configuration.jsse.TLSClientParameters tls = new org.apache.cxf.configuration.jsse.TLSClientParameters();
+            tls.setTrustManagers(trusting(ca));
+            ((org.apache.cxf.transport.http.HTTPConduit) ClientProxy.getClient(port).getConduit()).setTlsClientParameters(tls);
+        }
         try {
             return port.notifyStatus(notification);
         } finally {
