@@ -15,12 +15,16 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.file.remote.SftpEndpoint;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -37,6 +41,7 @@ import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusCode;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
+import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +67,11 @@ import org.slf4j.LoggerFactory;
  * the state de-duplicates by referral id.
  *
  * <p>No statutory clock: shared/DOMAIN.md gives none for Florida, so {@link #deadlineRules()} is empty.
+ *
+ * <p>The adapter follows the sandbox's marker service ({@code safeharbor.sandbox=US-FL}). Without it, the SFTP
+ * server's host key must be checked against {@code knownHostsFile}, a server on this machine's loopback interface
+ * is refused, and a password ({@code .sftpPassword}) or a private key ({@code privateKeyFile}) is required; the
+ * component does not start otherwise. Credentials are set on the SFTP endpoints, never written into their URIs.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + FloridaAdapter.CODE,
         configurationPid = FloridaAdapter.PID)
@@ -88,8 +98,16 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         @AttributeDefinition(description = "SFTP user name")
         String sftpUsername() default "safeharbor";
 
-        @AttributeDefinition(description = "SFTP password", type = AttributeType.PASSWORD)
-        String sftpPassword() default "sandbox";
+        /** Key {@code .sftpPassword}: private, never a service property. No default: in the sandbox, the sandbox's is taken. */
+        @AttributeDefinition(description = "SFTP password; empty for key authentication", type = AttributeType.PASSWORD, required = false)
+        String _sftpPassword() default "";
+
+        @AttributeDefinition(description = "Private key file (OpenSSH/PEM) for key authentication; empty for the password", required = false)
+        String privateKeyFile() default "";
+
+        /** Key {@code .privateKeyPassphrase}: private. */
+        @AttributeDefinition(description = "Passphrase of the private key", type = AttributeType.PASSWORD, required = false)
+        String _privateKeyPassphrase() default "";
 
         @AttributeDefinition(description = "Folder on the SFTP server that takes batch files")
         String inboxDirectory() default "inbox";
@@ -97,8 +115,8 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         @AttributeDefinition(description = "Folder on the SFTP server where the state leaves acknowledgement and status files")
         String outboxDirectory() default "outbox";
 
-        @AttributeDefinition(description = "known_hosts file holding the server's host key; empty accepts any "
-                + "key (sandbox only: never in production)")
+        @AttributeDefinition(description = "known_hosts file holding the server's host key (StrictHostKeyChecking yes); "
+                + "required outside the sandbox, where empty accepts any key")
         String knownHostsFile() default "";
 
         @AttributeDefinition(description = "How long referrals are collected into one batch file (ISO-8601 duration)")
@@ -157,13 +175,36 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     /** Held while a batch goes out, so a fast acknowledgement is never reported before its DELIVERED. */
     private final Semaphore batchInFlight = new Semaphore(1);
 
+    private final String sftpPassword;
+
+    /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
     @Activate
-    public FloridaAdapter(Config config, @Reference StatusReporter statusReporter) {
+    public FloridaAdapter(Config config, @Reference StatusReporter statusReporter,
+                          @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+                                  target = "(" + FloridaSandbox.MARKER + "=" + CODE + ")") FloridaSandbox sandbox) {
+        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.password());
+    }
+
+    /** Outside OSGi (tests against the sandbox peer): as in the sandbox. */
+    public FloridaAdapter(Config config, StatusReporter statusReporter) {
         this(config, statusReporter, Clock.systemUTC());
     }
 
+    /** Outside OSGi (tests against the sandbox peer): as in the sandbox. */
     public FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock) {
+        this(config, statusReporter, clock, true, null);
+    }
+
+    /**
+     * @param sandbox         true when the sandbox is on: a loopback server and an unchecked host key are allowed
+     * @param sandboxPassword the sandbox peer's password, taken when no {@code .sftpPassword} is configured
+     */
+    public FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxPassword) {
         super(clock);
+        this.sftpPassword = config._sftpPassword().isEmpty() && sandbox && sandboxPassword != null ? sandboxPassword : config._sftpPassword();
+        if (!sandbox) {
+            refuseUnchecked(config, sftpPassword);
+        }
         this.config = config;
         this.statusReporter = statusReporter;
         this.clock = clock;
@@ -179,7 +220,27 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         this.format = new FloridaFormat(new FloridaCategories(config.categorySexualNonCaregiver(),
                 config.categorySexualCaregiver(), config.categoryLabor(), config.undeterminedRelationAsCaregiver()));
         if (config.knownHostsFile().isBlank()) {
-            LOG.warn("Florida SFTP host key is not checked (knownHostsFile is empty): acceptable for the sandbox only");
+            LOG.warn("Florida SFTP host key is not checked (knownHostsFile is empty): the sandbox only");
+        }
+    }
+
+    /** Outside the sandbox: a checked host key, a server that is not this machine, and a credential. */
+    private static void refuseUnchecked(Config config, String password) {
+        String host = config.sftpHost().trim();
+        String why = null;
+        if (config.knownHostsFile().isBlank()) {
+            why = "knownHostsFile is required: the SFTP server's host key must be checked";
+        } else if (!Files.isReadable(Paths.get(config.knownHostsFile().trim()))) {
+            why = "knownHostsFile " + config.knownHostsFile().trim() + " cannot be read";
+        } else if ("localhost".equalsIgnoreCase(host) || host.startsWith("127.") || host.contains("::1")) {
+            why = "the production feature refuses to start with sandbox endpoints or sandbox trust stores configured (sftpHost is this machine)";
+        } else if (password.isEmpty() && config.privateKeyFile().isBlank()) {
+            why = "no SFTP credential: set .sftpPassword or privateKeyFile";
+        }
+        if (why != null) {
+            why = CODE + ": " + why + " in " + PID + ".cfg, or install the safeharbor-sandbox feature";
+            LOG.error(why);
+            throw new IllegalArgumentException(why);
         }
     }
 
@@ -347,36 +408,43 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         }
         batchInFlight.acquire();
         try {
-            updates.forEach(statusReporter::report);
+            for (StatusUpdate update : updates) {
+                try {
+                    statusReporter.report(update);
+                } catch (java.util.NoSuchElementException notOurs) {
+                    // a line for a referral Florida never received from us: skipped, or the file would be read for ever
+                    LOG.warn("Florida status file {}: status {} for referral {} refused: not delivered to {}", file, update.status(),
+                            update.referralId(), CODE);
+                }
+            }
         } finally {
             batchInFlight.release();
         }
         LOG.info("Florida status file {}: {} status line(s)", file, updates.size());
     }
 
-    private String sftp(String directory, String options) {
+    /**
+     * The SFTP endpoint: its URI (which Camel may log) holds no secret; the password or key passphrase is
+     * set on the endpoint's configuration.
+     */
+    private Endpoint sftp(String directory, String options) {
         StringBuilder uri = new StringBuilder("sftp://").append(config.sftpHost()).append(':').append(config.sftpPort())
                 .append('/').append(directory)
                 .append("?username=").append(URLEncoder.encode(config.sftpUsername(), StandardCharsets.UTF_8))
-                .append("&password=").append(raw(config.sftpPassword()))
                 .append("&useUserKnownHostsFile=false&binary=true");
         if (config.knownHostsFile().isBlank()) {
             uri.append("&strictHostKeyChecking=no");
         } else {
             uri.append("&strictHostKeyChecking=yes&knownHostsFile=").append(URLEncoder.encode(config.knownHostsFile(), StandardCharsets.UTF_8));
         }
-        return uri.append(options).toString();
-    }
-
-    /** Camel's RAW() syntax keeps a password's characters as they are. */
-    private static String raw(String value) {
-        if (value.indexOf(')') < 0) {
-            return "RAW(" + value + ")";
+        if (!config.privateKeyFile().isBlank()) {
+            uri.append("&privateKeyFile=").append(URLEncoder.encode(config.privateKeyFile().trim(), StandardCharsets.UTF_8));
         }
-        if (value.indexOf('}') < 0) {
-            return "RAW{" + value + "}";
-        }
-        throw new IllegalArgumentException("the SFTP password may not contain both ')' and '}'");
+        SftpEndpoint endpoint = getContext().getEndpoint(uri.append(options).toString(), SftpEndpoint.class);
+        // set every time: the endpoint is cached by URI, and a new configuration may bring another password
+        endpoint.getConfiguration().setPassword(sftpPassword.isEmpty() ? null : sftpPassword);
+        endpoint.getConfiguration().setPrivateKeyPassphrase(config._privateKeyPassphrase().isEmpty() ? null : config._privateKeyPassphrase());
+        return endpoint;
     }
 
     private static boolean isSpoolFile(String name) {

@@ -87,7 +87,7 @@ abstract class SftpRoutesHarness {
 
     FloridaAdapter.Config config(Map<String, Object> overrides) {
         Map<String, Object> c = new HashMap<>(Map.of("sftpPort", port, "sftpUsername", "safeharbor",
-                "sftpPassword", PASSWORD, "spoolDirectory", temp.resolve("spool").toString(),
+                "_sftpPassword", PASSWORD, "spoolDirectory", temp.resolve("spool").toString(),
                 // batches are sent by the test (FLUSH_ENDPOINT), never by the timer during a test
                 "batchInterval", "PT1H", "statusPollInterval", "PT0.2S"));
         c.putAll(overrides);

@@ -21,13 +21,19 @@ import org.slf4j.LoggerFactory;
  * Runs the {@link FloridaSftpPeer} inside Karaf for the optional sandbox: only when its configuration
  * ({@code etc/org.safeharbor.sandbox.us.fl.cfg}) exists, so a production install never opens this port. Its
  * defaults match the Florida adapter's defaults, so the adapter delivers to it out of the box.
+ *
+ * <p>It registers itself with {@value #MARKER}{@code =US-FL}, the sandbox marker: the adapter follows it (it
+ * allows the loopback server and an unchecked host key only while it is there) and takes its password when it
+ * has none of its own; {@code /health} reports {@code "sandbox": true} while any marker is there.
  */
 @Component(configurationPid = FloridaSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = FloridaSandbox.class)
+        service = FloridaSandbox.class, property = FloridaSandbox.MARKER + "=US-FL")
 @Designate(ocd = FloridaSandbox.Config.class)
 public class FloridaSandbox {
 
     public static final String PID = "org.safeharbor.sandbox.us.fl";
+    /** The service property that marks a sandbox component, valued with its jurisdiction. */
+    public static final String MARKER = "safeharbor.sandbox";
     private static final Logger LOG = LoggerFactory.getLogger(FloridaSandbox.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge sandbox: Florida SFTP peer (US-FL)",
@@ -42,8 +48,9 @@ public class FloridaSandbox {
         @AttributeDefinition(description = "The SFTP user the adapter logs in as")
         String username() default "safeharbor";
 
+        /** Key {@code .password}: private, never a service property. */
         @AttributeDefinition(description = "Its password", type = AttributeType.PASSWORD)
-        String password() default "sandbox";
+        String _password() default "sandbox";
 
         @AttributeDefinition(description = "Where each accepted referral is recorded as <referralId>.dat; "
                 + "empty: ${karaf.data}/sandbox/US-FL")
@@ -67,16 +74,20 @@ public class FloridaSandbox {
     }
 
     private final FloridaSftpPeer peer;
+    private final String password;
 
     @Activate
     public FloridaSandbox(Config config) throws IOException {
+        LOG.warn("US-FL SANDBOX is ON: a simulated Florida DCF SFTP server answers on {}:{}; never for production",
+                config.host(), config.port());
+        password = config._password();
         String data = System.getProperty("karaf.data", "data");
         Path records = config.directory().isBlank() ? Paths.get(data, "sandbox", "US-FL") : Paths.get(config.directory());
         Path server = config.serverDirectory().isBlank() ? Paths.get(data, "sandbox", "US-FL-sftp") : Paths.get(config.serverDirectory());
         FloridaCategories categories = new FloridaCategories(config.categorySexualNonCaregiver(),
                 config.categorySexualCaregiver(), config.categoryLabor(), config.undeterminedRelationAsCaregiver());
         peer = new FloridaSftpPeer(new FloridaSftpPeer.Settings(config.host(), config.port(), config.username(),
-                config.password(), server, records, categories, Clock.systemUTC()));
+                config._password(), server, records, categories, Clock.systemUTC()));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // MINA SSHD looks up its factories through the platform bundle that holds it
@@ -87,6 +98,11 @@ public class FloridaSandbox {
             thread.setContextClassLoader(previous);
         }
         LOG.info("Florida sandbox SFTP peer started; records in {}", records);
+    }
+
+    /** The password the peer takes, for the adapter in the sandbox. */
+    public String password() {
+        return password;
     }
 
     /** The running peer, e.g. to send a later status from the Karaf shell or a test. */
