@@ -80,7 +80,7 @@ public class IntakeIT {
             assertTrue("the jurisdiction bundles did not stop", System.currentTimeMillis() < deadline);
             Thread.sleep(200);
         }
-        IGenericClient client = fhir.newRestfulGenericClient(SafeHarborKaraf.baseUrl() + "/fhir");
+        IGenericClient client = SafeHarborKaraf.fhirClient(SafeHarborKaraf.HOSPITAL);
         CapturingInterceptor capture = new CapturingInterceptor();
         client.registerInterceptor(capture);
 

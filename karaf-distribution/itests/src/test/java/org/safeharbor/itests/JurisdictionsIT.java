@@ -6,7 +6,6 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -147,8 +146,9 @@ public class JurisdictionsIT {
         bundle.getIdentifier().setValue("it-" + UUID.randomUUID());
         ((MessageHeader) bundle.getEntryFirstRep().getResource()).setId(UUID.randomUUID().toString());
         String body = fhir.newJsonParser().encodeResourceToString(bundle);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> response = SafeHarborKaraf.http().send(HttpRequest.newBuilder(
                         URI.create(SafeHarborKaraf.baseUrl() + "/fhir/$process-message"))
+                .header("Authorization", SafeHarborKaraf.bearer(SafeHarborKaraf.HOSPITAL))
                 .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(sample + ": " + response.body(), 202, response.statusCode());

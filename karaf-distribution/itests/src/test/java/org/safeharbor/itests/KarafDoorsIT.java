@@ -228,25 +228,8 @@ public class KarafDoorsIT {
         return properties;
     }
 
-    /** Runs a shell command in a new session, as a user with exactly these roles (Karaf's itests do the same). */
     private String execute(String command, String... roles) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), print, print);
-        Subject subject = new Subject();
-        subject.getPrincipals().add(new UserPrincipal("doors-it"));
-        for (String role : roles) {
-            subject.getPrincipals().add(new RolePrincipal(role));
-        }
-        try {
-            Object result = Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-            print.flush();
-            return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result);
-        } catch (java.security.PrivilegedActionException e) {
-            throw e.getException();
-        } finally {
-            session.close();
-        }
+        return SafeHarborKaraf.shell(sessionFactory, command, roles);
     }
 
     /** Karaf refuses a command the ACL denies with "Command not found" (it is hidden) or "Insufficient credentials". */

@@ -117,7 +117,7 @@ public final class SmartBackendClient {
     public URI tokenEndpoint() throws IOException, InterruptedException {
         if (tokenEndpoint == null) {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(fhirBase + "/.well-known/smart-configuration"))
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(30)).header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
                 throw new IOException("smart-configuration answered HTTP " + answer.statusCode());
             }
@@ -142,7 +142,7 @@ public final class SmartBackendClient {
         form.put("client_assertion", assertion);
         String body = String.join("&", form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).toList());
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(endpoint)
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         Map<String, Object> json = parse(answer.body());
