@@ -176,13 +176,15 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     private final Semaphore batchInFlight = new Semaphore(1);
 
     private final String sftpPassword;
+    /** Why this adapter may not deliver (sandbox settings outside the sandbox), or null. */
+    private final String refusal;
 
     /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
     @Activate
     public FloridaAdapter(Config config, @Reference StatusReporter statusReporter,
                           @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                   target = "(" + FloridaSandbox.MARKER + "=" + CODE + ")") FloridaSandbox sandbox) {
-        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.password());
+        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.password(), false);
     }
 
     /** Outside OSGi (tests against the sandbox peer): as in the sandbox. */
@@ -200,10 +202,24 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
      * @param sandboxPassword the sandbox peer's password, taken when no {@code .sftpPassword} is configured
      */
     public FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxPassword) {
+        this(config, statusReporter, clock, sandbox, sandboxPassword, true);
+    }
+
+    /**
+     * {@code failFast}: a sandbox-only setting outside the sandbox throws here; otherwise (in OSGi) the component
+     * starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox arriving
+     * later re-creates it through the greedy reference (a component that failed to activate would not be).
+     */
+    private FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxPassword,
+                           boolean failFast) {
         super(clock);
         this.sftpPassword = config._sftpPassword().isEmpty() && sandbox && sandboxPassword != null ? sandboxPassword : config._sftpPassword();
-        if (!sandbox) {
-            refuseUnchecked(config, sftpPassword);
+        this.refusal = sandbox ? null : uncheckedRefusal(config, sftpPassword);
+        if (refusal != null) {
+            LOG.error(refusal);
+            if (failFast) {
+                throw new IllegalArgumentException(refusal);
+            }
         }
         this.config = config;
         this.statusReporter = statusReporter;
@@ -225,7 +241,7 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     }
 
     /** Outside the sandbox: a checked host key, a server that is not this machine, and a credential. */
-    private static void refuseUnchecked(Config config, String password) {
+    private static String uncheckedRefusal(Config config, String password) {
         String host = config.sftpHost().trim();
         String why = null;
         if (config.knownHostsFile().isBlank()) {
@@ -237,11 +253,7 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         } else if (password.isEmpty() && config.privateKeyFile().isBlank()) {
             why = "no SFTP credential: set .sftpPassword or privateKeyFile";
         }
-        if (why != null) {
-            why = CODE + ": " + why + " in " + PID + ".cfg, or install the safeharbor-sandbox feature";
-            LOG.error(why);
-            throw new IllegalArgumentException(why);
-        }
+        return why == null ? null : CODE + ": " + why + " in " + PID + ".cfg, or install the safeharbor-sandbox feature";
     }
 
     @Deactivate
@@ -270,6 +282,15 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     @Override
     public List<DeadlineRule> deadlineRules() {
         return List.of();
+    }
+
+    /** No routes while the configuration is refused (see {@link #uncheckedRefusal}): the core logs why. */
+    @Override
+    public void configure() throws Exception {
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        super.configure();
     }
 
     @Override

@@ -51,4 +51,14 @@ class FloridaProductionConfigTest {
     void noPasswordShipsAsADefault() {
         assertTrue(TestConfigs.florida(Map.of())._sftpPassword().isEmpty());
     }
+
+    @Test
+    void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
+        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(Map.of("spoolDirectory", temp.resolve("spool").toString())),
+                new RecordingReporter(), (org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSandbox) null);
+        try (org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(adapter));
+            assertTrue(String.valueOf(e.getMessage()).contains("knownHostsFile is required"), e::toString);
+        }
+    }
 }

@@ -159,6 +159,8 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     private StatusNotificationEndpoint statusEndpoint;
     private ServiceRegistration<Servlet> statusRegistration;
     private final StatusNotificationEndpoint.Callers statusCallers;
+    /** Why this adapter may not deliver (sandbox settings outside the sandbox), or null. */
+    private final String refusal;
 
     /** Outside OSGi (tests against the sandbox peer): as in the sandbox; nothing is registered, mount {@link #statusServlet()} yourself. */
     public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock) {
@@ -171,11 +173,25 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
      */
     public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox,
                            StatusNotificationEndpoint.Callers sandboxCallers) {
+        this(config, statusReporter, clock, sandbox, sandboxCallers, true);
+    }
+
+    /**
+     * {@code failFast}: an http:// or loopback intake outside the sandbox throws here; otherwise (in OSGi) the
+     * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
+     * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
+     */
+    private IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox,
+                            StatusNotificationEndpoint.Callers sandboxCallers, boolean failFast) {
         super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
-        if (!sandbox) {
-            refuseSandbox(config.intakeUrl());
+        this.refusal = sandbox ? null : sandboxRefusal(config.intakeUrl());
+        if (refusal != null) {
+            LOG.error(refusal);
+            if (failFast) {
+                throw new IllegalArgumentException(refusal);
+            }
         }
         StatusNotificationEndpoint.Callers configured = new StatusNotificationEndpoint.Callers(config.statusUsername(),
                 config._statusPassword(), config.statusClientCertificates());
@@ -196,7 +212,10 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
                            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                    target = "(" + IllinoisSandbox.MARKER + "=US-IL)") IllinoisSandbox sandbox) {
         this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null
-                : new StatusNotificationEndpoint.Callers(sandbox.callbackUsername(), sandbox.callbackPassword(), ""));
+                : new StatusNotificationEndpoint.Callers(sandbox.callbackUsername(), sandbox.callbackPassword(), ""), false);
+        if (refusal != null) {
+            return;
+        }
         if (!statusEndpointEnabled()) {
             LOG.error("US-IL: status call-backs are OFF: set statusUsername and .statusPassword, or statusClientCertificates, in {}.cfg "
                     + "(an unauthenticated caller could close referrals); deliveries run", PID);
@@ -216,12 +235,12 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
      * Outside the sandbox: the report holds a child's personal data, so never {@code http://}, and never an
      * intake on this machine's loopback interface (where the sandbox peer listens; the SCR never does).
      */
-    private static void refuseSandbox(String intakeUrl) {
+    private static String sandboxRefusal(String intakeUrl) {
         URI uri;
         try {
             uri = URI.create(intakeUrl.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": intakeUrl is not a URL");
+            return PID + ": intakeUrl is not a URL";
         }
         String host = uri.getHost() == null ? "" : uri.getHost();
         String why = null;
@@ -231,11 +250,8 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
             why = "the production feature refuses to start with sandbox endpoints or sandbox trust stores configured "
                     + "(intakeUrl is on this machine's loopback interface)";
         }
-        if (why != null) {
-            why = "US-IL: " + why + ": point " + PID + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
-            LOG.error(why);
-            throw new IllegalArgumentException(why);
-        }
+        return why == null ? null
+                : "US-IL: " + why + ": point " + PID + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
     }
 
     @Deactivate
@@ -270,6 +286,15 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     }
 
     // ------------------------------------------------------------------ routes
+
+    /** No routes while the configuration is refused (see {@link #sandboxRefusal}): the core logs why. */
+    @Override
+    public void configure() throws Exception {
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        super.configure();
+    }
 
     @Override
     protected JurisdictionAdapter adapter() {

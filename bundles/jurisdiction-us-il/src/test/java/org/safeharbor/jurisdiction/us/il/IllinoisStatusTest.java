@@ -239,4 +239,15 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
         assertTrue(sandbox.statusEndpointEnabled());
         sandbox.close();
     }
+
+    @Test
+    void inOsgiWithoutTheSandboxTheComponentStartsButNeitherRoutesNorStatusServiceDo() throws Exception {
+        // the default intakeUrl is the sandbox peer's (http, loopback); no BundleContext is touched
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(CREDENTIALS), reporter, (org.osgi.framework.BundleContext) null,
+                (org.safeharbor.jurisdiction.us.il.sandbox.IllinoisSandbox) null);
+        try (org.apache.camel.impl.DefaultCamelContext other = new org.apache.camel.impl.DefaultCamelContext()) {
+            Exception e = assertThrows(Exception.class, () -> other.addRoutes(adapter));
+            assertTrue(String.valueOf(e.getMessage()).contains("https://"), e::toString);
+        }
+    }
 }

@@ -158,13 +158,15 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     private final String authorization;
     private final Redelivery redelivery;
     private final StatusCallers statusCallers;
+    /** Why this adapter may not deliver (sandbox settings outside the sandbox), or null. */
+    private final String refusal;
 
     /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
     @Activate
     public MassachusettsAdapter(Config config, @Reference StatusReporter statusReporter,
                                 @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                         target = "(" + MassachusettsSandbox.MARKER + "=" + CODE + ")") MassachusettsSandbox sandbox) {
-        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.statusToken());
+        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.statusToken(), false);
     }
 
     /** Outside OSGi (tests against the sandbox peer): as in the sandbox. */
@@ -182,6 +184,15 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
      * @param sandboxStatusToken  the token the sandbox peer presents, taken when no {@code .statusToken} is configured
      */
     public MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken) {
+        this(config, statusReporter, clock, sandbox, sandboxStatusToken, true);
+    }
+
+    /**
+     * {@code failFast}: a sandbox endpoint or trust store outside the sandbox throws here; otherwise (in OSGi) the
+     * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
+     * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
+     */
+    private MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken, boolean failFast) {
         super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
@@ -191,9 +202,13 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
         requireHttps("reportUrl", config.reportUrl());
         requireHttps("districtAttorneyUrl", config.districtAttorneyUrl());
-        if (!sandbox) {
-            refuseSandbox("reportUrl", config.reportUrl(), config.trustStore());
-            refuseSandbox("districtAttorneyUrl", config.districtAttorneyUrl(), config.trustStore());
+        this.refusal = sandbox ? null : Optional.ofNullable(sandboxRefusal("reportUrl", config.reportUrl(), config.trustStore()))
+                .orElse(sandboxRefusal("districtAttorneyUrl", config.districtAttorneyUrl(), config.trustStore()));
+        if (refusal != null) {
+            LOG.error(refusal);
+            if (failFast) {
+                throw new IllegalArgumentException(refusal);
+            }
         }
         this.statusCallers = new StatusCallers(config._statusToken().isBlank() && sandbox ? sandboxStatusToken : config._statusToken(),
                 config.statusClientCertificates());
@@ -269,6 +284,9 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
 
     @Override
     public void configure() throws Exception {
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
         super.configure();
         if (!statusCallers.configured()) {
             LOG.error("{}: status call-backs are OFF: set .statusToken or statusClientCertificates in {}.cfg "
@@ -446,7 +464,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
      * listen; a state's system never does) and no trust store from inside the bundle (the sandbox's,
      * whose private key is public).
      */
-    private static void refuseSandbox(String key, String url, String trustStore) {
+    private static String sandboxRefusal(String key, String url, String trustStore) {
         String host = URI.create(url.trim()).getHost();
         boolean loopback = "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "[::1]".equals(host) || "::1".equals(host);
         boolean sandboxTrust = trustStore != null && trustStore.trim().startsWith(KeyStores.CLASSPATH);
@@ -454,9 +472,9 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
             String why = CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured ("
                     + (loopback ? key + " is on this machine's loopback interface" : "trustStore " + trustStore.trim() + " is the sandbox's")
                     + "): point " + PID + ".cfg at the state's endpoints and trust store, or install the safeharbor-sandbox feature";
-            LOG.error(why);
-            throw new IllegalArgumentException(why);
+            return why;
         }
+        return null;
     }
 
     private static void requireHttps(String key, String url) {

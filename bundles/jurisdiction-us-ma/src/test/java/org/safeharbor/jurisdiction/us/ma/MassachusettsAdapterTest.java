@@ -163,4 +163,15 @@ class MassachusettsAdapterTest {
                 .statusEndpointEnabled());
         assertFalse(new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter()).statusEndpointEnabled());
     }
+
+    @Test
+    void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
+        // so that the sandbox arriving later re-creates it (DS does not retry a component that failed to activate)
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter(),
+                (org.safeharbor.jurisdiction.us.ma.sandbox.MassachusettsSandbox) null);
+        try (org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(adapter));
+            assertTrue(String.valueOf(e.getMessage()).contains("refuses to start with sandbox endpoints"), e::toString);
+        }
+    }
 }

@@ -177,6 +177,8 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     private final TexasNiemFormat format;
     private final Redelivery redelivery;
     private final StatusCallers statusCallers;
+    /** Why this adapter may not deliver (sandbox settings outside the sandbox), or null. */
+    private final String refusal;
     private final String authorization;
 
     /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
@@ -184,7 +186,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     public TexasAdapter(Config config, @Reference StatusReporter statusReporter,
                         @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                 target = "(" + TexasSandbox.MARKER + "=" + CODE + ")") TexasSandbox sandbox) {
-        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.statusToken());
+        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.statusToken(), false);
     }
 
     /** Outside OSGi (tests against the sandbox peers): as in the sandbox. */
@@ -202,14 +204,27 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
      * @param sandboxStatusToken the token the sandbox peers present, taken when no {@code .statusToken} is configured
      */
     public TexasAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken) {
+        this(config, statusReporter, clock, sandbox, sandboxStatusToken, true);
+    }
+
+    /**
+     * {@code failFast}: a sandbox endpoint or trust store outside the sandbox throws here; otherwise (in OSGi) the
+     * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
+     * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
+     */
+    private TexasAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken, boolean failFast) {
         super(clock);
         this.config = Objects.requireNonNull(config, "config");
         this.statusReporter = Objects.requireNonNull(statusReporter, "statusReporter");
         requireHttps("cpsIntakeUrl", config.cpsIntakeUrl());
         requireHttps("lawEnforcementUrl", config.lawEnforcementUrl());
-        if (!sandbox) {
-            refuseSandbox("cpsIntakeUrl", config.cpsIntakeUrl(), config.trustStore());
-            refuseSandbox("lawEnforcementUrl", config.lawEnforcementUrl(), config.trustStore());
+        this.refusal = sandbox ? null : java.util.Optional.ofNullable(sandboxRefusal("cpsIntakeUrl", config.cpsIntakeUrl(), config.trustStore()))
+                .orElse(sandboxRefusal("lawEnforcementUrl", config.lawEnforcementUrl(), config.trustStore()));
+        if (refusal != null) {
+            LOG.error(refusal);
+            if (failFast) {
+                throw new IllegalArgumentException(refusal);
+            }
         }
         this.statusCallers = new StatusCallers(config._statusToken().isBlank() && sandbox ? sandboxStatusToken : config._statusToken(),
                 config.statusClientCertificates());
@@ -287,6 +302,9 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
 
     @Override
     public void configure() throws Exception {
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
         super.configure();
         if (statusCallers.configured()) {
             from(statusHttpEndpoint()).routeId(CODE + "-status-http")
@@ -533,7 +551,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
      * Outside the sandbox: no endpoint on this machine's loopback interface (where the sandbox peers listen;
      * an agency's system never does) and no trust store from inside the bundle (the sandbox's, whose key is public).
      */
-    private static void refuseSandbox(String key, String url, String trustStore) {
+    private static String sandboxRefusal(String key, String url, String trustStore) {
         String host = URI.create(url.trim()).getHost();
         boolean loopback = "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || host.contains("::1");
         boolean sandboxTrust = trustStore != null && trustStore.trim().startsWith("classpath:");
@@ -541,9 +559,9 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
             String why = CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured ("
                     + (loopback ? key + " is on this machine's loopback interface" : "trustStore " + trustStore.trim() + " is the sandbox's")
                     + "): point " + PID + ".cfg at the agencies' endpoints and trust store, or install the safeharbor-sandbox feature";
-            LOG.error(why);
-            throw new IllegalArgumentException(why);
+            return why;
         }
+        return null;
     }
 
     private static void requireHttps(String key, String url) {

@@ -241,4 +241,15 @@ class TexasStatusTest {
         assertTrue(!production.statusEndpointEnabled(), "no credential: no status endpoint");
         assertTrue(new TexasAdapter(TestSupport.defaults(), reporter, TestSupport.CLOCK, true, "sandbox-token").statusEndpointEnabled());
     }
+
+    @Test
+    void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
+        Map<String, Object> sandboxDefaults = Map.of("trustStore", TlsStores.SANDBOX_TRUST_STORE);
+        TexasAdapter adapter = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, sandboxDefaults), reporter,
+                (org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox) null);
+        try (DefaultCamelContext other = new DefaultCamelContext()) {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> other.addRoutes(adapter));
+            assertTrue(String.valueOf(e.getMessage()).contains("refuses to start with sandbox endpoints"), e::toString);
+        }
+    }
 }
