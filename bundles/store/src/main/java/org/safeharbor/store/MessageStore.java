@@ -280,10 +280,15 @@ public class MessageStore implements StatusReporter {
         });
     }
 
-    /** An attempt still under way or one that succeeded: a state's answer may follow it. */
+    /**
+     * An attempt still under way, one that succeeded, or one the state itself refused (recorded by the
+     * delivery routes as failed with a detail starting {@code "refused: "}, just before they report
+     * REJECTED): a state's answer may follow it. Attempts that failed on the way (state down, timeout)
+     * did not reach it.
+     */
     private boolean attemptMayHaveReachedState(StatusUpdate update) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?"
-                        + " AND (outcome IS NULL OR outcome <> 'FAILED')", Integer.class,
+                        + " AND (outcome IS NULL OR outcome <> 'FAILED' OR detail LIKE 'refused: %')", Integer.class,
                 update.referralId().value(), update.jurisdiction().code()) > 0;
     }
 

@@ -346,4 +346,22 @@ class MessageStoreTest {
         store.report(status("r-und", IL, DeliveryStatus.ACKNOWLEDGED, null));
         assertEquals(DeliveryStatus.ACKNOWLEDGED, statusOf("r-und", IL));
     }
+
+    @Test
+    void theStatesRefusalOfAnAttemptIsTakenButNotAForgedOneWhileTheStateWasDown() {
+        // what JurisdictionRoutes does when the state refuses the report: the attempt failed as "refused", then REJECTED
+        store.accept("ehr|refused", referral("r-ref"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        int refused = store.recordAttempt(new ReferralId("r-ref"), IL, "<payload/>");
+        store.recordAttemptFailed(new ReferralId("r-ref"), IL, refused, "refused: SOAP fault Client (InvalidReport)");
+        store.report(status("r-ref", IL, DeliveryStatus.REJECTED, "refused by US-IL"));
+        assertEquals(DeliveryStatus.REJECTED, statusOf("r-ref", IL));
+
+        // the state was down: a "rejected" from anyone is not its answer
+        store.accept("ehr|down", referral("r-down"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        int down = store.recordAttempt(new ReferralId("r-down"), IL, "<payload/>");
+        store.recordAttemptFailed(new ReferralId("r-down"), IL, down, "IllinoisDeliveryException (ConnectException)");
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.NoSuchElementException.class,
+                () -> store.report(status("r-down", IL, DeliveryStatus.REJECTED, "forged")));
+        assertEquals(DeliveryStatus.QUEUED, statusOf("r-down", IL));
+    }
 }
