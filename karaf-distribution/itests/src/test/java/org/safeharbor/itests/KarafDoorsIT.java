@@ -82,10 +82,8 @@ public class KarafDoorsIT {
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort())));
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return SafeHarborKaraf.freePort();
     }
 
     // ------------------------------------------------------------------ SSH and JMX on loopback
@@ -108,9 +106,12 @@ public class KarafDoorsIT {
         Dictionary<String, Object> management = properties("org.apache.karaf.management");
         assertEquals("127.0.0.1", String.valueOf(management.get("rmiRegistryHost")).trim());
         assertEquals("127.0.0.1", String.valueOf(management.get("rmiServerHost")).trim());
-        int registryPort = Integer.parseInt(String.valueOf(management.get("rmiRegistryPort")).trim());
-
-        assertNotReachableOverANonLoopbackAddress(registryPort);
+        // Under Pax Exam the RMI registry on rmiRegistryPort is Pax Exam's own (it takes that port for its
+        // remote bundle context, listening everywhere), so only Karaf's JMX connector server is checked
+        // here; the shipped registry on 127.0.0.1:1099 is checked on the real distribution (README, "Karaf's own doors").
+        int serverPort = Integer.parseInt(String.valueOf(management.get("rmiServerPort")).trim());
+        awaitListening("127.0.0.1", serverPort);
+        assertNotReachableOverANonLoopbackAddress(serverPort);
     }
 
     // ------------------------------------------------------------------ harbor:* behind command ACLs

@@ -237,11 +237,21 @@ public final class SafeHarborKaraf {
         return value;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * A free port below Linux's ephemeral range (32768 and up) and outside Pax Exam's own (21000-21099):
+     * a port the kernel hands out for bind(0) may be handed out again to Pax Exam's RMI registry in the
+     * container, which then answers on it instead of the service the test configured.
+     */
+    public static int freePort() {
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int port = 22_000 + random.nextInt(10_000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port between 22000 and 32000");
     }
 }
