@@ -68,7 +68,8 @@ import org.w3c.dom.Element;
  * A configuration change re-creates the component (DS default), so the core removes the old routes
  * and adds the new ones without a restart. So does the sandbox coming or going: the adapter follows the
  * sandbox's marker service ({@code safeharbor.sandbox=US-IL}). Without it, an {@code http://} intake URL
- * or one on this machine's loopback interface is refused (the component does not start). The status
+ * (such as the sandbox peer's default) is refused: the component starts, its routes do not. An https
+ * intake on any host, this machine's loopback included (a local TLS proxy to the SCR), is allowed. The status
  * service is published only with a credential (HTTP Basic or pinned client certificates); in the
  * sandbox, the sandbox peer's own credentials are taken when none is configured.
  */
@@ -168,7 +169,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     }
 
     /**
-     * Outside OSGi. {@code sandbox}: an http:// or loopback intake URL is allowed; {@code sandboxCallers}, the
+     * Outside OSGi. {@code sandbox}: an http:// intake URL (the sandbox peer's) is allowed; {@code sandboxCallers}, the
      * sandbox peer's credentials, are taken when none are configured (null for none).
      */
     public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox,
@@ -177,7 +178,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     }
 
     /**
-     * {@code failFast}: an http:// or loopback intake outside the sandbox throws here; otherwise (in OSGi) the
+     * {@code failFast}: an http:// intake outside the sandbox throws here; otherwise (in OSGi) the
      * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
      * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
      */
@@ -232,8 +233,10 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     }
 
     /**
-     * Outside the sandbox: the report holds a child's personal data, so never {@code http://}, and never an
-     * intake on this machine's loopback interface (where the sandbox peer listens; the SCR never does).
+     * Outside the sandbox: the report holds a child's personal data, so never {@code http://} (the sandbox
+     * peer's default intake is http, on 127.0.0.1:8091). The host is not checked: an https intake on this
+     * machine's loopback interface (e.g. a local TLS proxy to the SCR) is the operator's design, trusted
+     * through {@code trustStore} or the JVM's default trust. The bundle ships no trust store of its own.
      */
     private static String sandboxRefusal(String intakeUrl) {
         URI uri;
@@ -242,16 +245,12 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         } catch (IllegalArgumentException e) {
             return PID + ": intakeUrl is not a URL";
         }
-        String host = uri.getHost() == null ? "" : uri.getHost();
-        String why = null;
-        if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            why = "intakeUrl must be an https:// URL (the report holds personal data)";
-        } else if ("localhost".equalsIgnoreCase(host) || host.startsWith("127.") || host.contains("::1")) {
-            why = "the production feature refuses to start with sandbox endpoints or sandbox trust stores configured "
-                    + "(intakeUrl is on this machine's loopback interface)";
+        if ("https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+            return null;
         }
-        return why == null ? null
-                : "US-IL: " + why + ": point " + PID + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
+        return "US-IL: the production feature refuses to start with sandbox endpoints or sandbox trust stores configured "
+                + "(intakeUrl " + redacted(intakeUrl) + " is not https://; the report holds personal data): point " + PID
+                + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
     }
 
     @Deactivate

@@ -11,6 +11,7 @@ import static org.safeharbor.tck.ConformanceReferrals.referral;
 
 import java.net.ConnectException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,7 @@ import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
@@ -104,6 +106,43 @@ class IllinoisDeliveryTest extends IllinoisPeerFixture {
         assertEquals(1, peer.deliveries().size());
         assertEquals(List.of(DeliveryStatus.FAILED, DeliveryStatus.ACKNOWLEDGED), reporter.statuses());
         assertTrue(deadLetters().isEmpty());
+    }
+
+    @Test
+    void outsideTheSandboxAnHttpsIntakeOnLoopbackTrustedThroughTheOperatorsTrustStoreIsDeliveredTo(@TempDir Path tls) throws Exception {
+        // a local TLS proxy to the SCR on 127.0.0.1, played by the peer with its own certificate; the
+        // operator's trust store holds that certificate. Outside the sandbox only http:// is refused.
+        char[] password = "operator-secret".toCharArray();
+        Path keyStore = tls.resolve("proxy.p12");
+        Path trustStore = tls.resolve("trust.p12");
+        LocalhostCertificate.create(keyStore, trustStore, password);
+        peer.stop();
+        peer = new IllinoisIntakePeer("127.0.0.1", 0, records, CLOCK).tls(keyStore, password).start();
+        assertTrue(peer.intakeUrl().startsWith("https://127.0.0.1:"), peer.intakeUrl());
+
+        startAdapter(Map.of("intakeUrl", peer.intakeUrl(), "trustStore", trustStore.toString(),
+                "_trustStorePassword", new String(password)), UnaryOperator.identity(), false);
+        Exchange exchange = deliver(threeFindings());
+
+        assertNull(exchange.getException(), () -> "delivery failed: " + exchange.getException());
+        assertNull(exchange.getProperty(Exchange.EXCEPTION_CAUGHT), () -> "delivery failed: " + exchange.getProperty(Exchange.EXCEPTION_CAUGHT));
+        assertEquals(1, peer.deliveries().size());
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), reporter.statuses());
+    }
+
+    @Test
+    void anHttpsIntakeWhoseCertificateIsNotTrustedIsNotDeliveredTo(@TempDir Path tls) throws Exception {
+        char[] password = "operator-secret".toCharArray();
+        LocalhostCertificate.create(tls.resolve("proxy.p12"), tls.resolve("trust.p12"), password);
+        peer.stop();
+        peer = new IllinoisIntakePeer("127.0.0.1", 0, records, CLOCK).tls(tls.resolve("proxy.p12"), password).start();
+
+        // the JVM's default trust does not know the self-signed certificate: retried, then dead-lettered
+        startAdapter(Map.of("intakeUrl", peer.intakeUrl()), UnaryOperator.identity(), false);
+        deliver(threeFindings());
+
+        assertTrue(peer.deliveries().isEmpty());
+        assertEquals(List.of(DeliveryStatus.FAILED), reporter.statuses());
     }
 
     @Test

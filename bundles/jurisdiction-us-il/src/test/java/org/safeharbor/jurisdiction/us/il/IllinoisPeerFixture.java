@@ -62,12 +62,17 @@ abstract class IllinoisPeerFixture {
 
     /** Starts the adapter's routes against the peer, with these config values on top of the defaults. */
     void startAdapter(Map<String, Object> config, UnaryOperator<String> tamper) throws Exception {
+        startAdapter(config, tamper, true);
+    }
+
+    /** As above; {@code sandbox} false: as outside the sandbox (an http:// intake is refused). */
+    void startAdapter(Map<String, Object> config, UnaryOperator<String> tamper, boolean sandbox) throws Exception {
         Map<String, Object> values = new HashMap<>(config);
         values.putIfAbsent("intakeUrl", peer.intakeUrl());
         values.putIfAbsent("maximumRedeliveries", RETRIES);
         values.putIfAbsent("redeliveryDelay", "PT0.01S");
         values.putIfAbsent("maximumRedeliveryDelay", "PT0.05S");
-        adapter = new TestAdapter(Configs.adapter(values), reporter, tamper);
+        adapter = new TestAdapter(Configs.adapter(values), reporter, tamper, sandbox);
         camel = new DefaultCamelContext();
         camel.addRoutes(adapter);
         camel.start();
@@ -105,8 +110,8 @@ abstract class IllinoisPeerFixture {
     static final class TestAdapter extends IllinoisAdapter {
         private final StateFormat format;
 
-        TestAdapter(Config config, RecordingStatusReporter reporter, UnaryOperator<String> tamper) {
-            super(config, reporter, CLOCK);
+        TestAdapter(Config config, RecordingStatusReporter reporter, UnaryOperator<String> tamper, boolean sandbox) {
+            super(config, reporter, CLOCK, sandbox, null);
             StateFormat real = super.format();
             format = new StateFormat() {
                 public String mediaType() { return real.mediaType(); }

@@ -225,9 +225,13 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
         IllegalArgumentException http = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
                 Configs.adapter(Map.of("intakeUrl", "http://dcfs.example.gov/us-il/intake")), reporter, CLOCK, false, null));
         assertTrue(http.getMessage().contains("https://"), http.getMessage());
-        IllegalArgumentException loopback = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
-                Configs.adapter(Map.of("intakeUrl", "https://127.0.0.1:8091/us-il/intake")), reporter, CLOCK, false, null));
-        assertTrue(loopback.getMessage().contains("refuses to start with sandbox endpoints"), loopback.getMessage());
+        // the sandbox peer's own default (http on 127.0.0.1:8091)
+        IllegalArgumentException sandboxPeer = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
+                Configs.adapter(), reporter, CLOCK, false, null));
+        assertTrue(sandboxPeer.getMessage().contains("refuses to start with sandbox endpoints"), sandboxPeer.getMessage());
+        // https on loopback (a local TLS proxy to the SCR) is the operator's design: allowed (delivered to in IllinoisDeliveryTest)
+        new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", "https://127.0.0.1:8091/us-il/intake", "trustStore", "/etc/proxy-trust.p12")),
+                reporter, CLOCK, false, null).close();
 
         IllinoisAdapter production = new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", "https://dcfs.example.gov/us-il/intake")),
                 reporter, CLOCK, false, null);
@@ -242,7 +246,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
 
     @Test
     void inOsgiWithoutTheSandboxTheComponentStartsButNeitherRoutesNorStatusServiceDo() throws Exception {
-        // the default intakeUrl is the sandbox peer's (http, loopback); no BundleContext is touched
+        // the default intakeUrl is the sandbox peer's (http); no BundleContext is touched
         IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(CREDENTIALS), reporter, (org.osgi.framework.BundleContext) null,
                 (org.safeharbor.jurisdiction.us.il.sandbox.IllinoisSandbox) null);
         try (org.apache.camel.impl.DefaultCamelContext other = new org.apache.camel.impl.DefaultCamelContext()) {

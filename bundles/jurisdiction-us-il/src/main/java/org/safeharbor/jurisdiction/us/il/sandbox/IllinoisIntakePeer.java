@@ -27,8 +27,13 @@ import org.apache.cxf.message.Message;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.safeharbor.jurisdiction.us.il.CxfBuses;
 import org.safeharbor.jurisdiction.us.il.IllinoisAllegationCode;
 import org.safeharbor.jurisdiction.us.il.IntakeXml;
@@ -62,11 +67,15 @@ import org.slf4j.LoggerFactory;
  *       to, a fixed sequence of them after each new report ({@link #autoStatuses}).</li>
  * </ul>
  *
+ * It listens on plain HTTP (the sandbox's default, which the adapter accepts only in the sandbox), or on
+ * HTTPS, TLS 1.2+, with a key store given to {@link #tls} before {@link #start()}: what a test that runs
+ * the adapter outside the sandbox needs (it refuses an http:// intake there).
+ *
  * Not the real DCFS system: the wire format is the project's reference design.
  */
 public final class IllinoisIntakePeer implements AutoCloseable {
 
-    /** Below the server root: the intake is at {@code http://host:port/us-il/intake}. */
+    /** Below the server root: the intake is at {@code http(s)://host:port/us-il/intake}. */
     public static final String SERVLET_PATH = "/us-il/*";
     public static final String ADDRESS = "/intake";
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisIntakePeer.class);
@@ -101,6 +110,8 @@ public final class IllinoisIntakePeer implements AutoCloseable {
     private volatile Duration autoStatusDelay = Duration.ZERO;
     private String requiredUsername;
     private String requiredPassword;
+    private Path tlsKeyStore;
+    private char[] tlsKeyStorePassword;
     private ScheduledExecutorService callbacks;
     private Bus bus;
     private Server jetty;
@@ -124,6 +135,23 @@ public final class IllinoisIntakePeer implements AutoCloseable {
         this.requiredUsername = username;
         this.requiredPassword = password;
         return this;
+    }
+
+    /**
+     * Before {@link #start()}: listen on HTTPS (TLS 1.2 or 1.3 only) with the key pair and certificate in
+     * this PKCS12 key store (its only key entry; the key protected by the same password), instead of plain
+     * HTTP. The adapter must then trust that certificate (its {@code trustStore}) and use the host name or
+     * address the certificate names.
+     */
+    public synchronized IllinoisIntakePeer tls(Path pkcs12KeyStore, char[] password) {
+        this.tlsKeyStore = pkcs12KeyStore;
+        this.tlsKeyStorePassword = password == null ? new char[0] : password.clone();
+        return this;
+    }
+
+    /** True when {@link #tls} was called: the intake is {@code https://}. */
+    public synchronized boolean isTls() {
+        return tlsKeyStore != null;
     }
 
     public synchronized IllinoisIntakePeer start() throws Exception {
@@ -158,7 +186,7 @@ public final class IllinoisIntakePeer implements AutoCloseable {
             CXFNonSpringServlet servlet = new CXFNonSpringServlet();
             servlet.setBus(bus);
             jetty = new Server();
-            ServerConnector connector = new ServerConnector(jetty);
+            ServerConnector connector = tlsKeyStore == null ? new ServerConnector(jetty) : httpsConnector(jetty);
             connector.setHost(host);
             connector.setPort(requestedPort);
             jetty.addConnector(connector);
@@ -170,6 +198,20 @@ public final class IllinoisIntakePeer implements AutoCloseable {
         });
         LOG.info("US-IL sandbox intake listening at {}", intakeUrl());
         return this;
+    }
+
+    /** An HTTPS connector on the configured key store, TLS 1.2+ only. */
+    private ServerConnector httpsConnector(Server server) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tlsKeyStore.toAbsolutePath().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(new String(tlsKeyStorePassword));
+        ssl.setKeyManagerPassword(new String(tlsKeyStorePassword));
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.addCustomizer(new SecureRequestCustomizer());
+        return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
     }
 
     public synchronized void stop() {
@@ -197,9 +239,9 @@ public final class IllinoisIntakePeer implements AutoCloseable {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
-    /** The SOAP address of the intake, for the adapter's {@code intakeUrl}. */
+    /** The SOAP address of the intake, for the adapter's {@code intakeUrl}: {@code https://} after {@link #tls}. */
     public String intakeUrl() {
-        return "http://" + host + ":" + port() + SERVLET_PATH.replace("/*", "") + ADDRESS;
+        return (isTls() ? "https://" : "http://") + host + ":" + port() + SERVLET_PATH.replace("/*", "") + ADDRESS;
     }
 
     /** Every valid report received, in order (a redelivery appears again, with the same intake number). */
