@@ -1,5 +1,7 @@
 package org.safeharbor.jurisdiction.us.ma;
 
+import org.safeharbor.jurisdiction.support.v1.StatusCallers;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

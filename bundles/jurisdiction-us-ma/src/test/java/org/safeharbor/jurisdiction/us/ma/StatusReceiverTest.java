@@ -1,5 +1,7 @@
 package org.safeharbor.jurisdiction.us.ma;
 
+import org.safeharbor.jurisdiction.support.v1.StatusCallers;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

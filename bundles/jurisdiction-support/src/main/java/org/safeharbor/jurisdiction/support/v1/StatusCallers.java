@@ -1,4 +1,4 @@
-package org.safeharbor.jurisdiction.us.tx;
+package org.safeharbor.jurisdiction.support.v1;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,15 @@ import java.util.List;
 /**
  * Who may POST a status to the adapter: a caller presenting the configured bearer token, or one whose
  * TLS client certificate (mutual TLS on the core's server, which asks for one) has one of the configured
- * SHA-256 fingerprints. Secrets are compared in constant time.
+ * SHA-256 fingerprints. Secrets are compared in constant time. Shared by the state bundles whose
+ * states call back over HTTP (Massachusetts, Texas).
  */
-final class StatusCallers {
+public final class StatusCallers {
 
     /** The servlet request attribute holding the client's certificate chain (Jetty sets it under TLS). */
-    static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
+    public static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
     /** A status is a few hundred bytes: 64 KiB by default is plenty, and bounds what an anonymous caller can send. */
-    static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     private final byte[] bearer;
     private final List<byte[]> fingerprints;
@@ -31,7 +32,7 @@ final class StatusCallers {
      * @param fingerprints SHA-256 fingerprints of accepted client certificates, comma-separated hex
      *                     ({@code AB:CD:...} or {@code abcd...}), blank for none
      */
-    StatusCallers(String token, String fingerprints) {
+    public StatusCallers(String token, String fingerprints) {
         this.bearer = token == null || token.isBlank() ? null : ("Bearer " + token.trim()).getBytes(StandardCharsets.UTF_8);
         this.fingerprints = fingerprints == null ? List.of() : Arrays.stream(fingerprints.split(","))
                 .map(f -> f.replace(":", "").trim()).filter(f -> !f.isEmpty())
@@ -45,12 +46,12 @@ final class StatusCallers {
     }
 
     /** False when nobody could be admitted: the status endpoint must not start. */
-    boolean configured() {
+    public boolean configured() {
         return bearer != null || !fingerprints.isEmpty();
     }
 
     /** True for the configured token, or a client certificate with a configured fingerprint. */
-    boolean admit(String authorization, X509Certificate[] chain) {
+    public boolean admit(String authorization, X509Certificate[] chain) {
         boolean admitted = false;
         if (bearer != null && authorization != null) {
             admitted = MessageDigest.isEqual(bearer, authorization.trim().getBytes(StandardCharsets.UTF_8));
@@ -70,7 +71,7 @@ final class StatusCallers {
      *
      * @return the bytes, or null when the body is larger than {@code maxBytes}
      */
-    static byte[] bounded(InputStream in, long declaredLength, int maxBytes) throws IOException {
+    public static byte[] bounded(InputStream in, long declaredLength, int maxBytes) throws IOException {
         if (declaredLength > maxBytes) {
             return null;
         }
