@@ -1,5 +1,7 @@
 package org.safeharbor.jurisdiction.us.ma;
 
+import org.safeharbor.jurisdiction.support.v1.StatusCallers;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -61,10 +63,12 @@ import org.slf4j.LoggerFactory;
  *
  * A configuration change re-creates the component (DS default), so the core removes its routes and
  * adds the new ones: applied without a restart. So does the sandbox coming or going: the adapter
- * tracks the sandbox's marker service ({@code safeharbor.sandbox=US-MA}). Without it, endpoints on
- * this machine's loopback interface and the sandbox trust store are refused (the component does not
- * start), and the status route starts only with a credential: a bearer token or pinned client
- * certificates. In the sandbox, the sandbox peer's own token is taken when none is configured.
+ * tracks the sandbox's marker service ({@code safeharbor.sandbox=US-MA}). Without it, the sandbox
+ * trust store (a {@code classpath:} resource of this bundle, without which the sandbox peer's endpoints
+ * cannot be reached) is refused: the component starts, its routes do not. Endpoints are https in every
+ * case; an https endpoint on this machine's loopback interface (a local TLS proxy to the state) with the
+ * operator's own trust store is allowed. The status route starts only with a credential: a bearer token or
+ * pinned client certificates. In the sandbox, the sandbox peer's own token is taken when none is configured.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + MassachusettsAdapter.CODE,
         configurationPid = MassachusettsAdapter.PID)
@@ -180,7 +184,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     }
 
     /**
-     * @param sandbox             true when the sandbox is on: endpoints on loopback and the sandbox trust store are allowed
+     * @param sandbox             true when the sandbox is on: the sandbox trust store is allowed
      * @param sandboxStatusToken  the token the sandbox peer presents, taken when no {@code .statusToken} is configured
      */
     public MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken) {
@@ -188,7 +192,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     }
 
     /**
-     * {@code failFast}: a sandbox endpoint or trust store outside the sandbox throws here; otherwise (in OSGi) the
+     * {@code failFast}: the sandbox trust store outside the sandbox throws here; otherwise (in OSGi) the
      * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
      * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
      */
@@ -202,8 +206,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
         requireHttps("reportUrl", config.reportUrl());
         requireHttps("districtAttorneyUrl", config.districtAttorneyUrl());
-        this.refusal = sandbox ? null : Optional.ofNullable(sandboxRefusal("reportUrl", config.reportUrl(), config.trustStore()))
-                .orElse(sandboxRefusal("districtAttorneyUrl", config.districtAttorneyUrl(), config.trustStore()));
+        this.refusal = sandbox ? null : sandboxRefusal(config.trustStore());
         if (refusal != null) {
             LOG.error(refusal);
             if (failFast) {
@@ -460,21 +463,18 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     }
 
     /**
-     * Outside the sandbox: no endpoint on this machine's loopback interface (where the sandbox peers
-     * listen; a state's system never does) and no trust store from inside the bundle (the sandbox's,
-     * whose private key is public).
+     * Outside the sandbox: no trust store from inside the bundle (the sandbox's, whose private key is public;
+     * the sandbox peer's endpoints are reachable only with it). Endpoints are not checked by host: an https
+     * endpoint on this machine's loopback interface (e.g. a local TLS proxy to DCF) is the operator's design,
+     * trusted through the operator's own trust store (a file) or the JVM's default trust.
      */
-    private static String sandboxRefusal(String key, String url, String trustStore) {
-        String host = URI.create(url.trim()).getHost();
-        boolean loopback = "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "[::1]".equals(host) || "::1".equals(host);
-        boolean sandboxTrust = trustStore != null && trustStore.trim().startsWith(KeyStores.CLASSPATH);
-        if (loopback || sandboxTrust) {
-            String why = CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured ("
-                    + (loopback ? key + " is on this machine's loopback interface" : "trustStore " + trustStore.trim() + " is the sandbox's")
-                    + "): point " + PID + ".cfg at the state's endpoints and trust store, or install the safeharbor-sandbox feature";
-            return why;
+    private static String sandboxRefusal(String trustStore) {
+        if (trustStore == null || !trustStore.trim().startsWith(KeyStores.CLASSPATH)) {
+            return null;
         }
-        return null;
+        return CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured (trustStore "
+                + trustStore.trim() + " is the sandbox's, its private key is public): point " + PID
+                + ".cfg at the state's endpoints and your own trust store (a file, or empty for the JVM's), or install the safeharbor-sandbox feature";
     }
 
     private static void requireHttps(String key, String url) {

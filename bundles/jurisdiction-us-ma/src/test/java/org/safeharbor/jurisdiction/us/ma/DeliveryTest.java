@@ -64,6 +64,11 @@ class DeliveryTest {
             super(config, reporter);
         }
 
+        /** {@code sandbox} false: as outside the sandbox (the sandbox trust store is refused). */
+        QueuelessAdapter(Config config, RecordingReporter reporter, boolean sandbox) {
+            super(config, reporter, java.time.Clock.systemUTC(), sandbox, null);
+        }
+
         @Override
         protected String queueEndpoint() {
             return "direct:queue";
@@ -251,6 +256,36 @@ class DeliveryTest {
         StatusUpdate notified = reporter.updates.get(1);
         assertEquals(DeliveryStatus.ACKNOWLEDGED, notified.status());
         assertEquals(MassachusettsAdapter.DA_NOTIFIED, notified.reason());
+    }
+
+    @Test
+    void outsideTheSandboxAnHttpsEndpointOnLoopbackTrustedThroughTheOperatorsTrustStoreIsDeliveredTo() throws Exception {
+        // a local TLS proxy to DCF on this machine, played by the peer; the operator's trust store (a file)
+        // holds its certificate. Outside the sandbox only the sandbox's own trust store is refused.
+        java.security.KeyStore peerKeys = KeyStores.load(KeyStores.SANDBOX_KEY_STORE, KeyStores.SANDBOX_PASSWORD);
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("dcf-proxy", peerKeys.getCertificate(peerKeys.aliases().nextElement()));
+        Path trustStore = records.resolve("operator-trust.p12");
+        try (var out = Files.newOutputStream(trustStore)) {
+            trust.store(out, "operator-secret".toCharArray());
+        }
+        Map<String, Object> config = new HashMap<>(SHORT_REDELIVERY);
+        config.put("reportUrl", peer.reportUrl());
+        config.put("districtAttorneyUrl", peer.districtAttorneyUrl());
+        config.put("trustStore", trustStore.toString());
+        config.put("_trustStorePassword", "operator-secret");
+        assertTrue(peer.reportUrl().startsWith("https://localhost:"), peer.reportUrl());
+        camel = new DefaultCamelContext();
+        camel.addRoutes(new QueuelessAdapter(TestConfig.with(config), reporter, false));
+        camel.start();
+        template = camel.createProducerTemplate();
+
+        Exchange exchange = deliver(suspectedSexTrafficking());
+
+        assertFalse(exchange.isFailed(), () -> String.valueOf(exchange.getException()));
+        assertEquals(1, peer.reports().size(), peer.rejections().toString());
+        assertEquals(DeliveryStatus.ACKNOWLEDGED, statuses().get(0));
     }
 
     @Test

@@ -129,14 +129,19 @@ class MassachusettsAdapterTest {
     }
 
     @Test
-    void outsideTheSandboxItsEndpointsAndTrustStoreAreRefused() {
+    void outsideTheSandboxItsTrustStoreAndHttpAreRefused() {
         IllegalArgumentException defaults = assertThrows(IllegalArgumentException.class, () -> production(Map.of()));
         assertTrue(defaults.getMessage().contains("refuses to start with sandbox endpoints or sandbox trust stores"), defaults.getMessage());
         IllegalArgumentException trust = assertThrows(IllegalArgumentException.class, () -> production(Map.of(
                 "reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices")));
         assertTrue(trust.getMessage().contains("classpath:sandbox/us-ma-sandbox.p12"), trust.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> production(Map.of("reportUrl", "https://127.0.0.1:9443/dcf/51a/reports",
+        // http is refused in every case
+        assertThrows(IllegalArgumentException.class, () -> production(Map.of("reportUrl", "http://dcf.example.gov/51a",
                 "districtAttorneyUrl", "https://da.example.gov/notices", "trustStore", "")));
+        // https on this machine's loopback (a local TLS proxy to DCF) is not refused for its host: DeliveryTest
+        // delivers there outside the sandbox with the operator's own trust store
+        production(Map.of("reportUrl", "https://127.0.0.1:9443/dcf/51a/reports", "districtAttorneyUrl", "https://da.example.gov/notices",
+                "trustStore", ""));
         // the state's own endpoints and the JVM's trust: it starts
         production(Map.of("reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices", "trustStore", ""));
     }

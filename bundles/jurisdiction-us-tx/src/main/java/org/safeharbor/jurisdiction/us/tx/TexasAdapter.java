@@ -1,5 +1,7 @@
 package org.safeharbor.jurisdiction.us.tx;
 
+import org.safeharbor.jurisdiction.support.v1.StatusCallers;
+
 import java.net.URI;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,8 +77,10 @@ import org.slf4j.LoggerFactory;
  * <p>Status call-backs need a credential: the bearer token {@code .statusToken} or a TLS client certificate
  * pinned in {@code statusClientCertificates}; without one the status endpoint does not start (deliveries do).
  * The caller is checked, and the body bounded ({@code statusMaxBodyBytes}, 413), before the body is read.
- * The adapter follows the sandbox's marker service ({@code safeharbor.sandbox=US-TX}): without it, endpoints
- * on this machine's loopback interface and trust stores inside the bundle (the sandbox's) are refused.
+ * The adapter follows the sandbox's marker service ({@code safeharbor.sandbox=US-TX}): without it, trust stores
+ * inside the bundle (the sandbox's, without which the sandbox peers cannot be reached) are refused. Endpoints are
+ * https in every case; one on this machine's loopback interface (a local TLS proxy to the agency) with the
+ * operator's own trust store is allowed.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + TexasAdapter.CODE,
         configurationPid = TexasAdapter.PID)
@@ -200,7 +204,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     }
 
     /**
-     * @param sandbox            true when the sandbox is on: endpoints on loopback and the sandbox trust store are allowed
+     * @param sandbox            true when the sandbox is on: the sandbox trust store is allowed
      * @param sandboxStatusToken the token the sandbox peers present, taken when no {@code .statusToken} is configured
      */
     public TexasAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken) {
@@ -208,7 +212,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     }
 
     /**
-     * {@code failFast}: a sandbox endpoint or trust store outside the sandbox throws here; otherwise (in OSGi) the
+     * {@code failFast}: the sandbox trust store outside the sandbox throws here; otherwise (in OSGi) the
      * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
      * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
      */
@@ -218,8 +222,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         this.statusReporter = Objects.requireNonNull(statusReporter, "statusReporter");
         requireHttps("cpsIntakeUrl", config.cpsIntakeUrl());
         requireHttps("lawEnforcementUrl", config.lawEnforcementUrl());
-        this.refusal = sandbox ? null : java.util.Optional.ofNullable(sandboxRefusal("cpsIntakeUrl", config.cpsIntakeUrl(), config.trustStore()))
-                .orElse(sandboxRefusal("lawEnforcementUrl", config.lawEnforcementUrl(), config.trustStore()));
+        this.refusal = sandbox ? null : sandboxRefusal(config.trustStore());
         if (refusal != null) {
             LOG.error(refusal);
             if (failFast) {
@@ -548,20 +551,18 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     // ------------------------------------------------------------------ configuration
 
     /**
-     * Outside the sandbox: no endpoint on this machine's loopback interface (where the sandbox peers listen;
-     * an agency's system never does) and no trust store from inside the bundle (the sandbox's, whose key is public).
+     * Outside the sandbox: no trust store from inside the bundle (the sandbox's, whose key is public; the sandbox
+     * peers are reachable only with it). Endpoints are not checked by host: an https endpoint on this machine's
+     * loopback interface (e.g. a local TLS proxy to the agency) is the operator's design, trusted through the
+     * operator's own trust store (a file) or the JVM's default trust.
      */
-    private static String sandboxRefusal(String key, String url, String trustStore) {
-        String host = URI.create(url.trim()).getHost();
-        boolean loopback = "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || host.contains("::1");
-        boolean sandboxTrust = trustStore != null && trustStore.trim().startsWith("classpath:");
-        if (loopback || sandboxTrust) {
-            String why = CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured ("
-                    + (loopback ? key + " is on this machine's loopback interface" : "trustStore " + trustStore.trim() + " is the sandbox's")
-                    + "): point " + PID + ".cfg at the agencies' endpoints and trust store, or install the safeharbor-sandbox feature";
-            return why;
+    private static String sandboxRefusal(String trustStore) {
+        if (trustStore == null || !trustStore.trim().startsWith("classpath:")) {
+            return null;
         }
-        return null;
+        return CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured (trustStore "
+                + trustStore.trim() + " is the sandbox's, its private key is public): point " + PID
+                + ".cfg at the agencies' endpoints and your own trust store (a file, or empty for the JVM's), or install the safeharbor-sandbox feature";
     }
 
     private static void requireHttps(String key, String url) {

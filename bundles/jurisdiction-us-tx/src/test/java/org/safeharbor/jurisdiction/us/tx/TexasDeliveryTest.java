@@ -80,6 +80,11 @@ class TexasDeliveryTest {
             super(config, reporter, TestSupport.CLOCK);
         }
 
+        /** {@code sandbox} false: as outside the sandbox (the sandbox trust store is refused). */
+        TestAdapter(Config config, TestSupport.RecordingReporter reporter, boolean sandbox) {
+            super(config, reporter, TestSupport.CLOCK, sandbox, null);
+        }
+
         @Override
         public void configure() throws Exception {
             interceptSendToEndpoint(TexasAdapter.HTTPS_COMPONENT + ":*").process(exchange -> posts.incrementAndGet());
@@ -173,6 +178,27 @@ class TexasDeliveryTest {
     }
 
     // ------------------------------------------------------------------ the two routes
+
+    @Test
+    void outsideTheSandboxAnHttpsEndpointOnLoopbackTrustedThroughTheOperatorsTrustStoreIsDeliveredTo() throws Exception {
+        // a local TLS proxy to the agency on this machine, played by the peer; the operator's trust store (a file)
+        // holds its certificate. Outside the sandbox only the sandbox's own trust store is refused.
+        Path trustStore = dir.resolve("operator-trust.p12");
+        try (var out = Files.newOutputStream(trustStore)) {
+            TlsStores.load(TlsStores.SANDBOX_TRUST_STORE, TlsStores.SANDBOX_PASSWORD).store(out, "operator-secret".toCharArray());
+        }
+        Map<String, Object> config = sandboxConfig();
+        config.put("trustStore", trustStore.toString());
+        config.put("_trustStorePassword", "operator-secret");
+        assertTrue(cps.url().startsWith("https://localhost:"), cps.url());
+        startRoutes(new TestAdapter(TestSupport.config(TexasAdapter.Config.class, config), reporter, false));
+
+        Exchange exchange = send(byRelation(PerpetratorRelation.PARENT));
+
+        assertFalse(exchange.isFailed(), () -> String.valueOf(exchange.getException()));
+        assertEquals(1, cps.deliveries().size());
+        assertEquals(DeliveryStatus.ACKNOWLEDGED, single(reporter.updates()).status());
+    }
 
     @Test
     void aCaregiverTraffickerGoesToCpsIntakeOnly() throws Exception {

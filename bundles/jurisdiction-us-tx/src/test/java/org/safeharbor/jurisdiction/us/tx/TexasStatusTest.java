@@ -226,7 +226,7 @@ class TexasStatusTest {
     }
 
     @Test
-    void outsideTheSandboxTheSandboxPeersAndTrustStoreAreRefusedAndWithoutACredentialNoStatusEndpoint() {
+    void outsideTheSandboxTheSandboxTrustStoreAndHttpAreRefusedAndWithoutACredentialNoStatusEndpoint() {
         Map<String, Object> sandboxDefaults = new HashMap<>();
         sandboxDefaults.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
@@ -236,6 +236,13 @@ class TexasStatusTest {
                 "lawEnforcementUrl", "https://le.example.gov/notices", "trustStore", TlsStores.SANDBOX_TRUST_STORE);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, state), reporter, TestSupport.CLOCK, false, null));
+        // http is refused in every case
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(TestSupport.config(
+                TexasAdapter.Config.class, Map.of("cpsIntakeUrl", "http://cps.example.gov/intake")), reporter, TestSupport.CLOCK, false, null));
+        // https on this machine's loopback (a local TLS proxy) is not refused for its host: TexasDeliveryTest delivers
+        // there outside the sandbox with the operator's own trust store
+        new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of("cpsIntakeUrl", "https://127.0.0.1:8743/cps/intake")),
+                reporter, TestSupport.CLOCK, false, null);
         TexasAdapter production = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of("cpsIntakeUrl",
                 "https://cps.example.gov/intake", "lawEnforcementUrl", "https://le.example.gov/notices")), reporter, TestSupport.CLOCK, false, null);
         assertTrue(!production.statusEndpointEnabled(), "no credential: no status endpoint");
