@@ -38,12 +38,16 @@ final class Files2 {
 
     /** Unpacks a .tar.gz with the system's tar, which keeps the scripts' executable bits. */
     static void untar(Path archive, Path into) {
+        run("tar", "xzf", archive.toString(), "-C", into.toString());
+    }
+
+    /** Runs a command to its end (two minutes at most); fails with its output unless it exits 0. */
+    static void run(String... command) {
         try {
-            Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", into.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
-                throw new IllegalStateException("tar xzf " + archive + " failed: " + output);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", List.of(command).subList(0, 2)) + " failed: " + output);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

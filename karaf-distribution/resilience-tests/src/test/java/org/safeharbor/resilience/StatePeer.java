@@ -17,11 +17,15 @@ import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer.Delivery;
 /**
  * The Illinois state peer (the bundle's own SOAP sandbox peer) in the test JVM, so that it outlives
  * Karaf's SIGKILL, on a fixed free port so that it can be taken down and brought back at the same address.
+ * It speaks HTTPS with the run's certificate ({@link PeerTls}): Karaf runs without the sandbox, where the
+ * adapter refuses an {@code http://} intake.
  */
 final class StatePeer implements AutoCloseable {
 
     private final int port = Ports.free();
-    private final IllinoisIntakePeer peer = new IllinoisIntakePeer("127.0.0.1", port, null, Clock.systemUTC());
+    private final PeerTls tls = PeerTls.get();
+    private final IllinoisIntakePeer peer = new IllinoisIntakePeer("127.0.0.1", port, null, Clock.systemUTC())
+            .tls(tls.keyStore, tls.password.toCharArray());
 
     StatePeer start() {
         try {
@@ -36,9 +40,14 @@ final class StatePeer implements AutoCloseable {
         peer.stop();
     }
 
-    /** The SOAP address for {@code intakeUrl} in etc/org.safeharbor.jurisdiction.us.il.cfg. */
+    /** The SOAP address for {@code intakeUrl} in etc/org.safeharbor.jurisdiction.us.il.cfg (known while the peer is down too). */
     String intakeUrl() {
-        return "http://127.0.0.1:" + port + IllinoisIntakePeer.SERVLET_PATH.replace("/*", "") + IllinoisIntakePeer.ADDRESS;
+        return "https://127.0.0.1:" + port + IllinoisIntakePeer.SERVLET_PATH.replace("/*", "") + IllinoisIntakePeer.ADDRESS;
+    }
+
+    /** The trust store holding the peer's certificate, and its password: the adapter's {@code trustStore}. */
+    PeerTls tls() {
+        return tls;
     }
 
     /** Every delivery received, duplicates included, in order of arrival. */
