@@ -86,6 +86,18 @@ public class KarafDoorsIT {
         return SafeHarborKaraf.freePort();
     }
 
+    /** The project's bundles are up and the harbor commands registered: Karaf starts them after the boot features. */
+    @org.junit.Before
+    public void up() throws Exception {
+        SafeHarborKaraf.awaitFhir();
+        SafeHarborKaraf.awaitAllProjectBundlesActive(bundleContext);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (sessionFactory.getRegistry().getCommands().stream().noneMatch(c -> "harbor".equals(c.getScope()))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+        }
+    }
+
     // ------------------------------------------------------------------ SSH and JMX on loopback
 
     @Test
