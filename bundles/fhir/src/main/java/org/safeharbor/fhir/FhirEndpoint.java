@@ -55,6 +55,11 @@ public class FhirEndpoint {
 
         @AttributeDefinition(description = "ISO-8601 age after which a stored but unqueued delivery is taken to be left behind by a crash")
         String outboxAge() default "PT10S";
+
+        @AttributeDefinition(description = "Read SNOMED CT 734998001 'victim of human trafficking' (suspected, or confirmed by the"
+                + " Condition's verificationStatus). Off by default: the code is unconfirmed in the project's sources; turn it on"
+                + " only after checking it against the site's SNOMED CT release")
+        boolean snomedVictimOfHumanTrafficking() default false;
     }
 
     private final Set<Jurisdiction> installed = ConcurrentHashMap.newKeySet();
@@ -70,7 +75,8 @@ public class FhirEndpoint {
         camel.addRoutes(queue);
         producer = camel.createProducerTemplate();
         FhirContext fhir = FhirContext.forR4Cached();
-        SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC());
+        SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC(),
+                config.snomedVictimOfHumanTrafficking());
         IntakeService intake = new IntakeService(reader, store, queue, producer, installed::contains, Clock.systemUTC());
         java.time.Duration outboxAge = java.time.Duration.parse(config.outboxAge());
         camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
@@ -86,7 +92,8 @@ public class FhirEndpoint {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", "/fhir/*");
         registration = bundleContext.registerService(Servlet.class, server, properties);
-        LOG.info("FHIR intake ready at /fhir (largest submission {} bytes)", config.maxPayloadBytes());
+        LOG.info("FHIR intake ready at /fhir (largest submission {} bytes; SNOMED CT 734998001 {})", config.maxPayloadBytes(),
+                config.snomedVictimOfHumanTrafficking() ? "read" : "not read");
     }
 
     @Reference(service = JurisdictionAdapter.class, cardinality = ReferenceCardinality.MULTIPLE,

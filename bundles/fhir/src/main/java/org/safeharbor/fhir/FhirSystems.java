@@ -12,6 +12,11 @@ final class FhirSystems {
     static final String SSCST_QUESTIONNAIRE = PROJECT + "Questionnaire/sscst";
     static final String CSE_IT_QUESTIONNAIRE = PROJECT + "Questionnaire/cse-it";
     static final String STATE_INTAKE_NUMBER = PROJECT + "NamingSystem/state-intake-number/";
+    static final String HT_ALLEGATION = PROJECT + "CodeSystem/ht-allegation";
+    /** Extension on a finding's Condition: a caregiver (valued with the relation) failed to protect the child. */
+    static final String FAILED_TO_PROTECT = PROJECT + "StructureDefinition/caregiver-failed-to-protect";
+    /** SNOMED CT "victim of human trafficking": unconfirmed in the project's sources, read only when turned on. */
+    static final String SNOMED_VICTIM_OF_HUMAN_TRAFFICKING = "734998001";
 
     static final String SCREENING_REPORT_EVENT = "screening-report";
     static final String FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category";

@@ -41,7 +41,8 @@ import org.springframework.jms.core.JmsTemplate;
  * output, and the dead letters of a jurisdiction back onto its queue. Each replay is recorded in the
  * store before its message is queued, so the delivery that carries it is linked to it.
  */
-@Component(service = ReferralReplay.class)
+@Component(service = ReferralReplay.class, configurationPid = FhirEndpoint.PID,
+        configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL)
 public class ReplayService implements ReferralReplay {
 
     /** Queue message headers the jurisdiction routes read (JurisdictionRoutes.HEADER_REPLAY_*). */
@@ -57,18 +58,24 @@ public class ReplayService implements ReferralReplay {
     private final SubmissionReader reader;
 
     @Activate
-    public ReplayService(@Reference CamelContext camel, @Reference MessageStore store) {
-        this(camel, store, camel.getComponent("amqp", JmsComponent.class).getConfiguration().getConnectionFactory());
+    public ReplayService(@Reference CamelContext camel, @Reference MessageStore store, FhirEndpoint.Config config) {
+        this(camel, store, camel.getComponent("amqp", JmsComponent.class).getConfiguration().getConnectionFactory(),
+                config.snomedVictimOfHumanTrafficking());
     }
 
     ReplayService(CamelContext camel, MessageStore store, ConnectionFactory connectionFactory) {
+        this(camel, store, connectionFactory, false);
+    }
+
+    /** @param snomedVictimOfHumanTrafficking the intake's setting of the same name: a replay reads as the intake does */
+    ReplayService(CamelContext camel, MessageStore store, ConnectionFactory connectionFactory, boolean snomedVictimOfHumanTrafficking) {
         this.store = store;
         this.queue = new ReferralQueue();
         this.producer = camel.createProducerTemplate();
         this.connectionFactory = connectionFactory;
         FhirContext fhir = FhirContext.forR4Cached();
         this.parser = new BundleParser(fhir);
-        this.reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC());
+        this.reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC(), snomedVictimOfHumanTrafficking);
     }
 
     @Deactivate

@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -62,13 +61,24 @@ import org.safeharbor.api.v1.Sex;
  *   <li>Codes become allegations only through the ConceptMaps ({@link AllegationMaps}): T76.-
  *       suspected, T74.- confirmed, Z04.8x ruled out, history codes historical, a positive screen
  *       at-risk.</li>
- *   <li>A Condition's verificationStatus can only lower certainty: {@code refuted} is ruled out,
- *       {@code provisional}/{@code differential}/{@code unconfirmed} at most suspected.</li>
+ *   <li>A Condition's verificationStatus can only lower the certainty a code carries: {@code refuted} is
+ *       ruled out, {@code provisional}/{@code differential}/{@code unconfirmed} at most suspected. A code that
+ *       carries no certainty of its own (SNOMED CT 734998001) takes it from the verificationStatus: confirmed
+ *       confirmed, refuted ruled out, anything else suspected.</li>
+ *   <li>SNOMED CT 734998001 is an unconfirmed code: it is read only when the site turns it on
+ *       ({@code snomedVictimOfHumanTrafficking}); otherwise it is named back to the hospital as not read.</li>
+ *   <li>A Flag is at most a risk signal: whatever its code, a safety Flag is read as at-risk.</li>
  *   <li>The perpetrator relation comes from ICD-10-CM Y07.- codes in the same submission (one
- *       distinct relation, or {@code multiple}); unknown when absent. Whether it counts as a
- *       caregiver is each jurisdiction's rule.</li>
- *   <li>The child must be a minor on the day of receipt; residence and place of care are both
- *       recorded, and at least one must name a state.</li>
+ *       distinct relation, or {@code multiple}); unknown when absent. The caregiver role follows the
+ *       relation's default caregiver status: {@code act} only for a caregiver, {@code not-applicable} for
+ *       anyone else (each jurisdiction's format applies its own reading again).</li>
+ *   <li>A caregiver's failure to protect is said with the extension {@value FhirSystems#FAILED_TO_PROTECT}
+ *       on the finding's Condition, valued with the caregiver's relation (ICD-10-CM Y07.- or the shared
+ *       code's perpetrator concept): one more allegation, of the same type and certainty, by that
+ *       relation, role {@code failure-to-protect}.</li>
+ *   <li>The child must be a minor on the date of the encounter where the child was seen (the encounter's
+ *       start, in the place of care's time zone, or the receipt time there when the encounter has none);
+ *       residence and place of care are both recorded, and at least one must name a state.</li>
  * </ul>
  */
 final class SubmissionReader {
@@ -78,14 +88,35 @@ final class SubmissionReader {
 
     private final AllegationMaps maps;
     private final Clock clock;
+    private final boolean snomedVictimOfHumanTrafficking;
 
+    /** A reader with the shipped defaults: SNOMED CT 734998001 (unconfirmed) is not read. */
     SubmissionReader(AllegationMaps maps, Clock clock) {
-        this.maps = maps;
-        this.clock = clock;
+        this(maps, clock, false);
     }
 
-    /** One finding, before findings are merged into allegations. */
-    private record Finding(org.safeharbor.api.v1.AllegationType type, Certainty certainty, EvidenceReference evidence) {
+    /**
+     * @param snomedVictimOfHumanTrafficking whether SNOMED CT 734998001 "victim of human trafficking" is read: a
+     *        code the project's sources mark unconfirmed, off unless the site turns it on after checking it
+     *        against its SNOMED CT release
+     */
+    SubmissionReader(AllegationMaps maps, Clock clock, boolean snomedVictimOfHumanTrafficking) {
+        this.maps = maps;
+        this.clock = clock;
+        this.snomedVictimOfHumanTrafficking = snomedVictimOfHumanTrafficking;
+    }
+
+    /**
+     * One finding, before findings are merged into allegations.
+     *
+     * @param failedToProtect the relation of a caregiver the hospital says failed to protect the child, or null
+     * @param certaintyFromStatus whether the code carries no certainty of its own (the verificationStatus sets it)
+     */
+    private record Finding(org.safeharbor.api.v1.AllegationType type, Certainty certainty, EvidenceReference evidence,
+                           PerpetratorRelation failedToProtect, boolean certaintyFromStatus) {
+        Finding(org.safeharbor.api.v1.AllegationType type, Certainty certainty, EvidenceReference evidence) {
+            this(type, certainty, evidence, null, false);
+        }
     }
 
     /**
@@ -110,18 +141,22 @@ final class SubmissionReader {
                 .orElseThrow(() -> Refusals.unprocessable(IssueType.REQUIRED, "Bundle.entry", "no Patient in the submission"));
         Instant receivedAt = clock.instant();
         Child child = child(patient);
-        if (!child.isMinorOn(LocalDate.ofInstant(receivedAt, ZoneOffset.UTC))) {
-            throw Refusals.unprocessable(IssueType.BUSINESSRULE, patient.path() + ".birthDate",
-                    "the child is 18 or older: SafeHarbor Bridge only carries reports about minors");
-        }
-
         Optional<IndexedResource<Encounter>> encounter = resources.single(Encounter.class);
         Organization placeOfCare = placeOfCare(resources, encounter, header);
+        if (!child.isMinorOn(dayOfCare(encounter, placeOfCare, child, receivedAt))) {
+            throw Refusals.unprocessable(IssueType.BUSINESSRULE, patient.path() + ".birthDate",
+                    "the child was 18 or older on the day of the encounter: SafeHarbor Bridge only carries reports about minors");
+        }
+
         Reporter reporter = reporter(resources, placeOfCare);
 
         Scan scan = new Scan();
         List<Finding> findings = findings(resources, scan);
         if (findings.isEmpty()) {
+            if (!scan.notRead.isEmpty()) {
+                Scan.Unknown first = scan.notRead.get(0);
+                throw Refusals.unprocessable(IssueType.CODEINVALID, first.path(), first.system());
+            }
             if (!scan.unknownSystems.isEmpty()) {
                 Scan.Unknown first = scan.unknownSystems.get(0);
                 throw Refusals.unprocessable(IssueType.CODEINVALID, first.path(), "code system '" + first.system()
@@ -146,8 +181,9 @@ final class SubmissionReader {
                     "no state for the child's residence nor for the place of care: cannot tell which jurisdiction to report to");
         }
         boolean actionable = allegations.stream().anyMatch(a -> a.isReportable() || a.certainty() == Certainty.AT_RISK);
-        List<String> warnings = scan.unknownSystems.stream().map(u -> u.path() + ": code system '" + u.system()
-                + "' is not recognized; that element was not read").toList();
+        List<String> warnings = new ArrayList<>(scan.unknownSystems.stream().map(u -> u.path() + ": code system '" + u.system()
+                + "' is not recognized; that element was not read").toList());
+        scan.notRead.forEach(u -> warnings.add(u.path() + ": " + u.system()));
         String sourceEndpoint = header != null && header.getSource().hasEndpoint() ? header.getSource().getEndpoint() : null;
         return new Submission(key.sender() + "|" + key.id(), sourceEndpoint, referral, actionable, warnings);
     }
@@ -250,6 +286,8 @@ final class SubmissionReader {
 
         final List<Unknown> unknownSystems = new ArrayList<>();
         final List<String> notFindings = new ArrayList<>();
+        /** Elements deliberately not read (path, and why in place of the system). */
+        final List<Unknown> notRead = new ArrayList<>();
     }
 
     private List<Finding> findings(Resources resources, Scan scan) {
@@ -261,13 +299,20 @@ final class SubmissionReader {
                 if (isEnteredInError(condition)) {
                     continue;
                 }
+                List<Finding> read = new ArrayList<>();
                 for (Finding f : coded(condition.getCode(), indexed.path() + ".code", ref, scan)) {
-                    findings.add(new Finding(f.type(), adjusted(f.certainty(), condition), f.evidence()));
+                    read.add(new Finding(f.type(), adjusted(f.certainty(), f.certaintyFromStatus(), condition), f.evidence()));
                 }
+                findings.addAll(read);
+                findings.addAll(failuresToProtect(indexed, read, scan));
             } else if (resource instanceof Flag flag) {
                 boolean safety = flag.getCategory().stream().anyMatch(c -> c.hasCoding(FhirSystems.FLAG_CATEGORY, "safety"));
                 if (safety && flag.getStatus() == Flag.FlagStatus.ACTIVE) {
-                    findings.addAll(coded(flag.getCode(), indexed.path() + ".code", ref, scan));
+                    // a Flag is an alert in the record, never a clinician's finding: at most a risk signal,
+                    // whatever it is coded with (T76.52XA, 734998001, ...)
+                    for (Finding f : coded(flag.getCode(), indexed.path() + ".code", ref, scan)) {
+                        findings.add(new Finding(f.type(), f.certainty().isAllegation() ? Certainty.AT_RISK : f.certainty(), f.evidence()));
+                    }
                 }
             } else if (resource instanceof Observation observation) {
                 if (observation.getStatus() == Observation.ObservationStatus.ENTEREDINERROR
@@ -303,13 +348,21 @@ final class SubmissionReader {
                 continue;
             }
             known = true;
+            boolean statusSetsCertainty = isSnomedVictimOfHumanTrafficking(coding);
+            if (statusSetsCertainty && !snomedVictimOfHumanTrafficking) {
+                scan.notRead.add(new Scan.Unknown(path + ".coding", "SNOMED CT " + FhirSystems.SNOMED_VICTIM_OF_HUMAN_TRAFFICKING
+                        + " is not read by this installation: the code is unconfirmed in the project's sources and is off until"
+                        + " the site turns it on (snomedVictimOfHumanTrafficking in org.safeharbor.fhir.cfg); code the finding"
+                        + " in ICD-10-CM (T76.52-/T74.52-, T76.62-/T74.62-)"));
+                continue;
+            }
             List<AllegationMaps.Target> targets = maps.targets(coding.getSystem(), coding.getCode());
             if (targets.isEmpty() && maps.lists(coding.getSystem(), coding.getCode())) {
                 scan.notFindings.add(coding.getCode());
             }
             for (AllegationMaps.Target target : targets) {
                 findings.add(new Finding(target.type(), target.certainty(),
-                        new EvidenceReference(ref, coding.getSystem(), coding.getCode())));
+                        new EvidenceReference(ref, coding.getSystem(), coding.getCode()), null, statusSetsCertainty));
             }
         }
         if (!known && concept.hasCoding()) {
@@ -364,8 +417,19 @@ final class SubmissionReader {
         return condition.getVerificationStatus().hasCoding(FhirSystems.CONDITION_VERIFICATION, "entered-in-error");
     }
 
-    /** A Condition's verificationStatus can only lower the certainty its code carries. */
-    private static Certainty adjusted(Certainty coded, Condition condition) {
+    private static boolean isSnomedVictimOfHumanTrafficking(Coding coding) {
+        return FhirSystems.SNOMED.equals(coding.getSystem()) && FhirSystems.SNOMED_VICTIM_OF_HUMAN_TRAFFICKING.equals(coding.getCode());
+    }
+
+    /**
+     * The certainty of a Condition's finding. A code that carries its own certainty (ICD-10-CM T74 confirmed, T76
+     * suspected, ...) can only be lowered by the verificationStatus: {@code refuted} is ruled out,
+     * {@code provisional}/{@code differential}/{@code unconfirmed} at most suspected. A code that carries none
+     * ({@code fromStatus}: SNOMED CT 734998001, whose map row gives suspected only as a default) takes it from the
+     * verificationStatus, as FHIR R4 defines its values: {@code confirmed} confirmed, {@code refuted} ruled out,
+     * anything else (tentative or absent) suspected.
+     */
+    private static Certainty adjusted(Certainty coded, boolean fromStatus, Condition condition) {
         CodeableConcept status = condition.getVerificationStatus();
         if (status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "refuted")) {
             return Certainty.RULED_OUT;
@@ -373,7 +437,61 @@ final class SubmissionReader {
         boolean tentative = status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "provisional")
                 || status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "differential")
                 || status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "unconfirmed");
+        if (fromStatus && coded.isAllegation()) {
+            return !tentative && status.hasCoding(FhirSystems.CONDITION_VERIFICATION, "confirmed") ? Certainty.CONFIRMED : Certainty.SUSPECTED;
+        }
         return tentative && coded == Certainty.CONFIRMED ? Certainty.SUSPECTED : coded;
+    }
+
+    /**
+     * The hospital's statement that a caregiver failed to protect the child: the extension
+     * {@value FhirSystems#FAILED_TO_PROTECT} on a finding's Condition, valued with the caregiver's relation as an
+     * ICD-10-CM Y07.- code or a perpetrator concept of the shared code. One more finding per suspected or
+     * confirmed finding of that Condition, by that relation. Refused when the value names no relation; a warning
+     * when the Condition has no suspected or confirmed finding to attach it to.
+     */
+    private List<Finding> failuresToProtect(IndexedResource<Resource> indexed, List<Finding> read, Scan scan) {
+        List<org.hl7.fhir.r4.model.Extension> extensions = indexed.resource() instanceof Condition c
+                ? c.getExtensionsByUrl(FhirSystems.FAILED_TO_PROTECT) : List.of();
+        List<Finding> findings = new ArrayList<>();
+        for (org.hl7.fhir.r4.model.Extension extension : extensions) {
+            String path = indexed.path() + ".extension[" + ((Condition) indexed.resource()).getExtension().indexOf(extension) + "]";
+            PerpetratorRelation caregiver = null;
+            if (extension.getValue() instanceof CodeableConcept concept) {
+                for (Coding coding : concept.getCoding()) {
+                    if (FhirSystems.HT_ALLEGATION.equals(coding.getSystem())) {
+                        try {
+                            caregiver = PerpetratorRelation.fromCode(coding.getCode());
+                        } catch (IllegalArgumentException notARelation) {
+                            // not a perpetrator concept: try the next coding
+                        }
+                    } else {
+                        caregiver = maps.perpetrator(coding.getSystem(), coding.getCode()).orElse(null);
+                    }
+                    if (caregiver != null) {
+                        break;
+                    }
+                }
+            }
+            if (caregiver == null) {
+                throw Refusals.unprocessable(IssueType.VALUE, path + ".valueCodeableConcept",
+                        "the failure-to-protect extension must name the caregiver's relation to the child: an ICD-10-CM"
+                                + " Y07.- code (e.g. Y07.12, biological mother) or a perpetrator code of " + FhirSystems.HT_ALLEGATION
+                                + " (parent, step-or-foster-parent, other-family-member, other-caregiver, ...)");
+            }
+            boolean attached = false;
+            for (Finding f : read) {
+                if (f.certainty().isAllegation()) {
+                    findings.add(new Finding(f.type(), f.certainty(), f.evidence(), caregiver, false));
+                    attached = true;
+                }
+            }
+            if (!attached) {
+                scan.notRead.add(new Scan.Unknown(path, "the failure-to-protect extension was not read: it belongs on a Condition"
+                        + " with a suspected or confirmed trafficking code (T76.52-/T74.52-, T76.62-/T74.62-)"));
+            }
+        }
+        return findings;
     }
 
     /** The perpetrator relation from the submission's ICD-10-CM Y07.- codes. */
@@ -399,26 +517,39 @@ final class SubmissionReader {
 
     /**
      * Merges findings of the same type and certainty into one allegation with all their evidence.
-     * The perpetrator applies to suspected and confirmed findings only: a risk signal has none.
+     * The perpetrator applies to suspected and confirmed findings only: a risk signal has none. A caregiver's
+     * failure to protect is an allegation of its own beside the trafficking.
      */
     private static List<Allegation> allegations(List<Finding> findings, PerpetratorRelation perpetrator) {
         Map<String, List<Finding>> grouped = new LinkedHashMap<>();
         for (Finding f : findings) {
-            grouped.computeIfAbsent(f.type().code() + "/" + f.certainty().code(), k -> new ArrayList<>()).add(f);
+            String key = f.type().code() + "/" + f.certainty().code()
+                    + (f.failedToProtect() == null ? "" : "/failure-to-protect/" + f.failedToProtect().code());
+            grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
         }
         List<Allegation> allegations = new ArrayList<>();
         for (List<Finding> group : grouped.values()) {
             Finding first = group.get(0);
             boolean allegation = first.certainty().isAllegation();
-            PerpetratorRelation who = allegation ? perpetrator : PerpetratorRelation.UNKNOWN;
-            CaregiverRole role = who == PerpetratorRelation.UNKNOWN ? CaregiverRole.NOT_APPLICABLE : CaregiverRole.ACT;
+            PerpetratorRelation who;
+            CaregiverRole role;
+            if (first.failedToProtect() != null) {
+                // the hospital said this caregiver failed to protect the child
+                who = first.failedToProtect();
+                role = CaregiverRole.FAILURE_TO_PROTECT;
+            } else {
+                who = allegation ? perpetrator : PerpetratorRelation.UNKNOWN;
+                // the perpetrator's act is a caregiver's act only when the relation is a caregiver's (shared
+                // default); a stranger, another relative, several or an unknown perpetrator: not-applicable
+                role = CaregiverRole.of(who.defaultCaregiverStatus(), CaregiverRole.ACT);
+            }
             allegations.add(new Allegation(first.type(), first.certainty(), who, role,
                     group.stream().map(Finding::evidence).distinct().toList()));
         }
         List<Certainty> mostCertainFirst = List.of(Certainty.CONFIRMED, Certainty.SUSPECTED, Certainty.AT_RISK,
                 Certainty.RULED_OUT, Certainty.HISTORICAL);
         allegations.sort(Comparator.comparing((Allegation a) -> mostCertainFirst.indexOf(a.certainty()))
-                .thenComparing(a -> a.type().ordinal()));
+                .thenComparing(a -> a.type().ordinal()).thenComparing(a -> a.caregiverRole().ordinal()));
         return allegations;
     }
 
@@ -441,6 +572,33 @@ final class SubmissionReader {
         encounter.filter(e -> e.resource().getPeriod().hasStart())
                 .ifPresent(e -> times.add(e.resource().getPeriod().getStart().toInstant()));
         return times.stream().min(Comparator.naturalOrder()).orElse(null);
+    }
+
+    /**
+     * The day on which the child's age is checked: the date the encounter began where the child was seen (the
+     * place of care's time zone, else the residence's, see {@link UsTimeZones}), or the receipt time there when
+     * the encounter has no start; never later than the day of receipt there. A child seen at 8 pm in Chicago on
+     * the eve of their 18th birthday is a minor, although it is already their birthday in UTC.
+     */
+    private static LocalDate dayOfCare(Optional<IndexedResource<Encounter>> encounter, Organization placeOfCare, Child child,
+                                       Instant receivedAt) {
+        java.time.ZoneId zone = Optional.ofNullable(placeOfCare).map(Organization::address)
+                .flatMap(org.safeharbor.api.v1.Address::jurisdiction).flatMap(UsTimeZones::of)
+                .or(() -> Optional.ofNullable(child.residence()).flatMap(org.safeharbor.api.v1.Address::jurisdiction).flatMap(UsTimeZones::of))
+                .orElse(UsTimeZones.EARLIEST_DATE);
+        LocalDate received = LocalDate.ofInstant(receivedAt, zone);
+        if (encounter.isEmpty() || !encounter.get().resource().getPeriod().hasStart()) {
+            return received;
+        }
+        org.hl7.fhir.r4.model.DateTimeType start = encounter.get().resource().getPeriod().getStartElement();
+        LocalDate began = switch (start.getPrecision()) {
+            // a date without a time is the local date the hospital wrote (its first day when partial): no zone to convert
+            case YEAR -> LocalDate.of(start.getYear(), 1, 1);
+            case MONTH -> LocalDate.of(start.getYear(), start.getMonth() + 1, 1);
+            case DAY -> LocalDate.of(start.getYear(), start.getMonth() + 1, start.getDay());
+            default -> LocalDate.ofInstant(start.getValue().toInstant(), zone);
+        };
+        return began.isBefore(received) ? began : received;
     }
 
     private record SubmissionKey(String sender, String id) {

@@ -328,11 +328,81 @@ class SubmissionReaderTest {
         assertEquals(List.of("sex-trafficking/at-risk/unknown/not-applicable"), summary(read(b).referral()));
     }
 
+    /** Issue 12, 4: a Flag is an alert in the record, at most a risk signal, whatever its code (README: "a safety flag"). */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "http://hl7.org/fhir/sid/icd-10-cm, T76.52XA, sex-trafficking",
+            "http://hl7.org/fhir/sid/icd-10-cm, T74.52XA, sex-trafficking",
+            "http://hl7.org/fhir/sid/icd-10-cm, T76.62XA, labor-trafficking",
+            "http://snomed.info/sct,            734998001, sex-trafficking"})
+    void safetyFlagIsAtMostAtRiskWhateverItsCode(String system, String code, String type) {
+        TestBundles b = TestBundles.message();
+        b.flag(system, code, "safety", Flag.FlagStatus.ACTIVE);
+        // 734998001 read here (turned on), so that only the Flag rule decides
+        Submission submission = new SubmissionReader(maps, Clock.fixed(NOW, ZoneOffset.UTC), true)
+                .read(b.build(), true, Samples.json(b.build()).getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(type + "/at-risk/unknown/not-applicable"), summary(submission.referral()));
+        assertFalse(submission.referral().hasReportableAllegation(), "a Flag is never an allegation of abuse");
+    }
+
     @Test
-    void safetyFlagWithASuspectedCodeIsAnAllegation() {
+    void safetyFlagBesideAConditionLeavesTheConditionTheAllegation() {
         TestBundles b = TestBundles.message();
         b.flag(TestBundles.ICD10CM, "T76.52XA", "safety", Flag.FlagStatus.ACTIVE);
-        assertEquals(List.of("sex-trafficking/suspected/unknown/not-applicable"), summary(read(b).referral()));
+        b.condition("T76.52XA", "provisional");
+        assertEquals(List.of("sex-trafficking/at-risk/unknown/not-applicable", "sex-trafficking/suspected/unknown/not-applicable"),
+                summary(read(b).referral()));
+    }
+
+    // ------------------------------------------------------------------ SNOMED CT 734998001: unconfirmed, off by default
+
+    static SubmissionReader withSnomedVictimOfHumanTrafficking() {
+        return new SubmissionReader(maps, Clock.fixed(NOW, ZoneOffset.UTC), true);
+    }
+
+    static Submission read(SubmissionReader r, TestBundles b) {
+        Bundle bundle = b.build();
+        return r.read(bundle, true, Samples.json(bundle).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void snomedVictimOfHumanTraffickingAloneIsRefusedByDefaultNamingTheCode() {
+        TestBundles b = TestBundles.message();
+        b.condition(new CodeableConcept(new Coding(TestBundles.SNOMED, "734998001", null)), "confirmed");
+        UnprocessableEntityException e = unprocessable(b);
+        assertTrue(Refusals.element(e).endsWith(".code.coding"), Refusals.element(e));
+        assertTrue(e.getMessage().contains("734998001") && e.getMessage().contains("snomedVictimOfHumanTrafficking"), e.getMessage());
+    }
+
+    @Test
+    void snomedVictimOfHumanTraffickingBesideAnotherFindingIsAWarningByDefault() {
+        TestBundles b = TestBundles.message();
+        b.condition(new CodeableConcept(new Coding(TestBundles.SNOMED, "734998001", null)), "confirmed");
+        b.condition("T76.62XA", "provisional");
+        Submission submission = read(b);
+        assertEquals(List.of("labor-trafficking/suspected/unknown/not-applicable"), summary(submission.referral()),
+                "734998001 produced no allegation");
+        assertTrue(submission.warnings().stream().anyMatch(w -> w.contains("734998001")), submission.warnings().toString());
+    }
+
+    @ParameterizedTest(name = "verificationStatus {0} -> {1}")
+    @CsvSource({"confirmed, confirmed", "provisional, suspected", "differential, suspected", "unconfirmed, suspected",
+            ", suspected", "refuted, ruled-out"})
+    void snomedVictimOfHumanTraffickingWhenTurnedOnTakesItsCertaintyFromTheVerificationStatus(String status, String certainty) {
+        TestBundles b = TestBundles.message();
+        b.condition(new CodeableConcept(new Coding(TestBundles.SNOMED, "734998001", null)), status);
+        Submission submission = read(withSnomedVictimOfHumanTrafficking(), b);
+        assertEquals(List.of("sex-trafficking/" + certainty + "/unknown/not-applicable"), summary(submission.referral()));
+        assertTrue(submission.warnings().isEmpty(), submission.warnings().toString());
+    }
+
+    @Test
+    void confirmedStatusStillDoesNotRaiseACodeThatCarriesItsOwnCertainty() {
+        TestBundles b = TestBundles.message();
+        b.condition("T76.52XA", "confirmed");
+        b.condition(new CodeableConcept(new Coding(TestBundles.SNOMED, "919461000000108", null)), "confirmed");
+        assertEquals(List.of("sex-trafficking/at-risk/unknown/not-applicable", "sex-trafficking/suspected/unknown/not-applicable"),
+                summary(read(withSnomedVictimOfHumanTrafficking(), b).referral()));
     }
 
     @ParameterizedTest
@@ -425,7 +495,8 @@ class SubmissionReaderTest {
         b.condition("T74.52XA", "confirmed");
         b.condition("Y07.11", "confirmed");
         b.condition("Y07.50", "confirmed");
-        assertEquals(List.of("sex-trafficking/confirmed/multiple/act"), summary(read(b).referral()));
+        assertEquals(List.of("sex-trafficking/confirmed/multiple/not-applicable"), summary(read(b).referral()),
+                "several perpetrators: whether any is a caregiver is undetermined, so no caregiver's act");
     }
 
     @Test
@@ -459,6 +530,90 @@ class SubmissionReaderTest {
                         "sex-trafficking/historical/unknown/not-applicable",
                         "sex-trafficking/suspected/parent/act"),
                 summary(read(b).referral()));
+    }
+
+    /** Issue 12, 1: the caregiver role follows the perpetrator's caregiver status; a stranger is never a caregiver. */
+    @ParameterizedTest(name = "{0} -> {1}/{2}")
+    @CsvSource({
+            "Y07.11,  parent,                act",
+            "Y07.12,  parent,                act",
+            "Y07.430, step-or-foster-parent, act",
+            "Y07.510, other-caregiver,       act",
+            "Y07.010, other-family-member,   not-applicable",
+            "Y07.50,  non-family,            not-applicable",
+            "Y07.03,  non-family,            not-applicable",
+            "Y07.6,   multiple,              not-applicable",
+            "Y07.9,   unknown,               not-applicable"})
+    void caregiverRoleFollowsThePerpetratorsCaregiverStatus(String y07, String relation, String role) {
+        for (String finding : List.of("T74.52XA", "T76.52XA")) {
+            TestBundles b = TestBundles.message();
+            b.condition(finding, finding.startsWith("T74") ? "confirmed" : "provisional");
+            b.condition(y07, "confirmed");
+            Allegation allegation = read(b).referral().allegations().get(0);
+            assertEquals(relation, allegation.perpetrator().code(), finding + " + " + y07);
+            assertEquals(role, allegation.caregiverRole().code(), finding + " + " + y07);
+        }
+    }
+
+    // ------------------------------------------------------------------ failure to protect (issue 12, 2)
+
+    static org.hl7.fhir.r4.model.Extension failedToProtect(String system, String code) {
+        return new org.hl7.fhir.r4.model.Extension(FhirSystems.FAILED_TO_PROTECT, new CodeableConcept(new Coding(system, code, null)));
+    }
+
+    @Test
+    void failureToProtectIsAnAllegationOfItsOwnByTheNamedCaregiver() {
+        // a stranger trafficked the child (Y07.50); the hospital says the mother (Y07.12) failed to protect her
+        TestBundles b = TestBundles.message();
+        b.condition("T74.52XA", "confirmed").addExtension(failedToProtect(TestBundles.ICD10CM, "Y07.12"));
+        b.condition("Y07.50", "confirmed");
+        Submission submission = read(b);
+        assertEquals(List.of("sex-trafficking/confirmed/non-family/not-applicable", "sex-trafficking/confirmed/parent/failure-to-protect"),
+                summary(submission.referral()));
+        assertTrue(submission.warnings().isEmpty(), submission.warnings().toString());
+    }
+
+    @Test
+    void failureToProtectReachesIllinoisAsAllegation90() throws Exception {
+        TestBundles b = TestBundles.message();
+        b.condition("T76.52XA", "provisional").addExtension(failedToProtect(FhirSystems.HT_ALLEGATION, "step-or-foster-parent"));
+        Referral referral = read(b).referral();
+        assertEquals(List.of("sex-trafficking/suspected/step-or-foster-parent/failure-to-protect",
+                "sex-trafficking/suspected/unknown/not-applicable"), summary(referral));
+        // through the Illinois ConceptMap (the bundle's IllinoisAllegationCode must agree with it, IllinoisConceptMapTest)
+        ConceptMap illinois;
+        try (java.io.InputStream in = MappingResources.open("ConceptMap-ht-allegation-to-us-il.json")) {
+            illinois = FHIR.newJsonParser().parseResource(ConceptMap.class, in);
+        }
+        List<String> codes = referral.allegations().stream().filter(Allegation::isReportable).map(a -> illinoisCode(illinois, a))
+                .sorted().toList();
+        assertEquals(List.of("40", "90"), codes, "the trafficking is 40, the caregiver's failure to protect 90");
+    }
+
+    private static String illinoisCode(ConceptMap map, Allegation a) {
+        return map.getGroupFirstRep().getElement().stream().filter(e -> e.getCode().equals(a.type().code()))
+                .flatMap(e -> e.getTarget().stream())
+                .filter(t -> t.getDependsOn().stream().anyMatch(d -> d.getProperty().endsWith("#caregiver-role")
+                        && d.getValue().equals(a.caregiverRole().code())))
+                .map(ConceptMap.TargetElementComponent::getCode).findFirst().orElseThrow();
+    }
+
+    @Test
+    void failureToProtectWithoutARelationIsRefusedNamingTheExtension() {
+        TestBundles b = TestBundles.message();
+        b.condition("T74.52XA", "confirmed").addExtension(failedToProtect("http://example.org/local", "MOM"));
+        UnprocessableEntityException e = unprocessable(b);
+        assertTrue(Refusals.element(e).endsWith(".extension[0].valueCodeableConcept"), Refusals.element(e));
+    }
+
+    @Test
+    void failureToProtectOnARuledOutFindingIsNotReadAndSaysSo() {
+        TestBundles b = TestBundles.message();
+        b.condition("T76.52XA", "provisional");
+        b.condition("Z04.81", "confirmed").addExtension(failedToProtect(TestBundles.ICD10CM, "Y07.12"));
+        Submission submission = read(b);
+        assertTrue(summary(submission.referral()).stream().noneMatch(a -> a.endsWith("failure-to-protect")), summary(submission.referral()).toString());
+        assertTrue(submission.warnings().stream().anyMatch(w -> w.contains("failure-to-protect")), submission.warnings().toString());
     }
 
     @Test
@@ -635,6 +790,75 @@ class SubmissionReaderTest {
         b.condition("T76.52XA", null);
         b.patient.setBirthDateElement(new DateType("2008-11-22"));
         assertEquals(17, read(b).referral().child().ageOn(NOW.atZone(ZoneOffset.UTC).toLocalDate()));
+    }
+
+    /**
+     * Issue 12, 6: the age is checked on the date of the encounter where the child was seen, in that place's time
+     * zone: 18 on 2026-11-22 (born 2008-11-22), seen late on the 21st local time (already the 22nd in UTC) is a
+     * minor; seen just after local midnight is not.
+     */
+    @ParameterizedTest(name = "{0}: encounter {1}, received {2} -> minor {3}")
+    @CsvSource({
+            // Chicago (CST, UTC-6): 8 pm the evening before the birthday, received after UTC midnight
+            "IL, 2026-11-21T20:00:00-06:00, 2026-11-22T02:30:00Z, true",
+            // the same instant written in UTC by the sender: still 8 pm in Chicago
+            "IL, 2026-11-22T02:00:00Z,      2026-11-22T02:30:00Z, true",
+            "IL, 2026-11-22T00:30:00-06:00, 2026-11-22T07:00:00Z, false",
+            // Texas: Houston, Chicago's zone
+            "TX, 2026-11-21T23:59:00-06:00, 2026-11-22T06:30:00Z, true",
+            // New York (EST, UTC-5)
+            "NY, 2026-11-21T23:30:00-05:00, 2026-11-22T05:00:00Z, true",
+            "NY, 2026-11-22T00:05:00-05:00, 2026-11-22T05:10:00Z, false",
+            // Los Angeles (PST, UTC-8)
+            "CA, 2026-11-21T21:00:00-08:00, 2026-11-22T05:30:00Z, true",
+            "CA, 2026-11-22T00:10:00-08:00, 2026-11-22T08:30:00Z, false",
+            // Denver (MST, UTC-7) and Honolulu (HST, UTC-10)
+            "CO, 2026-11-21T22:00:00-07:00, 2026-11-22T05:30:00Z, true",
+            "HI, 2026-11-21T18:00:00-10:00, 2026-11-22T04:30:00Z, true",
+            "HI, 2026-11-22T00:01:00-10:00, 2026-11-22T10:30:00Z, false",
+            // an encounter on a day before the birthday, reported days later: the encounter's day counts
+            "MA, 2026-11-20T10:00:00-05:00, 2026-11-24T09:00:00Z, true",
+            // a date without a time: the day the hospital wrote
+            "IL, 2026-11-21,                2026-11-22T12:00:00Z, true",
+            "IL, 2026-11-22,                2026-11-22T12:00:00Z, false"})
+    void ageIsCheckedOnTheEncountersDateWhereTheChildWasSeen(String state, String encounterStart, String receivedAt,
+                                                             boolean minor) {
+        TestBundles b = TestBundles.message();
+        b.condition("T76.52XA", "provisional");
+        b.patient.setBirthDateElement(new DateType("2008-11-22"));
+        b.encounter(TestBundles.location(state), null).getPeriod()
+                .setStartElement(new org.hl7.fhir.r4.model.DateTimeType(encounterStart));
+        SubmissionReader at = new SubmissionReader(maps, Clock.fixed(Instant.parse(receivedAt), ZoneOffset.UTC));
+        Bundle bundle = b.build();
+        if (minor) {
+            assertEquals(List.of("sex-trafficking/suspected/unknown/not-applicable"),
+                    summary(at.read(bundle, true, Samples.json(bundle).getBytes(StandardCharsets.UTF_8)).referral()));
+        } else {
+            UnprocessableEntityException e = assertThrows(UnprocessableEntityException.class,
+                    () -> at.read(bundle, true, Samples.json(bundle).getBytes(StandardCharsets.UTF_8)));
+            assertTrue(Refusals.element(e).endsWith(".birthDate"), Refusals.element(e));
+        }
+    }
+
+    /** Without an encounter start, the receipt time in the place of care's zone. */
+    @ParameterizedTest(name = "{0}: received {1} -> minor {2}")
+    @CsvSource({
+            "IL, 2026-11-22T03:00:00Z, true",    // 9 pm on the 21st in Chicago
+            "IL, 2026-11-22T06:30:00Z, false",   // 0:30 am on the 22nd in Chicago
+            "CA, 2026-11-22T07:30:00Z, true",    // 11:30 pm on the 21st in Los Angeles
+            "NY, 2026-11-22T05:30:00Z, false"})  // 0:30 am on the 22nd in New York
+    void withoutAnEncounterStartTheReceiptTimeInThePlaceOfCaresZoneCounts(String state, String receivedAt, boolean minor) {
+        TestBundles b = TestBundles.message();
+        b.condition("T76.52XA", "provisional");
+        b.patient.setBirthDateElement(new DateType("2008-11-22"));
+        b.encounter(TestBundles.location(state), null);
+        SubmissionReader at = new SubmissionReader(maps, Clock.fixed(Instant.parse(receivedAt), ZoneOffset.UTC));
+        Bundle bundle = b.build();
+        if (minor) {
+            at.read(bundle, true, Samples.json(bundle).getBytes(StandardCharsets.UTF_8));
+        } else {
+            assertThrows(UnprocessableEntityException.class, () -> at.read(bundle, true, Samples.json(bundle).getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     @ParameterizedTest

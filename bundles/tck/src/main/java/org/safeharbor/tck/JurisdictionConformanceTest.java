@@ -2,6 +2,7 @@ package org.safeharbor.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
@@ -40,10 +42,13 @@ import org.safeharbor.api.v1.StateFormat;
  * <ul>
  *   <li>round trip: canonical -> state format -> canonical keeps type, certainty, perpetrator
  *       relation and caregiver role of every allegation the state receives;</li>
+ *   <li>caregiver role: follows the state's reading of the perpetrator ({@link #caregiverStatus}) for
+ *       perpetrators of every relation: {@code act} only for a caregiver, {@code not-applicable} for anyone
+ *       else, failure to protect where (and only where) it was said;</li>
  *   <li>safe harbor: no child is written as an offender or delinquent; at-risk signals are never
  *       sent as allegations, and not at all unless the format names its rule; ruled-out and
  *       historical findings are never sent;</li>
- *   <li>minimum necessary: no field outside {@link StateFormat#disclosedFields()} is written;</li>
+ *   <li>minimum necessary: no field outside {@link StateFormat#disclosedFields()} is written, nor read back;</li>
  *   <li>no silent drop: every allegation type is received or declared unsupported with a reason;</li>
  *   <li>deadlines: declared, with their legal basis, and computed from the report time.</li>
  * </ul>
@@ -59,6 +64,16 @@ public abstract class JurisdictionConformanceTest {
 
     private StateFormat format() {
         return adapter().format();
+    }
+
+    /**
+     * Whether the state counts a perpetrator of this relation as a person responsible for the child's care. The
+     * shared code's default ({@link PerpetratorRelation#defaultCaregiverStatus()}); a bundle whose state reads a
+     * relation otherwise overrides this with the same rule its format applies, and the kit then checks the
+     * format's caregiver roles against it.
+     */
+    protected CaregiverStatus caregiverStatus(PerpetratorRelation relation) {
+        return relation.defaultCaregiverStatus();
     }
 
     // ------------------------------------------------------------------ identity
@@ -85,8 +100,8 @@ public abstract class JurisdictionConformanceTest {
         for (AllegationType type : AllegationType.values()) {
             for (Certainty certainty : List.of(Certainty.SUSPECTED, Certainty.CONFIRMED)) {
                 for (PerpetratorRelation perpetrator : PerpetratorRelation.values()) {
-                    CaregiverRole role = perpetrator == PerpetratorRelation.UNKNOWN ? CaregiverRole.NOT_APPLICABLE : CaregiverRole.ACT;
-                    all.add(Arguments.of(type, certainty, perpetrator, role));
+                    // the role the intake gives a perpetrator of this relation (the shared default)
+                    all.add(Arguments.of(type, certainty, perpetrator, intakeRole(perpetrator)));
                 }
                 all.add(Arguments.of(type, certainty, PerpetratorRelation.PARENT, CaregiverRole.FAILURE_TO_PROTECT));
             }
@@ -109,9 +124,53 @@ public abstract class JurisdictionConformanceTest {
         assertTrue(payload.isPresent(), "a " + certainty.code() + " " + type.code() + " allegation must be sent");
         Referral back = format().read(payload.get());
         assertEquals(referral.id(), back.id(), "the referral id survives the round trip");
+        CaregiverRole expected = CaregiverRole.of(caregiverStatus(perpetrator), role);
         assertTrue(back.allegations().stream().anyMatch(a -> a.type() == type && a.certainty() == certainty
-                        && a.perpetrator() == perpetrator && a.caregiverRole() == role),
+                        && a.perpetrator() == perpetrator && a.caregiverRole() == expected),
                 () -> "sent " + describe(sent) + ", read back " + back.allegations().stream().map(JurisdictionConformanceTest::describe).toList());
+    }
+
+    // ------------------------------------------------------------------ caregiver role
+
+    static Stream<Arguments> perpetratorsAndStatedRoles() {
+        List<Arguments> all = new ArrayList<>();
+        for (PerpetratorRelation perpetrator : PerpetratorRelation.values()) {
+            for (CaregiverRole stated : CaregiverRole.values()) {
+                all.add(Arguments.of(perpetrator, stated));
+            }
+        }
+        return all.stream();
+    }
+
+    /**
+     * A stranger is never reported as a caregiver: whatever role an allegation comes with (an older referral, a
+     * replay, a producer's mistake), the state receives the role its own reading of the perpetrator gives.
+     */
+    @ParameterizedTest(name = "{0} stated {1}")
+    @MethodSource("perpetratorsAndStatedRoles")
+    void caregiverRoleFollowsTheStatesReadingOfThePerpetrator(PerpetratorRelation perpetrator, CaregiverRole stated) {
+        CaregiverStatus status = caregiverStatus(perpetrator);
+        CaregiverRole expected = CaregiverRole.of(status, stated);
+        for (AllegationType type : List.of(AllegationType.SEX_TRAFFICKING, AllegationType.LABOR_TRAFFICKING)) {
+            if (format().unsupportedTypes().containsKey(type)) {
+                continue;
+            }
+            Referral referral = referral(adapter().jurisdiction(), allegation(type, Certainty.SUSPECTED, perpetrator, stated));
+            Referral back = format().read(format().write(referral).orElseThrow());
+            List<Allegation> read = back.allegations().stream().filter(a -> a.type() == type).toList();
+            assertFalse(read.isEmpty(), type.code() + " was not sent");
+            for (Allegation a : read) {
+                assertEquals(perpetrator, a.perpetrator(), "the perpetrator relation is sent as the hospital gave it");
+                assertEquals(expected, a.caregiverRole(), () -> type.code() + " by " + perpetrator.code() + " (" + status
+                        + " here), stated " + stated.code() + ": read back " + describe(a));
+                if (a.caregiverRole() == CaregiverRole.ACT) {
+                    assertEquals(CaregiverStatus.CAREGIVER, status, "act is a caregiver's act only");
+                }
+                if (perpetrator == PerpetratorRelation.UNKNOWN || perpetrator == PerpetratorRelation.NON_FAMILY) {
+                    assertTrue(a.caregiverRole() != CaregiverRole.ACT, "a stranger or an unknown perpetrator is never a caregiver's act");
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ safe harbor
@@ -120,7 +179,7 @@ public abstract class JurisdictionConformanceTest {
     void neverWritesAChildAsAnOffenderOrDelinquent() {
         for (AllegationType type : AllegationType.values()) {
             Referral referral = referral(adapter().jurisdiction(),
-                    allegation(type, Certainty.CONFIRMED, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT));
+                    allegation(type, Certainty.CONFIRMED, PerpetratorRelation.NON_FAMILY, CaregiverRole.NOT_APPLICABLE));
             format().write(referral).ifPresent(payload -> {
                 String text = payload.toLowerCase(Locale.ROOT);
                 for (String word : OFFENDER_WORDS) {
@@ -181,6 +240,37 @@ public abstract class JurisdictionConformanceTest {
             }
         }
         assertTrue(payload.contains(referral.id().value()), "the referral id must be in the payload");
+        // and what the format reads back holds nothing of an undeclared field either
+        Referral back = format().read(payload);
+        if (!declared.contains(ReferralField.OCCURRED_AT)) {
+            assertEquals(null, back.occurredAt(), "OCCURRED_AT is not declared but was read back");
+        }
+        if (!declared.contains(ReferralField.CHILD_SEX)) {
+            assertEquals(org.safeharbor.api.v1.Sex.UNKNOWN, back.child().sex(), "CHILD_SEX is not declared but was read back");
+        }
+        if (!declared.contains(ReferralField.REPORTER_ROLE) && back.reporter() != null) {
+            assertEquals(null, back.reporter().role(), "REPORTER_ROLE is not declared but was read back");
+        }
+        if (!declared.contains(ReferralField.EVIDENCE)) {
+            assertTrue(back.evidence().isEmpty(), "EVIDENCE is not declared but was read back: " + back.evidence());
+        }
+    }
+
+    @Test
+    void theKitsReferralHasAValueForEveryFieldItChecks() {
+        // a field without a value in the test referral cannot be seen leaking
+        Referral referral = referral(adapter().jurisdiction(), suspectedSexTrafficking());
+        assertNotNull(referral.occurredAt());
+        assertNotEquals(org.safeharbor.api.v1.Sex.UNKNOWN, referral.child().sex());
+        assertNotNull(referral.reporter().role());
+        assertFalse(referral.evidence().isEmpty());
+        for (ReferralField field : ReferralField.values()) {
+            // the id and the allegations are always sent, the report time has no distinctive value, a state code is too short
+            if (!List.of(ReferralField.REFERRAL_ID, ReferralField.RECEIVED_AT, ReferralField.CHILD_STATE,
+                    ReferralField.ALLEGATIONS).contains(field)) {
+                assertTrue(ConformanceReferrals.TELLTALES.containsKey(field), field + " has no telltale value");
+            }
+        }
     }
 
     // ------------------------------------------------------------------ no silent drop
@@ -217,8 +307,7 @@ public abstract class JurisdictionConformanceTest {
         }
         for (PerpetratorRelation perpetrator : PerpetratorRelation.values()) {
             Referral referral = referral(adapter().jurisdiction(),
-                    allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, perpetrator,
-                            perpetrator == PerpetratorRelation.UNKNOWN ? CaregiverRole.NOT_APPLICABLE : CaregiverRole.ACT));
+                    allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, perpetrator, intakeRole(perpetrator)));
             for (Deadline deadline : adapter().deadlinesFor(referral)) {
                 assertTrue(rules.contains(deadline.rule()), "clock " + deadline.rule().id() + " is not declared");
                 assertEquals(ConformanceReferrals.RECEIVED_AT, deadline.start(), "clocks start at the report's receipt");
@@ -229,6 +318,11 @@ public abstract class JurisdictionConformanceTest {
 
     private static Allegation suspectedSexTrafficking() {
         return allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE);
+    }
+
+    /** The role the intake gives a perpetrator of this relation who did the act: the shared default's. */
+    private static CaregiverRole intakeRole(PerpetratorRelation perpetrator) {
+        return CaregiverRole.of(perpetrator.defaultCaregiverStatus(), CaregiverRole.ACT);
     }
 
     private static String describe(Allegation a) {

@@ -68,6 +68,22 @@ class ReferralTest {
     }
 
     @Test
+    void caregiverRoleFollowsTheCaregiverStatus() {
+        for (CaregiverRole stated : CaregiverRole.values()) {
+            assertEquals(stated == CaregiverRole.FAILURE_TO_PROTECT ? CaregiverRole.FAILURE_TO_PROTECT : CaregiverRole.ACT,
+                    CaregiverRole.of(CaregiverStatus.CAREGIVER, stated));
+            assertEquals(stated == CaregiverRole.FAILURE_TO_PROTECT ? CaregiverRole.FAILURE_TO_PROTECT : CaregiverRole.NOT_APPLICABLE,
+                    CaregiverRole.of(CaregiverStatus.NON_CAREGIVER, stated), "a non-caregiver's act is no caregiver's act");
+            assertEquals(stated == CaregiverRole.FAILURE_TO_PROTECT ? CaregiverRole.FAILURE_TO_PROTECT : CaregiverRole.NOT_APPLICABLE,
+                    CaregiverRole.of(CaregiverStatus.UNDETERMINED, stated), "an unknown is not made a caregiver's act");
+        }
+        Allegation stranger = new Allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.NON_FAMILY,
+                CaregiverRole.ACT, null);
+        assertEquals(CaregiverRole.NOT_APPLICABLE,
+                stranger.withCaregiverStatus(PerpetratorRelation.NON_FAMILY.defaultCaregiverStatus()).caregiverRole());
+    }
+
+    @Test
     void referralIdsAreRandomVersion4Uuids() {
         ReferralId one = ReferralId.random();
         assertFalse(one.equals(ReferralId.random()));

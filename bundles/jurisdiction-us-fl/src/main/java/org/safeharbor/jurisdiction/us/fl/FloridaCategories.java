@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.PerpetratorRelation;
 
 /**
@@ -74,6 +75,23 @@ public record FloridaCategories(String sexualNonCaregiver, String sexualCaregive
             case PARENT, STEP_OR_FOSTER_PARENT, OTHER_CAREGIVER -> true;
             case NON_FAMILY -> false;
             case OTHER_FAMILY_MEMBER, MULTIPLE, UNKNOWN -> undeterminedAsCaregiver;
+        };
+    }
+
+    /**
+     * Florida's reading of a relation as a caregiver status, which the caregiver role written for it follows
+     * ({@link CaregiverRole#of}): parent, step-or-foster-parent and other-caregiver are caregivers, non-family is
+     * not; other-family-member and multiple are caregivers only with {@code undeterminedAsCaregiver}, undetermined
+     * otherwise; an unknown perpetrator stays undetermined even then (the category may be filed as the caregiver
+     * one, but nobody known is said to have acted as a caregiver). An undetermined or non-caregiver perpetrator's
+     * role is {@code not-applicable} unless the hospital said the person failed to protect the child.
+     */
+    public CaregiverStatus caregiverStatus(PerpetratorRelation relation) {
+        return switch (relation) {
+            case PARENT, STEP_OR_FOSTER_PARENT, OTHER_CAREGIVER -> CaregiverStatus.CAREGIVER;
+            case NON_FAMILY -> CaregiverStatus.NON_CAREGIVER;
+            case OTHER_FAMILY_MEMBER, MULTIPLE -> undeterminedAsCaregiver ? CaregiverStatus.CAREGIVER : CaregiverStatus.UNDETERMINED;
+            case UNKNOWN -> CaregiverStatus.UNDETERMINED;
         };
     }
 

@@ -120,11 +120,15 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
         return Optional.empty();
     }
 
-    /** The allegations Florida receives from this referral: suspected or confirmed, each distinct one once. */
+    /**
+     * The allegations Florida receives from this referral: suspected or confirmed, each distinct one once, with the
+     * caregiver role following Florida's reading of the perpetrator ({@link FloridaCategories#caregiverStatus}).
+     */
     public List<Allegation> sentAllegations(Referral referral) {
         Set<List<Object>> seen = new LinkedHashSet<>();
         List<Allegation> sent = new ArrayList<>();
-        for (Allegation a : referral.allegations()) {
+        for (Allegation stated : referral.allegations()) {
+            Allegation a = stated.withCaregiverStatus(categories.caregiverStatus(stated.perpetrator()));
             if (a.isReportable() && !unsupportedTypes().containsKey(a.type())
                     && seen.add(List.of(a.type(), a.certainty(), a.perpetrator(), a.caregiverRole()))) {
                 sent.add(a);

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.tck.JurisdictionConformanceTest;
 
 /** The conformance kit against Florida with its default configuration (placeholder category codes). */
@@ -22,5 +24,11 @@ class FloridaConformanceTest extends JurisdictionConformanceTest {
     @Override
     protected JurisdictionAdapter adapter() {
         return ADAPTER;
+    }
+
+    /** Florida's own reading (other family members, multiple and unknown perpetrators: undetermined by default). */
+    @Override
+    protected CaregiverStatus caregiverStatus(PerpetratorRelation relation) {
+        return ((FloridaFormat) ADAPTER.format()).categories().caregiverStatus(relation);
     }
 }

@@ -55,7 +55,8 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
 
         assertEquals(1, peer.batches().size(), "both referrals in one batch file");
         FloridaSftpPeer.Delivery first = peer.delivery("fl-ref-0001").orElseThrow();
-        assertEquals(List.of("SXN sex-trafficking suspected non-family act", "LAB labor-trafficking confirmed parent act"),
+        // a stranger is never written as a caregiver: role not-applicable whatever the allegation came with
+        assertEquals(List.of("SXN sex-trafficking suspected non-family not-applicable", "LAB labor-trafficking confirmed parent act"),
                 first.records().stream().map(r -> r.getDcfCategory() + " " + r.getAllegationType() + " " + r.getCertainty()
                         + " " + r.getPerpetratorRelation() + " " + r.getCaregiverRole()).toList(),
                 "the at-risk signal is not sent");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.safeharbor.api.v1.Address;
 import org.safeharbor.api.v1.Allegation;
@@ -76,7 +77,36 @@ class FloridaFormatTest {
         // the shared dimensions travel beside the category, so nothing is lost
         assertEquals(type.code(), record.getAllegationType());
         assertEquals(perpetrator.code(), record.getPerpetratorRelation());
-        assertEquals(role.code(), record.getCaregiverRole());
+        assertEquals(CaregiverRole.of(FORMAT.categories().caregiverStatus(perpetrator), role).code(), record.getCaregiverRole(),
+                "the caregiver role follows Florida's reading of the perpetrator");
+    }
+
+    @ParameterizedTest(name = "{0} stated {1} -> {2}")
+    @CsvSource({
+            "non-family,            act,                not-applicable",
+            "other-family-member,   act,                not-applicable",
+            "multiple,              act,                not-applicable",
+            "unknown,               act,                not-applicable",
+            "parent,                not-applicable,     act",
+            "other-caregiver,       act,                act",
+            "other-family-member,   failure-to-protect, failure-to-protect",
+    })
+    void caregiverRoleFollowsFloridasReadingOfThePerpetrator(String perpetrator, String stated, String written) {
+        AllegationRecord record = onlyRecord(FORMAT, allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED,
+                PerpetratorRelation.fromCode(perpetrator), CaregiverRole.fromCode(stated)));
+        assertEquals(written, record.getCaregiverRole());
+    }
+
+    @Test
+    void undeterminedAsCaregiverMakesARelativeButNeverAnUnknownPerpetratorACaregiverAct() {
+        try (FloridaFormat format = new FloridaFormat(new FloridaCategories("SXN", "SXC", "LAB", true))) {
+            assertEquals("act", onlyRecord(format, allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED,
+                    PerpetratorRelation.OTHER_FAMILY_MEMBER, CaregiverRole.NOT_APPLICABLE)).getCaregiverRole());
+            AllegationRecord unknown = onlyRecord(format, allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED,
+                    PerpetratorRelation.UNKNOWN, CaregiverRole.ACT));
+            assertEquals("not-applicable", unknown.getCaregiverRole());
+            assertEquals("SXC", unknown.getDcfCategory(), "the filing category still follows the configuration");
+        }
     }
 
     @ParameterizedTest(name = "{0} -> caregiver category when configured")
@@ -168,7 +198,7 @@ class FloridaFormatTest {
         assertEquals("Vexmoor Zenith Hospital", back.placeOfCare().name());
         assertEquals(null, back.placeOfCare().identifier(), "the facility identifier is not disclosed");
         assertEquals("+1-555-0199", back.reporter().phone());
-        assertEquals("physician", back.reporter().role());
+        assertEquals(org.safeharbor.tck.ConformanceReferrals.REPORTER_ROLE, back.reporter().role());
         assertEquals(null, back.occurredAt(), "occurred-at is not disclosed");
     }
 

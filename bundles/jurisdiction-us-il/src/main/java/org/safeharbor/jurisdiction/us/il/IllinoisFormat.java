@@ -14,6 +14,7 @@ import org.safeharbor.api.v1.Address;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.Child;
 import org.safeharbor.api.v1.Organization;
@@ -144,8 +145,23 @@ public final class IllinoisFormat implements StateFormat {
 
     // ------------------------------------------------------------------ allegations
 
-    /** One shared-code allegation as an Illinois allegation row: the public code plus the extension fields. */
-    static IntakeAllegationType allegation(Allegation allegation) {
+    /**
+     * Whether Illinois reads the relation as a person responsible for the child's welfare: the shared code's
+     * default (parents, step or foster parents and other caregivers are; a non-family member is not; another
+     * family member, several or an unknown perpetrator stay undetermined). It only decides the caregiver role
+     * written beside the code: code 40 does not depend on who the trafficker is.
+     */
+    static CaregiverStatus caregiverStatus(PerpetratorRelation relation) {
+        return relation.defaultCaregiverStatus();
+    }
+
+    /**
+     * One shared-code allegation as an Illinois allegation row: the public code plus the extension fields. The
+     * caregiver role follows Illinois' reading of the perpetrator ({@link #caregiverStatus}): {@code act} only
+     * for a caregiver, {@code not-applicable} for anyone else, whatever role the allegation came with.
+     */
+    static IntakeAllegationType allegation(Allegation stated) {
+        Allegation allegation = stated.withCaregiverStatus(caregiverStatus(stated.perpetrator()));
         IntakeAllegationType row = new IntakeAllegationType();
         row.setCode(IllinoisAllegationCode.of(allegation).code());
         row.setTraffickingType(TraffickingTypeCode.fromValue(allegation.type().code()));

@@ -36,26 +36,34 @@ class IllinoisFormatTest {
      * Shared code -> Illinois code. Illinois treats a trafficked child as abused whoever the
      * trafficker is (40), and a caregiver's failure to protect is the neglect side (90).
      */
-    @ParameterizedTest(name = "{0} by {1} ({2}) -> {3}")
+    @ParameterizedTest(name = "{0} by {1} ({2}) -> {3}, written {4}")
     @CsvSource({
             // any trafficking allegation, by anyone: abuse, 40
-            "sex-trafficking,      non-family,            not-applicable,     40",
-            "sex-trafficking,      unknown,               not-applicable,     40",
-            "prostitution,         non-family,            not-applicable,     40",
-            "survival-sex,         other-family-member,   act,                40",
-            "pornography,          other-caregiver,       act,                40",
-            "sex-tourism-marriage, multiple,              act,                40",
-            "sexual-venue,         unknown,               not-applicable,     40",
-            "labor-trafficking,    non-family,            not-applicable,     40",
-            "labor-trafficking,    parent,                act,                40",
-            "sex-trafficking,      parent,                act,                40",
-            "sex-trafficking,      step-or-foster-parent, act,                40",
+            "sex-trafficking,      non-family,            not-applicable,     40, not-applicable",
+            "sex-trafficking,      unknown,               not-applicable,     40, not-applicable",
+            "prostitution,         non-family,            not-applicable,     40, not-applicable",
+            "survival-sex,         other-family-member,   not-applicable,     40, not-applicable",
+            "pornography,          other-caregiver,       act,                40, act",
+            "sex-tourism-marriage, multiple,              not-applicable,     40, not-applicable",
+            "sexual-venue,         unknown,               not-applicable,     40, not-applicable",
+            "labor-trafficking,    non-family,            not-applicable,     40, not-applicable",
+            "labor-trafficking,    parent,                act,                40, act",
+            "sex-trafficking,      parent,                act,                40, act",
+            "sex-trafficking,      step-or-foster-parent, act,                40, act",
+            // a stranger, another relative, several or an unknown perpetrator is never written as a caregiver's act
+            "sex-trafficking,      non-family,            act,                40, not-applicable",
+            "sex-trafficking,      other-family-member,   act,                40, not-applicable",
+            "sex-trafficking,      multiple,              act,                40, not-applicable",
+            "sex-trafficking,      unknown,               act,                40, not-applicable",
+            // a parent is a caregiver: the act, whatever role the allegation came with
+            "sex-trafficking,      parent,                not-applicable,     40, act",
             // a caregiver who failed to protect: neglect, 90 ("blatant disregard")
-            "sex-trafficking,      parent,                failure-to-protect, 90",
-            "labor-trafficking,    step-or-foster-parent, failure-to-protect, 90",
-            "prostitution,         other-caregiver,       failure-to-protect, 90",
+            "sex-trafficking,      parent,                failure-to-protect, 90, failure-to-protect",
+            "labor-trafficking,    step-or-foster-parent, failure-to-protect, 90, failure-to-protect",
+            "prostitution,         other-caregiver,       failure-to-protect, 90, failure-to-protect",
+            "sex-trafficking,      other-family-member,   failure-to-protect, 90, failure-to-protect",
     })
-    void mapsTheSharedCodeToTheIllinoisCode(String type, String perpetrator, String role, String expected) {
+    void mapsTheSharedCodeToTheIllinoisCode(String type, String perpetrator, String role, String expected, String writtenRole) {
         Allegation sent = allegation(AllegationType.fromCode(type), Certainty.SUSPECTED, PerpetratorRelation.fromCode(perpetrator),
                 CaregiverRole.fromCode(role));
         String payload = format.write(referral(IllinoisAdapter.US_IL, sent)).orElseThrow();
@@ -63,7 +71,8 @@ class IllinoisFormatTest {
         IntakeAllegationType row = IntakeXml.read(payload, IntakeReport.class).getAllegation().get(0);
         assertEquals(expected, row.getCode());
         assertEquals(type, row.getTraffickingType().value(), "the extension field keeps the form of exploitation");
-        assertEquals(List.of(sent.type(), sent.certainty(), sent.perpetrator(), sent.caregiverRole()),
+        assertEquals(writtenRole, row.getCaregiverRole().value(), "the caregiver role follows the perpetrator's caregiver status");
+        assertEquals(List.of(sent.type(), sent.certainty(), sent.perpetrator(), CaregiverRole.fromCode(writtenRole)),
                 describe(format.read(payload).allegations().get(0)));
     }
 

@@ -12,6 +12,7 @@ import org.safeharbor.api.v1.Address;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.Child;
 import org.safeharbor.api.v1.Organization;
@@ -98,15 +99,25 @@ public final class MassachusettsFormat implements StateFormat {
     }
 
     /**
+     * Whether Massachusetts reads the relation as a caregiver: the shared code's default. DCF's trafficking
+     * allegations have no caregiver requirement, so this only decides the caregiver role written in each row.
+     */
+    static CaregiverStatus caregiverStatus(PerpetratorRelation relation) {
+        return relation.defaultCaregiverStatus();
+    }
+
+    /**
      * The allegation rows Massachusetts receives: suspected and confirmed only (no at-risk rule,
-     * see {@link #atRiskRule()}), each identical row once.
+     * see {@link #atRiskRule()}), each identical row once. The caregiver role follows
+     * {@link #caregiverStatus}: {@code act} only for a caregiver, {@code not-applicable} for anyone else.
      */
     static List<AllegationDto> allegationsFor(Referral referral) {
         Set<AllegationDto> rows = new LinkedHashSet<>();
-        for (Allegation a : referral.allegations()) {
-            if (!a.certainty().isAllegation()) {
+        for (Allegation stated : referral.allegations()) {
+            if (!stated.certainty().isAllegation()) {
                 continue;
             }
+            Allegation a = stated.withCaregiverStatus(caregiverStatus(stated.perpetrator()));
             rows.add(new AllegationDto(MaAllegation.of(a.type()).code(), a.type().code(), a.certainty().code(),
                     a.perpetrator().code(), a.caregiverRole().code()));
         }

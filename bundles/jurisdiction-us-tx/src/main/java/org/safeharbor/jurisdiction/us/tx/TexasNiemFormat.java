@@ -119,7 +119,10 @@ public final class TexasNiemFormat implements StateFormat {
     @Override
     public Optional<String> write(Referral referral) {
         // Only suspected and confirmed: at-risk (no rule), ruled-out and historical findings are never written.
-        List<Allegation> sent = referral.allegations().stream().filter(Allegation::isReportable).toList();
+        // The caregiver role follows Texas' reading of the perpetrator (TexasRules.caregiverStatus): act only for a
+        // person responsible for the child's care, not-applicable for anyone else.
+        List<Allegation> sent = referral.allegations().stream().filter(Allegation::isReportable)
+                .map(a -> a.withCaregiverStatus(TexasRules.caregiverStatus(a.perpetrator()))).toList();
         Optional<IntakeRoute> route = TexasRules.route(sent);
         if (route.isEmpty()) {
             return Optional.empty();

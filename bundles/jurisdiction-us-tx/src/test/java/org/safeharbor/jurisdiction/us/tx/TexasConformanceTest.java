@@ -1,6 +1,8 @@
 package org.safeharbor.jurisdiction.us.tx;
 
+import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.tck.JurisdictionConformanceTest;
 
 /** The conformance kit against the Texas adapter with its default configuration. */
@@ -11,5 +13,11 @@ class TexasConformanceTest extends JurisdictionConformanceTest {
     @Override
     protected JurisdictionAdapter adapter() {
         return ADAPTER;
+    }
+
+    /** Texas' reading of a perpetrator (CPS Handbook §2380), which its format and routes follow. */
+    @Override
+    protected CaregiverStatus caregiverStatus(PerpetratorRelation relation) {
+        return TexasRules.caregiverStatus(relation);
     }
 }
