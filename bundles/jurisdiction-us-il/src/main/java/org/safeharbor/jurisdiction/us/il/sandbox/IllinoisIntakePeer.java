@@ -1,5 +1,7 @@
 package org.safeharbor.jurisdiction.us.il.sandbox;
 
+import org.safeharbor.jurisdiction.support.v1.PemTrust;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -269,20 +271,11 @@ public final class IllinoisIntakePeer implements AutoCloseable {
         this.callbackCa = caCertificate;
     }
 
-    private javax.net.ssl.TrustManager[] trusting(Path pem) {
-        try (var in = Files.newInputStream(pem)) {
-            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, certificate);
-            }
-            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            return factory.getTrustManagers();
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot trust the CA certificate " + pem + ": " + e.getClass().getSimpleName(), e);
+    private static javax.net.ssl.TrustManager[] trustManagers(Path pem) {
+        try {
+            return PemTrust.trustManagers(pem);
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -333,7 +326,7 @@ public final class IllinoisIntakePeer implements AutoCloseable {
         Path ca = callbackCa;
         if (ca != null && url.startsWith("https:")) {
             org.apache.cxf.configuration.jsse.TLSClientParameters tls = new org.apache.cxf.configuration.jsse.TLSClientParameters();
-            tls.setTrustManagers(trusting(ca));
+            tls.setTrustManagers(trustManagers(ca));
             ((org.apache.cxf.transport.http.HTTPConduit) ClientProxy.getClient(port).getConduit()).setTlsClientParameters(tls);
         }
         try {

@@ -1,5 +1,7 @@
 package org.safeharbor.jurisdiction.us.ma.sandbox;
 
+import org.safeharbor.jurisdiction.support.v1.PemTrust;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -145,31 +147,11 @@ public final class MassachusettsPeer implements AutoCloseable {
         if (statusClient == null) {
             HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
             if (statusCa != null) {
-                builder.sslContext(trusting(statusCa));
+                builder.sslContext(PemTrust.sslContext(statusCa));
             }
             statusClient = builder.build();
         }
         return statusClient;
-    }
-
-    /** A TLS context trusting exactly the certificates of a PEM file. */
-    static javax.net.ssl.SSLContext trusting(Path pem) throws IOException {
-        try (var in = Files.newInputStream(pem)) {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, certificate);
-            }
-            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("cannot trust the CA certificate " + pem + ": " + e.getClass().getSimpleName(), e);
-        }
     }
 
     /** Requires HTTP Basic credentials on every request (401 otherwise). */

@@ -1,5 +1,7 @@
 package org.safeharbor.jurisdiction.us.tx.sandbox;
 
+import org.safeharbor.jurisdiction.support.v1.PemTrust;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,22 +150,7 @@ public class TexasAgencyPeer {
         if (statusClient == null) {
             HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
             if (statusCa != null) {
-                try (var in = java.nio.file.Files.newInputStream(statusCa)) {
-                    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-                    trust.load(null, null);
-                    int i = 0;
-                    for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                        trust.setCertificateEntry("ca-" + i++, certificate);
-                    }
-                    javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-                    factory.init(trust);
-                    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-                    context.init(null, factory.getTrustManagers(), null);
-                    builder.sslContext(context);
-                } catch (java.security.GeneralSecurityException e) {
-                    throw new IOException("cannot trust the CA certificate " + statusCa + ": " + e.getClass().getSimpleName(), e);
-                }
+                builder.sslContext(PemTrust.sslContext(statusCa));
             }
             statusClient = builder.build();
         }
