@@ -45,6 +45,8 @@ import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
 public final class LoadDriver {
 
     private final Options options;
+    /** The Illinois peer's TLS material (made at the start of the run). */
+    private PeerTls peerTls;
     private final Report report = new Report();
 
     private LoadDriver(Options options) {
@@ -62,11 +64,16 @@ public final class LoadDriver {
         String runId = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         machine();
         int peerPort = Distribution.freePort();
-        String intakeUrl = "http://127.0.0.1:" + peerPort + IllinoisIntakePeer.SERVLET_PATH.replace("/*", "") + IllinoisIntakePeer.ADDRESS;
+        // https: outside the sandbox the adapter refuses an http:// intake
+        String intakeUrl = "https://127.0.0.1:" + peerPort + IllinoisIntakePeer.SERVLET_PATH.replace("/*", "") + IllinoisIntakePeer.ADDRESS;
+        peerTls = PeerTls.make(options.out.resolve("peer-tls"));
         log("unpacking %s into %s", options.distribution, options.work);
         Distribution karaf = Distribution.unpack(options.distribution, options.work);
         Map<String, String> illinois = new LinkedHashMap<>();
         illinois.put("intakeUrl", intakeUrl);
+        illinois.put("trustStore", peerTls.trustStore().toAbsolutePath().toString());
+        illinois.put(".trustStorePassword", peerTls.password());
+        illinois.put("trustStoreType", "PKCS12");
         // the state's system may be down for the whole backlog phase: retry every second, never give up,
         // so that the backlog waits on its queue (the default gives up after ~2 minutes, to the DLQ)
         illinois.put("maximumRedeliveries", "100000000");
@@ -84,7 +91,10 @@ public final class LoadDriver {
         karaf.setProperties("etc/org.safeharbor.jurisdiction.us.tx.cfg", Map.of(
                 "cpsIntakeUrl", "https://127.0.0.1:" + closed + "/cps/intake",
                 "lawEnforcementUrl", "https://127.0.0.1:" + closed + "/law-enforcement/notifications"));
-        report.put("config.illinois", illinois.toString());
+        // private (dot-prefixed) values are secrets: named, never printed
+        Map<String, String> shown = new LinkedHashMap<>(illinois);
+        shown.replaceAll((key, value) -> key.startsWith(".") ? "***" : value);
+        report.put("config.illinois", shown.toString());
         if (options.queueConsumers > 0) {
             karaf.setProperties("etc/org.safeharbor.broker.cfg", Map.of("queueConsumers", Integer.toString(options.queueConsumers)));
         }
@@ -106,7 +116,7 @@ public final class LoadDriver {
         report.put("auth.clients", options.hospitals + " SMART Backend Services clients (bench-hospital-0.." + (options.hospitals - 1)
                 + "), ES384 keys, scopes " + HospitalTokens.SCOPES + ", each its own source endpoint; HTTPS trusting the generated CA");
 
-        IllinoisIntakePeer peer = Peers.track(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC()).start());
+        IllinoisIntakePeer peer = Peers.track(peerTls.serve(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC())).start());
         // Ctrl-C or a kill: stop Karaf all the same, leave nothing running
         Thread cleanup = new Thread(() -> {
             karaf.close();
@@ -293,7 +303,7 @@ public final class LoadDriver {
         }
         Phase drainPhase = Phase.start(jvm);
         long start = System.nanoTime();
-        Peers.track(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC()).start());
+        Peers.track(peerTls.serve(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC())).start());
         boolean all = awaitIds(queued.referralIds, options.drainTimeout, "drain");
         long end = System.nanoTime();
         Phase.Usage drainUsage = drainPhase.end(jvm);
