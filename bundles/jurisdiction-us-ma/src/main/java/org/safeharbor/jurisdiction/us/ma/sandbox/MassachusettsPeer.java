@@ -126,7 +126,7 @@ public final class MassachusettsPeer implements AutoCloseable {
         return this;
     }
 
-    /** The adapter's status URL, e.g. {@code http://localhost:8080/jurisdictions/us-ma/status}, and its bearer token (may be blank). */
+    /** The adapter's status URL, e.g. {@code https://localhost:8443/jurisdictions/us-ma/status}, and its bearer token (may be blank). */
     public MassachusettsPeer statusUrl(URI url, String token) {
         statusUrl = url;
         statusToken = token == null || token.isBlank() ? null : token.trim();

@@ -128,7 +128,7 @@ public class TexasAgencyPeer {
     }
 
     /**
-     * Where {@link #sendStatus} POSTs, e.g. {@code http://localhost:8080/jurisdictions/us-tx/status}, and the
+     * Where {@link #sendStatus} POSTs, e.g. {@code https://localhost:8443/jurisdictions/us-tx/status}, and the
      * bearer token it presents there (null or empty: none).
      */
     public TexasAgencyPeer statusCallback(URI uri, String bearerToken) {
