@@ -4,12 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
 
 /**
  * Who may POST a status to the adapter: a caller presenting the configured bearer token, or one whose
@@ -25,7 +20,7 @@ public final class StatusCallers {
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     private final byte[] bearer;
-    private final List<byte[]> fingerprints;
+    private final PinnedCertificates certificates;
 
     /**
      * @param token        the bearer token, blank for none
@@ -34,20 +29,12 @@ public final class StatusCallers {
      */
     public StatusCallers(String token, String fingerprints) {
         this.bearer = token == null || token.isBlank() ? null : ("Bearer " + token.trim()).getBytes(StandardCharsets.UTF_8);
-        this.fingerprints = fingerprints == null ? List.of() : Arrays.stream(fingerprints.split(","))
-                .map(f -> f.replace(":", "").trim()).filter(f -> !f.isEmpty())
-                .map(f -> {
-                    try {
-                        return HexFormat.of().parseHex(f);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("statusClientCertificates holds a value that is not a hex SHA-256 fingerprint");
-                    }
-                }).toList();
+        this.certificates = new PinnedCertificates(fingerprints);
     }
 
     /** False when nobody could be admitted: the status endpoint must not start. */
     public boolean configured() {
-        return bearer != null || !fingerprints.isEmpty();
+        return bearer != null || !certificates.isEmpty();
     }
 
     /** True for the configured token, or a client certificate with a configured fingerprint. */
@@ -56,12 +43,7 @@ public final class StatusCallers {
         if (bearer != null && authorization != null) {
             admitted = MessageDigest.isEqual(bearer, authorization.trim().getBytes(StandardCharsets.UTF_8));
         }
-        if (chain != null && chain.length > 0) {
-            byte[] presented = sha256(chain[0]);
-            for (byte[] fingerprint : fingerprints) {
-                admitted |= MessageDigest.isEqual(fingerprint, presented);
-            }
-        }
+        admitted |= certificates.admit(chain);
         return admitted;
     }
 
@@ -77,13 +59,5 @@ public final class StatusCallers {
         }
         byte[] body = in.readNBytes(maxBytes + 1);
         return body.length > maxBytes ? null : body;
-    }
-
-    private static byte[] sha256(X509Certificate certificate) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-            return new byte[0];
-        }
     }
 }

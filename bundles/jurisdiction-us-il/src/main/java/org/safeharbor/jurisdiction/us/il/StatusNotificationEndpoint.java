@@ -1,16 +1,13 @@
 package org.safeharbor.jurisdiction.us.il;
 
+import org.safeharbor.jurisdiction.support.v1.PinnedCertificates;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -96,7 +93,7 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
     public static final class Callers {
         private final byte[] username;
         private final byte[] password;
-        private final List<byte[]> fingerprints;
+        private final PinnedCertificates certificates;
 
         /**
          * @param username     HTTP Basic user, blank for none
@@ -107,19 +104,12 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
             boolean basic = username != null && !username.isBlank();
             this.username = basic ? username.trim().getBytes(StandardCharsets.UTF_8) : null;
             this.password = basic ? (password == null ? "" : password).getBytes(StandardCharsets.UTF_8) : null;
-            this.fingerprints = fingerprints == null ? List.of() : Arrays.stream(fingerprints.split(","))
-                    .map(f -> f.replace(":", "").trim()).filter(f -> !f.isEmpty()).map(f -> {
-                        try {
-                            return HexFormat.of().parseHex(f);
-                        } catch (IllegalArgumentException e) {
-                            throw new IllegalArgumentException("statusClientCertificates holds a value that is not a hex SHA-256 fingerprint");
-                        }
-                    }).toList();
+            this.certificates = new PinnedCertificates(fingerprints);
         }
 
         /** False when nobody could be admitted: the service must not start. */
         public boolean configured() {
-            return username != null || !fingerprints.isEmpty();
+            return username != null || !certificates.isEmpty();
         }
 
         boolean admit(AuthorizationPolicy basic, X509Certificate[] chain) {
@@ -128,21 +118,8 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
                 admitted = MessageDigest.isEqual(username, BasicAuthentication.bytes(basic.getUserName()))
                         & MessageDigest.isEqual(password, BasicAuthentication.bytes(basic.getPassword()));
             }
-            if (chain != null && chain.length > 0) {
-                byte[] presented = sha256(chain[0]);
-                for (byte[] fingerprint : fingerprints) {
-                    admitted |= MessageDigest.isEqual(fingerprint, presented);
-                }
-            }
+            admitted |= certificates.admit(chain);
             return admitted;
-        }
-
-        private static byte[] sha256(X509Certificate certificate) {
-            try {
-                return MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-            } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-                return new byte[0];
-            }
         }
     }
 
