@@ -161,7 +161,7 @@ class CodeSystemTest {
     /** The routes' Java code uses exactly these strings in Task.businessStatus. */
     @Test
     void deliveryStatusHoldsExactlyTheAgreedCodes() {
-        assertEquals(List.of("received", "queued", "on-hold", "delivered", "acknowledged", "screened-in",
+        assertEquals(List.of("received", "queued", "on-hold", "not-sent", "delivered", "acknowledged", "screened-in",
                         "screened-out", "investigation-opened", "rejected", "failed", "not-reportable"),
                 codes(load(MappingResources.CODE_SYSTEM_DELIVERY_STATUS)));
     }
@@ -175,6 +175,8 @@ class CodeSystemTest {
         String notReportable = FhirResources.find(status, "not-reportable").orElseThrow().getDefinition();
         assertTrue(notReportable.contains("ruled out") && notReportable.contains("history")
                 && notReportable.contains("sent nothing"), notReportable);
+        String notSent = FhirResources.find(status, "not-sent").orElseThrow().getDefinition();
+        assertTrue(notSent.contains("risk signal") && notSent.contains("not a report") && notSent.contains("no clock"), notSent);
     }
 
     @Test

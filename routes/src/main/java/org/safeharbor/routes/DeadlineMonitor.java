@@ -32,17 +32,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the statutory clocks of every referral not yet delivered (PID {@code org.safeharbor.deadlines}).
- *
- * <p>A clock runs from the referral's receipt. Its rules come from the jurisdiction's bundle
- * ({@link org.safeharbor.api.v1.JurisdictionAdapter#deadlinesFor}) and, for every suspected or
- * confirmed sex-trafficking allegation, from federal law: P.L. 113-183 requires a report to law
- * enforcement within 24 hours. A referral on hold because its state's bundle is missing still has
- * the federal clock.
+ * Watches the clocks of every referral (PID {@code org.safeharbor.deadlines}). Their rules come from the
+ * jurisdiction's bundle ({@link org.safeharbor.api.v1.JurisdictionAdapter#deadlinesFor}), each of one kind
+ * ({@link DeadlineRule.Kind}, docs/domain.md "Clocks"):
+ * <ul>
+ *   <li>the adapter's delivery deadline runs from the referral's receipt until the state's system confirms
+ *       receipt; a referral queued, on hold, failed or refused has not met it;</li>
+ *   <li>the state's own statutory clock (e.g. Illinois' 24 hours to begin an investigation, 325 ILCS 5/7.4)
+ *       runs from the state's first answer until a status that satisfies it; its alerts say it is the
+ *       state's clock, not ours;</li>
+ *   <li>a reporter's duty (e.g. Massachusetts' immediate oral report) is told to the hospital, never watched.</li>
+ * </ul>
+ * No federal clock: the 24-hour law-enforcement report of P.L. 113-183 (42 U.S.C. 671(a)(35)(A)) is the
+ * state agency's duty for children it serves, which no status here tells (README, "Statutory clocks").
  *
  * <p>At each configured share of a clock (50% and 90% by default) and at its breach, the monitor
  * raises one alert: a log line without personal data, the metric
- * {@code safeharbor_deadline_alerts_total}, and an entry the hospital sees in its Task.
+ * {@code safeharbor_deadline_alerts_total} (labels jurisdiction, rule, clock, level), and an entry the
+ * hospital sees in its Task.
  *
  * <p>A scan does not read every open referral: each open delivery carries the time its clocks next
  * cross a threshold ({@link MessageStore#scheduleClockChecks}), and a scan reads only those due. A
@@ -66,15 +73,6 @@ public class DeadlineMonitor {
 
         @AttributeDefinition(description = "Shares of a clock at which to alert, comma-separated, e.g. 0.5,0.9 (a breach always alerts)")
         String alertAt() default "0.5,0.9";
-
-        @AttributeDefinition(description = "Length of the federal law-enforcement report clock for sex trafficking (P.L. 113-183)")
-        String federalLawEnforcementReport() default "PT24H";
-    }
-
-    /** The federal 24-hour law-enforcement report for sex trafficking, P.L. 113-183. */
-    static DeadlineRule federalRule(Duration length) {
-        return new DeadlineRule("us-federal-law-enforcement",
-                "report a child sex-trafficking victim to law enforcement", length, "P.L. 113-183 (2014)");
     }
 
     private final CamelContext camel;
@@ -83,7 +81,6 @@ public class DeadlineMonitor {
     private final MeterRegistry meters;
     private final Clock clock;
     private final double[] alertAt;
-    private final DeadlineRule federal;
     private final Duration scanInterval;
     /** The adapters the last scan saw, by jurisdiction: when they change, every clock is re-checked. */
     private Map<String, JurisdictionAdapter> adaptersSeen;
@@ -110,7 +107,6 @@ public class DeadlineMonitor {
         this.clock = clock;
         this.alertAt = Arrays.stream(config.alertAt().split(",")).map(String::trim).filter(v -> !v.isEmpty())
                 .mapToDouble(Double::parseDouble).sorted().toArray();
-        this.federal = federalRule(Duration.parse(config.federalLawEnforcementReport()));
         this.scanInterval = Duration.parse(config.scanInterval());
     }
 
@@ -149,9 +145,10 @@ public class DeadlineMonitor {
         Jurisdiction jurisdiction = open.delivery().jurisdiction();
         int raised = 0;
         Instant next = null;
-        for (Deadline deadline : deadlinesFor(open.referral(), jurisdiction)) {
+        for (Deadline deadline : running(open)) {
             for (String level : levelsReached(deadline, now)) {
-                if (store.raiseDeadlineAlert(open.referral().id(), jurisdiction, deadline.rule().id(), level, deadline.due())) {
+                if (store.raiseDeadlineAlert(open.referral().id(), jurisdiction, deadline.rule().id(), deadline.rule().kind(), level,
+                        deadline.due())) {
                     raised++;
                     alert(open, deadline, level);
                 }
@@ -162,7 +159,7 @@ public class DeadlineMonitor {
             // held for a missing bundle: its state's clocks are not known yet
             next = earliest(next, now.plus(scanInterval));
         }
-        schedule.add(new MessageStore.ClockCheck(open.referral().id(), jurisdiction, next));
+        schedule.add(new MessageStore.ClockCheck(open.referral().id(), jurisdiction, open.delivery().status(), next));
         return raised;
     }
 
@@ -190,16 +187,29 @@ public class DeadlineMonitor {
         return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
     }
 
-    /** The clocks of one referral in one jurisdiction. */
-    List<Deadline> deadlinesFor(Referral referral, Jurisdiction jurisdiction) {
-        List<Deadline> deadlines = new ArrayList<>();
-        registry.adapter(jurisdiction).filter(adapter -> adapter.takes(referral))
-                .ifPresent(adapter -> deadlines.addAll(adapter.deadlinesFor(referral)));
-        boolean sexTrafficking = referral.allegations().stream().anyMatch(a -> a.isReportable() && a.type().isSexual());
-        if (sexTrafficking) {
-            deadlines.add(federal.startingAt(referral.receivedAt()));
+    /**
+     * The clocks still running for one delivery: its state's watched rules that the delivery's status has not
+     * met, a state's own clock started at the state's first answer (not before it came).
+     */
+    List<Deadline> running(MessageStore.OpenDelivery open) {
+        Referral referral = open.referral();
+        List<Deadline> running = new ArrayList<>();
+        List<Deadline> declared = registry.adapter(open.delivery().jurisdiction()).filter(adapter -> adapter.takes(referral))
+                .map(adapter -> adapter.deadlinesFor(referral)).orElse(List.of());
+        for (Deadline deadline : declared) {
+            DeadlineRule rule = deadline.rule();
+            if (!rule.isWatched() || rule.isMetBy(open.delivery().status())) {
+                continue;
+            }
+            if (rule.kind() == DeadlineRule.Kind.STATE) {
+                if (open.acknowledgedAt() != null) {
+                    running.add(rule.startingAt(open.acknowledgedAt()));
+                }
+            } else {
+                running.add(deadline);
+            }
         }
-        return deadlines;
+        return running;
     }
 
     private List<String> levelsReached(Deadline deadline, Instant now) {
@@ -217,17 +227,28 @@ public class DeadlineMonitor {
     }
 
     private void alert(MessageStore.OpenDelivery open, Deadline deadline, String level) {
-        String message = "Statutory clock {} ({}) for referral {} in {} {}; due {}; the referral is still {}";
-        Object[] args = {deadline.rule().id(), deadline.rule().legalBasis(), open.referral().id(), open.delivery().jurisdiction(),
-                level.equals("breached") ? "is BREACHED" : "has used " + level, deadline.due(),
-                open.delivery().status().name().toLowerCase(Locale.ROOT)};
+        boolean states = deadline.rule().kind() == DeadlineRule.Kind.STATE;
+        // ids, rule and statuses only: never the child
+        String message = states
+                ? "State's statutory clock {} ({}) for referral {} in {} {}; due {}; the state has answered {} and not yet {}:"
+                        + " the state's duty, not the adapter's"
+                : "Statutory clock {} ({}) for referral {} in {} {}; due {}; the referral is still {}";
+        String status = open.delivery().status().name().toLowerCase(Locale.ROOT);
+        Object[] args = states
+                ? new Object[] {deadline.rule().id(), deadline.rule().legalBasis(), open.referral().id(), open.delivery().jurisdiction(),
+                        level.equals("breached") ? "is BREACHED" : "has used " + level, deadline.due(), status,
+                        deadline.rule().satisfiedBy().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).sorted()
+                                .collect(java.util.stream.Collectors.joining(" or "))}
+                : new Object[] {deadline.rule().id(), deadline.rule().legalBasis(), open.referral().id(), open.delivery().jurisdiction(),
+                        level.equals("breached") ? "is BREACHED" : "has used " + level, deadline.due(), status};
         if (level.equals("breached")) {
             LOG.error(message, args);
         } else {
             LOG.warn(message, args);
         }
-        Counter.builder("safeharbor.deadline.alerts").description("Statutory clock alerts raised for undelivered referrals")
-                .tag("jurisdiction", open.delivery().jurisdiction().code()).tag("rule", deadline.rule().id()).tag("level", level)
+        Counter.builder("safeharbor.deadline.alerts").description("Clock alerts: the adapter's delivery deadlines and the states' own clocks")
+                .tag("jurisdiction", open.delivery().jurisdiction().code()).tag("rule", deadline.rule().id())
+                .tag("clock", deadline.rule().kind().code()).tag("level", level)
                 .register(meters).increment();
     }
 }

@@ -63,13 +63,19 @@ class DeadlineMonitorTest {
         }
     }
 
-    /** A state with a 10-hour clock. */
+    /**
+     * A state with a 10-hour delivery deadline (ours), a 4-hour clock of its own to decide (from its
+     * acknowledgement) and a reporter's duty (never watched).
+     */
     static final class TenHourState implements JurisdictionAdapter {
         public Jurisdiction jurisdiction() { return ZZ; }
         public String displayName() { return "ten-hour state"; }
         public StateFormat format() { throw new UnsupportedOperationException(); }
         public List<DeadlineRule> deadlineRules() {
-            return List.of(new DeadlineRule("us-zz-ten", "ten hours", Duration.ofHours(10), "test rule"));
+            return List.of(new DeadlineRule("us-zz-ten", "ten hours", Duration.ofHours(10), "test rule"),
+                    DeadlineRule.state("us-zz-decide", "the state decides", Duration.ofHours(4), "test rule",
+                            java.util.Set.of(DeliveryStatus.INVESTIGATION_OPENED, DeliveryStatus.SCREENED_OUT)),
+                    DeadlineRule.reporter("us-zz-call", "call the hotline", Duration.ZERO, "test rule"));
         }
     }
 
@@ -103,7 +109,6 @@ class DeadlineMonitorTest {
             public Class<? extends Annotation> annotationType() { return DeadlineMonitor.Config.class; }
             public String scanInterval() { return "PT1S"; }
             public String alertAt() { return "0.9, 0.5"; }
-            public String federalLawEnforcementReport() { return "PT24H"; }
         };
     }
 
@@ -143,27 +148,62 @@ class DeadlineMonitorTest {
     }
 
     @Test
-    void sexTraffickingHasTheFederalClockEvenWhenTheStatesBundleIsMissing() {
-        accept("r-2", Certainty.SUSPECTED, AllegationType.PROSTITUTION);
+    void noFederalClockRuns() {
+        // P.L. 113-183's 24 hours are the state agency's, for children it serves: not a clock of a hospital referral
+        accept("r-2", Certainty.SUSPECTED, AllegationType.SEX_TRAFFICKING);
         at(Duration.ofHours(25));
         monitor.scan();
-        assertEquals(List.of("us-federal-law-enforcement 50%", "us-federal-law-enforcement 90%", "us-federal-law-enforcement breached"),
-                alerts("r-2"));
-        DeadlineAlert breach = store.deadlineAlerts(new ReferralId("r-2")).get(2);
-        assertEquals(RECEIVED.plus(Duration.ofHours(24)), breach.due());
+        assertEquals(List.of(), alerts("r-2"));
     }
 
     @Test
-    void noClockRunsForADeliveredReferralOrAnAtRiskSignal() {
+    void theStatesClockStartsWithItsAcknowledgementAndIsReportedAsTheStates() {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        accept("r-7", Certainty.SUSPECTED, AllegationType.SEX_TRAFFICKING);
+        store.update(new StatusUpdate(new ReferralId("r-7"), ZZ, DeliveryStatus.DELIVERED, null, RECEIVED.plus(Duration.ofHours(1)), null));
+        at(Duration.ofHours(3));
+        assertEquals(0, monitor.scan(), "delivered within 10 hours: our deadline is met; the state has not answered yet");
+        store.update(new StatusUpdate(new ReferralId("r-7"), ZZ, DeliveryStatus.ACKNOWLEDGED, "ZZ-1", RECEIVED.plus(Duration.ofHours(3)), null));
+        at(Duration.ofHours(4).plusMinutes(59));
+        assertEquals(0, monitor.scan(), "the state's 4 hours run from its acknowledgement, not from our receipt");
+        at(Duration.ofHours(5));
+        assertEquals(1, monitor.scan());
+        at(Duration.ofHours(7).plusMinutes(1));
+        monitor.scan();
+        assertEquals(List.of("us-zz-decide 50%", "us-zz-decide 90%", "us-zz-decide breached"), alerts("r-7"));
+        DeadlineAlert breach = store.deadlineAlerts(new ReferralId("r-7")).get(2);
+        assertTrue(breach.isStatesClock(), "the breach is the state's, not ours");
+        assertEquals(RECEIVED.plus(Duration.ofHours(7)), breach.due());
+        Counter states = metrics.find("safeharbor.deadline.alerts").tag("clock", "state").tag("level", "breached").counter();
+        assertEquals(1.0, states.count());
+        assertEquals(null, metrics.find("safeharbor.deadline.alerts").tag("rule", "us-zz-call").counter(),
+                "a reporter's duty is told, never watched");
+    }
+
+    @Test
+    void theStatesDecisionMeetsItsClock() {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        accept("r-8", Certainty.SUSPECTED, AllegationType.SEX_TRAFFICKING);
+        store.update(new StatusUpdate(new ReferralId("r-8"), ZZ, DeliveryStatus.ACKNOWLEDGED, "ZZ-2", RECEIVED.plus(Duration.ofHours(1)), null));
+        store.update(new StatusUpdate(new ReferralId("r-8"), ZZ, DeliveryStatus.INVESTIGATION_OPENED, null, RECEIVED.plus(Duration.ofHours(2)), null));
+        at(Duration.ofHours(30));
+        assertEquals(0, monitor.scan());
+        assertEquals(List.of(), alerts("r-8"));
+    }
+
+    @Test
+    void noClockRunsForADeliveredReferralOrARiskSignalNotSent() {
         registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
         accept("r-3", Certainty.CONFIRMED, AllegationType.SEX_TRAFFICKING);
         store.update(new StatusUpdate(new ReferralId("r-3"), ZZ, DeliveryStatus.DELIVERED, null, RECEIVED.plusSeconds(60), null));
-        accept("r-4", Certainty.AT_RISK, AllegationType.SEX_TRAFFICKING);
+        Child child = new Child(null, LocalDate.of(2012, 1, 1), Sex.FEMALE, new Address(null, null, "ZZ", null, "US"));
+        store.accept(null, "ehr|r-4", new Referral(new ReferralId("r-4"), child, null, null, RECEIVED, null,
+                        List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK))), true, "raw", "application/fhir+json",
+                Map.of(ZZ, DeliveryStatus.NOT_SENT), Map.of(ZZ, "a risk signal is not a report"));
         at(Duration.ofHours(30));
         monitor.scan();
-        assertEquals(List.of(), alerts("r-3"), "delivered: its clocks are no longer the adapter's to watch");
-        assertEquals(List.of("us-zz-ten 50%", "us-zz-ten 90%", "us-zz-ten breached"), alerts("r-4"),
-                "the state's own clock still runs for an at-risk referral it holds, but no federal one");
+        assertEquals(List.of(), alerts("r-3"), "delivered and the state silent: our deadline met, the state's clock not started");
+        assertEquals(List.of(), alerts("r-4"), "a risk signal not sent starts no clock");
     }
 
     @Test
@@ -198,14 +238,24 @@ class DeadlineMonitorTest {
     }
 
     @Test
-    void aReplayedReferralIsWatchedAgain() {
+    void aFailedDeliveryHasNotMetItsDeadline() {
         registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
         accept("r-6", Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
         store.update(new StatusUpdate(new ReferralId("r-6"), ZZ, DeliveryStatus.FAILED, null, RECEIVED.plusSeconds(60), "state down"));
         at(Duration.ofHours(6));
-        assertEquals(0, monitor.scan(), "failed: in the operators' hands, not on a queue");
-        store.recordReplay(new ReferralId("r-6"), ZZ, "submission", null, "karaf");
-        assertEquals(1, monitor.scan());
+        assertEquals(1, monitor.scan(), "failed: in the operators' hands, and the state still has nothing");
         assertEquals(List.of("us-zz-ten 50%"), alerts("r-6"));
+    }
+
+    @Test
+    void aReplayedReferralIsWatchedAgain() {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        accept("r-9", Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
+        store.update(new StatusUpdate(new ReferralId("r-9"), ZZ, DeliveryStatus.DELIVERED, null, RECEIVED.plusSeconds(60), null));
+        at(Duration.ofHours(6));
+        assertEquals(0, monitor.scan(), "delivered");
+        store.recordReplay(new ReferralId("r-9"), ZZ, "submission", null, "karaf");
+        assertEquals(1, monitor.scan());
+        assertEquals(List.of("us-zz-ten 50%"), alerts("r-9"));
     }
 }

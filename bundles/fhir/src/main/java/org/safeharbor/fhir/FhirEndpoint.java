@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.Servlet;
@@ -62,7 +61,8 @@ public class FhirEndpoint {
         boolean snomedVictimOfHumanTrafficking() default false;
     }
 
-    private final Set<Jurisdiction> installed = ConcurrentHashMap.newKeySet();
+    /** The installed jurisdiction bundles: whether a state has one, and its rules (risk signals, reporter's duties). */
+    private final Map<Jurisdiction, JurisdictionAdapter> installed = new ConcurrentHashMap<>();
     private final CamelContext camel;
     private final ReferralQueue queue = new ReferralQueue();
     private final ProducerTemplate producer;
@@ -77,7 +77,8 @@ public class FhirEndpoint {
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC(),
                 config.snomedVictimOfHumanTrafficking());
-        IntakeService intake = new IntakeService(reader, store, queue, producer, installed::contains, Clock.systemUTC());
+        IntakeService intake = new IntakeService(reader, store, queue, producer,
+                j -> java.util.Optional.ofNullable(installed.get(j)), Clock.systemUTC());
         java.time.Duration outboxAge = java.time.Duration.parse(config.outboxAge());
         camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
             @Override
@@ -99,11 +100,11 @@ public class FhirEndpoint {
     @Reference(service = JurisdictionAdapter.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindAdapter(JurisdictionAdapter adapter, Map<String, Object> properties) {
-        installed.add(adapter.jurisdiction());
+        installed.put(adapter.jurisdiction(), adapter);
     }
 
     void unbindAdapter(JurisdictionAdapter adapter) {
-        installed.remove(adapter.jurisdiction());
+        installed.remove(adapter.jurisdiction(), adapter);
     }
 
     @Deactivate

@@ -75,7 +75,15 @@ public class IntakeProvider {
                         + ": follow the referral at Task/" + taskId);
         if (!accepted.stored().actionable()) {
             outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
-                    .setDiagnostics("Nothing to report: only ruled-out or historical findings. Recorded; no state is notified.");
+                    .setDiagnostics(Guidance.notReportable(accepted.stored().referral()));
+        } else if (accepted.riskSignalNotSent()) {
+            outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
+                    .setDiagnostics(Guidance.RISK_SIGNAL);
+        }
+        for (org.safeharbor.api.v1.DeadlineRule duty : accepted.reminders()) {
+            // the reporter's own duty, which this adapter cannot discharge (e.g. an oral report due immediately)
+            outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.INFORMATIONAL)
+                    .setDiagnostics("Your duty as the reporter: " + duty.description() + " (" + duty.legalBasis() + ")");
         }
         for (String warning : accepted.warnings()) {
             outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.CODEINVALID).setDiagnostics(warning);

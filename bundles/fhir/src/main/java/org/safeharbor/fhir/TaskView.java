@@ -39,7 +39,7 @@ final class TaskView {
         task.setId(stored.referral().id().value());
         task.setIntent(Task.TaskIntent.ORDER);
         task.setPriority(Task.TaskPriority.URGENT);
-        task.setCode(new CodeableConcept().setText("Report of suspected child trafficking to child welfare"));
+        task.setCode(new CodeableConcept().setText(Guidance.title(stored)));
         task.setAuthoredOn(Date.from(stored.receivedAt()));
         // client|sender|id since authentication (sender|id before): the focus is the sender's own identifier
         String[] parts = stored.submissionKey().split("\\|");
@@ -51,7 +51,13 @@ final class TaskView {
         List<Delivery> deliveries = stored.deliveries();
         if (!stored.actionable()) {
             task.setStatus(TaskStatus.COMPLETED);
-            task.setBusinessStatus(status("not-reportable", "Only ruled-out or historical findings: recorded, no state notified"));
+            task.setBusinessStatus(status("not-reportable", Guidance.notReportable(stored.referral())));
+            task.setLastModified(Date.from(stored.receivedAt()));
+            return task;
+        }
+        if (Guidance.riskSignalOnly(stored)) {
+            task.setStatus(TaskStatus.COMPLETED);
+            task.setBusinessStatus(status(code(DeliveryStatus.NOT_SENT), Guidance.RISK_SIGNAL));
             task.setLastModified(Date.from(stored.receivedAt()));
             return task;
         }
@@ -64,7 +70,8 @@ final class TaskView {
         }
         String summary = deliveries.stream().map(d -> d.jurisdiction().code() + ": " + code(d.status()))
                 .collect(Collectors.joining("; "))
-                + latest.values().stream().map(a -> "; clock " + a.ruleId() + " (" + a.jurisdiction().code() + ") "
+                + latest.values().stream().map(a -> (a.isStatesClock() ? "; state's clock " : "; clock ") + a.ruleId()
+                        + " (" + a.jurisdiction().code() + ") "
                         + (a.level().equals("breached") ? "BREACHED" : a.level() + " used") + ", due " + a.due())
                 .collect(Collectors.joining());
         DeliveryStatus least = deliveries.stream().map(Delivery::status)
@@ -74,7 +81,8 @@ final class TaskView {
                 .ifPresent(t -> task.setLastModified(Date.from(t)));
         for (DeadlineAlert a : latest.values()) {
             task.addOutput().setType(new CodeableConcept().setText("deadline " + a.ruleId() + " " + a.jurisdiction().code()))
-                    .setValue(new org.hl7.fhir.r4.model.StringType(a.level() + ", due " + a.due()));
+                    .setValue(new org.hl7.fhir.r4.model.StringType(a.level() + ", due " + a.due()
+                            + (a.isStatesClock() ? " (the state's own clock, after delivery: the state's duty)" : "")));
         }
         for (Delivery d : deliveries) {
             task.addOutput().setType(new CodeableConcept().setText("delivery-status " + d.jurisdiction().code()))

@@ -20,7 +20,13 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.h2.jdbcx.JdbcDataSource;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralField;
+import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.store.MessageStore;
 
 /**
@@ -36,6 +42,10 @@ final class IntakeHarness implements AutoCloseable {
     final DefaultCamelContext camel;
     /** The jurisdictions whose bundle is "installed"; tests change it. */
     final Set<Jurisdiction> installed = ConcurrentHashMap.newKeySet();
+    /** Of those, the ones whose bundle declares a rule that receives risk signals; tests change it. */
+    final Set<Jurisdiction> receivingRiskSignals = ConcurrentHashMap.newKeySet();
+    /** The reporter's duties each installed bundle declares; tests change it. */
+    final java.util.Map<Jurisdiction, List<DeadlineRule>> reporterDuties = new ConcurrentHashMap<>();
     final String base;
     final int maxPayloadBytes;
     final IntakeService intake;
@@ -58,7 +68,8 @@ final class IntakeHarness implements AutoCloseable {
 
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), clock);
-        intake = new IntakeService(reader, store, queue, producer, installed::contains, clock);
+        intake = new IntakeService(reader, store, queue, producer,
+                j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty(), clock);
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes),
                 new TaskProvider(store), IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens));
 
@@ -69,6 +80,32 @@ final class IntakeHarness implements AutoCloseable {
         jetty.setHandler(context);
         jetty.start();
         base = "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/fhir";
+    }
+
+    /** An installed jurisdiction bundle as the intake sees it: its risk-signal rule and its reporter's duties. */
+    private final class InstalledBundle implements JurisdictionAdapter {
+        private final Jurisdiction jurisdiction;
+
+        InstalledBundle(Jurisdiction jurisdiction) {
+            this.jurisdiction = jurisdiction;
+        }
+
+        public Jurisdiction jurisdiction() { return jurisdiction; }
+        public String displayName() { return "test bundle " + jurisdiction.code(); }
+        public List<DeadlineRule> deadlineRules() { return reporterDuties.getOrDefault(jurisdiction, List.of()); }
+
+        public StateFormat format() {
+            return new StateFormat() {
+                public String mediaType() { return "text/plain"; }
+                public java.util.Optional<String> write(Referral referral) { throw new UnsupportedOperationException(); }
+                public Referral read(String payload) { throw new UnsupportedOperationException(); }
+                public Set<ReferralField> disclosedFields() { return Set.of(); }
+                public java.util.Map<AllegationType, String> unsupportedTypes() { return java.util.Map.of(); }
+                public java.util.Optional<String> atRiskRule() {
+                    return receivingRiskSignals.contains(jurisdiction) ? java.util.Optional.of("test rule") : java.util.Optional.empty();
+                }
+            };
+        }
     }
 
     /** What was put on {@code amqp:queue:referrals.<jurisdiction>}. */

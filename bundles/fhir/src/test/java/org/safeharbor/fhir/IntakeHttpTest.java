@@ -99,6 +99,8 @@ class IntakeHttpTest {
         intake.clearQueues();
         intake.installed.clear();
         DEFAULT_INSTALLED.forEach(j -> intake.installed.add(Jurisdiction.of(j)));
+        intake.receivingRiskSignals.clear();
+        intake.reporterDuties.clear();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -184,9 +186,9 @@ class IntakeHttpTest {
 
     static Stream<Expected> samples() {
         return Stream.of(
-                new Expected("flag-only.json", TaskStatus.ONHOLD, "on-hold", List.of("US-FL"), List.of("US-FL")),
+                new Expected("flag-only.json", TaskStatus.COMPLETED, "not-sent", List.of(), List.of()),
                 new Expected("lives-in-one-state-seen-in-another.json", TaskStatus.READY, "queued", List.of("US-IL", "US-MO"), List.of()),
-                new Expected("sscst-positive-no-suspicion.json", TaskStatus.READY, "queued", List.of("US-IL"), List.of()),
+                new Expected("sscst-positive-no-suspicion.json", TaskStatus.COMPLETED, "not-sent", List.of(), List.of()),
                 new Expected("t74-52xa-caregiver-florida.json", TaskStatus.ONHOLD, "on-hold", List.of("US-FL"), List.of("US-FL")),
                 new Expected("t74-62xa-confirmed-labor.json", TaskStatus.READY, "queued", List.of("US-MA"), List.of()),
                 new Expected("t76-52xa-suspected.json", TaskStatus.READY, "queued", List.of("US-TX"), List.of()),
@@ -232,6 +234,61 @@ class IntakeHttpTest {
         assertEquals("not-reportable", task.getBusinessStatus().getCodingFirstRep().getCode());
         assertTrue(posted.diagnostics().stream().anyMatch(d -> d.contains("Nothing to report")), posted.diagnostics().toString());
         assertEquals(List.of(), intake.everythingQueued());
+    }
+
+    // ------------------------------------------------------------------ a risk signal is not a report
+
+    @Test
+    void aRiskSignalForAStateWithoutABundleIsRecordedNotQueuedAndTellsTheClinicianToAssess() {
+        Posted posted = processMessage(Samples.fresh("flag-only.json")); // a safety Flag, Florida (no bundle here)
+        assertEquals(202, posted.status());
+        assertEquals(List.of(), intake.everythingQueued(), "not queued: no bundle declares a rule that receives it");
+        assertTrue(posted.warnings().stream().noneMatch(w -> w.contains("hotline now")), "no on-hold prompt: " + posted.warnings());
+        assertTrue(posted.diagnostics().stream().anyMatch(d -> d.contains("not a report of abuse") && d.contains("further assessment")
+                && d.contains("report it")), posted.diagnostics().toString());
+        Task task = task(posted.taskId());
+        assertEquals(TaskStatus.COMPLETED, task.getStatus());
+        assertEquals("not-sent", task.getBusinessStatus().getCodingFirstRep().getCode());
+        assertTrue(task.getBusinessStatus().getText().contains("no clock started"), task.getBusinessStatus().getText());
+        assertFalse(task.getCode().getText().contains("Report of suspected"), "an at-risk Task is no report: " + task.getCode().getText());
+        assertEquals(org.safeharbor.api.v1.DeliveryStatus.NOT_SENT, intake.store.find(new org.safeharbor.api.v1.ReferralId(posted.taskId()))
+                .orElseThrow().deliveries().get(0).status());
+    }
+
+    @Test
+    void aRiskSignalIsQueuedWhereAnInstalledBundleDeclaresARuleThatReceivesIt() {
+        Posted notSent = processMessage(Samples.fresh("sscst-positive-no-suspicion.json")); // Illinois: installed, no rule
+        assertEquals(List.of(), intake.everythingQueued());
+        assertEquals("not-sent", task(notSent.taskId()).getBusinessStatus().getCodingFirstRep().getCode());
+
+        intake.receivingRiskSignals.add(Jurisdiction.of("US-IL"));
+        Posted queued = processMessage(Samples.fresh("sscst-positive-no-suspicion.json"));
+        assertEquals(List.of("US-IL: " + queued.taskId()), intake.everythingQueued());
+        assertEquals("queued", task(queued.taskId()).getBusinessStatus().getCodingFirstRep().getCode());
+    }
+
+    @Test
+    void aHistoryOfExploitationIsAnsweredWithAPromptToReportItIfItWasNeverReported() {
+        Bundle history = Samples.fresh("z04-81-ruled-out.json");
+        history.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(org.hl7.fhir.r4.model.Condition.class::isInstance).map(org.hl7.fhir.r4.model.Condition.class::cast)
+                .forEach(c -> c.getCode().getCodingFirstRep().setCode("Z62.813").setDisplay(null));
+        Posted posted = processMessage(history);
+        assertEquals(202, posted.status());
+        assertEquals(List.of(), intake.everythingQueued());
+        assertTrue(posted.diagnostics().stream().anyMatch(d -> d.contains("never reported") && d.contains("report it now")),
+                posted.diagnostics().toString());
+        assertTrue(posted.diagnostics().stream().noneMatch(d -> d.contains("Nothing to report")), posted.diagnostics().toString());
+        assertTrue(task(posted.taskId()).getBusinessStatus().getText().contains("never reported"));
+    }
+
+    @Test
+    void theReportersOwnDutyIsToldWhenItSubmits() {
+        intake.reporterDuties.put(Jurisdiction.of("US-MA"), List.of(org.safeharbor.api.v1.DeadlineRule.reporter("us-ma-oral-report",
+                "the oral report to DCF is due immediately", java.time.Duration.ZERO, "G.L. c.119 s.51A")));
+        Posted posted = processMessage(Samples.fresh("t74-62xa-confirmed-labor.json")); // Massachusetts
+        assertTrue(posted.warnings().stream().anyMatch(w -> w.contains("oral report to DCF is due immediately")
+                && w.contains("G.L. c.119 s.51A")), posted.warnings().toString());
     }
 
     @Test

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.Referral;
@@ -102,6 +103,15 @@ public class MessageStore implements StatusReporter {
      */
     public Accepted accept(String clientId, String submissionKey, Referral referral, boolean actionable, String raw,
                            String mediaType, Map<Jurisdiction, DeliveryStatus> initialStatus) {
+        return accept(clientId, submissionKey, referral, actionable, raw, mediaType, initialStatus, Map.of());
+    }
+
+    /**
+     * As {@link #accept(String, String, Referral, boolean, String, String, Map)}, with the reason of a first
+     * status where there is one (e.g. why nothing is sent to a state), written in the same transaction.
+     */
+    public Accepted accept(String clientId, String submissionKey, Referral referral, boolean actionable, String raw,
+                           String mediaType, Map<Jurisdiction, DeliveryStatus> initialStatus, Map<Jurisdiction, String> reasons) {
         String sha256 = sha256(raw);
         Optional<Accepted> earlier = earlier(submissionKey, sha256);
         if (earlier.isPresent()) {
@@ -116,8 +126,13 @@ public class MessageStore implements StatusReporter {
                         ReferralJson.INSTANCE.write(referral), raw, mediaType, clientId, sha256);
                 event(referral.id(), "received", null, actionable ? "accepted" : "accepted, not actionable: nothing to report");
                 initialStatus.forEach((jurisdiction, deliveryStatus) -> {
-                    jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, updated_at, next_check_at) VALUES (?, ?, ?, ?, ?)",
-                            referral.id().value(), jurisdiction.code(), deliveryStatus.name(), now, isOpen(deliveryStatus) ? now : null);
+                    jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, reason, updated_at, next_check_at)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?)",
+                            referral.id().value(), jurisdiction.code(), deliveryStatus.name(), reasons.get(jurisdiction), now,
+                            isOpen(deliveryStatus) ? now : null);
+                    if (!isOpen(deliveryStatus)) {
+                        event(referral.id(), deliveryStatus.name().toLowerCase(java.util.Locale.ROOT), jurisdiction, reasons.get(jurisdiction));
+                    }
                 });
             });
         } catch (DuplicateKeyException raced) {
@@ -126,7 +141,7 @@ public class MessageStore implements StatusReporter {
         }
         // what was just written, without reading it back
         List<Delivery> deliveries = initialStatus.entrySet().stream()
-                .map(e -> new Delivery(e.getKey(), e.getValue(), null, null, now.toInstant()))
+                .map(e -> new Delivery(e.getKey(), e.getValue(), null, reasons.get(e.getKey()), now.toInstant()))
                 .sorted(java.util.Comparator.comparing(d -> d.jurisdiction().code())).toList();
         return new Accepted(new StoredReferral(referral, submissionKey, actionable, deliveries), true);
     }
@@ -191,10 +206,21 @@ public class MessageStore implements StatusReporter {
                 rs.getString(from + 3), rs.getObject(from + 4, OffsetDateTime.class).toInstant());
     }
 
-    /** Received, queued or on hold: not yet handed to the state, so its clocks run. */
+    /** Received, queued or on hold: not yet handed to the state. */
     private static boolean isOpen(DeliveryStatus status) {
         return status == DeliveryStatus.RECEIVED || status == DeliveryStatus.QUEUED || status == DeliveryStatus.ON_HOLD;
     }
+
+    /**
+     * Statuses in which a clock may still run, so the delivery keeps a next clock check: not yet delivered
+     * (including failed or refused: a delivery deadline was not met), or delivered and waiting for the
+     * state's decision (its own clock). Not sent, screened out and investigation opened end every clock.
+     */
+    static final List<DeliveryStatus> WATCHED = List.of(DeliveryStatus.RECEIVED, DeliveryStatus.QUEUED, DeliveryStatus.ON_HOLD,
+            DeliveryStatus.DELIVERED, DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.SCREENED_IN, DeliveryStatus.REJECTED,
+            DeliveryStatus.FAILED);
+    private static final String WATCHED_SQL = WATCHED.stream().map(w -> "'" + w.name() + "'")
+            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     /**
      * Records that a referral is on a jurisdiction's queue (QUEUED, or ON_HOLD without a bundle), but
@@ -309,11 +335,12 @@ public class MessageStore implements StatusReporter {
         tx.executeWithoutResult(status -> {
             Optional<DeliveryStatus> current = currentStatus(update.referralId(), update.jurisdiction());
             if (current.isEmpty()) {
-                OffsetDateTime check = isOpen(update.status()) ? now() : null;
-                jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, state_intake_number, reason, updated_at, next_check_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                OffsetDateTime check = WATCHED.contains(update.status()) ? now() : null;
+                OffsetDateTime acknowledged = DeadlineRule.STATE_ANSWERS.contains(update.status()) ? update.at().atOffset(ZoneOffset.UTC) : null;
+                jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, state_intake_number, reason, updated_at,"
+                                + " next_check_at, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         update.referralId().value(), update.jurisdiction().code(), update.status().name(),
-                        update.stateIntakeNumber(), update.reason(), update.at().atOffset(ZoneOffset.UTC), check);
+                        update.stateIntakeNumber(), update.reason(), update.at().atOffset(ZoneOffset.UTC), check, acknowledged);
                 attemptOutcome(update);
                 event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
                 return;
@@ -333,17 +360,24 @@ public class MessageStore implements StatusReporter {
                     update.status() + " after " + current + " (forward only)");
             return;
         }
-        // an open delivery keeps its next clock check (or gets one now); a closed one has none: its clocks stop
-        OffsetDateTime check = isOpen(update.status()) ? now() : null;
+        // a watched status is checked at the next scan when it changed (a delivery deadline may be met, a
+        // state's clock start), else keeps its scheduled check; any other status ends every clock
+        OffsetDateTime check = WATCHED.contains(update.status()) ? now() : null;
         List<Object> args = new java.util.ArrayList<>(java.util.Arrays.asList(update.status().name(), update.stateIntakeNumber(),
                 update.reason(), update.at().atOffset(ZoneOffset.UTC)));
         if (check != null) {
             args.add(check);
         }
+        // the state's first answer starts its own clocks (DeadlineRule.Kind.STATE)
+        boolean answer = DeadlineRule.STATE_ANSWERS.contains(update.status());
+        if (answer) {
+            args.add(update.at().atOffset(ZoneOffset.UTC));
+        }
         args.add(update.referralId().value());
         args.add(update.jurisdiction().code());
         jdbc.update("UPDATE referral_delivery SET status = ?, state_intake_number = COALESCE(?, state_intake_number),"
-                + " reason = ?, updated_at = ?, next_check_at = " + (check != null ? "COALESCE(next_check_at, ?)" : "NULL")
+                + " reason = ?, updated_at = ?, next_check_at = " + (check == null ? "NULL" : same ? "COALESCE(next_check_at, ?)" : "?")
+                + (answer ? ", acknowledged_at = COALESCE(acknowledged_at, ?)" : "")
                 + " WHERE referral_id = ? AND jurisdiction = ?", args.toArray());
         attemptOutcome(update);
         event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
@@ -427,8 +461,9 @@ public class MessageStore implements StatusReporter {
             jdbc.update("INSERT INTO referral_replay (id, referral_id, jurisdiction, source, source_attempt, requested_by, requested_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     id, referralId.value(), jurisdiction.code(), source, sourceAttempt, truncate(requestedBy, 100), now());
-            // queued again: its clocks are watched again from the next scan
-            int rows = jdbc.update("UPDATE referral_delivery SET status = 'QUEUED', reason = ?, updated_at = ?, next_check_at = ?"
+            // queued again: its clocks are watched again from the next scan, the state's from its next answer
+            int rows = jdbc.update("UPDATE referral_delivery SET status = 'QUEUED', reason = ?, updated_at = ?, next_check_at = ?,"
+                            + " acknowledged_at = NULL"
                             + " WHERE referral_id = ? AND jurisdiction = ?",
                     "replay " + id, now(), now(), referralId.value(), jurisdiction.code());
             if (rows == 0) {
@@ -493,7 +528,7 @@ public class MessageStore implements StatusReporter {
     }
 
     private static OpenDelivery openDelivery(ResultSet rs) throws SQLException {
-        return new OpenDelivery(ReferralJson.INSTANCE.read(rs.getString(1)), delivery(rs, 2));
+        return new OpenDelivery(ReferralJson.INSTANCE.read(rs.getString(1)), delivery(rs, 2), null);
     }
 
     // ------------------------------------------------------------------ retention
@@ -541,47 +576,67 @@ public class MessageStore implements StatusReporter {
         return jdbc.update("DELETE FROM CAMEL_MESSAGEPROCESSED WHERE createdAt < ?", java.sql.Timestamp.from(before));
     }
 
-    /** A referral and one of its deliveries that is not delivered yet. */
-    public record OpenDelivery(Referral referral, Delivery delivery) {
+    /**
+     * A referral and one of its deliveries, with the time of the state's first answer (null before it):
+     * the start of the state's own clocks.
+     */
+    public record OpenDelivery(Referral referral, Delivery delivery, Instant acknowledgedAt) {
     }
 
     /**
-     * Deliveries not yet handed to the state (received, queued, on hold) whose clocks are due for a
-     * check at {@code now}, earliest first. Each open delivery carries the time of its next check
-     * (set by {@link #scheduleClockChecks}), so a scan reads only what may have crossed a threshold,
+     * Deliveries whose clocks are due for a check at {@code now}, earliest first: not yet delivered, or
+     * delivered and waiting for the state's decision. Each watched delivery carries the time of its next
+     * check (set by {@link #scheduleClockChecks}), so a scan reads only what may have crossed a threshold,
      * not every open referral: a backlog of 100,000 queued referrals costs nothing between thresholds.
      */
     public List<OpenDelivery> clocksDue(Instant now, int limit) {
-        return jdbc.query("SELECT r.canonical_json, " + DELIVERY_COLUMNS + " FROM referral_delivery d JOIN referral r ON r.id = d.referral_id"
-                        + " WHERE d.next_check_at <= ? AND d.status IN ('RECEIVED', 'QUEUED', 'ON_HOLD') ORDER BY d.next_check_at LIMIT ?",
-                (rs, n) -> openDelivery(rs), now.atOffset(ZoneOffset.UTC), limit);
+        return jdbc.query("SELECT r.canonical_json, " + DELIVERY_COLUMNS + ", d.acknowledged_at FROM referral_delivery d"
+                        + " JOIN referral r ON r.id = d.referral_id WHERE d.next_check_at <= ? ORDER BY d.next_check_at LIMIT ?",
+                (rs, n) -> {
+                    OffsetDateTime acknowledged = rs.getObject(7, OffsetDateTime.class);
+                    return new OpenDelivery(ReferralJson.INSTANCE.read(rs.getString(1)), delivery(rs, 2),
+                            acknowledged == null ? null : acknowledged.toInstant());
+                }, now.atOffset(ZoneOffset.UTC), limit);
     }
 
-    /** When the clocks of an open delivery are next to be checked; {@code next == null}: never again (all alerts raised). */
-    public record ClockCheck(ReferralId referralId, Jurisdiction jurisdiction, Instant next) {
+    /**
+     * When the clocks of a delivery, as a scan saw it at {@code status}, are next to be checked;
+     * {@code next == null}: never again (every clock met or every alert raised).
+     */
+    public record ClockCheck(ReferralId referralId, Jurisdiction jurisdiction, DeliveryStatus status, Instant next) {
     }
 
-    /** Schedules the next clock checks of open deliveries, in one transaction (one commit for a whole scan batch). */
+    /**
+     * Schedules the next clock checks, in one transaction (one commit for a whole scan batch). A delivery whose
+     * status changed since the scan read it keeps the check its new status set: the scan's view is stale.
+     */
     public void scheduleClockChecks(List<ClockCheck> checks) {
         tx.executeWithoutResult(status -> jdbc.batchUpdate(
-                "UPDATE referral_delivery SET next_check_at = ? WHERE referral_id = ? AND jurisdiction = ? AND status IN ('RECEIVED', 'QUEUED', 'ON_HOLD')",
+                "UPDATE referral_delivery SET next_check_at = ? WHERE referral_id = ? AND jurisdiction = ? AND status = ?",
                 checks.stream().map(c -> new Object[] {c.next() == null ? null : c.next().atOffset(ZoneOffset.UTC),
-                        c.referralId().value(), c.jurisdiction().code()}).toList(),
-                new int[] {java.sql.Types.TIMESTAMP_WITH_TIMEZONE, java.sql.Types.VARCHAR, java.sql.Types.VARCHAR}));
+                        c.referralId().value(), c.jurisdiction().code(), c.status().name()}).toList(),
+                new int[] {java.sql.Types.TIMESTAMP_WITH_TIMEZONE, java.sql.Types.VARCHAR, java.sql.Types.VARCHAR, java.sql.Types.VARCHAR}));
     }
 
-    /** Makes every open delivery due for a clock check at {@code now} (the rules or the alert shares changed). */
+    /** Makes every watched delivery due for a clock check at {@code now} (the rules or the alert shares changed). */
     public int recheckAllClocks(Instant now) {
-        return jdbc.update("UPDATE referral_delivery SET next_check_at = ? WHERE status IN ('RECEIVED', 'QUEUED', 'ON_HOLD')",
+        return jdbc.update("UPDATE referral_delivery SET next_check_at = ? WHERE status IN " + WATCHED_SQL,
                 now.atOffset(ZoneOffset.UTC));
     }
 
-    /** Records a clock alert; false when this level was already raised (each level fires once). */
+    /** Records a delivery deadline's alert (the adapter's own clock); see {@link #raiseDeadlineAlert(ReferralId, Jurisdiction, String, DeadlineRule.Kind, String, Instant)}. */
     public boolean raiseDeadlineAlert(ReferralId referralId, Jurisdiction jurisdiction, String ruleId, String level, Instant due) {
+        return raiseDeadlineAlert(referralId, jurisdiction, ruleId, DeadlineRule.Kind.DELIVERY, level, due);
+    }
+
+    /** Records a clock alert with whose clock it is; false when this level was already raised (each level fires once). */
+    public boolean raiseDeadlineAlert(ReferralId referralId, Jurisdiction jurisdiction, String ruleId, DeadlineRule.Kind kind,
+                                      String level, Instant due) {
         try {
-            jdbc.update("INSERT INTO deadline_alert (referral_id, jurisdiction, rule_id, alert_level, due, raised_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    referralId.value(), jurisdiction.code(), ruleId, level, due.atOffset(ZoneOffset.UTC), now());
-            event(referralId, "deadline-" + level, jurisdiction, ruleId + " due " + due);
+            jdbc.update("INSERT INTO deadline_alert (referral_id, jurisdiction, rule_id, alert_level, due, raised_at, clock_kind)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    referralId.value(), jurisdiction.code(), ruleId, level, due.atOffset(ZoneOffset.UTC), now(), kind.code());
+            event(referralId, (kind == DeadlineRule.Kind.STATE ? "state-deadline-" : "deadline-") + level, jurisdiction, ruleId + " due " + due);
             return true;
         } catch (DuplicateKeyException already) {
             return false;
@@ -590,9 +645,11 @@ public class MessageStore implements StatusReporter {
 
     /** The clock alerts of a referral, oldest first. */
     public List<DeadlineAlert> deadlineAlerts(ReferralId referralId) {
-        return jdbc.query("SELECT jurisdiction, rule_id, alert_level, due, raised_at FROM deadline_alert WHERE referral_id = ? ORDER BY raised_at, due",
+        return jdbc.query("SELECT jurisdiction, rule_id, alert_level, due, raised_at, clock_kind FROM deadline_alert WHERE referral_id = ?"
+                        + " ORDER BY raised_at, due",
                 (rs, n) -> new DeadlineAlert(Jurisdiction.of(rs.getString(1)), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant()),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant(),
+                        DeadlineRule.Kind.ofCode(rs.getString(6))),
                 referralId.value());
     }
 

@@ -89,6 +89,11 @@ CREATE TABLE IF NOT EXISTS referral_replay (
 ALTER TABLE referral_delivery ADD COLUMN IF NOT EXISTS next_check_at TIMESTAMP WITH TIME ZONE;
 CREATE INDEX IF NOT EXISTS referral_delivery_next_check ON referral_delivery (next_check_at);
 
+-- A state's own statutory clock starts with its first answer (api DeadlineRule.Kind.STATE): when it came.
+-- Each alert says whose clock it was ('delivery': ours, 'state': the state's; NULL before kinds existed).
+ALTER TABLE referral_delivery ADD COLUMN IF NOT EXISTS acknowledged_at TIMESTAMP WITH TIME ZONE;
+ALTER TABLE deadline_alert ADD COLUMN IF NOT EXISTS clock_kind VARCHAR(16);
+
 -- The scans: open deliveries (clocks, outbox), a referral's trail, retention by age.
 CREATE INDEX IF NOT EXISTS referral_delivery_status ON referral_delivery (status);
 CREATE INDEX IF NOT EXISTS referral_event_referral ON referral_event (referral_id);

@@ -116,29 +116,63 @@ class MessageStoreTest {
     }
 
     @Test
-    void clocksAreDueForOpenDeliveriesOnlyAndAtTheirScheduledCheck() {
+    void clocksAreDueForWatchedDeliveriesOnlyAndAtTheirScheduledCheck() {
         store.accept("ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json", queuedIlHeldMo());
         ReferralId r1 = new ReferralId("r-1");
-        store.update(new StatusUpdate(r1, IL, DeliveryStatus.DELIVERED, null, Instant.parse("2026-11-21T12:01:00Z"), null));
         Instant now = Instant.parse("2026-11-21T12:00:00Z");
-        List<MessageStore.OpenDelivery> open = store.clocksDue(now, 10);
-        assertEquals(1, open.size(), "a delivered referral's clocks are no longer watched");
-        assertEquals(MO, open.get(0).delivery().jurisdiction());
-        assertEquals(DeliveryStatus.ON_HOLD, open.get(0).delivery().status());
-        assertEquals("r-1", open.get(0).referral().id().value());
+        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, IL, DeliveryStatus.QUEUED, null)));
+        assertEquals(List.of(MO), jurisdictionsDue(now));
 
-        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, now.plusSeconds(3600))));
-        assertEquals(0, store.clocksDue(now.plusSeconds(3599), 10).size(), "not due before its next threshold");
-        assertEquals(1, store.clocksDue(now.plusSeconds(3600), 10).size());
-        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, null)));
-        assertEquals(0, store.clocksDue(now.plusSeconds(999_999), 10).size(), "every alert raised: never checked again");
-        assertEquals(1, store.recheckAllClocks(now));
-        assertEquals(1, store.clocksDue(now, 10).size(), "a change of rules makes every open clock due");
+        store.update(new StatusUpdate(r1, IL, DeliveryStatus.DELIVERED, null, Instant.parse("2026-11-21T12:01:00Z"), null));
+        List<MessageStore.OpenDelivery> due = store.clocksDue(now, 10);
+        assertEquals(List.of(IL, MO), due.stream().map(o -> o.delivery().jurisdiction()).sorted(java.util.Comparator.comparing(Jurisdiction::code)).toList(),
+                "a change of status is checked at the next scan: a delivery deadline met, a state's clock may follow");
+        assertTrue(due.stream().allMatch(o -> o.acknowledgedAt() == null), "no state has answered yet");
 
-        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, null)));
+        // a scan that read IL while QUEUED does not overwrite the check its new status set
+        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, IL, DeliveryStatus.QUEUED, null)));
+        assertEquals(List.of(IL, MO), jurisdictionsDue(now));
+
+        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, IL, DeliveryStatus.DELIVERED, null),
+                new MessageStore.ClockCheck(r1, MO, DeliveryStatus.ON_HOLD, now.plusSeconds(3600))));
+        assertEquals(List.of(), jurisdictionsDue(now.plusSeconds(3599)), "not due before its next threshold");
+        assertEquals(List.of(MO), jurisdictionsDue(now.plusSeconds(3600)));
+
+        Instant acknowledged = Instant.parse("2026-11-21T12:02:00Z");
+        store.update(new StatusUpdate(r1, IL, DeliveryStatus.ACKNOWLEDGED, "SCR-1", acknowledged, null));
+        store.update(new StatusUpdate(r1, IL, DeliveryStatus.SCREENED_IN, null, acknowledged.plusSeconds(60), null));
+        MessageStore.OpenDelivery il = store.clocksDue(now, 10).stream().filter(o -> o.delivery().jurisdiction().equals(IL)).findFirst()
+                .orElseThrow(() -> new AssertionError("the state's answer starts its own clock: watched"));
+        assertEquals(acknowledged, il.acknowledgedAt(), "the state's clock starts at its first answer, not a later one");
+
+        store.update(new StatusUpdate(r1, IL, DeliveryStatus.INVESTIGATION_OPENED, null, acknowledged.plusSeconds(120), null));
+        assertEquals(List.of(), jurisdictionsDue(now), "the state's decision ends every clock");
+        assertEquals(1, store.recheckAllClocks(now), "a change of rules re-checks watched deliveries only");
+        assertEquals(List.of(MO), jurisdictionsDue(now));
+
+        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, DeliveryStatus.ON_HOLD, null)));
+        store.update(new StatusUpdate(r1, MO, DeliveryStatus.FAILED, null, acknowledged, "gave up"));
+        assertEquals(List.of(MO), jurisdictionsDue(now), "a failed delivery has not met its delivery deadline: still watched");
+
         store.recordReplay(r1, IL, "submission", null, "karaf");
-        assertEquals(List.of(IL), store.clocksDue(now, 10).stream().map(o -> o.delivery().jurisdiction()).toList(),
-                "a replayed delivery is open again, so are its clocks");
+        MessageStore.OpenDelivery replayed = store.clocksDue(now, 10).stream().filter(o -> o.delivery().jurisdiction().equals(IL))
+                .findFirst().orElseThrow(() -> new AssertionError("a replayed delivery is open again, so are its clocks"));
+        assertEquals(null, replayed.acknowledgedAt(), "the state's clock starts again with its answer to the replay");
+    }
+
+    private List<Jurisdiction> jurisdictionsDue(Instant now) {
+        return store.clocksDue(now, 10).stream().map(o -> o.delivery().jurisdiction()).toList();
+    }
+
+    @Test
+    void aRiskSignalNotSentIsStoredWithItsReasonAndNoClock() {
+        store.accept(null, "ehr|msg-1", referral("r-1"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.NOT_SENT),
+                Map.of(IL, "a risk signal is not a report"));
+        Delivery il = store.find(new ReferralId("r-1")).orElseThrow().deliveries().get(0);
+        assertEquals(DeliveryStatus.NOT_SENT, il.status());
+        assertEquals("a risk signal is not a report", il.reason());
+        assertEquals(List.of(), jurisdictionsDue(Instant.parse("2030-01-01T00:00:00Z")));
+        assertEquals(0, store.unqueued(Instant.parse("2030-01-01T00:00:00Z"), 10).size(), "never queued by the outbox");
     }
 
     @Test
@@ -150,6 +184,10 @@ class MessageStoreTest {
         assertTrue(store.raiseDeadlineAlert(new ReferralId("r-1"), IL, "us-il-investigation", "breached", due));
         assertEquals(List.of("90%", "breached"), store.deadlineAlerts(new ReferralId("r-1")).stream().map(DeadlineAlert::level).toList());
         assertTrue(store.events(new ReferralId("r-1")).contains("deadline-90% US-IL: us-il-investigation due " + due));
+        assertTrue(store.raiseDeadlineAlert(new ReferralId("r-1"), IL, "us-il-investigation", org.safeharbor.api.v1.DeadlineRule.Kind.STATE,
+                "50%", due));
+        assertEquals(List.of(false, false, true), store.deadlineAlerts(new ReferralId("r-1")).stream().map(DeadlineAlert::isStatesClock).toList());
+        assertTrue(store.events(new ReferralId("r-1")).contains("state-deadline-50% US-IL: us-il-investigation due " + due));
     }
 
     @Test
@@ -277,10 +315,12 @@ class MessageStoreTest {
         assertEquals(DeliveryStatus.SCREENED_IN, statusOf("r-fwd", IL));
         assertTrue(store.events(new ReferralId("r-fwd")).contains("status-not-applied US-IL: ACKNOWLEDGED after SCREENED_IN (forward only)"),
                 store.events(new ReferralId("r-fwd")).toString());
-        assertTrue(store.clocksDue(Instant.parse("2030-01-01T00:00:00Z"), 10).isEmpty(), "a move back reopens no clock");
-        // and on: the investigation
+        assertEquals(List.of(DeliveryStatus.SCREENED_IN), store.clocksDue(Instant.parse("2030-01-01T00:00:00Z"), 10).stream()
+                .map(o -> o.delivery().status()).toList(), "a move back reopens no delivery clock: only the state's own runs on");
+        // and on: the investigation, which ends every clock
         store.report(status("r-fwd", IL, DeliveryStatus.INVESTIGATION_OPENED, null));
         assertEquals(DeliveryStatus.INVESTIGATION_OPENED, statusOf("r-fwd", IL));
+        assertTrue(store.clocksDue(Instant.parse("2030-01-01T00:00:00Z"), 10).isEmpty());
     }
 
     @Test

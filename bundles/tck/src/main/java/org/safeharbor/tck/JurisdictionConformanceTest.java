@@ -296,6 +296,11 @@ public abstract class JurisdictionConformanceTest {
 
     // ------------------------------------------------------------------ deadlines
 
+    /**
+     * Every clock names whose it is (docs/domain.md, "Clocks"): a state's own clock says which of the state's
+     * statuses satisfy it, and none of them is a mere transport confirmation (a SOAP call that succeeded is
+     * not an investigation begun); a watched clock has a length; a reporter's duty is never watched.
+     */
     @Test
     void deadlinesAreDeclaredWithTheirBasisAndRunFromTheReportTime() {
         List<DeadlineRule> rules = adapter().deadlineRules();
@@ -303,7 +308,16 @@ public abstract class JurisdictionConformanceTest {
         for (DeadlineRule rule : rules) {
             assertTrue(ids.add(rule.id()), "duplicate deadline id " + rule.id());
             assertFalse(rule.legalBasis().isBlank(), rule.id() + " has no legal basis");
-            assertTrue(rule.length().compareTo(Duration.ZERO) > 0);
+            assertEquals(rule.kind() != DeadlineRule.Kind.REPORTER, rule.isWatched(), rule.id());
+            if (rule.isWatched()) {
+                assertTrue(rule.length().compareTo(Duration.ZERO) > 0, rule.id() + " has no length");
+            }
+            if (rule.kind() == DeadlineRule.Kind.STATE) {
+                assertFalse(rule.satisfiedBy().isEmpty(), rule.id() + ": a state's clock needs the statuses that satisfy it");
+                assertFalse(rule.isMetBy(org.safeharbor.api.v1.DeliveryStatus.DELIVERED)
+                        || rule.isMetBy(org.safeharbor.api.v1.DeliveryStatus.ACKNOWLEDGED),
+                        rule.id() + ": a state's clock is met by the state's decision, not by our delivery");
+            }
         }
         for (PerpetratorRelation perpetrator : PerpetratorRelation.values()) {
             Referral referral = referral(adapter().jurisdiction(),

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 5, the outage: the Illinois peer is down for longer than its (shortened, 20 s) investigation
- * clock. The referrals wait on their queue, the 90% and breach alerts reach the operators (log line,
+ * Issue 5, the outage: the Illinois peer is down for longer than the adapter's (shortened, 20 s) delivery
+ * deadline to the SCR. The referrals wait on their queue, the 90% and breach alerts reach the operators (log line,
  * metric) and the hospital (Task) without personal data, nothing is lost, and once the peer is back
  * everything arrives in submission order. The timeline goes to {@code target/outage-timeline.txt}.
  */
@@ -36,7 +36,7 @@ class OutageIT {
 
     static final int REFERRALS = 20;
     static final Duration CLOCK = Duration.ofSeconds(20);
-    static final String RULE = "us-il-investigation";
+    static final String RULE = "us-il-report";
     private static final Pattern LOG_TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d,\\d{3})");
     private static final DateTimeFormatter KARAF_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss,SSS");
 
@@ -46,8 +46,8 @@ class OutageIT {
 
     @BeforeAll
     static void start() throws IOException {
-        stack = KarafWithPeer.start("outage", Map.of("investigationClock", CLOCK.toString()), k -> k.editCfg("org.safeharbor.deadlines.cfg",
-                Map.of("scanInterval", "PT1S", "alertAt", "0.5,0.9", "federalLawEnforcementReport", CLOCK.toString())));
+        stack = KarafWithPeer.start("outage", Map.of("reportDeadline", CLOCK.toString()), k -> k.editCfg("org.safeharbor.deadlines.cfg",
+                Map.of("scanInterval", "PT1S", "alertAt", "0.5,0.9")));
         peer = stack.peer();
         karaf = stack.karaf();
     }
@@ -107,9 +107,9 @@ class OutageIT {
         // the operators' side: one log line per referral and level, the metric, and no personal data
         String log = karaf.fullLog();
         for (String id : ids) {
-            assertTrue(log.contains("Statutory clock " + RULE + " (325 ILCS 5/7.4) for referral " + id + " in US-IL has used 90%"),
+            assertTrue(log.contains("Statutory clock " + RULE + " (325 ILCS 5/4) for referral " + id + " in US-IL has used 90%"),
                     "no 90% alert logged for " + id);
-            assertTrue(log.contains("Statutory clock " + RULE + " (325 ILCS 5/7.4) for referral " + id + " in US-IL is BREACHED"),
+            assertTrue(log.contains("Statutory clock " + RULE + " (325 ILCS 5/4) for referral " + id + " in US-IL is BREACHED"),
                     "no breach logged for " + id);
         }
         for (String personal : Hospital.PERSONAL_DATA) {
@@ -172,7 +172,7 @@ class OutageIT {
         return value.find() ? value.group(1) : "?";
     }
 
-    /** When karaf.log first says {@code what} about the investigation clock of a referral matching {@code which}. */
+    /** When karaf.log first says {@code what} about the report deadline of a referral matching {@code which}. */
     private static Instant logTime(String log, java.util.function.Predicate<String> which, String what) {
         Pattern alert = Pattern.compile("Statutory clock " + RULE + " .*? for referral (\\S+) in US-IL " + Pattern.quote(what));
         for (String line : log.split("\n")) {

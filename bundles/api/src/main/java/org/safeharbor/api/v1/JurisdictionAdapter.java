@@ -37,13 +37,17 @@ public interface JurisdictionAdapter {
     /** The state's wire format. */
     StateFormat format();
 
-    /** Every statutory clock this jurisdiction may start, declared up front (may be empty). */
+    /**
+     * Every clock this jurisdiction may start, declared up front (may be empty): the adapter's delivery
+     * deadlines, the state's own statutory clocks and the reporter's duties ({@link DeadlineRule.Kind}).
+     */
     List<DeadlineRule> deadlineRules();
 
     /**
      * The clocks that apply to this referral, started at its receipt. By default every declared rule;
      * a state whose clocks depend on the case (e.g. Texas: law-enforcement notice only for a
-     * non-caregiver trafficker) overrides this.
+     * non-caregiver trafficker) overrides this. A state's own clock ({@link DeadlineRule.Kind#STATE})
+     * is started again by the core when the state acknowledges the report: its start here is ignored.
      */
     default List<Deadline> deadlinesFor(Referral referral) {
         return deadlineRules().stream().map(rule -> rule.startingAt(referral.receivedAt())).toList();

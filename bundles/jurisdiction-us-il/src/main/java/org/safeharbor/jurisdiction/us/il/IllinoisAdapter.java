@@ -114,8 +114,13 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         @AttributeDefinition(description = "Connect and receive timeout of the intake call, in seconds")
         int timeoutSeconds() default 30;
 
-        @AttributeDefinition(description = "ISO-8601 length of the clock for DCFS to begin an investigation (325 ILCS 5/7.4: 24 hours)")
+        @AttributeDefinition(description = "ISO-8601 length of DCFS' own clock to begin an investigation, from its acknowledgement of the"
+                + " report (325 ILCS 5/7.4: 24 hours)")
         String investigationClock() default "PT24H";
+
+        @AttributeDefinition(description = "ISO-8601 delivery deadline of the adapter: the reporter must report immediately (325 ILCS 5/4);"
+                + " this is the site's target for carrying the report to the SCR, not a statutory figure")
+        String reportDeadline() default "PT1H";
 
         @AttributeDefinition(description = "HTTP Basic user the SCR must present on the status service", required = false)
         String statusUsername() default "";
@@ -145,15 +150,29 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         String maximumRedeliveryDelay() default "PT5M";
     }
 
-    /** 325 ILCS 5/7.4: DCFS begins an investigation within 24 hours of the report. */
-    static final DeadlineRule INVESTIGATION = new DeadlineRule("us-il-investigation",
-            "DCFS begins the investigation of the report (from the SCR report to the start of the investigation)",
-            Duration.ofHours(24), "325 ILCS 5/7.4");
+    /**
+     * 325 ILCS 5/7.4: DCFS begins an investigation within 24 hours of the report. The state's clock, not
+     * ours: it starts when the SCR acknowledges the report and is met when DCFS opens the investigation or
+     * screens the report out (docs/domain.md, "Illinois").
+     */
+    static final DeadlineRule INVESTIGATION = DeadlineRule.state("us-il-investigation",
+            "DCFS begins the investigation of the report (from the SCR's acknowledgement to the start of the investigation)",
+            Duration.ofHours(24), "325 ILCS 5/7.4",
+            java.util.Set.of(org.safeharbor.api.v1.DeliveryStatus.INVESTIGATION_OPENED, org.safeharbor.api.v1.DeliveryStatus.SCREENED_OUT));
+
+    /**
+     * 325 ILCS 5/4: a mandated reporter "shall immediately report" to DCFS. The adapter's delivery deadline
+     * for carrying that report to the SCR; its length is the site's reading of "immediately".
+     */
+    static final DeadlineRule REPORT = DeadlineRule.delivery("us-il-report",
+            "the report reaches the State Central Register (the reporter's duty to report immediately)",
+            Duration.ofHours(1), "325 ILCS 5/4");
 
     private final Config config;
     private final StatusReporter statusReporter;
     private final IllinoisFormat format = new IllinoisFormat();
     private final DeadlineRule investigation;
+    private final DeadlineRule report;
     private final Redelivery redelivery;
     private Bus bus;
     private CxfEndpoint intakeEndpoint;
@@ -201,6 +220,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
             throw new IllegalArgumentException(PID + ": statusMaxBodyBytes must be at least 1");
         }
         this.investigation = INVESTIGATION.withLength(duration("investigationClock", config.investigationClock()));
+        this.report = REPORT.withLength(duration("reportDeadline", config.reportDeadline()));
         this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
     }
 
@@ -281,7 +301,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
 
     @Override
     public List<DeadlineRule> deadlineRules() {
-        return List.of(investigation);
+        return List.of(report, investigation);
     }
 
     // ------------------------------------------------------------------ routes

@@ -81,6 +81,15 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     public static final String STATUS_PATH = "/jurisdictions/us-ma/status";
     /** Id of the written-report clock. */
     public static final String WRITTEN_REPORT_RULE = "us-ma-written-report";
+    /**
+     * G.L. c.119 s.51A: the mandated reporter reports orally to DCF immediately, then in writing within 48 hours.
+     * The adapter carries the written report (its delivery deadline); the oral report is the hospital's own
+     * duty, which no adapter can discharge: told to the hospital when it submits, never watched.
+     */
+    static final DeadlineRule ORAL_REPORT = DeadlineRule.reporter("us-ma-oral-report",
+            "Massachusetts: the mandated reporter's oral report to DCF (by telephone) is due immediately; this adapter"
+                    + " carries only the written report, due within 48 hours",
+            java.time.Duration.ZERO, "G.L. c.119 s.51A");
     /** Reason of the status update that records the District Attorney notification. */
     public static final String DA_NOTIFIED = "District Attorney notified (G.L. c.119 s.51B(k))";
 
@@ -200,7 +209,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
-        this.writtenReport = new DeadlineRule(WRITTEN_REPORT_RULE,
+        this.writtenReport = DeadlineRule.delivery(WRITTEN_REPORT_RULE,
                 "mandated reporter's written report to DCF (after the immediate oral report)",
                 duration("writtenReportDeadline", config.writtenReportDeadline(), "PT48H"), "G.L. c.119 s.51A");
         this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
@@ -242,16 +251,19 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
 
     @Override
     public List<DeadlineRule> deadlineRules() {
-        return List.of(writtenReport);
+        return List.of(writtenReport, ORAL_REPORT);
     }
 
-    /** The written-report clock runs only where a report is due: when Massachusetts receives something. */
+    /**
+     * The written report (the adapter's delivery deadline) and the oral report (the hospital's own duty) apply
+     * only where a report is due: when Massachusetts receives something.
+     */
     @Override
     public List<Deadline> deadlinesFor(Referral referral) {
         if (!takes(referral) || MassachusettsFormat.allegationsFor(referral).isEmpty()) {
             return List.of();
         }
-        return List.of(writtenReport.startingAt(referral.receivedAt()));
+        return List.of(writtenReport.startingAt(referral.receivedAt()), ORAL_REPORT.startingAt(referral.receivedAt()));
     }
 
     // ------------------------------------------------------------------ routes

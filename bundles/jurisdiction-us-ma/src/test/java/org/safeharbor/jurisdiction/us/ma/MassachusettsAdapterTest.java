@@ -41,10 +41,22 @@ class MassachusettsAdapterTest {
         assertEquals("us-ma-written-report", rule.id());
         assertEquals(Duration.ofHours(48), rule.length());
         assertEquals("G.L. c.119 s.51A", rule.legalBasis());
+        assertEquals(DeadlineRule.Kind.DELIVERY, rule.kind(), "the written report is the one this adapter carries: ours to meet");
         List<Deadline> deadlines = adapter.deadlinesFor(suspected());
-        assertEquals(1, deadlines.size());
+        assertEquals(2, deadlines.size());
         assertEquals(RECEIVED_AT, deadlines.get(0).start());
         assertEquals(RECEIVED_AT.plus(Duration.ofHours(48)), deadlines.get(0).due());
+    }
+
+    @Test
+    void theHospitalIsRemindedThatTheOralReportIsDueImmediately() {
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter());
+        DeadlineRule oral = adapter.deadlinesFor(suspected()).get(1).rule();
+        assertEquals("us-ma-oral-report", oral.id());
+        assertEquals(DeadlineRule.Kind.REPORTER, oral.kind());
+        assertEquals(Duration.ZERO, oral.length(), "immediately");
+        assertFalse(oral.isWatched(), "the hospital's own duty: told, never watched");
+        assertTrue(oral.description().contains("oral report") && oral.description().contains("immediately"), oral.description());
     }
 
     @Test

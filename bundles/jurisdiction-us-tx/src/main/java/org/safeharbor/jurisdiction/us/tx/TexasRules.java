@@ -29,9 +29,13 @@ public final class TexasRules {
     private TexasRules() {
     }
 
-    /** The law-enforcement clock with the given length (configuration may shorten it, e.g. in tests). */
+    /**
+     * The law-enforcement clock with the given length (configuration may shorten it, e.g. in tests). §2380 gives
+     * the duty to DFPS; in this reference design the adapter itself sends the notice to the law-enforcement
+     * endpoint, so the clock is the adapter's delivery deadline: from receipt until that endpoint acknowledges.
+     */
     public static DeadlineRule lawEnforcementClock(Duration length) {
-        return new DeadlineRule(LAW_ENFORCEMENT_CLOCK_ID,
+        return DeadlineRule.delivery(LAW_ENFORCEMENT_CLOCK_ID,
                 "Notify law enforcement of a trafficking report whose alleged trafficker is not (or not known to be)"
                         + " a person responsible for the child's care",
                 length, LEGAL_BASIS);
