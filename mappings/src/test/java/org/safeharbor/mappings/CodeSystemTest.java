@@ -39,7 +39,7 @@ class CodeSystemTest {
         assertEquals(List.of("type", "certainty", "perpetrator", "caregiver-role"),
                 cs.getConcept().stream().map(ConceptDefinitionComponent::getCode).toList());
         assertEquals(List.of("sex-trafficking", "labor-trafficking"), FhirResources.childCodes(cs, "type"));
-        assertEquals(List.of("prostitution", "survival-sex", "pornography", "sex-tourism-marriage", "sexual-venue"),
+        assertEquals(List.of("exploitation-through-prostitution", "survival-sex", "pornography", "sex-tourism-marriage", "sexual-venue"),
                 FhirResources.childCodes(cs, "sex-trafficking"));
         assertEquals(List.of("at-risk", "suspected", "confirmed", "ruled-out", "historical"),
                 FhirResources.childCodes(cs, "certainty"));

@@ -1,18 +1,21 @@
 package org.safeharbor.api.v1;
 
+import java.util.Map;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What the child is alleged to be a victim of: sex trafficking, its forms under commercial sexual
- * exploitation of children (IOM/NRC 2013, Box 1), or labor trafficking.
+ * exploitation of children (IOM/NRC 2013, Box 1), or labor trafficking. Every code and display names what
+ * is done to the child, never the child as the actor (docs/domain.md, "Forms of CSEC").
  */
 @ProviderType
 public enum AllegationType implements SharedCode {
     /** Trafficking a minor for sexual exploitation (recruiting, enticing, harboring, transporting, ...). */
     SEX_TRAFFICKING("sex-trafficking", null),
-    /** Prostitution of a minor. */
-    PROSTITUTION("prostitution", SEX_TRAFFICKING),
-    /** Sex in exchange for shelter, food, drugs or money. */
+    /** Commercial sexual exploitation of a minor through prostitution (Box 1: "exploiting a minor through prostitution"). */
+    EXPLOITATION_THROUGH_PROSTITUTION("exploitation-through-prostitution", SEX_TRAFFICKING),
+    /** Exploitation through sex or sexual acts exchanged for shelter, food, drugs or money. */
     SURVIVAL_SEX("survival-sex", SEX_TRAFFICKING),
     /** Production of sexual images of a minor. */
     PORNOGRAPHY("pornography", SEX_TRAFFICKING),
@@ -22,6 +25,12 @@ public enum AllegationType implements SharedCode {
     SEXUAL_VENUE("sexual-venue", SEX_TRAFFICKING),
     /** Forced labor of a minor. */
     LABOR_TRAFFICKING("labor-trafficking", null);
+
+    /**
+     * Former codes, still read so that referrals stored before a rename load, never written. The former code
+     * of EXPLOITATION_THROUGH_PROSTITUTION named the child as the actor (issue 12).
+     */
+    private static final Map<String, AllegationType> FORMER_CODES = Map.of("prostitution", EXPLOITATION_THROUGH_PROSTITUTION);
 
     private final String code;
     private final AllegationType parent;
@@ -41,8 +50,12 @@ public enum AllegationType implements SharedCode {
         return this == SEX_TRAFFICKING || parent == SEX_TRAFFICKING;
     }
 
-    /** Looks a type up by its shared code; throws {@link IllegalArgumentException} for an unknown code. */
+    /**
+     * Looks a type up by its shared code, or by a former code (see docs/domain.md, "The shared allegation code");
+     * throws {@link IllegalArgumentException} for an unknown code.
+     */
     public static AllegationType fromCode(String code) {
-        return Codes.lookup(AllegationType.class, code);
+        AllegationType renamed = code == null ? null : FORMER_CODES.get(code);
+        return renamed != null ? renamed : Codes.lookup(AllegationType.class, code);
     }
 }

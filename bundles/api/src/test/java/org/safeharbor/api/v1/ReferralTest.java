@@ -60,7 +60,7 @@ class ReferralTest {
 
     @Test
     void allegationDefaultsToUnknownPerpetratorNotApplicableRole() {
-        Allegation a = new Allegation(AllegationType.PROSTITUTION, Certainty.SUSPECTED, null, null, null);
+        Allegation a = new Allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, Certainty.SUSPECTED, null, null, null);
         assertEquals(PerpetratorRelation.UNKNOWN, a.perpetrator());
         assertEquals(CaregiverRole.NOT_APPLICABLE, a.caregiverRole());
         assertTrue(a.type().isSexual());

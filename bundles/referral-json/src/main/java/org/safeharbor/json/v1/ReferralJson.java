@@ -50,10 +50,11 @@ public final class ReferralJson {
 
     private ReferralJson() {
         SimpleModule codes = new SimpleModule("safeharbor-shared-codes");
-        sharedCode(codes, AllegationType.class);
-        sharedCode(codes, Certainty.class);
-        sharedCode(codes, PerpetratorRelation.class);
-        sharedCode(codes, CaregiverRole.class);
+        // each enum's own lookup: AllegationType also reads its former codes, so referrals stored before a rename load
+        sharedCode(codes, AllegationType.class, AllegationType::fromCode);
+        sharedCode(codes, Certainty.class, Certainty::fromCode);
+        sharedCode(codes, PerpetratorRelation.class, PerpetratorRelation::fromCode);
+        sharedCode(codes, CaregiverRole.class, CaregiverRole::fromCode);
         codes.addSerializer(ReferralId.class, serializer(ReferralId::value));
         codes.addDeserializer(ReferralId.class, deserializer(ReferralId::new));
         codes.addSerializer(Jurisdiction.class, serializer(Jurisdiction::code));
@@ -88,16 +89,10 @@ public final class ReferralJson {
         }
     }
 
-    private static <E extends Enum<E> & SharedCode> void sharedCode(SimpleModule module, Class<E> type) {
+    private static <E extends Enum<E> & SharedCode> void sharedCode(SimpleModule module, Class<E> type,
+            java.util.function.Function<String, E> fromCode) {
         module.addSerializer(type, serializer(SharedCode::code));
-        module.addDeserializer(type, deserializer(code -> {
-            for (E constant : type.getEnumConstants()) {
-                if (constant.code().equals(code)) {
-                    return constant;
-                }
-            }
-            throw new IllegalArgumentException("unknown " + type.getSimpleName() + " code " + code);
-        }));
+        module.addDeserializer(type, deserializer(fromCode));
     }
 
     private static <T> JsonSerializer<T> serializer(java.util.function.Function<T, String> toText) {

@@ -55,6 +55,17 @@ class ReferralJsonTest {
         assertFalse(json.contains("jurisdictions"), json);
     }
 
+    /** A referral stored before issue 12 holds the former type code: it still loads, and is written under the new one. */
+    @Test
+    void aStoredReferralWithTheFormerTypeCodeStillLoads() {
+        String stored = ReferralJson.INSTANCE.write(sample()).replace("\"type\":\"labor-trafficking\"", "\"type\":\"prostitution\"");
+        Referral read = ReferralJson.INSTANCE.read(stored);
+        assertEquals(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, read.allegations().get(0).type());
+        String written = ReferralJson.INSTANCE.write(read);
+        assertTrue(written.contains("\"type\":\"exploitation-through-prostitution\""), written);
+        assertFalse(written.contains("\"prostitution\""), "the former code is never written: " + written);
+    }
+
     @Test
     void garbageIsRefusedWithAClearError() {
         assertThrows(IllegalArgumentException.class, () -> ReferralJson.INSTANCE.read("{\"id\":\"x\"}"));

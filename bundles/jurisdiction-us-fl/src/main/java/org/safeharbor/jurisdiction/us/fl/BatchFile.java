@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchTrailerRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
@@ -19,7 +20,7 @@ import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
  * interval, and a trailer {@code T} with the counts. REFERENCE DESIGN (Florida publishes no intake interface).
  *
  * <pre>
- * H FL1 &lt;batch id&gt; &lt;created, UTC&gt; &lt;sender&gt;
+ * H FL2 &lt;batch id&gt; &lt;created, UTC&gt; &lt;sender&gt;
  * D &lt;referral id&gt; 01 02 SXN sex-trafficking suspected unknown not-applicable ...
  * D &lt;referral id&gt; 02 02 LAB labor-trafficking confirmed non-family act ...
  * T &lt;batch id&gt; 0000002 0000001
@@ -60,7 +61,8 @@ public final class BatchFile {
         int records = 0;
         for (Entry entry : entries) {
             for (String line : FixedWidth.lines(entry.records())) {
-                text.append(line).append("\r\n");
+                // a spool file may predate the current layout
+                text.append(AllegationRecord.fromFormerLayout(line, fixedWidth)).append("\r\n");
                 records++;
             }
         }

@@ -31,6 +31,7 @@ import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
+import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
 
 /**
@@ -49,7 +50,8 @@ import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
 public final class FloridaFormat implements StateFormat, AutoCloseable {
 
     /** Media type of a batch file and of a referral's records. */
-    public static final String MEDIA_TYPE = "text/plain; charset=UTF-8; profile=\"safeharbor-us-fl-batch-FL1\"";
+    public static final String MEDIA_TYPE = "text/plain; charset=UTF-8; profile=\"safeharbor-us-fl-batch-"
+            + BatchHeaderRecord.LAYOUT_VERSION + "\"";
 
     /** Referral ids the layout carries: 64 characters that are also safe as a file name. */
     public static final Pattern REFERRAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");

@@ -126,7 +126,7 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
         startRoutes(Map.of());
         peer.close();
         queue(referralWithId("fl-ref-0005",
-                allegation(AllegationType.PROSTITUTION, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE)));
+                allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE)));
 
         assertThrows(CamelExecutionException.class, this::flush);
         assertTrue(reporter.all().stream().noneMatch(u -> u.status() == DeliveryStatus.DELIVERED));

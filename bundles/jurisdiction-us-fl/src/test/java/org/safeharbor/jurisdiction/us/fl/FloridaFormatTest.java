@@ -57,7 +57,7 @@ class FloridaFormatTest {
                 Arguments.of(AllegationType.SEX_TRAFFICKING, PerpetratorRelation.MULTIPLE, CaregiverRole.ACT, "SXN"),
                 Arguments.of(AllegationType.SEX_TRAFFICKING, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE, "SXN"),
                 // every CSEC form (IOM/NRC 2013, Box 1) is sexual exploitation
-                Arguments.of(AllegationType.PROSTITUTION, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT, "SXN"),
+                Arguments.of(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT, "SXN"),
                 Arguments.of(AllegationType.SURVIVAL_SEX, PerpetratorRelation.PARENT, CaregiverRole.ACT, "SXC"),
                 Arguments.of(AllegationType.PORNOGRAPHY, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE, "SXN"),
                 Arguments.of(AllegationType.SEX_TOURISM_MARRIAGE, PerpetratorRelation.OTHER_FAMILY_MEMBER, CaregiverRole.ACT, "SXN"),
@@ -148,7 +148,7 @@ class FloridaFormatTest {
     @Test
     void eachAllegationIsOneLineAtItsFixedColumns() {
         Referral referral = referral(FloridaAdapter.FLORIDA,
-                allegation(AllegationType.PROSTITUTION, Certainty.CONFIRMED, PerpetratorRelation.STEP_OR_FOSTER_PARENT, CaregiverRole.FAILURE_TO_PROTECT),
+                allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, Certainty.CONFIRMED, PerpetratorRelation.STEP_OR_FOSTER_PARENT, CaregiverRole.FAILURE_TO_PROTECT),
                 allegation(AllegationType.LABOR_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE));
         String payload = FORMAT.write(referral).orElseThrow();
         assertTrue(payload.endsWith("\r\n"), "CRLF line ends");
@@ -159,17 +159,17 @@ class FloridaFormatTest {
             assertEquals("D", line.substring(0, 1));
             assertEquals("6f0c8d1e-tck-0001", line.substring(1, 65).trim());
             assertEquals("02", line.substring(67, 69), "allegation count");
-            assertEquals("20261121101530", line.substring(155, 169), "received at, UTC");
-            assertEquals("20110729", line.substring(239, 247), "birth date");
-            assertEquals("F", line.substring(247, 248));
+            assertEquals("20261121101530", line.substring(171, 185), "received at, UTC");
+            assertEquals("20110729", line.substring(255, 263), "birth date");
+            assertEquals("F", line.substring(263, 264));
         }
         String first = lines.get(0);
         assertEquals("01", first.substring(65, 67));
         assertEquals("SXC", first.substring(69, 77).trim());
-        assertEquals("prostitution", first.substring(77, 101).trim());
-        assertEquals("confirmed", first.substring(101, 111).trim());
-        assertEquals("step-or-foster-parent", first.substring(111, 135).trim());
-        assertEquals("failure-to-protect", first.substring(135, 155).trim());
+        assertEquals("exploitation-through-prostitution", first.substring(77, 117).trim());
+        assertEquals("confirmed", first.substring(117, 127).trim());
+        assertEquals("step-or-foster-parent", first.substring(127, 151).trim());
+        assertEquals("failure-to-protect", first.substring(151, 171).trim());
         assertEquals("02", lines.get(1).substring(65, 67));
         assertEquals("LAB", lines.get(1).substring(69, 77).trim());
     }
@@ -230,10 +230,29 @@ class FloridaFormatTest {
                 allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE)))
                 .orElseThrow().lines().findFirst().orElseThrow();
         assertThrows(IllegalArgumentException.class, () -> FORMAT.read(line.substring(0, 300)), "truncated");
-        assertThrows(IllegalArgumentException.class, () -> FORMAT.read(line.substring(0, 101) + "probable  " + line.substring(111)),
+        assertThrows(IllegalArgumentException.class, () -> FORMAT.read(line.substring(0, 117) + "probable  " + line.substring(127)),
                 "unknown certainty");
-        assertThrows(IllegalArgumentException.class, () -> FORMAT.read(line.substring(0, 155) + "2026-13-01 xx " + line.substring(169)),
+        assertThrows(IllegalArgumentException.class, () -> FORMAT.read(line.substring(0, 171) + "2026-13-01 xx " + line.substring(185)),
                 "bad date");
+    }
+
+    /**
+     * A referral spooled before the upgrade waits as FL1 lines (type field 24 characters, former code): the batch
+     * carries it in the current layout, under its current code.
+     */
+    @Test
+    void aLineSpooledInTheFormerLayoutGoesOutInTheCurrentOne() {
+        String current = FORMAT.write(referral(FloridaAdapter.FLORIDA, allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION,
+                Certainty.SUSPECTED, PerpetratorRelation.NON_FAMILY, CaregiverRole.NOT_APPLICABLE))).orElseThrow().lines().findFirst().orElseThrow();
+        String former = current.substring(0, 77) + String.format("%24s", "prostitution") + current.substring(117);
+        assertEquals(636, former.length(), "an FL1 detail record");
+
+        String batch = BatchFile.write(FORMAT.fixedWidth(), "B-1", java.time.Instant.EPOCH, "SAFEHARBOR",
+                List.of(new BatchFile.Entry("6f0c8d1e-tck-0001", former + "\r\n")));
+        List<String> details = BatchFile.parse(FORMAT.fixedWidth(), batch).detailLines();
+        assertEquals(List.of(current), details);
+        assertEquals(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, FORMAT.read(details.get(0) + "\r\n").allegations().get(0).type());
+        assertEquals("FL2", BatchFile.parse(FORMAT.fixedWidth(), batch).header().getLayoutVersion());
     }
 
     @Test

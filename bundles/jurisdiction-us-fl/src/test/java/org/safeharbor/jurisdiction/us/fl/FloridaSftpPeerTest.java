@@ -112,7 +112,7 @@ class FloridaSftpPeerTest {
         assertEquals(List.of("peer-0001 ACC FL-2026-000001", "peer-0002 REJ -", "peer-0003 REJ -"),
                 answer.stream().map(a -> a.getReferralId() + " " + a.getStatusCode() + " "
                         + (a.getIntakeNumber() == null || a.getIntakeNumber().isBlank() ? "-" : a.getIntakeNumber())).toList());
-        assertEquals("record 1 does not match the FL1 fixed-width layout", answer.get(1).getReason());
+        assertEquals("record 1 does not match the FL2 fixed-width layout", answer.get(1).getReason());
         assertEquals("DCF category does not match the allegation's type and perpetrator", answer.get(2).getReason());
         assertEquals(List.of("peer-0001"), peer.deliveries().stream().map(FloridaSftpPeer.Delivery::referralId).toList());
         assertTrue(Files.exists(temp.resolve("records").resolve("peer-0001.dat")));

@@ -41,7 +41,7 @@ class IllinoisFormatTest {
             // any trafficking allegation, by anyone: abuse, 40
             "sex-trafficking,      non-family,            not-applicable,     40, not-applicable",
             "sex-trafficking,      unknown,               not-applicable,     40, not-applicable",
-            "prostitution,         non-family,            not-applicable,     40, not-applicable",
+            "exploitation-through-prostitution, non-family,            not-applicable,     40, not-applicable",
             "survival-sex,         other-family-member,   not-applicable,     40, not-applicable",
             "pornography,          other-caregiver,       act,                40, act",
             "sex-tourism-marriage, multiple,              not-applicable,     40, not-applicable",
@@ -60,7 +60,7 @@ class IllinoisFormatTest {
             // a caregiver who failed to protect: neglect, 90 ("blatant disregard")
             "sex-trafficking,      parent,                failure-to-protect, 90, failure-to-protect",
             "labor-trafficking,    step-or-foster-parent, failure-to-protect, 90, failure-to-protect",
-            "prostitution,         other-caregiver,       failure-to-protect, 90, failure-to-protect",
+            "exploitation-through-prostitution, other-caregiver,       failure-to-protect, 90, failure-to-protect",
             "sex-trafficking,      other-family-member,   failure-to-protect, 90, failure-to-protect",
     })
     void mapsTheSharedCodeToTheIllinoisCode(String type, String perpetrator, String role, String expected, String writtenRole) {
@@ -107,7 +107,7 @@ class IllinoisFormatTest {
         Referral mixed = referral(IllinoisAdapter.US_IL,
                 Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK),
                 Allegation.of(AllegationType.LABOR_TRAFFICKING, Certainty.CONFIRMED),
-                Allegation.of(AllegationType.PROSTITUTION, Certainty.RULED_OUT),
+                Allegation.of(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, Certainty.RULED_OUT),
                 Allegation.of(AllegationType.SURVIVAL_SEX, Certainty.HISTORICAL));
         Referral back = format.read(format.write(mixed).orElseThrow());
         assertEquals(List.of(List.of(AllegationType.LABOR_TRAFFICKING, Certainty.CONFIRMED, PerpetratorRelation.UNKNOWN,

@@ -44,7 +44,7 @@ public enum MaAllegation {
     public static MaAllegation of(AllegationType type) {
         return switch (type) {
             // IOM/NRC 2013 Box 1: every CSEC form is sexual exploitation of a child
-            case SEX_TRAFFICKING, PROSTITUTION, SURVIVAL_SEX, PORNOGRAPHY, SEX_TOURISM_MARRIAGE, SEXUAL_VENUE -> SEXUAL_EXPLOITATION;
+            case SEX_TRAFFICKING, EXPLOITATION_THROUGH_PROSTITUTION, SURVIVAL_SEX, PORNOGRAPHY, SEX_TOURISM_MARRIAGE, SEXUAL_VENUE -> SEXUAL_EXPLOITATION;
             // ICD-10-CM T74.62-/T76.62- child forced labor exploitation
             case LABOR_TRAFFICKING -> LABOR_TRAFFICKING;
         };

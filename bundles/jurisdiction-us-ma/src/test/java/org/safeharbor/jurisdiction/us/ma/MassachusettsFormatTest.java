@@ -44,8 +44,8 @@ class MassachusettsFormatTest {
     @CsvSource({
         "sex-trafficking,      non-family,            sexual-exploitation",
         "sex-trafficking,      parent,                sexual-exploitation",
-        "prostitution,         unknown,               sexual-exploitation",
-        "prostitution,         other-caregiver,       sexual-exploitation",
+        "exploitation-through-prostitution, unknown,               sexual-exploitation",
+        "exploitation-through-prostitution, other-caregiver,       sexual-exploitation",
         "survival-sex,         non-family,            sexual-exploitation",
         "pornography,          step-or-foster-parent, sexual-exploitation",
         "sex-tourism-marriage, other-family-member,   sexual-exploitation",
@@ -114,13 +114,13 @@ class MassachusettsFormatTest {
     @Test
     void onlySuspectedAndConfirmedAreWritten() {
         Referral mixed = referral(MA,
-                allegation(AllegationType.PROSTITUTION, Certainty.CONFIRMED, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT),
+                allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, Certainty.CONFIRMED, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT),
                 Allegation.of(AllegationType.LABOR_TRAFFICKING, Certainty.AT_RISK),
                 Allegation.of(AllegationType.PORNOGRAPHY, Certainty.RULED_OUT),
                 Allegation.of(AllegationType.SURVIVAL_SEX, Certainty.HISTORICAL));
         List<Allegation> back = format.read(format.write(mixed).orElseThrow()).allegations();
         assertEquals(1, back.size(), back.toString());
-        assertEquals(AllegationType.PROSTITUTION, back.get(0).type());
+        assertEquals(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, back.get(0).type());
 
         for (Certainty never : List.of(Certainty.AT_RISK, Certainty.RULED_OUT, Certainty.HISTORICAL)) {
             assertEquals(Optional.empty(), format.write(referral(MA, Allegation.of(AllegationType.SEX_TRAFFICKING, never))), never.code());

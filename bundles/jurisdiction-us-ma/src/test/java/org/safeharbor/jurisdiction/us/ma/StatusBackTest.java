@@ -87,7 +87,7 @@ class StatusBackTest {
     }
 
     private Referral delivered() {
-        Referral referral = referral(MA, allegation(AllegationType.PROSTITUTION, Certainty.SUSPECTED,
+        Referral referral = referral(MA, allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, Certainty.SUSPECTED,
                 PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE));
         assertFalse(camel.createProducerTemplate().send("direct:queue",
                 e -> e.getMessage().setBody(ReferralJson.INSTANCE.write(referral))).isFailed());

@@ -61,7 +61,7 @@ class TexasFormatTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
             "sex-trafficking,      sexual-exploitation",
-            "prostitution,         sexual-exploitation",
+            "exploitation-through-prostitution, sexual-exploitation",
             "survival-sex,         sexual-exploitation",
             "pornography,          sexual-exploitation",
             "sex-tourism-marriage, sexual-exploitation",
@@ -109,7 +109,7 @@ class TexasFormatTest {
 
     @Test
     void writesOnlyTheDeclaredFieldsAndTheChildAsVictim() {
-        String xml = format.write(referral(TX, allegation(AllegationType.PROSTITUTION, Certainty.CONFIRMED,
+        String xml = format.write(referral(TX, allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, Certainty.CONFIRMED,
                 PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT))).orElseThrow();
         Referral back = format.read(xml);
         assertEquals(Sex.UNKNOWN, back.child().sex(), "sex is not sent");

@@ -5,9 +5,10 @@ import java.time.LocalDateTime;
 
 import org.apache.camel.dataformat.bindy.annotation.DataField;
 import org.apache.camel.dataformat.bindy.annotation.FixedLengthRecord;
+import org.safeharbor.api.v1.AllegationType;
 
 /**
- * Detail record {@code D} of the Florida batch file: one line per referral-allegation pair, 636 characters.
+ * Detail record {@code D} of the Florida batch file: one line per referral-allegation pair, 652 characters.
  *
  * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (shared/DOMAIN.md: "No state publishes its
  * SACWIS/CCWIS intake interface"), so this layout is the project's own, on a real transport (SFTP). The codes in
@@ -16,16 +17,23 @@ import org.apache.camel.dataformat.bindy.annotation.FixedLengthRecord;
  * shared allegation code ({@code https://fhir.safeharbor-bridge.org/CodeSystem/ht-allegation}), written as its
  * codes so that every allegation reads back without loss.
  *
- * <p>Lengths are in characters (UTF-8 file), text is left-aligned and space-padded, numbers right-aligned and
- * zero-padded, times are UTC. Positions (1-based): see the table in the bundle README. Fields past
+ * <p>Lengths are in characters (UTF-8 file), text is right-aligned and space-padded (Bindy's default; readers
+ * trim), numbers right-aligned and zero-padded, times are UTC. Positions (1-based): see the table in the bundle README. Fields past
  * {@code receivedAt} are the child, place of care and reporter: free text there is clipped to its width.
  */
 @FixedLengthRecord(length = AllegationRecord.LENGTH, paddingChar = ' ', crlf = "WINDOWS")
 public class AllegationRecord {
 
     /** Characters per detail record. */
-    public static final int LENGTH = 636;
+    public static final int LENGTH = 652;
     public static final String TYPE = "D";
+
+    /** Characters of a detail record in the former layout FL1. */
+    private static final int FL1_LENGTH = 636;
+    /** Where the type field starts (0-based) in both layouts: after type, referral id, numbering and category. */
+    private static final int TYPE_FIELD = 1 + 64 + 2 + 2 + 8;
+    private static final int FL1_TYPE_WIDTH = 24;
+    private static final int TYPE_WIDTH = 40;
 
     @DataField(pos = 1, length = 1, required = true)
     private String recordType = TYPE;
@@ -46,8 +54,11 @@ public class AllegationRecord {
     @DataField(pos = 5, length = 8, required = true, trim = true)
     private String dcfCategory;
 
-    /** Shared code, type dimension, e.g. {@code sex-trafficking}, {@code labor-trafficking}. */
-    @DataField(pos = 6, length = 24, required = true, trim = true)
+    /**
+     * Shared code, type dimension, e.g. {@code sex-trafficking}, {@code exploitation-through-prostitution}: 40
+     * characters since layout FL2 (FL1 had 24, too few for the renamed code).
+     */
+    @DataField(pos = 6, length = TYPE_WIDTH, required = true, trim = true)
     private String allegationType;
 
     /** Shared code, certainty dimension: only {@code suspected} or {@code confirmed} are ever written. */
@@ -182,6 +193,27 @@ public class AllegationRecord {
     public void setReporterRole(String v) { reporterRole = v; }
     public String getReporterPhone() { return reporterPhone; }
     public void setReporterPhone(String v) { reporterPhone = v; }
+
+    /**
+     * A detail line in the current layout. A referral accepted before the upgrade to FL2 waits in the spool as FL1
+     * lines: their type field is widened, and a former type code becomes its current one (docs/domain.md, "The
+     * shared allegation code"), so the referral goes out in the new layout. Any other line is returned unchanged,
+     * for the receiver to check.
+     */
+    public static String fromFormerLayout(String line, FixedWidth fixedWidth) {
+        if (line.length() != FL1_LENGTH || !line.startsWith(TYPE)) {
+            return line;
+        }
+        // the extra width goes in front of the type field; Bindy trims it when reading and pads anew when writing
+        String widened = line.substring(0, TYPE_FIELD) + " ".repeat(TYPE_WIDTH - FL1_TYPE_WIDTH) + line.substring(TYPE_FIELD);
+        try {
+            AllegationRecord record = fixedWidth.readLine(AllegationRecord.class, widened);
+            record.setAllegationType(AllegationType.fromCode(record.getAllegationType()).code());
+            return fixedWidth.writeLine(record);
+        } catch (IllegalArgumentException notAnFl1Record) {
+            return line;
+        }
+    }
 
     /** Only the id and the codes: a record may be named in a log line, its personal fields never. */
     @Override

@@ -14,8 +14,11 @@ public class BatchHeaderRecord {
 
     public static final int LENGTH = 78;
     public static final String TYPE = "H";
-    /** Version of this layout; a receiver refuses a version it does not know. */
-    public static final String LAYOUT_VERSION = "FL1";
+    /**
+     * Version of this layout; a receiver refuses a version it does not know. FL2 widened the detail record's type
+     * field (FL1: 636 characters per detail record, type in 24).
+     */
+    public static final String LAYOUT_VERSION = "FL2";
 
     @DataField(pos = 1, length = 1, required = true)
     private String recordType = TYPE;

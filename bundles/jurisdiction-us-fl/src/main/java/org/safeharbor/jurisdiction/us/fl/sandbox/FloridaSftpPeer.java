@@ -38,6 +38,7 @@ import org.safeharbor.jurisdiction.us.fl.BatchFile;
 import org.safeharbor.jurisdiction.us.fl.FloridaCategories;
 import org.safeharbor.jurisdiction.us.fl.FloridaFormat;
 import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
+import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusCode;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
@@ -312,7 +313,7 @@ public final class FloridaSftpPeer implements AutoCloseable {
                     records.add(record);
                 } catch (IllegalArgumentException malformed) {
                     // Bindy's message may quote the field's content: the reason names only the record
-                    problem = "record " + (i + 1) + " does not match the FL1 fixed-width layout";
+                    problem = "record " + (i + 1) + " does not match the " + BatchHeaderRecord.LAYOUT_VERSION + " fixed-width layout";
                 }
             }
             if (problem == null) {
