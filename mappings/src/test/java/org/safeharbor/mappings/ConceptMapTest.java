@@ -311,7 +311,7 @@ class ConceptMapTest {
         assertFalse(mapped.contains("sscst") || mapped.contains("cse-it"), "instruments are not results");
     }
 
-    /** DOMAIN.md marks 734998001 unconfirmed: its row must say so and must not claim equivalence. */
+    /** docs/domain.md marks 734998001 unconfirmed: its row must say so and must not claim equivalence. */
     @Test
     void theUnconfirmedSnomedCodeIsMarkedAsConfiguration() {
         TargetElementComponent target = element(SNOMED, "734998001").getTargetFirstRep();

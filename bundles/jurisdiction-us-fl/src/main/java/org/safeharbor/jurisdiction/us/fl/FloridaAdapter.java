@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * after the upload and before the spool is cleared resends those referrals in the next batch: at least once, and
  * the state de-duplicates by referral id.
  *
- * <p>No statutory clock: shared/DOMAIN.md gives none for Florida, so {@link #deadlineRules()} is empty.
+ * <p>No statutory clock: docs/domain.md gives none for Florida, so {@link #deadlineRules()} is empty.
  *
  * <p>The adapter follows the sandbox's marker service ({@code safeharbor.sandbox=US-FL}). Without it, the SFTP
  * server's host key must be checked against {@code knownHostsFile}, a server on this machine's loopback interface
@@ -278,7 +278,7 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         return format;
     }
 
-    /** None: shared/DOMAIN.md gives no Florida statutory clock, and a clock without a citable basis is not declared. */
+    /** None: docs/domain.md gives no Florida statutory clock, and a clock without a citable basis is not declared. */
     @Override
     public List<DeadlineRule> deadlineRules() {
         return List.of();

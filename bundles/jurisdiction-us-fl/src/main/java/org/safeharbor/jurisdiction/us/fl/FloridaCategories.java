@@ -12,7 +12,7 @@ import org.safeharbor.api.v1.PerpetratorRelation;
 /**
  * Florida DCF's three trafficking categories and which one an allegation falls in.
  *
- * <p>Source (shared/DOMAIN.md, Florida): "DCF tracks trafficking in three categories: sexual exploitation by a
+ * <p>Source (docs/domain.md, Florida): "DCF tracks trafficking in three categories: sexual exploitation by a
  * non-caregiver, sexual exploitation by a parent/guardian/caregiver, and labor trafficking. F.S. 409.1754
  * (screening), Rule 65C-43.002. Code values: <em>unconfirmed</em>." The categories are public; their code values
  * are not, so each is configuration. The defaults {@code SXN}, {@code SXC} and {@code LAB} are PLACEHOLDERS of this
@@ -43,7 +43,7 @@ public record FloridaCategories(String sexualNonCaregiver, String sexualCaregive
 
     private static final Pattern CODE = Pattern.compile("[A-Z0-9]{1,8}");
 
-    /** The project's placeholders: NOT official DCF code values (DOMAIN.md marks them unconfirmed). */
+    /** The project's placeholders: NOT official DCF code values (docs/domain.md marks them unconfirmed). */
     public static final FloridaCategories PLACEHOLDERS = new FloridaCategories("SXN", "SXC", "LAB", false);
 
     public FloridaCategories {

@@ -38,14 +38,14 @@ import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
  * Florida's wire format: a referral's detail records ({@link AllegationRecord}, {@code D}, one fixed-width line per
  * allegation, Camel Bindy). The batch file around them (header, trailer) is {@link BatchFile}.
  *
- * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (shared/DOMAIN.md), so the layout is the
+ * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (docs/domain.md), so the layout is the
  * project's own on a real transport (SFTP). The codes are public: DCF's three trafficking categories (F.S.
  * 409.1754, Rule 65C-43.002; code values unconfirmed, hence configured, see {@link FloridaCategories}) and the
  * shared allegation code's four dimensions, carried as they are so that nothing is lost.
  *
  * <p>Only suspected and confirmed allegations are written (a risk signal is not an allegation of abuse; ruled-out
  * and historical findings are never current allegations: IOM/NRC 2013, ICD-10-CM coding guidelines). Florida has
- * no public rule in DOMAIN.md for receiving at-risk signals from a hospital screen, so none are sent.
+ * no public rule in docs/domain.md for receiving at-risk signals from a hospital screen, so none are sent.
  */
 public final class FloridaFormat implements StateFormat, AutoCloseable {
 
@@ -116,7 +116,7 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
         return Map.of();
     }
 
-    /** None: DOMAIN.md names no Florida rule for receiving at-risk signals from a hospital screen. */
+    /** None: docs/domain.md names no Florida rule for receiving at-risk signals from a hospital screen. */
     @Override
     public Optional<String> atRiskRule() {
         return Optional.empty();

@@ -73,7 +73,7 @@ class FloridaConceptMapTest {
             for (TargetElementComponent target : element.getTarget()) {
                 rows++;
                 String where = element.getCode() + " -> " + target.getCode() + " " + dependsOn(target);
-                assertTrue(target.getComment().contains("DOMAIN.md") || target.getComment().contains("IOM/NRC"), where + ": cites its source");
+                assertTrue(target.getComment().contains("docs/domain.md") || target.getComment().contains("IOM/NRC"), where + ": cites its source");
                 if (target.getEquivalence() == ConceptMapEquivalence.UNMATCHED) {
                     Certainty certainty = Certainty.fromCode(element.getCode());
                     assertFalse(certainty.isAllegation(), where);

@@ -43,7 +43,7 @@ class FloridaFormatTest {
     /** shared code (type, perpetrator, role) -> DCF category, with the default (placeholder) codes. */
     static Stream<Arguments> categories() {
         return Stream.of(
-                // parent/guardian/caregiver (DOMAIN.md, Florida: "sexual exploitation by a parent/guardian/caregiver")
+                // parent/guardian/caregiver (docs/domain.md, Florida: "sexual exploitation by a parent/guardian/caregiver")
                 Arguments.of(AllegationType.SEX_TRAFFICKING, PerpetratorRelation.PARENT, CaregiverRole.ACT, "SXC"),
                 Arguments.of(AllegationType.SEX_TRAFFICKING, PerpetratorRelation.STEP_OR_FOSTER_PARENT, CaregiverRole.ACT, "SXC"),
                 Arguments.of(AllegationType.SEX_TRAFFICKING, PerpetratorRelation.OTHER_CAREGIVER, CaregiverRole.ACT, "SXC"),
@@ -259,7 +259,7 @@ class FloridaFormatTest {
     void noStatutoryClockIsDeclared() {
         FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(java.util.Map.of("spoolDirectory", "target/format-spool")), new RecordingReporter());
         try {
-            assertTrue(adapter.deadlineRules().isEmpty(), "DOMAIN.md gives no Florida clock");
+            assertTrue(adapter.deadlineRules().isEmpty(), "docs/domain.md gives no Florida clock");
             assertTrue(adapter.deadlinesFor(referral(FloridaAdapter.FLORIDA, Allegation.of(AllegationType.SEX_TRAFFICKING,
                     Certainty.SUSPECTED))).isEmpty());
         } finally {

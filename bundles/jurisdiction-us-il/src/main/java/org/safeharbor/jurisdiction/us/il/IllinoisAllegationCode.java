@@ -13,7 +13,7 @@ public enum IllinoisAllegationCode {
 
     /**
      * 40, Human Trafficking of Children (abuse). Illinois treats a trafficked child as abused
-     * whoever the trafficker is (DOMAIN.md, Illinois), so every sex or labor trafficking allegation,
+     * whoever the trafficker is (docs/domain.md, Illinois), so every sex or labor trafficking allegation,
      * by a caregiver or not, is 40 unless it is a caregiver's failure to protect.
      */
     HUMAN_TRAFFICKING_ABUSE("40", "Human Trafficking of Children (abuse)"),

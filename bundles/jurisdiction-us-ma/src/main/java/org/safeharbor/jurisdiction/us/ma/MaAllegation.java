@@ -3,7 +3,7 @@ package org.safeharbor.jurisdiction.us.ma;
 import org.safeharbor.api.v1.AllegationType;
 
 /**
- * The Massachusetts DCF allegations a trafficking report is coded with. Source (shared/DOMAIN.md):
+ * The Massachusetts DCF allegations a trafficking report is coded with. Source (docs/domain.md):
  * since 2016 DCF allegations include sexual exploitation and labor trafficking, with no caregiver
  * requirement (G.L. c.119 s.51A triggers include "sexually exploited child" and "human
  * trafficking victim"). The code values are this reference design's own

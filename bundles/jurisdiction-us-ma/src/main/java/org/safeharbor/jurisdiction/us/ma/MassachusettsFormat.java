@@ -36,7 +36,7 @@ import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
  * The Massachusetts written 51A report as JSON (a REFERENCE DESIGN: DCF publishes no intake
  * interface; schema {@code us-ma/schema/us-ma-51a-report.schema.json}).
  *
- * <p>Rules (shared/DOMAIN.md): G.L. c.119 s.51A makes mandated reporters report a "sexually
+ * <p>Rules (docs/domain.md): G.L. c.119 s.51A makes mandated reporters report a "sexually
  * exploited child" or a "human trafficking victim"; since 2016 DCF's allegations include sexual
  * exploitation and labor trafficking with no caregiver requirement. So every sex-trafficking / CSEC
  * form is written as {@code sexual-exploitation} and labor trafficking as {@code labor-trafficking},
@@ -174,7 +174,7 @@ public final class MassachusettsFormat implements StateFormat {
     }
 
     /**
-     * Empty: no Massachusetts rule in shared/DOMAIN.md makes an at-risk signal reportable. s.51A is
+     * Empty: no Massachusetts rule in docs/domain.md makes an at-risk signal reportable. s.51A is
      * about reasonable cause to believe a child is abused (a "sexually exploited child", a "human
      * trafficking victim"); a risk signal is not an allegation (IOM/NRC 2013), and P.L. 113-183's
      * "at risk of" covers children in foster care, not a hospital screen.

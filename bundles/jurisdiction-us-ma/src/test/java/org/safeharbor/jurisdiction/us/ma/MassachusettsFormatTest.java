@@ -37,7 +37,7 @@ class MassachusettsFormatTest {
 
     /**
      * Shared code -> DCF allegation. Since 2016 DCF allegations include sexual exploitation and labor
-     * trafficking with no caregiver requirement (shared/DOMAIN.md): any CSEC form is sexual
+     * trafficking with no caregiver requirement (docs/domain.md): any CSEC form is sexual
      * exploitation and labor is labor trafficking, whoever the perpetrator is.
      */
     @ParameterizedTest(name = "{0} by {1} -> {2}")

@@ -3,7 +3,7 @@ package org.safeharbor.jurisdiction.us.tx;
 import java.util.Arrays;
 
 /**
- * Where a Texas report goes (CPS Handbook §2380, DOMAIN.md "Texas"): CPS investigates trafficking only
+ * Where a Texas report goes (CPS Handbook §2380, docs/domain.md "Texas"): CPS investigates trafficking only
  * where the alleged trafficker is a person responsible for the child's care; otherwise the report goes to
  * law enforcement within 24 hours. Codes of the reference design's CodeSystem
  * {@code https://fhir.safeharbor-bridge.org/CodeSystem/us-tx-allegation}.

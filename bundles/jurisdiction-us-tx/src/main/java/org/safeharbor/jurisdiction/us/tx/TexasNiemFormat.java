@@ -44,11 +44,11 @@ import org.w3c.dom.Element;
 /**
  * The Texas reference wire format: one {@code ext:ChildTraffickingReport}, NIEM-style XML after the Human
  * Services domain 5.2 (hand-written subset schemas in {@code iepd/us-tx/}). A REFERENCE DESIGN: no state
- * publishes its intake interface (DOMAIN.md); the codes inside are the public ones.
+ * publishes its intake interface (docs/domain.md); the codes inside are the public ones.
  *
  * <p>Each reportable allegation becomes one {@code hs:JuvenileAbuseNeglectAllegation}. The trafficking
  * itself travels in {@code hs:HumanTraffickingVictim} (NIEM's NCANDS allegation code list has no
- * trafficking value, DOMAIN.md), and the four dimensions of the shared code, with Texas' reading of the
+ * trafficking value, docs/domain.md), and the four dimensions of the shared code, with Texas' reading of the
  * perpetrator and the route, in the allegation's {@code ext:} augmentation, so reading back is exact.
  */
 public final class TexasNiemFormat implements StateFormat {
@@ -107,7 +107,7 @@ public final class TexasNiemFormat implements StateFormat {
 
     /**
      * None: §2380 concerns allegations of trafficking. P.L. 113-183's "at risk of" covers children in foster
-     * care, not a hospital screen, and a risk signal is not an allegation of abuse (DOMAIN.md).
+     * care, not a hospital screen, and a risk signal is not an allegation of abuse (docs/domain.md).
      */
     @Override
     public Optional<String> atRiskRule() {

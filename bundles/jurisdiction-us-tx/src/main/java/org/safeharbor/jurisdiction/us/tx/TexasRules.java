@@ -13,7 +13,7 @@ import org.safeharbor.api.v1.PerpetratorRelation;
 /**
  * Texas' rules, apart from any format or transport (45 CFR 1355.53: business rules separate from core code).
  *
- * <p>CPS Handbook §2380 (DOMAIN.md "Texas"): CPS investigates trafficking only where the alleged trafficker
+ * <p>CPS Handbook §2380 (docs/domain.md "Texas"): CPS investigates trafficking only where the alleged trafficker
  * is a person responsible for the child's care; otherwise the report goes to law enforcement within 24 hours.
  */
 public final class TexasRules {

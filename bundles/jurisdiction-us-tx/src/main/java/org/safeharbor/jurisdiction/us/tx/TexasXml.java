@@ -41,7 +41,7 @@ public final class TexasXml {
 
     /** NIEM Core, as NIEM 5.x releases use it (hand-written subset). */
     public static final String NC = "http://release.niem.gov/niem/niem-core/5.0/";
-    /** NIEM Human Services domain 5.2 (DOMAIN.md; hand-written subset). */
+    /** NIEM Human Services domain 5.2 (docs/domain.md; hand-written subset). */
     public static final String HS = "http://release.niem.gov/niem/domains/humanServices/5.2/";
     /** This reference design's extension namespace (NIEM convention: an {@code ext:} namespace of one's own). */
     public static final String EXT = "https://safeharbor-bridge.org/iepd/us-tx/extension/1.0/";

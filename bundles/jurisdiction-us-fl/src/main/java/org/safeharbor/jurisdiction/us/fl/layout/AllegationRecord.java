@@ -10,7 +10,7 @@ import org.safeharbor.api.v1.AllegationType;
 /**
  * Detail record {@code D} of the Florida batch file: one line per referral-allegation pair, 652 characters.
  *
- * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (shared/DOMAIN.md: "No state publishes its
+ * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (docs/domain.md: "No state publishes its
  * SACWIS/CCWIS intake interface"), so this layout is the project's own, on a real transport (SFTP). The codes in
  * it are the public ones: the DCF category code (F.S. 409.1754, Rule 65C-43.002; the code VALUES are unconfirmed,
  * so they are configuration, placeholders {@code SXN}, {@code SXC}, {@code LAB}) and the four dimensions of the
