@@ -6,8 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Opens the FHIR terminology files shipped in this bundle, or a site's override of one of them.
@@ -20,6 +23,11 @@ import java.util.Optional;
  *   <li>otherwise the copy packaged in this bundle, at {@value #CLASSPATH_PREFIX}{@code <fileName>}.</li>
  * </ol>
  * An override replaces the whole file; it is not merged with the packaged one.
+ *
+ * <p>Screening instruments are data: each is a Questionnaire ({@code Questionnaire-<name>.json}) and a scoring rule
+ * ({@code ScreeningRule-<name>.json}, see mappings/README.md). Besides overriding the packaged ones, a site adds an
+ * instrument by putting both files in the override directory: {@link #questionnaires()} and {@link #screeningRules()}
+ * list them with the packaged ones, and {@link #open(String)} opens them.
  */
 public final class MappingResources {
 
@@ -47,6 +55,9 @@ public final class MappingResources {
     /** The CSE-IT level of concern, at {@value #QUESTIONNAIRE_CSE_IT_URL}. */
     public static final String QUESTIONNAIRE_CSE_IT = "Questionnaire-cse-it.json";
 
+    /** The Florida Human Trafficking Screening Tool determination (unconfirmed), at {@value #QUESTIONNAIRE_FL_HTST_URL}. */
+    public static final String QUESTIONNAIRE_FL_HTST = "Questionnaire-fl-htst.json";
+
     /** ConceptMap from SNOMED CT findings to allegation type and certainty. */
     public static final String CONCEPT_MAP_SNOMED_TO_HT_ALLEGATION = "ConceptMap-snomed-to-ht-allegation.json";
 
@@ -69,12 +80,40 @@ public final class MappingResources {
             CODE_SYSTEM_DELIVERY_STATUS,
             QUESTIONNAIRE_SSCST,
             QUESTIONNAIRE_CSE_IT,
+            QUESTIONNAIRE_FL_HTST,
             CONCEPT_MAP_SNOMED_TO_HT_ALLEGATION,
             CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION,
             CONCEPT_MAP_HT_ALLEGATION_TO_US_IL,
             CONCEPT_MAP_HT_ALLEGATION_TO_US_FL,
             CONCEPT_MAP_HT_ALLEGATION_TO_US_MA,
             CONCEPT_MAP_HT_ALLEGATION_TO_US_TX);
+
+    /** How the SSCST answers are scored (a rule file, not a FHIR resource: see mappings/README.md). */
+    public static final String SCREENING_RULE_SSCST = "ScreeningRule-sscst.json";
+
+    /** How a CSE-IT answer is read. */
+    public static final String SCREENING_RULE_CSE_IT = "ScreeningRule-cse-it.json";
+
+    /** How a Florida HTST determination is read (unconfirmed, like its Questionnaire). */
+    public static final String SCREENING_RULE_FL_HTST = "ScreeningRule-fl-htst.json";
+
+    /** The packaged screening rules, one per packaged screening Questionnaire (from {@code rules/} in the sources). */
+    public static final List<String> SCREENING_RULE_FILE_NAMES = List.of(
+            SCREENING_RULE_SSCST,
+            SCREENING_RULE_CSE_IT,
+            SCREENING_RULE_FL_HTST);
+
+    /** File-name prefix of a screening instrument's Questionnaire. */
+    public static final String QUESTIONNAIRE_PREFIX = "Questionnaire-";
+
+    /** File-name prefix of a screening instrument's scoring rule. */
+    public static final String SCREENING_RULE_PREFIX = "ScreeningRule-";
+
+    /**
+     * The names a site may add in the override directory: a Questionnaire or a scoring rule, a plain file name (no
+     * directory part, so nothing outside the directory can be reached).
+     */
+    private static final Pattern ADDED_FILE = Pattern.compile("(Questionnaire|ScreeningRule)-[A-Za-z0-9][A-Za-z0-9._-]*\\.json");
 
     /** Canonical URL of the shared allegation CodeSystem. */
     public static final String CODE_SYSTEM_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/ht-allegation";
@@ -94,6 +133,9 @@ public final class MappingResources {
     /** Canonical URL of the CSE-IT Questionnaire. */
     public static final String QUESTIONNAIRE_CSE_IT_URL = "https://fhir.safeharbor-bridge.org/Questionnaire/cse-it";
 
+    /** Canonical URL of the Florida HTST Questionnaire. */
+    public static final String QUESTIONNAIRE_FL_HTST_URL = "https://fhir.safeharbor-bridge.org/Questionnaire/fl-htst";
+
     /** System property naming a directory whose files override the packaged ones. */
     public static final String OVERRIDE_DIR_PROPERTY = "safeharbor.mappings.dir";
 
@@ -106,16 +148,19 @@ public final class MappingResources {
     /**
      * Opens one of the terminology files, preferring a site override (see the class description).
      *
-     * @param fileName one of {@link #FILE_NAMES}
+     * @param fileName one of {@link #FILE_NAMES} or {@link #SCREENING_RULE_FILE_NAMES}, or a Questionnaire or
+     *        screening rule the override directory adds (see {@link #questionnaires()}, {@link #screeningRules()})
      * @return a stream the caller must close
-     * @throws IllegalArgumentException if {@code fileName} is not one of {@link #FILE_NAMES}
+     * @throws IllegalArgumentException for any other name
      * @throws UncheckedIOException if an override file exists but cannot be read
      * @throws IllegalStateException if the packaged copy is missing (a packaging error)
      */
     public static InputStream open(String fileName) {
         // Only known names: this also keeps a caller from reading arbitrary files through the override directory.
-        if (fileName == null || !FILE_NAMES.contains(fileName)) {
-            throw new IllegalArgumentException("Unknown mapping file '" + fileName + "'; known files: " + FILE_NAMES);
+        if (fileName == null || !FILE_NAMES.contains(fileName) && !SCREENING_RULE_FILE_NAMES.contains(fileName)
+                && !added().contains(fileName)) {
+            throw new IllegalArgumentException("Unknown mapping file '" + fileName + "'; known files: " + FILE_NAMES
+                    + ", " + SCREENING_RULE_FILE_NAMES + " and the Questionnaire-*.json, ScreeningRule-*.json of the override directory");
         }
         Optional<Path> override = overrideDirectory().map(dir -> dir.resolve(fileName)).filter(Files::isRegularFile);
         if (override.isPresent()) {
@@ -126,11 +171,47 @@ public final class MappingResources {
             }
         }
         // The bundle's own class loader: the thread context class loader is unreliable inside OSGi.
-        InputStream packaged = MappingResources.class.getClassLoader().getResourceAsStream(CLASSPATH_PREFIX + fileName);
-        if (packaged == null) {
+        InputStream copy = MappingResources.class.getClassLoader().getResourceAsStream(CLASSPATH_PREFIX + fileName);
+        if (copy == null) {
             throw new IllegalStateException("Packaged mapping file missing: " + CLASSPATH_PREFIX + fileName);
         }
-        return packaged;
+        return copy;
+    }
+
+    /**
+     * The screening instruments' Questionnaires in force: the packaged ones (a site copy of the same name overrides
+     * it), then the {@code Questionnaire-*.json} the override directory adds, by name.
+     */
+    public static List<String> questionnaires() {
+        return withAdded(FILE_NAMES.stream().filter(n -> n.startsWith(QUESTIONNAIRE_PREFIX)).toList(), QUESTIONNAIRE_PREFIX);
+    }
+
+    /**
+     * The screening rules in force: the packaged ones (a site copy of the same name overrides it), then the
+     * {@code ScreeningRule-*.json} the override directory adds, by name.
+     */
+    public static List<String> screeningRules() {
+        return withAdded(SCREENING_RULE_FILE_NAMES, SCREENING_RULE_PREFIX);
+    }
+
+    private static List<String> withAdded(List<String> packaged, String prefix) {
+        List<String> all = new ArrayList<>(packaged);
+        added().stream().filter(n -> n.startsWith(prefix) && !packaged.contains(n)).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    /** The instrument files in the override directory now, sorted by name. */
+    private static List<String> added() {
+        Optional<Path> dir = overrideDirectory().filter(Files::isDirectory);
+        if (dir.isEmpty()) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir.get())) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(n -> ADDED_FILE.matcher(n).matches()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list mapping overrides in " + dir.get(), e);
+        }
     }
 
     /** The override directory in force now, read on every call so that a changed property takes effect. */

@@ -180,7 +180,7 @@ class CodeSystemTest {
     }
 
     @Test
-    void screeningHoldsTwoInstrumentsAndTheirResults() {
+    void screeningHoldsThreeInstrumentsAndTheirResults() {
         CodeSystem screening = load(MappingResources.CODE_SYSTEM_SCREENING);
         Map<String, String> instrumentOf = new LinkedHashMap<>();
         List<String> instruments = new ArrayList<>();
@@ -190,13 +190,30 @@ class CodeSystemTest {
                     p -> instrumentOf.put(c.getCode(), p.getValue().primitiveValue()),
                     () -> instruments.add(c.getCode()));
         }
-        assertEquals(List.of("sscst", "cse-it"), instruments);
+        assertEquals(List.of("sscst", "cse-it", "fl-htst"), instruments);
         assertEquals(Map.of(
                 "sscst-positive", "sscst",
                 "sscst-negative", "sscst",
                 "cse-it-no-concern", "cse-it",
                 "cse-it-possible-concern", "cse-it",
-                "cse-it-clear-concern", "cse-it"), instrumentOf);
+                "cse-it-clear-concern", "cse-it",
+                "fl-htst-sex-trafficking-indicated", "fl-htst",
+                "fl-htst-labor-trafficking-indicated", "fl-htst",
+                "fl-htst-not-indicated", "fl-htst"), instrumentOf);
+    }
+
+    /** The Florida HTST's items and categories are not in the project's sources: every fl-htst concept says so. */
+    @Test
+    void floridaHtstConceptsAreMarkedUnconfirmedAndCiteTheStatute() {
+        CodeSystem screening = load(MappingResources.CODE_SYSTEM_SCREENING);
+        List<ConceptDefinitionComponent> florida = screening.getConcept().stream()
+                .filter(c -> c.getCode().startsWith("fl-htst")).toList();
+        assertEquals(4, florida.size());
+        for (ConceptDefinitionComponent c : florida) {
+            assertTrue(c.getDefinition().contains("Unconfirmed"), c.getCode());
+            assertTrue(FhirResources.property(c, "source").orElseThrow().getValue().primitiveValue().contains("409.1754"),
+                    c.getCode());
+        }
     }
 
     private static List<String> codes(CodeSystem c) {

@@ -255,7 +255,10 @@ class ConceptMapTest {
                 arguments(SCREENING, "sscst-negative", "unmatched"),
                 arguments(SCREENING, "cse-it-no-concern", "unmatched"),
                 arguments(SCREENING, "cse-it-possible-concern", "sex-trafficking at-risk inexact"),
-                arguments(SCREENING, "cse-it-clear-concern", "sex-trafficking at-risk inexact"));
+                arguments(SCREENING, "cse-it-clear-concern", "sex-trafficking at-risk inexact"),
+                arguments(SCREENING, "fl-htst-sex-trafficking-indicated", "sex-trafficking at-risk inexact"),
+                arguments(SCREENING, "fl-htst-labor-trafficking-indicated", "labor-trafficking at-risk inexact"),
+                arguments(SCREENING, "fl-htst-not-indicated", "unmatched"));
     }
 
     @ParameterizedTest(name = "{1} -> {2}")
@@ -308,7 +311,7 @@ class ConceptMapTest {
         Set<String> mapped = SCREENING.getGroupFirstRep().getElement().stream()
                 .map(SourceElementComponent::getCode).collect(Collectors.toSet());
         assertEquals(results, mapped);
-        assertFalse(mapped.contains("sscst") || mapped.contains("cse-it"), "instruments are not results");
+        assertFalse(mapped.contains("sscst") || mapped.contains("cse-it") || mapped.contains("fl-htst"), "instruments are not results");
     }
 
     /** docs/domain.md marks 734998001 unconfirmed: its row must say so and must not claim equivalence. */

@@ -81,6 +81,55 @@ class MappingResourcesTest {
         assertEquals(MappingResources.FILE_NAMES.size(), onDisk.size(), "no name listed twice");
     }
 
+    /** The scoring rules sit in rules/ (they are not FHIR resources): the list and the directory must agree. */
+    @Test
+    void screeningRuleNamesListEveryFileInTheRulesDirectory() throws IOException {
+        Path rules = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")), "rules");
+        Set<String> onDisk;
+        try (Stream<Path> listing = Files.list(rules)) {
+            onDisk = listing.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+        assertEquals(onDisk, Set.copyOf(MappingResources.SCREENING_RULE_FILE_NAMES));
+        assertEquals(MappingResources.SCREENING_RULE_FILE_NAMES, MappingResources.screeningRules(), "without overrides, the packaged rules");
+        for (String rule : MappingResources.SCREENING_RULE_FILE_NAMES) {
+            assertTrue(FhirResources.text(rule).contains("\"questionnaire\""), rule + " is packaged");
+        }
+    }
+
+    /**
+     * A site adds a screening instrument without code: its Questionnaire and its scoring rule in the override
+     * directory are listed after the packaged ones and can be opened; other files there are neither.
+     */
+    @Test
+    void overrideDirectoryAddsAScreeningInstrument(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("Questionnaire-site-screen.json"), "{\"resourceType\":\"Questionnaire\"}");
+        Files.writeString(dir.resolve("ScreeningRule-site-screen.json"), "{\"questionnaire\":\"https://example.org/q\"}");
+        Files.writeString(dir.resolve("ScreeningRule-notes.txt"), "not a rule");
+        Files.writeString(dir.resolve("Library-site.json"), "{}");
+        Files.writeString(dir.resolve(MappingResources.SCREENING_RULE_SSCST), "{\"questionnaire\":\"site copy\"}");
+        List<String> packagedQuestionnaires = MappingResources.questionnaires();
+        assertFalse(packagedQuestionnaires.contains("Questionnaire-site-screen.json"), "not before the directory is in force");
+
+        System.setProperty(MappingResources.OVERRIDE_DIR_PROPERTY, dir.toString());
+        List<String> questionnaires = MappingResources.questionnaires();
+        assertEquals(packagedQuestionnaires.size() + 1, questionnaires.size());
+        assertEquals("Questionnaire-site-screen.json", questionnaires.get(questionnaires.size() - 1));
+        List<String> rules = MappingResources.screeningRules();
+        assertEquals(MappingResources.SCREENING_RULE_FILE_NAMES.size() + 1, rules.size(), "a packaged name is overridden, not added: " + rules);
+        assertEquals("ScreeningRule-site-screen.json", rules.get(rules.size() - 1));
+        try (InputStream in = MappingResources.open("ScreeningRule-site-screen.json")) {
+            assertEquals("{\"questionnaire\":\"https://example.org/q\"}", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertTrue(FhirResources.text(MappingResources.SCREENING_RULE_SSCST).contains("site copy"), "the site's copy overrides");
+        assertThrows(IllegalArgumentException.class, () -> MappingResources.open("ScreeningRule-notes.txt"));
+        assertThrows(IllegalArgumentException.class, () -> MappingResources.open("Library-site.json"));
+        assertThrows(IllegalArgumentException.class, () -> MappingResources.open("ScreeningRule-absent.json"));
+
+        System.clearProperty(MappingResources.OVERRIDE_DIR_PROPERTY);
+        assertEquals(packagedQuestionnaires, MappingResources.questionnaires());
+        assertThrows(IllegalArgumentException.class, () -> MappingResources.open("ScreeningRule-site-screen.json"));
+    }
+
     @Test
     void unknownFileIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

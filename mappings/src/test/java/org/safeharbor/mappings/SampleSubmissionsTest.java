@@ -87,7 +87,10 @@ class SampleSubmissionsTest {
             new Expected("flag-only.json", Set.of("sex-trafficking at-risk"), "unknown",
                     "US-FL", "US-FL"),
             new Expected("lives-in-one-state-seen-in-another.json",
-                    Set.of("sex-trafficking suspected", "sex-trafficking at-risk"), "unknown", "US-IL", "US-MO"));
+                    Set.of("sex-trafficking suspected", "sex-trafficking at-risk"), "unknown", "US-IL", "US-MO"),
+            new Expected("survival-sex-shared-code.json", Set.of("survival-sex suspected"), "unknown", "US-IL", "US-IL"),
+            new Expected("cse-it-positive.json", Set.of("sex-trafficking at-risk"), "unknown", "US-MA", "US-MA"),
+            new Expected("fl-htst-positive.json", Set.of("labor-trafficking at-risk"), "unknown", "US-FL", "US-FL"));
 
     static Stream<String> files() {
         return EXPECTED.stream().map(Expected::file);
@@ -278,12 +281,23 @@ class SampleSubmissionsTest {
         Map<String, String> perpetratorMap = perpetratorTable();
         Set<String> findings = new HashSet<>();
         Set<String> perpetrators = new HashSet<>();
-        for (Coding coding : reportedCodings(b)) {
-            String key = coding.getSystem() + "|" + coding.getCode();
-            findings.addAll(findingMap.getOrDefault(key, List.of()));
-            if (perpetratorMap.containsKey(key)) {
-                perpetrators.add(perpetratorMap.get(key));
+        for (List<Coding> element : reportedCodings(b)) {
+            List<String> read = new ArrayList<>();
+            String form = null;
+            for (Coding coding : element) {
+                String key = coding.getSystem() + "|" + coding.getCode();
+                read.addAll(findingMap.getOrDefault(key, List.of()));
+                if (perpetratorMap.containsKey(key)) {
+                    perpetrators.add(perpetratorMap.get(key));
+                }
+                if (MappingResources.CODE_SYSTEM_URL.equals(coding.getSystem())) {
+                    form = coding.getCode();
+                }
             }
+            // the shared code beside an ICD-10-CM code names the CSEC form of its sex trafficking (README, FHIR intake)
+            String refinedTo = form;
+            read.replaceAll(f -> refinedTo != null && f.startsWith("sex-trafficking ") ? refinedTo + f.substring("sex-trafficking".length()) : f);
+            findings.addAll(read);
         }
         assertEquals(expected.findings(), findings, expected.file());
         assertEquals(expected.perpetrator(), perpetrators.isEmpty() ? "unknown" : String.join(",", perpetrators),
@@ -333,19 +347,24 @@ class SampleSubmissionsTest {
                 .orElseThrow(() -> new AssertionError(file + ": no home address"));
     }
 
-    /** The codings the intake reads: Condition and Flag codes, Observation values, QuestionnaireResponse answers. */
-    private static List<Coding> reportedCodings(Bundle b) {
-        List<Coding> out = new ArrayList<>();
+    /**
+     * The codings the intake reads, one list per coded element: Condition and Flag codes, Observation values,
+     * QuestionnaireResponse answers.
+     */
+    private static List<List<Coding>> reportedCodings(Bundle b) {
+        List<List<Coding>> out = new ArrayList<>();
         for (BundleEntryComponent e : b.getEntry()) {
             Resource r = e.getResource();
             if (r instanceof Condition c) {
-                out.addAll(c.getCode().getCoding());
+                out.add(c.getCode().getCoding());
             } else if (r instanceof Flag f) {
-                out.addAll(f.getCode().getCoding());
+                out.add(f.getCode().getCoding());
             } else if (r instanceof Observation o && o.hasValueCodeableConcept()) {
-                out.addAll(o.getValueCodeableConcept().getCoding());
+                out.add(o.getValueCodeableConcept().getCoding());
             } else if (r instanceof QuestionnaireResponse qr) {
-                collectAnswers(qr.getItem(), out);
+                List<Coding> answers = new ArrayList<>();
+                collectAnswers(qr.getItem(), answers);
+                answers.forEach(a -> out.add(List.of(a)));
             }
         }
         return out;

@@ -11,6 +11,8 @@ final class FhirSystems {
     static final String DELIVERY_STATUS = PROJECT + "CodeSystem/delivery-status";
     static final String SSCST_QUESTIONNAIRE = PROJECT + "Questionnaire/sscst";
     static final String CSE_IT_QUESTIONNAIRE = PROJECT + "Questionnaire/cse-it";
+    /** Florida's Human Trafficking Screening Tool (F.S. 409.1754): the screener's determination, unconfirmed categories. */
+    static final String FL_HTST_QUESTIONNAIRE = PROJECT + "Questionnaire/fl-htst";
     static final String STATE_INTAKE_NUMBER = PROJECT + "NamingSystem/state-intake-number/";
     static final String HT_ALLEGATION = PROJECT + "CodeSystem/ht-allegation";
     /** Extension on a finding's Condition: a caregiver (valued with the relation) failed to protect the child. */
@@ -25,7 +27,7 @@ final class FhirSystems {
     static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
     /** Systems whose codes the intake understands; a finding coded only in another system is refused. */
-    static final java.util.Set<String> KNOWN = java.util.Set.of(ICD10CM, SNOMED, SCREENING);
+    static final java.util.Set<String> KNOWN = java.util.Set.of(ICD10CM, SNOMED, SCREENING, HT_ALLEGATION);
 
     private FhirSystems() {
     }

@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.hl7.fhir.r4.model.Base;
-import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -36,8 +35,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
-import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemAnswerComponent;
-import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.safeharbor.api.v1.Address;
@@ -59,8 +56,16 @@ import org.safeharbor.api.v1.Sex;
  * OperationOutcome naming the failing element. The rules:
  * <ul>
  *   <li>Codes become allegations only through the ConceptMaps ({@link AllegationMaps}): T76.-
- *       suspected, T74.- confirmed, Z04.8x ruled out, history codes historical, a positive screen
- *       at-risk.</li>
+ *       suspected, T74.- confirmed, Z04.8x ruled out, history codes historical.</li>
+ *   <li>A Condition may be coded with the shared code itself ({@value FhirSystems#HT_ALLEGATION}), so that the CSEC
+ *       forms (survival sex, pornography, ...) can be said: alone, its type with the certainty of the
+ *       verificationStatus (as for a code that carries none); beside an ICD-10-CM or SNOMED CT code of the same
+ *       element, it refines that code's type to the form, the other code keeping its certainty. A code the shared
+ *       CodeSystem does not define as a type or a perpetrator, or a form no other code of the element agrees with,
+ *       is refused.</li>
+ *   <li>A screen (QuestionnaireResponse, or a result Observation) is read through its instrument's scoring rule
+ *       ({@link ScreeningInstruments}: data in mappings/, at most at-risk); a response to a questionnaire no
+ *       instrument has is refused, never ignored.</li>
  *   <li>A Condition's verificationStatus can only lower the certainty a code carries: {@code refuted} is
  *       ruled out, {@code provisional}/{@code differential}/{@code unconfirmed} at most suspected. A code that
  *       carries no certainty of its own (SNOMED CT 734998001) takes it from the verificationStatus: confirmed
@@ -82,9 +87,6 @@ import org.safeharbor.api.v1.Sex;
  * </ul>
  */
 final class SubmissionReader {
-
-    /** SSCST is positive at two or more "yes" answers (Greenbaum et al., Pediatric Emergency Care 2018). */
-    static final int SSCST_POSITIVE_AT = 2;
 
     private final AllegationMaps maps;
     private final Clock clock;
@@ -161,11 +163,11 @@ final class SubmissionReader {
                 Scan.Unknown first = scan.unknownSystems.get(0);
                 throw Refusals.unprocessable(IssueType.CODEINVALID, first.path(), "code system '" + first.system()
                         + "' is not recognized: use ICD-10-CM (" + FhirSystems.ICD10CM + "), SNOMED CT (" + FhirSystems.SNOMED
-                        + ") or " + FhirSystems.SCREENING);
+                        + "), the shared code " + FhirSystems.HT_ALLEGATION + " or " + FhirSystems.SCREENING);
             }
             throw Refusals.unprocessable(IssueType.NOTFOUND, "Bundle.entry",
                     "no trafficking-related finding for a child: expected an ICD-10-CM (T74.52-/T76.52-/T74.62-/T76.62-/Z04.8-/"
-                            + "Z62.813/Z91.42) or SNOMED CT code, a safety Flag, or a screening result"
+                            + "Z62.813/Z91.42), SNOMED CT or shared (" + FhirSystems.HT_ALLEGATION + ") code, a safety Flag, or a screening result"
                             + (scan.notFindings.isEmpty() ? "" : "; codes found that are not child-trafficking findings: "
                             + String.join(", ", scan.notFindings) + " (an adult code such as T76.51- on a child's record"
                             + " should be recoded as T76.52-/T74.52-)"));
@@ -319,16 +321,15 @@ final class SubmissionReader {
                         || observation.getStatus() == Observation.ObservationStatus.CANCELLED) {
                     continue;
                 }
-                if (observation.getCode().hasCoding(FhirSystems.SCREENING, "sscst")
-                        || observation.getCode().hasCoding(FhirSystems.SCREENING, "cse-it")) {
-                    if (observation.hasValueCodeableConcept()) {
-                        findings.addAll(coded(observation.getValueCodeableConcept(), indexed.path() + ".valueCodeableConcept", ref, scan));
-                    }
+                Optional<ScreeningInstruments.Instrument> instrument = maps.instruments().byCode(observation.getCode());
+                if (instrument.isPresent() && observation.hasValueCodeableConcept()) {
+                    findings.addAll(screeningResult(instrument.get(), observation.getValueCodeableConcept(),
+                            indexed.path() + ".valueCodeableConcept", ref, scan));
                 }
             } else if (resource instanceof QuestionnaireResponse response) {
                 if (response.getStatus() != QuestionnaireResponse.QuestionnaireResponseStatus.ENTEREDINERROR
                         && response.getStatus() != QuestionnaireResponse.QuestionnaireResponseStatus.STOPPED) {
-                    findings.addAll(screening(response, ref));
+                    findings.addAll(screening(response, indexed.path(), ref, scan));
                 }
             }
         }
@@ -342,12 +343,19 @@ final class SubmissionReader {
      */
     private List<Finding> coded(CodeableConcept concept, String path, String ref, Scan scan) {
         List<Finding> findings = new ArrayList<>();
+        List<Finding> shared = new ArrayList<>();
         boolean known = false;
-        for (Coding coding : concept.getCoding()) {
+        for (int i = 0; i < concept.getCoding().size(); i++) {
+            Coding coding = concept.getCoding().get(i);
             if (!FhirSystems.KNOWN.contains(coding.getSystem())) {
                 continue;
             }
             known = true;
+            if (FhirSystems.HT_ALLEGATION.equals(coding.getSystem())) {
+                sharedType(coding, path + ".coding[" + i + "].code").ifPresent(type -> shared.add(new Finding(type,
+                        Certainty.SUSPECTED, new EvidenceReference(ref, coding.getSystem(), coding.getCode()), null, true)));
+                continue;
+            }
             boolean statusSetsCertainty = isSnomedVictimOfHumanTrafficking(coding);
             if (statusSetsCertainty && !snomedVictimOfHumanTrafficking) {
                 scan.notRead.add(new Scan.Unknown(path + ".coding", "SNOMED CT " + FhirSystems.SNOMED_VICTIM_OF_HUMAN_TRAFFICKING
@@ -368,49 +376,104 @@ final class SubmissionReader {
         if (!known && concept.hasCoding()) {
             scan.unknownSystems.add(new Scan.Unknown(path + ".coding[0].system", concept.getCodingFirstRep().getSystem()));
         }
+        return shared.isEmpty() ? findings : refined(findings, shared, path);
+    }
+
+    /**
+     * The allegation type a coding of the shared code names; empty for a perpetrator concept (read with the Y07.-
+     * codes, see {@link #perpetrator}). Any other code is refused: the hospital used the project's CodeSystem, and a
+     * code it does not define, or a dimension said elsewhere, must not pass unseen.
+     */
+    private Optional<org.safeharbor.api.v1.AllegationType> sharedType(Coding coding, String path) {
+        AllegationMaps.SharedConcept concept = maps.shared(coding.getCode()).orElseThrow(() -> Refusals.unprocessable(
+                IssueType.CODEINVALID, path, "'" + coding.getCode() + "' is not a code of " + FhirSystems.HT_ALLEGATION
+                        + ": a finding is coded with one of its allegation types (sex-trafficking, its CSEC forms such as"
+                        + " survival-sex or pornography, labor-trafficking)"));
+        if (concept.type() == null && concept.relation() == null) {
+            throw Refusals.unprocessable(IssueType.CODEINVALID, path, "'" + coding.getCode() + "' of " + FhirSystems.HT_ALLEGATION
+                    + " is not an allegation type: the certainty is said with Condition.verificationStatus, a caregiver's"
+                    + " failure to protect with the extension " + FhirSystems.FAILED_TO_PROTECT);
+        }
+        return Optional.ofNullable(concept.type());
+    }
+
+    /**
+     * A coded element with the shared code beside other codes: the shared code says which form, the other codes how
+     * certain. Each finding of the other codes whose type the form belongs to (sex trafficking for a CSEC form, or
+     * the very type) becomes that form, with both codings as its evidence; the other findings stay as they are. A
+     * form no other code agrees with (survival sex beside a forced-labor code) is refused: the hospital said two
+     * different things in one element.
+     */
+    private static List<Finding> refined(List<Finding> coded, List<Finding> shared, String path) {
+        if (coded.isEmpty()) {
+            return shared;
+        }
+        List<Finding> findings = new ArrayList<>();
+        Set<Finding> refinedOnes = new LinkedHashSet<>();
+        for (Finding form : shared) {
+            List<Finding> agreeing = coded.stream().filter(f -> f.type() == form.type()
+                    || f.type() == org.safeharbor.api.v1.AllegationType.SEX_TRAFFICKING && form.type().isSexual()).toList();
+            if (agreeing.isEmpty()) {
+                throw Refusals.unprocessable(IssueType.BUSINESSRULE, path, "the shared code '" + form.type().code()
+                        + "' does not agree with the element's other codes (" + String.join(", ", coded.stream()
+                        .map(f -> f.evidence().code() + ": " + f.type().code()).distinct().toList())
+                        + "): send each finding as its own Condition");
+            }
+            for (Finding f : agreeing) {
+                findings.add(new Finding(form.type(), f.certainty(), f.evidence(), null, f.certaintyFromStatus()));
+                findings.add(new Finding(form.type(), f.certainty(), form.evidence(), null, f.certaintyFromStatus()));
+                refinedOnes.add(f);
+            }
+        }
+        coded.stream().filter(f -> !refinedOnes.contains(f)).forEach(findings::add);
         return findings;
     }
 
-    private List<Finding> screening(QuestionnaireResponse response, String ref) {
-        String questionnaire = response.getQuestionnaire() == null ? "" : response.getQuestionnaire().split("\\|")[0];
-        String result;
-        if (questionnaire.equals(FhirSystems.SSCST_QUESTIONNAIRE)) {
-            long yes = flatten(response.getItem()).stream().filter(SubmissionReader::answeredYes).count();
-            result = yes >= SSCST_POSITIVE_AT ? "sscst-positive" : "sscst-negative";
-        } else if (questionnaire.equals(FhirSystems.CSE_IT_QUESTIONNAIRE)) {
-            result = flatten(response.getItem()).stream().filter(i -> "level-of-concern".equals(i.getLinkId()))
-                    .flatMap(i -> i.getAnswer().stream()).filter(QuestionnaireResponseItemAnswerComponent::hasValueCoding)
-                    .map(a -> a.getValueCoding().getCode()).findFirst().orElse(null);
-        } else {
-            return List.of();
-        }
-        if (result == null) {
-            return List.of();
-        }
-        return maps.targets(FhirSystems.SCREENING, result).stream()
-                .map(t -> new Finding(t.type(), t.certainty(), new EvidenceReference(ref, FhirSystems.SCREENING, result)))
+    /**
+     * A screen's answers, read through its instrument's rule. A response to a questionnaire no instrument has is
+     * refused: ignoring it would tell the hospital nothing while its screen reached no one. What the rule could not
+     * score is named back (a warning, or the refusal when nothing else was found).
+     */
+    private List<Finding> screening(QuestionnaireResponse response, String path, String ref, Scan scan) {
+        String questionnaire = response.getQuestionnaire();
+        ScreeningInstruments instruments = maps.instruments();
+        ScreeningInstruments.Instrument instrument = instruments.byCanonical(questionnaire).orElseThrow(() -> Refusals.unprocessable(
+                IssueType.NOTSUPPORTED, path + ".questionnaire", (questionnaire == null || questionnaire.isBlank()
+                        ? "the QuestionnaireResponse does not say which questionnaire it answers"
+                        : "questionnaire '" + abbreviated(questionnaire) + "' is not a screening instrument this installation reads")
+                        + ": known are " + instruments.urls() + ". To add an instrument, put its Questionnaire and a"
+                        + " ScreeningRule in etc/safeharbor/mappings/ (see mappings/README.md); if your EHR names a known"
+                        + " instrument by another URL, add that URL as an identifier (system " + ScreeningInstruments.URI_IDENTIFIER
+                        + ") of its Questionnaire there"));
+        ScreeningInstruments.Score score = instrument.score(response);
+        score.notScored().forEach(reason -> scan.notRead.add(new Scan.Unknown(path, reason)));
+        return score.outcomes().stream().filter(ScreeningInstruments.Outcome::isFinding)
+                .map(o -> new Finding(o.type(), o.certainty(), new EvidenceReference(ref, o.result().getSystem(), o.result().getCode())))
                 .toList();
     }
 
-    private static boolean answeredYes(QuestionnaireResponseItemComponent item) {
-        for (QuestionnaireResponseItemAnswerComponent answer : item.getAnswer()) {
-            if (answer.getValue() instanceof BooleanType b && b.booleanValue()) {
-                return true;
-            }
-            if (answer.hasValueCoding() && Set.of("Y", "y", "yes", "LA33-6").contains(answer.getValueCoding().getCode())) {
-                return true;
+    /**
+     * A result Observation of a known instrument: its value is one of the instrument's results (its rule), or is read
+     * as any other code (the screening ConceptMap). Either way a screen is at most a risk signal.
+     */
+    private List<Finding> screeningResult(ScreeningInstruments.Instrument instrument, CodeableConcept value, String path,
+                                          String ref, Scan scan) {
+        List<Finding> findings = new ArrayList<>();
+        for (Coding coding : value.getCoding()) {
+            instrument.outcomeOfResult(coding).filter(ScreeningInstruments.Outcome::isFinding).ifPresent(o -> findings.add(
+                    new Finding(o.type(), o.certainty(), new EvidenceReference(ref, coding.getSystem(), coding.getCode()))));
+        }
+        if (findings.isEmpty() && value.getCoding().stream().noneMatch(c -> instrument.outcomeOfResult(c).isPresent())) {
+            for (Finding f : coded(value, path, ref, scan)) {
+                findings.add(new Finding(f.type(), f.certainty().isAllegation() ? Certainty.AT_RISK : f.certainty(), f.evidence()));
             }
         }
-        return false;
+        return findings;
     }
 
-    private static List<QuestionnaireResponseItemComponent> flatten(List<QuestionnaireResponseItemComponent> items) {
-        List<QuestionnaireResponseItemComponent> all = new ArrayList<>();
-        for (QuestionnaireResponseItemComponent item : items) {
-            all.add(item);
-            all.addAll(flatten(item.getItem()));
-        }
-        return all;
+    /** A URL named back to the sender, cut short: it is echoed in the answer and in the quarantine. */
+    private static String abbreviated(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static boolean isEnteredInError(Condition condition) {
@@ -459,15 +522,7 @@ final class SubmissionReader {
             PerpetratorRelation caregiver = null;
             if (extension.getValue() instanceof CodeableConcept concept) {
                 for (Coding coding : concept.getCoding()) {
-                    if (FhirSystems.HT_ALLEGATION.equals(coding.getSystem())) {
-                        try {
-                            caregiver = PerpetratorRelation.fromCode(coding.getCode());
-                        } catch (IllegalArgumentException notARelation) {
-                            // not a perpetrator concept: try the next coding
-                        }
-                    } else {
-                        caregiver = maps.perpetrator(coding.getSystem(), coding.getCode()).orElse(null);
-                    }
+                    caregiver = maps.perpetrator(coding.getSystem(), coding.getCode()).orElse(null);
                     if (caregiver != null) {
                         break;
                     }
@@ -494,7 +549,7 @@ final class SubmissionReader {
         return findings;
     }
 
-    /** The perpetrator relation from the submission's ICD-10-CM Y07.- codes. */
+    /** The perpetrator relation from the submission's ICD-10-CM Y07.- codes (or the shared code's perpetrator concepts). */
     private PerpetratorRelation perpetrator(Resources resources) {
         Set<PerpetratorRelation> relations = new LinkedHashSet<>();
         for (IndexedResource<Condition> condition : resources.all(Condition.class)) {

@@ -186,9 +186,12 @@ class IntakeHttpTest {
 
     static Stream<Expected> samples() {
         return Stream.of(
+                new Expected("cse-it-positive.json", TaskStatus.COMPLETED, "not-sent", List.of(), List.of()),
+                new Expected("fl-htst-positive.json", TaskStatus.COMPLETED, "not-sent", List.of(), List.of()),
                 new Expected("flag-only.json", TaskStatus.COMPLETED, "not-sent", List.of(), List.of()),
                 new Expected("lives-in-one-state-seen-in-another.json", TaskStatus.READY, "queued", List.of("US-IL", "US-MO"), List.of()),
                 new Expected("sscst-positive-no-suspicion.json", TaskStatus.COMPLETED, "not-sent", List.of(), List.of()),
+                new Expected("survival-sex-shared-code.json", TaskStatus.READY, "queued", List.of("US-IL"), List.of()),
                 new Expected("t74-52xa-caregiver-florida.json", TaskStatus.ONHOLD, "on-hold", List.of("US-FL"), List.of("US-FL")),
                 new Expected("t74-62xa-confirmed-labor.json", TaskStatus.READY, "queued", List.of("US-MA"), List.of()),
                 new Expected("t76-52xa-suspected.json", TaskStatus.READY, "queued", List.of("US-TX"), List.of()),
@@ -492,6 +495,15 @@ class IntakeHttpTest {
                         () -> codedBundle(b -> b.condition(new org.hl7.fhir.r4.model.CodeableConcept(
                                 new org.hl7.fhir.r4.model.Coding("http://example.org/local", "HT", null)), null)),
                         422, e -> e.endsWith(".code.coding[0].system")),
+                new BadInput("a screen of an unknown questionnaire", "application/fhir+json",
+                        () -> codedBundle(b -> b.add(new org.hl7.fhir.r4.model.QuestionnaireResponse()
+                                .setQuestionnaire("https://ehr.test.example.org/fhir/Questionnaire/local-screen")
+                                .setStatus(org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED))),
+                        422, e -> e.endsWith(".questionnaire")),
+                new BadInput("a code the shared CodeSystem does not define", "application/fhir+json",
+                        () -> codedBundle(b -> b.condition(new org.hl7.fhir.r4.model.CodeableConcept(
+                                new org.hl7.fhir.r4.model.Coding(FhirSystems.HT_ALLEGATION, "sextortion", null)), "provisional")),
+                        422, e -> e.endsWith(".code.coding[0].code")),
                 new BadInput("an XML external entity", "application/fhir+xml", IntakeHttpTest::xxeBundle, 400, "Bundle"::equals));
     }
 

@@ -110,6 +110,10 @@ class SubmissionReaderTest {
     }
 
     static final List<Expected> SAMPLES = List.of(
+            new Expected("cse-it-positive.json",
+                    List.of("sex-trafficking/at-risk/unknown/not-applicable"), List.of("US-MA"), true),
+            new Expected("fl-htst-positive.json",
+                    List.of("labor-trafficking/at-risk/unknown/not-applicable"), List.of("US-FL"), true),
             new Expected("flag-only.json",
                     List.of("sex-trafficking/at-risk/unknown/not-applicable"), List.of("US-FL"), true),
             new Expected("lives-in-one-state-seen-in-another.json",
@@ -117,6 +121,8 @@ class SubmissionReaderTest {
                     List.of("US-IL", "US-MO"), true),
             new Expected("sscst-positive-no-suspicion.json",
                     List.of("sex-trafficking/at-risk/unknown/not-applicable"), List.of("US-IL"), true),
+            new Expected("survival-sex-shared-code.json",
+                    List.of("survival-sex/suspected/unknown/not-applicable"), List.of("US-IL"), true),
             new Expected("t74-52xa-caregiver-florida.json",
                     List.of("sex-trafficking/confirmed/parent/act"), List.of("US-FL"), true),
             new Expected("t74-62xa-confirmed-labor.json",

@@ -51,10 +51,14 @@ public class IntakeIT {
             "t74-52xa-caregiver-florida.json", Set.of("US-FL"),
             "z04-81-ruled-out.json", Set.of(),
             "flag-only.json", Set.of(), // a safety Flag: at most a risk signal
-            "lives-in-one-state-seen-in-another.json", Set.of("US-IL", "US-MO"));
+            "lives-in-one-state-seen-in-another.json", Set.of("US-IL", "US-MO"),
+            "survival-sex-shared-code.json", Set.of("US-IL"), // the shared code names the CSEC form
+            "cse-it-positive.json", Set.of(), // screens read through their rules in mappings/
+            "fl-htst-positive.json", Set.of());
 
     /** The samples that carry only a risk signal: not-sent, where the others with no queue are not-reportable. */
-    private static final Set<String> RISK_SIGNALS = Set.of("sscst-positive-no-suspicion.json", "flag-only.json");
+    private static final Set<String> RISK_SIGNALS = Set.of("sscst-positive-no-suspicion.json", "flag-only.json",
+            "cse-it-positive.json", "fl-htst-positive.json");
 
     @Inject
     @Filter(value = "(camel.context.name=safeharbor)", timeout = 60_000)
@@ -110,6 +114,10 @@ public class IntakeIT {
                     Referral queued = takeFromQueue("referrals." + jurisdiction, taskId);
                     assertEquals(taskId, queued.id().value());
                     assertTrue(sample.getKey(), queued.jurisdictions().stream().anyMatch(j -> j.code().equals(jurisdiction)));
+                    if (sample.getKey().equals("survival-sex-shared-code.json")) {
+                        assertEquals("the form the hospital named travels to the state", "survival-sex",
+                                queued.allegations().get(0).type().code());
+                    }
                 }
             }
             assertNotNull(task.getMeta().getSecurity("http://terminology.hl7.org/CodeSystem/v3-ActCode", "SDV"));
