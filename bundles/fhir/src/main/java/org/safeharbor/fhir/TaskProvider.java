@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.store.MessageStore;
 
-/** {@code GET /fhir/Task/{id}}: where a referral stands, read from the message store. */
+/** {@code GET /fhir/Task/{id}}: where a referral stands, and the notices made of it, read from the message store. */
 public class TaskProvider implements IResourceProvider {
 
     private final MessageStore store;
@@ -27,7 +27,8 @@ public class TaskProvider implements IResourceProvider {
     @Read
     public Task read(@IdParam IdType id) {
         ReferralId referralId = new ReferralId(id.getIdPart());
-        return store.find(referralId).map(stored -> TaskView.of(stored, store.deadlineAlerts(referralId)))
+        return store.find(referralId).map(stored -> TaskView.withNotices(TaskView.of(stored, store.deadlineAlerts(referralId)),
+                        store.notices(referralId)))
                 .orElseThrow(() -> new ResourceNotFoundException(id));
     }
 }

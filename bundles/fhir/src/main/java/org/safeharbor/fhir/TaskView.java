@@ -97,6 +97,20 @@ final class TaskView {
         return task;
     }
 
+    /**
+     * The notices a state's law requires after its own decision (e.g. Massachusetts DCF's to the District Attorney
+     * and law enforcement, G.L. c.119 s.51B(k)), one output each: disclosures of the hospital's report, so the
+     * hospital sees them. They never change {@code Task.status}: the report's delivery is what the hospital owes.
+     */
+    static Task withNotices(Task task, List<org.safeharbor.store.Notice> notices) {
+        for (org.safeharbor.store.Notice n : notices) {
+            task.addOutput().setType(new CodeableConcept().setText("notice " + n.recipient() + " " + n.jurisdiction().code()))
+                    .setValue(new org.hl7.fhir.r4.model.StringType(n.status().code() + " (the state's notice, on its status "
+                            + code(n.trigger()) + ")" + (n.reason() == null ? "" : ": " + n.reason())));
+        }
+        return task;
+    }
+
     /** The delivery-status code of a status, e.g. {@code screened-in}. */
     static String code(DeliveryStatus status) {
         return status.name().toLowerCase(Locale.ROOT).replace('_', '-');

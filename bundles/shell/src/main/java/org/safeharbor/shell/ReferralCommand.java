@@ -1,5 +1,6 @@
 package org.safeharbor.shell;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -11,15 +12,18 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.store.Attempt;
 import org.safeharbor.store.Delivery;
 import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.Notice;
+import org.safeharbor.store.NoticeAttempt;
 import org.safeharbor.store.Replay;
 import org.safeharbor.store.StoredReferral;
 
 /**
  * {@code harbor:referral ID}: one referral's trail: status per jurisdiction, every delivery attempt
- * with its outcome, every replay linked to it, and the audit events. No personal data is printed.
+ * with its outcome, every replay linked to it, every notice a state's law made of it (e.g. Massachusetts'
+ * s.51B(k) notices) with its attempts, and the audit events. No personal data is printed.
  */
 @Service
-@Command(scope = "harbor", name = "referral", description = "Show one referral: deliveries, attempts, replays and its audit trail")
+@Command(scope = "harbor", name = "referral", description = "Show one referral: deliveries, attempts, replays, notices and its audit trail")
 public class ReferralCommand implements Action {
 
     @Argument(index = 0, name = "referral-id", required = true, description = "The referral id (the hospital's Task id)")
@@ -54,6 +58,18 @@ public class ReferralCommand implements Action {
             System.out.printf("  %s %-7s from %s%s by %s at %s%s%n", r.id(), r.jurisdiction().code(), r.source(),
                     r.sourceAttempt() == null ? "" : " (attempt " + r.sourceAttempt() + ")", r.requestedBy(), Shell.time(r.requestedAt()),
                     r.attempt() == null ? ", not yet delivered" : ", carried by attempt " + r.attempt());
+        }
+        System.out.println("Notices:");
+        List<NoticeAttempt> noticeAttempts = store.noticeAttempts(id);
+        for (Notice n : store.notices(id)) {
+            System.out.printf("  %-7s %-18s %-8s on %-20s %d attempt(s)  %s%n", n.jurisdiction().code(), n.recipient(), n.status(),
+                    n.trigger(), n.attempts(), n.reason() == null ? "" : n.reason());
+            for (NoticeAttempt a : noticeAttempts) {
+                if (a.jurisdiction().equals(n.jurisdiction()) && a.recipient().equals(n.recipient())) {
+                    System.out.printf("    #%-3d %-20s %-12s %6d chars  %s%n", a.attempt(), Shell.time(a.startedAt()),
+                            a.outcome() == null ? "(no answer)" : a.outcome(), a.payloadChars(), a.detail() == null ? "" : a.detail());
+                }
+            }
         }
         System.out.println("Events:");
         store.events(id).forEach(e -> System.out.println("  " + e));

@@ -540,17 +540,21 @@ public class MessageStore implements StatusReporter {
     /**
      * Deletes what is past its retention: referrals whose every delivery is done (delivered,
      * acknowledged, screened, not sent) and that arrived before {@code deliveredBefore}; referrals
-     * with a failed or rejected delivery only once they arrived before {@code erroredBefore}; refused
-     * submissions before {@code rejectedBefore}. A referral with a delivery still open (received,
-     * queued, on hold) is never deleted, whatever its age.
+     * with a failed or rejected delivery, or a failed notice, only once they arrived before {@code erroredBefore};
+     * refused submissions before {@code rejectedBefore}. A referral with a delivery still open (received,
+     * queued, on hold) or a notice still to be sent is never deleted, whatever its age.
      */
     public Purged purge(Instant deliveredBefore, Instant erroredBefore, Instant rejectedBefore) {
         return tx.execute(status -> {
             List<String> ids = jdbc.queryForList("SELECT r.id FROM referral r WHERE r.received_at < ?"
                             + " AND NOT EXISTS (SELECT 1 FROM referral_delivery d WHERE d.referral_id = r.id AND d.status IN ('RECEIVED', 'QUEUED', 'ON_HOLD'))"
-                            + " AND (r.received_at < ? OR NOT EXISTS (SELECT 1 FROM referral_delivery d WHERE d.referral_id = r.id AND d.status IN ('FAILED', 'REJECTED')))",
-                    String.class, deliveredBefore.atOffset(ZoneOffset.UTC), erroredBefore.atOffset(ZoneOffset.UTC));
-            for (String table : List.of("deadline_alert", "delivery_attempt", "referral_replay", "referral_event", "referral_delivery")) {
+                            + " AND (r.received_at < ? OR NOT EXISTS (SELECT 1 FROM referral_delivery d WHERE d.referral_id = r.id AND d.status IN ('FAILED', 'REJECTED')))"
+                            // a notice still to be sent keeps its referral; a failed one is kept as long as a failed delivery
+                            + " AND NOT EXISTS (SELECT 1 FROM referral_notice n WHERE n.referral_id = r.id AND n.status IN ('PENDING', 'QUEUED'))"
+                            + " AND (r.received_at < ? OR NOT EXISTS (SELECT 1 FROM referral_notice n WHERE n.referral_id = r.id AND n.status = 'FAILED'))",
+                    String.class, deliveredBefore.atOffset(ZoneOffset.UTC), erroredBefore.atOffset(ZoneOffset.UTC), erroredBefore.atOffset(ZoneOffset.UTC));
+            for (String table : List.of("deadline_alert", "delivery_attempt", "referral_replay", "referral_event", "notice_attempt",
+                    "referral_notice", "referral_delivery")) {
                 for (String id : ids) {
                     jdbc.update("DELETE FROM " + table + " WHERE referral_id = ?", id);
                 }
@@ -696,4 +700,135 @@ public class MessageStore implements StatusReporter {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
+    // ------------------------------------------------------------------ notices (api 1.3)
+
+    @Override
+    public Optional<String> deliveredOutput(ReferralId referralId, Jurisdiction jurisdiction) {
+        return jdbc.queryForList("SELECT state_payload FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?"
+                        + " AND (outcome IS NULL OR outcome <> 'FAILED') ORDER BY attempt DESC LIMIT 1",
+                String.class, referralId.value(), jurisdiction.code()).stream().findFirst();
+    }
+
+    /**
+     * {@inheritDoc} The delivery's row is locked while this runs (as {@link #report} locks it), so the state's
+     * status cannot change underneath, and two call-backs at once record the notice once.
+     */
+    @Override
+    public boolean recordNotice(ReferralId referralId, Jurisdiction jurisdiction, String recipient, DeliveryStatus trigger,
+                                String payload) {
+        org.safeharbor.api.v1.PendingNotice.requireRecipient(recipient);
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            DeliveryStatus current = currentStatus(referralId, jurisdiction)
+                    .orElseThrow(() -> new java.util.NoSuchElementException("no delivery of referral " + referralId
+                            + " to " + jurisdiction.code()));
+            if (current != trigger || noticeStatus(referralId, jurisdiction, recipient).isPresent()) {
+                return false;
+            }
+            OffsetDateTime now = now();
+            jdbc.update("INSERT INTO referral_notice (referral_id, jurisdiction, recipient, status, trigger_status, payload,"
+                            + " recorded_at, updated_at) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?)",
+                    referralId.value(), jurisdiction.code(), recipient, trigger.name(), payload, now, now);
+            event(referralId, "notice-due", jurisdiction, recipient + " on " + trigger);
+            return true;
+        }));
+    }
+
+    /** The notice's status, its row locked until the transaction ends. */
+    private Optional<Notice.Status> noticeStatus(ReferralId referralId, Jurisdiction jurisdiction, String recipient) {
+        return jdbc.queryForList("SELECT status FROM referral_notice WHERE referral_id = ? AND jurisdiction = ? AND recipient = ? FOR UPDATE",
+                String.class, referralId.value(), jurisdiction.code(), recipient).stream().findFirst().map(Notice.Status::valueOf);
+    }
+
+    @Override
+    public void noticeQueued(ReferralId referralId, Jurisdiction jurisdiction, String recipient) {
+        jdbc.update("UPDATE referral_notice SET status = 'QUEUED', updated_at = ? WHERE referral_id = ? AND jurisdiction = ?"
+                + " AND recipient = ? AND status = 'PENDING'", now(), referralId.value(), jurisdiction.code(), recipient);
+    }
+
+    @Override
+    public List<org.safeharbor.api.v1.PendingNotice> unqueuedNotices(Jurisdiction jurisdiction, Instant recordedBefore, int limit) {
+        return jdbc.query("SELECT referral_id, recipient, payload FROM referral_notice WHERE jurisdiction = ? AND status = 'PENDING'"
+                        + " AND recorded_at < ? ORDER BY recorded_at LIMIT ?",
+                (rs, n) -> new org.safeharbor.api.v1.PendingNotice(new ReferralId(rs.getString(1)), jurisdiction, rs.getString(2),
+                        rs.getString(3)),
+                jurisdiction.code(), recordedBefore.atOffset(ZoneOffset.UTC), limit);
+    }
+
+    @Override
+    public int recordNoticeAttempt(ReferralId referralId, Jurisdiction jurisdiction, String recipient, String payload) {
+        Integer attempt = tx.execute(status -> {
+            Optional<Notice.Status> current = noticeStatus(referralId, jurisdiction, recipient);
+            if (current.isEmpty() || current.get() == Notice.Status.SENT) {
+                return 0;
+            }
+            // the notice's row is locked: attempts of one notice are numbered one at a time
+            int next = jdbc.queryForObject("SELECT COALESCE(MAX(attempt), 0) + 1 FROM notice_attempt WHERE referral_id = ?"
+                    + " AND jurisdiction = ? AND recipient = ?", Integer.class, referralId.value(), jurisdiction.code(), recipient);
+            jdbc.update("INSERT INTO notice_attempt (referral_id, jurisdiction, recipient, attempt, started_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                    referralId.value(), jurisdiction.code(), recipient, next, now(), payload);
+            event(referralId, "notice-attempt", jurisdiction, recipient + " attempt " + next);
+            return next;
+        });
+        return attempt == null ? 0 : attempt;
+    }
+
+    @Override
+    public void recordNoticeAttemptFailed(ReferralId referralId, Jurisdiction jurisdiction, String recipient, int attempt, String reason) {
+        tx.executeWithoutResult(status -> {
+            jdbc.update("UPDATE notice_attempt SET outcome = 'FAILED', detail = ? WHERE referral_id = ? AND jurisdiction = ?"
+                            + " AND recipient = ? AND attempt = ?",
+                    truncate(reason, 1000), referralId.value(), jurisdiction.code(), recipient, attempt);
+            event(referralId, "notice-attempt-failed", jurisdiction, recipient + " attempt " + attempt + ": " + truncate(reason, 1900));
+        });
+    }
+
+    @Override
+    public void noticeSent(ReferralId referralId, Jurisdiction jurisdiction, String recipient, int attempt) {
+        tx.executeWithoutResult(status -> {
+            jdbc.update("UPDATE notice_attempt SET outcome = 'SENT' WHERE referral_id = ? AND jurisdiction = ? AND recipient = ? AND attempt = ?",
+                    referralId.value(), jurisdiction.code(), recipient, attempt);
+            jdbc.update("UPDATE referral_notice SET status = 'SENT', reason = NULL, updated_at = ? WHERE referral_id = ? AND jurisdiction = ?"
+                    + " AND recipient = ?", now(), referralId.value(), jurisdiction.code(), recipient);
+            event(referralId, "notice-sent", jurisdiction, recipient + " attempt " + attempt);
+        });
+    }
+
+    /** {@inheritDoc} A notice already sent stays sent (a stale copy from the queue gave up). */
+    @Override
+    public void noticeFailed(ReferralId referralId, Jurisdiction jurisdiction, String recipient, String reason) {
+        tx.executeWithoutResult(status -> {
+            int rows = jdbc.update("UPDATE referral_notice SET status = 'FAILED', reason = ?, updated_at = ? WHERE referral_id = ?"
+                            + " AND jurisdiction = ? AND recipient = ? AND status <> 'SENT'",
+                    truncate(reason, 1000), now(), referralId.value(), jurisdiction.code(), recipient);
+            if (rows > 0) {
+                event(referralId, "notice-failed", jurisdiction, recipient + ": " + truncate(reason, 1900));
+            }
+        });
+    }
+
+    /** A referral's notices, by jurisdiction and recipient. Codes, statuses and times only: no personal data. */
+    public List<Notice> notices(ReferralId referralId) {
+        return jdbc.query("SELECT n.jurisdiction, n.recipient, n.status, n.trigger_status, n.reason, n.recorded_at, n.updated_at,"
+                        + " (SELECT COUNT(*) FROM notice_attempt a WHERE a.referral_id = n.referral_id AND a.jurisdiction = n.jurisdiction"
+                        + " AND a.recipient = n.recipient) FROM referral_notice n WHERE n.referral_id = ? ORDER BY n.jurisdiction, n.recipient",
+                (rs, n) -> new Notice(Jurisdiction.of(rs.getString(1)), rs.getString(2), Notice.Status.valueOf(rs.getString(3)),
+                        DeliveryStatus.valueOf(rs.getString(4)), rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant(),
+                        rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getInt(8)),
+                referralId.value());
+    }
+
+    /** Every attempt to send a referral's notices, in order. */
+    public List<NoticeAttempt> noticeAttempts(ReferralId referralId) {
+        return jdbc.query("SELECT jurisdiction, recipient, attempt, started_at, outcome, detail, LENGTH(payload) FROM notice_attempt"
+                        + " WHERE referral_id = ? ORDER BY started_at, jurisdiction, recipient, attempt",
+                (rs, n) -> new NoticeAttempt(Jurisdiction.of(rs.getString(1)), rs.getString(2), rs.getInt(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6), rs.getInt(7)),
+                referralId.value());
+    }
+
+    /** The payload a notice attempt sent, for an operator. */
+    public Optional<String> noticePayload(ReferralId referralId, Jurisdiction jurisdiction, String recipient, int attempt) {
+        return jdbc.queryForList("SELECT payload FROM notice_attempt WHERE referral_id = ? AND jurisdiction = ? AND recipient = ? AND attempt = ?",
+                String.class, referralId.value(), jurisdiction.code(), recipient, attempt).stream().findFirst();
+    }
 }

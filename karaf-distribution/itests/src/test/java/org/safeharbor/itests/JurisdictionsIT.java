@@ -60,7 +60,9 @@ public class JurisdictionsIT {
         return OptionUtils.combine(SafeHarborKaraf.distribution(),
                 // Florida batches on a schedule: a short one keeps the test quick
                 editConfigurationFilePut("etc/org.safeharbor.jurisdiction.us.fl.cfg", "batchInterval", "PT2S"),
-                editConfigurationFilePut("etc/org.safeharbor.jurisdiction.us.fl.cfg", "statusPollInterval", "PT2S"));
+                editConfigurationFilePut("etc/org.safeharbor.jurisdiction.us.fl.cfg", "statusPollInterval", "PT2S"),
+                // this site has the adapter carry DCF's s.51B(k) notices, due when DCF screens a report in (off as shipped)
+                editConfigurationFilePut("etc/org.safeharbor.jurisdiction.us.ma.cfg", "departmentNoticesOn", "SCREENED_IN"));
     }
 
     @Before
@@ -87,10 +89,17 @@ public class JurisdictionsIT {
         // Illinois: SOAP payload with allegation 40; Missouri has no bundle: on hold
         String il = await(() -> delivered("US-IL", ilMo, null));
         assertTrue(il.contains("IntakeReport") && il.contains(">40<"));
-        // Massachusetts: the 51A JSON and the District Attorney notice
+        // Massachusetts: the 51A JSON; DCF's notices to the District Attorney and the police only on DCF's own status
         String report = await(() -> delivered("US-MA", ma, null));
         assertTrue(JSON.readTree(report).toString().contains("labor-trafficking"));
-        await(() -> sandboxFile("US-MA", ma + ".da.json"));
+        await(() -> intakeNumberOf(ma, "MA-"));
+        assertTrue("no notice on the hospital's report", sandboxFile("US-MA", ma + ".da.json").isEmpty());
+        assertEquals(200, massachusettsDcfSends(ma, "screened-in"));
+        String da = await(() -> sandboxFile("US-MA", ma + ".da.json"));
+        String police = await(() -> sandboxFile("US-MA", ma + ".le.json"));
+        assertEquals("DCF", JSON.readTree(da).path("notifyingAgency").asText());
+        assertEquals("law-enforcement", JSON.readTree(police).path("recipient").asText());
+        assertTrue(await(() -> output(ma, "notice district-attorney US-MA").filter(v -> v.startsWith("sent"))).startsWith("sent"));
 
         // the hospital sees each state's own intake number
         assertTrue(await(() -> intakeNumberOf(tx, "TX-")).contains("TX-"));
@@ -171,6 +180,39 @@ public class JurisdictionsIT {
         return Optional.empty();
     }
 
+    /** A Task output's value (text), if the Task has it yet. */
+    private static Optional<String> output(String taskId, String type) throws IOException, InterruptedException {
+        for (JsonNode output : task(taskId).path("output")) {
+            if (type.equals(output.path("type").path("text").asText())) {
+                return Optional.of(output.path("valueString").asText(output.path("valueCodeableConcept").path("text").asText()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Makes the sandbox DCF send a status for the referral (its {@code POST /sandbox/status}), over HTTPS trusting the
+     * sandbox certificate shipped in the Massachusetts bundle; the sandbox's answer code.
+     */
+    private int massachusettsDcfSends(String referralId, String status) throws Exception {
+        Bundle massachusetts = Arrays.stream(bundleContext.getBundles())
+                .filter(b -> b.getSymbolicName().equals("org.safeharbor.safeharbor-jurisdiction-us-ma")).findFirst().orElseThrow();
+        java.security.KeyStore sandbox = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = massachusetts.getEntry("sandbox/us-ma-sandbox.p12").openStream()) {
+            sandbox.load(in, "us-ma-sandbox".toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(sandbox);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpResponse<String> answer = java.net.http.HttpClient.newBuilder().sslContext(tls).build().send(
+                HttpRequest.newBuilder(URI.create("https://localhost:9443/sandbox/status"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"referralId\":\"" + referralId + "\",\"status\":\"" + status + "\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(answer.body(), "{\"adapterStatus\":202}", answer.body());
+        return answer.statusCode();
+    }
+
     /** What the simulated state recorded for the referral (a file named by its id), if anything yet. */
     private static Optional<String> delivered(String jurisdiction, String referralId, String subfolder) throws IOException {
         Path dir = Path.of(System.getProperty("karaf.data"), "sandbox", jurisdiction);
@@ -182,7 +224,8 @@ public class JurisdictionsIT {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             List<Path> found = files.filter(Files::isRegularFile)
-                    .filter(f -> f.getFileName().toString().startsWith(referralId) && !f.getFileName().toString().contains(".da."))
+                    .filter(f -> f.getFileName().toString().startsWith(referralId) && !f.getFileName().toString().contains(".da.")
+                            && !f.getFileName().toString().contains(".le."))
                     .toList();
             return found.isEmpty() ? Optional.empty() : Optional.of(Files.readString(found.get(0)));
         }

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.osgi.service.component.annotations.Activate;
@@ -31,34 +32,41 @@ import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.PendingNotice;
 import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
-import org.safeharbor.jurisdiction.us.ma.wire.DistrictAttorneyNotification;
+import org.safeharbor.jurisdiction.us.ma.wire.DepartmentNotice;
 import org.safeharbor.jurisdiction.us.ma.wire.IntakeResponse;
-import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AllegationDto;
 import org.safeharbor.jurisdiction.us.ma.sandbox.MassachusettsSandbox;
 import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Massachusetts (US-MA): the written G.L. c.119 s.51A report to DCF as JSON over HTTPS, the
- * District Attorney notification of s.51B(k) / 110 CMR 4.50, DCF's later statuses at
- * {@value #STATUS_PATH}, and the 48-hour written-report clock. The JSON shapes are a REFERENCE
- * DESIGN (DCF publishes no intake interface); see this bundle's README.
+ * Massachusetts (US-MA): the written G.L. c.119 s.51A report to DCF as JSON over HTTPS, DCF's later
+ * statuses at {@value #STATUS_PATH}, the Department's notices to the District Attorney and local law
+ * enforcement of s.51B(k) / 110 CMR 4.50 when DCF's status makes them due (per site, off by default), and the
+ * 48-hour written-report clock. The JSON shapes are a REFERENCE DESIGN (DCF publishes no intake interface);
+ * see this bundle's README.
  *
  * <pre>
  * direct:US-MA-deliver ─POST 51A JSON─▶ reportUrl (HTTPS)
  *     2xx {"intakeNumber":…} ─▶ ACKNOWLEDGED with the number (DELIVERED when no number yet)
  *     400 (invalid report)   ─▶ StateRejectedException: quarantine at once, REJECTED (field paths only)
  *     401/5xx, TLS, no answer ─▶ exception: retried with backoff ({@link #redelivery()}), then DLQ and FAILED
- *   trafficking suspected/confirmed ─POST DA JSON─▶ districtAttorneyUrl ─▶ "District Attorney notified"
- *     any failure            ─▶ exception: retried (DCF answers a redelivery with the same intake number)
- * servlet:/jurisdictions/us-ma/status ─▶ StatusReceiver ─▶ StatusReporter
+ * servlet:/jurisdictions/us-ma/status ─▶ StatusReceiver ─▶ StatusReporter.report
+ *     a status in departmentNoticesOn (e.g. SCREENED_IN; none by default) ─▶ DepartmentNotices:
+ *       per recipient (district-attorney, law-enforcement): recordNotice (payload) ─▶ referrals.US-MA.notices
+ * referrals.US-MA.notices ─▶ US-MA-notices ─▶ direct:US-MA-notice-attempt
+ *     recordNoticeAttempt ─POST notice JSON─▶ districtAttorneyUrl | lawEnforcementUrl ─▶ noticeSent
+ *     any failure ─▶ recordNoticeAttemptFailed, retried with backoff, then referrals.US-MA.notices.DLQ, noticeFailed
+ *     (the 51A report is never sent again for a notice, and its delivery's status never changes)
+ * timer ─▶ US-MA-notice-sweep: notices recorded but never queued (a crash in between) ─▶ referrals.US-MA.notices
  * </pre>
  *
  * A configuration change re-creates the component (DS default), so the core removes its routes and
@@ -90,8 +98,13 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
             "Massachusetts: the mandated reporter's oral report to DCF (by telephone) is due immediately; this adapter"
                     + " carries only the written report, due within 48 hours",
             java.time.Duration.ZERO, "G.L. c.119 s.51A");
-    /** Reason of the status update that records the District Attorney notification. */
-    public static final String DA_NOTIFIED = "District Attorney notified (G.L. c.119 s.51B(k))";
+    /** Message headers of a notice on its queue: the referral and the recipient (the body is the payload). */
+    static final String NOTICE_REFERRAL_ID = "SafeHarborNoticeReferralId";
+    static final String NOTICE_RECIPIENT = "SafeHarborNoticeRecipient";
+    /** A notice recorded this long ago and still not on its queue was left behind by a crash: the sweep queues it. */
+    static final Duration NOTICE_SWEEP_AGE = Duration.ofMinutes(1);
+    private static final String NOTICE = "safeharborNotice";
+    private static final String NOTICE_ATTEMPT = "safeharborNoticeAttempt";
 
     static final String INTAKE_NUMBER = "usMaIntakeNumber";
     private static final Jurisdiction JURISDICTION = Jurisdiction.of(CODE);
@@ -100,21 +113,30 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     private static final java.util.regex.Pattern INTAKE_NUMBER_SHAPE = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Massachusetts (US-MA) adapter",
-            description = "Written 51A report to DCF and District Attorney notification, JSON over HTTPS "
-                    + "(reference design: the production endpoints are not public). Defaults point at the sandbox peer.")
+            description = "Written 51A report to DCF, and DCF's notices to the District Attorney and local law enforcement when "
+                    + "DCF's status makes them due (off by default), JSON over HTTPS (reference design: the production endpoints "
+                    + "are not public). Defaults point at the sandbox peer.")
     public @interface Config {
 
         @AttributeDefinition(description = "HTTPS URL the written 51A report is POSTed to (DCF intake)")
         String reportUrl() default "https://localhost:9443/dcf/51a/reports";
 
-        @AttributeDefinition(description = "HTTPS URL the District Attorney notification (s.51B(k)) is POSTed to")
+        @AttributeDefinition(required = false, description = "DCF statuses on which this adapter sends the Department's notices "
+                + "to the District Attorney and local law enforcement (G.L. c.119 s.51B(k)), comma-separated: SCREENED_IN, "
+                + "INVESTIGATION_OPENED. Empty (the default): never. Only where DCF has this adapter carry its notices")
+        String departmentNoticesOn() default "";
+
+        @AttributeDefinition(description = "HTTPS URL the Department's notice to the District Attorney (s.51B(k)) is POSTed to")
         String districtAttorneyUrl() default "https://localhost:9443/da/notifications";
 
+        @AttributeDefinition(description = "HTTPS URL the Department's notice to local law enforcement (s.51B(k)) is POSTed to")
+        String lawEnforcementUrl() default "https://localhost:9443/law-enforcement/notifications";
+
         @AttributeDefinition(required = false,
-                description = "County whose District Attorney that endpoint serves, sent in the notification; empty for none")
+                description = "County whose District Attorney that endpoint serves, sent in its notice; empty for none")
         String districtAttorneyCounty() default "";
 
-        @AttributeDefinition(required = false, description = "HTTP Basic user name for both endpoints; empty for none")
+        @AttributeDefinition(required = false, description = "HTTP Basic user name for every endpoint; empty for none")
         String username() default "";
 
         @AttributeDefinition(required = false, type = AttributeType.PASSWORD,
@@ -136,8 +158,9 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         @AttributeDefinition(description = "Connect and response timeout of each HTTPS call, in seconds")
         int timeoutSeconds() default 30;
 
-        @AttributeDefinition(description = "Retries of a delivery that failed for a passing reason (DCF or the "
-                + "District Attorney down, 5xx, timeout, TLS, 401) before the referral goes to referrals.US-MA.DLQ")
+        @AttributeDefinition(description = "Retries of a delivery that failed for a passing reason (DCF down, 5xx, "
+                + "timeout, TLS, 401) before the referral goes to referrals.US-MA.DLQ; the same for each notice, to "
+                + "referrals.US-MA.notices.DLQ")
         int maximumRedeliveries() default 6;
 
         @AttributeDefinition(description = "Wait before the first retry, ISO-8601")
@@ -164,6 +187,10 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
 
     private final Config config;
     private final StatusReporter statusReporter;
+    private final Clock clock;
+    private final DepartmentNotices notices;
+    /** Puts notices on their queue; created with the routes, stopped with the component. */
+    private volatile ProducerTemplate noticeQueue;
     private final MassachusettsFormat format = new MassachusettsFormat();
     private final DeadlineRule writtenReport;
     private final Optional<SSLContextParameters> tls;
@@ -209,12 +236,17 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
+        this.clock = clock;
         this.writtenReport = DeadlineRule.delivery(WRITTEN_REPORT_RULE,
                 "mandated reporter's written report to DCF (after the immediate oral report)",
                 duration("writtenReportDeadline", config.writtenReportDeadline(), "PT48H"), "G.L. c.119 s.51A");
         this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(), config.maximumRedeliveryDelay());
         requireHttps("reportUrl", config.reportUrl());
         requireHttps("districtAttorneyUrl", config.districtAttorneyUrl());
+        requireHttps("lawEnforcementUrl", config.lawEnforcementUrl());
+        this.notices = new DepartmentNotices(JURISDICTION, DepartmentNotices.triggers("departmentNoticesOn", config.departmentNoticesOn()),
+                config.districtAttorneyCounty().isBlank() ? null : config.districtAttorneyCounty().trim(), statusReporter,
+                this::putOnNoticeQueue);
         this.refusal = sandbox ? null : sandboxRefusal(config.trustStore());
         if (refusal != null) {
             LOG.error(refusal);
@@ -297,19 +329,156 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         return statusCallers.configured();
     }
 
+    /** The notices' durable queue: consumed as the referrals' queue is (transacted, one consumer). */
+    protected String noticeQueueEndpoint() {
+        return "amqp:queue:" + JURISDICTION.queueName() + ".notices?transacted=true&lazyCreateTransactionManager=false"
+                + "&cacheLevelName=CACHE_CONSUMER";
+    }
+
+    /** Where notices are put: the same queue, as a producer. */
+    protected String noticeQueueProducer() {
+        return "amqp:queue:" + JURISDICTION.queueName() + ".notices";
+    }
+
+    /** Where a notice goes after its last retry: {@code referrals.US-MA.notices.DLQ}. */
+    protected String noticeDeadLetterEndpoint() {
+        return "amqp:queue:" + JURISDICTION.queueName() + ".notices.DLQ";
+    }
+
+    /** How often notices left unqueued by a crash are looked for (first soon after start). */
+    protected String noticeSweepEndpoint() {
+        return "timer:safeharbor-" + CODE + "-notice-sweep?delay=15000&period=" + NOTICE_SWEEP_AGE.toMillis();
+    }
+
     @Override
     public void configure() throws Exception {
         if (refusal != null) {
             throw new IllegalStateException(refusal);
         }
         super.configure();
+        noticeQueue = getContext().createProducerTemplate();
+        configureNotices();
+        if (!notices.on()) {
+            LOG.info("{}: the Department's s.51B(k) notices are off (departmentNoticesOn is empty): DCF sends its own", CODE);
+        }
         if (!statusCallers.configured()) {
             LOG.error("{}: status call-backs are OFF: set .statusToken or statusClientCertificates in {}.cfg "
                     + "(an unauthenticated caller could close referrals); deliveries run", CODE, PID);
             return;
         }
         from(statusEndpoint()).routeId(CODE + "-status")
-                .process(new StatusReceiver(JURISDICTION, statusReporter, statusCallers, config.statusMaxBodyBytes()));
+                .process(new StatusReceiver(JURISDICTION, statusReporter, statusCallers, config.statusMaxBodyBytes(), notices::onStatus));
+    }
+
+    /**
+     * The notices' routes: each notice from its own queue, numbered and recorded per attempt, retried with the
+     * delivery's backoff and dead-lettered on its own, so a failing notice never sends the 51A report again.
+     * They run whether or not any status triggers notices: what was recorded is sent.
+     */
+    private void configureNotices() {
+        Redelivery retry = redelivery();
+        String attempt = "direct:" + CODE + "-notice-attempt";
+        from(noticeQueueEndpoint()).routeId(CODE + "-notices")
+                .errorHandler(deadLetterChannel(noticeDeadLetterEndpoint())
+                        .useOriginalMessage()
+                        .maximumRedeliveries(retry.maximumRedeliveries())
+                        .redeliveryDelay(retry.firstDelay().toMillis())
+                        .useExponentialBackOff().backOffMultiplier(retry.multiplier())
+                        .maximumRedeliveryDelay(retry.maximumDelay().toMillis())
+                        .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
+                        .logStackTrace(false).logExhaustedMessageHistory(false).logExhaustedMessageBody(false)
+                        .onPrepareFailure(exchange -> noticeGaveUp(exchange, retry)))
+                .process(this::readNotice)
+                .to(attempt);
+        from(attempt).routeId(CODE + "-notice-attempt")
+                .process(this::startNoticeAttempt)
+                // 0: sent already (a second copy of the message): dropped
+                .filter(exchangeProperty(NOTICE_ATTEMPT).isGreaterThan(0))
+                    .doTry()
+                        .choice()
+                            .when(exchangeProperty(NOTICE_RECIPIENT).isEqualTo(DepartmentNotice.DISTRICT_ATTORNEY))
+                                .to(httpUri(config.districtAttorneyUrl()))
+                            .otherwise()
+                                .to(httpUri(config.lawEnforcementUrl()))
+                        .endDoTry()
+                    .doCatch(Exception.class)
+                        .process(this::noticeAttemptFailed)
+                    .end()
+                    .process(exchange -> {
+                        PendingNotice notice = exchange.getProperty(NOTICE, PendingNotice.class);
+                        statusReporter.noticeSent(notice.referralId(), JURISDICTION, notice.recipient(),
+                                exchange.getProperty(NOTICE_ATTEMPT, Integer.class));
+                        LOG.info("{}: the Department's notice to {} for referral {} was sent", CODE, notice.recipient(), notice.referralId());
+                    })
+                .end();
+        from(noticeSweepEndpoint()).routeId(CODE + "-notice-sweep")
+                .process(exchange -> sweepNotices());
+    }
+
+    /** Puts a recorded notice on its durable queue: the payload as body, the referral and recipient as headers. */
+    private void putOnNoticeQueue(PendingNotice notice) {
+        ProducerTemplate template = noticeQueue;
+        if (template == null) {
+            throw new IllegalStateException(CODE + ": the notice routes are not running");
+        }
+        template.sendBodyAndHeaders(noticeQueueProducer(), notice.payload(),
+                java.util.Map.of(NOTICE_REFERRAL_ID, notice.referralId().value(), NOTICE_RECIPIENT, notice.recipient()));
+    }
+
+    /** Queues the notices a crash left recorded but not queued. */
+    void sweepNotices() {
+        List<PendingNotice> left = statusReporter.unqueuedNotices(JURISDICTION, clock.instant().minus(NOTICE_SWEEP_AGE), 100);
+        if (!left.isEmpty()) {
+            LOG.warn("{}: {} notice(s) were recorded but never queued (a restart in between): queued now", CODE, left.size());
+        }
+        left.forEach(notices::queue);
+    }
+
+    /** The notice the queue message carries (headers and body), kept apart from what a failed try leaves behind. */
+    private void readNotice(Exchange exchange) {
+        var message = exchange.getMessage();
+        exchange.setProperty(NOTICE, new PendingNotice(new ReferralId(message.getHeader(NOTICE_REFERRAL_ID, String.class)), JURISDICTION,
+                message.getHeader(NOTICE_RECIPIENT, String.class), message.getBody(String.class)));
+    }
+
+    /** Numbers and records this attempt, then prepares the request; each retry passes here again. */
+    private void startNoticeAttempt(Exchange exchange) {
+        PendingNotice notice = exchange.getProperty(NOTICE, PendingNotice.class);
+        int number = statusReporter.recordNoticeAttempt(notice.referralId(), JURISDICTION, notice.recipient(), notice.payload());
+        exchange.setProperty(NOTICE_ATTEMPT, number);
+        exchange.setProperty(NOTICE_RECIPIENT, notice.recipient());
+        exchange.getMessage().setHeader(HEADER_REFERRAL_ID, notice.referralId().value());
+        exchange.getMessage().setHeader(HEADER_ATTEMPT, String.valueOf(number));
+        request(exchange, notice.payload());
+    }
+
+    /** Records why the attempt failed (classes and an HTTP status only) and hands it on to the retries. */
+    private void noticeAttemptFailed(Exchange exchange) throws Exception {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        PendingNotice notice = exchange.getProperty(NOTICE, PendingNotice.class);
+        statusReporter.recordNoticeAttemptFailed(notice.referralId(), JURISDICTION, notice.recipient(),
+                exchange.getProperty(NOTICE_ATTEMPT, Integer.class), failure(caught));
+        throw caught;
+    }
+
+    /** After the last retry: the notice is FAILED (on its dead-letter queue); the delivery is not touched. */
+    private void noticeGaveUp(Exchange exchange, Redelivery retry) {
+        PendingNotice notice = exchange.getProperty(NOTICE, PendingNotice.class);
+        if (notice == null) {
+            return; // not a notice at all: the dead-letter queue keeps it
+        }
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        statusReporter.noticeFailed(notice.referralId(), JURISDICTION, notice.recipient(), "gave up after "
+                + (retry.maximumRedeliveries() + 1) + " attempts (" + (cause == null ? "unknown error" : failure(cause))
+                + "); on the dead-letter queue " + JURISDICTION.queueName() + ".notices.DLQ");
+    }
+
+    /** A failure as its class (and the recipient's HTTP status): never a message, which may quote a value. */
+    private static String failure(Exception caught) {
+        if (caught instanceof HttpOperationFailedException http) {
+            return "HTTP " + http.getStatusCode();
+        }
+        return caught.getClass().getSimpleName() + (caught.getCause() == null ? "" : " (" + caught.getCause().getClass().getSimpleName() + ")");
     }
 
     @Override
@@ -334,18 +503,9 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                         .process(report(DeliveryStatus.ACKNOWLEDGED, exchangeProperty(INTAKE_NUMBER), null))
                     .otherwise()
                         .process(report(DeliveryStatus.DELIVERED, null, null))
-                .end()
-                // s.51B(k) / 110 CMR 4.50: the District Attorney hears of suspected or confirmed trafficking
-                .filter(exchange -> !MassachusettsFormat.allegationsFor(exchange.getProperty(REFERRAL, Referral.class)).isEmpty())
-                    .process(exchange -> request(exchange, districtAttorneyNotification(exchange)))
-                    .to(httpUri(config.districtAttorneyUrl()))
-                    .choice()
-                        .when(exchangeProperty(INTAKE_NUMBER).isNotNull())
-                            .process(report(DeliveryStatus.ACKNOWLEDGED, exchangeProperty(INTAKE_NUMBER), DA_NOTIFIED))
-                        .otherwise()
-                            .process(report(DeliveryStatus.DELIVERED, null, DA_NOTIFIED))
-                    .end()
                 .end();
+        // s.51B(k) / 110 CMR 4.50: the notices to the District Attorney and law enforcement are DCF's, after its
+        // own intake: they follow DCF's status (configureNotices), never this delivery
     }
 
     /** Clean headers (nothing from the queue leaks into HTTP headers), then the JSON request. */
@@ -444,21 +604,14 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         }
     }
 
-    /** The minimal notification: referral id, DCF allegation types, intake number, jurisdiction, county. */
-    String districtAttorneyNotification(Exchange exchange) {
-        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
-        List<String> allegations = MassachusettsFormat.allegationsFor(referral).stream()
-                .map(AllegationDto::allegation).distinct().toList();
-        String county = config.districtAttorneyCounty().isBlank() ? null : config.districtAttorneyCounty().trim();
-        return WireJson.write(new DistrictAttorneyNotification(DistrictAttorneyNotification.SCHEMA_VERSION,
-                DistrictAttorneyNotification.NOTIFICATION_TYPE, referral.id().value(),
-                exchange.getProperty(INTAKE_NUMBER, String.class), CODE, county, allegations));
-    }
-
     @Deactivate
-    void deactivate() {
+    void deactivate() throws Exception {
         if (getContext() != null && tls.isPresent()) {
             getContext().getRegistry().unbind(tlsBean);
+        }
+        ProducerTemplate template = noticeQueue;
+        if (template != null) {
+            template.stop();
         }
     }
 

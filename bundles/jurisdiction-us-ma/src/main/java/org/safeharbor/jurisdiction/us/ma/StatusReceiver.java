@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Consumer;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *   <li>413 for a body over the bound (its declared length is checked before it is read);</li>
  *   <li>400 for a body that does not validate against {@code us-ma-status.schema.json};</li>
  *   <li>404 for a referral DCF never received from this adapter (unknown, or not delivered to US-MA);</li>
- *   <li>202 when recorded (a status that would move the delivery backwards is kept out by the core);
- *       503 when the core could not record it (DCF should try again).</li>
+ *   <li>202 when recorded (a status that would move the delivery backwards is kept out by the core) and, if it
+ *       is one that makes the Department's notices due, once they are recorded and queued ({@link DepartmentNotices});
+ *       503 when the core could not record either (DCF should try again).</li>
  * </ol>
  * No answer quotes the request or an exception.
  */
@@ -48,12 +50,20 @@ final class StatusReceiver implements Processor {
     private final StatusReporter reporter;
     private final StatusCallers callers;
     private final int maxBodyBytes;
+    private final Consumer<StatusUpdate> recorded;
 
     StatusReceiver(Jurisdiction jurisdiction, StatusReporter reporter, StatusCallers callers, int maxBodyBytes) {
+        this(jurisdiction, reporter, callers, maxBodyBytes, update -> { });
+    }
+
+    /** {@code recorded}: what follows a recorded status (the Department's notices), before DCF is answered. */
+    StatusReceiver(Jurisdiction jurisdiction, StatusReporter reporter, StatusCallers callers, int maxBodyBytes,
+                   Consumer<StatusUpdate> recorded) {
         this.jurisdiction = jurisdiction;
         this.reporter = reporter;
         this.callers = callers;
         this.maxBodyBytes = maxBodyBytes;
+        this.recorded = recorded;
     }
 
     /** The canonical status for DCF's status code. */
@@ -131,6 +141,16 @@ final class StatusReceiver implements Processor {
             LOG.warn("{}: could not record status {} of referral {}: {}", jurisdiction, update.status(), update.referralId(),
                     e.getClass().getSimpleName());
             answer(message, 503, new ErrorResponse("status not recorded; send it again later"));
+            return;
+        }
+        try {
+            recorded.accept(update);
+        } catch (RuntimeException e) {
+            // the status stands; sent again, it records what is missing (a notice recorded but not queued is
+            // queued by the sweep in any case)
+            LOG.warn("{}: status {} of referral {} recorded, but its notices were not: {}", jurisdiction, update.status(),
+                    update.referralId(), e.getClass().getSimpleName());
+            answer(message, 503, new ErrorResponse("notices not recorded; send the status again later"));
             return;
         }
         LOG.info("{}: referral {} reported {}", jurisdiction, update.referralId(), update.status());

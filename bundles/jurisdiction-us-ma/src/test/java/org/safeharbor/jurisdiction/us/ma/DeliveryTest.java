@@ -54,6 +54,7 @@ class DeliveryTest {
     /** The dead-letter and quarantine queues of the tests: in-memory, read with {@link #queue}. */
     static final String DLQ = "seda:US-MA-DLQ";
     static final String QUARANTINE = "seda:US-MA-quarantine";
+    static final String NOTICE_DLQ = "seda:US-MA-notices-DLQ";
     /** A short retry policy for the tests: 2 retries from 10 ms. */
     static final Map<String, Object> SHORT_REDELIVERY = Map.of("maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S",
             "maximumRedeliveryDelay", "PT0.04S");
@@ -62,6 +63,11 @@ class DeliveryTest {
     static class QueuelessAdapter extends MassachusettsAdapter {
         QueuelessAdapter(Config config, RecordingReporter reporter) {
             super(config, reporter);
+        }
+
+        /** With the clock of status times and of the notice sweep. */
+        QueuelessAdapter(Config config, RecordingReporter reporter, java.time.Clock clock) {
+            super(config, reporter, clock);
         }
 
         /** {@code sandbox} false: as outside the sandbox (the sandbox trust store is refused). */
@@ -82,6 +88,66 @@ class DeliveryTest {
         @Override
         protected String quarantineEndpoint() {
             return QUARANTINE;
+        }
+
+        /** The notices' queue as a direct endpoint: a notice is sent (and retried) before its status is answered. */
+        @Override
+        protected String noticeQueueEndpoint() {
+            return "direct:notices";
+        }
+
+        @Override
+        protected String noticeQueueProducer() {
+            return "direct:notices";
+        }
+
+        @Override
+        protected String noticeDeadLetterEndpoint() {
+            return NOTICE_DLQ;
+        }
+
+        /** The sweep runs when a test sends to it, not on a timer. */
+        @Override
+        protected String noticeSweepEndpoint() {
+            return "direct:notice-sweep";
+        }
+    }
+
+    /**
+     * Its first call to one endpoint fails with {@code failure}: before it reaches the endpoint, or after (the
+     * endpoint took it, its answer was lost). {@link #calls} counts the calls to that endpoint.
+     */
+    static final class FlakyAdapter extends QueuelessAdapter {
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        private final String flakyUrl;
+        private final boolean afterReaching;
+        private final Exception failure;
+
+        FlakyAdapter(Config config, RecordingReporter reporter, String flakyUrl, boolean afterReaching, Exception failure) {
+            super(config, reporter);
+            this.flakyUrl = flakyUrl;
+            this.afterReaching = afterReaching;
+            this.failure = failure;
+        }
+
+        @Override
+        String httpUri(String url) {
+            return url.equals(flakyUrl) ? "direct:flaky" : super.httpUri(url);
+        }
+
+        @Override
+        public void configure() throws Exception {
+            super.configure();
+            org.apache.camel.Processor firstFails = exchange -> {
+                if (calls.incrementAndGet() == 1) {
+                    throw failure;
+                }
+            };
+            if (afterReaching) {
+                from("direct:flaky").to(super.httpUri(flakyUrl)).process(firstFails);
+            } else {
+                from("direct:flaky").process(firstFails).to(super.httpUri(flakyUrl));
+            }
         }
     }
 
@@ -136,6 +202,7 @@ class DeliveryTest {
         Map<String, Object> config = new HashMap<>(SHORT_REDELIVERY);
         config.put("reportUrl", peer.reportUrl());
         config.put("districtAttorneyUrl", peer.districtAttorneyUrl());
+        config.put("lawEnforcementUrl", peer.lawEnforcementUrl());
         config.putAll(overrides);
         camel = new DefaultCamelContext();
         countReportCalls();
@@ -201,8 +268,9 @@ class DeliveryTest {
     }
 
     @Test
-    void aSuspectedReportReachesDcfIsAcknowledgedAndTheDistrictAttorneyIsNotified() throws Exception {
-        startAdapter(Map.of("districtAttorneyCounty", "Suffolk"));
+    void aSuspectedReportReachesDcfAndIsAcknowledgedAndNoNoticeGoesOnTheHospitalsWord() throws Exception {
+        // every notice on: still nothing goes to the District Attorney or the police before DCF's own status
+        startAdapter(Map.of("districtAttorneyCounty", "Suffolk", "departmentNoticesOn", "SCREENED_IN,INVESTIGATION_OPENED"));
         Referral referral = referral(MA,
                 allegation(AllegationType.SURVIVAL_SEX, Certainty.SUSPECTED, PerpetratorRelation.NON_FAMILY, CaregiverRole.ACT),
                 allegation(AllegationType.LABOR_TRAFFICKING, Certainty.CONFIRMED, PerpetratorRelation.PARENT,
@@ -230,32 +298,19 @@ class DeliveryTest {
             }
         }
 
-        // the District Attorney got the minimal notification, with DCF's intake number and no personal data
-        assertEquals(1, peer.districtAttorneyNotifications().size());
-        String notification = peer.districtAttorneyNotifications().get(0).json();
-        assertEquals(List.of(), WireSchema.DA_NOTIFICATION.validate(notification));
-        JsonNode da = WireJson.tree(notification);
-        assertEquals(referral.id().value(), da.get("referralId").asText());
-        assertEquals("MA-2026-000001", da.get("intakeNumber").asText());
-        assertEquals("US-MA", da.get("jurisdiction").asText());
-        assertEquals("Suffolk", da.get("county").asText());
-        assertEquals("[\"sexual-exploitation\",\"labor-trafficking\"]", da.get("allegations").toString());
-        for (List<String> values : ConformanceReferrals.TELLTALES.values()) {
-            values.forEach(value -> assertFalse(notification.contains(value), "personal data in the DA notification: " + value));
-        }
-        assertFalse(notification.contains("2011-07-29"));
-        assertTrue(Files.exists(records.resolve(referral.id().value() + ".da.json")));
+        // s.51B(k): the notices are the Department's, after its own intake (DepartmentNoticeTest)
+        assertEquals(List.of(), peer.districtAttorneyNotifications());
+        assertEquals(List.of(), peer.lawEnforcementNotifications());
+        assertEquals(List.of(), reporter.notices(referral.id(), MA));
+        assertFalse(Files.exists(records.resolve(referral.id().value() + ".da.json")));
 
-        // and the core heard: acknowledged with the intake number, then the DA notification
-        assertEquals(2, reporter.updates.size(), reporter.updates.toString());
+        // and the core heard: acknowledged with the intake number, once
+        assertEquals(1, reporter.updates.size(), reporter.updates.toString());
         StatusUpdate acknowledged = reporter.updates.get(0);
         assertEquals(DeliveryStatus.ACKNOWLEDGED, acknowledged.status());
         assertEquals("MA-2026-000001", acknowledged.stateIntakeNumber());
         assertEquals(referral.id(), acknowledged.referralId());
         assertEquals(MA, acknowledged.jurisdiction());
-        StatusUpdate notified = reporter.updates.get(1);
-        assertEquals(DeliveryStatus.ACKNOWLEDGED, notified.status());
-        assertEquals(MassachusettsAdapter.DA_NOTIFIED, notified.reason());
     }
 
     @Test
@@ -303,42 +358,25 @@ class DeliveryTest {
 
     @Test
     void aTransientFailureIsRetriedAndTheRetryGetsTheSameIntakeNumber() throws Exception {
-        // DCF takes the report, the District Attorney endpoint fails once, the retry succeeds
-        java.util.concurrent.atomic.AtomicInteger daCalls = new java.util.concurrent.atomic.AtomicInteger();
+        // DCF takes the report but its answer is lost once (the connection drops): the retry sends it again
         Map<String, Object> config = new HashMap<>(SHORT_REDELIVERY);
         config.put("reportUrl", peer.reportUrl());
-        config.put("districtAttorneyUrl", peer.districtAttorneyUrl());
-        String daUrl = peer.districtAttorneyUrl();
         camel = new DefaultCamelContext();
         countReportCalls();
-        camel.addRoutes(new QueuelessAdapter(TestConfig.with(config), reporter) {
-            @Override
-            String httpUri(String url) {
-                return url.equals(daUrl) ? "direct:flaky-da" : super.httpUri(url);
-            }
-
-            @Override
-            public void configure() throws Exception {
-                super.configure();
-                from("direct:flaky-da").process(exchange -> {
-                    if (daCalls.incrementAndGet() == 1) {
-                        throw new java.net.ConnectException("District Attorney endpoint down");
-                    }
-                }).to(super.httpUri(daUrl));
-            }
-        });
+        FlakyAdapter flaky = new FlakyAdapter(TestConfig.with(config), reporter, peer.reportUrl(), true,
+                new java.net.SocketException("connection reset before DCF's answer was read"));
+        camel.addRoutes(flaky);
         camel.start();
         template = camel.createProducerTemplate();
 
         Exchange exchange = deliver(suspectedSexTrafficking());
 
         assertFalse(exchange.isFailed(), () -> String.valueOf(exchange.getException()));
-        assertEquals(2, daCalls.get(), "one failure, then the retry");
+        assertEquals(2, flaky.calls.get(), "one failure, then the retry");
         assertEquals(2, peer.reports().size(), "the report was sent again with the retry");
         assertEquals(List.of("MA-2026-000001", "MA-2026-000001"), peer.reports().stream().map(MassachusettsPeer.Received::intakeNumber).toList());
-        assertEquals(List.of("MA-2026-000001"), reporter.updates.stream().map(StatusUpdate::stateIntakeNumber).distinct().toList());
-        assertTrue(statuses().stream().allMatch(DeliveryStatus.ACKNOWLEDGED::equals), statuses().toString());
-        assertEquals(1, reporter.updates.stream().filter(u -> MassachusettsAdapter.DA_NOTIFIED.equals(u.reason())).count());
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), statuses(), "acknowledged once, by the retry");
+        assertEquals("MA-2026-000001", reporter.updates.get(0).stateIntakeNumber());
         assertEquals(List.of(), queue(DLQ));
         assertEquals(List.of(), queue(QUARANTINE));
     }
@@ -465,24 +503,7 @@ class DeliveryTest {
         startAdapter(Map.of("username", "hospital-a", "_password", "s3cret"));
         assertFalse(deliver(suspectedSexTrafficking()).isFailed());
         assertEquals(1, peer.reports().size());
-        assertEquals(1, peer.districtAttorneyNotifications().size());
-    }
-
-    @Test
-    void aFailingDistrictAttorneyEndpointFailsTheExchangeSoTheReferralIsRedelivered() throws Exception {
-        startAdapter(Map.of("districtAttorneyUrl", peer.baseUrl() + "/no-such-da"));
-        String original = ReferralJson.INSTANCE.write(suspectedSexTrafficking());
-        Exchange exchange = template.send("direct:queue", e -> e.getMessage().setBody(original));
-        assertEquals(404, assertInstanceOf(HttpOperationFailedException.class, caught(exchange)).getStatusCode());
-        assertRetriedThenDeadLettered(exchange, original);
-        // DCF did acknowledge each attempt (true, and every redelivery got the same number), but no DA notification is claimed
-        assertEquals(3, peer.reports().size());
-        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.ACKNOWLEDGED, DeliveryStatus.ACKNOWLEDGED,
-                DeliveryStatus.FAILED), statuses());
-        assertEquals(DeliveryStatus.ACKNOWLEDGED, reporter.updates.get(0).status());
-        assertEquals(List.of("MA-2026-000001"), reporter.updates.stream().map(StatusUpdate::stateIntakeNumber)
-                .filter(java.util.Objects::nonNull).distinct().toList());
-        assertTrue(reporter.updates.stream().noneMatch(u -> MassachusettsAdapter.DA_NOTIFIED.equals(u.reason())));
+        assertEquals(List.of(), peer.districtAttorneyNotifications(), "no notice on the hospital's word");
     }
 
     @Test

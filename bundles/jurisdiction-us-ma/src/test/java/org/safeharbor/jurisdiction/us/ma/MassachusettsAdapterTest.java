@@ -88,6 +88,22 @@ class MassachusettsAdapterTest {
                 TestConfig.with(Map.of("reportUrl", "http://localhost:8080/dcf/51a/reports")), new RecordingReporter()));
         assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
                 TestConfig.with(Map.of("districtAttorneyUrl", "http://localhost:8080/da")), new RecordingReporter()));
+        IllegalArgumentException police = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+                TestConfig.with(Map.of("lawEnforcementUrl", "http://localhost:8080/police")), new RecordingReporter()));
+        assertTrue(police.getMessage().contains("lawEnforcementUrl"), police.getMessage());
+    }
+
+    @Test
+    void onlyTheDepartmentsFindingsAfterScreeningMayTriggerItsNotices() {
+        assertEquals(java.util.Set.of(), DepartmentNotices.triggers("departmentNoticesOn", ""), "off by default");
+        assertEquals(java.util.EnumSet.of(org.safeharbor.api.v1.DeliveryStatus.SCREENED_IN,
+                        org.safeharbor.api.v1.DeliveryStatus.INVESTIGATION_OPENED),
+                DepartmentNotices.triggers("departmentNoticesOn", " screened-in, INVESTIGATION_OPENED "));
+        for (String notAFinding : java.util.List.of("ACKNOWLEDGED", "SCREENED_OUT", "REJECTED", "DELIVERED", "closed")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+                    TestConfig.with(Map.of("departmentNoticesOn", notAFinding)), new RecordingReporter()), notAFinding);
+            assertTrue(e.getMessage().contains("departmentNoticesOn"), e.getMessage());
+        }
     }
 
     @Test

@@ -17,12 +17,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.component.servlet.CamelHttpTransportServlet;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,23 +49,15 @@ class StatusBackTest {
     @TempDir
     Path records;
     private final RecordingReporter reporter = new RecordingReporter();
-    private Server servletContainer;
+    private StatusServlet servletContainer;
     private DefaultCamelContext camel;
     private MassachusettsPeer peer;
     private URI statusUrl;
 
     @BeforeEach
     void start() throws Exception {
-        servletContainer = new Server();
-        ServerConnector connector = new ServerConnector(servletContainer);
-        connector.setHost("127.0.0.1");
-        servletContainer.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        // the same servlet, name and mapping as the core's HttpServer
-        context.addServlet(new ServletHolder("CamelServlet", new CamelHttpTransportServlet()), "/*");
-        servletContainer.setHandler(context);
-        servletContainer.start();
-        statusUrl = URI.create("http://127.0.0.1:" + connector.getLocalPort() + MassachusettsAdapter.STATUS_PATH);
+        servletContainer = StatusServlet.start();
+        statusUrl = servletContainer.statusUrl();
 
         peer = new MassachusettsPeer(records).clock(Clock.fixed(NOW, ZoneOffset.UTC)).statusUrl(statusUrl, TOKEN).start();
         camel = new DefaultCamelContext();
@@ -82,7 +69,7 @@ class StatusBackTest {
     @AfterEach
     void stop() throws Exception {
         camel.stop();
-        servletContainer.stop();
+        servletContainer.close();
         peer.close();
     }
 

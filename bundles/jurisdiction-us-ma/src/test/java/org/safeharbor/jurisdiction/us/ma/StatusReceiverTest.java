@@ -106,6 +106,20 @@ class StatusReceiverTest {
     }
 
     @Test
+    void answers503WhenTheNoticesAStatusMakesDueCannotBeRecordedSoDcfSendsItAgain() {
+        List<org.safeharbor.api.v1.StatusUpdate> followed = new java.util.ArrayList<>();
+        StatusReceiver notices = new StatusReceiver(MA, reporter, new StatusCallers("t0ken", ""), StatusCallers.DEFAULT_MAX_BODY_BYTES,
+                update -> {
+                    followed.add(update);
+                    throw new IllegalStateException("broker down");
+                });
+        Exchange exchange = post(notices, VALID, TOKEN);
+        assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+        assertFalse(exchange.getMessage().getBody(String.class).contains("broker"), "no internals in the answer");
+        assertEquals(reporter.updates, followed, "the status was recorded first, then its notices were tried");
+    }
+
+    @Test
     void answers401BeforeReadingTheBody() {
         java.io.InputStream unread = new java.io.ByteArrayInputStream(VALID.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());

@@ -39,7 +39,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.safeharbor.jurisdiction.us.ma.KeyStores;
 import org.safeharbor.jurisdiction.us.ma.MassachusettsFormat;
-import org.safeharbor.jurisdiction.us.ma.wire.DistrictAttorneyNotification;
+import org.safeharbor.jurisdiction.us.ma.wire.DepartmentNotice;
 import org.safeharbor.jurisdiction.us.ma.wire.ErrorResponse;
 import org.safeharbor.jurisdiction.us.ma.wire.IntakeResponse;
 import org.safeharbor.jurisdiction.us.ma.wire.StatusMessage;
@@ -49,27 +49,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stand-in for Massachusetts DCF's 51A intake and a District Attorney's notification endpoint:
- * a real HTTPS server (Jetty 12) for tests and the optional sandbox. It speaks this bundle's
+ * A stand-in for Massachusetts DCF's 51A intake and for the District Attorney's and local law enforcement's
+ * notice endpoints: a real HTTPS server (Jetty 12) for tests and the optional sandbox. It speaks this bundle's
  * REFERENCE DESIGN:
  * <ul>
  *   <li>{@code POST} {@value #REPORT_PATH}: a written 51A report. Validated against
  *       {@code us-ma-51a-report.schema.json} and read with the bundle's strict format; invalid ->
  *       {@code 400 {"error":...}}. Valid -> recorded and answered {@code 201 {"intakeNumber":"MA-2026-000001"}};
  *       the same referral id again -> {@code 200} with the same number (DCF de-duplicates redeliveries).</li>
- *   <li>{@code POST} {@value #DA_PATH}: a District Attorney notification, validated against
- *       {@code us-ma-da-notification.schema.json}, recorded, answered {@code 202}.</li>
+ *   <li>{@code POST} {@value #DA_PATH} and {@value #LAW_ENFORCEMENT_PATH}: the Department's notice (s.51B(k)) to
+ *       the District Attorney and to local law enforcement, validated against
+ *       {@code us-ma-department-notice.schema.json} (its {@code recipient} must be the endpoint's), recorded,
+ *       answered {@code 202}.</li>
  *   <li>{@code POST} {@value #SEND_STATUS_PATH} (sandbox convenience) with
  *       {@code {"referralId":..., "status":"screened-in", "reason":...}}: sends that status to the
  *       adapter, as {@link #sendStatus} does, and answers with the adapter's HTTP status code.</li>
  * </ul>
  * Each accepted delivery is kept in memory and written to {@code <directory>/<referralId>.json}
- * (District Attorney notifications to {@code <referralId>.da.json}).
+ * (the notices to {@code <referralId>.da.json} and {@code <referralId>.le.json}).
  */
 public final class MassachusettsPeer implements AutoCloseable {
 
     public static final String REPORT_PATH = "/dcf/51a/reports";
     public static final String DA_PATH = "/da/notifications";
+    public static final String LAW_ENFORCEMENT_PATH = "/law-enforcement/notifications";
     public static final String SEND_STATUS_PATH = "/sandbox/status";
     /** Larger bodies are refused (413): a report is a few kilobytes. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -86,6 +89,7 @@ public final class MassachusettsPeer implements AutoCloseable {
     private final MassachusettsFormat format = new MassachusettsFormat();
     private final List<Received> reports = new CopyOnWriteArrayList<>();
     private final List<Received> notifications = new CopyOnWriteArrayList<>();
+    private final List<Received> policeNotifications = new CopyOnWriteArrayList<>();
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final Map<String, String> intakeNumbers = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
@@ -172,7 +176,8 @@ public final class MassachusettsPeer implements AutoCloseable {
         Files.createDirectories(directory);
         try (var existing = Files.list(directory)) {
             // keep numbering on across restarts of the sandbox
-            sequence.set((int) existing.filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith(".da.json")).count());
+            sequence.set((int) existing.filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith(".da.json")
+                    && !p.toString().endsWith(".le.json")).count());
         }
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(keyStore != null ? keyStore : KeyStores.load(KeyStores.SANDBOX_KEY_STORE, KeyStores.SANDBOX_PASSWORD));
@@ -209,14 +214,23 @@ public final class MassachusettsPeer implements AutoCloseable {
         return baseUrl() + DA_PATH;
     }
 
+    public String lawEnforcementUrl() {
+        return baseUrl() + LAW_ENFORCEMENT_PATH;
+    }
+
     /** Accepted 51A reports, in order of arrival (a redelivery appears again). */
     public List<Received> reports() {
         return List.copyOf(reports);
     }
 
-    /** Accepted District Attorney notifications. */
+    /** Accepted notices to the District Attorney, in order of arrival. */
     public List<Received> districtAttorneyNotifications() {
         return List.copyOf(notifications);
+    }
+
+    /** Accepted notices to local law enforcement, in order of arrival. */
+    public List<Received> lawEnforcementNotifications() {
+        return List.copyOf(policeNotifications);
     }
 
     /** Why each refused request was refused. */
@@ -289,7 +303,7 @@ public final class MassachusettsPeer implements AutoCloseable {
 
         private Answer answer(Request request) throws IOException, InterruptedException {
             String path = Request.getPathInContext(request);
-            if (!List.of(REPORT_PATH, DA_PATH, SEND_STATUS_PATH).contains(path)) {
+            if (!List.of(REPORT_PATH, DA_PATH, LAW_ENFORCEMENT_PATH, SEND_STATUS_PATH).contains(path)) {
                 return error(404, "no such resource");
             }
             if (!"POST".equals(request.getMethod())) {
@@ -310,7 +324,8 @@ public final class MassachusettsPeer implements AutoCloseable {
             }
             return switch (path) {
                 case REPORT_PATH -> report(body);
-                case DA_PATH -> districtAttorney(body);
+                case DA_PATH -> notice(body, DepartmentNotice.DISTRICT_ATTORNEY, ".da.json", notifications);
+                case LAW_ENFORCEMENT_PATH -> notice(body, DepartmentNotice.LAW_ENFORCEMENT, ".le.json", policeNotifications);
                 default -> sendStatusOnRequest(body);
             };
         }
@@ -339,24 +354,27 @@ public final class MassachusettsPeer implements AutoCloseable {
             return new Answer(known ? 200 : 201, WireJson.write(new IntakeResponse(number)));
         }
 
-        /** A District Attorney notification: schema and strict DTO, then record it. */
-        private Answer districtAttorney(String body) throws IOException {
-            List<String> problems = WireSchema.DA_NOTIFICATION.validate(body);
+        /** The Department's notice to one recipient: schema, strict DTO and the endpoint's recipient, then record it. */
+        private Answer notice(String body, String recipient, String suffix, List<Received> received) throws IOException {
+            List<String> problems = WireSchema.DEPARTMENT_NOTICE.validate(body);
             if (!problems.isEmpty()) {
-                return reject(400, "invalid notification: " + String.join("; ", problems));
+                return reject(400, "invalid notice: " + String.join("; ", problems));
             }
-            DistrictAttorneyNotification notification;
+            DepartmentNotice notice;
             try {
-                notification = WireJson.read(body, DistrictAttorneyNotification.class);
+                notice = WireJson.read(body, DepartmentNotice.class);
             } catch (IllegalArgumentException e) {
-                return reject(400, "invalid notification: " + e.getMessage());
+                return reject(400, "invalid notice: " + e.getMessage());
             }
-            if (!SAFE_ID.matcher(notification.referralId()).matches()) {
-                return reject(400, "invalid notification: referralId");
+            if (!SAFE_ID.matcher(notice.referralId()).matches()) {
+                return reject(400, "invalid notice: referralId");
             }
-            Files.writeString(directory.resolve(notification.referralId() + ".da.json"), body, StandardCharsets.UTF_8);
-            notifications.add(new Received(notification.referralId(), notification.intakeNumber(), body));
-            LOG.info("US-MA sandbox peer: District Attorney notification for referral {} recorded", notification.referralId());
+            if (!recipient.equals(notice.recipient())) {
+                return reject(400, "invalid notice: recipient is not " + recipient);
+            }
+            Files.writeString(directory.resolve(notice.referralId() + suffix), body, StandardCharsets.UTF_8);
+            received.add(new Received(notice.referralId(), notice.intakeNumber(), body));
+            LOG.info("US-MA sandbox peer: the Department's notice to {} for referral {} recorded", recipient, notice.referralId());
             return new Answer(202, null);
         }
 

@@ -20,8 +20,8 @@ public final class WireSchema {
 
     /** The 51A written report. */
     public static final WireSchema REPORT_51A = load("us-ma/schema/us-ma-51a-report.schema.json");
-    /** The District Attorney notification. */
-    public static final WireSchema DA_NOTIFICATION = load("us-ma/schema/us-ma-da-notification.schema.json");
+    /** The Department's notice to the District Attorney or local law enforcement (s.51B(k)). */
+    public static final WireSchema DEPARTMENT_NOTICE = load("us-ma/schema/us-ma-department-notice.schema.json");
     /** A status DCF sends back. */
     public static final WireSchema STATUS = load("us-ma/schema/us-ma-status.schema.json");
 

@@ -1,0 +1,143 @@
+package org.safeharbor.jurisdiction.us.ma;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.PendingNotice;
+import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.us.ma.wire.DepartmentNotice;
+import org.safeharbor.jurisdiction.us.ma.wire.DepartmentNotice.NoticeAllegation;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A;
+import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Department's two notices of G.L. c.119 s.51B(k) / 110 CMR 4.50 (docs/domain.md): when DCF has reasonable
+ * cause to believe a child is a victim of sexual exploitation or human trafficking, DCF notifies the District
+ * Attorney and local law enforcement. It is DCF's duty, after its own intake, not the reporter's: so a notice is
+ * due only when DCF's status says so (one of {@link #triggers}, per site, none by default), never on the
+ * hospital's report alone. Each notice is recorded with its payload ({@link StatusReporter#recordNotice}) and
+ * then put on its own durable queue; the report's delivery is never touched.
+ */
+final class DepartmentNotices {
+
+    /** The two recipients the rule names, in the order their notices are recorded. */
+    static final List<String> RECIPIENTS = List.of(DepartmentNotice.DISTRICT_ATTORNEY, DepartmentNotice.LAW_ENFORCEMENT);
+
+    /**
+     * The statuses a site may make a trigger: DCF's own findings after screening. Acknowledging receipt is
+     * not a finding of reasonable cause, screening out or rejecting is the opposite of one.
+     */
+    static final Set<DeliveryStatus> ALLOWED_TRIGGERS = EnumSet.of(DeliveryStatus.SCREENED_IN, DeliveryStatus.INVESTIGATION_OPENED);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DepartmentNotices.class);
+
+    private final Jurisdiction jurisdiction;
+    private final Set<DeliveryStatus> triggers;
+    private final String county;
+    private final StatusReporter reporter;
+    private final Consumer<PendingNotice> queue;
+
+    /**
+     * @param triggers the DCF statuses that make the notices due; empty: never
+     * @param county   the District Attorney's county (configuration), or null
+     * @param queue    puts a recorded notice on its durable queue (throws when it cannot)
+     */
+    DepartmentNotices(Jurisdiction jurisdiction, Set<DeliveryStatus> triggers, String county, StatusReporter reporter,
+                      Consumer<PendingNotice> queue) {
+        this.jurisdiction = jurisdiction;
+        this.triggers = Set.copyOf(triggers);
+        this.county = county;
+        this.reporter = reporter;
+        this.queue = queue;
+    }
+
+    /**
+     * The configured triggers: comma-separated status names ({@code SCREENED_IN}, {@code screened-in} alike);
+     * empty for none. Anything but {@link #ALLOWED_TRIGGERS} is refused.
+     */
+    static Set<DeliveryStatus> triggers(String key, String configured) {
+        Set<DeliveryStatus> triggers = EnumSet.noneOf(DeliveryStatus.class);
+        for (String part : configured == null ? new String[0] : configured.split(",")) {
+            String name = part.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            if (name.isEmpty()) {
+                continue;
+            }
+            DeliveryStatus status;
+            try {
+                status = DeliveryStatus.valueOf(name);
+            } catch (IllegalArgumentException unknown) {
+                status = null;
+            }
+            if (status == null || !ALLOWED_TRIGGERS.contains(status)) {
+                throw new IllegalArgumentException(key + " takes " + ALLOWED_TRIGGERS + " (DCF's finding after screening), not " + part.trim());
+            }
+            triggers.add(status);
+        }
+        return triggers;
+    }
+
+    /** Whether any status triggers the notices. */
+    boolean on() {
+        return !triggers.isEmpty();
+    }
+
+    /**
+     * After DCF's status was recorded: records and queues both notices if the status is a trigger and the report
+     * DCF received holds a suspected or confirmed allegation. A status that repeats, or that the store did not
+     * apply, records nothing (the store records each notice once, and only at its trigger).
+     */
+    void onStatus(StatusUpdate update) {
+        if (!triggers.contains(update.status())) {
+            return;
+        }
+        // what DCF received, read back from the attempt that carried it: the notice says no more than that
+        Optional<String> report = reporter.deliveredOutput(update.referralId(), jurisdiction);
+        if (report.isEmpty()) {
+            LOG.warn("{}: DCF reported {} for referral {}, but no delivered report is recorded: no notice", jurisdiction,
+                    update.status(), update.referralId());
+            return;
+        }
+        List<NoticeAllegation> allegations = allegations(WireJson.read(report.get(), Report51A.class));
+        if (allegations.isEmpty()) {
+            return;
+        }
+        for (String recipient : RECIPIENTS) {
+            String payload = WireJson.write(new DepartmentNotice(DepartmentNotice.SCHEMA_VERSION, DepartmentNotice.NOTIFICATION_TYPE,
+                    DepartmentNotice.NOTIFYING_AGENCY, recipient, update.referralId().value(), update.stateIntakeNumber(),
+                    DepartmentNotice.DISTRICT_ATTORNEY.equals(recipient) ? county : null, allegations));
+            if (reporter.recordNotice(update.referralId(), jurisdiction, recipient, update.status(), payload)) {
+                LOG.info("{}: referral {} {}: the Department's notice to {} is due (G.L. c.119 s.51B(k))", jurisdiction,
+                        update.referralId(), update.status(), recipient);
+                queue(new PendingNotice(update.referralId(), jurisdiction, recipient, payload));
+            }
+        }
+    }
+
+    /** Puts a recorded notice on its queue and records that it is there. */
+    void queue(PendingNotice notice) {
+        queue.accept(notice);
+        reporter.noticeQueued(notice.referralId(), notice.jurisdiction(), notice.recipient());
+    }
+
+    /** One entry per DCF allegation of the report, with the strongest certainty the report gives it. */
+    static List<NoticeAllegation> allegations(Report51A report) {
+        Map<String, String> certainty = new LinkedHashMap<>();
+        for (Report51A.AllegationDto row : report.allegations()) {
+            if ("suspected".equals(row.certainty()) || "confirmed".equals(row.certainty())) {
+                certainty.merge(row.allegation(), row.certainty(), (a, b) -> "confirmed".equals(a) ? a : b);
+            }
+        }
+        return certainty.entrySet().stream().map(e -> new NoticeAllegation(e.getKey(), e.getValue())).toList();
+    }
+}
