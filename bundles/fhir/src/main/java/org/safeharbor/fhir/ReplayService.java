@@ -46,8 +46,8 @@ import org.springframework.jms.core.JmsTemplate;
 public class ReplayService implements ReferralReplay {
 
     /** Queue message headers the jurisdiction routes read (JurisdictionRoutes.HEADER_REPLAY_*). */
-    static final String HEADER_REPLAY_ID = "SafeHarborReplayId";
-    static final String HEADER_REPLAY_OUTPUT = "SafeHarborReplayOutputAttempt";
+    static final String HEADER_REPLAY_ID = org.safeharbor.api.v1.DeliveryContract.REPLAY_ID;
+    static final String HEADER_REPLAY_OUTPUT = org.safeharbor.api.v1.DeliveryContract.REPLAY_OUTPUT;
     private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);
 
     private final MessageStore store;
@@ -122,7 +122,7 @@ public class ReplayService implements ReferralReplay {
     @Override
     public List<DeadLetter> deadLetters(Jurisdiction jurisdiction) {
         JmsTemplate jms = new JmsTemplate(connectionFactory);
-        return jms.browse(jurisdiction.queueName() + ".DLQ", (session, browser) -> {
+        return jms.browse(org.safeharbor.api.v1.DeliveryContract.deadLetters(jurisdiction), (session, browser) -> {
             List<DeadLetter> letters = new ArrayList<>();
             java.util.Enumeration<?> messages = browser.getEnumeration();
             while (messages.hasMoreElements()) {
@@ -139,7 +139,7 @@ public class ReplayService implements ReferralReplay {
         jms.setSessionTransacted(true);
         List<Queued> moved = new ArrayList<>();
         jms.execute(session -> {
-            Queue dlq = session.createQueue(jurisdiction.queueName() + ".DLQ");
+            Queue dlq = session.createQueue(org.safeharbor.api.v1.DeliveryContract.deadLetters(jurisdiction));
             Queue target = session.createQueue(jurisdiction.queueName());
             try (MessageConsumer consumer = session.createConsumer(dlq); MessageProducer producer = session.createProducer(target)) {
                 Message m;

@@ -34,7 +34,7 @@ public class DeadLettersCommand implements Action {
         Jurisdiction j = Jurisdiction.of(jurisdiction.trim());
         List<ReferralReplay.DeadLetter> letters = replay.deadLetters(j);
         if (letters.isEmpty()) {
-            System.out.println("No dead letters for " + j.code() + " (queue " + j.queueName() + ".DLQ is empty)");
+            System.out.println("No dead letters for " + j.code() + " (queue " + org.safeharbor.api.v1.DeliveryContract.deadLetters(j) + " is empty)");
             return null;
         }
         System.out.printf("%-36s  %-20s  %-10s  %s%n", "REFERRAL", "DEAD-LETTERED", "STATUS", "REASON");

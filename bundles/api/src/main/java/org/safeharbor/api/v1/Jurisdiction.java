@@ -39,7 +39,7 @@ public record Jurisdiction(String code) {
 
     /** Name of this jurisdiction's durable referral queue on the broker, e.g. {@code referrals.US-IL}. */
     public String queueName() {
-        return "referrals." + code;
+        return DeliveryContract.queue(this);
     }
 
     @Override

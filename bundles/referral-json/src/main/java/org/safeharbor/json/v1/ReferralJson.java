@@ -39,10 +39,10 @@ public final class ReferralJson {
     public static final String MEDIA_TYPE = "application/vnd.safeharbor.referral.v1+json";
 
     /** Message header carrying the referral id, so consumers can de-duplicate without parsing. */
-    public static final String HEADER_REFERRAL_ID = "referralId";
+    public static final String HEADER_REFERRAL_ID = org.safeharbor.api.v1.DeliveryContract.REFERRAL_ID;
 
     /** Message header carrying the jurisdiction the message is queued for. */
-    public static final String HEADER_JURISDICTION = "jurisdiction";
+    public static final String HEADER_JURISDICTION = org.safeharbor.api.v1.DeliveryContract.JURISDICTION;
 
     public static final ReferralJson INSTANCE = new ReferralJson();
 

@@ -8,6 +8,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.IdempotentRepository;
 import org.osgi.annotation.versioning.ConsumerType;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
@@ -51,16 +52,16 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
     private static final String ORIGINAL = "safeharborOriginal";
 
     /** Header (and HTTP header) to the state: the stable referral id, the same on every attempt. */
-    public static final String HEADER_REFERRAL_ID = "SafeHarbor-Referral-Id";
+    public static final String HEADER_REFERRAL_ID = DeliveryContract.STATE_REFERRAL_ID;
 
     /** Header (and HTTP header) to the state: the attempt number, 1 first, greater on any redelivery. */
-    public static final String HEADER_ATTEMPT = "SafeHarbor-Delivery-Attempt";
+    public static final String HEADER_ATTEMPT = DeliveryContract.STATE_ATTEMPT;
 
     /** Queue message header: this message is an operator's replay (its id, linked to the original). */
-    public static final String HEADER_REPLAY_ID = "SafeHarborReplayId";
+    public static final String HEADER_REPLAY_ID = DeliveryContract.REPLAY_ID;
 
     /** Queue message header: resend the payload of this earlier attempt instead of formatting anew. */
-    public static final String HEADER_REPLAY_OUTPUT = "SafeHarborReplayOutputAttempt";
+    public static final String HEADER_REPLAY_OUTPUT = DeliveryContract.REPLAY_OUTPUT;
 
     /**
      * Name of the Camel registry's {@link IdempotentRepository} of delivered queue messages; the core
@@ -108,19 +109,19 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
      * {@link #QUEUE_CONSUMERS} consumers.
      */
     protected String queueEndpoint() {
-        return "amqp:queue:" + adapter().jurisdiction().queueName()
+        return "amqp:queue:" + DeliveryContract.queue(adapter().jurisdiction())
                 + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
                 + "&concurrentConsumers={{" + QUEUE_CONSUMERS + ":1}}";
     }
 
     /** Where referrals go after the last retry: {@code referrals.US-XX.DLQ}. */
     protected String deadLetterEndpoint() {
-        return "amqp:queue:" + adapter().jurisdiction().queueName() + ".DLQ";
+        return "amqp:queue:" + DeliveryContract.deadLetters(adapter().jurisdiction());
     }
 
     /** Where referrals the state refused go: {@code referrals.US-XX.quarantine}. */
     protected String quarantineEndpoint() {
-        return "amqp:queue:" + adapter().jurisdiction().queueName() + ".quarantine";
+        return "amqp:queue:" + DeliveryContract.quarantine(adapter().jurisdiction());
     }
 
     /** This jurisdiction's retry policy; a bundle returns the one from its configuration. */
@@ -184,8 +185,8 @@ public abstract class JurisdictionRoutes extends RouteBuilder {
         if (referralId == null) {
             referralId = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class)).id().value();
         }
-        String replay = exchange.getMessage().getHeader(HEADER_REPLAY_ID, String.class);
-        return adapter().jurisdiction().code() + ":" + referralId + (replay == null ? "" : ":replay:" + replay);
+        return DeliveryContract.deliveryKey(adapter().jurisdiction(), referralId,
+                exchange.getMessage().getHeader(HEADER_REPLAY_ID, String.class));
     }
 
 

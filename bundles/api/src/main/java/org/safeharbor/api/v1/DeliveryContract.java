@@ -1,0 +1,91 @@
+package org.safeharbor.api.v1;
+
+import java.util.Objects;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The delivery contract between the core and a jurisdiction's bundle, in one place: the queues a referral
+ * travels on, the headers it carries, the key that makes a delivery happen once, and how attempts are
+ * numbered. Nothing else in the project spells these names.
+ *
+ * <pre>
+ * intake ──▶ referrals.US-XX ──▶ the state's rules and format ──▶ attempt n ──▶ the state's transport
+ *              (queue message:      (nothing for the state:           │  (headers to the state:
+ *               the canonical JSON,  NOT_SENT)                        │   SafeHarbor-Referral-Id,
+ *               referralId,                                           │   SafeHarbor-Delivery-Attempt)
+ *               jurisdiction)                                         ├─ refused ──▶ referrals.US-XX.quarantine
+ *                                                                     └─ retries spent ──▶ referrals.US-XX.DLQ
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>Queues</b>: {@link #queue}, {@link #deadLetters}, {@link #quarantine}; all durable (ActiveMQ Artemis,
+ *       AMQP 1.0).</li>
+ *   <li><b>Queue message headers</b>: {@link #REFERRAL_ID}, {@link #JURISDICTION}, and on an operator's replay
+ *       {@link #REPLAY_ID} (and {@link #REPLAY_OUTPUT} to resend an earlier attempt's payload byte for byte).</li>
+ *   <li><b>Idempotency</b>: {@link #deliveryKey}: the same queue message twice is delivered once; a replay has
+ *       its own key, so it is delivered again on purpose.</li>
+ *   <li><b>Attempts</b>: numbered from 1 for each referral and jurisdiction, growing across retries, restarts
+ *       and replays (stored durably by the core, {@link StatusReporter#recordAttempt}); the state receives the
+ *       number in {@link #STATE_ATTEMPT} and the stable id in {@link #STATE_REFERRAL_ID}, so it can tell an
+ *       announced redelivery from a new report. Only these two headers reach a state.</li>
+ * </ul>
+ */
+@ProviderType
+public final class DeliveryContract {
+
+    /** Queue message header: the referral's id. */
+    public static final String REFERRAL_ID = "referralId";
+
+    /** Queue message header: the jurisdiction code, e.g. {@code US-IL}. */
+    public static final String JURISDICTION = "jurisdiction";
+
+    /** Queue message header: this message is an operator's replay (its id, linked to the original referral). */
+    public static final String REPLAY_ID = "SafeHarborReplayId";
+
+    /** Queue message header: resend the payload of this earlier attempt instead of formatting anew. */
+    public static final String REPLAY_OUTPUT = "SafeHarborReplayOutputAttempt";
+
+    /** Header (an HTTP header, or a field of the state's format) to the state: the stable referral id. */
+    public static final String STATE_REFERRAL_ID = "SafeHarbor-Referral-Id";
+
+    /** Header (an HTTP header, or a field of the state's format) to the state: the attempt number, 1 first. */
+    public static final String STATE_ATTEMPT = "SafeHarbor-Delivery-Attempt";
+
+    private static final String QUEUE_PREFIX = "referrals.";
+
+    private DeliveryContract() {
+    }
+
+    /** The jurisdiction's durable queue, e.g. {@code referrals.US-IL}. */
+    public static String queue(Jurisdiction jurisdiction) {
+        return QUEUE_PREFIX + Objects.requireNonNull(jurisdiction, "jurisdiction").code();
+    }
+
+    /** Where a referral goes once its retries are spent: {@code referrals.US-IL.DLQ}. */
+    public static String deadLetters(Jurisdiction jurisdiction) {
+        return queue(jurisdiction) + ".DLQ";
+    }
+
+    /** Where a referral the state refused goes, kept for inspection: {@code referrals.US-IL.quarantine}. */
+    public static String quarantine(Jurisdiction jurisdiction) {
+        return queue(jurisdiction) + ".quarantine";
+    }
+
+    /** A further queue of the jurisdiction's own, e.g. {@code referrals.US-MA.notices} for {@code notices}. */
+    public static String queue(Jurisdiction jurisdiction, String purpose) {
+        if (purpose == null || !purpose.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException("a queue purpose is lower-case letters, digits and '-': " + purpose);
+        }
+        return queue(jurisdiction) + "." + purpose;
+    }
+
+    /**
+     * The idempotency key of a delivery: jurisdiction and referral id, and the replay's id if it is one. Kept by
+     * the core once the delivery is done, so a message queued twice is delivered once.
+     */
+    public static String deliveryKey(Jurisdiction jurisdiction, String referralId, String replayId) {
+        Objects.requireNonNull(referralId, "referralId");
+        return jurisdiction.code() + ":" + referralId + (replayId == null ? "" : ":replay:" + replayId);
+    }
+}
