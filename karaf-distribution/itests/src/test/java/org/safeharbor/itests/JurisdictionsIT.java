@@ -96,9 +96,9 @@ public class JurisdictionsIT {
         assertTrue("no notice on the hospital's report", sandboxFile("US-MA", ma + ".da.json").isEmpty());
         assertEquals(200, massachusettsDcfSends(ma, "screened-in"));
         String da = await(() -> sandboxFile("US-MA", ma + ".da.json"));
-        String police = await(() -> sandboxFile("US-MA", ma + ".le.json"));
+        String maPolice = await(() -> sandboxFile("US-MA", ma + ".le.json"));
         assertEquals("DCF", JSON.readTree(da).path("notifyingAgency").asText());
-        assertEquals("law-enforcement", JSON.readTree(police).path("recipient").asText());
+        assertEquals("law-enforcement", JSON.readTree(maPolice).path("recipient").asText());
         assertTrue(await(() -> output(ma, "notice district-attorney US-MA").filter(v -> v.startsWith("sent"))).startsWith("sent"));
 
         // the hospital sees each state's own intake number
