@@ -191,6 +191,7 @@ class IntakeHttpTest {
                 new Expected("flag-only.json", TaskStatus.COMPLETED, "not-sent", List.of(), List.of()),
                 new Expected("lives-in-one-state-seen-in-another.json", TaskStatus.READY, "queued", List.of("US-IL", "US-MO"), List.of()),
                 new Expected("sscst-positive-no-suspicion.json", TaskStatus.COMPLETED, "not-sent", List.of(), List.of()),
+                new Expected("t76-52xa-failure-to-protect-illinois.json", TaskStatus.READY, "queued", List.of("US-IL"), List.of()),
                 new Expected("survival-sex-shared-code.json", TaskStatus.READY, "queued", List.of("US-IL"), List.of()),
                 new Expected("t74-52xa-caregiver-florida.json", TaskStatus.ONHOLD, "on-hold", List.of("US-FL"), List.of("US-FL")),
                 new Expected("t74-62xa-confirmed-labor.json", TaskStatus.READY, "queued", List.of("US-MA"), List.of()),

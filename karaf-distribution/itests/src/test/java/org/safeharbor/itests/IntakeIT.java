@@ -44,17 +44,18 @@ import org.safeharbor.json.v1.ReferralJson;
 public class IntakeIT {
 
     /** sample -> the queues its referral must reach (empty: nothing to report, or only a risk signal). */
-    private static final Map<String, Set<String>> EXPECTED_QUEUES = Map.of(
-            "sscst-positive-no-suspicion.json", Set.of(), // a risk signal: recorded, not queued (no bundle takes one)
-            "t76-52xa-suspected.json", Set.of("US-TX"),
-            "t74-62xa-confirmed-labor.json", Set.of("US-MA"),
-            "t74-52xa-caregiver-florida.json", Set.of("US-FL"),
-            "z04-81-ruled-out.json", Set.of(),
-            "flag-only.json", Set.of(), // a safety Flag: at most a risk signal
-            "lives-in-one-state-seen-in-another.json", Set.of("US-IL", "US-MO"),
-            "survival-sex-shared-code.json", Set.of("US-IL"), // the shared code names the CSEC form
-            "cse-it-positive.json", Set.of(), // screens read through their rules in mappings/
-            "fl-htst-positive.json", Set.of());
+    private static final Map<String, Set<String>> EXPECTED_QUEUES = Map.ofEntries(
+            Map.entry("sscst-positive-no-suspicion.json", Set.of()), // a risk signal: recorded, not queued (no bundle takes one)
+            Map.entry("t76-52xa-suspected.json", Set.of("US-TX")),
+            Map.entry("t74-62xa-confirmed-labor.json", Set.of("US-MA")),
+            Map.entry("t74-52xa-caregiver-florida.json", Set.of("US-FL")),
+            Map.entry("z04-81-ruled-out.json", Set.of()),
+            Map.entry("flag-only.json", Set.of()), // a safety Flag: at most a risk signal
+            Map.entry("lives-in-one-state-seen-in-another.json", Set.of("US-IL", "US-MO")),
+            Map.entry("t76-52xa-failure-to-protect-illinois.json", Set.of("US-IL")), // caregiver-failed-to-protect: Illinois 90 too
+            Map.entry("survival-sex-shared-code.json", Set.of("US-IL")), // the shared code names the CSEC form
+            Map.entry("cse-it-positive.json", Set.of()), // screens read through their rules in mappings/
+            Map.entry("fl-htst-positive.json", Set.of()));
 
     /** The samples that carry only a risk signal: not-sent, where the others with no queue are not-reportable. */
     private static final Set<String> RISK_SIGNALS = Set.of("sscst-positive-no-suspicion.json", "flag-only.json",
@@ -111,12 +112,17 @@ public class IntakeIT {
             } else {
                 assertEquals(sample.getKey(), Task.TaskStatus.ONHOLD, task.getStatus());
                 for (String jurisdiction : sample.getValue()) {
-                    Referral queued = takeFromQueue("referrals." + jurisdiction, taskId);
+                    Referral queued = takeFromQueue(org.safeharbor.api.v1.DeliveryContract.queue(org.safeharbor.api.v1.Jurisdiction.of(jurisdiction)), taskId);
                     assertEquals(taskId, queued.id().value());
                     assertTrue(sample.getKey(), queued.jurisdictions().stream().anyMatch(j -> j.code().equals(jurisdiction)));
                     if (sample.getKey().equals("survival-sex-shared-code.json")) {
                         assertEquals("the form the hospital named travels to the state", "survival-sex",
                                 queued.allegations().get(0).type().code());
+                    }
+                    if (sample.getKey().equals("t76-52xa-failure-to-protect-illinois.json")) {
+                        assertTrue("the mother's failure to protect travels beside the act", queued.allegations().stream()
+                                .anyMatch(a -> a.caregiverRole() == org.safeharbor.api.v1.CaregiverRole.FAILURE_TO_PROTECT
+                                        && a.perpetrator() == org.safeharbor.api.v1.PerpetratorRelation.PARENT));
                     }
                 }
             }
