@@ -80,6 +80,11 @@ public final class DeliveryContract {
         return queue(jurisdiction) + "." + purpose;
     }
 
+    /** The dead letters of a further queue, e.g. {@code referrals.US-MA.notices.DLQ}. */
+    public static String deadLetters(Jurisdiction jurisdiction, String purpose) {
+        return queue(jurisdiction, purpose) + ".DLQ";
+    }
+
     /**
      * The idempotency key of a delivery: jurisdiction and referral id, and the replay's id if it is one. Kept by
      * the core once the delivery is done, so a message queued twice is delivered once.

@@ -18,6 +18,7 @@ class DeliveryContractTest {
         assertEquals("referrals.US-IL.DLQ", DeliveryContract.deadLetters(IL));
         assertEquals("referrals.US-IL.quarantine", DeliveryContract.quarantine(IL));
         assertEquals("referrals.US-IL.notices", DeliveryContract.queue(IL, "notices"));
+        assertEquals("referrals.US-IL.notices.DLQ", DeliveryContract.deadLetters(IL, "notices"));
         assertThrows(IllegalArgumentException.class, () -> DeliveryContract.queue(IL, "DLQ"), "not a purpose: would shadow a contract queue");
         assertThrows(IllegalArgumentException.class, () -> DeliveryContract.queue(IL, "a.b"));
     }

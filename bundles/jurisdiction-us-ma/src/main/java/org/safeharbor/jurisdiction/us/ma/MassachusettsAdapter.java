@@ -29,6 +29,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
@@ -85,6 +86,8 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
 
     public static final String PID = "org.safeharbor.jurisdiction.us.ma";
     public static final String CODE = "US-MA";
+    /** The purpose of the Department's notices' own queue (DeliveryContract.queue): {@code referrals.US-MA.notices}. */
+    static final String NOTICES = "notices";
     /** Where DCF POSTs later statuses, on the core's HTTP server. */
     public static final String STATUS_PATH = "/jurisdictions/us-ma/status";
     /** Id of the written-report clock. */
@@ -331,18 +334,18 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
 
     /** The notices' durable queue: consumed as the referrals' queue is (transacted, one consumer). */
     protected String noticeQueueEndpoint() {
-        return "amqp:queue:" + JURISDICTION.queueName() + ".notices?transacted=true&lazyCreateTransactionManager=false"
+        return "amqp:queue:" + DeliveryContract.queue(JURISDICTION, NOTICES) + "?transacted=true&lazyCreateTransactionManager=false"
                 + "&cacheLevelName=CACHE_CONSUMER";
     }
 
     /** Where notices are put: the same queue, as a producer. */
     protected String noticeQueueProducer() {
-        return "amqp:queue:" + JURISDICTION.queueName() + ".notices";
+        return "amqp:queue:" + DeliveryContract.queue(JURISDICTION, NOTICES);
     }
 
     /** Where a notice goes after its last retry: {@code referrals.US-MA.notices.DLQ}. */
     protected String noticeDeadLetterEndpoint() {
-        return "amqp:queue:" + JURISDICTION.queueName() + ".notices.DLQ";
+        return "amqp:queue:" + DeliveryContract.deadLetters(JURISDICTION, NOTICES);
     }
 
     /** How often notices left unqueued by a crash are looked for (first soon after start). */
@@ -470,7 +473,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         statusReporter.noticeFailed(notice.referralId(), JURISDICTION, notice.recipient(), "gave up after "
                 + (retry.maximumRedeliveries() + 1) + " attempts (" + (cause == null ? "unknown error" : failure(cause))
-                + "); on the dead-letter queue " + JURISDICTION.queueName() + ".notices.DLQ");
+                + "); on the dead-letter queue " + DeliveryContract.deadLetters(JURISDICTION, NOTICES));
     }
 
     /** A failure as its class (and the recipient's HTTP status): never a message, which may quote a value. */
