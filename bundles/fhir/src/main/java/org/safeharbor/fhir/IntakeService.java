@@ -119,7 +119,7 @@ final class IntakeService {
                 answeredAlready |= queued == null;
                 delivery = queued == null ? delivery : queued;
             }
-            if (adapters.apply(j).isEmpty() && delivery.status().ordinal() <= DeliveryStatus.ON_HOLD.ordinal()) {
+            if (adapters.apply(j).isEmpty() && delivery.status().isOpen()) {
                 onHold.add(j);
             }
             deliveries.add(delivery);

@@ -1,8 +1,5 @@
 package org.safeharbor.store;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -61,21 +58,8 @@ public class MessageStore implements StatusReporter {
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.clock = clock;
-        createSchema();
-        LOG.info("Message store ready");
-    }
-
-    private void createSchema() {
-        try (InputStream in = MessageStore.class.getResourceAsStream("schema.sql")) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
-            for (String statement : sql.split(";")) {
-                if (!statement.isBlank()) {
-                    jdbc.execute(statement);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String version = SchemaMigrations.migrate(dataSource);
+        LOG.info("Message store ready (schema version {})", version);
     }
 
     /**
@@ -206,10 +190,13 @@ public class MessageStore implements StatusReporter {
                 rs.getString(from + 3), rs.getObject(from + 4, OffsetDateTime.class).toInstant());
     }
 
-    /** Received, queued or on hold: not yet handed to the state. */
     private static boolean isOpen(DeliveryStatus status) {
-        return status == DeliveryStatus.RECEIVED || status == DeliveryStatus.QUEUED || status == DeliveryStatus.ON_HOLD;
+        return status.isOpen();
     }
+
+    /** The open statuses ({@link DeliveryStatus#isOpen()}) as an SQL list, e.g. {@code ('RECEIVED', 'QUEUED', 'ON_HOLD')}. */
+    private static final String OPEN_SQL = java.util.Arrays.stream(DeliveryStatus.values()).filter(DeliveryStatus::isOpen)
+            .map(st -> "'" + st.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     /**
      * Statuses in which a clock may still run, so the delivery keeps a next clock check: not yet delivered
@@ -547,21 +534,14 @@ public class MessageStore implements StatusReporter {
     public Purged purge(Instant deliveredBefore, Instant erroredBefore, Instant rejectedBefore) {
         return tx.execute(status -> {
             List<String> ids = jdbc.queryForList("SELECT r.id FROM referral r WHERE r.received_at < ?"
-                            + " AND NOT EXISTS (SELECT 1 FROM referral_delivery d WHERE d.referral_id = r.id AND d.status IN ('RECEIVED', 'QUEUED', 'ON_HOLD'))"
+                            + " AND NOT EXISTS (SELECT 1 FROM referral_delivery d WHERE d.referral_id = r.id AND d.status IN " + OPEN_SQL + ")"
                             + " AND (r.received_at < ? OR NOT EXISTS (SELECT 1 FROM referral_delivery d WHERE d.referral_id = r.id AND d.status IN ('FAILED', 'REJECTED')))"
                             // a notice still to be sent keeps its referral; a failed one is kept as long as a failed delivery
                             + " AND NOT EXISTS (SELECT 1 FROM referral_notice n WHERE n.referral_id = r.id AND n.status IN ('PENDING', 'QUEUED'))"
                             + " AND (r.received_at < ? OR NOT EXISTS (SELECT 1 FROM referral_notice n WHERE n.referral_id = r.id AND n.status = 'FAILED'))",
                     String.class, deliveredBefore.atOffset(ZoneOffset.UTC), erroredBefore.atOffset(ZoneOffset.UTC), erroredBefore.atOffset(ZoneOffset.UTC));
-            for (String table : List.of("deadline_alert", "delivery_attempt", "referral_replay", "referral_event", "notice_attempt",
-                    "referral_notice", "referral_delivery")) {
-                for (String id : ids) {
-                    jdbc.update("DELETE FROM " + table + " WHERE referral_id = ?", id);
-                }
-            }
-            for (String id : ids) {
-                jdbc.update("DELETE FROM referral WHERE id = ?", id);
-            }
+            // every row that speaks of the referral goes with it (ON DELETE CASCADE, schema version 2)
+            jdbc.batchUpdate("DELETE FROM referral WHERE id = ?", ids.stream().map(id -> new Object[] {id}).toList());
             int rejections = jdbc.update("DELETE FROM intake_rejection WHERE received_at < ?", rejectedBefore.atOffset(ZoneOffset.UTC));
             return new Purged(ids.size(), rejections);
         });

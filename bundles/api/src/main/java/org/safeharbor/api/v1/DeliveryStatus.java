@@ -44,4 +44,12 @@ public enum DeliveryStatus {
     public boolean isTerminal() {
         return terminal;
     }
+
+    /**
+     * True while the referral has not been handed to the state: received, queued or on hold. The one definition
+     * of "open" (the outbox, retention and the clocks' delivery deadlines rest on it).
+     */
+    public boolean isOpen() {
+        return this == RECEIVED || this == QUEUED || this == ON_HOLD;
+    }
 }

@@ -89,11 +89,6 @@ CREATE TABLE IF NOT EXISTS referral_replay (
 ALTER TABLE referral_delivery ADD COLUMN IF NOT EXISTS next_check_at TIMESTAMP WITH TIME ZONE;
 CREATE INDEX IF NOT EXISTS referral_delivery_next_check ON referral_delivery (next_check_at);
 
--- A state's own statutory clock starts with its first answer (api DeadlineRule.Kind.STATE): when it came.
--- Each alert says whose clock it was ('delivery': ours, 'state': the state's; NULL before kinds existed).
-ALTER TABLE referral_delivery ADD COLUMN IF NOT EXISTS acknowledged_at TIMESTAMP WITH TIME ZONE;
-ALTER TABLE deadline_alert ADD COLUMN IF NOT EXISTS clock_kind VARCHAR(16);
-
 -- The scans: open deliveries (clocks, outbox), a referral's trail, retention by age.
 CREATE INDEX IF NOT EXISTS referral_delivery_status ON referral_delivery (status);
 CREATE INDEX IF NOT EXISTS referral_event_referral ON referral_event (referral_id);
@@ -107,35 +102,3 @@ CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255) NO
 -- Added with authentication: ALTER. NULL for referrals accepted before it.
 ALTER TABLE referral ADD COLUMN IF NOT EXISTS client_id VARCHAR(200);
 ALTER TABLE referral ADD COLUMN IF NOT EXISTS submission_sha256 VARCHAR(64);
-
--- Notices a state's law requires besides the report, to another recipient once the state has decided, e.g.
--- Massachusetts DCF's notice to the District Attorney and local law enforcement (G.L. c.119 s.51B(k)): one row
--- per referral, jurisdiction and recipient, with the payload recorded when it became due, the state's status
--- that made it due, and where it stands: PENDING (recorded, not yet on its queue), QUEUED, SENT, FAILED (gave up
--- after its retries: on its dead-letter queue). A notice never changes the report's delivery.
-CREATE TABLE IF NOT EXISTS referral_notice (
-    referral_id     VARCHAR(64)   NOT NULL REFERENCES referral (id),
-    jurisdiction    VARCHAR(16)   NOT NULL,
-    recipient       VARCHAR(40)   NOT NULL,
-    status          VARCHAR(16)   NOT NULL,
-    trigger_status  VARCHAR(32)   NOT NULL,
-    payload         VARCHAR       NOT NULL,
-    reason          VARCHAR(1000),
-    recorded_at     TIMESTAMP WITH TIME ZONE NOT NULL,
-    updated_at      TIMESTAMP WITH TIME ZONE NOT NULL,
-    PRIMARY KEY (referral_id, jurisdiction, recipient)
-);
-CREATE INDEX IF NOT EXISTS referral_notice_status ON referral_notice (status);
-
--- Each attempt to send a notice: the payload as sent and how it ended (NULL while running, SENT or FAILED).
-CREATE TABLE IF NOT EXISTS notice_attempt (
-    referral_id   VARCHAR(64)   NOT NULL REFERENCES referral (id),
-    jurisdiction  VARCHAR(16)   NOT NULL,
-    recipient     VARCHAR(40)   NOT NULL,
-    attempt       INTEGER       NOT NULL,
-    started_at    TIMESTAMP WITH TIME ZONE NOT NULL,
-    payload       VARCHAR       NOT NULL,
-    outcome       VARCHAR(16),
-    detail        VARCHAR(1000),
-    PRIMARY KEY (referral_id, jurisdiction, recipient, attempt)
-);
