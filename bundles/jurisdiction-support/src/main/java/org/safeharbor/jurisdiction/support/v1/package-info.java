@@ -1,7 +1,9 @@
 /**
- * What every jurisdiction bundle builds on: {@link org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes}.
+ * What every jurisdiction bundle builds on: {@link org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes}, and
+ * {@link org.safeharbor.jurisdiction.support.v1.SandboxPeer}, the service by which a sandbox bundle's simulated state
+ * hands the adapter its endpoints and credentials (1.1).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.safeharbor.jurisdiction.support.v1;
 

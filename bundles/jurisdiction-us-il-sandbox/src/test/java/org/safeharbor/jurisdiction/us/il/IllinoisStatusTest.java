@@ -219,39 +219,4 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
         assertTrue(!response.body().contains("SELECT") && !response.body().contains("r-unknown-1")
                 && !response.body().contains("Exception"), response.body());
     }
-
-    @Test
-    void withoutACredentialOutsideTheSandboxThereIsNoStatusServiceAndHttpIsRefused() {
-        IllegalArgumentException http = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
-                Configs.adapter(Map.of("intakeUrl", "http://dcfs.example.gov/us-il/intake")), reporter, CLOCK, false, null));
-        assertTrue(http.getMessage().contains("https://"), http.getMessage());
-        // the sandbox peer's own default (http on 127.0.0.1:8091)
-        IllegalArgumentException sandboxPeer = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
-                Configs.adapter(), reporter, CLOCK, false, null));
-        assertTrue(sandboxPeer.getMessage().contains("refuses to start with sandbox endpoints"), sandboxPeer.getMessage());
-        // https on loopback (a local TLS proxy to the SCR) is the operator's design: allowed (delivered to in IllinoisDeliveryTest)
-        new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", "https://127.0.0.1:8091/us-il/intake", "trustStore", "/etc/proxy-trust.p12")),
-                reporter, CLOCK, false, null).close();
-
-        IllinoisAdapter production = new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", "https://dcfs.example.gov/us-il/intake")),
-                reporter, CLOCK, false, null);
-        assertTrue(!production.statusEndpointEnabled());
-        assertThrows(IllegalStateException.class, production::statusServlet);
-        // in the sandbox, http:// to the sandbox peer is fine and the peer's credentials are taken
-        IllinoisAdapter sandbox = new IllinoisAdapter(Configs.adapter(), reporter, CLOCK, true,
-                new StatusNotificationEndpoint.Callers("us-il-sandbox", "random", ""));
-        assertTrue(sandbox.statusEndpointEnabled());
-        sandbox.close();
-    }
-
-    @Test
-    void inOsgiWithoutTheSandboxTheComponentStartsButNeitherRoutesNorStatusServiceDo() throws Exception {
-        // the default intakeUrl is the sandbox peer's (http); no BundleContext is touched
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(CREDENTIALS), reporter, (org.osgi.framework.BundleContext) null,
-                (org.safeharbor.jurisdiction.us.il.sandbox.IllinoisSandbox) null);
-        try (org.apache.camel.impl.DefaultCamelContext other = new org.apache.camel.impl.DefaultCamelContext()) {
-            Exception e = assertThrows(Exception.class, () -> other.addRoutes(adapter));
-            assertTrue(String.valueOf(e.getMessage()).contains("https://"), e::toString);
-        }
-    }
 }

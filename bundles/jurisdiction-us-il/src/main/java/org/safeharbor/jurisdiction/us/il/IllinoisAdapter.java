@@ -50,7 +50,7 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
-import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisSandbox;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,11 +67,12 @@ import org.w3c.dom.Element;
  *
  * A configuration change re-creates the component (DS default), so the core removes the old routes
  * and adds the new ones without a restart. So does the sandbox coming or going: the adapter follows the
- * sandbox's marker service ({@code safeharbor.sandbox=US-IL}). Without it, an {@code http://} intake URL
- * (such as the sandbox peer's default) is refused: the component starts, its routes do not. An https
+ * sandbox peer's service ({@link SandboxPeer}, {@code safeharbor.sandbox=US-IL}, bundle
+ * {@code safeharbor-jurisdiction-us-il-sandbox}) and, only while it is there, takes from it what its configuration
+ * leaves unset (the peer's {@code intakeUrl} and call-back credentials) and allows its plain-http intake. Without
+ * it, no intake URL, or an {@code http://} one, is refused: the component starts, its routes do not. An https
  * intake on any host, this machine's loopback included (a local TLS proxy to the SCR), is allowed. The status
- * service is published only with a credential (HTTP Basic or pinned client certificates); in the
- * sandbox, the sandbox peer's own credentials are taken when none is configured.
+ * service is published only with a credential (HTTP Basic or pinned client certificates).
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=US-IL",
         configurationPid = IllinoisAdapter.PID)
@@ -91,8 +92,9 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Illinois DCFS (reference SOAP intake)",
             description = "Delivery of referrals to the Illinois State Central Register over SOAP, and its status call-backs")
     public @interface Config {
-        @AttributeDefinition(description = "SOAP address of the SCR intake (SubmitReport); the default is the sandbox peer")
-        String intakeUrl() default "http://127.0.0.1:8091/us-il/intake";
+        @AttributeDefinition(description = "SOAP address of the SCR intake (SubmitReport), https://; required (with the "
+                + "safeharbor-sandbox feature, blank takes the sandbox peer's)")
+        String intakeUrl() default "";
 
         @AttributeDefinition(description = "HTTP Basic user for the intake; blank for none", required = false)
         String username() default "";
@@ -179,43 +181,37 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     private StatusNotificationEndpoint statusEndpoint;
     private ServiceRegistration<Servlet> statusRegistration;
     private final StatusNotificationEndpoint.Callers statusCallers;
-    /** Why this adapter may not deliver (sandbox settings outside the sandbox), or null. */
+    /** Why this adapter may not deliver (no intake, or sandbox settings outside the sandbox), or null. */
     private final String refusal;
 
     /** Outside OSGi (tests against the sandbox peer): as in the sandbox; nothing is registered, mount {@link #statusServlet()} yourself. */
     public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock) {
-        this(config, statusReporter, clock, true, null);
+        this(config, statusReporter, clock, true);
+    }
+
+    /** Outside OSGi. {@code sandbox}: an http:// intake URL (the sandbox peer's) is allowed. */
+    public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox) {
+        this(config, statusReporter, clock, sandbox, true);
     }
 
     /**
-     * Outside OSGi. {@code sandbox}: an http:// intake URL (the sandbox peer's) is allowed; {@code sandboxCallers}, the
-     * sandbox peer's credentials, are taken when none are configured (null for none).
-     */
-    public IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox,
-                           StatusNotificationEndpoint.Callers sandboxCallers) {
-        this(config, statusReporter, clock, sandbox, sandboxCallers, true);
-    }
-
-    /**
-     * {@code failFast}: an http:// intake outside the sandbox throws here; otherwise (in OSGi) the
+     * {@code failFast}: no intake, or an http:// one outside the sandbox, throws here; otherwise (in OSGi) the
      * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
      * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
      */
-    private IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox,
-                            StatusNotificationEndpoint.Callers sandboxCallers, boolean failFast) {
+    private IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, boolean failFast) {
         super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
-        this.refusal = sandbox ? null : sandboxRefusal(config.intakeUrl());
+        this.refusal = refusal(config.intakeUrl(), sandbox);
         if (refusal != null) {
             LOG.error(refusal);
             if (failFast) {
                 throw new IllegalArgumentException(refusal);
             }
         }
-        StatusNotificationEndpoint.Callers configured = new StatusNotificationEndpoint.Callers(config.statusUsername(),
-                config._statusPassword(), config.statusClientCertificates());
-        this.statusCallers = !configured.configured() && sandbox && sandboxCallers != null ? sandboxCallers : configured;
+        this.statusCallers = new StatusNotificationEndpoint.Callers(config.statusUsername(), config._statusPassword(),
+                config.statusClientCertificates());
         if (config.statusMaxBodyBytes() < 1) {
             throw new IllegalArgumentException(PID + ": statusMaxBodyBytes must be at least 1");
         }
@@ -226,14 +222,14 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
 
     /**
      * In OSGi: also publishes the status-notification servlet on the core's HTTP server, if a caller can be
-     * checked. In the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter).
+     * checked. In the sandbox while its peer's service is there (a static greedy reference: it re-creates the
+     * adapter), which fills what the configuration leaves unset.
      */
     @Activate
     public IllinoisAdapter(Config config, @Reference StatusReporter statusReporter, BundleContext bundleContext,
                            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
-                                   target = "(" + IllinoisSandbox.MARKER + "=US-IL)") IllinoisSandbox sandbox) {
-        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null
-                : new StatusNotificationEndpoint.Callers(sandbox.callbackUsername(), sandbox.callbackPassword(), ""), false);
+                                   target = "(" + SandboxPeer.MARKER + "=US-IL)") SandboxPeer sandbox) {
+        this(SandboxPeer.fill(Config.class, config, sandbox), statusReporter, Clock.systemUTC(), sandbox != null, false);
         if (refusal != null) {
             return;
         }
@@ -242,9 +238,9 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
                     + "(an unauthenticated caller could close referrals); deliveries run", PID);
             return;
         }
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("safeharbor.http.path", STATUS_SERVLET_PATH);
-        statusRegistration = bundleContext.registerService(Servlet.class, statusServlet(), properties);
+        Dictionary<String, Object> servlet = new Hashtable<>();
+        servlet.put("safeharbor.http.path", STATUS_SERVLET_PATH);
+        statusRegistration = bundleContext.registerService(Servlet.class, statusServlet(), servlet);
     }
 
     /** True when the status service can run: only with a credential a caller can be checked against. */
@@ -253,12 +249,19 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     }
 
     /**
-     * Outside the sandbox: the report holds a child's personal data, so never {@code http://} (the sandbox
-     * peer's default intake is http, on 127.0.0.1:8091). The host is not checked: an https intake on this
-     * machine's loopback interface (e.g. a local TLS proxy to the SCR) is the operator's design, trusted
+     * No intake configured; or, outside the sandbox, a plain one: the report holds a child's personal data, so never
+     * {@code http://} (the sandbox peer's intake is http, on 127.0.0.1:8091). The host is not checked: an https intake
+     * on this machine's loopback interface (e.g. a local TLS proxy to the SCR) is the operator's design, trusted
      * through {@code trustStore} or the JVM's default trust. The bundle ships no trust store of its own.
      */
-    private static String sandboxRefusal(String intakeUrl) {
+    private static String refusal(String intakeUrl, boolean sandbox) {
+        if (intakeUrl.isBlank()) {
+            return "US-IL: no intakeUrl configured: set the SCR's https endpoint in etc/" + PID
+                    + ".cfg (or install the safeharbor-sandbox feature, whose peer supplies it); no referral goes to Illinois";
+        }
+        if (sandbox) {
+            return null;
+        }
         URI uri;
         try {
             uri = URI.create(intakeUrl.trim());
@@ -306,7 +309,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
 
     // ------------------------------------------------------------------ routes
 
-    /** No routes while the configuration is refused (see {@link #sandboxRefusal}): the core logs why. */
+    /** No routes while the configuration is refused (see {@link #refusal}): the core logs why. */
     @Override
     public void configure() throws Exception {
         if (refusal != null) {

@@ -12,8 +12,14 @@ public final class Configs {
     private Configs() {
     }
 
+    /** An operator's https SCR intake: the adapter has no default, and refuses to deliver without one. */
+    public static final String INTAKE_URL = "https://scr.dcfs.example.gov/us-il/intake";
+
+    /** The adapter's configuration: these values, {@link #INTAKE_URL} unless they name one, else the defaults. */
     public static IllinoisAdapter.Config adapter(Map<String, Object> values) {
-        return of(IllinoisAdapter.Config.class, values);
+        Map<String, Object> withIntake = new java.util.HashMap<>(values);
+        withIntake.putIfAbsent("intakeUrl", INTAKE_URL);
+        return of(IllinoisAdapter.Config.class, withIntake);
     }
 
     public static IllinoisAdapter.Config adapter() {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,6 +17,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.il.wire.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,19 +27,17 @@ import org.slf4j.LoggerFactory;
  * configuration (PID {@value #PID}) exists: the optional {@code safeharbor-sandbox} feature supplies
  * it. Never for production: it plays the state.
  *
- * <p>It registers itself with {@value #MARKER}{@code =US-IL}, the sandbox marker: the adapter follows it
- * (it allows the sandbox's http:// intake on loopback only while it is there) and takes its call-back
- * credentials, the password random per start unless configured; {@code /health} reports
- * {@code "sandbox": true} while any marker is there.
+ * <p>It registers itself as a {@link SandboxPeer} with {@value SandboxPeer#MARKER}{@code =US-IL}: the adapter
+ * follows it (it allows the sandbox's http:// intake only while it is there) and takes from {@link #settings()}
+ * what its configuration leaves unset: the peer's {@code intakeUrl} and its call-back credentials, the password
+ * random per start unless configured. {@code /health} reports {@code "sandbox": true} while any marker is there.
  */
-@Component(service = IllinoisSandbox.class, property = IllinoisSandbox.MARKER + "=US-IL", immediate = true,
+@Component(service = SandboxPeer.class, property = SandboxPeer.MARKER + "=US-IL", immediate = true,
         configurationPid = IllinoisSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = IllinoisSandbox.Config.class)
-public class IllinoisSandbox {
+public class IllinoisSandbox implements SandboxPeer {
 
     public static final String PID = "org.safeharbor.sandbox.us.il";
-    /** The service property that marks a sandbox component, valued with its jurisdiction. */
-    public static final String MARKER = "safeharbor.sandbox";
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisSandbox.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge sandbox: Illinois SCR intake (test peer)",
@@ -104,14 +104,10 @@ public class IllinoisSandbox {
         peer.stop();
     }
 
-    /** The HTTP Basic user the peer presents on the call-back. */
-    public String callbackUsername() {
-        return callbackUsername;
-    }
-
-    /** Its password. */
-    public String callbackPassword() {
-        return callbackPassword;
+    /** The peer's intake, and the HTTP Basic credentials it presents on the adapter's status service. */
+    @Override
+    public Map<String, String> settings() {
+        return Map.of("intakeUrl", peer.intakeUrl(), "statusUsername", callbackUsername, ".statusPassword", callbackPassword);
     }
 
     private static String randomPassword() {

@@ -47,6 +47,10 @@ class IllinoisSandboxTest {
         String intakeUrl = sandbox.peer().intakeUrl();
         String referralId = ConformanceReferrals.referral(IllinoisAdapter.US_IL).id().value();
         try {
+            // what the adapter takes from the peer's service: its intake, and the call-back credentials (random password)
+            assertEquals(intakeUrl, sandbox.settings().get("intakeUrl"));
+            assertEquals("us-il-sandbox", sandbox.settings().get("statusUsername"));
+            assertTrue(sandbox.settings().get(".statusPassword").length() >= 40, "a random password per start");
             IntakeAcknowledgement ack = submit(intakeUrl);
             assertEquals(referralId, ack.getReferralId());
             assertTrue(Files.exists(karafData.resolve("sandbox/US-IL/" + referralId + ".xml")));

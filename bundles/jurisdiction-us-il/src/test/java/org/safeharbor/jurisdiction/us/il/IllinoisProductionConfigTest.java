@@ -1,0 +1,114 @@
+package org.safeharbor.jurisdiction.us.il;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.tck.SandboxFreeBundle;
+
+/**
+ * The adapter without the sandbox (the bundle has no intake of its own, and refuses http), what a sandbox peer's
+ * service changes while it is there (it fills only what the operator left unset), and the built bundle, which
+ * holds nothing of the sandbox.
+ */
+class IllinoisProductionConfigTest {
+
+    private static final Clock CLOCK = Clock.systemUTC();
+    /** What the Illinois sandbox bundle's peer supplies (IllinoisSandbox#settings). */
+    private static final SandboxPeer SANDBOX = () -> Map.of("intakeUrl", "http://127.0.0.1:8091/us-il/intake",
+            "statusUsername", "us-il-sandbox", ".statusPassword", "random-per-start");
+    private static final Map<String, Object> CREDENTIALS = Map.of("statusUsername", "dcfs-scr", "_statusPassword", "s3cret");
+
+    private final RecordingStatusReporter reporter = new RecordingStatusReporter();
+    private final List<Dictionary<String, ?>> registered = new ArrayList<>();
+
+    @Test
+    void theBundleShipsNoSandboxPackageNoKeyAndNoTrustStore() {
+        SandboxFreeBundle.assertSandboxFree(Path.of("target", "classes"));
+    }
+
+    @Test
+    void withoutACredentialOutsideTheSandboxThereIsNoStatusServiceAndHttpIsRefused() {
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
+                Configs.adapter(Map.of("intakeUrl", " ")), reporter, CLOCK, false));
+        assertTrue(none.getMessage().contains("no intakeUrl configured"), none.getMessage());
+        IllegalArgumentException http = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
+                Configs.adapter(Map.of("intakeUrl", "http://dcfs.example.gov/us-il/intake")), reporter, CLOCK, false));
+        assertTrue(http.getMessage().contains("https://"), http.getMessage());
+        // the sandbox peer's intake (http on 127.0.0.1:8091), written into the cfg by hand
+        IllegalArgumentException sandboxPeer = assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(
+                Configs.adapter(Map.of("intakeUrl", "http://127.0.0.1:8091/us-il/intake")), reporter, CLOCK, false));
+        assertTrue(sandboxPeer.getMessage().contains("refuses to start with sandbox endpoints"), sandboxPeer.getMessage());
+        // https on loopback (a local TLS proxy to the SCR) is the operator's design: allowed (delivered to in the sandbox module's IllinoisDeliveryTest)
+        new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", "https://127.0.0.1:8091/us-il/intake", "trustStore", "/etc/proxy-trust.p12")),
+                reporter, CLOCK, false).close();
+
+        IllinoisAdapter production = new IllinoisAdapter(Configs.adapter(), reporter, CLOCK, false);
+        assertTrue(!production.statusEndpointEnabled());
+        assertThrows(IllegalStateException.class, production::statusServlet);
+    }
+
+    @Test
+    void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButNeitherRoutesNorStatusServiceDo() throws Exception {
+        // no cfg at all: DS gives the metatype defaults, and the bundle's intake default is empty
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.of(IllinoisAdapter.Config.class, CREDENTIALS), reporter,
+                bundleContext(), null);
+        try (DefaultCamelContext other = new DefaultCamelContext()) {
+            Exception e = assertThrows(Exception.class, () -> other.addRoutes(adapter));
+            assertTrue(String.valueOf(e.getMessage()).contains("no intakeUrl configured"), e::toString);
+        }
+        assertEquals(List.of(), registered, "no status service");
+    }
+
+    @Test
+    void inOsgiTheSandboxPeerSuppliesItsIntakeAndCredentialsWhileThereIsNone() throws Exception {
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.of(IllinoisAdapter.Config.class, Map.of()), reporter,
+                bundleContext(), SANDBOX);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(adapter);
+            assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("127.0.0.1:8091")), endpoints(camel)::toString);
+        }
+        assertTrue(adapter.statusEndpointEnabled(), "the peer's call-back credentials");
+        assertEquals(IllinoisAdapter.STATUS_SERVLET_PATH, registered.get(0).get("safeharbor.http.path"));
+    }
+
+    @Test
+    void inOsgiTheOperatorsOwnSettingsWinOverTheSandboxPeers() throws Exception {
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", Configs.INTAKE_URL)), reporter, bundleContext(), SANDBOX);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(adapter);
+            assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("scr.dcfs.example.gov")), endpoints(camel)::toString);
+            assertTrue(endpoints(camel).stream().noneMatch(uri -> uri.contains("8091")), endpoints(camel)::toString);
+        }
+    }
+
+    private static List<String> endpoints(DefaultCamelContext camel) {
+        return camel.getEndpoints().stream().map(Endpoint::getEndpointUri).toList();
+    }
+
+    /** Records the services the adapter registers (its status servlet). */
+    private BundleContext bundleContext() {
+        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("registerService")) {
+                        @SuppressWarnings("unchecked")
+                        Dictionary<String, ?> properties = (Dictionary<String, ?>) args[2];
+                        registered.add(properties);
+                    }
+                    return null;
+                });
+    }
+}
