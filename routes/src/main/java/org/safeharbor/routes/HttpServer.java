@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * {@code servlet:} or REST DSL endpoints (e.g. {@code /health}) are served here. Other bundles
  * mount a servlet by registering a {@code jakarta.servlet.Servlet} service with the property
  * {@value #PATH_PROPERTY} (e.g. {@code /fhir/*}).
+ *
+ * <p>Until the FHIR intake and the token endpoint are mounted (start-up, a restart after a crash), every
+ * request under {@code /fhir/} and {@code /auth/} is answered {@code 503 Service Unavailable} with
+ * {@code Retry-After} and an OperationOutcome, never 404: an EHR's interface engine retries a 503 and treats
+ * a 404 as a permanent error ({@link NotYetMounted}).
  */
 @Component(immediate = true, configurationPid = HttpServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = HttpServer.Config.class)
@@ -94,7 +99,11 @@ public class HttpServer {
         String plainHttpHost() default "127.0.0.1";
     }
 
+    /** Paths the adapter always serves: answered 503 while nothing is mounted there (see {@link NotYetMounted}). */
+    static final List<String> RESERVED = List.of("/fhir/*", "/auth/*");
+
     private final Map<Servlet, String> mounted = new ConcurrentHashMap<>();
+    private final Map<String, Servlet> placeholders = new ConcurrentHashMap<>();
     private Server jetty;
     private ServletContextHandler context;
 
@@ -124,6 +133,7 @@ public class HttpServer {
             }
             context = new ServletContextHandler("/");
             context.addServlet(new ServletHolder("CamelServlet", new CamelHttpTransportServlet()), "/*");
+            RESERVED.stream().filter(path -> !mounted.containsValue(path)).forEach(this::holdPlace);
             mounted.forEach(this::mount);
             jetty.setHandler(context);
             jetty.start();
@@ -208,6 +218,15 @@ public class HttpServer {
         if (context == null || path == null) {
             return;
         }
+        remove(servlet);
+        LOG.info("Unmounted servlet at {}", path);
+        if (RESERVED.contains(path) && !mounted.containsValue(path)) {
+            holdPlace(path);
+        }
+    }
+
+    /** Takes a servlet and its mappings out of the running context. */
+    private void remove(Servlet servlet) {
         var handler = context.getServletHandler();
         var keepHolders = java.util.Arrays.stream(handler.getServlets()).filter(h -> h.getServletInstance() != servlet)
                 .toArray(ServletHolder[]::new);
@@ -217,10 +236,20 @@ public class HttpServer {
                 .toArray(org.eclipse.jetty.ee10.servlet.ServletMapping[]::new);
         handler.setServletMappings(keepMappings);
         handler.setServlets(keepHolders);
-        LOG.info("Unmounted servlet at {}", path);
+    }
+
+    /** Answers 503 at a reserved path until its servlet is mounted. */
+    private void holdPlace(String path) {
+        Servlet placeholder = new NotYetMounted();
+        placeholders.put(path, placeholder);
+        context.addServlet(new ServletHolder(NotYetMounted.class.getSimpleName() + "@" + path, placeholder), path);
     }
 
     private void mount(Servlet servlet, String path) {
+        Servlet placeholder = placeholders.remove(path);
+        if (placeholder != null) {
+            remove(placeholder); // the same path spec twice is an error in Jetty: the real servlet takes its place
+        }
         ServletHolder holder = new ServletHolder(servlet.getClass().getSimpleName() + "@" + path, servlet);
         context.addServlet(holder, path);
         LOG.info("Mounted servlet {} at {}", servlet.getClass().getSimpleName(), path);

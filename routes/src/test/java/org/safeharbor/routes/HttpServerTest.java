@@ -46,6 +46,37 @@ class HttpServerTest {
         }
     }
 
+    /** An EHR retries a 503 and gives up on a 404: until the intake is mounted, /fhir and /auth say "not yet". */
+    @Test
+    void theIntakeAndTokenPathsAnswer503UntilMountedAndAgainOnceUnmounted() throws Exception {
+        int port = start(-1);
+        for (String path : new String[] {"/fhir/$process-message", "/fhir/Task/x", "/auth/token"}) {
+            HttpResponse<String> answer = post(port, path);
+            assertEquals(503, answer.statusCode(), path);
+            assertEquals(String.valueOf(NotYetMounted.RETRY_AFTER_SECONDS), answer.headers().firstValue("Retry-After").orElse(null), path);
+            assertTrue(answer.body().contains("\"OperationOutcome\"") && answer.body().contains("\"transient\""), answer.body());
+        }
+        assertEquals(404, post(port, "/elsewhere").statusCode(), "only the reserved paths wait");
+
+        jakarta.servlet.Servlet intake = new jakarta.servlet.http.HttpServlet() {
+            @Override
+            protected void service(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
+                response.setStatus(202);
+            }
+        };
+        http.bindServlet(intake, java.util.Map.of(HttpServer.PATH_PROPERTY, "/fhir/*"));
+        assertEquals(202, post(port, "/fhir/$process-message").statusCode(), "mounted: the real servlet answers");
+        assertEquals(503, post(port, "/auth/token").statusCode(), "the token path still waits for its own servlet");
+
+        http.unbindServlet(intake);
+        assertEquals(503, post(port, "/fhir/$process-message").statusCode(), "unmounted (a bundle restarting): 503 again, not 404");
+    }
+
+    private static HttpResponse<String> post(int port, String path) throws Exception {
+        return TestHttps.client().send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void aSecondStartKeepsTheSameCa() throws Exception {
         start(-1);
