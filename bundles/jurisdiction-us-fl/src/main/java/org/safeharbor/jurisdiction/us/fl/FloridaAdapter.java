@@ -39,9 +39,9 @@ import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusCode;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
-import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,10 +68,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No statutory clock: docs/domain.md gives none for Florida, so {@link #deadlineRules()} is empty.
  *
- * <p>The adapter follows the sandbox's marker service ({@code safeharbor.sandbox=US-FL}). Without it, the SFTP
- * server's host key must be checked against {@code knownHostsFile}, a server on this machine's loopback interface
- * is refused, and a password ({@code .sftpPassword}) or a private key ({@code privateKeyFile}) is required; the
- * component does not start otherwise. Credentials are set on the SFTP endpoints, never written into their URIs.
+ * <p>The adapter follows the sandbox peer's service ({@link SandboxPeer}, {@code safeharbor.sandbox=US-FL}, bundle
+ * {@code safeharbor-jurisdiction-us-fl-sandbox}): while it is there, it takes from it the server, port, user and
+ * password its configuration leaves unset, and accepts a loopback server with an unchecked host key. Without it, the
+ * SFTP server ({@code sftpHost}, no default) and user are required, its host key must be checked against
+ * {@code knownHostsFile}, a server on this machine's loopback interface is refused, and a password
+ * ({@code .sftpPassword}) or a private key ({@code privateKeyFile}) is required; the routes do not start otherwise.
+ * Credentials are set on the SFTP endpoints, never written into their URIs.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + FloridaAdapter.CODE,
         configurationPid = FloridaAdapter.PID)
@@ -86,17 +89,17 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     private static final String SPOOL_SUFFIX = ".dat";
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Florida (US-FL)",
-            description = "Florida DCF reference intake: fixed-width batch files over SFTP. Defaults point at the "
-                    + "sandbox SFTP peer on localhost; production endpoints are not public.")
+            description = "Florida DCF reference intake: fixed-width batch files over SFTP. No server ships: production "
+                    + "endpoints are not public (the safeharbor-sandbox feature supplies its peer's).")
     public @interface Config {
-        @AttributeDefinition(description = "SFTP server host")
-        String sftpHost() default "127.0.0.1";
+        @AttributeDefinition(description = "SFTP server host; required (with the sandbox, blank takes its peer's)")
+        String sftpHost() default "";
 
         @AttributeDefinition(description = "SFTP server port")
-        int sftpPort() default 2222;
+        int sftpPort() default 22;
 
-        @AttributeDefinition(description = "SFTP user name")
-        String sftpUsername() default "safeharbor";
+        @AttributeDefinition(description = "SFTP user name; required (with the sandbox, blank takes its peer's)")
+        String sftpUsername() default "";
 
         /** Key {@code .sftpPassword}: private, never a service property. No default: in the sandbox, the sandbox's is taken. */
         @AttributeDefinition(description = "SFTP password; empty for key authentication", type = AttributeType.PASSWORD, required = false)
@@ -179,12 +182,15 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     /** Why this adapter may not deliver (sandbox settings outside the sandbox), or null. */
     private final String refusal;
 
-    /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
+    /**
+     * In OSGi: in the sandbox while its peer's service is there (a static greedy reference: it re-creates the
+     * adapter), which fills what the configuration leaves unset.
+     */
     @Activate
     public FloridaAdapter(Config config, @Reference StatusReporter statusReporter,
                           @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
-                                  target = "(" + FloridaSandbox.MARKER + "=" + CODE + ")") FloridaSandbox sandbox) {
-        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.password(), false);
+                                  target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
+        this(SandboxPeer.fill(Config.class, config, sandbox), statusReporter, Clock.systemUTC(), sandbox != null, false);
     }
 
     /** Outside OSGi (tests against the sandbox peer): as in the sandbox. */
@@ -194,27 +200,26 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
 
     /** Outside OSGi (tests against the sandbox peer): as in the sandbox. */
     public FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock) {
-        this(config, statusReporter, clock, true, null);
+        this(config, statusReporter, clock, true);
+    }
+
+    /** @param sandbox true when the sandbox is on: a loopback server and an unchecked host key are allowed */
+    public FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox) {
+        this(config, statusReporter, clock, sandbox, true);
     }
 
     /**
-     * @param sandbox         true when the sandbox is on: a loopback server and an unchecked host key are allowed
-     * @param sandboxPassword the sandbox peer's password, taken when no {@code .sftpPassword} is configured
-     */
-    public FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxPassword) {
-        this(config, statusReporter, clock, sandbox, sandboxPassword, true);
-    }
-
-    /**
-     * {@code failFast}: a sandbox-only setting outside the sandbox throws here; otherwise (in OSGi) the component
+     * {@code failFast}: no server, or a sandbox-only setting outside the sandbox, throws here; otherwise (in OSGi) the component
      * starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox arriving
      * later re-creates it through the greedy reference (a component that failed to activate would not be).
      */
-    private FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxPassword,
-                           boolean failFast) {
+    private FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, boolean failFast) {
         super(clock);
-        this.sftpPassword = config._sftpPassword().isEmpty() && sandbox && sandboxPassword != null ? sandboxPassword : config._sftpPassword();
-        this.refusal = sandbox ? null : uncheckedRefusal(config, sftpPassword);
+        this.sftpPassword = config._sftpPassword();
+        this.refusal = config.sftpHost().isBlank() || config.sftpUsername().isBlank()
+                ? CODE + ": no SFTP server configured: set sftpHost and sftpUsername in etc/" + PID + ".cfg (or install the "
+                        + "safeharbor-sandbox feature, whose peer supplies them); no batch goes to Florida"
+                : sandbox ? null : uncheckedRefusal(config, sftpPassword);
         if (refusal != null) {
             LOG.error(refusal);
             if (failFast) {

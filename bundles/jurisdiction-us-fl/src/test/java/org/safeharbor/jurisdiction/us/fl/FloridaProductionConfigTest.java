@@ -1,5 +1,6 @@
 package org.safeharbor.jurisdiction.us.fl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,21 +8,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.Endpoint;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.tck.SandboxFreeBundle;
 
-/** Outside the sandbox the Florida adapter refuses what only the sandbox may do: an unchecked host key, a local server, no credential. */
+/**
+ * Outside the sandbox the Florida adapter refuses what only the sandbox may do (an unchecked host key, a local server,
+ * no credential) and has no server of its own; a sandbox peer's service fills only what the operator left unset; the
+ * built bundle holds nothing of the sandbox.
+ */
 class FloridaProductionConfigTest {
+
+    /** What the Florida sandbox bundle's peer supplies (FloridaSandbox#settings). */
+    private static final SandboxPeer SANDBOX = () -> Map.of("sftpHost", "127.0.0.1", "sftpPort", "2222",
+            "sftpUsername", "safeharbor", ".sftpPassword", "sandbox");
 
     @TempDir
     Path temp;
 
     private FloridaAdapter production(Map<String, Object> overrides) {
-        Map<String, Object> values = new HashMap<>(Map.of("spoolDirectory", temp.resolve("spool").toString()));
+        Map<String, Object> values = new HashMap<>(Map.of("spoolDirectory", temp.resolve("spool").toString(),
+                "sftpUsername", "safeharbor"));
         values.putAll(overrides);
-        return new FloridaAdapter(TestConfigs.florida(values), new RecordingReporter(), Clock.systemUTC(), false, null);
+        return new FloridaAdapter(TestConfigs.florida(values), new RecordingReporter(), Clock.systemUTC(), false);
+    }
+
+    @Test
+    void theBundleShipsNoSandboxPackageNoKeyAndNoTrustStore() {
+        SandboxFreeBundle.assertSandboxFree(Path.of("target", "classes"));
     }
 
     @Test
@@ -37,7 +57,7 @@ class FloridaProductionConfigTest {
     void theSandboxServerAndAMissingCredentialAreRefusedOutsideTheSandbox() throws Exception {
         Path knownHosts = Files.writeString(temp.resolve("known_hosts"), "sftp.dcf.example.gov ssh-ed25519 AAAA\n");
         IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> production(Map.of(
-                "knownHostsFile", knownHosts.toString(), "_sftpPassword", "secret")));
+                "sftpHost", "127.0.0.1", "knownHostsFile", knownHosts.toString(), "_sftpPassword", "secret")));
         assertTrue(local.getMessage().contains("refuses to start with sandbox endpoints"), local.getMessage());
         IllegalArgumentException noPassword = assertThrows(IllegalArgumentException.class, () -> production(Map.of(
                 "sftpHost", "sftp.dcf.example.gov", "knownHostsFile", knownHosts.toString())));
@@ -48,17 +68,59 @@ class FloridaProductionConfigTest {
     }
 
     @Test
-    void noPasswordShipsAsADefault() {
-        assertTrue(TestConfigs.florida(Map.of())._sftpPassword().isEmpty());
+    void noServerUserOrPasswordShipsAsADefault() {
+        FloridaAdapter.Config defaults = TestConfigs.config(FloridaAdapter.Config.class, Map.of());
+        assertEquals("", defaults.sftpHost());
+        assertEquals("", defaults.sftpUsername());
+        assertEquals(22, defaults.sftpPort(), "SFTP's own port, not the sandbox peer's");
+        assertTrue(defaults._sftpPassword().isEmpty());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new FloridaAdapter(
+                unset(), new RecordingReporter()));
+        assertTrue(none.getMessage().contains("no SFTP server configured"), none.getMessage());
     }
 
     @Test
     void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(Map.of("spoolDirectory", temp.resolve("spool").toString())),
-                new RecordingReporter(), (org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSandbox) null);
-        try (org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingReporter(), (SandboxPeer) null);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(adapter));
+            assertTrue(String.valueOf(e.getMessage()).contains("no SFTP server configured"), e::toString);
+        }
+        FloridaAdapter noHostKey = new FloridaAdapter(TestConfigs.florida(Map.of("spoolDirectory", temp.resolve("spool").toString(),
+                "_sftpPassword", "secret")), new RecordingReporter(), (SandboxPeer) null);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(noHostKey));
             assertTrue(String.valueOf(e.getMessage()).contains("knownHostsFile is required"), e::toString);
         }
+    }
+
+    @Test
+    void inOsgiTheSandboxPeerSuppliesItsServerAndCredentialWhileTheOperatorSetNone() throws Exception {
+        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingReporter(), SANDBOX);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(adapter);
+            assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://127.0.0.1:2222")), endpoints(camel)::toString);
+        } finally {
+            adapter.deactivate();
+        }
+        // the operator's own server wins (and, in the sandbox, is not checked further)
+        FloridaAdapter own = new FloridaAdapter(TestConfigs.config(FloridaAdapter.Config.class, Map.of(
+                "spoolDirectory", temp.resolve("spool").toString(), "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)),
+                new RecordingReporter(), SANDBOX);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(own);
+            assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://sftp.dcf.example.gov:2022")), endpoints(camel)::toString);
+        } finally {
+            own.deactivate();
+        }
+    }
+
+    /** No cfg but the spool: the bundle's own defaults. */
+    private FloridaAdapter.Config unset() {
+        return TestConfigs.config(FloridaAdapter.Config.class, Map.of("spoolDirectory", temp.resolve("spool").toString()));
+    }
+
+    private static List<String> endpoints(DefaultCamelContext camel) {
+        return camel.getEndpoints().stream().map(Endpoint::getEndpointUri).toList();
     }
 }

@@ -9,8 +9,11 @@ final class TestConfigs {
     private TestConfigs() {
     }
 
+    /** The adapter's configuration with an operator's server and user (the bundle ships none), then these values. */
     static FloridaAdapter.Config florida(Map<String, Object> overrides) {
-        return config(FloridaAdapter.Config.class, overrides);
+        Map<String, Object> values = new java.util.HashMap<>(Map.of("sftpHost", "sftp.dcf.example.gov", "sftpUsername", "safeharbor"));
+        values.putAll(overrides);
+        return config(FloridaAdapter.Config.class, values);
     }
 
     static FloridaAdapter.Config florida() {

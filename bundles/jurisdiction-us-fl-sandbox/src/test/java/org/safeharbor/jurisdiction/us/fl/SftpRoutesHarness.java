@@ -86,7 +86,7 @@ abstract class SftpRoutesHarness {
     }
 
     FloridaAdapter.Config config(Map<String, Object> overrides) {
-        Map<String, Object> c = new HashMap<>(Map.of("sftpPort", port, "sftpUsername", "safeharbor",
+        Map<String, Object> c = new HashMap<>(Map.of("sftpHost", "127.0.0.1", "sftpPort", port, "sftpUsername", "safeharbor",
                 "_sftpPassword", PASSWORD, "spoolDirectory", temp.resolve("spool").toString(),
                 // batches are sent by the test (FLUSH_ENDPOINT), never by the timer during a test
                 "batchInterval", "PT1H", "statusPollInterval", "PT0.2S"));

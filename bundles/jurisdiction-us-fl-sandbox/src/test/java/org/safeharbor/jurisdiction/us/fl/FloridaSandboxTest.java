@@ -35,6 +35,9 @@ class FloridaSandboxTest {
             byte[] greeting = ssh.getInputStream().readNBytes(4);
             assertEquals("SSH-", new String(greeting, java.nio.charset.StandardCharsets.US_ASCII));
             assertEquals(port, sandbox.peer().port());
+            // what the adapter takes from the peer's service while its own cfg has none
+            assertEquals(Map.of("sftpHost", "127.0.0.1", "sftpPort", Integer.toString(port), "sftpUsername", "safeharbor",
+                    ".sftpPassword", "sandbox"), sandbox.settings());
         } finally {
             deactivate(sandbox);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,27 +14,27 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.fl.FloridaCategories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link FloridaSftpPeer} inside Karaf for the optional sandbox: only when its configuration
- * ({@code etc/org.safeharbor.sandbox.us.fl.cfg}) exists, so a production install never opens this port. Its
- * defaults match the Florida adapter's defaults, so the adapter delivers to it out of the box.
+ * (PID {@value #PID}, which feature {@code safeharbor-sandbox} supplies) exists, so a production install never
+ * opens this port.
  *
- * <p>It registers itself with {@value #MARKER}{@code =US-FL}, the sandbox marker: the adapter follows it (it
- * allows the loopback server and an unchecked host key only while it is there) and takes its password when it
- * has none of its own; {@code /health} reports {@code "sandbox": true} while any marker is there.
+ * <p>It registers itself as a {@link SandboxPeer} with {@value SandboxPeer#MARKER}{@code =US-FL}: the adapter
+ * follows it (it allows the loopback server and an unchecked host key only while it is there) and takes from
+ * {@link #settings()} the server, port, user and password its configuration leaves unset, so it delivers to the peer
+ * out of the box; {@code /health} reports {@code "sandbox": true} while any marker is there.
  */
 @Component(configurationPid = FloridaSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = FloridaSandbox.class, property = FloridaSandbox.MARKER + "=US-FL")
+        service = SandboxPeer.class, property = SandboxPeer.MARKER + "=US-FL")
 @Designate(ocd = FloridaSandbox.Config.class)
-public class FloridaSandbox {
+public class FloridaSandbox implements SandboxPeer {
 
     public static final String PID = "org.safeharbor.sandbox.us.fl";
-    /** The service property that marks a sandbox component, valued with its jurisdiction. */
-    public static final String MARKER = "safeharbor.sandbox";
     private static final Logger LOG = LoggerFactory.getLogger(FloridaSandbox.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge sandbox: Florida SFTP peer (US-FL)",
@@ -74,12 +75,16 @@ public class FloridaSandbox {
     }
 
     private final FloridaSftpPeer peer;
+    private final String host;
+    private final String username;
     private final String password;
 
     @Activate
     public FloridaSandbox(Config config) throws IOException {
         LOG.warn("US-FL SANDBOX is ON: a simulated Florida DCF SFTP server answers on {}:{}; never for production",
                 config.host(), config.port());
+        host = config.host();
+        username = config.username();
         password = config._password();
         String data = System.getProperty("karaf.data", "data");
         Path records = config.directory().isBlank() ? Paths.get(data, "sandbox", "US-FL") : Paths.get(config.directory());
@@ -90,7 +95,7 @@ public class FloridaSandbox {
                 config._password(), server, records, categories, Clock.systemUTC()));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        // MINA SSHD looks up its factories through the platform bundle that holds it
+        // MINA SSHD looks up its factories through the class loader that holds it (this bundle embeds it)
         thread.setContextClassLoader(org.apache.sshd.server.SshServer.class.getClassLoader());
         try {
             peer.start();
@@ -100,9 +105,11 @@ public class FloridaSandbox {
         LOG.info("Florida sandbox SFTP peer started; records in {}", records);
     }
 
-    /** The password the peer takes, for the adapter in the sandbox. */
-    public String password() {
-        return password;
+    /** The peer's server, port, user and password, for the adapter in the sandbox. */
+    @Override
+    public Map<String, String> settings() {
+        return Map.of("sftpHost", host, "sftpPort", Integer.toString(peer.port()), "sftpUsername", username,
+                ".sftpPassword", password);
     }
 
     /** The running peer, e.g. to send a later status from the Karaf shell or a test. */
