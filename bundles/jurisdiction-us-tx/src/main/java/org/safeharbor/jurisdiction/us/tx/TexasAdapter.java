@@ -49,10 +49,10 @@ import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.Acknowledgement;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
-import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,10 +77,12 @@ import org.slf4j.LoggerFactory;
  * <p>Status call-backs need a credential: the bearer token {@code .statusToken} or a TLS client certificate
  * pinned in {@code statusClientCertificates}; without one the status endpoint does not start (deliveries do).
  * The caller is checked, and the body bounded ({@code statusMaxBodyBytes}, 413), before the body is read.
- * The adapter follows the sandbox's marker service ({@code safeharbor.sandbox=US-TX}): without it, trust stores
- * inside the bundle (the sandbox's, without which the sandbox peers cannot be reached) are refused. Endpoints are
- * https in every case; one on this machine's loopback interface (a local TLS proxy to the agency) with the
- * operator's own trust store is allowed.
+ * The bundle ships no endpoint and no trust store: without {@code cpsIntakeUrl} and {@code lawEnforcementUrl} its
+ * routes do not start. The adapter follows the sandbox peer's service ({@link SandboxPeer},
+ * {@code safeharbor.sandbox=US-TX}, bundle {@code safeharbor-jurisdiction-us-tx-sandbox}) and, only while it is there,
+ * takes from it what its configuration leaves unset: the peers' endpoints, a trust store file for their certificate
+ * and their status token. Endpoints are https in every case; one on this machine's loopback interface (a local TLS
+ * proxy to the agency) with the operator's own trust store is allowed.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + TexasAdapter.CODE,
         configurationPid = TexasAdapter.PID)
@@ -117,16 +119,17 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                     + " law enforcement within 24 hours (otherwise), CPS Handbook 2380")
     public @interface Config {
         @AttributeDefinition(name = "CPS intake URL",
-                description = "HTTPS URL a report is POSTed to when the alleged trafficker is a person responsible for the child's care")
-        String cpsIntakeUrl() default "https://localhost:8743/cps/intake";
+                description = "HTTPS URL a report is POSTed to when the alleged trafficker is a person responsible for the child's care;"
+                        + " required (with the sandbox, blank takes its peer's)")
+        String cpsIntakeUrl() default "";
 
         @AttributeDefinition(name = "Law-enforcement notification URL",
-                description = "HTTPS URL a report is POSTed to when the alleged trafficker is not (or not known to be) a caregiver")
-        String lawEnforcementUrl() default "https://localhost:8744/law-enforcement/notifications";
+                description = "HTTPS URL a report is POSTed to when the alleged trafficker is not (or not known to be) a caregiver;"
+                        + " required (with the sandbox, blank takes its peer's)")
+        String lawEnforcementUrl() default "";
 
         @AttributeDefinition(name = "Trust store",
-                description = "PKCS12 trust store for the receivers' certificates: a file path, or classpath:<path> inside this bundle;"
-                        + " empty uses the JVM's default trust")
+                description = "PKCS12 trust store file for the receivers' certificates; empty uses the JVM's default trust")
         String trustStore() default "";
 
         /** Property {@code .trustStorePassword}: private, never a service property. */
@@ -181,56 +184,54 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     private final TexasNiemFormat format;
     private final Redelivery redelivery;
     private final StatusCallers statusCallers;
-    /** Why this adapter may not deliver (sandbox settings outside the sandbox), or null. */
+    /** Why this adapter may not deliver (no endpoints), or null. */
     private final String refusal;
     private final String authorization;
 
-    /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
+    /**
+     * In OSGi: in the sandbox while its peer's service is there (a static greedy reference: it re-creates the
+     * adapter), which fills what the configuration leaves unset.
+     */
     @Activate
     public TexasAdapter(Config config, @Reference StatusReporter statusReporter,
                         @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
-                                target = "(" + TexasSandbox.MARKER + "=" + CODE + ")") TexasSandbox sandbox) {
-        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.statusToken(), false);
+                                target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
+        this(SandboxPeer.fill(Config.class, config, sandbox), statusReporter, Clock.systemUTC(), false);
     }
 
-    /** Outside OSGi (tests against the sandbox peers): as in the sandbox. */
+    /** Outside OSGi (tests against the sandbox peers). */
     public TexasAdapter(Config config, StatusReporter statusReporter) {
         this(config, statusReporter, Clock.systemUTC());
     }
 
-    /** Outside OSGi (tests against the sandbox peers): as in the sandbox, with the clock statuses are stamped with. */
+    /** Outside OSGi (tests against the sandbox peers), with the clock statuses are stamped with. */
     public TexasAdapter(Config config, StatusReporter statusReporter, Clock clock) {
-        this(config, statusReporter, clock, true, null);
+        this(config, statusReporter, clock, true);
     }
 
     /**
-     * @param sandbox            true when the sandbox is on: the sandbox trust store is allowed
-     * @param sandboxStatusToken the token the sandbox peers present, taken when no {@code .statusToken} is configured
+     * {@code failFast}: no endpoints throws here; otherwise (in OSGi) the component starts but its routes do not
+     * ({@link #configure()} throws, the core logs it), so that the sandbox arriving later re-creates it through the
+     * greedy reference (a component that failed to activate would not be).
      */
-    public TexasAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken) {
-        this(config, statusReporter, clock, sandbox, sandboxStatusToken, true);
-    }
-
-    /**
-     * {@code failFast}: the sandbox trust store outside the sandbox throws here; otherwise (in OSGi) the
-     * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
-     * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
-     */
-    private TexasAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken, boolean failFast) {
+    private TexasAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean failFast) {
         super(clock);
         this.config = Objects.requireNonNull(config, "config");
         this.statusReporter = Objects.requireNonNull(statusReporter, "statusReporter");
-        requireHttps("cpsIntakeUrl", config.cpsIntakeUrl());
-        requireHttps("lawEnforcementUrl", config.lawEnforcementUrl());
-        this.refusal = sandbox ? null : sandboxRefusal(config.trustStore());
+        this.refusal = config.cpsIntakeUrl().isBlank() || config.lawEnforcementUrl().isBlank()
+                ? CODE + ": no cpsIntakeUrl or lawEnforcementUrl configured: set the agencies' https endpoints in etc/" + PID
+                        + ".cfg (or install the safeharbor-sandbox feature, whose peers supply them); no report goes to Texas"
+                : null;
         if (refusal != null) {
             LOG.error(refusal);
             if (failFast) {
                 throw new IllegalArgumentException(refusal);
             }
+        } else {
+            requireHttps("cpsIntakeUrl", config.cpsIntakeUrl());
+            requireHttps("lawEnforcementUrl", config.lawEnforcementUrl());
         }
-        this.statusCallers = new StatusCallers(config._statusToken().isBlank() && sandbox ? sandboxStatusToken : config._statusToken(),
-                config.statusClientCertificates());
+        this.statusCallers = new StatusCallers(config._statusToken(), config.statusClientCertificates());
         if (config.statusMaxBodyBytes() < 1) {
             throw new IllegalArgumentException("statusMaxBodyBytes must be at least 1");
         }
@@ -549,21 +550,6 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
     }
 
     // ------------------------------------------------------------------ configuration
-
-    /**
-     * Outside the sandbox: no trust store from inside the bundle (the sandbox's, whose key is public; the sandbox
-     * peers are reachable only with it). Endpoints are not checked by host: an https endpoint on this machine's
-     * loopback interface (e.g. a local TLS proxy to the agency) is the operator's design, trusted through the
-     * operator's own trust store (a file) or the JVM's default trust.
-     */
-    private static String sandboxRefusal(String trustStore) {
-        if (trustStore == null || !trustStore.trim().startsWith("classpath:")) {
-            return null;
-        }
-        return CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured (trustStore "
-                + trustStore.trim() + " is the sandbox's, its private key is public): point " + PID
-                + ".cfg at the agencies' endpoints and your own trust store (a file, or empty for the JVM's), or install the safeharbor-sandbox feature";
-    }
 
     private static void requireHttps(String key, String url) {
         URI uri;

@@ -38,8 +38,19 @@ final class TestSupport {
         }));
     }
 
+    /** The agencies' https endpoints of an operator's configuration: the bundle ships none. */
+    static final Map<String, Object> ENDPOINTS = Map.of("cpsIntakeUrl", "https://cps.example.gov/intake",
+            "lawEnforcementUrl", "https://le.example.gov/notifications");
+
+    /** The adapter's configuration: {@link #ENDPOINTS}, these values over them, else the metatype defaults. */
+    static TexasAdapter.Config adapter(Map<String, Object> overrides) {
+        Map<String, Object> values = new java.util.HashMap<>(ENDPOINTS);
+        values.putAll(overrides);
+        return config(TexasAdapter.Config.class, values);
+    }
+
     static TexasAdapter.Config defaults() {
-        return config(TexasAdapter.Config.class, Map.of());
+        return adapter(Map.of());
     }
 
     /** Records every status, in order. */

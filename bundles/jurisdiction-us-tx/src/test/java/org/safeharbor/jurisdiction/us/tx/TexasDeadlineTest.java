@@ -28,7 +28,7 @@ class TexasDeadlineTest {
     private static final Jurisdiction TX = Jurisdiction.of("US-TX");
 
     private static TexasAdapter adapter(Map<String, Object> config) {
-        return new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, config), new TestSupport.RecordingReporter());
+        return new TexasAdapter(TestSupport.adapter(config), new TestSupport.RecordingReporter());
     }
 
     private static Referral by(PerpetratorRelation relation, CaregiverRole role) {

@@ -37,6 +37,7 @@ import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.StateStatus;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
+import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
 
 /**
  * Statuses back from Texas. Over real HTTP: the peer POSTs to a Jetty serving Camel's servlet at {@code /*},
@@ -78,8 +79,8 @@ class TexasStatusTest {
 
     @BeforeEach
     void start() throws Exception {
-        KeyStore keys = TlsStores.load(TlsStores.SANDBOX_KEY_STORE, TlsStores.SANDBOX_PASSWORD);
-        cps = new TexasAgencyPeer(Agency.CPS_INTAKE, "127.0.0.1", 0, keys, TlsStores.SANDBOX_PASSWORD, null, TestSupport.CLOCK);
+        KeyStore keys = SandboxTls.keys();
+        cps = new TexasAgencyPeer(Agency.CPS_INTAKE, "127.0.0.1", 0, keys, TexasSandbox.PASSWORD, null, TestSupport.CLOCK);
         cps.start();
 
         http = new Server();
@@ -95,11 +96,11 @@ class TexasStatusTest {
 
         Map<String, Object> config = new HashMap<>();
         config.put("cpsIntakeUrl", cps.url());
-        config.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
-        config.put("_trustStorePassword", TlsStores.SANDBOX_PASSWORD);
+        config.put("trustStore", SandboxTls.trustStoreFile());
+        config.put("_trustStorePassword", TexasSandbox.PASSWORD);
         config.put("_statusToken", TOKEN);
         camel = new DefaultCamelContext();
-        camel.addRoutes(new QueueLessAdapter(TestSupport.config(TexasAdapter.Config.class, config), reporter));
+        camel.addRoutes(new QueueLessAdapter(TestSupport.adapter(config), reporter));
         camel.start();
     }
 
@@ -213,50 +214,15 @@ class TexasStatusTest {
         camel = new DefaultCamelContext();
         Map<String, Object> config = new HashMap<>();
         config.put("cpsIntakeUrl", cps.url());
-        config.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
-        config.put("_trustStorePassword", TlsStores.SANDBOX_PASSWORD);
+        config.put("trustStore", SandboxTls.trustStoreFile());
+        config.put("_trustStorePassword", TexasSandbox.PASSWORD);
         config.put("_statusToken", TOKEN);
-        camel.addRoutes(new QueueLessAdapter(TestSupport.config(TexasAdapter.Config.class, config), refusing));
+        camel.addRoutes(new QueueLessAdapter(TestSupport.adapter(config), refusing));
         camel.start();
         String xml = TexasMessages.writeStatusReport(new StatusReport("ref-80", null, Agency.CPS_INTAKE,
                 StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null));
         var answer = post(xml, "Bearer " + TOKEN);
         assertEquals(404, answer.statusCode());
         assertTrue(!answer.body().contains("SELECT") && !answer.body().contains("ref-80"), answer.body());
-    }
-
-    @Test
-    void outsideTheSandboxTheSandboxTrustStoreAndHttpAreRefusedAndWithoutACredentialNoStatusEndpoint() {
-        Map<String, Object> sandboxDefaults = new HashMap<>();
-        sandboxDefaults.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, sandboxDefaults), reporter, TestSupport.CLOCK, false, null));
-        assertTrue(e.getMessage().contains("refuses to start with sandbox endpoints or sandbox trust stores"), e.getMessage());
-        Map<String, Object> state = Map.of("cpsIntakeUrl", "https://cps.example.gov/intake",
-                "lawEnforcementUrl", "https://le.example.gov/notices", "trustStore", TlsStores.SANDBOX_TRUST_STORE);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, state), reporter, TestSupport.CLOCK, false, null));
-        // http is refused in every case
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(TestSupport.config(
-                TexasAdapter.Config.class, Map.of("cpsIntakeUrl", "http://cps.example.gov/intake")), reporter, TestSupport.CLOCK, false, null));
-        // https on this machine's loopback (a local TLS proxy) is not refused for its host: TexasDeliveryTest delivers
-        // there outside the sandbox with the operator's own trust store
-        new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of("cpsIntakeUrl", "https://127.0.0.1:8743/cps/intake")),
-                reporter, TestSupport.CLOCK, false, null);
-        TexasAdapter production = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of("cpsIntakeUrl",
-                "https://cps.example.gov/intake", "lawEnforcementUrl", "https://le.example.gov/notices")), reporter, TestSupport.CLOCK, false, null);
-        assertTrue(!production.statusEndpointEnabled(), "no credential: no status endpoint");
-        assertTrue(new TexasAdapter(TestSupport.defaults(), reporter, TestSupport.CLOCK, true, "sandbox-token").statusEndpointEnabled());
-    }
-
-    @Test
-    void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        Map<String, Object> sandboxDefaults = Map.of("trustStore", TlsStores.SANDBOX_TRUST_STORE);
-        TexasAdapter adapter = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, sandboxDefaults), reporter,
-                (org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox) null);
-        try (DefaultCamelContext other = new DefaultCamelContext()) {
-            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> other.addRoutes(adapter));
-            assertTrue(String.valueOf(e.getMessage()).contains("refuses to start with sandbox endpoints"), e::toString);
-        }
     }
 }

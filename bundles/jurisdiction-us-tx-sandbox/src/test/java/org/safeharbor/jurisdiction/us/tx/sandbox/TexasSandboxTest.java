@@ -1,6 +1,7 @@
 package org.safeharbor.jurisdiction.us.tx.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.safeharbor.tck.ConformanceReferrals.allegation;
@@ -14,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 
 import javax.net.ssl.SSLContext;
@@ -31,6 +34,7 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.jurisdiction.us.tx.Agency;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages;
 import org.safeharbor.jurisdiction.us.tx.TexasNiemFormat;
+import org.safeharbor.jurisdiction.us.tx.SandboxTls;
 import org.safeharbor.jurisdiction.us.tx.TlsStores;
 
 /** The sandbox DS component outside OSGi: both peers up over HTTPS, recording under the configured folder. */
@@ -43,6 +47,7 @@ class TexasSandboxTest {
     void startsBothPeersThatValidateAndRecord() throws Exception {
         TexasSandbox sandbox = new TexasSandbox(config(Map.of("cpsPort", 0, "lawEnforcementPort", 0, "directory", dir.toString())));
         String url;
+        Path trustStore;
         try {
             assertEquals(2, sandbox.peers().size());
             TexasAgencyPeer lawEnforcement = sandbox.peers().get(1);
@@ -59,11 +64,24 @@ class TexasSandboxTest {
 
             assertEquals(400, post(lawEnforcement.url(), report.replace("labor-trafficking", "forced-begging")).statusCode());
             assertEquals(1, lawEnforcement.deliveries().size(), "an invalid report was recorded");
+
+            // what the adapter takes from the peers' service: their endpoints, a trust store file of their certificate
+            // only (no private key), their token
+            Map<String, String> settings = sandbox.settings();
+            assertEquals(sandbox.peers().get(0).url(), settings.get("cpsIntakeUrl"));
+            assertEquals(url, settings.get("lawEnforcementUrl"));
+            trustStore = Path.of(settings.get("trustStore"));
+            KeyStore trust = TlsStores.load(trustStore.toString(), settings.get(".trustStorePassword"));
+            for (String alias : Collections.list(trust.aliases())) {
+                assertTrue(trust.isCertificateEntry(alias), alias + " is not a certificate only");
+            }
+            assertEquals(sandbox.statusToken(), settings.get(".statusToken"));
         } finally {
             sandbox.deactivate();
         }
-        // deactivation stops the peers
+        // deactivation stops the peers and deletes the trust store file
         assertThrows(IOException.class, () -> post(url, "x"));
+        assertFalse(Files.exists(trustStore));
     }
 
     @Test
@@ -83,7 +101,7 @@ class TexasSandboxTest {
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(TlsStores.load(TlsStores.SANDBOX_TRUST_STORE, TlsStores.SANDBOX_PASSWORD));
+        trust.init(SandboxTls.trust());
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
         HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();

@@ -47,6 +47,7 @@ import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
+import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
 import org.safeharbor.tck.ConformanceReferrals;
 
 /**
@@ -80,11 +81,6 @@ class TexasDeliveryTest {
             super(config, reporter, TestSupport.CLOCK);
         }
 
-        /** {@code sandbox} false: as outside the sandbox (the sandbox trust store is refused). */
-        TestAdapter(Config config, TestSupport.RecordingReporter reporter, boolean sandbox) {
-            super(config, reporter, TestSupport.CLOCK, sandbox, null);
-        }
-
         @Override
         public void configure() throws Exception {
             interceptSendToEndpoint(TexasAdapter.HTTPS_COMPONENT + ":*").process(exchange -> posts.incrementAndGet());
@@ -114,10 +110,10 @@ class TexasDeliveryTest {
 
     @BeforeEach
     void startPeers() throws Exception {
-        KeyStore keys = TlsStores.load(TlsStores.SANDBOX_KEY_STORE, TlsStores.SANDBOX_PASSWORD);
-        cps = new TexasAgencyPeer(Agency.CPS_INTAKE, "127.0.0.1", 0, keys, TlsStores.SANDBOX_PASSWORD,
+        KeyStore keys = SandboxTls.keys();
+        cps = new TexasAgencyPeer(Agency.CPS_INTAKE, "127.0.0.1", 0, keys, TexasSandbox.PASSWORD,
                 dir.resolve("cps-intake"), TestSupport.CLOCK);
-        lawEnforcement = new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, "127.0.0.1", 0, keys, TlsStores.SANDBOX_PASSWORD,
+        lawEnforcement = new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, "127.0.0.1", 0, keys, TexasSandbox.PASSWORD,
                 dir.resolve("law-enforcement"), TestSupport.CLOCK);
         cps.start();
         lawEnforcement.start();
@@ -136,8 +132,8 @@ class TexasDeliveryTest {
         Map<String, Object> config = new HashMap<>();
         config.put("cpsIntakeUrl", cps.url());
         config.put("lawEnforcementUrl", lawEnforcement.url());
-        config.put("trustStore", TlsStores.SANDBOX_TRUST_STORE);
-        config.put("_trustStorePassword", TlsStores.SANDBOX_PASSWORD);
+        config.put("trustStore", SandboxTls.trustStoreFile());
+        config.put("_trustStorePassword", TexasSandbox.PASSWORD);
         // two retries, 10 then 20 ms
         config.put("maximumRedeliveries", 2);
         config.put("redeliveryDelay", "PT0.01S");
@@ -158,7 +154,7 @@ class TexasDeliveryTest {
     }
 
     void startRoutes(Map<String, Object> config) throws Exception {
-        startRoutes(new TestAdapter(TestSupport.config(TexasAdapter.Config.class, config), reporter));
+        startRoutes(new TestAdapter(TestSupport.adapter(config), reporter));
     }
 
     Exchange send(Referral referral) {
@@ -182,16 +178,16 @@ class TexasDeliveryTest {
     @Test
     void outsideTheSandboxAnHttpsEndpointOnLoopbackTrustedThroughTheOperatorsTrustStoreIsDeliveredTo() throws Exception {
         // a local TLS proxy to the agency on this machine, played by the peer; the operator's trust store (a file)
-        // holds its certificate. Outside the sandbox only the sandbox's own trust store is refused.
+        // holds its certificate, as it would outside the sandbox.
         Path trustStore = dir.resolve("operator-trust.p12");
         try (var out = Files.newOutputStream(trustStore)) {
-            TlsStores.load(TlsStores.SANDBOX_TRUST_STORE, TlsStores.SANDBOX_PASSWORD).store(out, "operator-secret".toCharArray());
+            SandboxTls.trust().store(out, "operator-secret".toCharArray());
         }
         Map<String, Object> config = sandboxConfig();
         config.put("trustStore", trustStore.toString());
         config.put("_trustStorePassword", "operator-secret");
         assertTrue(cps.url().startsWith("https://localhost:"), cps.url());
-        startRoutes(new TestAdapter(TestSupport.config(TexasAdapter.Config.class, config), reporter, false));
+        startRoutes(new TestAdapter(TestSupport.adapter(config), reporter));
 
         Exchange exchange = send(byRelation(PerpetratorRelation.PARENT));
 
@@ -299,7 +295,7 @@ class TexasDeliveryTest {
     void aReportThePeerRejectsIsQuarantinedAndReportedRejectedAtOnce() throws Exception {
         // a broken format: writes a certainty the schema does not admit
         StateFormat broken = new BrokenFormat(new TexasNiemFormat(java.time.Duration.ofHours(24)));
-        startRoutes(new TestAdapter(TestSupport.config(TexasAdapter.Config.class, sandboxConfig()), reporter) {
+        startRoutes(new TestAdapter(TestSupport.adapter(sandboxConfig()), reporter) {
             @Override
             public StateFormat format() {
                 return broken;
@@ -413,7 +409,7 @@ class TexasDeliveryTest {
         config.put("redeliveryMultiplier", 3.0);
         config.put("maximumRedeliveryDelay", "PT1M");
         assertEquals(new Redelivery(3, java.time.Duration.ofSeconds(5), 3.0, java.time.Duration.ofMinutes(1)),
-                new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, config), reporter, TestSupport.CLOCK).redelivery());
+                new TexasAdapter(TestSupport.adapter(config), reporter, TestSupport.CLOCK).redelivery());
     }
 
     @Test
@@ -422,7 +418,7 @@ class TexasDeliveryTest {
                 Map.of("redeliveryDelay", "2 seconds"), Map.of("redeliveryDelay", "-PT2S"),
                 Map.of("redeliveryMultiplier", 0.5), Map.of("maximumRedeliveryDelay", ""))) {
             assertThrows(IllegalArgumentException.class,
-                    () -> new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, bad), reporter, TestSupport.CLOCK), bad::toString);
+                    () -> new TexasAdapter(TestSupport.adapter(bad), reporter, TestSupport.CLOCK), bad::toString);
         }
     }
 
@@ -437,7 +433,7 @@ class TexasDeliveryTest {
         camel.start();
         Map<String, Object> first = sandboxConfig();
         first.put("trustStore", ""); // JVM default trust: the sandbox certificate is refused
-        TexasAdapter old = new TestAdapter(TestSupport.config(TexasAdapter.Config.class, first), reporter);
+        TexasAdapter old = new TestAdapter(TestSupport.adapter(first), reporter);
         camel.addRoutes(old);
         Exchange refused = sendJson();
         assertNotNull(causeOf(refused.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class), SSLException.class),
@@ -453,7 +449,7 @@ class TexasDeliveryTest {
             camel.getRouteController().stopRoute(id);
             camel.removeRoute(id);
         }
-        camel.addRoutes(new TestAdapter(TestSupport.config(TexasAdapter.Config.class, sandboxConfig()), reporter));
+        camel.addRoutes(new TestAdapter(TestSupport.adapter(sandboxConfig()), reporter));
 
         Exchange exchange = sendJson();
         assertFalse(exchange.isFailed(), () -> "the new trust store is not in force: " + exchange.getException());

@@ -1,13 +1,18 @@
 package org.safeharbor.jurisdiction.us.tx.sandbox;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.jetty.server.Server;
 import org.osgi.service.component.annotations.Activate;
@@ -18,6 +23,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.tx.Agency;
 import org.safeharbor.jurisdiction.us.tx.TlsStores;
 import org.slf4j.Logger;
@@ -28,18 +34,22 @@ import org.slf4j.LoggerFactory;
  * the two stand-in receiving systems, CPS intake and law-enforcement notification, on local HTTPS ports
  * with the sandbox's self-signed certificate. SANDBOX ONLY: never part of a production deployment.
  *
- * <p>It registers itself with {@value #MARKER}{@code =US-TX}, the sandbox marker: the adapter follows it (it
- * allows the sandbox's endpoints and trust store only while it is there) and takes its status token, random
- * per start unless configured; {@code /health} reports {@code "sandbox": true} while any marker is there.
+ * <p>It registers itself as a {@link SandboxPeer} with {@value SandboxPeer#MARKER}{@code =US-TX}: the adapter follows
+ * it and, only while it is there, takes from {@link #settings()} what its configuration leaves unset: the two peers'
+ * endpoints, a trust store file holding their certificate (written at start, deleted at stop) and their status
+ * token, random per start unless configured. {@code /health} reports {@code "sandbox": true} while any marker is there.
  */
-@Component(service = TexasSandbox.class, property = TexasSandbox.MARKER + "=US-TX", immediate = true,
+@Component(service = SandboxPeer.class, property = SandboxPeer.MARKER + "=US-TX", immediate = true,
         configurationPid = TexasSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TexasSandbox.Config.class)
-public class TexasSandbox {
+public class TexasSandbox implements SandboxPeer {
 
     public static final String PID = "org.safeharbor.sandbox.us.tx";
-    /** The service property that marks a sandbox component, valued with its jurisdiction. */
-    public static final String MARKER = "safeharbor.sandbox";
+    /** The peers' key store (private key, CN=localhost) in this bundle: SANDBOX ONLY, its password is public. */
+    public static final String KEY_STORE = "classpath:sandbox/us-tx-sandbox.p12";
+    /** Its password: SANDBOX ONLY, public. */
+    public static final String PASSWORD = "us-tx-sandbox-only";
+    private static final String CLASSPATH = "classpath:";
     private static final Logger LOG = LoggerFactory.getLogger(TexasSandbox.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge US-TX sandbox (test peers, not for production)")
@@ -68,21 +78,25 @@ public class TexasSandbox {
         String _statusToken() default "";
 
         @AttributeDefinition(description = "PKCS12 key store of the peers: file path or classpath:<path> in this bundle")
-        String keyStore() default TlsStores.SANDBOX_KEY_STORE;
+        String keyStore() default KEY_STORE;
 
         /** Property {@code .keyStorePassword}: private. */
         @AttributeDefinition(type = AttributeType.PASSWORD)
-        String _keyStorePassword() default TlsStores.SANDBOX_PASSWORD;
+        String _keyStorePassword() default PASSWORD;
     }
 
     private final List<TexasAgencyPeer> peers = new ArrayList<>();
     private final String statusToken;
+    private final String trustStorePassword;
+    private final Path trustStore;
 
     @Activate
     public TexasSandbox(Config config) throws Exception {
         LOG.warn("US-TX SANDBOX is ON: simulated Texas CPS intake and law enforcement answer on https://{}:{} and :{}; never for production",
                 config.host(), config.cpsPort(), config.lawEnforcementPort());
-        KeyStore keys = TlsStores.load(config.keyStore(), config._keyStorePassword());
+        KeyStore keys = keyStore(config.keyStore(), config._keyStorePassword());
+        trustStorePassword = config._keyStorePassword();
+        trustStore = SandboxPeer.writeTrustStore(keys, trustStorePassword.toCharArray());
         Path base = directory(config.directory());
         URI callback = URI.create(config.statusCallbackUrl());
         statusToken = config._statusToken().isBlank() ? randomToken() : config._statusToken().trim();
@@ -107,9 +121,34 @@ public class TexasSandbox {
         }
     }
 
+    /** The peers' endpoints, the trust store file for their certificate, and the bearer token they present. */
+    @Override
+    public Map<String, String> settings() {
+        return Map.of("cpsIntakeUrl", peers.get(0).url(), "lawEnforcementUrl", peers.get(1).url(),
+                "trustStore", trustStore.toString(), ".trustStorePassword", trustStorePassword, ".statusToken", statusToken);
+    }
+
     /** The bearer token the peers present on the adapter's status endpoint. */
     public String statusToken() {
         return statusToken;
+    }
+
+    /** A PKCS12 key store: a file, or {@code classpath:<path>} in this bundle (its own class loader finds it). */
+    public static KeyStore keyStore(String location, String password) {
+        if (!location.trim().startsWith(CLASSPATH)) {
+            return TlsStores.load(location, password);
+        }
+        String path = location.trim().substring(CLASSPATH.length()).replaceFirst("^/", "");
+        try (InputStream in = TexasSandbox.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no such resource in the US-TX sandbox bundle: " + path);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot load PKCS12 store " + location + ": " + e.getMessage(), e);
+        }
     }
 
     private static String randomToken() {
@@ -129,6 +168,7 @@ public class TexasSandbox {
             peer.stop();
         }
         peers.clear();
+        Files.deleteIfExists(trustStore);
     }
 
     private void start(TexasAgencyPeer peer) throws Exception {

@@ -1,0 +1,37 @@
+package org.safeharbor.jurisdiction.us.tx;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.KeyStore;
+
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
+
+/** The sandbox peers' TLS material in the tests: their key store, and a trust store file as the sandbox gives the adapter. */
+public final class SandboxTls {
+
+    private SandboxTls() {
+    }
+
+    /** The peers' key store (this bundle's resource). */
+    public static KeyStore keys() {
+        return TexasSandbox.keyStore(TexasSandbox.KEY_STORE, TexasSandbox.PASSWORD);
+    }
+
+    /** A trust store file holding only the peers' certificate, password {@link TexasSandbox#PASSWORD}. */
+    public static String trustStoreFile() {
+        try {
+            Path file = SandboxPeer.writeTrustStore(keys(), TexasSandbox.PASSWORD.toCharArray());
+            file.toFile().deleteOnExit();
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** That trust store, loaded. */
+    public static KeyStore trust() {
+        return TlsStores.load(trustStoreFile(), TexasSandbox.PASSWORD);
+    }
+}

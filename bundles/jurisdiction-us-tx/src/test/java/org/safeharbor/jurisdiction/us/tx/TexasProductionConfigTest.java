@@ -1,0 +1,82 @@
+package org.safeharbor.jurisdiction.us.tx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.tck.SandboxFreeBundle;
+
+/**
+ * The adapter without the sandbox (no endpoint or trust store of its own, https only), what a sandbox peer's service
+ * changes while it is there (it fills only what the operator left unset), and the built bundle, which holds nothing
+ * of the sandbox.
+ */
+class TexasProductionConfigTest {
+
+    /** What the Texas sandbox bundle's peers supply (TexasSandbox#settings), less the trust store file. */
+    private static final SandboxPeer SANDBOX = () -> Map.of("cpsIntakeUrl", "https://localhost:8743/cps/intake",
+            "lawEnforcementUrl", "https://localhost:8744/law-enforcement/notifications", ".statusToken", "random-per-start");
+
+    private final TestSupport.RecordingReporter reporter = new TestSupport.RecordingReporter();
+
+    @Test
+    void theBundleShipsNoSandboxPackageNoKeyAndNoTrustStore() {
+        SandboxFreeBundle.assertSandboxFree(Path.of("target", "classes"));
+    }
+
+    @Test
+    void withoutEndpointsItRefusesHttpIsRefusedAlwaysAndWithoutACredentialThereIsNoStatusEndpoint() {
+        TexasAdapter.Config none = TestSupport.config(TexasAdapter.Config.class, Map.of());
+        assertEquals("", none.cpsIntakeUrl(), "the bundle ships no endpoint");
+        assertEquals("", none.trustStore(), "nor a trust store");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(none, reporter, TestSupport.CLOCK));
+        assertTrue(e.getMessage().contains("no cpsIntakeUrl or lawEnforcementUrl configured"), e.getMessage());
+        // http is refused in every case
+        assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(TestSupport.adapter(
+                Map.of("cpsIntakeUrl", "http://cps.example.gov/intake")), reporter, TestSupport.CLOCK));
+        // https on this machine's loopback (a local TLS proxy) is not refused for its host: the sandbox module's
+        // TexasDeliveryTest delivers there with the operator's own trust store
+        new TexasAdapter(TestSupport.adapter(Map.of("cpsIntakeUrl", "https://127.0.0.1:8743/cps/intake")), reporter, TestSupport.CLOCK);
+        TexasAdapter production = new TexasAdapter(TestSupport.defaults(), reporter, TestSupport.CLOCK);
+        assertFalse(production.statusEndpointEnabled(), "no credential: no status endpoint");
+    }
+
+    @Test
+    void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
+        TexasAdapter adapter = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of()), reporter, (SandboxPeer) null);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(adapter));
+            assertTrue(String.valueOf(e.getMessage()).contains("no cpsIntakeUrl or lawEnforcementUrl configured"), e::toString);
+        }
+    }
+
+    @Test
+    void inOsgiTheSandboxPeersSupplyTheirEndpointsAndTokenWhileTheOperatorSetNone() throws Exception {
+        TexasAdapter adapter = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of()), reporter, SANDBOX);
+        assertTrue(adapter.statusEndpointEnabled(), "the peers' token");
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(adapter);
+            assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("localhost:8743/cps/intake")), endpoints(camel)::toString);
+        }
+        // the operator's own endpoints win
+        TexasAdapter own = new TexasAdapter(TestSupport.defaults(), reporter, SANDBOX);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(own);
+            assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("cps.example.gov")), endpoints(camel)::toString);
+            assertTrue(endpoints(camel).stream().noneMatch(uri -> uri.contains("8743")), endpoints(camel)::toString);
+        }
+    }
+
+    /** Where the routes send: their definitions (the HTTPS endpoints are resolved when the routes start). */
+    private static List<String> endpoints(DefaultCamelContext camel) {
+        return camel.getRouteDefinitions().stream().map(Object::toString).toList();
+    }
+}
