@@ -2,9 +2,10 @@
  * SMART Backend Services as the rest of the adapter sees it: who is calling ({@link org.safeharbor.auth.Caller}),
  * verification of the access tokens the adapter's token endpoint issued ({@link org.safeharbor.auth.AccessTokens}),
  * the scopes it knows ({@link org.safeharbor.auth.Scopes}) and the registered clients
- * ({@link org.safeharbor.auth.RegisteredClients}).
+ * ({@link org.safeharbor.auth.RegisteredClients}), and the per-client request limit both the token endpoint and the
+ * intake apply ({@link org.safeharbor.auth.RateLimiter}).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.safeharbor.auth;
 

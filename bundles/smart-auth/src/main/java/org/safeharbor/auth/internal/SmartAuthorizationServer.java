@@ -23,6 +23,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.auth.AccessTokens;
+import org.safeharbor.auth.RateLimiter;
 import org.safeharbor.auth.RegisteredClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,13 @@ public class SmartAuthorizationServer {
 
         @AttributeDefinition(description = "File of the access-token signing key (made on first start); empty for ${karaf.etc}/safeharbor/token-signing-key.json")
         String signingKeyFile() default "";
+
+        @AttributeDefinition(description = "Token requests one calling address may make a minute (429 with Retry-After"
+                + " beyond); 0 for no limit. A token lasts accessTokenLifetime, so a hospital asks about once in five minutes")
+        int tokenRequestsPerMinute() default 60;
+
+        @AttributeDefinition(description = "Token requests one calling address may make at once, before tokenRequestsPerMinute applies")
+        int tokenRequestBurst() default 20;
     }
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -81,14 +89,16 @@ public class SmartAuthorizationServer {
                 clients, Clock.systemUTC());
 
         registrations.add(context.registerService(Servlet.class,
-                new TokenEndpoint(new ClientAssertions(clients, Clock.systemUTC()), issuer, tokenUrl), path(TOKEN_PATH)));
+                new TokenEndpoint(new ClientAssertions(clients, Clock.systemUTC()), issuer, tokenUrl,
+                        new RateLimiter(config.tokenRequestsPerMinute(), config.tokenRequestBurst(), System::nanoTime)), path(TOKEN_PATH)));
         registrations.add(context.registerService(Servlet.class, new SmartConfiguration(base, tokenUrl),
                 path("/fhir/.well-known/smart-configuration")));
         registrations.add(context.registerService(AccessTokens.class, issuer, null));
         registrations.add(context.registerService(RegisteredClients.class, clients, null));
         // scheduled last: a failed activation (e.g. an unreadable signing key) leaves no watcher thread behind
         watcher.scheduleWithFixedDelay(clients::refresh, 2, 2, TimeUnit.SECONDS);
-        LOG.info("SMART Backend Services: token endpoint {}, clients registered in {}", tokenUrl, clientsDirectory);
+        LOG.info("SMART Backend Services: token endpoint {}, clients registered in {}, at most {} token requests a minute per address",
+                tokenUrl, clientsDirectory, config.tokenRequestsPerMinute() > 0 ? config.tokenRequestsPerMinute() : "unlimited");
     }
 
     private static Dictionary<String, Object> path(String path) {

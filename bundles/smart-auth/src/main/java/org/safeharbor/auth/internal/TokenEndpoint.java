@@ -1,6 +1,8 @@
 package org.safeharbor.auth.internal;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.safeharbor.auth.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * ({@code private_key_jwt}); answers an access token with the granted subset of the requested
  * scopes, or an OAuth 2.0 error (RFC 6749 §5.2): {@code invalid_client} 401 for an assertion that
  * fails, 400 for the rest. The log line names the client id and the reason, never the assertion.
+ *
+ * <p>Each calling address may ask {@code tokenRequestsPerMinute} times a minute (a token lives five minutes, so a
+ * hospital asks about once in five): beyond that the answer is 429 with {@code Retry-After}, before the assertion is
+ * read. The limit is per address, not per client id: the client is not known until its signature has been checked,
+ * which is the work the limit spares, and a limit on the client id an assertion claims would let anyone use up a
+ * hospital's budget by claiming its id.
  */
 final class TokenEndpoint extends HttpServlet {
 
@@ -33,16 +42,26 @@ final class TokenEndpoint extends HttpServlet {
     private final transient ClientAssertions assertions;
     private final transient TokenIssuer issuer;
     private final String tokenUrl;
+    private final transient RateLimiter limiter;
 
-    TokenEndpoint(ClientAssertions assertions, TokenIssuer issuer, String tokenUrl) {
+    TokenEndpoint(ClientAssertions assertions, TokenIssuer issuer, String tokenUrl, RateLimiter limiter) {
         this.assertions = assertions;
         this.issuer = issuer;
         this.tokenUrl = tokenUrl;
+        this.limiter = limiter;
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Cache-Control", "no-store");
+        long wait = limiter.acquire(request.getRemoteAddr());
+        if (wait > 0) {
+            LOG.warn("Token request refused: more than the allowed token requests a minute from one address");
+            response.setHeader("Retry-After", Long.toString(wait));
+            write(response, 429, Map.of("error", "slow_down", "error_description",
+                    "too many token requests from this address: retry after " + wait + " s (a token lasts " + issuer.lifetime().toSeconds() + " s)"));
+            return;
+        }
         if (request.getContentLengthLong() > MAX_REQUEST_BYTES) {
             error(response, 400, "invalid_request", "the token request is too large", null);
             return;
@@ -52,18 +71,31 @@ final class TokenEndpoint extends HttpServlet {
             error(response, 400, "invalid_request", "send application/x-www-form-urlencoded", null);
             return;
         }
-        if (!"client_credentials".equals(request.getParameter("grant_type"))) {
+        // read by hand, at most the bound: a chunked body declares no length, and the container's form parser would take 200 KB
+        byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
+        if (body.length > MAX_REQUEST_BYTES) {
+            error(response, 400, "invalid_request", "the token request is too large", null);
+            return;
+        }
+        Map<String, String> form;
+        try {
+            form = form(new String(body, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException malformed) {
+            error(response, 400, "invalid_request", "the body is not application/x-www-form-urlencoded", null);
+            return;
+        }
+        if (!"client_credentials".equals(form.get("grant_type"))) {
             error(response, 400, "unsupported_grant_type", "only client_credentials is supported", null);
             return;
         }
-        if (!JWT_BEARER.equals(request.getParameter("client_assertion_type")) || request.getParameter("client_assertion") == null) {
+        if (!JWT_BEARER.equals(form.get("client_assertion_type")) || form.get("client_assertion") == null) {
             error(response, 400, "invalid_request", "client_assertion_type must be " + JWT_BEARER + " with a client_assertion", null);
             return;
         }
         X509Certificate certificate = certificate(request);
         RegisteredClient client;
         try {
-            client = assertions.verify(request.getParameter("client_assertion"), tokenUrl);
+            client = assertions.verify(form.get("client_assertion"), tokenUrl);
         } catch (ClientAssertions.Refused refused) {
             error(response, 401, refused.error, refused.getMessage(), refused.clientId);
             return;
@@ -73,7 +105,7 @@ final class TokenEndpoint extends HttpServlet {
             error(response, 401, "invalid_client", "this client must present its registered TLS client certificate", client.clientId());
             return;
         }
-        String requested = request.getParameter("scope");
+        String requested = form.get("scope");
         if (requested == null || requested.isBlank()) {
             error(response, 400, "invalid_scope", "request at least one scope", client.clientId());
             return;
@@ -96,6 +128,24 @@ final class TokenEndpoint extends HttpServlet {
         answer.put("scope", String.join(" ", granted));
         LOG.info("Token issued to client {} for scopes {}", client.clientId(), granted);
         write(response, 200, answer);
+    }
+
+    /**
+     * The parameters of an {@code application/x-www-form-urlencoded} body (the first value of each name, as
+     * {@code getParameter} gives); {@link IllegalArgumentException} for a malformed escape.
+     */
+    static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            form.putIfAbsent(name, value);
+        }
+        return form;
     }
 
     private static X509Certificate certificate(HttpServletRequest request) {

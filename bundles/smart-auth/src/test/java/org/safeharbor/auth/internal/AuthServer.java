@@ -43,7 +43,12 @@ final class AuthServer implements AutoCloseable {
     final X509Certificate clientCertificate;
     private final Server server;
 
+    /** Without a limit on token requests. */
     AuthServer(Path workDirectory, Clock clock) throws Exception {
+        this(workDirectory, clock, new org.safeharbor.auth.RateLimiter(0, 1, System::nanoTime));
+    }
+
+    AuthServer(Path workDirectory, Clock clock, org.safeharbor.auth.RateLimiter limiter) throws Exception {
         clientsDirectory = Files.createDirectories(workDirectory.resolve("clients"));
         KeyPair serverKeys = TestTls.keyPair();
         serverCertificate = TestTls.selfSigned(serverKeys, "localhost");
@@ -78,7 +83,7 @@ final class AuthServer implements AutoCloseable {
                 Duration.ofMinutes(5), registry, clock);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new TokenEndpoint(new ClientAssertions(registry, clock), issuer, tokenUrl.toString())),
+        context.addServlet(new ServletHolder(new TokenEndpoint(new ClientAssertions(registry, clock), issuer, tokenUrl.toString(), limiter)),
                 SmartAuthorizationServer.TOKEN_PATH);
         context.addServlet(new ServletHolder(new SmartConfiguration(base, tokenUrl.toString())), "/fhir/.well-known/smart-configuration");
         server.setHandler(context);
