@@ -51,8 +51,19 @@ public class Broker {
     /** How long a health probe may take: a failover URL would otherwise retry for ever. */
     static final int PROBE_TIMEOUT_MILLIS = 3_000;
 
+    /** The least time between two connection attempts of the probe while the broker is unreachable. */
+    static final long PROBE_RETRY_MILLIS = 2_000;
+
     private String redactedUrl;
-    private JmsConnectionFactory probe;
+    private ConnectionFactory probeFactory;
+    private final Object probeLock = new Object();
+    // guarded by probeLock
+    private Connection probeConnection;
+    private int probeAttempts;
+    private long lastProbeAttempt;
+    private boolean lastProbeFailed;
+    // set by the connection's listener thread
+    private volatile boolean probeBroken;
     private JmsConnectionFactory listeners;
     private CachingConnectionFactory shared;
     private int queueConsumers;
@@ -70,14 +81,23 @@ public class Broker {
         shared = new CachingConnectionFactory(new JmsConnectionFactory(user, password, config.url()));
         shared.setSessionCacheSize(config.sessionCacheSize());
         shared.setReconnectOnException(true);
-        probe = new JmsConnectionFactory(user, password, probeUrl(config.url()));
+        JmsConnectionFactory probe = new JmsConnectionFactory(user, password, probeUrl(config.url()));
         probe.setConnectTimeout(PROBE_TIMEOUT_MILLIS);
+        probeFactory = probe;
         LOG.info("Broker connection configured: {}", redactedUrl);
     }
 
     @Deactivate
     void deactivate() {
         shared.destroy();
+        synchronized (probeLock) {
+            closeProbe();
+        }
+    }
+
+    /** The factory the health probe connects with (a test's own). */
+    void probeFactory(ConnectionFactory factory) {
+        probeFactory = factory;
     }
 
     /** The pooled connection factory the CamelContext's {@code amqp} producers send with. */
@@ -104,14 +124,55 @@ public class Broker {
         return redactedUrl;
     }
 
-    /** Opens and closes a fresh connection, within a few seconds: true when the broker answers. */
+    /**
+     * True while the probe's one connection to the broker is open. {@code /health} answers anyone, as often as they
+     * ask: a connection per call would let any caller make the broker accept connections at will. So the probe keeps
+     * one connection, learns that it broke from its exception listener, and then opens a new one (within a few
+     * seconds); after a failed attempt the next one waits {@value #PROBE_RETRY_MILLIS} ms, DOWN meanwhile.
+     */
     public boolean isReachable() {
-        try (Connection connection = probe.createConnection()) {
-            connection.start();
-            return true;
-        } catch (Exception e) {
-            LOG.debug("Broker probe failed: {}", e.toString());
-            return false;
+        synchronized (probeLock) {
+            if (probeConnection != null && !probeBroken) {
+                return true;
+            }
+            closeProbe();
+            long now = System.nanoTime();
+            if (lastProbeFailed && now - lastProbeAttempt < PROBE_RETRY_MILLIS * 1_000_000L) {
+                return false;
+            }
+            probeAttempts++;
+            lastProbeAttempt = now;
+            lastProbeFailed = true;
+            try {
+                Connection connection = probeFactory.createConnection();
+                probeBroken = false;
+                connection.setExceptionListener(e -> probeBroken = true);
+                connection.start();
+                probeConnection = connection;
+                lastProbeFailed = false;
+                return true;
+            } catch (Exception e) {
+                LOG.debug("Broker probe failed: {}", e.toString());
+                return false;
+            }
+        }
+    }
+
+    /** How many connections the probe opened or tried to open (for tests). */
+    int probeAttempts() {
+        synchronized (probeLock) {
+            return probeAttempts;
+        }
+    }
+
+    private void closeProbe() {
+        if (probeConnection != null) {
+            try {
+                probeConnection.close();
+            } catch (Exception e) {
+                LOG.debug("Broker probe connection did not close cleanly: {}", e.toString());
+            }
+            probeConnection = null;
         }
     }
 

@@ -124,4 +124,55 @@ class BrokerTest {
         assertInstanceOf(org.apache.qpid.jms.JmsConnectionFactory.class, broker.listenerConnectionFactory());
         assertInstanceOf(CachingConnectionFactory.class, broker.connectionFactory());
     }
+
+    /**
+     * /health answers anyone as often as they ask: the probe keeps one connection instead of opening one a call,
+     * opens a new one when the broker drops it, and while the broker is unreachable tries again at most every
+     * {@link Broker#PROBE_RETRY_MILLIS} ms.
+     */
+    @Test
+    void theHealthProbeKeepsOneConnectionAndReconnectsOnlyAfterItBroke() throws Exception {
+        broker = new Broker();
+        broker.activate(config("amqp://127.0.0.1:1"));
+        java.util.concurrent.atomic.AtomicReference<jakarta.jms.ExceptionListener> listener = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        jakarta.jms.Connection connection = (jakarta.jms.Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {jakarta.jms.Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("setExceptionListener")) {
+                        listener.set((jakarta.jms.ExceptionListener) args[0]);
+                    }
+                    return null;
+                });
+        broker.probeFactory((jakarta.jms.ConnectionFactory) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {jakarta.jms.ConnectionFactory.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("createConnection")) {
+                        opened.incrementAndGet();
+                        if (down.get()) {
+                            throw new jakarta.jms.JMSException("connection refused");
+                        }
+                        return connection;
+                    }
+                    return null;
+                }));
+
+        for (int i = 0; i < 100; i++) {
+            org.junit.jupiter.api.Assertions.assertTrue(broker.isReachable());
+        }
+        assertEquals(1, opened.get(), "a hundred health checks, one connection");
+
+        down.set(true);
+        listener.get().onException(new jakarta.jms.JMSException("the broker went away"));
+        assertFalse(broker.isReachable(), "the broken connection is noticed and a new one cannot be opened");
+        for (int i = 0; i < 100; i++) {
+            assertFalse(broker.isReachable());
+        }
+        assertEquals(2, opened.get(), "while unreachable, no new attempt within " + Broker.PROBE_RETRY_MILLIS + " ms");
+
+        down.set(false);
+        Thread.sleep(Broker.PROBE_RETRY_MILLIS + 100);
+        org.junit.jupiter.api.Assertions.assertTrue(broker.isReachable(), "back once the broker is");
+        org.junit.jupiter.api.Assertions.assertTrue(broker.isReachable());
+        assertEquals(3, opened.get());
+    }
 }
