@@ -59,6 +59,13 @@ public class FhirEndpoint {
                 + " Condition's verificationStatus). Off by default: the code is unconfirmed in the project's sources; turn it on"
                 + " only after checking it against the site's SNOMED CT release")
         boolean snomedVictimOfHumanTrafficking() default false;
+
+        @AttributeDefinition(description = "Submissions one client may make a minute; beyond, HTTP 429 with Retry-After and"
+                + " nothing kept. 0 for no limit")
+        int submissionsPerMinute() default 600;
+
+        @AttributeDefinition(description = "Submissions one client may make at once, before submissionsPerMinute applies")
+        int submissionBurst() default 100;
     }
 
     /** The installed jurisdiction bundles: whether a state has one, and its rules (risk signals, reporter's duties). */
@@ -89,11 +96,14 @@ public class FhirEndpoint {
             }
         });
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
-                new TaskProvider(store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens));
+                new TaskProvider(store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens,
+                        new org.safeharbor.auth.RateLimiter(config.submissionsPerMinute(), config.submissionBurst(), System::nanoTime)));
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", "/fhir/*");
         registration = bundleContext.registerService(Servlet.class, server, properties);
-        LOG.info("FHIR intake ready at /fhir (largest submission {} bytes; SNOMED CT 734998001 {})", config.maxPayloadBytes(),
+        LOG.info("FHIR intake ready at /fhir (largest submission {} bytes; at most {} submissions a minute per client;"
+                + " SNOMED CT 734998001 {})", config.maxPayloadBytes(),
+                config.submissionsPerMinute() > 0 ? config.submissionsPerMinute() : "unlimited",
                 config.snomedVictimOfHumanTrafficking() ? "read" : "not read");
     }
 

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class IntakeInterceptors {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeInterceptors.class);
+    private static final java.util.regex.Pattern HAPI_CODE = java.util.regex.Pattern.compile("^HAPI-\\d{4}");
 
     private IntakeInterceptors() {
     }
@@ -69,6 +70,39 @@ final class IntakeInterceptors {
             }
         }
     }
+
+    /**
+     * Each client may submit {@code submissionsPerMinute} times a minute ({@code submissionBurst} at once); beyond
+     * that the answer is 429 with {@code Retry-After} (RFC 6585 section 4), before the body is read, and nothing is
+     * kept: one client's flood must not crowd out the others' reports. Runs after {@link BearerAuthentication},
+     * which names the client.
+     */
+    @Interceptor
+    static final class SubmissionRate {
+        private final org.safeharbor.auth.RateLimiter limiter;
+
+        SubmissionRate(org.safeharbor.auth.RateLimiter limiter) {
+            this.limiter = limiter;
+        }
+
+        @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -50)
+        public void check(RequestDetails request) {
+            org.safeharbor.auth.Caller caller = BearerAuthentication.caller(request);
+            if (!"POST".equals(request.getRequestType().name()) || caller == null) {
+                return;
+            }
+            long wait = limiter.acquire(caller.clientId());
+            if (wait > 0) {
+                LOG.warn("Submission refused for client {}: over its submissions a minute (HTTP 429)", caller.clientId());
+                UnclassifiedServerFailureException tooMany = new UnclassifiedServerFailureException(TOO_MANY_REQUESTS,
+                        "Too many submissions from this client: send this one again after " + wait + " s");
+                tooMany.addResponseHeader("Retry-After", Long.toString(wait));
+                throw tooMany;
+            }
+        }
+    }
+
+    static final int TOO_MANY_REQUESTS = 429;
 
     /**
      * Reads a {@code POST /fhir} body with the intake's own {@link BundleParser} before HAPI binds it,
@@ -146,7 +180,10 @@ final class IntakeInterceptors {
     /**
      * A refused submission is kept in the quarantine table for inspection, the sender is told its
      * quarantine id, and the log line names the status, the failing element and the id: never the
-     * content. An unexpected failure becomes a plain 500 with no stack trace.
+     * content. An unexpected failure becomes a plain 500 with no stack trace. A refusal HAPI itself made
+     * (its message starts with its code, {@code HAPI-nnnn}) is answered with that code and the status only:
+     * HAPI's messages quote what they refused (a header, an id, a value), and nothing the caller sent goes back.
+     * A request refused for its rate (429) is not kept: keeping it is the work the limit spares.
      */
     @Interceptor
     static final class Quarantine {
@@ -164,8 +201,9 @@ final class IntakeInterceptors {
                 LOG.error("FHIR request failed unexpectedly: {}", thrown.getClass().getName());
                 return new InternalErrorException("internal error: the request was not processed; retry later");
             }
+            e = withoutInput(e);
             boolean submission = "POST".equals(request.getRequestType().name());
-            if (!submission || e.getStatusCode() < 400 || e.getStatusCode() >= 500) {
+            if (!submission || e.getStatusCode() < 400 || e.getStatusCode() >= 500 || e.getStatusCode() == TOO_MANY_REQUESTS) {
                 return e;
             }
             org.safeharbor.auth.Caller caller = BearerAuthentication.caller(request);
@@ -192,6 +230,23 @@ final class IntakeInterceptors {
                     .setDiagnostics("The submission was kept for inspection as intake rejection " + id);
             e.setOperationOutcome(outcome);
             return e;
+        }
+
+        /** HAPI's own refusal, its message replaced by its code: the same status, headers and no text of the request. */
+        static BaseServerResponseException withoutInput(BaseServerResponseException e) {
+            String message = String.valueOf(e.getMessage());
+            java.util.regex.Matcher code = HAPI_CODE.matcher(message);
+            if (!code.find()) {
+                return e;
+            }
+            String text = code.group() + ": the request was refused (HTTP " + e.getStatusCode() + "); see the HAPI FHIR"
+                    + " message code, the server's CapabilityStatement (GET /fhir/metadata) and the README";
+            UnclassifiedServerFailureException plain = new UnclassifiedServerFailureException(e.getStatusCode(), text,
+                    Refusals.outcome(IssueType.PROCESSING, null, text));
+            if (e.hasResponseHeaders()) {
+                e.getResponseHeaders().forEach((name, values) -> values.forEach(value -> plain.addResponseHeader(name, value)));
+            }
+            return plain;
         }
 
         /** The media type without parameters, at most 100 characters (the column's size). */
@@ -221,8 +276,10 @@ final class IntakeInterceptors {
         }
     }
 
-    static List<Object> all(FhirContext fhir, MessageStore store, int maxPayloadBytes, org.safeharbor.auth.AccessTokens tokens) {
-        return List.of(new BearerAuthentication(tokens), new IntakeAuthorization(store), new PayloadLimit(maxPayloadBytes),
+    static List<Object> all(FhirContext fhir, MessageStore store, int maxPayloadBytes, org.safeharbor.auth.AccessTokens tokens,
+                            org.safeharbor.auth.RateLimiter submissions) {
+        return List.of(new BearerAuthentication(tokens), new IntakeAuthorization(store), new SubmissionRate(submissions),
+                new PayloadLimit(maxPayloadBytes),
                 new TransactionBody(new BundleParser(fhir)), new Accepted(), new SecurityLabels(), new Quarantine(store, maxPayloadBytes));
     }
 }

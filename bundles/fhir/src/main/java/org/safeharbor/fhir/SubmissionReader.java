@@ -132,8 +132,9 @@ final class SubmissionReader {
         if (messageOnly && bundle.getType() != BundleType.MESSAGE) {
             throw Refusals.badRequest("Bundle.type", "$process-message takes a Bundle of type 'message'");
         }
-        if (!messageOnly && !Set.of(BundleType.MESSAGE, BundleType.TRANSACTION, BundleType.COLLECTION, BundleType.BATCH)
-                .contains(bundle.getType())) {
+        // a Bundle without a type (or one HAPI does not know) has none: Set.of refuses to be asked about null
+        if (!messageOnly && (bundle.getType() == null || !Set.of(BundleType.MESSAGE, BundleType.TRANSACTION, BundleType.COLLECTION,
+                BundleType.BATCH).contains(bundle.getType()))) {
             throw Refusals.badRequest("Bundle.type", "expected a message, transaction, batch or collection Bundle");
         }
         Resources resources = new Resources(bundle);
@@ -161,8 +162,7 @@ final class SubmissionReader {
             }
             if (!scan.unknownSystems.isEmpty()) {
                 Scan.Unknown first = scan.unknownSystems.get(0);
-                throw Refusals.unprocessable(IssueType.CODEINVALID, first.path(), "code system '" + first.system()
-                        + "' is not recognized: use ICD-10-CM (" + FhirSystems.ICD10CM + "), SNOMED CT (" + FhirSystems.SNOMED
+                throw Refusals.unprocessable(IssueType.CODEINVALID, first.path(), "the code system is not recognized: use ICD-10-CM (" + FhirSystems.ICD10CM + "), SNOMED CT (" + FhirSystems.SNOMED
                         + "), the shared code " + FhirSystems.HT_ALLEGATION + " or " + FhirSystems.SCREENING);
             }
             throw Refusals.unprocessable(IssueType.NOTFOUND, "Bundle.entry",
@@ -183,8 +183,8 @@ final class SubmissionReader {
                     "no state for the child's residence nor for the place of care: cannot tell which jurisdiction to report to");
         }
         boolean actionable = allegations.stream().anyMatch(a -> a.isReportable() || a.certainty() == Certainty.AT_RISK);
-        List<String> warnings = new ArrayList<>(scan.unknownSystems.stream().map(u -> u.path() + ": code system '" + u.system()
-                + "' is not recognized; that element was not read").toList());
+        List<String> warnings = new ArrayList<>(scan.unknownSystems.stream().map(u -> u.path()
+                + ": the code system is not recognized; that element was not read").toList());
         scan.notRead.forEach(u -> warnings.add(u.path() + ": " + u.system()));
         String sourceEndpoint = header != null && header.getSource().hasEndpoint() ? header.getSource().getEndpoint() : null;
         return new Submission(key.sender() + "|" + key.id(), sourceEndpoint, referral, actionable, warnings);
@@ -213,7 +213,8 @@ final class SubmissionReader {
 
     private static Child child(IndexedResource<Patient> indexed) {
         Patient patient = indexed.resource();
-        if (!patient.hasBirthDate()) {
+        // an element with only an extension (e.g. data-absent-reason) has no value: no birth date either
+        if (!patient.getBirthDateElement().hasValue()) {
             throw Refusals.unprocessable(IssueType.REQUIRED, indexed.path() + ".birthDate",
                     "the Patient has no birth date: it is needed to confirm the child is a minor");
         }
@@ -347,7 +348,8 @@ final class SubmissionReader {
         boolean known = false;
         for (int i = 0; i < concept.getCoding().size(); i++) {
             Coding coding = concept.getCoding().get(i);
-            if (!FhirSystems.KNOWN.contains(coding.getSystem())) {
+            // a coding without a system names no code system at all (and Set.of refuses to be asked about null)
+            if (coding.getSystem() == null || !FhirSystems.KNOWN.contains(coding.getSystem())) {
                 continue;
             }
             known = true;
@@ -386,7 +388,7 @@ final class SubmissionReader {
      */
     private Optional<org.safeharbor.api.v1.AllegationType> sharedType(Coding coding, String path) {
         AllegationMaps.SharedConcept concept = maps.shared(coding.getCode()).orElseThrow(() -> Refusals.unprocessable(
-                IssueType.CODEINVALID, path, "'" + coding.getCode() + "' is not a code of " + FhirSystems.HT_ALLEGATION
+                IssueType.CODEINVALID, path, "the code is not a code of " + FhirSystems.HT_ALLEGATION
                         + ": a finding is coded with one of its allegation types (sex-trafficking, its CSEC forms such as"
                         + " survival-sex or pornography, labor-trafficking)"));
         if (concept.type() == null && concept.relation() == null) {
@@ -440,7 +442,7 @@ final class SubmissionReader {
         ScreeningInstruments.Instrument instrument = instruments.byCanonical(questionnaire).orElseThrow(() -> Refusals.unprocessable(
                 IssueType.NOTSUPPORTED, path + ".questionnaire", (questionnaire == null || questionnaire.isBlank()
                         ? "the QuestionnaireResponse does not say which questionnaire it answers"
-                        : "questionnaire '" + abbreviated(questionnaire) + "' is not a screening instrument this installation reads")
+                        : "the questionnaire it answers is not a screening instrument this installation reads")
                         + ": known are " + instruments.urls() + ". To add an instrument, put its Questionnaire and a"
                         + " ScreeningRule in etc/safeharbor/mappings/ (see mappings/README.md); if your EHR names a known"
                         + " instrument by another URL, add that URL as an identifier (system " + ScreeningInstruments.URI_IDENTIFIER
@@ -469,11 +471,6 @@ final class SubmissionReader {
             }
         }
         return findings;
-    }
-
-    /** A URL named back to the sender, cut short: it is echoed in the answer and in the quarantine. */
-    private static String abbreviated(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static boolean isEnteredInError(Condition condition) {
@@ -614,19 +611,25 @@ final class SubmissionReader {
         List<Instant> times = new ArrayList<>();
         for (IndexedResource<Resource> r : resources.all()) {
             Resource resource = r.resource();
-            if (resource instanceof Condition c && c.hasRecordedDate()) {
-                times.add(c.getRecordedDate().toInstant());
+            // a date element may carry only an extension and no value: it says no time
+            if (resource instanceof Condition c) {
+                addValue(times, c.getRecordedDateElement());
             } else if (resource instanceof Observation o && o.hasEffectiveDateTimeType()) {
-                times.add(o.getEffectiveDateTimeType().getValue().toInstant());
-            } else if (resource instanceof Flag f && f.getPeriod().hasStart()) {
-                times.add(f.getPeriod().getStart().toInstant());
-            } else if (resource instanceof QuestionnaireResponse q && q.hasAuthored()) {
-                times.add(q.getAuthored().toInstant());
+                addValue(times, o.getEffectiveDateTimeType());
+            } else if (resource instanceof Flag f) {
+                addValue(times, f.getPeriod().getStartElement());
+            } else if (resource instanceof QuestionnaireResponse q) {
+                addValue(times, q.getAuthoredElement());
             }
         }
-        encounter.filter(e -> e.resource().getPeriod().hasStart())
-                .ifPresent(e -> times.add(e.resource().getPeriod().getStart().toInstant()));
+        encounter.ifPresent(e -> addValue(times, e.resource().getPeriod().getStartElement()));
         return times.stream().min(Comparator.naturalOrder()).orElse(null);
+    }
+
+    private static void addValue(List<Instant> times, org.hl7.fhir.r4.model.BaseDateTimeType date) {
+        if (date != null && date.getValue() != null) {
+            times.add(date.getValue().toInstant());
+        }
     }
 
     /**
@@ -642,7 +645,7 @@ final class SubmissionReader {
                 .or(() -> Optional.ofNullable(child.residence()).flatMap(org.safeharbor.api.v1.Address::jurisdiction).flatMap(UsTimeZones::of))
                 .orElse(UsTimeZones.EARLIEST_DATE);
         LocalDate received = LocalDate.ofInstant(receivedAt, zone);
-        if (encounter.isEmpty() || !encounter.get().resource().getPeriod().hasStart()) {
+        if (encounter.isEmpty() || !encounter.get().resource().getPeriod().getStartElement().hasValue()) {
             return received;
         }
         org.hl7.fhir.r4.model.DateTimeType start = encounter.get().resource().getPeriod().getStartElement();
@@ -686,14 +689,17 @@ final class SubmissionReader {
         if (name == null) {
             return null;
         }
-        return new PersonName(name.getFamily(), name.getGiven().stream().map(Object::toString).toList());
+        // a repeat may carry only an extension and no value: it names nothing
+        return new PersonName(name.getFamily(), name.getGiven().stream().filter(org.hl7.fhir.r4.model.StringType::hasValue)
+                .map(org.hl7.fhir.r4.model.StringType::getValue).toList());
     }
 
     private static Address address(org.hl7.fhir.r4.model.Address a) {
         if (a == null) {
             return null;
         }
-        return new Address(a.getLine().stream().map(Object::toString).toList(), a.getCity(), a.getState(),
+        return new Address(a.getLine().stream().filter(org.hl7.fhir.r4.model.StringType::hasValue)
+                .map(org.hl7.fhir.r4.model.StringType::getValue).toList(), a.getCity(), a.getState(),
                 a.getPostalCode(), a.getCountry());
     }
 

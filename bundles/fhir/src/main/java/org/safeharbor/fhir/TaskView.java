@@ -87,11 +87,11 @@ final class TaskView {
         for (Delivery d : deliveries) {
             task.addOutput().setType(new CodeableConcept().setText("delivery-status " + d.jurisdiction().code()))
                     .setValue(new CodeableConcept(new Coding(FhirSystems.DELIVERY_STATUS, code(d.status()), null))
-                            .setText(d.jurisdiction().code() + ": " + code(d.status()) + (d.reason() == null ? "" : " (" + d.reason() + ")")));
+                            .setText(d.jurisdiction().code() + ": " + code(d.status()) + (d.reason() == null ? "" : " (" + stateText(d.reason(), MAX_REASON) + ")")));
             if (d.stateIntakeNumber() != null) {
                 task.addOutput().setType(new CodeableConcept().setText("state-intake-number " + d.jurisdiction().code()))
                         .setValue(new Identifier().setSystem(FhirSystems.STATE_INTAKE_NUMBER + d.jurisdiction().code())
-                                .setValue(d.stateIntakeNumber()));
+                                .setValue(stateText(d.stateIntakeNumber(), MAX_INTAKE_NUMBER)));
             }
         }
         return task;
@@ -106,9 +106,38 @@ final class TaskView {
         for (org.safeharbor.store.Notice n : notices) {
             task.addOutput().setType(new CodeableConcept().setText("notice " + n.recipient() + " " + n.jurisdiction().code()))
                     .setValue(new org.hl7.fhir.r4.model.StringType(n.status().code() + " (the state's notice, on its status "
-                            + code(n.trigger()) + ")" + (n.reason() == null ? "" : ": " + n.reason())));
+                            + code(n.trigger()) + ")" + (n.reason() == null ? "" : ": " + stateText(n.reason(), MAX_REASON))));
         }
         return task;
+    }
+
+    /** The longest reason shown, in characters; a longer one is cut and ends with an ellipsis. */
+    static final int MAX_REASON = 200;
+    /** The longest state intake number shown. */
+    static final int MAX_INTAKE_NUMBER = 64;
+
+    /**
+     * Free text a state sent (a reason, an intake number) as the Task shows it: control and format characters
+     * (line breaks, right-to-left overrides, zero-width characters) become spaces, runs of spaces one, and the text
+     * is cut at {@code max} characters. A state's text reaches the hospital only next to a status code, never alone.
+     */
+    static String stateText(String text, int max) {
+        StringBuilder clean = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            boolean invisible = type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
+                    || type == Character.PRIVATE_USE || type == Character.SURROGATE || Character.isWhitespace(c);
+            if (!invisible) {
+                clean.appendCodePoint(c);
+            } else if (clean.length() > 0 && clean.charAt(clean.length() - 1) != ' ') {
+                clean.append(' ');
+            }
+        });
+        String result = clean.toString().strip();
+        if (result.codePointCount(0, result.length()) > max) {
+            result = result.substring(0, result.offsetByCodePoints(0, max - 1)) + "\u2026";
+        }
+        return result;
     }
 
     /** The delivery-status code of a status, e.g. {@code screened-in}. */

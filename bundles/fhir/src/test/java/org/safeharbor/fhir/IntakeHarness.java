@@ -53,7 +53,12 @@ final class IntakeHarness implements AutoCloseable {
     private final ProducerTemplate producer;
     private final Server jetty;
 
+    /** Without a limit on the submissions a client may make. */
     IntakeHarness(int maxPayloadBytes, Clock clock) throws Exception {
+        this(maxPayloadBytes, clock, new org.safeharbor.auth.RateLimiter(0, 1, System::nanoTime));
+    }
+
+    IntakeHarness(int maxPayloadBytes, Clock clock, org.safeharbor.auth.RateLimiter submissions) throws Exception {
         this.maxPayloadBytes = maxPayloadBytes;
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:intake-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -71,7 +76,7 @@ final class IntakeHarness implements AutoCloseable {
         intake = new IntakeService(reader, store, queue, producer,
                 j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty(), clock);
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes),
-                new TaskProvider(store), IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens));
+                new TaskProvider(store), IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions));
 
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler();

@@ -598,6 +598,78 @@ class IntakeHttpTest {
         assertEquals("{", quarantined(outcome).raw());
     }
 
+    // ------------------------------------------------------------------ errors echo no input
+
+    /** What the seeds of the fuzz test use too: a value that must never come back in an answer or a stored reason. */
+    static final String MARKER = IntakeFuzzTest.MARKER;
+
+    static Stream<BadInput> echoedNowhere() {
+        String sample = Samples.json(Samples.fresh("t76-52xa-suspected.json"));
+        return Stream.of(
+                new BadInput("an invalid birth date (HAPI would quote it)", "application/fhir+json",
+                        () -> sample.replace("\"birthDate\":\"", "\"birthDate\":\"" + MARKER + "-"), 400, "birthDate"::equals),
+                new BadInput("an invalid birth date in XML", "application/fhir+xml",
+                        () -> Samples.xml(Samples.fresh("t76-52xa-suspected.json")).replaceFirst("<birthDate value=\"", "<birthDate value=\"" + MARKER),
+                        400, "birthDate"::equals),
+                new BadInput("an unknown resource type", "application/fhir+json",
+                        () -> "{\"resourceType\":\"" + MARKER + "Bundle\",\"type\":\"message\"}", 400, "Bundle"::equals),
+                new BadInput("a JSON syntax error next to a name", "application/fhir+json",
+                        () -> sample.replaceFirst("\"family\":\"([^\"]*)\"", "\"family\":\"" + MARKER + "\" x"), 400, "Bundle"::equals),
+                new BadInput("the same key twice", "application/fhir+json",
+                        () -> sample.replaceFirst("\"birthDate\":", "\"birthDate\":\"" + MARKER + "\",\"birthDate\":"), 400, "Bundle"::equals),
+                new BadInput("nesting deeper than the limit", "application/fhir+json",
+                        () -> "{\"resourceType\":\"Bundle\",\"x\":" + "[".repeat(BundleParser.MAX_DEPTH + 1) + "\"" + MARKER + "\""
+                                + "]".repeat(BundleParser.MAX_DEPTH + 1) + "}", 400, "Bundle"::equals),
+                new BadInput("an array longer than the limit", "application/fhir+json",
+                        () -> sample.replaceFirst("\"given\":\\[", "\"given\":[" + ("\"" + MARKER + "\",").repeat(BundleParser.MAX_ARRAY_ENTRIES)),
+                        400, e -> e.startsWith("Bundle.entry[") && e.contains(".given")),
+                new BadInput("an unknown code system", "application/fhir+json",
+                        () -> sample.replace("http://hl7.org/fhir/sid/icd-10-cm", "urn:" + MARKER), 422, e -> e.endsWith(".system")),
+                new BadInput("an unknown shared code", "application/fhir+json",
+                        () -> codedBundle(b -> b.condition(new org.hl7.fhir.r4.model.CodeableConcept(
+                                new org.hl7.fhir.r4.model.Coding(FhirSystems.HT_ALLEGATION, MARKER, null)), "provisional")),
+                        422, e -> e.endsWith(".code")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("echoedNowhere")
+    void aRefusalNamesTheElementAndTheRuleButNeverAValue(BadInput bad) throws Exception {
+        HttpResponse<String> response = post("/$process-message", bad.contentType(), bad.body().get());
+
+        assertEquals(bad.status(), response.statusCode(), response.body());
+        assertFalse(response.body().contains(MARKER), "the answer quotes the input: " + response.body());
+        OperationOutcome outcome = (OperationOutcome) parse(response);
+        String element = outcome.getIssueFirstRep().getExpression().get(0).getValue();
+        assertTrue(bad.element().test(element), element);
+        Rejection rejection = quarantined(outcome);
+        assertFalse(String.valueOf(rejection.reason()).contains(MARKER), "the stored reason quotes the input: " + rejection.reason());
+        assertEquals(element, rejection.element());
+    }
+
+    @Test
+    void aTransactionWithAnInvalidValueIsRefusedWithoutQuotingIt() throws Exception {
+        String json = Samples.json(asTransaction(Samples.fresh("t76-52xa-suspected.json")))
+                .replace("\"birthDate\":\"", "\"birthDate\":\"" + MARKER);
+        HttpResponse<String> response = post("", "application/fhir+json", json);
+        assertEquals(400, response.statusCode(), response.body());
+        assertFalse(response.body().contains(MARKER), response.body());
+        assertFalse(String.valueOf(quarantined((OperationOutcome) parse(response)).reason()).contains(MARKER));
+    }
+
+    /** HAPI's own refusals (an unknown resource type, a content type it does not take) quote the request: ours do not. */
+    @Test
+    void hapisOwnRefusalsAreAnsweredWithTheirCodeOnly() throws Exception {
+        HttpResponse<String> unknownType = get("/" + MARKER + "Resource/1", "application/fhir+json");
+        assertEquals(404, unknownType.statusCode(), unknownType.body());
+        assertFalse(unknownType.body().contains(MARKER), unknownType.body());
+        assertTrue(unknownType.body().contains("HAPI-"), "the HAPI message code stays, for the operator: " + unknownType.body());
+
+        HttpResponse<String> wrongType = post("", "text/" + MARKER.toLowerCase(java.util.Locale.ROOT),
+                Samples.json(asTransaction(Samples.fresh("t76-52xa-suspected.json"))));
+        assertTrue(wrongType.statusCode() >= 400 && wrongType.statusCode() < 500, wrongType.statusCode() + " " + wrongType.body());
+        assertFalse(wrongType.body().toLowerCase(java.util.Locale.ROOT).contains(MARKER.toLowerCase(java.util.Locale.ROOT)), wrongType.body());
+    }
+
     // ------------------------------------------------------------------ no personal data in logs
 
     static final List<String> PERSONAL = List.of("Quillbramble", "Ottoline", "2011-02-03", "4471 Wrenfeather Close",
