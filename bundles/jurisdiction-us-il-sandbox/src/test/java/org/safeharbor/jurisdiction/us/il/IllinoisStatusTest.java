@@ -1,6 +1,7 @@
 package org.safeharbor.jurisdiction.us.il;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,8 +119,10 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(envelope)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        assertEquals(500, response.statusCode());
-        assertTrue(response.body().contains("Fault"), response.body());
+        // the caller's fault: 400 and a Client fault naming the schema rule, not SOAP's 500 (StatusNotificationEndpoint.RequestFaults)
+        assertEquals(400, response.statusCode());
+        assertTrue(response.body().contains("Fault") && response.body().contains("cvc-enumeration-valid"), response.body());
+        assertFalse(response.body().contains("closed"), "the refused value is not quoted: " + response.body());
         assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), reporter.statuses(), "an unknown status reached the core");
     }
 

@@ -106,6 +106,12 @@ public final class IntakeXml {
         } catch (XMLStreamException e) {
             throw new IllegalArgumentException("not well-formed XML" + location(e.getLocation() == null ? -1 : e.getLocation().getLineNumber(),
                     e.getLocation() == null ? -1 : e.getLocation().getColumnNumber()));
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the JDK's StAX reader can fail on a malformed DOCTYPE with a MissingResourceException of its own
+            // (found by IllinoisStatusFuzzTest): still a message that is not well-formed
+            throw new IllegalArgumentException("not well-formed XML");
         }
     }
 

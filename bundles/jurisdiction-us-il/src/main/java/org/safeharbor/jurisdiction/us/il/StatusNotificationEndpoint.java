@@ -34,7 +34,9 @@ import org.safeharbor.jurisdiction.us.il.wire.StatusNotificationPortType;
  *
  * <p>Two interceptors run first, in CXF's receive phase, before the envelope is parsed: the caller must
  * present the configured HTTP Basic credentials or a pinned TLS client certificate ({@link Callers}; 401),
- * then the body is read at most to its bound ({@link BoundedBody}; 413).
+ * then the body is read at most to its bound ({@link BoundedBody}; 413). A request CXF cannot take (not well-formed,
+ * not SOAP, not valid against the schema) is answered 400 with a fault that names the schema rule only
+ * ({@link RequestFaults}).
  */
 public final class StatusNotificationEndpoint implements AutoCloseable {
 
@@ -71,6 +73,9 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
             factory.getProperties(true).put(Message.SCHEMA_VALIDATION_ENABLED, SchemaValidationType.IN);
             factory.getInInterceptors().add(new CallerAuthentication(callers));
             factory.getInInterceptors().add(new BoundedBody(maxBodyBytes));
+            factory.getOutFaultInterceptors().add(new RequestFaults());
+            // CXF logs a fault with its message and causes, which quote the value refused: one line of ours instead
+            factory.getProperties().put(org.apache.cxf.logging.FaultListener.class.getName(), new QuietFaults());
             return factory.create();
         });
     }
@@ -185,6 +190,55 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
             } catch (IOException e) {
                 throw fault("unreadable body", 400);
             }
+        }
+    }
+
+    /**
+     * A fault CXF raised itself while reading the request (the envelope, the binding, the schema: every such fault
+     * keeps CXF's default status, 500) is the caller's: 400, SOAP 1.1's {@code Client} fault code, and a fault string
+     * that names the schema rule (e.g. {@code cvc-enumeration-valid}) but not CXF's message, which quotes the value it
+     * refused. The service's own faults (401, 413, 404, 503) carry their status and words and pass unchanged; the
+     * service turns every failure of its own into one of them.
+     */
+    static final class RequestFaults extends AbstractPhaseInterceptor<Message> {
+        /** The status CXF gives a fault that did not set one. */
+        private static final int CXF_DEFAULT_STATUS = 500;
+        private static final java.util.regex.Pattern RULE = java.util.regex.Pattern.compile("\\b(cvc-[A-Za-z0-9.-]+)");
+
+        RequestFaults() {
+            super(Phase.PRE_LOGICAL);
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            if (!(message.getContent(Exception.class) instanceof Fault fault) || fault.getStatusCode() != CXF_DEFAULT_STATUS) {
+                return;
+            }
+            java.util.regex.Matcher rule = RULE.matcher(String.valueOf(fault.getMessage()));
+            fault.setMessage("the request is not a valid NotifyStatus message of us-il-intake.wsdl"
+                    + (rule.find() ? " (" + rule.group(1) + ")" : ""));
+            fault.setFaultCode(new javax.xml.namespace.QName("http://schemas.xmlsoap.org/soap/envelope/", "Client"));
+            fault.setStatusCode(400);
+            fault.setDetail(null);
+            message.put(Message.RESPONSE_CODE, 400);
+        }
+    }
+
+    /**
+     * Logs a fault as one line with its status, the schema rule if any and the exception's type, never its message;
+     * CXF's own log line (suppressed: {@code false}) would carry the message and the causes', which quote the request.
+     */
+    static final class QuietFaults implements org.apache.cxf.logging.FaultListener {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StatusNotificationEndpoint.class);
+
+        @Override
+        public boolean faultOccurred(Exception exception, String description, Message message) {
+            int status = exception instanceof Fault fault ? fault.getStatusCode() : 500;
+            java.util.regex.Matcher rule = RequestFaults.RULE.matcher(String.valueOf(exception.getMessage()));
+            LOG.warn("US-IL status call-back refused ({}): {}{}", status == RequestFaults.CXF_DEFAULT_STATUS ? "not a valid request" : status,
+                    exception.getCause() == null ? exception.getClass().getSimpleName() : exception.getCause().getClass().getSimpleName(),
+                    rule.find() ? " " + rule.group(1) : "");
+            return false;
         }
     }
 
