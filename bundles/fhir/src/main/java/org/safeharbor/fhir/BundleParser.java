@@ -18,6 +18,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -33,9 +34,10 @@ import org.hl7.fhir.r4.model.Bundle;
  * Parses a submission body with HAPI, after a streaming pass of its own that refuses what a screening report never
  * needs and a parser should never be made to hold: nesting deeper than {@value #MAX_DEPTH}, a string longer than
  * {@value #MAX_STRING_LENGTH} characters, a number longer than {@value #MAX_NUMBER_LENGTH} digits, an array of more
- * than {@value #MAX_ARRAY_ENTRIES} entries, a JSON object with the same key twice (which value would count?), and a
- * DOCTYPE in XML (FHIR forbids one; refusing it rules out external entities and entity expansion). HAPI's JSON
- * parser cannot be given these limits: it holds its own Jackson mapper with Jackson's defaults.
+ * than {@value #MAX_ARRAY_ENTRIES} entries, a JSON object with the same key twice (which value would count?), a
+ * string with a control character or a bidirectional override, and a DOCTYPE in XML (FHIR forbids one; refusing it
+ * rules out external entities and entity expansion). HAPI's JSON parser cannot be given these limits: it holds its
+ * own Jackson mapper with Jackson's defaults. A body declared as anything but FHIR JSON or XML is refused (415).
  *
  * <p>Every way a body can be wrong becomes a 400 OperationOutcome that names the element and the rule broken, never
  * a value: HAPI's own messages quote what they could not read ({@code Invalid attribute value "..."}), which may be a
@@ -79,7 +81,12 @@ final class BundleParser {
 
     Bundle parse(byte[] raw, String contentType) {
         String text = new String(raw, StandardCharsets.UTF_8);
-        boolean xml = contentType != null ? contentType.toLowerCase(Locale.ROOT).contains("xml") : text.stripLeading().startsWith("<");
+        EncodingEnum encoding = contentType == null ? null : EncodingEnum.forContentType(contentType.toLowerCase(Locale.ROOT));
+        if (contentType != null && encoding == null) {
+            // text/plain, a form...: not a FHIR body, whatever it holds
+            throw Refusals.unsupportedMediaType("send the submission as application/fhir+json or application/fhir+xml");
+        }
+        boolean xml = encoding != null ? encoding == EncodingEnum.XML : text.stripLeading().startsWith("<");
         if (xml && text.toUpperCase(Locale.ROOT).contains("<!DOCTYPE")) {
             throw Refusals.badRequest("Bundle", "DOCTYPE declarations are not allowed in FHIR XML");
         }
@@ -128,8 +135,11 @@ final class BundleParser {
                     case START_ARRAY -> open.push(new int[] {0, 1});
                     case END_OBJECT, END_ARRAY -> open.pop();
                     default -> {
-                        if (token.isScalarValue()) {
-                            json.getText(); // strings are read lazily: reading one enforces its length limit
+                        if (token == JsonToken.VALUE_STRING) {
+                            // strings are read lazily: reading one enforces its length limit
+                            checkCharacters(json.getText(), path(json));
+                        } else if (token.isScalarValue()) {
+                            json.getText();
                         }
                     }
                 }
@@ -202,6 +212,7 @@ final class BundleParser {
                                     || xml.getAttributeLocalName(i).length() > MAX_NAME_LENGTH) {
                                 throw xmlLimit();
                             }
+                            checkCharacters(xml.getAttributeValue(i), ELEMENT_NAME.matcher(xml.getLocalName()).matches() ? xml.getLocalName() : "Bundle");
                         }
                         textLength = 0;
                     }
@@ -234,6 +245,25 @@ final class BundleParser {
                 } catch (XMLStreamException ignored) {
                     // nothing held open: the source is a string
                 }
+            }
+        }
+    }
+
+    /**
+     * FHIR R4's string rule (datatypes, "string": no character below U+0020 but tab, carriage return and line
+     * feed), and no bidirectional embedding, override or isolate control (U+202A-U+202E, U+2066-U+2069): a sender's
+     * name or address never needs one, and they can make text read otherwise than it is stored (Unicode UAX #9;
+     * CVE-2021-42574), e.g. a child's name in a state's screen.
+     */
+    private static void checkCharacters(String value, String element) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') {
+                throw Refusals.badRequest(element, "a string holds a control character: FHIR strings may not (datatypes, string)");
+            }
+            if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
+                throw Refusals.badRequest(element, "a string holds a bidirectional override or isolate control character,"
+                        + " which can make text read otherwise than it is stored (Unicode UAX #9)");
             }
         }
     }

@@ -26,7 +26,13 @@ final class Refusals {
         return new UnprocessableEntityException(message, outcome(type, element, message));
     }
 
-    static OperationOutcome outcome(IssueType type, String element, String message) {
+    /** 415: the body's declared media type is not FHIR JSON or XML. */
+    static ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException unsupportedMediaType(String message) {
+        return new ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException(415, message,
+                outcome(IssueType.NOTSUPPORTED, "Bundle", message));
+    }
+
+        static OperationOutcome outcome(IssueType type, String element, String message) {
         OperationOutcome outcome = new OperationOutcome();
         OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
                 .setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(message);

@@ -146,7 +146,12 @@ final class SubmissionReader {
         Child child = child(patient);
         Optional<IndexedResource<Encounter>> encounter = resources.single(Encounter.class);
         Organization placeOfCare = placeOfCare(resources, encounter, header);
-        if (!child.isMinorOn(dayOfCare(encounter, placeOfCare, child, receivedAt))) {
+        LocalDate dayOfCare = dayOfCare(encounter, placeOfCare, child, receivedAt);
+        if (earliestBirthDay(patient.resource().getBirthDateElement()).isAfter(dayOfCare)) {
+            throw Refusals.unprocessable(IssueType.BUSINESSRULE, patient.path() + ".birthDate",
+                    "the birth date is after the day of the encounter (or of receipt): a child cannot be seen before being born");
+        }
+        if (!child.isMinorOn(dayOfCare)) {
             throw Refusals.unprocessable(IssueType.BUSINESSRULE, patient.path() + ".birthDate",
                     "the child was 18 or older on the day of the encounter: SafeHarbor Bridge only carries reports about minors");
         }
@@ -239,6 +244,15 @@ final class SubmissionReader {
                                 && a.getUse() != org.hl7.fhir.r4.model.Address.AddressUse.BILLING)
                         .findFirst().orElse(null));
         return new Child(name(patient.hasName() ? patient.getNameFirstRep() : null), birthDate, sex, address(home));
+    }
+
+    /** The first day a birth date as written can mean (a partial one, 2011 or 2011-08, its first day). */
+    private static LocalDate earliestBirthDay(org.hl7.fhir.r4.model.DateType written) {
+        return switch (written.getPrecision()) {
+            case YEAR -> LocalDate.of(written.getYear(), 1, 1);
+            case MONTH -> LocalDate.of(written.getYear(), written.getMonth() + 1, 1);
+            default -> LocalDate.of(written.getYear(), written.getMonth() + 1, written.getDay());
+        };
     }
 
     // ------------------------------------------------------------------ place of care and reporter

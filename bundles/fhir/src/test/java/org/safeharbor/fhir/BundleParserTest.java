@@ -92,4 +92,27 @@ class BundleParserTest {
         String over = "{\"resourceType\":\"Bundle\",\"" + MARKER + "\":[" + "1,".repeat(BundleParser.MAX_ARRAY_ENTRIES) + "1]}";
         assertTrue(Refusals.element(refused(over, "application/fhir+json")).startsWith("Bundle.?["));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\\u0000", "\\u001b[31m", "\\u202e", "\\u2066"})
+    void controlAndBidirectionalOverrideCharactersInAStringAreRefused(String escaped) {
+        String json = SAMPLE.replaceFirst("\"family\":\"", java.util.regex.Matcher.quoteReplacement("\"family\":\"" + MARKER + escaped));
+        InvalidRequestException e = refused(json, "application/fhir+json");
+        assertTrue(Refusals.element(e).endsWith(".family"), Refusals.element(e));
+    }
+
+    @Test
+    void tabsLineBreaksAndRightToLeftScriptsAreFine() {
+        String json = SAMPLE.replaceFirst("\"family\":\"", java.util.regex.Matcher.quoteReplacement("\"family\":\"\\u05db\\u05d4\\u05df\\t\\r\\n"));
+        assertNotNull(PARSER.parse(json.getBytes(StandardCharsets.UTF_8), "application/fhir+json"));
+    }
+
+    @Test
+    void aBodyDeclaredAsAnythingButFhirJsonOrXmlIs415() {
+        var e = assertThrows(ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException.class,
+                () -> PARSER.parse(SAMPLE.getBytes(StandardCharsets.UTF_8), "text/plain"));
+        assertEquals(415, e.getStatusCode());
+        assertNotNull(PARSER.parse(SAMPLE.getBytes(StandardCharsets.UTF_8), "application/json; charset=UTF-8"));
+        assertNotNull(PARSER.parse(Samples.xml(Samples.bundle("t76-52xa-suspected.json")).getBytes(StandardCharsets.UTF_8), "text/xml"));
+    }
 }

@@ -794,6 +794,21 @@ class SubmissionReaderTest {
     }
 
     @Test
+    void aBirthDateAfterTheDayOfCareIsRefusedButANewbornsPartialBirthDateIsNot() {
+        TestBundles b = TestBundles.message();
+        b.condition("T76.52XA", null);
+        b.patient.setBirthDateElement(new DateType("2026-11-22"));
+        UnprocessableEntityException e = unprocessable(b);
+        assertTrue(Refusals.element(e).endsWith(".birthDate"), Refusals.element(e));
+        assertTrue(e.getMessage().contains("after the day of the encounter"), e.getMessage());
+
+        TestBundles newborn = TestBundles.message();
+        newborn.condition("T76.52XA", null);
+        newborn.patient.setBirthDateElement(new DateType("2026")); // read as 2026-12-31 for the age, 2026-01-01 here
+        assertEquals(1, read(newborn).referral().allegations().size());
+    }
+
+    @Test
     void childOneDayShortOfEighteenIsAccepted() {
         TestBundles b = TestBundles.message();
         b.condition("T76.52XA", null);
