@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>401 unless the caller presents the bearer token or a pinned client certificate ({@link StatusCallers});</li>
  *   <li>413 for a body over the bound (its declared length is checked before it is read);</li>
- *   <li>400 for a body that does not validate against {@code us-ma-status.schema.json};</li>
+ *   <li>400 for a body that does not validate against {@code us-ma-status.schema.json}, naming the schema only
+ *       (the validator's messages quote keys and values the caller sent);</li>
  *   <li>404 for a referral DCF never received from this adapter (unknown, or not delivered to US-MA);</li>
  *   <li>202 when recorded (a status that would move the delivery backwards is kept out by the core) and, if it
  *       is one that makes the Department's notices due, once they are recorded and queued ({@link DepartmentNotices});
@@ -85,7 +86,9 @@ final class StatusReceiver implements Processor {
         }
         List<String> problems = WireSchema.STATUS.validate(body);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            // the validator's own messages quote what they refused (an unknown key, a value): neither is answered nor logged
+            throw new IllegalArgumentException("the status does not validate against " + WireSchema.STATUS.resource()
+                    + " (" + problems.size() + (problems.size() == 1 ? " problem)" : " problems)"));
         }
         StatusMessage message = WireJson.read(body, StatusMessage.class);
         return new StatusUpdate(new ReferralId(message.referralId()), jurisdiction, toDeliveryStatus(message.status()),
@@ -125,7 +128,7 @@ final class StatusReceiver implements Processor {
         try {
             update = parse(new String(bytes, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException invalid) {
-            // schema messages name fields, never the values
+            // our own words only: the schema and how many problems, never the validator's text
             LOG.warn("{}: refused a status message: {}", jurisdiction, invalid.getMessage());
             answer(message, 400, new ErrorResponse(invalid.getMessage()));
             return;

@@ -123,7 +123,8 @@ class StatusBackTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"referralId\":\"x\",\"status\":\"received\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, response.statusCode());
-        assertTrue(response.body().contains("at"), response.body());
+        assertTrue(response.body().contains("us-ma-status.schema.json"), response.body());
+        assertFalse(response.body().contains("required"), "the schema validator's message is not answered: " + response.body());
         assertTrue(response.headers().firstValue("Authorization").isEmpty(), "request headers are not echoed");
         assertEquals(List.of(), reporter.updates);
     }

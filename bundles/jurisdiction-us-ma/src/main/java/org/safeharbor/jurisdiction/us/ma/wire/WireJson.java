@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,8 +28,21 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class WireJson {
 
+    /** Deepest nesting read: a 51A report nests about five levels. */
+    public static final int MAX_DEPTH = 32;
+    /** Longest string read, in characters (the report's longest text is a few hundred). */
+    public static final int MAX_STRING_LENGTH = 64 * 1024;
+    /** Longest number read, in characters. */
+    public static final int MAX_NUMBER_LENGTH = 32;
+    /** Longest key read, in characters. */
+    public static final int MAX_NAME_LENGTH = 256;
+
     /** Strict mapper for everything we define (reports, notifications, statuses). */
-    public static final ObjectMapper STRICT = JsonMapper.builder()
+    public static final ObjectMapper STRICT = JsonMapper.builder(JsonFactory.builder()
+                    // what DCF sends is small and flat: bounds far below Jackson's defaults (1000 levels, 20 MB strings)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                            .maxStringLength(MAX_STRING_LENGTH).maxNumberLength(MAX_NUMBER_LENGTH).maxNameLength(MAX_NAME_LENGTH).build())
+                    .build())
             .addModule(new JavaTimeModule())
             // only record components: no derived values on the wire
             .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
