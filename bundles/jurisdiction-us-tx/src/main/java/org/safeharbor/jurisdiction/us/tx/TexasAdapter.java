@@ -514,9 +514,10 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         try {
             status = TexasMessages.readStatusReport(body);
         } catch (InvalidDocumentException | IllegalArgumentException e) {
+            // the schema's words stay here: the answer names the document and the schema, never the rule or a value
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
-            message.setBody("invalid ReferralStatusReport: " + e.getMessage());
-            LOG.warn("US-TX status rejected: invalid ReferralStatusReport");
+            message.setBody("invalid ReferralStatusReport: not a valid document of the US-TX schema (iepd/us-tx)");
+            LOG.warn("US-TX status rejected: invalid ReferralStatusReport ({})", e.getMessage());
             return;
         }
         try {

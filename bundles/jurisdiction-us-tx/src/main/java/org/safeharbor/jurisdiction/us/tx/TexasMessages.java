@@ -64,7 +64,7 @@ public final class TexasMessages {
 
         public static StateStatus fromCode(String code) {
             return Arrays.stream(values()).filter(s -> s.code.equals(code)).findFirst()
-                    .orElseThrow(() -> new InvalidDocumentException("unknown ReferralStatusCode " + code));
+                    .orElseThrow(() -> new InvalidDocumentException("unknown ReferralStatusCode"));
         }
     }
 
@@ -94,8 +94,7 @@ public final class TexasMessages {
     public static Acknowledgement readAcknowledgement(String xml) {
         Element root = TexasXml.parseValid(xml, "ReferralAcknowledgement");
         return new Acknowledgement(id(root, "ReferralIdentification"), id(root, "IntakeNumberIdentification"),
-                Agency.fromCode(requiredText(root, EXT, "ReceivingAgencyCode")),
-                Instant.parse(requiredText(root, EXT, "AcknowledgementDateTime")));
+                agency(root), instant(root, "AcknowledgementDateTime"));
     }
 
     // ------------------------------------------------------------------ status report
@@ -120,9 +119,9 @@ public final class TexasMessages {
         Element root = TexasXml.parseValid(xml, "ReferralStatusReport");
         return new StatusReport(id(root, "ReferralIdentification"),
                 child(root, EXT, "IntakeNumberIdentification").map(e -> requiredText(e, NC, "IdentificationID")).orElse(null),
-                Agency.fromCode(requiredText(root, EXT, "ReceivingAgencyCode")),
+                agency(root),
                 StateStatus.fromCode(requiredText(root, EXT, "ReferralStatusCode")),
-                Instant.parse(requiredText(root, EXT, "StatusDateTime")),
+                instant(root, "StatusDateTime"),
                 text(root, EXT, "StatusReasonText").orElse(null));
     }
 
@@ -164,6 +163,26 @@ public final class TexasMessages {
         w.writeStartElement(EXT, name);
         w.writeCharacters(value);
         w.writeEndElement();
+    }
+
+    private static Agency agency(Element root) {
+        try {
+            return Agency.fromCode(requiredText(root, EXT, "ReceivingAgencyCode"));
+        } catch (IllegalArgumentException unknown) {
+            throw new InvalidDocumentException("unknown ReceivingAgencyCode");
+        }
+    }
+
+    /**
+     * A time the schema takes as an xs:dateTime; the adapter needs an instant, so one without its offset from UTC
+     * (which xs:dateTime allows) is refused here, naming the element.
+     */
+    private static Instant instant(Element root, String name) {
+        try {
+            return Instant.parse(requiredText(root, EXT, name));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidDocumentException(name + " is not a date and time with its offset from UTC (e.g. 2026-11-22T08:30:00Z)");
+        }
     }
 
     private static String id(Element root, String name) {

@@ -68,9 +68,9 @@ public final class TexasXml {
     /**
      * Parses a document without DOCTYPE and validates it against the schema.
      *
-     * @throws InvalidDocumentException when it is not well-formed, has a DOCTYPE or is not valid;
-     *                                  the message names the schema rule, never the document's content
-     *                                  beyond what the validator quotes
+     * @throws InvalidDocumentException when it is not well-formed, has a DOCTYPE or is not valid; the message
+     *                                  names the schema rule and the position, never the document's content (the
+     *                                  parser's and the validator's own messages quote it)
      */
     public static Document parseValid(String xml) {
         if (xml == null || xml.isBlank()) {
@@ -82,7 +82,7 @@ public final class TexasXml {
             builder.setErrorHandler(null);
             document = builder.parse(new InputSource(new StringReader(xml)));
         } catch (SAXException e) {
-            throw new InvalidDocumentException("not well-formed XML (or a DOCTYPE): " + e.getMessage());
+            throw new InvalidDocumentException("not well-formed XML (or a DOCTYPE)" + location(e));
         } catch (IOException | ParserConfigurationException e) {
             throw new IllegalStateException("cannot parse XML", e);
         }
@@ -92,7 +92,7 @@ public final class TexasXml {
             validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             validator.validate(new DOMSource(document));
         } catch (SAXException e) {
-            throw new InvalidDocumentException("not valid against the US-TX schema: " + e.getMessage());
+            throw new InvalidDocumentException("not valid against the US-TX schema: " + rule(e.getMessage()) + location(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -103,9 +103,22 @@ public final class TexasXml {
     public static Element parseValid(String xml, String rootName) {
         Element root = parseValid(xml).getDocumentElement();
         if (!EXT.equals(root.getNamespaceURI()) || !rootName.equals(root.getLocalName())) {
-            throw new InvalidDocumentException("expected ext:" + rootName + " but got " + root.getLocalName());
+            throw new InvalidDocumentException("the root element is not ext:" + rootName);
         }
         return root;
+    }
+
+    /** The rule id of a Xerces message such as {@code cvc-pattern-valid: Value '...' is not ...}, without the rest. */
+    private static String rule(String message) {
+        if (message != null && message.startsWith("cvc-") && message.indexOf(':') > 0) {
+            return message.substring(0, message.indexOf(':'));
+        }
+        return "schema violation";
+    }
+
+    private static String location(SAXException e) {
+        return e instanceof org.xml.sax.SAXParseException at && at.getLineNumber() >= 0
+                ? " at line " + at.getLineNumber() + ", column " + at.getColumnNumber() : "";
     }
 
     /** A StAX writer to a string buffer with the format's prefixes declared by the caller. */
