@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,8 +39,6 @@ import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
-import org.safeharbor.jurisdiction.us.fl.layout.StatusCode;
-import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -425,13 +422,7 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
         // the whole file is read first: a bad line fails it before anything is reported, and it is read again
         // at the next poll (it stays on the server), so no status is reported twice or lost
-        List<StatusUpdate> updates = new ArrayList<>();
-        for (StatusRecord record : format.fixedWidth().readLines(StatusRecord.class, exchange.getMessage().getBody(String.class))) {
-            StatusCode code = StatusCode.parse(record.getStatusCode());
-            updates.add(new StatusUpdate(new ReferralId(record.getReferralId()), FLORIDA, code.status(),
-                    blankToNull(record.getIntakeNumber()), record.getStatusAt().toInstant(ZoneOffset.UTC),
-                    blankToNull(record.getReason())));
-        }
+        List<StatusUpdate> updates = StatusFile.read(format.fixedWidth(), exchange.getMessage().getBody(String.class));
         batchInFlight.acquire();
         try {
             for (StatusUpdate update : updates) {
@@ -487,10 +478,6 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
 
     private static String uriPath(Path p) {
         return p.toAbsolutePath().toString().replace('\\', '/');
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     private static Duration positive(String iso, String name) {
