@@ -2,6 +2,9 @@ package org.safeharbor.fhir;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -37,7 +40,8 @@ import org.hl7.fhir.r4.model.Bundle;
  * than {@value #MAX_ARRAY_ENTRIES} entries, a JSON object with the same key twice (which value would count?), a
  * string with a control character or a bidirectional override, and a DOCTYPE in XML (FHIR forbids one; refusing it
  * rules out external entities and entity expansion). HAPI's JSON parser cannot be given these limits: it holds its
- * own Jackson mapper with Jackson's defaults. A body declared as anything but FHIR JSON or XML is refused (415).
+ * own Jackson mapper with Jackson's defaults. A body declared as anything but FHIR JSON or XML is refused (415), and
+ * one that is not valid UTF-8 (400).
  *
  * <p>Every way a body can be wrong becomes a 400 OperationOutcome that names the element and the rule broken, never
  * a value: HAPI's own messages quote what they could not read ({@code Invalid attribute value "..."}), which may be a
@@ -80,7 +84,14 @@ final class BundleParser {
     }
 
     Bundle parse(byte[] raw, String contentType) {
-        String text = new String(raw, StandardCharsets.UTF_8);
+        String text;
+        try {
+            // FHIR's JSON and XML are UTF-8: a malformed byte would otherwise silently become U+FFFD in a name
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw Refusals.badRequest("Bundle", "the body is not valid UTF-8");
+        }
         EncodingEnum encoding = contentType == null ? null : EncodingEnum.forContentType(contentType.toLowerCase(Locale.ROOT));
         if (contentType != null && encoding == null) {
             // text/plain, a form...: not a FHIR body, whatever it holds

@@ -88,6 +88,9 @@ import org.safeharbor.api.v1.Sex;
  */
 final class SubmissionReader {
 
+    /** FHIR R4's date (datatypes, date): a year, a month or a day, no time. */
+    private static final java.util.regex.Pattern FHIR_DATE = java.util.regex.Pattern.compile("\\d{4}(-\\d{2}(-\\d{2})?)?");
+
     private final AllegationMaps maps;
     private final Clock clock;
     private final boolean snomedVictimOfHumanTrafficking;
@@ -222,6 +225,10 @@ final class SubmissionReader {
         if (!patient.getBirthDateElement().hasValue()) {
             throw Refusals.unprocessable(IssueType.REQUIRED, indexed.path() + ".birthDate",
                     "the Patient has no birth date: it is needed to confirm the child is a minor");
+        }
+        // HAPI takes a date and time here, and drops the time: FHIR's date has none (datatypes, date)
+        if (!FHIR_DATE.matcher(patient.getBirthDateElement().getValueAsString()).matches()) {
+            throw Refusals.badRequest(indexed.path() + ".birthDate", "the birth date is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)");
         }
         // DateType keeps the date as written (no time-zone shift). A partial date (2008, 2008-11) is read
         // as its LAST possible day: a child who may still be a minor must not be refused as an adult.

@@ -115,4 +115,15 @@ class BundleParserTest {
         assertNotNull(PARSER.parse(SAMPLE.getBytes(StandardCharsets.UTF_8), "application/json; charset=UTF-8"));
         assertNotNull(PARSER.parse(Samples.xml(Samples.bundle("t76-52xa-suspected.json")).getBytes(StandardCharsets.UTF_8), "text/xml"));
     }
+
+    @Test
+    void aBodyThatIsNotUtf8IsRefusedRatherThanReadWithReplacementCharacters() {
+        byte[] utf8 = SAMPLE.getBytes(StandardCharsets.UTF_8);
+        byte[] broken = java.util.Arrays.copyOf(utf8, utf8.length);
+        int family = SAMPLE.indexOf("\"family\":\"") + "\"family\":\"".length();
+        broken[family] = (byte) 0xC3;
+        broken[family + 1] = (byte) 0x28;
+        var e = assertThrows(InvalidRequestException.class, () -> PARSER.parse(broken, "application/fhir+json"));
+        assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+    }
 }

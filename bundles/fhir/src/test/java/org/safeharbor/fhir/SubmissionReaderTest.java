@@ -794,6 +794,17 @@ class SubmissionReaderTest {
     }
 
     @Test
+    void aBirthDateWithATimeIsNotAFhirDateAndIsRefused() {
+        // HAPI's JSON parser takes it, and drops the time
+        TestBundles b = TestBundles.message();
+        b.condition("T76.52XA", null);
+        String json = Samples.json(b.build()).replaceFirst("\"birthDate\":\"[^\"]*\"", "\"birthDate\":\"2012-03-17T00:00:00Z\"");
+        Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, json);
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> reader.read(bundle, true, json.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(Refusals.element(e).endsWith(".birthDate"), Refusals.element(e));
+    }
+
+    @Test
     void aBirthDateAfterTheDayOfCareIsRefusedButANewbornsPartialBirthDateIsNot() {
         TestBundles b = TestBundles.message();
         b.condition("T76.52XA", null);
