@@ -54,15 +54,26 @@ final class HospitalAuth {
      * as the {@code MessageHeader.source.endpoint} of {@code sample}, before the adapter starts.
      */
     void register(Path sample) {
+        register(List.of(sample));
+    }
+
+    /** The same, allowed to send as the source endpoint of each of {@code samples} (e.g. every sample of bundles/fhir). */
+    void register(List<Path> samples) {
         try {
-            String sourceEndpoint = new ObjectMapper().readTree(sample.toFile()).path("entry").path(0).path("resource")
-                    .path("source").path("endpoint").asText("");
-            if (sourceEndpoint.isEmpty()) {
-                throw new IllegalStateException("no MessageHeader.source.endpoint in " + sample);
+            List<String> sourceEndpoints = new java.util.ArrayList<>();
+            for (Path sample : samples) {
+                String sourceEndpoint = new ObjectMapper().readTree(sample.toFile()).path("entry").path(0).path("resource")
+                        .path("source").path("endpoint").asText("");
+                if (sourceEndpoint.isEmpty()) {
+                    throw new IllegalStateException("no MessageHeader.source.endpoint in " + sample);
+                }
+                if (!sourceEndpoints.contains(sourceEndpoint)) {
+                    sourceEndpoints.add(sourceEndpoint);
+                }
             }
             Path clients = Files.createDirectories(etc.resolve("safeharbor/clients"));
             Files.writeString(clients.resolve(CLIENT_ID + ".json"), SmartBackendClient.registration(CLIENT_ID,
-                    "Resilience tests' hospital", key, List.of(SCOPES.split(" ")), List.of(sourceEndpoint)) + "\n");
+                    "Resilience tests' hospital", key, List.of(SCOPES.split(" ")), sourceEndpoints) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
