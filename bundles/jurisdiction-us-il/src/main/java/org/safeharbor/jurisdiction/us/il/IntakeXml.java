@@ -234,6 +234,8 @@ public final class IntakeXml {
             XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
             factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
             factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
+            // a message nests a few elements deep (the JDK's own limit, jdk.xml.maxElementDepth, is off by default)
+            factory.setProperty("jdk.xml.maxElementDepth", "64");
             return factory;
         }
     }

@@ -71,6 +71,9 @@ public final class StatusNotificationEndpoint implements AutoCloseable {
             factory.setEndpointName(IntakeXml.STATUS_PORT);
             factory.setAddress(ADDRESS);
             factory.getProperties(true).put(Message.SCHEMA_VALIDATION_ENABLED, SchemaValidationType.IN);
+            // CXF's StAX limits (defaults: 100 levels, 128 MiB of text) down to what a notification needs
+            factory.getProperties().put("org.apache.cxf.stax.maxElementDepth", 32);
+            factory.getProperties().put("org.apache.cxf.stax.maxTextLength", maxBodyBytes);
             factory.getInInterceptors().add(new CallerAuthentication(callers));
             factory.getInInterceptors().add(new BoundedBody(maxBodyBytes));
             factory.getOutFaultInterceptors().add(new RequestFaults());

@@ -71,7 +71,7 @@ class StatusEndpointRefusalTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"status", "intake-number", "date", "not-xml", "not-soap", "unknown-element", "empty"})
+    @ValueSource(strings = {"status", "intake-number", "date", "not-xml", "not-soap", "unknown-element", "deep", "empty"})
     void aRequestCxfCannotTakeIs400WithAClientFaultThatQuotesNothing(String what) throws Exception {
         String body = switch (what) {
             case "status" -> envelope(notification(MARKER, "IL-2026-000001", "2026-11-22T08:00:00Z"));
@@ -80,6 +80,7 @@ class StatusEndpointRefusalTest {
             case "not-xml" -> "<soap:Envelope " + MARKER;
             case "not-soap" -> "<" + MARKER + "/>";
             case "unknown-element" -> envelope("<" + MARKER + " xmlns=\"urn:x\"/>");
+            case "deep" -> envelope("<a>".repeat(40) + MARKER + "</a>".repeat(40));
             default -> "";
         };
         java.io.PrintStream original = System.err;

@@ -46,6 +46,9 @@ public final class TexasXml {
     /** This reference design's extension namespace (NIEM convention: an {@code ext:} namespace of one's own). */
     public static final String EXT = "https://safeharbor-bridge.org/iepd/us-tx/extension/1.0/";
 
+    /** The deepest nesting of elements read. */
+    static final int MAX_DEPTH = 64;
+
     /** The media type of every message of the format. */
     public static final String MEDIA_TYPE = "application/xml";
 
@@ -171,6 +174,8 @@ public final class TexasXml {
         factory.setExpandEntityReferences(false);
         factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        // a report nests about ten elements deep (the JDK's own limit, jdk.xml.maxElementDepth, is off by default)
+        factory.setAttribute("jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH));
         return factory;
     }
 
