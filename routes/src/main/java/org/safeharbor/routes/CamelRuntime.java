@@ -20,7 +20,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +53,7 @@ public class CamelRuntime {
             amqp.getConfiguration().setTemplateConnectionFactory(broker.connectionFactory());
             amqp.getConfiguration().setListenerConnectionFactory(broker.listenerConnectionFactory());
             context.addComponent("amqp", amqp);
-            context.getPropertiesComponent().addInitialProperty(JurisdictionRoutes.QUEUE_CONSUMERS, String.valueOf(broker.queueConsumers()));
+            context.getPropertiesComponent().addInitialProperty(JurisdictionPipeline.QUEUE_CONSUMERS, String.valueOf(broker.queueConsumers()));
             configureHttp(context);
             // per-route counts and timings (exchanges, failures, processing time) at /metrics
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);
@@ -62,7 +61,7 @@ public class CamelRuntime {
             // which queue messages each jurisdiction has delivered (Camel's table CAMEL_MESSAGEPROCESSED in
             // the message store's database): its idempotent consumer delivers a duplicate message once
             JdbcMessageIdRepository delivered = new JdbcMessageIdRepository(dataSource, "safeharbor-delivered");
-            context.getRegistry().bind(JurisdictionRoutes.DELIVERED_REPOSITORY, delivered);
+            context.getRegistry().bind(JurisdictionPipeline.DELIVERED_REPOSITORY, delivered);
             context.start();
             return context;
         });

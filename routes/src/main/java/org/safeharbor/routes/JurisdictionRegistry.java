@@ -23,13 +23,16 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The jurisdiction whiteboard: tracks every {@link JurisdictionAdapter} service, keyed on its
- * {@code jurisdiction} service property, and adds or removes the adapter's Camel routes as its
- * bundle comes and goes. Referrals for a jurisdiction with no adapter wait on its durable queue.
+ * {@code jurisdiction} service property, and adds or removes its delivery path as its bundle comes and
+ * goes: the core's {@link JurisdictionPipeline} around the state's {@link StateTransport} (the same service
+ * object). Referrals for a jurisdiction with no adapter wait on its durable queue.
  *
  * <p>One adapter per jurisdiction is active. A second one waits and takes over when the first
  * leaves (e.g. while an integrator swaps a bundle for a new version).
@@ -47,12 +50,20 @@ public class JurisdictionRegistry {
     }
 
     private final CamelContext camel;
+    private final StatusReporter reporter;
+    private final java.time.Clock clock;
     private final Map<String, Entry> active = new TreeMap<>();
     private final Map<String, Deque<JurisdictionAdapter>> waiting = new TreeMap<>();
 
     @Activate
-    public JurisdictionRegistry(@Reference CamelContext camel) {
+    public JurisdictionRegistry(@Reference CamelContext camel, @Reference StatusReporter reporter) {
+        this(camel, reporter, java.time.Clock.systemUTC());
+    }
+
+    JurisdictionRegistry(CamelContext camel, StatusReporter reporter, java.time.Clock clock) {
         this.camel = camel;
+        this.reporter = reporter;
+        this.clock = clock;
     }
 
     @Reference(service = JurisdictionAdapter.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -122,7 +133,10 @@ public class JurisdictionRegistry {
 
     private void activate(Jurisdiction jurisdiction, JurisdictionAdapter adapter) {
         List<String> routeIds = List.of();
-        if (adapter instanceof RoutesBuilder routes) {
+        RoutesBuilder routes = adapter instanceof StateTransport transport
+                ? new JurisdictionPipeline(adapter, transport, reporter, clock, JurisdictionPipeline.Queues.onTheBroker(jurisdiction))
+                : adapter instanceof RoutesBuilder own ? own : null;
+        if (routes != null) {
             try {
                 routeIds = addRoutes(routes);
             } catch (Exception e) {

@@ -93,7 +93,7 @@ class DeadlineMonitorTest {
         store = new MessageStore(h2, clock);
         camel = new DefaultCamelContext();
         camel.start();
-        registry = new JurisdictionRegistry(camel);
+        registry = new JurisdictionRegistry(camel, store);
         metrics = new Metrics();
         monitor = new DeadlineMonitor(camel, registry, store, metrics, config(), clock);
     }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.jurisdiction.support.v1.StateTransport;
+import org.safeharbor.tck.RecordedAttempts;
 import org.safeharbor.routes.JurisdictionRegistry.ActiveJurisdiction;
 
 /**
@@ -42,8 +44,14 @@ class JurisdictionRegistryTest {
                 from("direct:unrelated").routeId("unrelated").log("unrelated");
             }
         });
+        // the jurisdictions' queues: no broker here
+        camel.addComponent("amqp", new org.apache.camel.component.stub.StubComponent());
         camel.start();
-        registry = new JurisdictionRegistry(camel);
+        registry = new JurisdictionRegistry(camel, new RecordedAttempts() {
+            @Override
+            public void report(org.safeharbor.api.v1.StatusUpdate update) {
+            }
+        });
     }
 
     @AfterEach
@@ -53,8 +61,8 @@ class JurisdictionRegistryTest {
 
     // ---------------------------------------------------------------- test adapters
 
-    /** An adapter that brings its own transport, as a jurisdiction bundle would (direct:, no broker). */
-    static class RoutingAdapter extends RouteBuilder implements JurisdictionAdapter {
+    /** An adapter that brings its own transport, as a jurisdiction bundle would (the broker stubbed). */
+    static class RoutingAdapter implements JurisdictionAdapter, StateTransport {
         private final Jurisdiction jurisdiction;
         private final String name;
         final AtomicInteger delivered = new AtomicInteger();
@@ -65,11 +73,8 @@ class JurisdictionRegistryTest {
         }
 
         @Override
-        public void configure() {
-            String code = jurisdiction.code();
-            // direct: rather than seda: also keeps the test fast (a seda consumer takes ~1 s to stop).
-            from("direct:in-" + code).routeId("in-" + code).to("direct:out-" + code);
-            from("direct:out-" + code).routeId("out-" + code).process(exchange -> delivered.incrementAndGet());
+        public void configure(RouteBuilder routes, String deliver) {
+            routes.from(deliver).routeId(jurisdiction.code() + "-deliver").process(exchange -> delivered.incrementAndGet());
         }
 
         @Override
@@ -93,7 +98,7 @@ class JurisdictionRegistryTest {
         }
     }
 
-    /** An adapter with no routes of its own (not a RoutesBuilder). */
+    /** An adapter with no transport (not a StateTransport): listed, nothing delivered. */
     static class PlainAdapter implements JurisdictionAdapter {
         private final Jurisdiction jurisdiction;
 
@@ -126,6 +131,17 @@ class JurisdictionRegistryTest {
         return Map.of(Jurisdiction.SERVICE_PROPERTY, code);
     }
 
+    /** The routes of a jurisdiction's path: the core's receiving and attempt routes and the state's delivery route. */
+    private static Set<String> pathOf(String code) {
+        return Set.of(code + "-receive", code + "-attempt", code + "-deliver");
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private Set<String> contextRouteIds() {
         Set<String> ids = new TreeSet<>();
         for (Route route : camel.getRoutes()) {
@@ -143,16 +159,16 @@ class JurisdictionRegistryTest {
         registry.bindAdapter(zz, props("US-ZZ"));
 
         assertTrue(registry.isActive(Jurisdiction.of("US-ZZ")));
-        assertEquals(Set.of("unrelated", "in-US-ZZ", "out-US-ZZ"), contextRouteIds());
+        assertEquals(union(Set.of("unrelated"), pathOf("US-ZZ")), contextRouteIds());
         List<ActiveJurisdiction> active = registry.active();
         assertEquals(1, active.size());
         ActiveJurisdiction info = active.get(0);
         assertEquals(Jurisdiction.of("US-ZZ"), info.jurisdiction());
         assertEquals("Test state ZZ", info.displayName());
         // Exactly the adapter's routes: not the unrelated one that was there before.
-        assertEquals(Set.of("in-US-ZZ", "out-US-ZZ"), Set.copyOf(info.routeIds()));
-        // ...and they are running: a message goes through both of them.
-        camel.createProducerTemplate().sendBody("direct:in-US-ZZ", "ping");
+        assertEquals(pathOf("US-ZZ"), Set.copyOf(info.routeIds()));
+        // ...and they are running: the state's transport takes what the core sends it.
+        camel.createProducerTemplate().sendBody("direct:US-ZZ-deliver", "ping");
         assertEquals(1, zz.delivered.get());
     }
 
@@ -168,8 +184,8 @@ class JurisdictionRegistryTest {
         assertFalse(registry.isActive(Jurisdiction.of("US-ZZ")));
         assertEquals(List.of(Jurisdiction.of("US-YY")), registry.active().stream().map(ActiveJurisdiction::jurisdiction).toList());
         // ZZ's routes are gone; the unrelated route and the other jurisdiction's routes stay.
-        assertEquals(Set.of("unrelated", "in-US-YY", "out-US-YY"), contextRouteIds());
-        assertNull(camel.getRoute("in-US-ZZ"));
+        assertEquals(union(Set.of("unrelated"), pathOf("US-YY")), contextRouteIds());
+        assertNull(camel.getRoute("US-ZZ-receive"));
         assertNotNull(camel.getRoute("unrelated"));
     }
 
@@ -211,7 +227,7 @@ class JurisdictionRegistryTest {
 
         assertTrue(registry.isActive(Jurisdiction.of("US-ZZ")));
         assertEquals("first", registry.active().get(0).displayName());
-        assertEquals(Set.of("unrelated", "in-US-ZZ", "out-US-ZZ"), contextRouteIds());
+        assertEquals(union(Set.of("unrelated"), pathOf("US-ZZ")), contextRouteIds());
     }
 
     @Test
@@ -226,7 +242,7 @@ class JurisdictionRegistryTest {
 
         assertTrue(registry.isActive(Jurisdiction.of("US-ZZ")));
         assertEquals("replacement", registry.active().get(0).displayName());
-        assertEquals(Set.of("unrelated", "in-US-ZZ", "out-US-ZZ"), contextRouteIds());
+        assertEquals(union(Set.of("unrelated"), pathOf("US-ZZ")), contextRouteIds());
     }
 
     @Test
@@ -236,11 +252,11 @@ class JurisdictionRegistryTest {
         registry.bindAdapter(new RoutingAdapter("US-ZZ", "second"), props("US-ZZ"));
 
         assertEquals("first", registry.active().get(0).displayName());
-        assertEquals(Set.of("unrelated", "in-US-ZZ", "out-US-ZZ"), contextRouteIds());
+        assertEquals(union(Set.of("unrelated"), pathOf("US-ZZ")), contextRouteIds());
     }
 
     @Test
-    void adapterThatIsNotARoutesBuilderIsActiveWithNoRoutes() {
+    void adapterWithoutATransportIsActiveWithNoRoutes() {
         PlainAdapter plain = new PlainAdapter("US-ZZ");
 
         registry.bindAdapter(plain, props("US-ZZ"));
@@ -259,7 +275,7 @@ class JurisdictionRegistryTest {
     void adapterWhoseRoutesCannotBeAddedIsNotActive() {
         RoutingAdapter broken = new RoutingAdapter("US-ZZ", "broken") {
             @Override
-            public void configure() {
+            public void configure(RouteBuilder routes, String deliver) {
                 throw new IllegalStateException("bad route definition");
             }
         };
@@ -305,10 +321,10 @@ class JurisdictionRegistryTest {
     void adapterWhoseRoutesFailToStartLeavesNoRouteBehind() {
         RoutingAdapter clash = new RoutingAdapter("US-ZZ", "clash") {
             @Override
-            public void configure() {
-                from("direct:zz-ok").routeId("zz-ok").log("ok");
+            public void configure(RouteBuilder routes, String deliver) {
+                routes.from("direct:zz-ok").routeId("zz-ok").log("ok");
                 // Second consumer on the same direct: endpoint: the route is added, then fails to start.
-                from("direct:zz-ok").routeId("zz-clash").log("clash");
+                routes.from("direct:zz-ok").routeId("zz-clash").log("clash");
             }
         };
 

@@ -29,6 +29,12 @@ import org.osgi.annotation.versioning.ProviderType;
  *       and replays (stored durably by the core, {@link StatusReporter#recordAttempt}); the state receives the
  *       number in {@link #STATE_ATTEMPT} and the stable id in {@link #STATE_REFERRAL_ID}, so it can tell an
  *       announced redelivery from a new report. Only these two headers reach a state.</li>
+ *   <li><b>The state's transport</b> (1.4): the core sends each attempt, the state's payload as body, to
+ *       {@link #deliverEndpoint}, with the canonical referral in the exchange property {@link #REFERRAL_PROPERTY};
+ *       the state's route answers by setting {@link #ANSWER} (a {@link DeliveryStatus} name, e.g. {@code ACKNOWLEDGED})
+ *       and {@link #ANSWER_INTAKE_NUMBER} (and {@link #ANSWER_REASON}), which the core reports; no answer (e.g. a batch sent later) reports
+ *       nothing. It throws to fail the attempt: a refusal of the report to be quarantined, anything else to be
+ *       retried.</li>
  * </ul>
  */
 @ProviderType
@@ -51,6 +57,18 @@ public final class DeliveryContract {
 
     /** Header (an HTTP header, or a field of the state's format) to the state: the attempt number, 1 first. */
     public static final String STATE_ATTEMPT = "SafeHarbor-Delivery-Attempt";
+
+    /** Exchange property on each attempt: the canonical {@link Referral} (1.4). */
+    public static final String REFERRAL_PROPERTY = "safeharborReferral";
+
+    /** Exchange header a state's transport sets once the state took the attempt: a {@link DeliveryStatus} name (1.4). */
+    public static final String ANSWER = "SafeHarborStateAnswer";
+
+    /** Exchange header a state's transport sets with the state's own number for the report, if it gave one (1.4). */
+    public static final String ANSWER_INTAKE_NUMBER = "SafeHarborStateIntakeNumber";
+
+    /** Exchange header a state's transport may set with a reason for the answer, free of personal data (1.4). */
+    public static final String ANSWER_REASON = "SafeHarborStateAnswerReason";
 
     private static final String QUEUE_PREFIX = "referrals.";
 
@@ -83,6 +101,11 @@ public final class DeliveryContract {
     /** The dead letters of a further queue, e.g. {@code referrals.US-MA.notices.DLQ}. */
     public static String deadLetters(Jurisdiction jurisdiction, String purpose) {
         return queue(jurisdiction, purpose) + ".DLQ";
+    }
+
+    /** Where the core sends each attempt for the state's transport: {@code direct:US-IL-deliver} (1.4). */
+    public static String deliverEndpoint(Jurisdiction jurisdiction) {
+        return "direct:" + Objects.requireNonNull(jurisdiction, "jurisdiction").code() + "-deliver";
     }
 
     /**

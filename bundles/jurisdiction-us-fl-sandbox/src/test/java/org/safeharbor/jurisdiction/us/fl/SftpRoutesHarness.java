@@ -24,6 +24,7 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
 import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.routes.JurisdictionPipeline;
 
 /**
  * The Florida routes in a plain CamelContext (fed from {@code direct:queue}, no broker) against the real SFTP peer
@@ -45,15 +46,10 @@ abstract class SftpRoutesHarness {
     FloridaAdapter adapter;
     int port;
 
-    /** The routes under test, fed from a direct endpoint instead of the broker. */
+    /** The adapter under test, with the test's clock. */
     static class TestAdapter extends FloridaAdapter {
         TestAdapter(Config config, RecordingReporter reporter) {
             super(config, reporter, Clock.fixed(NOW, ZoneOffset.UTC));
-        }
-
-        @Override
-        protected String queueEndpoint() {
-            return "direct:queue";
         }
     }
 
@@ -80,7 +76,9 @@ abstract class SftpRoutesHarness {
     void startRoutes(FloridaAdapter routes) throws Exception {
         adapter = routes;
         camel = new DefaultCamelContext();
-        camel.addRoutes(adapter);
+        // the path the core builds around the adapter, fed from a direct endpoint instead of the broker
+        camel.addRoutes(new JurisdictionPipeline(adapter, adapter, reporter, Clock.fixed(NOW, ZoneOffset.UTC),
+                JurisdictionPipeline.Queues.inMemory()));
         camel.start();
         producer = camel.createProducerTemplate();
     }

@@ -15,7 +15,9 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.remote.SftpEndpoint;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.osgi.service.component.annotations.Activate;
@@ -36,7 +38,7 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
-import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.slf4j.Logger;
@@ -76,7 +78,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + FloridaAdapter.CODE,
         configurationPid = FloridaAdapter.PID)
 @Designate(ocd = FloridaAdapter.Config.class)
-public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAdapter {
+public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
 
     public static final String PID = "org.safeharbor.jurisdiction.us.fl";
     public static final String CODE = "US-FL";
@@ -167,6 +169,8 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     private final Config config;
     private final StatusReporter statusReporter;
     private final Clock clock;
+    /** The core's CamelContext, once it adds this state's routes. */
+    private CamelContext camel;
     private final FloridaFormat format;
     private final Path spool;
     private final Duration batchInterval;
@@ -207,11 +211,10 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
 
     /**
      * {@code failFast}: no server, or a sandbox-only setting outside the sandbox, throws here; otherwise (in OSGi) the component
-     * starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox arriving
+     * starts but its routes do not ({@link #configure(RouteBuilder, String)} throws, the core logs it), so that the sandbox arriving
      * later re-creates it through the greedy reference (a component that failed to activate would not be).
      */
     private FloridaAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, boolean failFast) {
-        super(clock);
         this.sftpPassword = config._sftpPassword();
         this.refusal = config.sftpHost().isBlank() || config.sftpUsername().isBlank()
                 ? CODE + ": no SFTP server configured: set sftpHost and sftpUsername in etc/" + PID + ".cfg (or install the "
@@ -286,28 +289,9 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         return List.of();
     }
 
-    /** No routes while the configuration is refused (see {@link #uncheckedRefusal}): the core logs why. */
-    @Override
-    public void configure() throws Exception {
-        if (refusal != null) {
-            throw new IllegalStateException(refusal);
-        }
-        super.configure();
-    }
-
-    @Override
-    protected JurisdictionAdapter adapter() {
-        return this;
-    }
-
-    @Override
-    protected StatusReporter statusReporter() {
-        return statusReporter;
-    }
-
     /** The configured retry policy (maximumRedeliveries, redeliveryDelay, redeliveryMultiplier, maximumRedeliveryDelay). */
     @Override
-    protected Redelivery redelivery() {
+    public Redelivery redelivery() {
         return redelivery;
     }
 
@@ -321,31 +305,36 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
     /** Endpoint that sends one batch now; the timer uses it, and tests call it instead of waiting. */
     public static final String FLUSH_ENDPOINT = "direct:" + CODE + "-flush";
 
+    /** The spool, batch and status routes; none while the configuration is refused (see {@link #uncheckedRefusal}): the core logs why. */
     @Override
-    protected void configureDelivery(String deliveryEndpoint) throws Exception {
+    public void configure(RouteBuilder routes, String deliveryEndpoint) throws Exception {
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        camel = routes.getContext();
         Files.createDirectories(spool);
 
         // 1. the referral's records to the spool, synchronously and fsynced (forceWrites), under a temporary name
         //    renamed when complete: when this returns, the transacted queue may acknowledge the message
-        from(deliveryEndpoint).routeId(CODE + "-spool")
+        routes.from(deliveryEndpoint).routeId(CODE + "-spool")
                 .to("file:" + uriPath(spool) + "?fileName=${header.referralId}" + SPOOL_SUFFIX
                         + "&tempPrefix=.inprogress-&fileExist=Override&forceWrites=true&charset=UTF-8")
                 .log("Referral ${header.referralId} spooled for the next Florida batch");
 
         // 2. every batchInterval: the spooled referrals as one batch file on the SFTP server
         long intervalMs = batchInterval.toMillis();
-        from("timer:" + CODE + "-batch?delay=" + intervalMs + "&period=" + intervalMs).routeId(CODE + "-batch-timer")
+        routes.from("timer:" + CODE + "-batch?delay=" + intervalMs + "&period=" + intervalMs).routeId(CODE + "-batch-timer")
                 .to(FLUSH_ENDPOINT);
-        from(FLUSH_ENDPOINT).routeId(CODE + "-batch")
+        routes.from(FLUSH_ENDPOINT).routeId(CODE + "-batch")
                 .process(this::collectBatch)
-                .choice().when(exchangeProperty(BATCH).isNotNull())
+                .choice().when(routes.exchangeProperty(BATCH).isNotNull())
                     .to(sftp(config.inboxDirectory(), "&tempPrefix=.inprogress-&fileExist=Override"))
                     .process(this::batchDelivered)
                 .end();
 
         // 3. the state's acknowledgement and later status files from the outbox
         long pollMs = statusPollInterval.toMillis();
-        from(sftp(config.outboxDirectory(), "&delete=true&idempotent=true&antInclude=*.dat"
+        routes.from(sftp(config.outboxDirectory(), "&delete=true&idempotent=true&antInclude=*.dat"
                 + "&sortBy=file:modified;file:name&delay=" + pollMs + "&initialDelay=" + pollMs))
                 .routeId(CODE + "-status")
                 .process(this::readStatuses);
@@ -457,7 +446,7 @@ public class FloridaAdapter extends JurisdictionRoutes implements JurisdictionAd
         if (!config.privateKeyFile().isBlank()) {
             uri.append("&privateKeyFile=").append(URLEncoder.encode(config.privateKeyFile().trim(), StandardCharsets.UTF_8));
         }
-        SftpEndpoint endpoint = getContext().getEndpoint(uri.append(options).toString(), SftpEndpoint.class);
+        SftpEndpoint endpoint = camel.getEndpoint(uri.append(options).toString(), SftpEndpoint.class);
         // set every time: the endpoint is cached by URI, and a new configuration may bring another password
         endpoint.getConfiguration().setPassword(sftpPassword.isEmpty() ? null : sftpPassword);
         endpoint.getConfiguration().setPrivateKeyPassphrase(config._privateKeyPassphrase().isEmpty() ? null : config._privateKeyPassphrase());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.SandboxFreeBundle;
+import org.safeharbor.routes.JurisdictionPipeline;
 
 /**
  * Outside the sandbox the Florida adapter refuses what only the sandbox may do (an unchecked host key, a local server,
@@ -83,13 +84,13 @@ class FloridaProductionConfigTest {
     void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
         FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingReporter(), (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(adapter));
+            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no SFTP server configured"), e::toString);
         }
         FloridaAdapter noHostKey = new FloridaAdapter(TestConfigs.florida(Map.of("spoolDirectory", temp.resolve("spool").toString(),
                 "_sftpPassword", "secret")), new RecordingReporter(), (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(noHostKey));
+            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(noHostKey)));
             assertTrue(String.valueOf(e.getMessage()).contains("knownHostsFile is required"), e::toString);
         }
     }
@@ -98,7 +99,7 @@ class FloridaProductionConfigTest {
     void inOsgiTheSandboxPeerSuppliesItsServerAndCredentialWhileTheOperatorSetNone() throws Exception {
         FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingReporter(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(adapter);
+            camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://127.0.0.1:2222")), endpoints(camel)::toString);
         } finally {
             adapter.deactivate();
@@ -108,7 +109,7 @@ class FloridaProductionConfigTest {
                 "spoolDirectory", temp.resolve("spool").toString(), "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)),
                 new RecordingReporter(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(own);
+            camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://sftp.dcf.example.gov:2022")), endpoints(camel)::toString);
         } finally {
             own.deactivate();
@@ -122,5 +123,10 @@ class FloridaProductionConfigTest {
 
     private static List<String> endpoints(DefaultCamelContext camel) {
         return camel.getEndpoints().stream().map(Endpoint::getEndpointUri).toList();
+    }
+
+    /** The path the core builds around the adapter (on in-memory queues). */
+    private static JurisdictionPipeline pathOf(FloridaAdapter adapter) {
+        return new JurisdictionPipeline(adapter, adapter, new RecordingReporter(), Clock.systemUTC(), JurisdictionPipeline.Queues.inMemory());
     }
 }

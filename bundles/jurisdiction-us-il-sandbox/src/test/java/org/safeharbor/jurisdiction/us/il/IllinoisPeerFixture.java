@@ -23,10 +23,11 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.routes.JurisdictionPipeline;
 import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
 
 /**
- * The adapter's routes in a plain CamelContext (the durable queue replaced by {@code direct:queue},
+ * The core's delivery path around the adapter in a plain CamelContext (the durable queue replaced by {@code direct:queue},
  * the dead-letter and quarantine queues by {@code mock:dlq} and {@code mock:quarantine}, retries made
  * short: 2 from 10 ms), talking SOAP to the real sandbox peer on a free local port.
  */
@@ -74,7 +75,8 @@ abstract class IllinoisPeerFixture {
         values.putIfAbsent("maximumRedeliveryDelay", "PT0.05S");
         adapter = new TestAdapter(Configs.adapter(values), reporter, tamper, sandbox);
         camel = new DefaultCamelContext();
-        camel.addRoutes(adapter);
+        // the path the core builds around the adapter, on in-memory queues
+        camel.addRoutes(new JurisdictionPipeline(adapter, adapter, reporter, CLOCK, JurisdictionPipeline.Queues.inMemory()));
         camel.start();
         template = camel.createProducerTemplate();
     }
@@ -121,21 +123,6 @@ abstract class IllinoisPeerFixture {
                 public Map<AllegationType, String> unsupportedTypes() { return real.unsupportedTypes(); }
                 public Optional<String> atRiskRule() { return real.atRiskRule(); }
             };
-        }
-
-        @Override
-        protected String queueEndpoint() {
-            return "direct:queue";
-        }
-
-        @Override
-        protected String deadLetterEndpoint() {
-            return "mock:dlq";
-        }
-
-        @Override
-        protected String quarantineEndpoint() {
-            return "mock:quarantine";
         }
 
         @Override

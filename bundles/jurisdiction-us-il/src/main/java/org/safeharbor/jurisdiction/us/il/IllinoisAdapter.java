@@ -29,6 +29,7 @@ import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.apache.camel.builder.RouteBuilder;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -48,7 +49,7 @@ import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
-import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
@@ -77,16 +78,12 @@ import org.w3c.dom.Element;
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=US-IL",
         configurationPid = IllinoisAdapter.PID)
 @Designate(ocd = IllinoisAdapter.Config.class)
-public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionAdapter {
+public class IllinoisAdapter implements JurisdictionAdapter, StateTransport {
 
     public static final String PID = "org.safeharbor.jurisdiction.us.il";
     public static final Jurisdiction US_IL = Jurisdiction.of("US-IL");
     /** Where the core's HTTP server mounts the status-notification servlet (service property {@code safeharbor.http.path}). */
     public static final String STATUS_SERVLET_PATH = "/jurisdictions/us-il/*";
-    /** Exchange header carrying the SCR's intake number once acknowledged. */
-    public static final String INTAKE_NUMBER = "usIlIntakeNumber";
-    /** Exchange property keeping the state's payload as first built, for retries. */
-    private static final String PAYLOAD = "usIlPayload";
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisAdapter.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Illinois DCFS (reference SOAP intake)",
@@ -177,7 +174,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
     private final DeadlineRule report;
     private final Redelivery redelivery;
     private Bus bus;
-    private CxfEndpoint intakeEndpoint;
+    private final IllinoisTransport transport;
     private StatusNotificationEndpoint statusEndpoint;
     private ServiceRegistration<Servlet> statusRegistration;
     private final StatusNotificationEndpoint.Callers statusCallers;
@@ -200,8 +197,8 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
      * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
      */
     private IllinoisAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, boolean failFast) {
-        super(clock);
         this.config = config;
+        this.transport = new IllinoisTransport(config, this::bus);
         this.statusReporter = statusReporter;
         this.refusal = refusal(config.intakeUrl(), sandbox);
         if (refusal != null) {
@@ -272,7 +269,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
             return null;
         }
         return "US-IL: the production feature refuses to start with sandbox endpoints or sandbox trust stores configured "
-                + "(intakeUrl " + redacted(intakeUrl) + " is not https://; the report holds personal data): point " + PID
+                + "(intakeUrl " + IllinoisTransport.redacted(intakeUrl) + " is not https://; the report holds personal data): point " + PID
                 + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
     }
 
@@ -307,164 +304,21 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
         return List.of(report, investigation);
     }
 
-    // ------------------------------------------------------------------ routes
-
-    /** No routes while the configuration is refused (see {@link #refusal}): the core logs why. */
-    @Override
-    public void configure() throws Exception {
-        if (refusal != null) {
-            throw new IllegalStateException(refusal);
-        }
-        super.configure();
-    }
-
-    @Override
-    protected JurisdictionAdapter adapter() {
-        return this;
-    }
-
-    @Override
-    protected StatusReporter statusReporter() {
-        return statusReporter;
-    }
+    // ------------------------------------------------------------------ StateTransport
 
     /** The retry policy from the configuration ({@code maximumRedeliveries}, {@code redeliveryDelay} ...). */
     @Override
-    protected Redelivery redelivery() {
+    public Redelivery redelivery() {
         return redelivery;
     }
 
+    /** The SOAP delivery route ({@link IllinoisTransport}); none while the configuration is refused (the core logs why). */
     @Override
-    protected void configureDelivery(String deliveryEndpoint) {
-        CxfEndpoint intake = intakeEndpoint();
-        from(deliveryEndpoint).routeId(US_IL.code() + "-deliver")
-                // a retry re-enters here: send the state's payload as first built, whatever the failed call left
-                .process(this::samePayloadEachAttempt)
-                .setHeader(CxfConstants.OPERATION_NAME, constant(IntakeXml.SUBMIT_REPORT))
-                .setHeader(CxfConstants.OPERATION_NAMESPACE, constant(IntakeXml.NS))
-                .doTry()
-                    .to(intake)
-                .doCatch(Exception.class)
-                    .process(this::deliveryFailed)
-                .end()
-                .process(this::readAcknowledgement)
-                .process(report(DeliveryStatus.ACKNOWLEDGED, header(INTAKE_NUMBER), null));
-    }
-
-    /** The SOAP producer: contract-first from the bundle's own WSDL, raw XML payload. */
-    private synchronized CxfEndpoint intakeEndpoint() {
-        CxfEndpoint endpoint = getContext().getEndpoint("cxf://" + config.intakeUrl(), CxfEndpoint.class);
-        intakeEndpoint = endpoint;
-        endpoint.setBus(bus());
-        endpoint.setWsdlURL(IntakeXml.wsdl().toExternalForm());
-        endpoint.setServiceNameAsQName(IntakeXml.INTAKE_SERVICE);
-        endpoint.setPortNameAsQName(IntakeXml.INTAKE_PORT);
-        endpoint.setDataFormat(DataFormat.PAYLOAD);
-        // minimum necessary: only the payload leaves, no queue header becomes an HTTP header
-        endpoint.setHeaderFilterStrategy(NO_HEADERS);
-        if (!config.username().isBlank()) {
-            endpoint.setUsername(config.username());
-            endpoint.setPassword(config._password());
+    public void configure(RouteBuilder routes, String deliverEndpoint) {
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
         }
-        if (!config.trustStore().isBlank()) {
-            endpoint.setSslContextParameters(trust());
-        }
-        long timeout = Duration.ofSeconds(config.timeoutSeconds()).toMillis();
-        endpoint.setCxfConfigurer(new CxfConfigurer() {
-            @Override
-            public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
-            }
-
-            @Override
-            public void configureClient(Client client) {
-                HTTPClientPolicy policy = new HTTPClientPolicy();
-                policy.setConnectionTimeout(timeout);
-                policy.setReceiveTimeout(timeout);
-                ((HTTPConduit) client.getConduit()).setClient(policy);
-            }
-
-            @Override
-            public void configureServer(Server server) {
-            }
-        });
-        return endpoint;
-    }
-
-    private SSLContextParameters trust() {
-        KeyStoreParameters store = new KeyStoreParameters();
-        store.setCamelContext(getContext());
-        store.setResource("file:" + config.trustStore());
-        store.setPassword(config._trustStorePassword());
-        store.setType(config.trustStoreType());
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setCamelContext(getContext());
-        trust.setKeyStore(store);
-        SSLContextParameters ssl = new SSLContextParameters();
-        ssl.setCamelContext(getContext());
-        ssl.setTrustManagers(trust);
-        return ssl;
-    }
-
-    private void samePayloadEachAttempt(Exchange exchange) {
-        Object payload = exchange.getProperty(PAYLOAD);
-        if (payload == null) {
-            exchange.setProperty(PAYLOAD, exchange.getMessage().getBody());
-        } else {
-            exchange.getMessage().setBody(payload);
-        }
-    }
-
-    /**
-     * Turns any failure of the SOAP call into one that names no personal data, and rethrows it: a
-     * refusal of the report ({@link IllinoisRefusedException}: quarantined at once) or a passing
-     * failure ({@link IllinoisDeliveryException}: retried).
-     */
-    private void deliveryFailed(Exchange exchange) {
-        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
-        SoapFault fault = soapFault(caught);
-        if (fault != null) {
-            // the state's fault string may quote the payload: keep only its code and detail element
-            String message = "US-IL intake refused referral " + referral.id() + ": SOAP fault "
-                    + fault.getFaultCode().getLocalPart() + detailName(fault);
-            if (isRefusal(fault)) {
-                throw new IllinoisRefusedException(message);
-            }
-            throw new IllinoisDeliveryException(message);
-        }
-        // name the transport failure (e.g. ConnectException) rather than CXF's wrapper
-        Throwable reason = caught;
-        for (Throwable t = caught; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException) {
-                reason = t;
-                break;
-            }
-        }
-        throw new IllinoisDeliveryException("US-IL intake at " + redacted(config.intakeUrl()) + " did not take referral "
-                + referral.id() + ": " + reason.getClass().getSimpleName(), caught);
-    }
-
-    /** Reads the SCR's acknowledgement (validated against the schema) and puts the intake number in a header. */
-    private void readAcknowledgement(Exchange exchange) {
-        Referral referral = exchange.getProperty(REFERRAL, Referral.class);
-        CxfPayload<?> payload = exchange.getMessage().getBody(CxfPayload.class);
-        if (payload == null || payload.getBody().isEmpty()) {
-            throw new IllinoisDeliveryException("US-IL intake answered referral " + referral.id() + " without an acknowledgement");
-        }
-        Element body = payload.getBody().get(0);
-        IntakeAcknowledgement ack;
-        try {
-            ack = IntakeXml.read(new DOMSource(body), IntakeAcknowledgement.class);
-        } catch (IllegalArgumentException e) {
-            throw new IllinoisDeliveryException("US-IL intake answered referral " + referral.id() + " with an invalid acknowledgement: "
-                    + e.getMessage());
-        }
-        if (!referral.id().value().equals(ack.getReferralId())) {
-            throw new IllinoisDeliveryException("US-IL intake acknowledged another referral than " + referral.id());
-        }
-        exchange.getMessage().setHeader(INTAKE_NUMBER, ack.getIntakeNumber());
-        // ids only, never the payload
-        LOG.info("US-IL acknowledged referral {} as intake {}", referral.id(), ack.getIntakeNumber());
+        transport.configure(routes, deliverEndpoint);
     }
 
     // ------------------------------------------------------------------ status back
@@ -485,14 +339,7 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
 
     /** Stops the status service, forgets the intake endpoint (it holds this bus) and releases the CXF bus. */
     public synchronized void close() {
-        if (intakeEndpoint != null) {
-            try {
-                intakeEndpoint.getCamelContext().removeEndpoint(intakeEndpoint);
-            } catch (Exception e) {
-                LOG.warn("US-IL intake endpoint not removed: {}", e.getClass().getSimpleName());
-            }
-            intakeEndpoint = null;
-        }
+        transport.close();
         if (statusEndpoint != null) {
             statusEndpoint.close();
             statusEndpoint = null;
@@ -508,68 +355,6 @@ public class IllinoisAdapter extends JurisdictionRoutes implements JurisdictionA
             bus = CxfBuses.create();
         }
         return bus;
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    /**
-     * Drops every header in both directions but the two that let the state de-duplicate (referral id
-     * and attempt number, sent as HTTP headers): the SOAP body is the whole message.
-     */
-    private static final HeaderFilterStrategy NO_HEADERS = new HeaderFilterStrategy() {
-        @Override
-        public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-            return !HEADER_REFERRAL_ID.equals(headerName) && !HEADER_ATTEMPT.equals(headerName);
-        }
-
-        @Override
-        public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
-            return true;
-        }
-    };
-
-    /**
-     * The state refused the report itself: its {@code InvalidReport} fault, or a client (sender)
-     * fault such as a schema violation. A server (receiver) fault is the state's own trouble: retried.
-     */
-    private static boolean isRefusal(SoapFault fault) {
-        if (" (InvalidReport)".equals(detailName(fault))) {
-            return true;
-        }
-        String code = fault.getFaultCode() == null ? "" : fault.getFaultCode().getLocalPart();
-        return "Client".equals(code) || "Sender".equals(code);
-    }
-
-    private static SoapFault soapFault(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SoapFault fault) {
-                return fault;
-            }
-        }
-        return null;
-    }
-
-    private static String detailName(SoapFault fault) {
-        Element detail = fault.getDetail();
-        if (detail == null) {
-            return "";
-        }
-        for (org.w3c.dom.Node n = detail.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element element) {
-                return " (" + element.getLocalName() + ")";
-            }
-        }
-        return "";
-    }
-
-    /** Scheme, host, port and path only: user info or a query could carry credentials. */
-    private static String redacted(String url) {
-        try {
-            URI uri = URI.create(url);
-            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getPath();
-        } catch (IllegalArgumentException e) {
-            return "(unparseable URL)";
-        }
     }
 
     private static Duration duration(String key, String value) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.SandboxFreeBundle;
+import org.safeharbor.routes.JurisdictionPipeline;
 
 /**
  * The adapter without the sandbox (the bundle has no intake of its own, and refuses http), what a sandbox peer's
@@ -67,7 +68,7 @@ class IllinoisProductionConfigTest {
         IllinoisAdapter adapter = new IllinoisAdapter(Configs.of(IllinoisAdapter.Config.class, CREDENTIALS), reporter,
                 bundleContext(), null);
         try (DefaultCamelContext other = new DefaultCamelContext()) {
-            Exception e = assertThrows(Exception.class, () -> other.addRoutes(adapter));
+            Exception e = assertThrows(Exception.class, () -> other.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no intakeUrl configured"), e::toString);
         }
         assertEquals(List.of(), registered, "no status service");
@@ -78,7 +79,7 @@ class IllinoisProductionConfigTest {
         IllinoisAdapter adapter = new IllinoisAdapter(Configs.of(IllinoisAdapter.Config.class, Map.of()), reporter,
                 bundleContext(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(adapter);
+            camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("127.0.0.1:8091")), endpoints(camel)::toString);
         }
         assertTrue(adapter.statusEndpointEnabled(), "the peer's call-back credentials");
@@ -89,10 +90,15 @@ class IllinoisProductionConfigTest {
     void inOsgiTheOperatorsOwnSettingsWinOverTheSandboxPeers() throws Exception {
         IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", Configs.INTAKE_URL)), reporter, bundleContext(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(adapter);
+            camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("scr.dcfs.example.gov")), endpoints(camel)::toString);
             assertTrue(endpoints(camel).stream().noneMatch(uri -> uri.contains("8091")), endpoints(camel)::toString);
         }
+    }
+
+    /** The path the core builds around the adapter (on in-memory queues). */
+    private JurisdictionPipeline pathOf(IllinoisAdapter adapter) {
+        return new JurisdictionPipeline(adapter, adapter, reporter, CLOCK, JurisdictionPipeline.Queues.inMemory());
     }
 
     private static List<String> endpoints(DefaultCamelContext camel) {

@@ -38,6 +38,7 @@ import org.safeharbor.jurisdiction.us.tx.TexasMessages.StateStatus;
 import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
+import org.safeharbor.routes.JurisdictionPipeline;
 
 /**
  * Statuses back from Texas. Over real HTTP: the peer POSTs to a Jetty serving Camel's servlet at {@code /*},
@@ -55,26 +56,11 @@ class TexasStatusTest {
     private static final String TOKEN = "tx-status-token-1";
     private DefaultCamelContext camel;
 
-    /** The real adapter, only its queues replaced: the status route is the servlet one. */
-    static class QueueLessAdapter extends TexasAdapter {
-        QueueLessAdapter(Config config, org.safeharbor.api.v1.StatusReporter reporter) {
-            super(config, reporter, TestSupport.CLOCK);
-        }
-
-        @Override
-        protected String queueEndpoint() {
-            return "direct:queue";
-        }
-
-        @Override
-        protected String deadLetterEndpoint() {
-            return "seda:us-tx-dlq";
-        }
-
-        @Override
-        protected String quarantineEndpoint() {
-            return "seda:us-tx-quarantine";
-        }
+    /** The core's path around the real adapter, only its queues in memory: the status route is the servlet one. */
+    static JurisdictionPipeline pathOf(TexasAdapter.Config config, org.safeharbor.api.v1.StatusReporter reporter) {
+        TexasAdapter adapter = new TexasAdapter(config, reporter, TestSupport.CLOCK);
+        return new JurisdictionPipeline(adapter, adapter, reporter, TestSupport.CLOCK,
+                new JurisdictionPipeline.Queues("direct:queue", "seda:us-tx-dlq", "seda:us-tx-quarantine"));
     }
 
     @BeforeEach
@@ -100,7 +86,7 @@ class TexasStatusTest {
         config.put("_trustStorePassword", TexasSandbox.PASSWORD);
         config.put("_statusToken", TOKEN);
         camel = new DefaultCamelContext();
-        camel.addRoutes(new QueueLessAdapter(TestSupport.adapter(config), reporter));
+        camel.addRoutes(pathOf(TestSupport.adapter(config), reporter));
         camel.start();
     }
 
@@ -217,7 +203,7 @@ class TexasStatusTest {
         config.put("trustStore", SandboxTls.trustStoreFile());
         config.put("_trustStorePassword", TexasSandbox.PASSWORD);
         config.put("_statusToken", TOKEN);
-        camel.addRoutes(new QueueLessAdapter(TestSupport.adapter(config), refusing));
+        camel.addRoutes(pathOf(TestSupport.adapter(config), refusing));
         camel.start();
         String xml = TexasMessages.writeStatusReport(new StatusReport("ref-80", null, Agency.CPS_INTAKE,
                 StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null));

@@ -18,6 +18,7 @@ import java.util.Objects;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpComponent;
@@ -39,6 +40,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
@@ -47,7 +49,8 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
-import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.StateAnswer;
+import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
@@ -87,7 +90,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + TexasAdapter.CODE,
         configurationPid = TexasAdapter.PID)
 @Designate(ocd = TexasAdapter.Config.class)
-public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdapter {
+public class TexasAdapter implements JurisdictionAdapter, StateTransport {
 
     public static final String CODE = "US-TX";
     public static final String PID = "org.safeharbor.jurisdiction.us.tx";
@@ -108,7 +111,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
      */
     /** The error handler's bookkeeping, and the two headers that let the agency de-duplicate (sent as HTTP headers). */
     private static final String[] KEPT_HEADERS = {Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERED, Exchange.REDELIVERY_MAX_COUNTER,
-            HEADER_REFERRAL_ID, HEADER_ATTEMPT};
+            DeliveryContract.STATE_REFERRAL_ID, DeliveryContract.STATE_ATTEMPT};
     private static final String CPS_NUMBER = "usTxCpsIntakeNumber";
     private static final String LAW_ENFORCEMENT_NUMBER = "usTxLawEnforcementNumber";
     private static final Jurisdiction JURISDICTION = Jurisdiction.of(CODE);
@@ -215,7 +218,6 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
      * greedy reference (a component that failed to activate would not be).
      */
     private TexasAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean failFast) {
-        super(clock);
         this.config = Objects.requireNonNull(config, "config");
         this.statusReporter = Objects.requireNonNull(statusReporter, "statusReporter");
         this.refusal = config.cpsIntakeUrl().isBlank() || config.lawEnforcementUrl().isBlank()
@@ -275,19 +277,9 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
 
     // ------------------------------------------------------------------ routes
 
-    @Override
-    protected JurisdictionAdapter adapter() {
-        return this;
-    }
-
-    @Override
-    protected StatusReporter statusReporter() {
-        return statusReporter;
-    }
-
     /** The configured retry policy (maximumRedeliveries, redeliveryDelay, redeliveryMultiplier, maximumRedeliveryDelay). */
     @Override
-    protected Redelivery redelivery() {
+    public Redelivery redelivery() {
         return redelivery;
     }
 
@@ -304,33 +296,33 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
         return statusCallers.configured();
     }
 
+    /** The delivery routes below and the status call-back; none while the configuration is refused (the core logs why). */
     @Override
-    public void configure() throws Exception {
+    public void configure(RouteBuilder routes, String deliverEndpoint) throws Exception {
         if (refusal != null) {
             throw new IllegalStateException(refusal);
         }
-        super.configure();
+        configureDelivery(routes, deliverEndpoint);
         if (statusCallers.configured()) {
-            from(statusHttpEndpoint()).routeId(CODE + "-status-http")
+            routes.from(statusHttpEndpoint()).routeId(CODE + "-status-http")
                     .process(this::admitStatus)
-                    .filter(header(Exchange.HTTP_RESPONSE_CODE).isNull())
+                    .filter(routes.header(Exchange.HTTP_RESPONSE_CODE).isNull())
                         .to(STATUS_ENDPOINT)
                     .end();
         } else {
             LOG.error("{}: status call-backs are OFF: set .statusToken or statusClientCertificates in {}.cfg "
                     + "(an unauthenticated caller could close referrals); deliveries run", CODE, PID);
         }
-        from(STATUS_ENDPOINT).routeId(CODE + "-status")
+        routes.from(STATUS_ENDPOINT).routeId(CODE + "-status")
                 .process(this::receiveStatus);
     }
 
-    @Override
-    protected void configureDelivery(String deliveryEndpoint) throws Exception {
-        installHttpsComponent(getContext());
+    private void configureDelivery(RouteBuilder routes, String deliveryEndpoint) {
+        installHttpsComponent(routes.getContext());
         Namespaces ns = new Namespaces("ext", TexasXml.EXT);
         String routeCode = "/ext:ChildTraffickingReport/ext:ReportRouteCode = ";
         // Content-based router: the report's own route code says where it goes (TexasRules, §2380).
-        from(deliveryEndpoint).routeId(CODE + "-deliver")
+        routes.from(deliveryEndpoint).routeId(CODE + "-deliver")
                 // a redelivery comes back here with whatever the failed attempt left as body: start again
                 // from the report itself
                 .process(exchange -> {
@@ -342,26 +334,26 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                     }
                 })
                 .choice()
-                    .when(xpath(routeCode + "'" + IntakeRoute.CPS_INVESTIGATION.code() + "'", ns))
+                    .when(routes.xpath(routeCode + "'" + IntakeRoute.CPS_INVESTIGATION.code() + "'", ns))
                         .to(CPS_ENDPOINT)
-                        .process(report(DeliveryStatus.ACKNOWLEDGED, exchangeProperty(CPS_NUMBER),
+                        .process(StateAnswer.acknowledged(routes.exchangeProperty(CPS_NUMBER),
                                 "Texas CPS intake: the alleged trafficker is a person responsible for the child's care (CPS Handbook 2380)"))
-                    .when(xpath(routeCode + "'" + IntakeRoute.LAW_ENFORCEMENT_NOTICE.code() + "'", ns))
+                    .when(routes.xpath(routeCode + "'" + IntakeRoute.LAW_ENFORCEMENT_NOTICE.code() + "'", ns))
                         .to(LAW_ENFORCEMENT_ENDPOINT)
-                        .process(report(DeliveryStatus.ACKNOWLEDGED, exchangeProperty(LAW_ENFORCEMENT_NUMBER),
+                        .process(StateAnswer.acknowledged(routes.exchangeProperty(LAW_ENFORCEMENT_NUMBER),
                                 "Texas law enforcement notified: the alleged trafficker is not a person responsible for the child's care (CPS Handbook 2380)"))
-                    .when(xpath(routeCode + "'" + IntakeRoute.LAW_ENFORCEMENT_NOTICE_AND_CPS.code() + "'", ns))
+                    .when(routes.xpath(routeCode + "'" + IntakeRoute.LAW_ENFORCEMENT_NOTICE_AND_CPS.code() + "'", ns))
                         // law enforcement first: its clock is the short one
                         .to(LAW_ENFORCEMENT_ENDPOINT)
                         .to(CPS_ENDPOINT)
-                        .process(report(DeliveryStatus.ACKNOWLEDGED, bothNumbers(),
+                        .process(StateAnswer.acknowledged(bothNumbers(),
                                 "Texas law enforcement and CPS intake: caregiver status undetermined or a caregiver failed to protect (CPS Handbook 2380)"))
                     .otherwise()
                         .throwException(new IllegalStateException("US-TX report without a known route code"))
                 .end();
 
-        post(CPS_ENDPOINT, CODE + "-cps-intake", config.cpsIntakeUrl(), Agency.CPS_INTAKE, CPS_NUMBER);
-        post(LAW_ENFORCEMENT_ENDPOINT, CODE + "-law-enforcement", config.lawEnforcementUrl(), Agency.LAW_ENFORCEMENT,
+        post(routes, CPS_ENDPOINT, CODE + "-cps-intake", config.cpsIntakeUrl(), Agency.CPS_INTAKE, CPS_NUMBER);
+        post(routes, LAW_ENFORCEMENT_ENDPOINT, CODE + "-law-enforcement", config.lawEnforcementUrl(), Agency.LAW_ENFORCEMENT,
                 LAW_ENFORCEMENT_NUMBER);
     }
 
@@ -370,14 +362,14 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
      * An HTTP 400 (the agency found the document invalid) is a refusal: a {@link StateRejectedException}, never
      * retried. Any other failure (down, timeout, TLS, 401, 5xx, an invalid acknowledgement) stays retryable.
      */
-    private void post(String from, String routeId, String url, Agency agency, String numberProperty) {
-        from(from).routeId(routeId)
-                .setBody(exchangeProperty(PAYLOAD))
+    private void post(RouteBuilder routes, String from, String routeId, String url, Agency agency, String numberProperty) {
+        routes.from(from).routeId(routeId)
+                .setBody(routes.exchangeProperty(PAYLOAD))
                 // nothing of the queue message or of an earlier answer travels as an HTTP header; the
                 // redelivery headers stay (Camel counts the retries in them; camel-http never sends Camel*)
                 .removeHeaders("*", KEPT_HEADERS)
-                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                .setHeader(Exchange.CONTENT_TYPE, constant(TexasXml.MEDIA_TYPE + "; charset=UTF-8"))
+                .setHeader(Exchange.HTTP_METHOD, routes.constant("POST"))
+                .setHeader(Exchange.CONTENT_TYPE, routes.constant(TexasXml.MEDIA_TYPE + "; charset=UTF-8"))
                 // pre-emptive HTTP Basic as a header: credentials never go into an endpoint URI
                 .process(exchange -> {
                     if (authorization != null) {
@@ -392,7 +384,7 @@ public class TexasAdapter extends JurisdictionRoutes implements JurisdictionAdap
                 .end()
                 .process(exchange -> {
                     Acknowledgement ack = TexasMessages.readAcknowledgement(exchange.getMessage().getBody(String.class));
-                    String referralId = exchange.getProperty(REFERRAL, Referral.class).id().value();
+                    String referralId = StateAnswer.referral(exchange).id().value();
                     if (!ack.referralId().equals(referralId) || ack.agency() != agency) {
                         throw new IllegalStateException("the " + agency.displayName() + " acknowledged another referral or agency");
                     }

@@ -13,6 +13,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.SandboxFreeBundle;
+import org.safeharbor.routes.JurisdictionPipeline;
 
 /**
  * The adapter without the sandbox (no endpoint or trust store of its own, https only), what a sandbox peer's service
@@ -53,7 +54,7 @@ class TexasProductionConfigTest {
     void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
         TexasAdapter adapter = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of()), reporter, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(adapter));
+            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no cpsIntakeUrl or lawEnforcementUrl configured"), e::toString);
         }
     }
@@ -63,13 +64,13 @@ class TexasProductionConfigTest {
         TexasAdapter adapter = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of()), reporter, SANDBOX);
         assertTrue(adapter.statusEndpointEnabled(), "the peers' token");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(adapter);
+            camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("localhost:8743/cps/intake")), endpoints(camel)::toString);
         }
         // the operator's own endpoints win
         TexasAdapter own = new TexasAdapter(TestSupport.defaults(), reporter, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(own);
+            camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("cps.example.gov")), endpoints(camel)::toString);
             assertTrue(endpoints(camel).stream().noneMatch(uri -> uri.contains("8743")), endpoints(camel)::toString);
         }
@@ -78,5 +79,10 @@ class TexasProductionConfigTest {
     /** Where the routes send: their definitions (the HTTPS endpoints are resolved when the routes start). */
     private static List<String> endpoints(DefaultCamelContext camel) {
         return camel.getRouteDefinitions().stream().map(Object::toString).toList();
+    }
+
+    /** The path the core builds around the adapter (on in-memory queues). */
+    private JurisdictionPipeline pathOf(TexasAdapter adapter) {
+        return new JurisdictionPipeline(adapter, adapter, reporter, TestSupport.CLOCK, JurisdictionPipeline.Queues.inMemory());
     }
 }

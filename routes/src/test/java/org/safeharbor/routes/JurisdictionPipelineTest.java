@@ -1,4 +1,4 @@
-package org.safeharbor.jurisdiction.support.v1;
+package org.safeharbor.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,22 +36,27 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.StateAnswer;
+import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
+import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.tck.RecordedAttempts;
 
 /**
- * The route every jurisdiction bundle builds on, with a fake state whose delivery can succeed, fail
- * for a passing reason or refuse the report. The broker is stubbed (amqp -> in-memory queues): the
+ * The delivery path the core builds for every jurisdiction, with a fake state whose transport can succeed,
+ * fail for a passing reason or refuse the report. The broker is stubbed (amqp -> in-memory queues): the
  * Pax Exam tests run the same routes against the real one.
  */
-class JurisdictionRoutesTest {
+class JurisdictionPipelineTest {
 
     private static final Jurisdiction ZZ = Jurisdiction.of("US-ZZ");
 
     /** What the fake state does with each attempt. */
     enum Behaviour { ACCEPT, DOWN, REFUSE }
 
-    static final class FakeState extends JurisdictionRoutes implements JurisdictionAdapter {
+    static final class FakeState implements JurisdictionAdapter, StateTransport {
         final List<StatusUpdate> reported = new CopyOnWriteArrayList<>();
         final AtomicInteger attempts = new AtomicInteger();
         /** The headers each attempt reached the state with: referral id and attempt number. */
@@ -62,21 +67,22 @@ class JurisdictionRoutesTest {
         };
         volatile Behaviour behaviour = Behaviour.ACCEPT;
         volatile int failuresBeforeSuccess = 0;
-        /** The queue: a direct endpoint, or null for the real one (amqp:queue:referrals.US-ZZ, stubbed). */
-        String queue = "direct:queue";
         /** When set, each attempt waits until this many attempts are at the state at once. */
         volatile java.util.concurrent.CountDownLatch atOnce;
 
-        @Override protected JurisdictionAdapter adapter() { return this; }
-        @Override protected org.safeharbor.api.v1.StatusReporter statusReporter() { return log; }
-        @Override protected String queueEndpoint() { return queue == null ? super.queueEndpoint() : queue; }
-        @Override protected Redelivery redelivery() { return new Redelivery(3, Duration.ofMillis(10), 2.0, Duration.ofMillis(40)); }
+        @Override public Redelivery redelivery() { return new Redelivery(3, Duration.ofMillis(10), 2.0, Duration.ofMillis(40)); }
+
+        /** The pipeline the core builds for this state: on the broker's queues (stubbed), or on test ones. */
+        JurisdictionPipeline pipeline(JurisdictionPipeline.Queues queues) {
+            return new JurisdictionPipeline(this, this, log, java.time.Clock.systemUTC(), queues);
+        }
 
         @Override
-        protected void configureDelivery(String from) {
-            from(from).routeId("US-ZZ-deliver").process(exchange -> {
+        public void configure(org.apache.camel.builder.RouteBuilder routes, String from) {
+            routes.from(from).routeId("US-ZZ-deliver").process(exchange -> {
                 int attempt = attempts.incrementAndGet();
-                headersSeen.add(exchange.getMessage().getHeader(HEADER_REFERRAL_ID) + "#" + exchange.getMessage().getHeader(HEADER_ATTEMPT));
+                headersSeen.add(exchange.getMessage().getHeader(DeliveryContract.STATE_REFERRAL_ID) + "#"
+                        + exchange.getMessage().getHeader(DeliveryContract.STATE_ATTEMPT));
                 payloadsSeen.add(exchange.getMessage().getBody(String.class));
                 exchange.getMessage().setBody("what the transport left behind");
                 if (atOnce != null) {
@@ -94,7 +100,7 @@ class JurisdictionRoutesTest {
                     case REFUSE -> throw new StateRejectedException("schema: element Allegation is missing");
                     default -> { }
                 }
-            }).process(report(DeliveryStatus.ACKNOWLEDGED, constant("ZZ-1"), null));
+            }).process(StateAnswer.acknowledged(routes.constant("ZZ-1")));
         }
 
         public Jurisdiction jurisdiction() { return ZZ; }
@@ -122,10 +128,11 @@ class JurisdictionRoutesTest {
         camel = new DefaultCamelContext();
         camel.addComponent("amqp", new StubComponent());
         // as the core does (on the message store there, in memory here)
-        camel.getRegistry().bind(JurisdictionRoutes.DELIVERED_REPOSITORY,
+        camel.getRegistry().bind(JurisdictionPipeline.DELIVERED_REPOSITORY,
                 org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository());
         state = new FakeState();
-        camel.addRoutes(state);
+        camel.addRoutes(state.pipeline(new JurisdictionPipeline.Queues("direct:queue", "amqp:queue:referrals.US-ZZ.DLQ",
+                "amqp:queue:referrals.US-ZZ.quarantine")));
         camel.start();
     }
 
@@ -227,8 +234,8 @@ class JurisdictionRoutesTest {
         // the stored output of attempt 1, changed here so the test sees it was not formatted again
         state.log.recordAttempt(new ReferralId("r-8"), ZZ, "stored output of an older mapping");
         camel.createProducerTemplate().sendBodyAndHeaders("direct:queue", original,
-                Map.of(JurisdictionRoutes.HEADER_REPLAY_ID, "replay-1", JurisdictionRoutes.HEADER_REPLAY_OUTPUT, 2));
-        camel.createProducerTemplate().sendBodyAndHeaders("direct:queue", original, Map.of(JurisdictionRoutes.HEADER_REPLAY_ID, "replay-2"));
+                Map.of(DeliveryContract.REPLAY_ID, "replay-1", DeliveryContract.REPLAY_OUTPUT, 2));
+        camel.createProducerTemplate().sendBodyAndHeaders("direct:queue", original, Map.of(DeliveryContract.REPLAY_ID, "replay-2"));
         assertEquals(List.of("r-8#1", "r-8#3", "r-8#4"), state.headersSeen);
         assertEquals(List.of("report r-8", "stored output of an older mapping", "report r-8"), state.payloadsSeen);
     }
@@ -238,11 +245,10 @@ class JurisdictionRoutesTest {
         DefaultCamelContext parallel = new DefaultCamelContext();
         parallel.addComponent("amqp", new StubComponent());
         // as the core does from etc/org.safeharbor.broker.cfg queueConsumers
-        parallel.getPropertiesComponent().addInitialProperty(JurisdictionRoutes.QUEUE_CONSUMERS, "2");
+        parallel.getPropertiesComponent().addInitialProperty(JurisdictionPipeline.QUEUE_CONSUMERS, "2");
         FakeState twoAtOnce = new FakeState();
-        twoAtOnce.queue = null;
         twoAtOnce.atOnce = new java.util.concurrent.CountDownLatch(2);
-        parallel.addRoutes(twoAtOnce);
+        parallel.addRoutes(twoAtOnce.pipeline(JurisdictionPipeline.Queues.onTheBroker(ZZ)));
         parallel.start();
         try {
             org.apache.camel.ProducerTemplate producer = parallel.createProducerTemplate();
@@ -261,8 +267,6 @@ class JurisdictionRoutesTest {
 
     @Test
     void aQueueHasOneConsumerUnlessConfigured() {
-        FakeState real = new FakeState();
-        real.queue = null;
-        assertTrue(real.queueEndpoint().endsWith("&concurrentConsumers={{" + JurisdictionRoutes.QUEUE_CONSUMERS + ":1}}"));
+        assertTrue(JurisdictionPipeline.Queues.onTheBroker(ZZ).queue().endsWith("&concurrentConsumers={{" + JurisdictionPipeline.QUEUE_CONSUMERS + ":1}}"));
     }
 }

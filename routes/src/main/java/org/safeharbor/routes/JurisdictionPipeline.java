@@ -1,0 +1,268 @@
+package org.safeharbor.routes;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.spi.IdempotentRepository;
+import org.safeharbor.api.v1.DeliveryContract;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
+import org.safeharbor.jurisdiction.support.v1.StateTransport;
+
+/**
+ * One jurisdiction's delivery path, the same for every state; the core builds it from the state's
+ * {@link JurisdictionAdapter} (rules, format) and {@link StateTransport} (how the payload reaches the state).
+ * <pre>
+ * referrals.US-XX ──▶ US-XX-receive: read the canonical referral ──▶ the state's rules (takes? what to send?)
+ *    ├─ the same queue message twice ──▶ skipped (idempotent consumer on the message store)
+ *    ├─ nothing for this state ──▶ NOT_SENT
+ *    └─ the state's payload ──▶ US-XX-attempt: number and record attempt n (payload kept)
+ *          ──▶ direct:US-XX-deliver (the state's transport) ──▶ report its answer (ACKNOWLEDGED + intake number ...)
+ *          ├─ a passing failure (state down, timeout) ──▶ retried with backoff ({@link StateTransport#redelivery()}),
+ *          │      then the canonical referral ──▶ referrals.US-XX.DLQ, FAILED
+ *          └─ the state refuses the report ({@link StateRejectedException}) ──▶ referrals.US-XX.quarantine at once, REJECTED
+ * </pre>
+ * Names of queues, headers and the idempotency key: {@link DeliveryContract}. An operator's replay arrives on the same
+ * queue with {@link DeliveryContract#REPLAY_ID} (and {@link DeliveryContract#REPLAY_OUTPUT} to resend a stored payload).
+ */
+public final class JurisdictionPipeline extends RouteBuilder {
+
+    /**
+     * Name of the Camel registry's {@link IdempotentRepository} of delivered queue messages; {@link CamelRuntime} binds
+     * a JDBC one on the message store. Without one (a bundle's unit tests) nothing is de-duplicated.
+     */
+    public static final String DELIVERED_REPOSITORY = "safeharborDeliveredReferrals";
+
+    /**
+     * Camel property: consumers per jurisdiction queue ({@code etc/org.safeharbor.broker.cfg queueConsumers}). One, the
+     * default, delivers each state's referrals in the order they were accepted; more deliver in parallel, out of order.
+     */
+    public static final String QUEUE_CONSUMERS = "safeharbor.queueConsumers";
+
+    /** Exchange property holding the canonical JSON as received, for the quarantine. */
+    private static final String ORIGINAL = "safeharborOriginal";
+    private static final String STATE_PAYLOAD = "safeharborStatePayload";
+    private static final String ATTEMPT = "safeharborAttempt";
+
+    /** Where the path reads and where it puts what it cannot deliver. */
+    public record Queues(String queue, String deadLetters, String quarantine) {
+
+        /** The jurisdiction's durable queues on the broker (AMQP). */
+        public static Queues onTheBroker(Jurisdiction jurisdiction) {
+            // transacted on the JMS session's own (local) transaction: a crash mid-delivery leaves the referral on
+            // the queue. Not a Spring transaction manager: with one, Spring's listener caches nothing and opens a new
+            // AMQP connection for every poll of the queue.
+            return new Queues("amqp:queue:" + DeliveryContract.queue(jurisdiction)
+                    + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
+                    + "&concurrentConsumers={{" + QUEUE_CONSUMERS + ":1}}",
+                    "amqp:queue:" + DeliveryContract.deadLetters(jurisdiction),
+                    "amqp:queue:" + DeliveryContract.quarantine(jurisdiction));
+        }
+
+        /**
+         * For a state bundle's tests, without a broker: referrals are sent to {@code direct:queue}, and what could
+         * not be delivered lands on {@code mock:dlq} and {@code mock:quarantine}.
+         */
+        public static Queues inMemory() {
+            return new Queues("direct:queue", "mock:dlq", "mock:quarantine");
+        }
+    }
+
+    private final JurisdictionAdapter adapter;
+    private final StateTransport transport;
+    private final StatusReporter reporter;
+    private final Clock clock;
+    private final Queues queues;
+    private final Jurisdiction jurisdiction;
+
+    public JurisdictionPipeline(JurisdictionAdapter adapter, StateTransport transport, StatusReporter reporter, Clock clock,
+                                Queues queues) {
+        this.adapter = adapter;
+        this.transport = transport;
+        this.reporter = reporter;
+        this.clock = clock;
+        this.queues = queues;
+        this.jurisdiction = adapter.jurisdiction();
+    }
+
+    @Override
+    public void configure() throws Exception {
+        String deliver = DeliveryContract.deliverEndpoint(jurisdiction);
+        String attempt = "direct:" + jurisdiction.code() + "-attempt";
+        // the state's routes hand every failure back to the receiving route, whose policy applies: one place decides
+        errorHandler(noErrorHandler());
+        Redelivery retry = transport.redelivery();
+        ProcessorDefinition<?> receive = from(queues.queue()).routeId(jurisdiction.code() + "-receive")
+                .errorHandler(deadLetterChannel(queues.deadLetters())
+                        // the canonical referral, not the half-built state payload, goes to the DLQ
+                        .useOriginalMessage()
+                        .maximumRedeliveries(retry.maximumRedeliveries())
+                        .redeliveryDelay(retry.firstDelay().toMillis())
+                        .useExponentialBackOff().backOffMultiplier(retry.multiplier())
+                        .maximumRedeliveryDelay(retry.maximumDelay().toMillis())
+                        .retryAttemptedLogLevel(LoggingLevel.WARN)
+                        .logStackTrace(false).logExhaustedMessageHistory(false).logExhaustedMessageBody(false)
+                        .onPrepareFailure(exchange -> reportGaveUp(exchange, retry)))
+                // matched by predicate, not by class name: Camel loads onException classes through the CamelContext's
+                // class loader (the platform bundle), which cannot see the state's bundle
+                .onException(Exception.class).onWhen(JurisdictionPipeline::isRefusal).maximumRedeliveries(0).handled(true)
+                    .process(this::reportRejected)
+                    .setBody(exchangeProperty(ORIGINAL))
+                    .to(queues.quarantine())
+                .end()
+                .setProperty(ORIGINAL, body());
+        // the same queue message twice (the outbox re-queued it, a hospital resent it while it was being queued) is
+        // delivered once. The key is kept only when the exchange is done (not eager), so a crash mid-delivery leaves
+        // the message to be delivered again, announced as attempt n+1.
+        IdempotentRepository delivered = getContext().getRegistry().lookupByNameAndType(DELIVERED_REPOSITORY, IdempotentRepository.class);
+        ProcessorDefinition<?> steps = delivered == null ? receive
+                : receive.idempotentConsumer(method(this, "deliveryKey"), delivered).eager(false);
+        steps.process(this::toStatePayload)
+                .filter(body().isNotNull())
+                .to(attempt);
+
+        // each pass through here is one attempt, retries included: numbered and recorded with its payload
+        from(attempt).routeId(jurisdiction.code() + "-attempt")
+                .process(this::startAttempt)
+                .doTry()
+                    .to(deliver)
+                    .process(this::reportAnswer)
+                .doCatch(Exception.class)
+                    .process(this::attemptFailed)
+                .end();
+        transport.configure(this, deliver);
+    }
+
+    /** The idempotency key of a queue message ({@link DeliveryContract#deliveryKey}). */
+    public String deliveryKey(Exchange exchange) {
+        String referralId = exchange.getMessage().getHeader(DeliveryContract.REFERRAL_ID, String.class);
+        if (referralId == null) {
+            referralId = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class)).id().value();
+        }
+        return DeliveryContract.deliveryKey(jurisdiction, referralId, exchange.getMessage().getHeader(DeliveryContract.REPLAY_ID, String.class));
+    }
+
+    /** Reads the referral and turns it into the state's payload, or reports that nothing is sent. */
+    private void toStatePayload(Exchange exchange) {
+        Referral referral = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class));
+        exchange.setProperty(DeliveryContract.REFERRAL_PROPERTY, referral);
+        exchange.getMessage().setHeader(DeliveryContract.REFERRAL_ID, referral.id().value());
+        Integer storedAttempt = exchange.getMessage().getHeader(DeliveryContract.REPLAY_OUTPUT, Integer.class);
+        if (storedAttempt != null) {
+            // an operator's replay of what an earlier attempt sent, byte for byte
+            exchange.getMessage().setBody(reporter.storedOutput(referral.id(), jurisdiction, storedAttempt)
+                    .orElseThrow(() -> new IllegalStateException("no stored output of attempt " + storedAttempt + " for " + referral.id())));
+            return;
+        }
+        boolean takes = adapter.takes(referral);
+        Optional<String> payload = takes ? adapter.format().write(referral) : Optional.empty();
+        if (payload.isEmpty()) {
+            report(referral, DeliveryStatus.NOT_SENT, null, takes ? "nothing in this referral is reported to " + jurisdiction.code()
+                    + " under its rules" : "not a " + jurisdiction.code() + " case under its rules");
+            exchange.getMessage().setBody(null);
+            return;
+        }
+        exchange.getMessage().setBody(payload.get());
+    }
+
+    /** Numbers and records this attempt; the payload is the one first built, whatever a failed try left in the body. */
+    private void startAttempt(Exchange exchange) {
+        Referral referral = referral(exchange);
+        String payload = exchange.getProperty(STATE_PAYLOAD, String.class);
+        if (payload == null) {
+            payload = exchange.getMessage().getBody(String.class);
+            exchange.setProperty(STATE_PAYLOAD, payload);
+        }
+        int number = reporter.recordAttempt(referral.id(), jurisdiction, payload);
+        exchange.setProperty(ATTEMPT, number);
+        exchange.getMessage().setBody(payload);
+        exchange.getMessage().removeHeaders("SafeHarborState*");
+        exchange.getMessage().setHeader(DeliveryContract.STATE_REFERRAL_ID, referral.id().value());
+        exchange.getMessage().setHeader(DeliveryContract.STATE_ATTEMPT, String.valueOf(number));
+    }
+
+    /** Reports what the state's transport says the state answered; no answer (e.g. a batch sent later): nothing yet. */
+    private void reportAnswer(Exchange exchange) {
+        String answer = exchange.getMessage().getHeader(DeliveryContract.ANSWER, String.class);
+        if (answer != null) {
+            report(referral(exchange), DeliveryStatus.valueOf(answer),
+                    exchange.getMessage().getHeader(DeliveryContract.ANSWER_INTAKE_NUMBER, String.class),
+                    exchange.getMessage().getHeader(DeliveryContract.ANSWER_REASON, String.class));
+        }
+    }
+
+    /** Records the failure (its class, or the state's reason; no personal data) and hands it on to the error handler. */
+    private void attemptFailed(Exchange exchange) throws Exception {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        StateRejectedException rejected = refusal(caught);
+        String reason = rejected != null ? "refused: " + rejected.getMessage() : caught.getClass().getSimpleName()
+                + (caught.getCause() == null ? "" : " (" + caught.getCause().getClass().getSimpleName() + ")");
+        reporter.recordAttemptFailed(referral(exchange).id(), jurisdiction, exchange.getProperty(ATTEMPT, Integer.class), reason);
+        throw caught;
+    }
+
+    private static boolean isRefusal(Exchange exchange) {
+        return refusal(failure(exchange)) != null;
+    }
+
+    private static Throwable failure(Exchange exchange) {
+        return exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    /** The state refusing the report, anywhere in the cause chain, or null. */
+    private static StateRejectedException refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StateRejectedException rejected) {
+                return rejected;
+            }
+        }
+        return null;
+    }
+
+    private void reportRejected(Exchange exchange) {
+        StateRejectedException cause = refusal(failure(exchange));
+        reportFor(exchange, DeliveryStatus.REJECTED, "refused by " + jurisdiction.code() + ": "
+                + (cause == null ? "no reason given" : cause.getMessage()) + "; kept in quarantine");
+    }
+
+    private void reportGaveUp(Exchange exchange, Redelivery retry) {
+        Throwable cause = failure(exchange);
+        if (refusal(cause) != null) {
+            return; // Camel prepares every failure this way; a refusal is reported REJECTED by its own handler
+        }
+        reportFor(exchange, DeliveryStatus.FAILED, "delivery gave up after " + (retry.maximumRedeliveries() + 1) + " attempts ("
+                + (cause == null ? "unknown error" : cause.getClass().getSimpleName()) + "); on the dead-letter queue");
+    }
+
+    /** Reports for the referral the exchange carries (read again from the body if not read yet). */
+    private void reportFor(Exchange exchange, DeliveryStatus status, String reason) {
+        Referral referral = referral(exchange);
+        if (referral == null) {
+            try {
+                referral = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class));
+            } catch (IllegalArgumentException unreadable) {
+                return; // not a referral at all: nothing to report it against; the DLQ keeps it
+            }
+        }
+        report(referral, status, null, reason);
+    }
+
+    private void report(Referral referral, DeliveryStatus status, String intakeNumber, String reason) {
+        reporter.report(new StatusUpdate(referral.id(), jurisdiction, status, intakeNumber, clock.instant(), reason));
+    }
+
+    private static Referral referral(Exchange exchange) {
+        return exchange.getProperty(DeliveryContract.REFERRAL_PROPERTY, Referral.class);
+    }
+}
