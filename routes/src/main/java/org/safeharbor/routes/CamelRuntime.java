@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -23,6 +23,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -34,6 +34,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.StatusReporter;

@@ -3,7 +3,7 @@
  * {@link org.safeharbor.jurisdiction.support.v1.SandboxPeer}, the service by which a sandbox bundle's simulated state
  * hands the adapter its endpoints and credentials (1.1).
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package org.safeharbor.jurisdiction.support.v1;
 

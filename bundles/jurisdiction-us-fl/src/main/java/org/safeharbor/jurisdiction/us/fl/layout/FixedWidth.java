@@ -12,6 +12,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.dataformat.bindy.fixed.BindyFixedLengthDataFormat;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
 
@@ -29,19 +30,18 @@ public final class FixedWidth implements AutoCloseable {
     private final Map<Class<?>, BindyFixedLengthDataFormat> formats = new ConcurrentHashMap<>();
 
     public FixedWidth() {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
         // in Karaf, Camel finds its plug-ins through the platform bundle that holds it
-        thread.setContextClassLoader(CamelContext.class.getClassLoader());
         try {
-            DefaultCamelContext context = new DefaultCamelContext();
-            context.setApplicationContextClassLoader(CamelContext.class.getClassLoader());
-            context.getCamelContextExtension().setName("safeharbor-us-fl-bindy");
-            context.build();
-            context.start();
-            camel = context;
-        } finally {
-            thread.setContextClassLoader(previous);
+            camel = PlatformClassLoader.call(() -> {
+                DefaultCamelContext context = new DefaultCamelContext();
+                context.setApplicationContextClassLoader(PlatformClassLoader.LOADER);
+                context.getCamelContextExtension().setName("safeharbor-us-fl-bindy");
+                context.build();
+                context.start();
+                return context;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("US-FL: Bindy's CamelContext did not start", e);
         }
     }
 

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.jetty.server.Server;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -23,6 +22,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.tx.Agency;
 import org.safeharbor.jurisdiction.us.tx.TlsStores;
@@ -104,20 +104,17 @@ public class TexasSandbox implements SandboxPeer {
                 ? Path.of(System.getProperty("karaf.etc", "etc"), "safeharbor", "tls", "ca.crt")
                 : Path.of(config.statusCaCertificate().trim());
         // Jetty finds its plug-ins through the thread context class loader: the platform bundle's in Karaf.
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(Server.class.getClassLoader());
         try {
-            start(new TexasAgencyPeer(Agency.CPS_INTAKE, config.host(), config.cpsPort(), keys, config._keyStorePassword(),
-                    base.resolve(Agency.CPS_INTAKE.code()), Clock.systemUTC()).statusCallback(callback, statusToken).statusTrust(ca));
-            start(new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, config.host(), config.lawEnforcementPort(), keys,
-                    config._keyStorePassword(), base.resolve(Agency.LAW_ENFORCEMENT.code()), Clock.systemUTC())
-                    .statusCallback(callback, statusToken).statusTrust(ca));
+            PlatformClassLoader.run(() -> {
+                start(new TexasAgencyPeer(Agency.CPS_INTAKE, config.host(), config.cpsPort(), keys, config._keyStorePassword(),
+                        base.resolve(Agency.CPS_INTAKE.code()), Clock.systemUTC()).statusCallback(callback, statusToken).statusTrust(ca));
+                start(new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, config.host(), config.lawEnforcementPort(), keys,
+                        config._keyStorePassword(), base.resolve(Agency.LAW_ENFORCEMENT.code()), Clock.systemUTC())
+                        .statusCallback(callback, statusToken).statusTrust(ca));
+            });
         } catch (Exception e) {
             deactivate();
             throw e;
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 
