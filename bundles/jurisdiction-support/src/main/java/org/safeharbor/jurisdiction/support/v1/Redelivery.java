@@ -1,7 +1,6 @@
 package org.safeharbor.jurisdiction.support.v1;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -39,25 +38,12 @@ public record Redelivery(int maximumRedeliveries, Duration firstDelay, double mu
      */
     public static Redelivery parse(String pid, int maximumRedeliveries, String redeliveryDelay, double redeliveryMultiplier,
                                    String maximumRedeliveryDelay) {
-        Duration first = delay(pid, "redeliveryDelay", redeliveryDelay);
-        Duration cap = delay(pid, "maximumRedeliveryDelay", maximumRedeliveryDelay);
+        Duration first = Durations.of(pid, "redeliveryDelay", redeliveryDelay);
+        Duration cap = Durations.of(pid, "maximumRedeliveryDelay", maximumRedeliveryDelay);
         if (maximumRedeliveries < 0 || redeliveryMultiplier < 1.0) {
             throw new IllegalArgumentException(pid + ": maximumRedeliveries must be >= 0 and redeliveryMultiplier >= 1.0, not "
                     + maximumRedeliveries + " and " + redeliveryMultiplier);
         }
         return new Redelivery(maximumRedeliveries, first, redeliveryMultiplier, cap);
-    }
-
-    private static Duration delay(String pid, String key, String iso) {
-        Duration delay;
-        try {
-            delay = Duration.parse(iso == null ? "" : iso.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(pid + ": " + key + " is not an ISO-8601 duration such as PT2S: " + iso, e);
-        }
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException(pid + ": " + key + " must not be negative: " + iso);
-        }
-        return delay;
     }
 }
