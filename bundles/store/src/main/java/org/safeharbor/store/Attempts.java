@@ -31,9 +31,13 @@ final class Attempts {
                     db.jdbc.update("INSERT INTO delivery_attempt (referral_id, jurisdiction, attempt, started_at, state_payload) VALUES (?, ?, ?, ?, ?)",
                             referralId.value(), jurisdiction.code(), next, db.now(), statePayload);
                     // a replay waiting for its delivery is carried by this attempt
-                    db.jdbc.update("UPDATE referral_replay SET attempt = ? WHERE referral_id = ? AND jurisdiction = ? AND attempt IS NULL",
+                    int replays = db.jdbc.update("UPDATE referral_replay SET attempt = ? WHERE referral_id = ? AND jurisdiction = ? AND attempt IS NULL",
                             next, referralId.value(), jurisdiction.code());
                     db.event(referralId, "attempt", jurisdiction, "attempt " + next);
+                    // the disclosure, one per attempt, last: the audit chain's lock is held only until this commits
+                    db.audit.append(DisclosedFields.describe(AuditEntry.of(AuditEntry.Kind.DISCLOSURE, AuditEntry.Actor.adapter())
+                                    .referral(referralId).jurisdiction(jurisdiction).detail("attempt", next)
+                                    .detail("carries-replay", replays > 0 ? "yes" : null), db, referralId, statePayload).build());
                     return next;
                 });
                 return attempt;
@@ -102,6 +106,10 @@ final class Attempts {
             }
             db.event(referralId, "replay", jurisdiction, "replay " + id + " from " + source
                     + (sourceAttempt == null ? "" : " (attempt " + sourceAttempt + ")") + " by " + requestedBy);
+            db.audit.append(AuditEntry.of("dead-letter".equals(source) ? AuditEntry.Kind.DEAD_LETTER_MOVE : AuditEntry.Kind.REPLAY,
+                            AuditEntry.Actor.operator(requestedBy == null ? "unknown" : requestedBy))
+                    .referral(referralId).jurisdiction(jurisdiction).detail("replay", id).detail("source", source)
+                    .detail("source-attempt", sourceAttempt).build());
         });
         return id;
     }

@@ -111,17 +111,37 @@ final class DeliveryLog {
      * The exceptions' messages hold ids and statuses only.
      */
     void report(StatusUpdate update) {
-        db.tx.executeWithoutResult(status -> {
-            DeliveryStatus current = currentStatus(update.referralId(), update.jurisdiction())
-                    .orElseThrow(() -> new java.util.NoSuchElementException("no delivery of referral " + update.referralId()
-                            + " to " + update.jurisdiction().code()));
-            if (current.isOpen() && STATE_ANSWERS.contains(update.status()) && !attemptMayHaveReachedState(update)) {
-                // to the state the same as an unknown referral: it never received this one
-                throw new java.util.NoSuchElementException("referral " + update.referralId() + " was not delivered to "
-                        + update.jurisdiction().code() + ": " + update.status() + " refused");
+        boolean fromState = STATE_ANSWERS.contains(update.status());
+        try {
+            db.tx.executeWithoutResult(status -> {
+                DeliveryStatus current = currentStatus(update.referralId(), update.jurisdiction())
+                        .orElseThrow(() -> new java.util.NoSuchElementException("no delivery of referral " + update.referralId()
+                                + " to " + update.jurisdiction().code()));
+                if (current.isOpen() && fromState && !attemptMayHaveReachedState(update)) {
+                    // to the state the same as an unknown referral: it never received this one
+                    throw new java.util.NoSuchElementException("referral " + update.referralId() + " was not delivered to "
+                            + update.jurisdiction().code() + ": " + update.status() + " refused");
+                }
+                boolean applied = apply(update, current);
+                if (fromState) {
+                    db.audit.append(statusReceived(update).detail("applied", applied ? "yes" : "no (forward only: it was " + current + ")")
+                            .build());
+                }
+            });
+        } catch (java.util.NoSuchElementException refused) {
+            if (fromState) {
+                // nothing of it was written; that it came and was refused is
+                db.audit.append(statusReceived(update).outcome(AuditEntry.Outcome.MINOR_FAILURE,
+                        "refused: no delivery of this referral to this jurisdiction that could have reached the state").build());
             }
-            apply(update, current);
-        });
+            throw refused;
+        }
+    }
+
+    /** A state's status, as the audit trail records it: ids and the status, never the state's free text. */
+    private static AuditEntry.Builder statusReceived(StatusUpdate update) {
+        return AuditEntry.of(AuditEntry.Kind.STATUS_RECEIVED, AuditEntry.Actor.state(update.jurisdiction()))
+                .referral(update.referralId()).jurisdiction(update.jurisdiction()).detail("status", update.status().name());
     }
 
     /**
@@ -168,7 +188,7 @@ final class DeliveryLog {
     }
 
     /** Applies a status to a stored delivery that is at {@code current}, inside the caller's transaction. */
-    private void apply(StatusUpdate update, DeliveryStatus current) {
+    private boolean apply(StatusUpdate update, DeliveryStatus current) {
         boolean same = current == update.status();
         if (!(same && !current.isTerminal()) && !mayMove(current, update.status())) {
             // ids and statuses only: the state's reason may not be trusted here
@@ -176,7 +196,7 @@ final class DeliveryLog {
                     update.referralId(), update.jurisdiction(), current);
             db.event(update.referralId(), "status-not-applied", update.jurisdiction(),
                     update.status() + " after " + current + " (forward only)");
-            return;
+            return false;
         }
         // a watched status is checked at the next scan when it changed (a delivery deadline may be met, a
         // state's clock start), else keeps its scheduled check; any other status ends every clock
@@ -199,6 +219,7 @@ final class DeliveryLog {
                 + " WHERE referral_id = ? AND jurisdiction = ?", args.toArray());
         attemptOutcome(update);
         db.event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
+        return true;
     }
 
     /** The state's answer to the latest attempt is that attempt's outcome. */

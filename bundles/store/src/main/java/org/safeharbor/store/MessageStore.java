@@ -2,6 +2,8 @@ package org.safeharbor.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +12,11 @@ import javax.sql.DataSource;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
@@ -30,10 +36,28 @@ import org.slf4j.LoggerFactory;
  * call: {@link Referrals} (accepting and finding referrals, their trail), {@link DeliveryLog} (statuses,
  * listings, the outbox), {@link Attempts} (delivery attempts and replays), {@link ClockSchedule} (clock
  * checks and alerts), {@link Notices} (api 1.3), {@link Quarantine} (refused submissions) and
- * {@link Retention}. They share one {@link Db}: the same transactions, clock and trail.
+ * {@link Retention}. They share one {@link Db}: the same transactions, clock and trail, and the audit trail
+ * ({@link AuditTrail}: every disclosure, notice, state status, replay and purge is recorded there by the part that
+ * does it, in its transaction; the other parts of the adapter record theirs through {@link AuditLog}).
+ * Configuration PID {@code org.safeharbor.store}: how long the audit trail is kept.
  */
-@Component(service = {MessageStore.class, StatusReporter.class})
-public class MessageStore implements StatusReporter {
+@Component(service = {MessageStore.class, StatusReporter.class, AuditLog.class}, configurationPid = MessageStore.PID,
+        configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = MessageStore.Config.class)
+public class MessageStore implements StatusReporter, AuditLog {
+
+    static final String PID = "org.safeharbor.store";
+
+    @ObjectClassDefinition(name = "SafeHarbor Bridge message store")
+    public @interface Config {
+        @AttributeDefinition(description = "How long the audit trail is kept, an ISO-8601 period: each retention sweep deletes"
+                + " the audit records older than this. P6Y by default, HIPAA's documentation period (45 CFR 164.316(b)(2)); a"
+                + " referral's audit records are kept this long whatever happens to the referral")
+        String auditRetention() default "P6Y";
+    }
+
+    /** The default of {@link Config#auditRetention()}. */
+    public static final Period DEFAULT_AUDIT_RETENTION = Period.ofYears(6);
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
 
@@ -77,13 +101,21 @@ public class MessageStore implements StatusReporter {
     private final Notices notices;
     private final Quarantine quarantine;
     private final Retention retention;
+    private final Clock clock;
+    private volatile Period auditRetention = DEFAULT_AUDIT_RETENTION;
 
     @Activate
-    public MessageStore(@Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource) {
+    public MessageStore(@Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, Config config) {
+        this(dataSource, Clock.systemUTC());
+        modified(config);
+    }
+
+    public MessageStore(DataSource dataSource) {
         this(dataSource, Clock.systemUTC());
     }
 
     public MessageStore(DataSource dataSource, Clock clock) {
+        this.clock = clock;
         this.db = new Db(dataSource, clock);
         String version = SchemaMigrations.migrate(dataSource);
         LOG.info("Message store ready (schema version {})", version);
@@ -94,6 +126,21 @@ public class MessageStore implements StatusReporter {
         this.notices = new Notices(db, deliveryLog);
         this.quarantine = new Quarantine(db);
         this.retention = new Retention(db);
+    }
+
+    @Modified
+    void modified(Config config) {
+        Period period = Period.parse(config.auditRetention().trim());
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("auditRetention must be a positive period, e.g. P6Y");
+        }
+        auditRetention = period;
+        LOG.info("Audit trail kept for {}", period);
+    }
+
+    /** Sets how long the audit trail is kept (tests, tools; in Karaf: {@link Config#auditRetention()}). */
+    public void auditRetention(Period period) {
+        this.auditRetention = period;
     }
 
     // ------------------------------------------------------------------ referrals (Referrals)
@@ -330,9 +377,47 @@ public class MessageStore implements StatusReporter {
 
     // ------------------------------------------------------------------ retention (Retention)
 
-    /** Deletes what is past its retention, never a referral still open ({@link Retention#purge}). */
+    /**
+     * Deletes what is past its retention, never a referral still open ({@link Retention#purge}), and the audit
+     * records older than the audit trail's own retention ({@link Config#auditRetention()}), which deleting a referral
+     * never touches; the sweep itself is recorded in the audit trail, counts only.
+     */
     public Purged purge(Instant deliveredBefore, Instant erroredBefore, Instant rejectedBefore) {
-        return retention.purge(deliveredBefore, erroredBefore, rejectedBefore);
+        Purged purged = retention.purge(deliveredBefore, erroredBefore, rejectedBefore);
+        Period kept = auditRetention;
+        int auditRecords = db.audit.purge(Instant.now(clock).atOffset(ZoneOffset.UTC).minus(kept).toInstant());
+        audit(AuditEntry.of(AuditEntry.Kind.RETENTION_PURGE, AuditEntry.Actor.adapter())
+                .detail("referrals", purged.referrals()).detail("rejections", purged.rejections())
+                .detail("audit-records", auditRecords).detail("audit-retention", kept).build());
+        return purged;
+    }
+
+    // ------------------------------------------------------------------ audit trail (AuditTrail)
+
+    /** {@inheritDoc} Chained to the record before it; in the caller's transaction if there is one. */
+    @Override
+    public void audit(AuditEntry entry) {
+        db.audit.append(entry);
+    }
+
+    /** The audit records that match, oldest first, from {@code offset}, at most {@code limit}. */
+    public List<AuditRecord> auditRecords(AuditQuery query, int offset, int limit) {
+        return db.audit.find(query, offset, limit);
+    }
+
+    /** How many audit records match. */
+    public int countAudit(AuditQuery query) {
+        return db.audit.count(query);
+    }
+
+    /** Walks the audit chain and reports the first broken link, if any ({@link AuditTrail#verify()}). */
+    public AuditVerification verifyAudit() {
+        return db.audit.verify();
+    }
+
+    /** Deletes the audit records recorded before {@code before}, oldest first; the chain's start moves past them. */
+    public int purgeAudit(Instant before) {
+        return db.audit.purge(before);
     }
 
     /** Deletes the idempotent consumer's delivered-message keys recorded before {@code before} ({@link Retention#purgeDeliveredKeys}). */

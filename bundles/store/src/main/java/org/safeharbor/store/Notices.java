@@ -78,6 +78,10 @@ final class Notices {
             db.jdbc.update("INSERT INTO notice_attempt (referral_id, jurisdiction, recipient, attempt, started_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
                     referralId.value(), jurisdiction.code(), recipient, next, db.now(), payload);
             db.event(referralId, "notice-attempt", jurisdiction, recipient + " attempt " + next);
+            // each notice that leaves the adapter, one per attempt, last in the transaction
+            db.audit.append(DisclosedFields.describe(AuditEntry.of(AuditEntry.Kind.NOTICE, AuditEntry.Actor.adapter())
+                    .referral(referralId).jurisdiction(jurisdiction).recipient(recipient).detail("attempt", next), db, referralId, payload)
+                    .build());
             return next;
         });
         return attempt == null ? 0 : attempt;
