@@ -1,7 +1,6 @@
 package org.safeharbor.jurisdiction.us.ma;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -12,43 +11,20 @@ import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 
-/**
- * Loads the key and trust stores of the Massachusetts transport: a file path, or
- * {@value #CLASSPATH} for a resource inside this bundle (such as the sandbox-only
- * {@value #SANDBOX_KEY_STORE}).
- */
+/** Loads the trust store file of the Massachusetts transport (the bundle ships none of its own). */
 public final class KeyStores {
-
-    /** Prefix of a location inside this bundle. */
-    public static final String CLASSPATH = "classpath:";
-    /** The sandbox key store: a self-signed localhost certificate whose private key is public. NEVER for production. */
-    public static final String SANDBOX_KEY_STORE = CLASSPATH + "sandbox/us-ma-sandbox.p12";
-    /** Its password (sandbox only). */
-    public static final String SANDBOX_PASSWORD = "us-ma-sandbox";
 
     private KeyStores() {
     }
 
     /**
-     * A key store from a file path or a {@value #CLASSPATH} resource of this bundle (PKCS12 or JKS).
+     * A key store from a file (PKCS12 or JKS).
      *
      * @throws IllegalArgumentException if it cannot be found or opened (the message names the location only)
      */
     public static KeyStore load(String location, String password) {
         char[] secret = password == null ? new char[0] : password.toCharArray();
         try {
-            if (location.startsWith(CLASSPATH)) {
-                String resource = location.substring(CLASSPATH.length());
-                // this bundle's own class loader: Camel's resource loading in OSGi sees the platform bundle only
-                try (InputStream in = KeyStores.class.getClassLoader().getResourceAsStream(resource)) {
-                    if (in == null) {
-                        throw new IllegalArgumentException("no key store resource " + location + " in the bundle");
-                    }
-                    KeyStore store = KeyStore.getInstance("PKCS12");
-                    store.load(in, secret);
-                    return store;
-                }
-            }
             Path file = Path.of(location);
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("no key store file " + location);

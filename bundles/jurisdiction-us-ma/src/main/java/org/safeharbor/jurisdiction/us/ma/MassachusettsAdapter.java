@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -40,10 +41,10 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.ma.wire.DepartmentNotice;
 import org.safeharbor.jurisdiction.us.ma.wire.IntakeResponse;
-import org.safeharbor.jurisdiction.us.ma.sandbox.MassachusettsSandbox;
 import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,13 +72,14 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A configuration change re-creates the component (DS default), so the core removes its routes and
- * adds the new ones: applied without a restart. So does the sandbox coming or going: the adapter
- * tracks the sandbox's marker service ({@code safeharbor.sandbox=US-MA}). Without it, the sandbox
- * trust store (a {@code classpath:} resource of this bundle, without which the sandbox peer's endpoints
- * cannot be reached) is refused: the component starts, its routes do not. Endpoints are https in every
- * case; an https endpoint on this machine's loopback interface (a local TLS proxy to the state) with the
- * operator's own trust store is allowed. The status route starts only with a credential: a bearer token or
- * pinned client certificates. In the sandbox, the sandbox peer's own token is taken when none is configured.
+ * adds the new ones: applied without a restart. The bundle ships no endpoint and no trust store: without
+ * {@code reportUrl} (and, when {@code departmentNoticesOn} is set, the two notice endpoints) the component starts,
+ * its routes do not. The adapter follows the sandbox peer's service ({@link SandboxPeer},
+ * {@code safeharbor.sandbox=US-MA}, bundle {@code safeharbor-jurisdiction-us-ma-sandbox}) and, only while it is
+ * there, takes from it what its configuration leaves unset: the peer's endpoints, a trust store file for its
+ * certificate and its status token. Endpoints are https in every case; an https endpoint on this machine's
+ * loopback interface (a local TLS proxy to the state) with the operator's own trust store is allowed. The status
+ * route starts only with a credential: a bearer token or pinned client certificates.
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + MassachusettsAdapter.CODE,
         configurationPid = MassachusettsAdapter.PID)
@@ -118,22 +120,25 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Massachusetts (US-MA) adapter",
             description = "Written 51A report to DCF, and DCF's notices to the District Attorney and local law enforcement when "
                     + "DCF's status makes them due (off by default), JSON over HTTPS (reference design: the production endpoints "
-                    + "are not public). Defaults point at the sandbox peer.")
+                    + "are not public, and none ships; with the sandbox, its peer's fill what is left empty).")
     public @interface Config {
 
-        @AttributeDefinition(description = "HTTPS URL the written 51A report is POSTed to (DCF intake)")
-        String reportUrl() default "https://localhost:9443/dcf/51a/reports";
+        @AttributeDefinition(description = "HTTPS URL the written 51A report is POSTed to (DCF intake); required "
+                + "(with the sandbox, blank takes its peer's)")
+        String reportUrl() default "";
 
         @AttributeDefinition(required = false, description = "DCF statuses on which this adapter sends the Department's notices "
                 + "to the District Attorney and local law enforcement (G.L. c.119 s.51B(k)), comma-separated: SCREENED_IN, "
                 + "INVESTIGATION_OPENED. Empty (the default): never. Only where DCF has this adapter carry its notices")
         String departmentNoticesOn() default "";
 
-        @AttributeDefinition(description = "HTTPS URL the Department's notice to the District Attorney (s.51B(k)) is POSTed to")
-        String districtAttorneyUrl() default "https://localhost:9443/da/notifications";
+        @AttributeDefinition(required = false, description = "HTTPS URL the Department's notice to the District Attorney "
+                + "(s.51B(k)) is POSTed to; required when departmentNoticesOn is set (with the sandbox, blank takes its peer's)")
+        String districtAttorneyUrl() default "";
 
-        @AttributeDefinition(description = "HTTPS URL the Department's notice to local law enforcement (s.51B(k)) is POSTed to")
-        String lawEnforcementUrl() default "https://localhost:9443/law-enforcement/notifications";
+        @AttributeDefinition(required = false, description = "HTTPS URL the Department's notice to local law enforcement "
+                + "(s.51B(k)) is POSTed to; required when departmentNoticesOn is set (with the sandbox, blank takes its peer's)")
+        String lawEnforcementUrl() default "";
 
         @AttributeDefinition(required = false,
                 description = "County whose District Attorney that endpoint serves, sent in its notice; empty for none")
@@ -146,14 +151,13 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                 description = "HTTP Basic password (private property '.password': not shown as a service property)")
         String _password() default "";
 
-        @AttributeDefinition(required = false, description = "Trust store for the state's TLS certificate: a file path, "
-                + "or classpath:<resource> inside this bundle; empty for the JVM's default trust. The default is the "
-                + "SANDBOX-ONLY certificate of the test peer")
-        String trustStore() default KeyStores.SANDBOX_KEY_STORE;
+        @AttributeDefinition(required = false, description = "Trust store file (PKCS12 or JKS) for the state's TLS "
+                + "certificate; empty for the JVM's default trust (with the sandbox, a file of its peer's certificate)")
+        String trustStore() default "";
 
         /** Key {@code .trustStorePassword}: private, never a service property. */
         @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "Password of the trust store")
-        String _trustStorePassword() default KeyStores.SANDBOX_PASSWORD;
+        String _trustStorePassword() default "";
 
         @AttributeDefinition(description = "Time allowed for the written report, ISO-8601 (G.L. c.119 s.51A: 48 hours)")
         String writtenReportDeadline() default "PT48H";
@@ -201,41 +205,36 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     private final String authorization;
     private final Redelivery redelivery;
     private final StatusCallers statusCallers;
-    /** Why this adapter may not deliver (sandbox settings outside the sandbox), or null. */
+    /** Why this adapter may not deliver (no endpoint), or null. */
     private final String refusal;
 
-    /** In OSGi: in the sandbox while its marker service is there (a static greedy reference: it re-creates the adapter). */
+    /**
+     * In OSGi: in the sandbox while its peer's service is there (a static greedy reference: it re-creates the
+     * adapter), which fills what the configuration leaves unset.
+     */
     @Activate
     public MassachusettsAdapter(Config config, @Reference StatusReporter statusReporter,
                                 @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
-                                        target = "(" + MassachusettsSandbox.MARKER + "=" + CODE + ")") MassachusettsSandbox sandbox) {
-        this(config, statusReporter, Clock.systemUTC(), sandbox != null, sandbox == null ? null : sandbox.statusToken(), false);
+                                        target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
+        this(SandboxPeer.fill(Config.class, config, sandbox), statusReporter, Clock.systemUTC(), false);
     }
 
-    /** Outside OSGi (tests against the sandbox peer): as in the sandbox. */
+    /** Outside OSGi (tests). */
     public MassachusettsAdapter(Config config, StatusReporter statusReporter) {
         this(config, statusReporter, Clock.systemUTC());
     }
 
-    /** Outside OSGi (tests against the sandbox peer): as in the sandbox, with the clock of status times. */
+    /** Outside OSGi (tests), with the clock of status times. */
     public MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock) {
-        this(config, statusReporter, clock, true, null);
+        this(config, statusReporter, clock, true);
     }
 
     /**
-     * @param sandbox             true when the sandbox is on: the sandbox trust store is allowed
-     * @param sandboxStatusToken  the token the sandbox peer presents, taken when no {@code .statusToken} is configured
+     * {@code failFast}: no endpoint throws here; otherwise (in OSGi) the component starts but its routes do not
+     * ({@link #configure()} throws, the core logs it), so that the sandbox arriving later re-creates it through the
+     * greedy reference (a component that failed to activate would not be).
      */
-    public MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken) {
-        this(config, statusReporter, clock, sandbox, sandboxStatusToken, true);
-    }
-
-    /**
-     * {@code failFast}: the sandbox trust store outside the sandbox throws here; otherwise (in OSGi) the
-     * component starts but its routes do not ({@link #configure()} throws, the core logs it), so that the sandbox
-     * arriving later re-creates it through the greedy reference (a component that failed to activate would not be).
-     */
-    private MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean sandbox, String sandboxStatusToken, boolean failFast) {
+    private MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean failFast) {
         super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
@@ -250,15 +249,14 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         this.notices = new DepartmentNotices(JURISDICTION, DepartmentNotices.triggers("departmentNoticesOn", config.departmentNoticesOn()),
                 config.districtAttorneyCounty().isBlank() ? null : config.districtAttorneyCounty().trim(), statusReporter,
                 this::putOnNoticeQueue);
-        this.refusal = sandbox ? null : sandboxRefusal(config.trustStore());
+        this.refusal = missingEndpoint(config, notices.on());
         if (refusal != null) {
             LOG.error(refusal);
             if (failFast) {
                 throw new IllegalArgumentException(refusal);
             }
         }
-        this.statusCallers = new StatusCallers(config._statusToken().isBlank() && sandbox ? sandboxStatusToken : config._statusToken(),
-                config.statusClientCertificates());
+        this.statusCallers = new StatusCallers(config._statusToken(), config.statusClientCertificates());
         if (config.statusMaxBodyBytes() < 1) {
             throw new IllegalArgumentException("statusMaxBodyBytes must be at least 1");
         }
@@ -393,16 +391,15 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                         .onPrepareFailure(exchange -> noticeGaveUp(exchange, retry)))
                 .process(this::readNotice)
                 .to(attempt);
-        from(attempt).routeId(CODE + "-notice-attempt")
+        ChoiceDefinition recipient = from(attempt).routeId(CODE + "-notice-attempt")
                 .process(this::startNoticeAttempt)
                 // 0: sent already (a second copy of the message): dropped
                 .filter(exchangeProperty(NOTICE_ATTEMPT).isGreaterThan(0))
                     .doTry()
                         .choice()
-                            .when(exchangeProperty(NOTICE_RECIPIENT).isEqualTo(DepartmentNotice.DISTRICT_ATTORNEY))
-                                .to(httpUri(config.districtAttorneyUrl()))
-                            .otherwise()
-                                .to(httpUri(config.lawEnforcementUrl()))
+                            .when(exchangeProperty(NOTICE_RECIPIENT).isEqualTo(DepartmentNotice.DISTRICT_ATTORNEY));
+        sendNotice(sendNotice(recipient, "districtAttorneyUrl", config.districtAttorneyUrl()).otherwise(),
+                "lawEnforcementUrl", config.lawEnforcementUrl())
                         .endDoTry()
                     .doCatch(Exception.class)
                         .process(this::noticeAttemptFailed)
@@ -487,10 +484,6 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     @Override
     protected void configureDelivery(String deliveryEndpoint) {
         tls.ifPresent(parameters -> getContext().getRegistry().bind(tlsBean, SSLContextParameters.class, parameters));
-        if (KeyStores.SANDBOX_KEY_STORE.equals(config.trustStore())) {
-            LOG.warn("{}: trusting the SANDBOX certificate ({}): for the test peer only, never for production",
-                    CODE, KeyStores.SANDBOX_KEY_STORE);
-        }
         from(deliveryEndpoint).routeId(CODE + "-deliver")
                 .process(exchange -> request(exchange, exchange.getMessage().getBody(String.class)))
                 // DCF's 400 means the report is invalid: a refusal, quarantined at once. Any other 4xx/5xx
@@ -631,21 +624,32 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     }
 
     /**
-     * Outside the sandbox: no trust store from inside the bundle (the sandbox's, whose private key is public;
-     * the sandbox peer's endpoints are reachable only with it). Endpoints are not checked by host: an https
-     * endpoint on this machine's loopback interface (e.g. a local TLS proxy to DCF) is the operator's design,
-     * trusted through the operator's own trust store (a file) or the JVM's default trust.
+     * Why the routes may not start: no {@code reportUrl}, or notices on without both notice endpoints; null when
+     * they may. Endpoints are not checked by host: an https endpoint on this machine's loopback interface (e.g. a
+     * local TLS proxy to DCF) is the operator's design, trusted through the operator's own trust store (a file) or
+     * the JVM's default trust.
      */
-    private static String sandboxRefusal(String trustStore) {
-        if (trustStore == null || !trustStore.trim().startsWith(KeyStores.CLASSPATH)) {
-            return null;
-        }
-        return CODE + ": the production feature refuses to start with sandbox endpoints or sandbox trust stores configured (trustStore "
-                + trustStore.trim() + " is the sandbox's, its private key is public): point " + PID
-                + ".cfg at the state's endpoints and your own trust store (a file, or empty for the JVM's), or install the safeharbor-sandbox feature";
+    private static String missingEndpoint(Config config, boolean noticesOn) {
+        String missing = config.reportUrl().isBlank() ? "reportUrl"
+                : noticesOn && config.districtAttorneyUrl().isBlank() ? "districtAttorneyUrl"
+                : noticesOn && config.lawEnforcementUrl().isBlank() ? "lawEnforcementUrl" : null;
+        return missing == null ? null : CODE + ": no " + missing + " configured: set DCF's https endpoints in etc/" + PID
+                + ".cfg (or install the safeharbor-sandbox feature, whose peer supplies them); no report goes to Massachusetts";
+    }
+
+    /**
+     * POSTs the notice to its endpoint; with none configured (only while notices are off, see {@link #missingEndpoint}),
+     * a notice recorded earlier fails, is retried, then dead-lettered.
+     */
+    private ChoiceDefinition sendNotice(ChoiceDefinition branch, String key, String url) {
+        return url.isBlank() ? branch.throwException(IllegalStateException.class, CODE + ": no " + key + " configured")
+                : branch.to(httpUri(url));
     }
 
     private static void requireHttps(String key, String url) {
+        if (url.isBlank()) {
+            return; // required or not: missingEndpoint
+        }
         URI uri = URI.create(url.trim());
         // the report holds a child's personal data: never in clear text
         if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {

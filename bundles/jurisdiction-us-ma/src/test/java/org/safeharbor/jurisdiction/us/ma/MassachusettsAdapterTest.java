@@ -152,33 +152,10 @@ class MassachusettsAdapterTest {
         assertEquals("DCF refused the 51A report: HTTP 400", MassachusettsAdapter.refusalReason(400, null));
     }
 
-    private static MassachusettsAdapter production(Map<String, Object> config) {
-        return new MassachusettsAdapter(TestConfig.with(config), new RecordingReporter(), java.time.Clock.systemUTC(), false, null);
-    }
-
-    @Test
-    void outsideTheSandboxItsTrustStoreAndHttpAreRefused() {
-        IllegalArgumentException defaults = assertThrows(IllegalArgumentException.class, () -> production(Map.of()));
-        assertTrue(defaults.getMessage().contains("refuses to start with sandbox endpoints or sandbox trust stores"), defaults.getMessage());
-        IllegalArgumentException trust = assertThrows(IllegalArgumentException.class, () -> production(Map.of(
-                "reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices")));
-        assertTrue(trust.getMessage().contains("classpath:sandbox/us-ma-sandbox.p12"), trust.getMessage());
-        // http is refused in every case
-        assertThrows(IllegalArgumentException.class, () -> production(Map.of("reportUrl", "http://dcf.example.gov/51a",
-                "districtAttorneyUrl", "https://da.example.gov/notices", "trustStore", "")));
-        // https on this machine's loopback (a local TLS proxy to DCF) is not refused for its host: DeliveryTest
-        // delivers there outside the sandbox with the operator's own trust store
-        production(Map.of("reportUrl", "https://127.0.0.1:9443/dcf/51a/reports", "districtAttorneyUrl", "https://da.example.gov/notices",
-                "trustStore", ""));
-        // the state's own endpoints and the JVM's trust: it starts
-        production(Map.of("reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices", "trustStore", ""));
-    }
-
     @Test
     void withoutACredentialTheStatusEndpointStaysOffAndDeliveryStillRuns() throws Exception {
-        Map<String, Object> state = Map.of("reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices",
-                "trustStore", "");
-        MassachusettsAdapter closed = production(state);
+        Map<String, Object> state = Map.of("reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices");
+        MassachusettsAdapter closed = new MassachusettsAdapter(TestConfig.with(state), new RecordingReporter());
         assertFalse(closed.statusEndpointEnabled());
         org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
         try {
@@ -190,21 +167,7 @@ class MassachusettsAdapterTest {
         }
         java.util.Map<String, Object> withToken = new java.util.HashMap<>(state);
         withToken.put("_statusToken", "s3cret");
-        assertTrue(production(withToken).statusEndpointEnabled());
-        // in the sandbox, the sandbox peer's token is taken
-        assertTrue(new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter(), java.time.Clock.systemUTC(), true, "peer-token")
-                .statusEndpointEnabled());
-        assertFalse(new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter()).statusEndpointEnabled());
-    }
-
-    @Test
-    void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        // so that the sandbox arriving later re-creates it (DS does not retry a component that failed to activate)
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter(),
-                (org.safeharbor.jurisdiction.us.ma.sandbox.MassachusettsSandbox) null);
-        try (org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
-            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(adapter));
-            assertTrue(String.valueOf(e.getMessage()).contains("refuses to start with sandbox endpoints"), e::toString);
-        }
+        assertTrue(new MassachusettsAdapter(TestConfig.with(withToken), new RecordingReporter()).statusEndpointEnabled());
+        // with the sandbox, its peer's token is taken (MassachusettsProductionConfigTest)
     }
 }

@@ -158,10 +158,26 @@ class StatusReceiverTest {
         assertEquals(List.of(), reporter.updates);
     }
 
+    /** A self-signed certificate (EC P-256, CN=localhost; the public part only), as DCF's client certificate. */
+    private static final String CLIENT_CERTIFICATE = """
+            -----BEGIN CERTIFICATE-----
+            MIIB0DCCAXWgAwIBAgIIL8RGG85tZYkwCgYIKoZIzj0EAwIwTTE3MDUGA1UECxMu
+            U2FmZUhhcmJvciBCcmlkZ2Ugc2FuZGJveCAoTk9UIEZPUiBQUk9EVUNUSU9OKTES
+            MBAGA1UEAxMJbG9jYWxob3N0MCAXDTI2MTEyMTIwMjk1M1oYDzIxMjYxMDI4MjAy
+            OTUzWjBNMTcwNQYDVQQLEy5TYWZlSGFyYm9yIEJyaWRnZSBzYW5kYm94IChOT1Qg
+            Rk9SIFBST0RVQ1RJT04pMRIwEAYDVQQDEwlsb2NhbGhvc3QwWTATBgcqhkjOPQIB
+            BggqhkjOPQMBBwNCAATxiwZATYNm51TeW+7dPIF5/6lizEWRje3O1pq1YAH+j+9B
+            vGxcD/DcE/UnKJItZ4axQHB4amlo/4gnibQYfaGfoz0wOzAdBgNVHQ4EFgQUPWq6
+            J+1N2tRWi8gnoakkREs3sjYwGgYDVR0RBBMwEYIJbG9jYWxob3N0hwR/AAABMAoG
+            CCqGSM49BAMCA0kAMEYCIQD1NFp0sjJyHPur+sKzWQFCYzD93rz1AKCxEhnpgSe3
+            4gIhAMEIcPgsx5TzjqeQxeWD1D8mXbQdN95wL7uuZJivugJD
+            -----END CERTIFICATE-----
+            """;
+
     @Test
     void aPinnedClientCertificateIsACredentialAndAnotherIsNot() throws Exception {
-        java.security.KeyStore sandbox = KeyStores.load(KeyStores.SANDBOX_KEY_STORE, KeyStores.SANDBOX_PASSWORD);
-        java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate) sandbox.getCertificate(sandbox.aliases().nextElement());
+        java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(CLIENT_CERTIFICATE.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         String fingerprint = java.util.HexFormat.ofDelimiter(":").formatHex(
                 java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
         StatusCallers pinned = new StatusCallers("", fingerprint.toUpperCase(java.util.Locale.ROOT));

@@ -1,21 +1,32 @@
 package org.safeharbor.jurisdiction.us.ma;
 
 import java.lang.reflect.Proxy;
+import java.util.HashMap;
 import java.util.Map;
 
 /** The adapter's configuration as DS would build it: the annotation's defaults, with some keys overridden. */
 final class TestConfig {
 
+    /** DCF's https endpoints of an operator's configuration: the bundle ships none. */
+    static final Map<String, Object> ENDPOINTS = Map.of("reportUrl", "https://dcf.example.gov/51a/reports",
+            "districtAttorneyUrl", "https://da.example.gov/notifications", "lawEnforcementUrl", "https://police.example.gov/notifications");
+
     private TestConfig() {
     }
 
+    /** {@link #ENDPOINTS} over the metatype defaults. */
     static MassachusettsAdapter.Config defaults() {
         return with(Map.of());
     }
 
-    /** {@code overrides} is keyed by the annotation's method names, e.g. {@code reportUrl}, {@code _password}. */
+    /**
+     * {@link #ENDPOINTS}, these values over them, else the metatype defaults. {@code overrides} is keyed by the
+     * annotation's method names, e.g. {@code reportUrl}, {@code _password}.
+     */
     static MassachusettsAdapter.Config with(Map<String, Object> overrides) {
-        return of(MassachusettsAdapter.Config.class, overrides);
+        Map<String, Object> values = new HashMap<>(ENDPOINTS);
+        values.putAll(overrides);
+        return of(MassachusettsAdapter.Config.class, values);
     }
 
     /** Any component property type, with its defaults and these overrides. */

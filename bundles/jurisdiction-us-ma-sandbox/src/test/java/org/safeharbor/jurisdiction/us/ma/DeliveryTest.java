@@ -70,11 +70,6 @@ class DeliveryTest {
             super(config, reporter, clock);
         }
 
-        /** {@code sandbox} false: as outside the sandbox (the sandbox trust store is refused). */
-        QueuelessAdapter(Config config, RecordingReporter reporter, boolean sandbox) {
-            super(config, reporter, java.time.Clock.systemUTC(), sandbox, null);
-        }
-
         @Override
         protected String queueEndpoint() {
             return "direct:queue";
@@ -199,10 +194,8 @@ class DeliveryTest {
     }
 
     private void startAdapter(Map<String, Object> overrides, java.util.function.UnaryOperator<String> corrupt) throws Exception {
-        Map<String, Object> config = new HashMap<>(SHORT_REDELIVERY);
-        config.put("reportUrl", peer.reportUrl());
-        config.put("districtAttorneyUrl", peer.districtAttorneyUrl());
-        config.put("lawEnforcementUrl", peer.lawEnforcementUrl());
+        Map<String, Object> config = SandboxTls.adapterConfig(peer);
+        config.putAll(SHORT_REDELIVERY);
         config.putAll(overrides);
         camel = new DefaultCamelContext();
         countReportCalls();
@@ -316,8 +309,8 @@ class DeliveryTest {
     @Test
     void outsideTheSandboxAnHttpsEndpointOnLoopbackTrustedThroughTheOperatorsTrustStoreIsDeliveredTo() throws Exception {
         // a local TLS proxy to DCF on this machine, played by the peer; the operator's trust store (a file)
-        // holds its certificate. Outside the sandbox only the sandbox's own trust store is refused.
-        java.security.KeyStore peerKeys = KeyStores.load(KeyStores.SANDBOX_KEY_STORE, KeyStores.SANDBOX_PASSWORD);
+        // holds its certificate. The adapter checks no host: only https and a configured endpoint.
+        java.security.KeyStore peerKeys = SandboxTls.keys();
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("dcf-proxy", peerKeys.getCertificate(peerKeys.aliases().nextElement()));
@@ -332,7 +325,7 @@ class DeliveryTest {
         config.put("_trustStorePassword", "operator-secret");
         assertTrue(peer.reportUrl().startsWith("https://localhost:"), peer.reportUrl());
         camel = new DefaultCamelContext();
-        camel.addRoutes(new QueuelessAdapter(TestConfig.with(config), reporter, false));
+        camel.addRoutes(new QueuelessAdapter(TestConfig.with(config), reporter));
         camel.start();
         template = camel.createProducerTemplate();
 
@@ -359,8 +352,8 @@ class DeliveryTest {
     @Test
     void aTransientFailureIsRetriedAndTheRetryGetsTheSameIntakeNumber() throws Exception {
         // DCF takes the report but its answer is lost once (the connection drops): the retry sends it again
-        Map<String, Object> config = new HashMap<>(SHORT_REDELIVERY);
-        config.put("reportUrl", peer.reportUrl());
+        Map<String, Object> config = SandboxTls.adapterConfig(peer);
+        config.putAll(SHORT_REDELIVERY);
         camel = new DefaultCamelContext();
         countReportCalls();
         FlakyAdapter flaky = new FlakyAdapter(TestConfig.with(config), reporter, peer.reportUrl(), true,

@@ -1,11 +1,16 @@
 package org.safeharbor.jurisdiction.us.ma.sandbox;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Map;
 
-import org.eclipse.jetty.server.Server;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -14,6 +19,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
+import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.ma.KeyStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,18 +30,22 @@ import org.slf4j.LoggerFactory;
  * ({@code etc/org.safeharbor.sandbox.us.ma.cfg}) exists: the optional {@code safeharbor-sandbox}
  * feature supplies it. NEVER in production: it trusts and presents a published key.
  *
- * <p>It registers itself as a service with {@value #MARKER}{@code =US-MA}: the sandbox marker. The
- * adapter follows it (in the sandbox only while it is there) and takes its status token, which is
- * random per start unless configured; {@code /health} reports {@code "sandbox": true} while any marker is there.
+ * <p>It registers itself as a {@link SandboxPeer} with {@value SandboxPeer#MARKER}{@code =US-MA}: the adapter follows
+ * it and, only while it is there, takes from {@link #settings()} what its configuration leaves unset: the peer's three
+ * endpoints, a trust store file holding its certificate (written at start, deleted at stop) and its status token,
+ * random per start unless configured. {@code /health} reports {@code "sandbox": true} while any marker is there.
  */
-@Component(service = MassachusettsSandbox.class, property = MassachusettsSandbox.MARKER + "=US-MA", immediate = true,
+@Component(service = SandboxPeer.class, property = SandboxPeer.MARKER + "=US-MA", immediate = true,
         configurationPid = MassachusettsSandbox.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MassachusettsSandbox.Config.class)
-public class MassachusettsSandbox {
+public class MassachusettsSandbox implements SandboxPeer {
 
     public static final String PID = "org.safeharbor.sandbox.us.ma";
-    /** The service property that marks a sandbox component, valued with its jurisdiction. */
-    public static final String MARKER = "safeharbor.sandbox";
+    /** The peer's key store (private key, CN=localhost) in this bundle: SANDBOX ONLY, its password is public. */
+    public static final String KEY_STORE = "classpath:sandbox/us-ma-sandbox.p12";
+    /** Its password: SANDBOX ONLY, public. */
+    public static final String PASSWORD = "us-ma-sandbox";
+    private static final String CLASSPATH = "classpath:";
     private static final Logger LOG = LoggerFactory.getLogger(MassachusettsSandbox.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Massachusetts (US-MA) sandbox peer",
@@ -51,11 +62,11 @@ public class MassachusettsSandbox {
         String directory() default "";
 
         @AttributeDefinition(description = "Server key store: file path or classpath:<resource> (default: the sandbox-only key)")
-        String keyStore() default KeyStores.SANDBOX_KEY_STORE;
+        String keyStore() default KEY_STORE;
 
         /** Key {@code .keyStorePassword}: private, never a service property. */
         @AttributeDefinition(type = AttributeType.PASSWORD, description = "Key store password")
-        String _keyStorePassword() default KeyStores.SANDBOX_PASSWORD;
+        String _keyStorePassword() default PASSWORD;
 
         @AttributeDefinition(description = "The adapter's status URL the peer sends later statuses to (the core's HTTPS server)")
         String statusUrl() default "https://localhost:8443/jurisdictions/us-ma/status";
@@ -66,12 +77,14 @@ public class MassachusettsSandbox {
 
         @AttributeDefinition(required = false, type = AttributeType.PASSWORD,
                 description = "Bearer token for the status URL (private '.statusToken'); empty: a random one per start, "
-                        + "which the adapter takes in the sandbox when it has no .statusToken of its own")
+                        + "which the adapter takes while the sandbox is on when it has no .statusToken of its own")
         String _statusToken() default "";
     }
 
     private final MassachusettsPeer peer;
     private final String statusToken;
+    private final String trustStorePassword;
+    private final Path trustStore;
 
     @Activate
     public MassachusettsSandbox(Config config) throws Exception {
@@ -84,17 +97,44 @@ public class MassachusettsSandbox {
         Path ca = config.statusCaCertificate().isBlank()
                 ? Path.of(System.getProperty("karaf.etc", "etc"), "safeharbor", "tls", "ca.crt")
                 : Path.of(config.statusCaCertificate().trim());
+        KeyStore keys = keyStore(config.keyStore(), config._keyStorePassword());
+        trustStorePassword = config._keyStorePassword();
+        trustStore = SandboxPeer.writeTrustStore(keys, trustStorePassword.toCharArray());
         peer = new MassachusettsPeer(directory).host(config.host()).port(config.port())
-                .keyStore(config.keyStore(), config._keyStorePassword())
+                .keyStore(keys, config._keyStorePassword())
                 .statusUrl(URI.create(config.statusUrl()), statusToken).statusTrust(ca);
-        // Jetty looks some of its parts up through the context class loader: the platform bundle's, in Karaf
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(Server.class.getClassLoader());
+        // Jetty finds its plug-ins through the thread context class loader: the platform bundle's in Karaf
         try {
-            peer.start();
-        } finally {
-            thread.setContextClassLoader(previous);
+            PlatformClassLoader.run(peer::start);
+        } catch (Exception e) {
+            Files.deleteIfExists(trustStore);
+            throw e;
+        }
+    }
+
+    /** The peer's three endpoints, the trust store file for its certificate, and the bearer token it presents. */
+    @Override
+    public Map<String, String> settings() {
+        return Map.of("reportUrl", peer.reportUrl(), "districtAttorneyUrl", peer.districtAttorneyUrl(),
+                "lawEnforcementUrl", peer.lawEnforcementUrl(), "trustStore", trustStore.toString(),
+                ".trustStorePassword", trustStorePassword, ".statusToken", statusToken);
+    }
+
+    /** A PKCS12 key store: a file, or {@code classpath:<path>} in this bundle (its own class loader finds it). */
+    public static KeyStore keyStore(String location, String password) {
+        if (!location.trim().startsWith(CLASSPATH)) {
+            return KeyStores.load(location.trim(), password);
+        }
+        String path = location.trim().substring(CLASSPATH.length()).replaceFirst("^/", "");
+        try (InputStream in = MassachusettsSandbox.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no such resource in the US-MA sandbox bundle: " + path);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot load PKCS12 store " + location + ": " + e.getClass().getSimpleName(), e);
         }
     }
 
@@ -117,5 +157,6 @@ public class MassachusettsSandbox {
     @Deactivate
     void deactivate() throws Exception {
         peer.close();
+        Files.deleteIfExists(trustStore);
     }
 }

@@ -74,10 +74,8 @@ class DepartmentNoticeTest {
 
     /** The adapter against the peer, with these settings; {@code clock} is its clock (the sweep's "now"). */
     private void startAdapter(Map<String, Object> overrides, Clock clock) throws Exception {
-        Map<String, Object> config = new HashMap<>(DeliveryTest.SHORT_REDELIVERY);
-        config.put("reportUrl", peer.reportUrl());
-        config.put("districtAttorneyUrl", peer.districtAttorneyUrl());
-        config.put("lawEnforcementUrl", peer.lawEnforcementUrl());
+        Map<String, Object> config = SandboxTls.adapterConfig(peer);
+        config.putAll(DeliveryTest.SHORT_REDELIVERY);
         config.put("_statusToken", TOKEN);
         config.putAll(overrides);
         camel = new DefaultCamelContext();
@@ -214,10 +212,8 @@ class DepartmentNoticeTest {
 
     @Test
     void aNoticeThatFailsOnceIsSentByItsRetry() throws Exception {
-        Map<String, Object> config = new HashMap<>(DeliveryTest.SHORT_REDELIVERY);
-        config.put("reportUrl", peer.reportUrl());
-        config.put("districtAttorneyUrl", peer.districtAttorneyUrl());
-        config.put("lawEnforcementUrl", peer.lawEnforcementUrl());
+        Map<String, Object> config = SandboxTls.adapterConfig(peer);
+        config.putAll(DeliveryTest.SHORT_REDELIVERY);
         config.put("_statusToken", TOKEN);
         config.put("departmentNoticesOn", "INVESTIGATION_OPENED");
         camel = new DefaultCamelContext();
@@ -255,6 +251,30 @@ class DepartmentNoticeTest {
         assertEquals("SENT", notice(referral, DA).status());
         camel.createProducerTemplate().sendBody("direct:notice-sweep", null);
         assertEquals(1, peer.districtAttorneyNotifications().size(), "queued once");
+    }
+
+    @Test
+    void aNoticeLeftBehindWhileNoticesAreOffWithoutNoticeEndpointsFailsAndIsDeadLettered() throws Exception {
+        // notices were on, then switched off, and the site's cfg names no notice endpoint: what was recorded before
+        // still goes through its own retries and dead letter, and the 51A delivery is untouched
+        Map<String, Object> none = new HashMap<>();
+        none.put("districtAttorneyUrl", "");
+        none.put("lawEnforcementUrl", "");
+        startAdapter(none, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)));
+        Referral referral = delivered();
+        String payload = leftBehindNotice(referral);
+
+        camel.createProducerTemplate().sendBody("direct:notice-sweep", null);
+
+        List<NoticeAttempt> attempts = reporter.noticeAttempts(referral.id(), MA, DA);
+        assertEquals(List.of(1, 2, 3), attempts.stream().map(NoticeAttempt::number).toList());
+        RecordedNotice failed = notice(referral, DA);
+        assertEquals("FAILED", failed.status());
+        assertTrue(failed.reason().contains("gave up after 3 attempts (IllegalStateException)"), failed.reason());
+        assertEquals(List.of(payload), noticeDeadLetters());
+        assertEquals(List.of(), peer.districtAttorneyNotifications());
+        assertEquals(1, peer.reports().size());
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), statuses());
     }
 
     /** Records a District Attorney notice as the status route would have, without queueing it. */

@@ -61,8 +61,9 @@ class StatusBackTest {
 
         peer = new MassachusettsPeer(records).clock(Clock.fixed(NOW, ZoneOffset.UTC)).statusUrl(statusUrl, TOKEN).start();
         camel = new DefaultCamelContext();
-        camel.addRoutes(new DeliveryTest.QueuelessAdapter(TestConfig.with(Map.of("reportUrl", peer.reportUrl(),
-                "districtAttorneyUrl", peer.districtAttorneyUrl(), "_statusToken", TOKEN)), reporter));
+        Map<String, Object> config = SandboxTls.adapterConfig(peer);
+        config.put("_statusToken", TOKEN);
+        camel.addRoutes(new DeliveryTest.QueuelessAdapter(TestConfig.with(config), reporter));
         camel.start();
     }
 
@@ -132,7 +133,7 @@ class StatusBackTest {
     @Test
     void theSandboxPeerCanBeToldOverHttpsToSendAStatus() throws Exception {
         Referral referral = delivered();
-        HttpResponse<String> answer = SandboxComponentTest.sandboxClient().send(
+        HttpResponse<String> answer = SandboxTls.client().send(
                 HttpRequest.newBuilder(URI.create(peer.baseUrl() + MassachusettsPeer.SEND_STATUS_PATH))
                         .POST(HttpRequest.BodyPublishers.ofString("{\"referralId\":\"" + referral.id().value()
                                 + "\",\"status\":\"investigation-opened\"}")).build(),

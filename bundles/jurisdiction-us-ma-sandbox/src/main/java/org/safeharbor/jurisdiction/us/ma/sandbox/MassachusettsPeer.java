@@ -37,7 +37,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.safeharbor.jurisdiction.us.ma.KeyStores;
 import org.safeharbor.jurisdiction.us.ma.MassachusettsFormat;
 import org.safeharbor.jurisdiction.us.ma.wire.DepartmentNotice;
 import org.safeharbor.jurisdiction.us.ma.wire.ErrorResponse;
@@ -50,7 +49,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in for Massachusetts DCF's 51A intake and for the District Attorney's and local law enforcement's
- * notice endpoints: a real HTTPS server (Jetty 12) for tests and the optional sandbox. It speaks this bundle's
+ * notice endpoints: a real HTTPS server (Jetty 12) for tests and the optional sandbox. It speaks the Massachusetts bundle's
  * REFERENCE DESIGN:
  * <ul>
  *   <li>{@code POST} {@value #REPORT_PATH}: a written 51A report. Validated against
@@ -99,7 +98,7 @@ public final class MassachusettsPeer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port;
     private KeyStore keyStore;
-    private String keyStorePassword = KeyStores.SANDBOX_PASSWORD;
+    private String keyStorePassword = MassachusettsSandbox.PASSWORD;
     private URI statusUrl;
     private String statusToken;
     private byte[] expectedAuthorization;
@@ -123,9 +122,14 @@ public final class MassachusettsPeer implements AutoCloseable {
         return this;
     }
 
-    /** The server's key store (default: the sandbox-only {@value KeyStores#SANDBOX_KEY_STORE}). */
+    /** The server's key store, a file or {@code classpath:<path>} (default: the sandbox-only {@value MassachusettsSandbox#KEY_STORE}). */
     public MassachusettsPeer keyStore(String location, String password) {
-        keyStore = KeyStores.load(location, password);
+        return keyStore(MassachusettsSandbox.keyStore(location, password), password);
+    }
+
+    /** The server's key store, loaded. */
+    public MassachusettsPeer keyStore(KeyStore store, String password) {
+        keyStore = store;
         keyStorePassword = password;
         return this;
     }
@@ -180,7 +184,7 @@ public final class MassachusettsPeer implements AutoCloseable {
                     && !p.toString().endsWith(".le.json")).count());
         }
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(keyStore != null ? keyStore : KeyStores.load(KeyStores.SANDBOX_KEY_STORE, KeyStores.SANDBOX_PASSWORD));
+        tls.setKeyStore(keyStore != null ? keyStore : MassachusettsSandbox.keyStore(MassachusettsSandbox.KEY_STORE, MassachusettsSandbox.PASSWORD));
         tls.setKeyStorePassword(keyStorePassword);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
