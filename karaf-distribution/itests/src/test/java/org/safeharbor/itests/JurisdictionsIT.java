@@ -193,11 +193,11 @@ public class JurisdictionsIT {
 
     /**
      * Makes the sandbox DCF send a status for the referral (its {@code POST /sandbox/status}), over HTTPS trusting the
-     * sandbox certificate shipped in the Massachusetts bundle; the sandbox's answer code.
+     * sandbox certificate shipped in the Massachusetts sandbox bundle; the sandbox's answer code.
      */
     private int massachusettsDcfSends(String referralId, String status) throws Exception {
         Bundle massachusetts = Arrays.stream(bundleContext.getBundles())
-                .filter(b -> b.getSymbolicName().equals("org.safeharbor.safeharbor-jurisdiction-us-ma")).findFirst().orElseThrow();
+                .filter(b -> b.getSymbolicName().equals("org.safeharbor.safeharbor-jurisdiction-us-ma-sandbox")).findFirst().orElseThrow();
         java.security.KeyStore sandbox = java.security.KeyStore.getInstance("PKCS12");
         try (java.io.InputStream in = massachusetts.getEntry("sandbox/us-ma-sandbox.p12").openStream()) {
             sandbox.load(in, "us-ma-sandbox".toCharArray());
