@@ -9,9 +9,11 @@ public final class Scopes {
     public static final String SUBMIT = "system/Bundle.c";
     /** Read and search the Tasks of one's own referrals. */
     public static final String READ_TASKS = "system/Task.rs";
+    /** Read and search the audit trail ({@code GET /fhir/AuditEvent}): an auditor's scope (1.2). */
+    public static final String READ_AUDIT = "system/AuditEvent.rs";
 
     /** Every scope, as {@code .well-known/smart-configuration} advertises them. */
-    public static final List<String> ALL = List.of(SUBMIT, READ_TASKS);
+    public static final List<String> ALL = List.of(SUBMIT, READ_TASKS, READ_AUDIT);
 
     private Scopes() {
     }

@@ -3,9 +3,9 @@
  * verification of the access tokens the adapter's token endpoint issued ({@link org.safeharbor.auth.AccessTokens}),
  * the scopes it knows ({@link org.safeharbor.auth.Scopes}) and the registered clients
  * ({@link org.safeharbor.auth.RegisteredClients}), and the per-client request limit both the token endpoint and the
- * intake apply ({@link org.safeharbor.auth.RateLimiter}).
+ * intake apply ({@link org.safeharbor.auth.RateLimiter}). 1.2: the auditor's scope {@link org.safeharbor.auth.Scopes#READ_AUDIT}.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.safeharbor.auth;
 

@@ -92,7 +92,9 @@ final class AuditTrail {
         }
 
         AuditEntry.Actor actor = entry.actor();
-        AuditEvent.AuditEventAgentComponent who = event.addAgent().setRequestor(true).setAltId(actor.id());
+        // an id a caller claimed without proving it is the caller's own text: bounded to its column
+        String actorId = Db.truncate(actor.id(), 200);
+        AuditEvent.AuditEventAgentComponent who = event.addAgent().setRequestor(true).setAltId(actorId);
         who.setType(new CodeableConcept(coding(switch (actor.type()) {
             case OPERATOR -> AuditCodes.HUMAN_USER;
             case SYSTEM -> AuditCodes.APPLICATION;
@@ -103,7 +105,7 @@ final class AuditTrail {
             case OPERATOR -> AuditCodes.KARAF_USER;
             case STATE -> AuditCodes.JURISDICTION;
             case SYSTEM -> AuditCodes.SYSTEM;
-        }).setValue(actor.id())).setDisplay(actor.type() == AuditEntry.Actor.Type.ANONYMOUS ? "not authenticated" : null));
+        }).setValue(actorId)).setDisplay(actor.type() == AuditEntry.Actor.Type.ANONYMOUS ? "not authenticated" : null));
         if (actor.address() != null) {
             who.getNetwork().setAddress(Db.truncate(actor.address(), 100)).setType(AuditEvent.AuditEventAgentNetworkType._2);
         }
@@ -128,7 +130,8 @@ final class AuditTrail {
                         .setIdentifier(new Identifier().setSystem(AuditCodes.REFERRAL_ID).setValue(entry.referralId().value())));
                 entity.setRole(new Coding(AuditCodes.OBJECT_ROLE, "3", "Report"));
             } else if (entry.object() != null) {
-                entity.setWhat(new Reference().setIdentifier(new Identifier().setSystem(AuditCodes.OBJECT_ID).setValue(entry.object())));
+                entity.setWhat(new Reference().setIdentifier(new Identifier().setSystem(AuditCodes.OBJECT_ID)
+                        .setValue(Db.truncate(entry.object(), 200))));
                 entity.setRole(new Coding(AuditCodes.OBJECT_ROLE, "13", "Security Resource"));
             }
             if (entry.jurisdiction() != null) {

@@ -115,7 +115,7 @@ public class ConfigurationAudit implements ConfigurationListener {
     /** {@code org.safeharbor.jurisdiction.us.il} is US-IL's; null for any other PID. */
     static Jurisdiction jurisdiction(String pid) {
         String prefix = PREFIX + "jurisdiction.";
-        if (!pid.startsWith(prefix)) {
+        if (!pid.startsWith(prefix) || pid.length() - prefix.length() > 16) {
             return null;
         }
         try {

@@ -38,12 +38,19 @@ final class ClientRegistry implements RegisteredClients {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path directory;
+    private final org.safeharbor.store.AuditLog audit;
     private volatile Map<String, RegisteredClient> clients = Map.of();
     private volatile List<String> problems = List.of();
     private volatile String seen = "";
 
     ClientRegistry(Path directory) {
+        this(directory, entry -> { });
+    }
+
+    /** Records in {@code audit} each registration added, changed or removed (and each one read at start). */
+    ClientRegistry(Path directory, org.safeharbor.store.AuditLog audit) {
         this.directory = directory;
+        this.audit = audit;
     }
 
     Optional<RegisteredClient> find(String clientId) {
@@ -66,6 +73,7 @@ final class ClientRegistry implements RegisteredClients {
     synchronized void refresh() {
         String now = fingerprint();
         if (now.equals(seen)) {
+            seenOnce = true;
             return;
         }
         seen = now;
@@ -84,13 +92,51 @@ final class ClientRegistry implements RegisteredClients {
                 trouble.add(file.getFileName() + ": " + e.getMessage());
             }
         }
-        Set<String> before = clients.keySet();
+        Map<String, RegisteredClient> previous = clients;
+        Set<String> before = previous.keySet();
         clients = Map.copyOf(read);
+        audit(previous, read);
         problems = List.copyOf(trouble);
         LOG.info("Registered clients ({}): {}{}", directory, read.keySet(),
                 before.isEmpty() ? "" : " (before: " + before + ")");
         trouble.forEach(p -> LOG.warn("Client registration not used: {}", p));
     }
+
+    /** One audit entry per client whose registration appeared, changed (kind, scopes, endpoints, keys, certificates) or went. */
+    private void audit(Map<String, RegisteredClient> before, Map<String, RegisteredClient> after) {
+        Set<String> ids = new java.util.TreeSet<>(before.keySet());
+        ids.addAll(after.keySet());
+        for (String id : ids) {
+            RegisteredClient was = before.get(id);
+            RegisteredClient is = after.get(id);
+            String change = was == null ? (seenOnce ? "registered" : "read at start") : is == null ? "removed"
+                    : describe(was).equals(describe(is)) ? null : "changed";
+            if (change == null) {
+                continue;
+            }
+            org.safeharbor.store.AuditEntry.Builder entry = org.safeharbor.store.AuditEntry.of(org.safeharbor.store.AuditEntry.Kind.CLIENT_CHANGE,
+                    new org.safeharbor.store.AuditEntry.Actor(org.safeharbor.store.AuditEntry.Actor.Type.SYSTEM, "client-registrations", null))
+                    .object(id).detail("change", change);
+            if (is != null) {
+                entry.detail("kind", is.kind()).detail("scopes", String.join(" ", is.scopes())).detail("keys", is.keyDescription())
+                        .detail("tls-client-certificates", is.certificateThumbprints().size()).detail("file", is.file().getFileName());
+            }
+            try {
+                audit.audit(entry.build());
+            } catch (RuntimeException e) {
+                LOG.error("Client registration {} {} but the change could not be recorded in the audit trail: {}", id, change,
+                        e.getClass().getSimpleName());
+            }
+        }
+        seenOnce = true;
+    }
+
+    private static String describe(RegisteredClient c) {
+        return c.name() + "|" + c.kind() + "|" + c.scopes() + "|" + c.sourceEndpoints() + "|" + c.keyDescription() + "|"
+                + c.certificateThumbprints() + "|" + c.file();
+    }
+
+    private boolean seenOnce;
 
     private List<Path> files() {
         if (!Files.isDirectory(directory)) {

@@ -19,12 +19,14 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.auth.AccessTokens;
 import org.safeharbor.auth.RateLimiter;
 import org.safeharbor.auth.RegisteredClients;
+import org.safeharbor.store.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The SMART Backend Services authorization server (PID {@code org.safeharbor.auth}): reads the
  * registered clients, mounts the token endpoint and the SMART discovery document on the core HTTPS
  * server, and offers {@link AccessTokens} (to the FHIR intake) and {@link RegisteredClients} (to the
- * shell).
+ * shell). Every token issued or refused, and every client registration added, changed or removed, is recorded in
+ * the message store's audit trail ({@link AuditLog}).
  */
 @Component(immediate = true, configurationPid = SmartAuthorizationServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SmartAuthorizationServer.Config.class)
@@ -74,7 +77,7 @@ public class SmartAuthorizationServer {
     });
 
     @Activate
-    public SmartAuthorizationServer(BundleContext context, Config config) throws Exception {
+    public SmartAuthorizationServer(BundleContext context, Config config, @Reference AuditLog audit) throws Exception {
         Path etc = Path.of(System.getProperty("karaf.etc", "etc"));
         Path clientsDirectory = config.clientsDirectory().isBlank() ? etc.resolve("safeharbor/clients") : Path.of(config.clientsDirectory());
         Path keyFile = config.signingKeyFile().isBlank() ? etc.resolve("safeharbor/token-signing-key.json") : Path.of(config.signingKeyFile());
@@ -83,14 +86,15 @@ public class SmartAuthorizationServer {
                 : config.publicBaseUrl()).replaceAll("/+$", "");
         String tokenUrl = base + TOKEN_PATH;
 
-        ClientRegistry clients = new ClientRegistry(clientsDirectory);
+        ClientRegistry clients = new ClientRegistry(clientsDirectory, audit);
         clients.refresh();
         TokenIssuer issuer = new TokenIssuer(TokenIssuer.signingKey(keyFile), base, Duration.parse(config.accessTokenLifetime()),
                 clients, Clock.systemUTC());
 
         registrations.add(context.registerService(Servlet.class,
                 new TokenEndpoint(new ClientAssertions(clients, Clock.systemUTC()), issuer, tokenUrl,
-                        new RateLimiter(config.tokenRequestsPerMinute(), config.tokenRequestBurst(), System::nanoTime)), path(TOKEN_PATH)));
+                        new RateLimiter(config.tokenRequestsPerMinute(), config.tokenRequestBurst(), System::nanoTime), audit),
+                path(TOKEN_PATH)));
         registrations.add(context.registerService(Servlet.class, new SmartConfiguration(base, tokenUrl),
                 path("/fhir/.well-known/smart-configuration")));
         registrations.add(context.registerService(AccessTokens.class, issuer, null));

@@ -15,6 +15,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.safeharbor.auth.RateLimiter;
+import org.safeharbor.store.AuditEntry;
+import org.safeharbor.store.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * read. The limit is per address, not per client id: the client is not known until its signature has been checked,
  * which is the work the limit spares, and a limit on the client id an assertion claims would let anyone use up a
  * hospital's budget by claiming its id.
+ *
+ * <p>Every token issued or refused is recorded in the audit trail ({@link AuditLog}): the client id (as claimed, when
+ * the assertion did not verify), the calling address, the scopes granted or the OAuth error. A request refused for its
+ * rate is not: that is the work the limit spares.
  */
 final class TokenEndpoint extends HttpServlet {
 
@@ -43,12 +49,14 @@ final class TokenEndpoint extends HttpServlet {
     private final transient TokenIssuer issuer;
     private final String tokenUrl;
     private final transient RateLimiter limiter;
+    private final transient AuditLog audit;
 
-    TokenEndpoint(ClientAssertions assertions, TokenIssuer issuer, String tokenUrl, RateLimiter limiter) {
+    TokenEndpoint(ClientAssertions assertions, TokenIssuer issuer, String tokenUrl, RateLimiter limiter, AuditLog audit) {
         this.assertions = assertions;
         this.issuer = issuer;
         this.tokenUrl = tokenUrl;
         this.limiter = limiter;
+        this.audit = audit;
     }
 
     @Override
@@ -63,33 +71,33 @@ final class TokenEndpoint extends HttpServlet {
             return;
         }
         if (request.getContentLengthLong() > MAX_REQUEST_BYTES) {
-            error(response, 400, "invalid_request", "the token request is too large", null);
+            error(request, response, 400, "invalid_request", "the token request is too large", null, false);
             return;
         }
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            error(response, 400, "invalid_request", "send application/x-www-form-urlencoded", null);
+            error(request, response, 400, "invalid_request", "send application/x-www-form-urlencoded", null, false);
             return;
         }
         // read by hand, at most the bound: a chunked body declares no length, and the container's form parser would take 200 KB
         byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
         if (body.length > MAX_REQUEST_BYTES) {
-            error(response, 400, "invalid_request", "the token request is too large", null);
+            error(request, response, 400, "invalid_request", "the token request is too large", null, false);
             return;
         }
         Map<String, String> form;
         try {
             form = form(new String(body, StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException malformed) {
-            error(response, 400, "invalid_request", "the body is not application/x-www-form-urlencoded", null);
+            error(request, response, 400, "invalid_request", "the body is not application/x-www-form-urlencoded", null, false);
             return;
         }
         if (!"client_credentials".equals(form.get("grant_type"))) {
-            error(response, 400, "unsupported_grant_type", "only client_credentials is supported", null);
+            error(request, response, 400, "unsupported_grant_type", "only client_credentials is supported", null, false);
             return;
         }
         if (!JWT_BEARER.equals(form.get("client_assertion_type")) || form.get("client_assertion") == null) {
-            error(response, 400, "invalid_request", "client_assertion_type must be " + JWT_BEARER + " with a client_assertion", null);
+            error(request, response, 400, "invalid_request", "client_assertion_type must be " + JWT_BEARER + " with a client_assertion", null, false);
             return;
         }
         X509Certificate certificate = certificate(request);
@@ -97,17 +105,17 @@ final class TokenEndpoint extends HttpServlet {
         try {
             client = assertions.verify(form.get("client_assertion"), tokenUrl);
         } catch (ClientAssertions.Refused refused) {
-            error(response, 401, refused.error, refused.getMessage(), refused.clientId);
+            error(request, response, 401, refused.error, refused.getMessage(), refused.clientId, false);
             return;
         }
         if (!client.certificateThumbprints().isEmpty()
                 && (certificate == null || !client.certificateThumbprints().contains(TokenIssuer.thumbprint(certificate)))) {
-            error(response, 401, "invalid_client", "this client must present its registered TLS client certificate", client.clientId());
+            error(request, response, 401, "invalid_client", "this client must present its registered TLS client certificate", client.clientId(), false);
             return;
         }
         String requested = form.get("scope");
         if (requested == null || requested.isBlank()) {
-            error(response, 400, "invalid_scope", "request at least one scope", client.clientId());
+            error(request, response, 400, "invalid_scope", "request at least one scope", client.clientId(), true);
             return;
         }
         List<String> granted = new ArrayList<>();
@@ -117,7 +125,7 @@ final class TokenEndpoint extends HttpServlet {
             }
         }
         if (granted.isEmpty()) {
-            error(response, 400, "invalid_scope", "none of the requested scopes is registered for this client", client.clientId());
+            error(request, response, 400, "invalid_scope", "none of the requested scopes is registered for this client", client.clientId(), true);
             return;
         }
         String token = issuer.issue(client, granted, client.certificateThumbprints().isEmpty() ? null : certificate);
@@ -127,6 +135,9 @@ final class TokenEndpoint extends HttpServlet {
         answer.put("expires_in", issuer.lifetime().toSeconds());
         answer.put("scope", String.join(" ", granted));
         LOG.info("Token issued to client {} for scopes {}", client.clientId(), granted);
+        record(AuditEntry.of(AuditEntry.Kind.TOKEN, AuditEntry.Actor.client(client.clientId(), request.getRemoteAddr()))
+                .object(client.clientId()).detail("scopes", String.join(" ", granted))
+                .detail("lifetime-seconds", issuer.lifetime().toSeconds()).build());
         write(response, 200, answer);
     }
 
@@ -153,9 +164,16 @@ final class TokenEndpoint extends HttpServlet {
         return chain instanceof X509Certificate[] certificates && certificates.length > 0 ? certificates[0] : null;
     }
 
-    private static void error(HttpServletResponse response, int status, String error, String description, String clientId)
-            throws IOException {
+    /**
+     * Answers an OAuth error, and records the refusal: for an {@code authenticated} client under its id, otherwise as
+     * a caller that did not authenticate, with the client id it claimed, if any.
+     */
+    private void error(HttpServletRequest request, HttpServletResponse response, int status, String error, String description,
+                       String clientId, boolean authenticated) throws IOException {
         LOG.warn("Token refused{}: {} ({})", clientId == null ? "" : " to client " + clientId, error, description);
+        record(AuditEntry.of(AuditEntry.Kind.TOKEN, authenticated ? AuditEntry.Actor.client(clientId, request.getRemoteAddr())
+                        : AuditEntry.Actor.anonymous(clientId, request.getRemoteAddr()))
+                .outcome(AuditEntry.Outcome.MINOR_FAILURE, "HTTP " + status + " " + error).build());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("error", error);
         answer.put("error_description", description);
@@ -163,6 +181,16 @@ final class TokenEndpoint extends HttpServlet {
             response.setHeader("WWW-Authenticate", "Bearer error=\"" + error + "\"");
         }
         write(response, status, answer);
+    }
+
+    /** Records an audit entry; a failure to record is logged and does not change the answer (the token alone discloses nothing). */
+    private void record(AuditEntry entry) {
+        try {
+            audit.audit(entry);
+        } catch (RuntimeException e) {
+            LOG.error("Could not record a token {} in the audit trail: {}", entry.outcome() == AuditEntry.Outcome.SUCCESS ? "issued" : "refused",
+                    e.getClass().getSimpleName());
+        }
     }
 
     private static void write(HttpServletResponse response, int status, Map<String, Object> body) throws IOException {

@@ -41,6 +41,8 @@ final class AuthServer implements AutoCloseable {
     final X509Certificate serverCertificate;
     final KeyPair clientKeys;
     final X509Certificate clientCertificate;
+    /** What the token endpoint and the registry recorded in the audit trail. */
+    final java.util.List<org.safeharbor.store.AuditEntry> audit = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Server server;
 
     /** Without a limit on token requests. */
@@ -77,13 +79,13 @@ final class AuthServer implements AutoCloseable {
         tokenUrl = URI.create(base + SmartAuthorizationServer.TOKEN_PATH);
         fhirBase = URI.create(base + "/fhir");
 
-        registry = new ClientRegistry(clientsDirectory);
+        registry = new ClientRegistry(clientsDirectory, audit::add);
         registry.refresh();
         issuer = new TokenIssuer(TokenIssuer.signingKey(workDirectory.resolve("token-signing-key.json")), base,
                 Duration.ofMinutes(5), registry, clock);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new TokenEndpoint(new ClientAssertions(registry, clock), issuer, tokenUrl.toString(), limiter)),
+        context.addServlet(new ServletHolder(new TokenEndpoint(new ClientAssertions(registry, clock), issuer, tokenUrl.toString(), limiter, audit::add)),
                 SmartAuthorizationServer.TOKEN_PATH);
         context.addServlet(new ServletHolder(new SmartConfiguration(base, tokenUrl.toString())), "/fhir/.well-known/smart-configuration");
         server.setHandler(context);

@@ -27,11 +27,28 @@ class ClientRegistryTest {
     @TempDir
     Path clients;
     ClientRegistry registry;
+    final List<org.safeharbor.store.AuditEntry> audit = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
-        registry = new ClientRegistry(clients);
+        registry = new ClientRegistry(clients, audit::add);
         registry.refresh();
+    }
+
+    @Test
+    void eachRegistrationAddedChangedOrRemovedIsInTheAuditTrail() throws Exception {
+        Files.writeString(clients.resolve("st-marys.json"), registration("st-marys"));
+        registry.refresh();
+        Files.writeString(clients.resolve("st-marys.json"), registration("st-marys").replace("\"" + SUBMIT + "\"",
+                "\"" + SUBMIT + "\",\"system/Task.rs\""));
+        Files.setLastModifiedTime(clients.resolve("st-marys.json"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        registry.refresh();
+        Files.delete(clients.resolve("st-marys.json"));
+        registry.refresh();
+        assertEquals(List.of("registered", "changed", "removed"), audit.stream().map(e -> e.details().get("change")).toList());
+        assertTrue(audit.stream().allMatch(e -> e.kind() == org.safeharbor.store.AuditEntry.Kind.CLIENT_CHANGE && "st-marys".equals(e.object())));
+        assertEquals(SUBMIT + " system/Task.rs", audit.get(1).details().get("scopes"));
+        assertTrue(audit.stream().noneMatch(e -> e.details().toString().contains("\"x\"")), "no key material");
     }
 
     @Test

@@ -93,7 +93,7 @@ class TokenEndpointTest {
         assertEquals(Set.of("private_key_jwt"), strings(config, "token_endpoint_auth_methods_supported"));
         assertEquals(Set.of("RS384", "ES384"), strings(config, "token_endpoint_auth_signing_alg_values_supported"));
         assertEquals(Set.of("client_credentials"), strings(config, "grant_types_supported"));
-        assertEquals(Set.of(SUBMIT, READ), strings(config, "scopes_supported"));
+        assertEquals(Set.of(SUBMIT, READ, org.safeharbor.auth.Scopes.READ_AUDIT), strings(config, "scopes_supported"));
         assertTrue(strings(config, "capabilities").contains("client-confidential-asymmetric"));
         // the hospital-side client discovers the same URL
         assertEquals(server.tokenUrl, server.client("st-marys", ecKey).tokenEndpoint());
@@ -135,6 +135,29 @@ class TokenEndpointTest {
         JWK key = SmartBackendClient.generateKey("ES384");
         TokenRefused refused = assertThrows(TokenRefused.class, () -> server.client("nobody", key).token(SUBMIT));
         assertInvalidClient(refused);
+    }
+
+    @Test
+    void everyTokenIssuedOrRefusedIsInTheAuditTrail() throws Exception {
+        server.client("st-marys", ecKey).token(SUBMIT + " " + READ);
+        org.safeharbor.store.AuditEntry issued = lastAudit("st-marys");
+        assertEquals(org.safeharbor.store.AuditEntry.Kind.TOKEN, issued.kind());
+        assertEquals(org.safeharbor.store.AuditEntry.Outcome.SUCCESS, issued.outcome());
+        assertEquals(org.safeharbor.store.AuditEntry.Actor.Type.CLIENT, issued.actor().type());
+        assertEquals("127.0.0.1", issued.actor().address());
+        assertTrue(issued.details().get("scopes").contains(SUBMIT), issued.details().toString());
+
+        assertThrows(TokenRefused.class, () -> server.client("nobody-at-all", SmartBackendClient.generateKey("ES384")).token(SUBMIT));
+        org.safeharbor.store.AuditEntry refused = lastAudit("nobody-at-all");
+        assertEquals(org.safeharbor.store.AuditEntry.Outcome.MINOR_FAILURE, refused.outcome());
+        assertEquals(org.safeharbor.store.AuditEntry.Actor.Type.ANONYMOUS, refused.actor().type(), "it did not prove who it is");
+        assertEquals("HTTP 401 invalid_client", refused.outcomeText());
+    }
+
+    private static org.safeharbor.store.AuditEntry lastAudit(String actorId) {
+        List<org.safeharbor.store.AuditEntry> of = server.audit.stream().filter(e -> e.actor().id().equals(actorId)).toList();
+        assertTrue(!of.isEmpty(), "nothing recorded for " + actorId + ": " + server.audit);
+        return of.get(of.size() - 1);
     }
 
     @Test
