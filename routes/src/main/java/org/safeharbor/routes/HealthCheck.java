@@ -14,10 +14,14 @@ import org.apache.camel.CamelContext;
 import org.safeharbor.routes.JurisdictionRegistry.ActiveJurisdiction;
 
 /**
- * Computes the health report served at {@code /health}: the CamelContext, the broker, the database,
- * the active jurisdictions and whether sandbox components are present. Overall status is UP only
- * when the first three are UP and, in the production profile, no sandbox component is present;
- * having no jurisdiction bundle is not an error (referrals then wait on their queues).
+ * Computes the readiness report served at {@code /health/ready} and {@code /health}: the CamelContext, the FHIR
+ * intake, the broker, the database, the active jurisdictions, the jurisdiction components still waiting, and whether
+ * sandbox components are present. Overall status is UP only when the CamelContext, the broker and the database are UP,
+ * the FHIR intake and the token endpoint are mounted (so a load balancer never sends a hospital to a server whose
+ * {@code /fhir} is not answering yet), no installed jurisdiction component is still waiting to be registered (a
+ * dependency missing, its activation failed) and, in the production profile, no sandbox component is present. Having
+ * no jurisdiction bundle is not an error (referrals then wait on their queues), nor is a jurisdiction component that
+ * requires a configuration it has not been given. {@link #live()} is the liveness half: the CamelContext is started.
  *
  * <p>{@code /health} answers anyone, so it says only UP/DOWN and component states: never a URL, a
  * host name, a user, a product or an exception message (which may name any of those).
@@ -29,8 +33,8 @@ public final class HealthCheck {
     }
 
     /** The top-level keys of every report, UP or DOWN ({@code reason} only when the profile refuses the sandbox). */
-    public static final List<String> KEYS = List.of("status", "sandbox", "sandboxes", "camelContext", "broker", "database",
-            "jurisdictions");
+    public static final List<String> KEYS = List.of("status", "sandbox", "sandboxes", "camelContext", "intake", "broker", "database",
+            "jurisdictions", "waitingFor");
 
     private final CamelContext camel;
     private final BooleanSupplier brokerReachable;
@@ -38,6 +42,8 @@ public final class HealthCheck {
     private final Supplier<List<ActiveJurisdiction>> jurisdictions;
     private final Supplier<Set<String>> sandboxes;
     private final BooleanSupplier production;
+    private final BooleanSupplier intakeMounted;
+    private final Supplier<List<String>> waitingComponents;
 
     /**
      * @param sandboxes  the jurisdictions whose sandbox components are present (services with
@@ -47,6 +53,18 @@ public final class HealthCheck {
      */
     public HealthCheck(CamelContext camel, BooleanSupplier brokerReachable, Supplier<DataSource> dataSource,
                        Supplier<List<ActiveJurisdiction>> jurisdictions, Supplier<Set<String>> sandboxes, BooleanSupplier production) {
+        this(camel, brokerReachable, dataSource, jurisdictions, sandboxes, production, () -> true, List::of);
+    }
+
+    /**
+     * @param intakeMounted     whether the FHIR intake and the token endpoint are mounted on the HTTP server
+     * @param waitingComponents the names of installed jurisdiction components not yet registered (see {@link HealthEndpoint})
+     */
+    public HealthCheck(CamelContext camel, BooleanSupplier brokerReachable, Supplier<DataSource> dataSource,
+                       Supplier<List<ActiveJurisdiction>> jurisdictions, Supplier<Set<String>> sandboxes, BooleanSupplier production,
+                       BooleanSupplier intakeMounted, Supplier<List<String>> waitingComponents) {
+        this.intakeMounted = intakeMounted;
+        this.waitingComponents = waitingComponents;
         this.camel = camel;
         this.brokerReachable = brokerReachable;
         this.dataSource = dataSource;
@@ -55,12 +73,25 @@ public final class HealthCheck {
         this.production = production;
     }
 
+    /** Liveness: the JVM answers and the CamelContext is started; nothing outside the process is asked. */
+    public Result live() {
+        boolean up = camel.isStarted();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status(up));
+        return new Result(up, body);
+    }
+
+    /** Readiness (see the class description). */
     public Result check() {
         Map<String, Object> camelPart = new LinkedHashMap<>();
         boolean camelUp = camel.isStarted();
         camelPart.put("status", status(camelUp));
         camelPart.put("state", camel.getStatus().name());
         camelPart.put("routes", camel.getRoutes().size());
+
+        Map<String, Object> intakePart = new LinkedHashMap<>();
+        boolean intakeUp = intakeMounted.getAsBoolean();
+        intakePart.put("status", status(intakeUp));
 
         Map<String, Object> brokerPart = new LinkedHashMap<>();
         boolean brokerUp = brokerReachable.getAsBoolean();
@@ -81,7 +112,9 @@ public final class HealthCheck {
         boolean sandbox = !sandboxList.isEmpty();
         boolean refused = sandbox && production.getAsBoolean();
 
-        boolean up = camelUp && brokerUp && databaseUp && !refused;
+        List<String> waiting = waitingComponents.get();
+
+        boolean up = camelUp && intakeUp && brokerUp && databaseUp && waiting.isEmpty() && !refused;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status(up));
         if (refused) {
@@ -90,9 +123,11 @@ public final class HealthCheck {
         body.put("sandbox", sandbox);
         body.put("sandboxes", sandboxList);
         body.put("camelContext", camelPart);
+        body.put("intake", intakePart);
         body.put("broker", brokerPart);
         body.put("database", databasePart);
         body.put("jurisdictions", jurisdictionPart);
+        body.put("waitingFor", waiting);
         return new Result(up, body);
     }
 

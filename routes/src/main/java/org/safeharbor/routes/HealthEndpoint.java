@@ -21,13 +21,18 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
+import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.slf4j.Logger;
 import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds the operations endpoints to the CamelContext: {@link HealthRoute} ({@code /health}) and
+ * Adds the operations endpoints to the CamelContext: {@link HealthRoute} ({@code /health/live}, {@code /health/ready}
+ * and {@code /health}) and
  * {@link MetricsRoute} ({@code /metrics}, loopback only). The database is an optional, dynamic
  * reference so that /health reports it DOWN instead of disappearing when the DataSource goes away.
  *
@@ -53,6 +58,14 @@ public class HealthEndpoint {
             policyOption = ReferencePolicyOption.GREEDY, target = "(dataSourceName=safeharbor)")
     private volatile DataSource dataSource;
 
+    /** The HTTPS server; optional, so that readiness reports the intake DOWN rather than vanish while it restarts. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HttpServer http;
+
+    /** Declarative Services' own view of every component, to find the jurisdiction components still waiting. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ServiceComponentRuntime components;
+
     private final CamelContext camel;
     private final List<RouteBuilder> routes;
     private final SandboxMarkers sandboxes;
@@ -68,11 +81,48 @@ public class HealthEndpoint {
         this.sandboxTracker = sandboxes.track(bundleContext);
         this.routes = List.of(
                 new HealthRoute(new HealthCheck(camel, broker::isReachable, () -> dataSource, registry::active,
-                        sandboxes::jurisdictions, sandboxes::production)),
+                        sandboxes::jurisdictions, sandboxes::production, this::intakeServing, this::waitingJurisdictionComponents)),
                 new MetricsRoute(metrics));
         for (var route : routes) {
             PlatformClassLoader.run(() -> camel.addRoutes(route));
         }
+    }
+
+    /** The FHIR intake and the token endpoint answer (not the 503 placeholder). */
+    boolean intakeServing() {
+        HttpServer server = http;
+        return server != null && HttpServer.HOSPITALS_NEED.stream().allMatch(server::isServing);
+    }
+
+    /** The jurisdiction components of the installed bundles that Declarative Services has not (yet) registered. */
+    List<String> waitingJurisdictionComponents() {
+        ServiceComponentRuntime scr = components;
+        return scr == null ? List.of("(Declarative Services)") : waitingJurisdictionComponents(scr);
+    }
+
+    /**
+     * Every enabled component that provides a {@link JurisdictionAdapter} and has no satisfied or active configuration:
+     * a reference it needs is missing, or its activation failed. One that requires a configuration nobody gave it is
+     * not waited for: the operator has not asked for that jurisdiction. Component names only (class names).
+     */
+    static List<String> waitingJurisdictionComponents(ServiceComponentRuntime scr) {
+        List<String> waiting = new java.util.ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (description.serviceInterfaces == null
+                    || !List.of(description.serviceInterfaces).contains(JurisdictionAdapter.class.getName())
+                    || !scr.isComponentEnabled(description)) {
+                continue;
+            }
+            var configurations = scr.getComponentConfigurationDTOs(description);
+            boolean registered = configurations.stream().anyMatch(c -> c.state == ComponentConfigurationDTO.SATISFIED
+                    || c.state == ComponentConfigurationDTO.ACTIVE);
+            boolean notConfigured = !configurations.isEmpty() && configurations.stream()
+                    .allMatch(c -> c.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION);
+            if (!registered && !notConfigured) {
+                waiting.add(description.name);
+            }
+        }
+        return List.copyOf(waiting);
     }
 
     /** A changed profile applies at once (no new routes). */

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After} and an OperationOutcome, never 404: an EHR's interface engine retries a 503 and treats
  * a 404 as a permanent error ({@link NotYetMounted}).
  */
-@Component(immediate = true, configurationPid = HttpServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = HttpServer.class, immediate = true, configurationPid = HttpServer.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = HttpServer.Config.class)
 public class HttpServer {
 
@@ -103,8 +104,13 @@ public class HttpServer {
     /** Paths the adapter always serves: answered 503 while nothing is mounted there (see {@link NotYetMounted}). */
     static final List<String> RESERVED = List.of("/fhir/*", "/auth/*");
 
+    /** What a hospital needs answering before the adapter is ready: the FHIR intake and the token endpoint below /auth/. */
+    static final List<String> HOSPITALS_NEED = List.of("/fhir/*", "/auth/token");
+
     private final Map<Servlet, String> mounted = new ConcurrentHashMap<>();
     private final Map<String, Servlet> placeholders = new ConcurrentHashMap<>();
+    /** The paths a mounted servlet (not a placeholder) answers at, once Jetty serves it. */
+    private final java.util.Set<String> serving = ConcurrentHashMap.newKeySet();
     private Server jetty;
     private ServletContextHandler context;
 
@@ -219,11 +225,16 @@ public class HttpServer {
         if (context == null || path == null) {
             return;
         }
-        remove(servlet);
-        LOG.info("Unmounted servlet at {}", path);
+        serving.remove(path);
         if (RESERVED.contains(path) && !mounted.containsValue(path)) {
-            holdPlace(path);
+            // the placeholder takes the path over in one step (see swap): a 503, never Camel's 404
+            Servlet placeholder = new NotYetMounted();
+            placeholders.put(path, placeholder);
+            swap(servlet, new ServletHolder(NotYetMounted.class.getSimpleName() + "@" + path, placeholder), path);
+        } else {
+            remove(servlet);
         }
+        LOG.info("Unmounted servlet at {}", path);
     }
 
     /** Takes a servlet and its mappings out of the running context. */
@@ -247,12 +258,41 @@ public class HttpServer {
     }
 
     private void mount(Servlet servlet, String path) {
-        Servlet placeholder = placeholders.remove(path);
-        if (placeholder != null) {
-            remove(placeholder); // the same path spec twice is an error in Jetty: the real servlet takes its place
-        }
         ServletHolder holder = new ServletHolder(servlet.getClass().getSimpleName() + "@" + path, servlet);
-        context.addServlet(holder, path);
+        Servlet placeholder = placeholders.remove(path);
+        if (placeholder == null) {
+            context.addServlet(holder, path);
+        } else {
+            swap(placeholder, holder, path);
+        }
+        serving.add(path);
         LOG.info("Mounted servlet {} at {}", servlet.getClass().getSimpleName(), path);
+    }
+
+    /**
+     * Puts {@code replacement} in the place of {@code current} at {@code path}. Jetty refuses the same path spec twice,
+     * and between taking one servlet out and putting the other in, the path would fall through to Camel's {@code /*}
+     * (a 404 an EHR takes as final): so the new servlet is added first, the path's mapping moved to it in one
+     * assignment, and only then the old one dropped.
+     */
+    private void swap(Servlet current, ServletHolder replacement, String path) {
+        var handler = context.getServletHandler();
+        handler.addServlet(replacement);
+        var mappings = java.util.Arrays.stream(handler.getServletMappings()).map(m -> {
+            if (!java.util.Arrays.asList(m.getPathSpecs()).contains(path)) {
+                return m;
+            }
+            var moved = new org.eclipse.jetty.ee10.servlet.ServletMapping();
+            moved.setServletName(replacement.getName());
+            moved.setPathSpecs(m.getPathSpecs());
+            return moved;
+        }).toArray(org.eclipse.jetty.ee10.servlet.ServletMapping[]::new);
+        handler.setServletMappings(mappings);
+        remove(current);
+    }
+
+    /** True once a servlet (not the 503 placeholder) answers at exactly this path spec, e.g. {@code /fhir/*}. */
+    public boolean isServing(String path) {
+        return context != null && jetty != null && jetty.isStarted() && serving.contains(path);
     }
 }

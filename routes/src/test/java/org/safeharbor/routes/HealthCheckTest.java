@@ -150,7 +150,8 @@ class HealthCheckTest {
     @Test
     void bodyHasExactlyTheDocumentedTopLevelKeys() {
         // Checked for both outcomes: a DOWN report must not drop or add sections.
-        Set<String> expected = Set.of("status", "sandbox", "sandboxes", "camelContext", "broker", "database", "jurisdictions");
+        Set<String> expected = Set.of("status", "sandbox", "sandboxes", "camelContext", "intake", "broker", "database", "jurisdictions",
+                "waitingFor");
 
         assertEquals(expected, check(true, h2, ONE_JURISDICTION).body().keySet());
         assertEquals(expected, check(false, null, List.of()).body().keySet());
@@ -208,5 +209,42 @@ class HealthCheckTest {
 
         sandboxes.clear();
         assertTrue(check(true, h2, ONE_JURISDICTION).up(), "UP again once the sandbox is gone");
+    }
+
+    private HealthCheck readiness(AtomicBoolean intake, List<String> waiting) {
+        return new HealthCheck(camel, () -> true, () -> h2, () -> ONE_JURISDICTION, () -> Set.copyOf(sandboxes), production::get,
+                intake::get, () -> waiting);
+    }
+
+    @Test
+    void notReadyUntilTheIntakeIsMounted() {
+        AtomicBoolean intake = new AtomicBoolean(false);
+        HealthCheck health = readiness(intake, List.of());
+        HealthCheck.Result before = health.check();
+        assertFalse(before.up(), "a load balancer must not send hospitals to a /fhir that is not answering");
+        assertEquals("DOWN", part(before, "intake").get("status"));
+        assertTrue(health.live().up(), "alive meanwhile: nothing to restart");
+
+        intake.set(true);
+        assertTrue(health.check().up());
+        assertEquals("UP", part(health.check(), "intake").get("status"));
+    }
+
+    @Test
+    void notReadyWhileAnInstalledJurisdictionComponentWaits() {
+        HealthCheck.Result result = readiness(new AtomicBoolean(true), List.of("org.safeharbor.jurisdiction.us.zz.ZzAdapter")).check();
+        assertFalse(result.up());
+        assertEquals(List.of("org.safeharbor.jurisdiction.us.zz.ZzAdapter"), result.body().get("waitingFor"));
+        assertTrue(readiness(new AtomicBoolean(true), List.of()).check().up());
+    }
+
+    @Test
+    void livenessAsksNothingOutsideTheProcess() {
+        HealthCheck health = new HealthCheck(camel, () -> false, () -> null, List::of, Set::of, () -> false);
+        assertFalse(health.check().up(), "broker and database down: not ready");
+        assertTrue(health.live().up(), "but alive");
+        assertEquals(Map.of("status", "UP"), health.live().body());
+        camel.stop();
+        assertFalse(health.live().up());
     }
 }

@@ -64,12 +64,56 @@ class HttpServerTest {
                 response.setStatus(202);
             }
         };
+        assertTrue(!http.isServing("/fhir/*"), "the placeholder is not the intake");
         http.bindServlet(intake, java.util.Map.of(HttpServer.PATH_PROPERTY, "/fhir/*"));
         assertEquals(202, post(port, "/fhir/$process-message").statusCode(), "mounted: the real servlet answers");
+        assertTrue(http.isServing("/fhir/*") && !http.isServing("/auth/*"));
         assertEquals(503, post(port, "/auth/token").statusCode(), "the token path still waits for its own servlet");
 
         http.unbindServlet(intake);
         assertEquals(503, post(port, "/fhir/$process-message").statusCode(), "unmounted (a bundle restarting): 503 again, not 404");
+        assertTrue(!http.isServing("/fhir/*"));
+        http.bindServlet(intake, java.util.Map.of(HttpServer.PATH_PROPERTY, "/auth/token"));
+        assertTrue(http.isServing("/auth/token") && !http.isServing("/fhir/*"), "exactly the path spec mounted");
+    }
+
+    /** The placeholder gives way to the servlet in one step: a hospital sending meanwhile never meets Camel's 404. */
+    @Test
+    void whileTheIntakeIsMountedUnderLoadNoRequestIsAnswered404() throws Exception {
+        int port = start(-1);
+        java.util.Map<Integer, Integer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread[] hospitals = new Thread[4];
+        for (int i = 0; i < hospitals.length; i++) {
+            hospitals[i] = new Thread(() -> {
+                while (sending.get()) {
+                    try {
+                        answers.merge(post(port, "/fhir/$process-message").statusCode(), 1, Integer::sum);
+                    } catch (Exception e) {
+                        answers.merge(-1, 1, Integer::sum);
+                    }
+                }
+            });
+            hospitals[i].start();
+        }
+        for (int round = 0; round < 20; round++) {
+            jakarta.servlet.Servlet intake = new jakarta.servlet.http.HttpServlet() {
+                @Override
+                protected void service(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
+                    response.setStatus(202);
+                }
+            };
+            Thread.sleep(20);
+            http.bindServlet(intake, java.util.Map.of(HttpServer.PATH_PROPERTY, "/fhir/*"));
+            Thread.sleep(20);
+            http.unbindServlet(intake);
+        }
+        sending.set(false);
+        for (Thread hospital : hospitals) {
+            hospital.join();
+        }
+        assertTrue(answers.getOrDefault(202, 0) > 0 && answers.getOrDefault(503, 0) > 0, answers::toString);
+        assertEquals(java.util.Set.of(202, 503), answers.keySet(), "only the intake's answer or 503 + Retry-After: " + answers);
     }
 
     private static HttpResponse<String> post(int port, String path) throws Exception {

@@ -33,10 +33,9 @@ import org.safeharbor.client.SmartBackendClient;
  * expires, and at once on a 401), each one unique (its own {@code Bundle.identifier}, Bundle id and
  * MessageHeader id), and, as a real hospital would, sends the very same submission again whenever it got
  * no answer (connection refused or reset, timeout, 5xx, such as the 503 the adapter answers while its intake
- * is still starting, no token, a 401 although it asked for a new token first, or a 404: the intake still
- * answers some 404s just after its servlet is mounted following a crash, an open defect of issue 17 that an
- * EHR would not retry). Each submission is sent until it is answered 202, and remembers every Task id it was
- * answered with.
+ * is still starting, no token, or a 401 although it asked for a new token first). A 404 is, as for an EHR's
+ * interface engine, a permanent refusal: the crash test counts it as a failure. Each submission is sent
+ * until it is answered 202, and remembers every Task id it was answered with.
  *
  * <p>The template is {@code lives-in-one-state-seen-in-another.json} (a suspected sex-trafficking
  * Condition, T76.52XA, for a child living in Illinois) with its place of care moved from Missouri to
@@ -165,7 +164,7 @@ final class Hospital implements AutoCloseable {
                     return true;
                 }
                 // 401 even with a new token (HospitalAuth asked for one): the adapter may be half started; try again
-                if (status < 500 && status != 401 && status != 404 && status != 408 && status != 429) {
+                if (status < 500 && status != 401 && status != 408 && status != 429) {
                     submission.refusal = status + " " + response.body();
                     return false;
                 }
