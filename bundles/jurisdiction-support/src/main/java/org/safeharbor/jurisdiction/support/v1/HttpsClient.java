@@ -45,7 +45,8 @@ import org.safeharbor.api.v1.Jurisdiction;
  * </pre>
  *
  * Only the delivery contract's two headers go out ({@link AdapterHeaders#only()}); no header of the answer comes in.
- * Credentials travel as a default header of the HTTP client, never in an endpoint URI (Camel logs those). The answer:
+ * Each attempt is one request: the HTTP client's own retries are off, so that every try is numbered, recorded and
+ * announced to the state by the core. Credentials travel as a default header of the HTTP client, never in an endpoint URI (Camel logs those). The answer:
  * <ul>
  *   <li>2xx: the route goes on, the state's answer as body;</li>
  *   <li>a 4xx that refuses the report itself (400, 409, 413, 415, 422, ...): {@link StateRejectedException}, so the
@@ -130,9 +131,13 @@ public final class HttpsClient {
         https.setResponseTimeout(responseTimeout.toMillis());
         https.setHeaderFilterStrategy(AdapterHeaders.only());
         String basic = authorization;
-        if (basic != null) {
-            https.setHttpClientConfigurer(builder -> builder.setDefaultHeaders(List.of(new BasicHeader("Authorization", basic))));
-        }
+        https.setHttpClientConfigurer(builder -> {
+            // one request per attempt: the core numbers and retries attempts (HttpClient would resend on a 503 itself)
+            builder.disableAutomaticRetries();
+            if (basic != null) {
+                builder.setDefaultHeaders(List.of(new BasicHeader("Authorization", basic)));
+            }
+        });
         if (camel.hasComponent(component) != null) {
             camel.removeComponent(component);
         }

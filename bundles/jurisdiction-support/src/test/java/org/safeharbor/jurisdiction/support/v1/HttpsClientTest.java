@@ -200,7 +200,9 @@ class HttpsClientTest {
         routes(trusting());
         for (int status : new int[] {500, 502, 503, 401, 403, 404, 408, 429, 302}) {
             answerStatus = status;
+            int before = bodies.size();
             Exception failure = send().getException();
+            assertEquals(before + 1, bodies.size(), "HTTP " + status + ": one request per attempt, no retry by the HTTP client");
             HttpOperationFailedException http = assertInstanceOf(HttpOperationFailedException.class, failure, "HTTP " + status);
             assertEquals(status, http.getStatusCode());
             assertFalse(http.getMessage().contains("Jane"), http.getMessage());
