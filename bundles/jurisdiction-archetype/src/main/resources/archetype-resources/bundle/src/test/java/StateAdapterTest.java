@@ -1,0 +1,84 @@
+package ${package};
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.api.v1.SharedCode;
+import org.safeharbor.tck.SandboxFreeBundle;
+
+/** What the production bundle promises besides the kit: its configuration is checked, its ConceptMap drives its codes. */
+class StateAdapterTest {
+
+    @Test
+    void withoutAnIntakeUrlTheRouteDoesNotStart() throws Exception {
+        StateAdapter adapter = new StateAdapter(TestConfig.with(Map.of("intakeUrl", "")));
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> adapter.configure(new RouteBuilder(camel) {
+                @Override
+                public void configure() {
+                }
+            }, "direct:${jurisdiction}-deliver"));
+            assertTrue(refused.getMessage().contains("intakeUrl"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void onlyAnHttpsIntakeIsAccepted() throws Exception {
+        StateAdapter adapter = new StateAdapter(TestConfig.with(Map.of("intakeUrl", "http://intake.example.gov/reports")));
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            RouteBuilder routes = new RouteBuilder(camel) {
+                @Override
+                public void configure() {
+                }
+            };
+            assertThrows(IllegalArgumentException.class, () -> adapter.configure(routes, "direct:${jurisdiction}-deliver"));
+        }
+    }
+
+    @Test
+    void aBadValueFailsTheActivationNamingItsKey() {
+        for (String key : new String[] {"deliveryClock", "connectTimeout", "redeliveryDelay"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StateAdapter(TestConfig.with(Map.of(key, "24h"))));
+            assertTrue(e.getMessage().contains(StateAdapter.PID + ": " + key), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new StateAdapter(TestConfig.with(Map.of("trustStore", "/no/such/trust.p12"))));
+    }
+
+    @Test
+    void theBundleCarriesNoSandboxNorKey() {
+        SandboxFreeBundle.assertSandboxFree(Path.of("target", "classes"));
+    }
+
+    @Test
+    void theConceptMapMapsEveryTypeOfTheSharedCodeToAStateCode() throws Exception {
+        JsonNode map;
+        try (InputStream in = StateJsonFormat.class.getClassLoader().getResourceAsStream(StateJsonFormat.CONCEPT_MAP)) {
+            map = new ObjectMapper().readTree(in);
+        }
+        assertEquals("ConceptMap", map.path("resourceType").asText());
+        assertTrue(map.path("description").asText().contains("REFERENCE DESIGN"));
+        JsonNode group = map.path("group").path(0);
+        assertEquals(SharedCode.SYSTEM, group.path("source").asText());
+        Map<AllegationType, String> codes = StateJsonFormat.conceptMap();
+        assertEquals(Set.of(AllegationType.values()), codes.keySet(), "every type has a row");
+        assertEquals(codes.size(), new HashSet<>(codes.values()).size(), "one state code per type");
+        for (JsonNode element : group.path("element")) {
+            JsonNode target = element.path("target").path(0);
+            assertTrue(!target.path("comment").asText().isBlank(), "a row without its source: " + element.path("code"));
+            assertEquals(target.path("code").asText(), codes.get(AllegationType.fromCode(element.path("code").asText())));
+        }
+    }
+}
