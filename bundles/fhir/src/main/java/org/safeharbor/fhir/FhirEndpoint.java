@@ -96,7 +96,7 @@ public class FhirEndpoint {
             }
         });
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
-                new TaskProvider(store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens,
+                new TaskProvider(store), new AuditEventProvider(fhir, store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens,
                         new org.safeharbor.auth.RateLimiter(config.submissionsPerMinute(), config.submissionBurst(), System::nanoTime)));
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", "/fhir/*");

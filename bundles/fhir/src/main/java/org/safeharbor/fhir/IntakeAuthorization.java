@@ -18,6 +18,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Task;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.auth.Caller;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What each authenticated client may do, as HAPI's AuthorizationInterceptor rules built from its
  * token's scopes: submit with {@code system/Bundle.c}; read with {@code system/Task.rs} only the Tasks
- * of referrals it submitted itself (an auditor client: every Task). Everything else is denied. A Task
+ * of referrals it submitted itself (an auditor client: every Task); search the audit trail with
+ * {@code system/AuditEvent.rs}, the auditor's scope. Everything else is denied (403 with an OperationOutcome). A Task
  * of another client is answered 404, exactly like one that does not exist, so ids cannot be probed.
  */
 final class IntakeAuthorization extends AuthorizationInterceptor {
@@ -55,6 +57,9 @@ final class IntakeAuthorization extends AuthorizationInterceptor {
         }
         if (caller.has(Scopes.READ_TASKS)) {
             rules.allow("read own Tasks").read().resourcesOfType(Task.class).withAnyId().withTester(new OwnTasks(caller));
+        }
+        if (caller.has(Scopes.READ_AUDIT)) {
+            rules.allow("search the audit trail").read().resourcesOfType(AuditEvent.class).withAnyId();
         }
         List<IAuthRule> list = new java.util.ArrayList<>(rules.build());
         if (caller.has(Scopes.SUBMIT)) {

@@ -278,7 +278,7 @@ final class IntakeInterceptors {
 
     static List<Object> all(FhirContext fhir, MessageStore store, int maxPayloadBytes, org.safeharbor.auth.AccessTokens tokens,
                             org.safeharbor.auth.RateLimiter submissions) {
-        return List.of(new BearerAuthentication(tokens), new IntakeAuthorization(store), new SubmissionRate(submissions),
+        return List.of(new BearerAuthentication(tokens), new IntakeAuthorization(store), new RequestAudit(store), new SubmissionRate(submissions),
                 new PayloadLimit(maxPayloadBytes),
                 new TransactionBody(new BundleParser(fhir)), new Accepted(), new SecurityLabels(), new Quarantine(store, maxPayloadBytes));
     }

@@ -4,10 +4,12 @@ import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 
 /**
- * The FHIR R4 server at {@code /fhir}: HAPI's RestfulServer with the intake and Task providers.
+ * The FHIR R4 server at {@code /fhir}: HAPI's RestfulServer with the intake, Task and AuditEvent providers; searches
+ * are paged by HAPI's paging provider (50 a page by default, at most 500 with {@code _count}).
  * HAPI generates the CapabilityStatement ({@code GET /fhir/metadata}) from exactly these providers,
  * and negotiates JSON or XML.
  */
@@ -15,12 +17,14 @@ final class IntakeServer extends RestfulServer {
 
     private final transient IntakeProvider intake;
     private final transient TaskProvider tasks;
+    private final transient AuditEventProvider auditEvents;
     private final transient List<Object> interceptors;
 
-    IntakeServer(FhirContext fhir, IntakeProvider intake, TaskProvider tasks, List<Object> interceptors) {
+    IntakeServer(FhirContext fhir, IntakeProvider intake, TaskProvider tasks, AuditEventProvider auditEvents, List<Object> interceptors) {
         super(fhir);
         this.intake = intake;
         this.tasks = tasks;
+        this.auditEvents = auditEvents;
         this.interceptors = interceptors;
     }
 
@@ -31,7 +35,11 @@ final class IntakeServer extends RestfulServer {
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
         registerProvider(intake);
-        setResourceProviders(tasks);
+        setResourceProviders(tasks, auditEvents);
+        FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(100);
+        paging.setDefaultPageSize(50);
+        paging.setMaximumPageSize(500);
+        setPagingProvider(paging);
         interceptors.forEach(this::registerInterceptor);
     }
 }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,16 +40,14 @@ class IntakeAuthorizationTest {
     static final Pattern TASK = Pattern.compile("Task/([0-9a-f-]{36})");
 
     static IntakeHarness intake;
-    static HttpClient http;
 
     @BeforeAll
     static void start() throws Exception {
         intake = new IntakeHarness(64 * 1024, CLOCK);
         // hospital B is registered for its own endpoint only
-        intake.tokens.add(B, new Caller("hospital-b", "hospital", Set.copyOf(Scopes.ALL), Set.of("https://ehr.hospital-b.example.org/fhir")));
+        intake.tokens.add(B, new Caller("hospital-b", "hospital", Set.of(Scopes.SUBMIT, Scopes.READ_TASKS), Set.of("https://ehr.hospital-b.example.org/fhir")));
         intake.tokens.add(READ_ONLY, new Caller("hospital-a", "hospital", Set.of(Scopes.READ_TASKS), TestTokens.ALL_TEST_ENDPOINTS));
         intake.tokens.add(SUBMIT_ONLY, new Caller("hospital-a", "hospital", Set.of(Scopes.SUBMIT), TestTokens.ALL_TEST_ENDPOINTS));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
     @AfterAll
@@ -165,20 +160,10 @@ class IntakeAuthorizationTest {
     }
 
     private static HttpResponse<String> post(String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(intake.base + path))
-                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return intake.post(path, token, body);
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(intake.base + path)).header("Accept", "application/fhir+json").GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return intake.get(path, token);
     }
 }

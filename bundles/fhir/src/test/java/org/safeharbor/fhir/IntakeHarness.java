@@ -76,7 +76,7 @@ final class IntakeHarness implements AutoCloseable {
         intake = new IntakeService(reader, store, queue, producer,
                 j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty(), clock);
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes),
-                new TaskProvider(store), IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions));
+                new TaskProvider(store), new AuditEventProvider(fhir, store), IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions));
 
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler();
@@ -111,6 +111,29 @@ final class IntakeHarness implements AutoCloseable {
                 }
             };
         }
+    }
+
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    /** {@code POST <base><path>} with a FHIR JSON body and, unless null, a bearer token. */
+    java.net.http.HttpResponse<String> post(String path, String token, String body) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        return send(request, token);
+    }
+
+    /** {@code GET <base><path>} (or a full URL) with, unless null, a bearer token. */
+    java.net.http.HttpResponse<String> get(String path, String token) throws Exception {
+        return send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(path.startsWith("http") ? path : base + path))
+                .header("Accept", "application/fhir+json").GET(), token);
+    }
+
+    private java.net.http.HttpResponse<String> send(java.net.http.HttpRequest.Builder request, String token) throws Exception {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** What was put on {@code amqp:queue:referrals.<jurisdiction>}. */

@@ -36,7 +36,7 @@ class SubmissionRateTest {
     static void start() throws Exception {
         intake = new IntakeHarness(64 * 1024, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC),
                 new RateLimiter(6, 2, NANOS::get));
-        intake.tokens.add(HOSPITAL_B, new Caller("hospital-b", "hospital", Set.copyOf(Scopes.ALL), TestTokens.ALL_TEST_ENDPOINTS));
+        intake.tokens.add(HOSPITAL_B, new Caller("hospital-b", "hospital", Set.of(Scopes.SUBMIT, Scopes.READ_TASKS), TestTokens.ALL_TEST_ENDPOINTS));
         intake.installed.add(org.safeharbor.api.v1.Jurisdiction.of("US-IL"));
     }
 

@@ -22,13 +22,13 @@ final class TestTokens implements AccessTokens {
             "https://ehr.backbay.example.org/fhir", "https://ehr.bayoucity.example.org/fhir", "https://ehr.biscayne.example.org/fhir",
             "https://ehr.gateway.example.org/fhir", "https://ehr.lakeeola.example.org/fhir", "https://ehr.lakeshore.example.org/fhir",
             "https://ehr.tampabay.example.org/fhir");
-    /** The hospital most tests submit as: both scopes, every test endpoint. */
+    /** The hospital most tests submit as: the submit and Task scopes (not the auditor's), every test endpoint. */
     static final String HOSPITAL_A = "token-hospital-a";
 
     private final Map<String, Caller> callers = new ConcurrentHashMap<>();
 
     TestTokens() {
-        add(HOSPITAL_A, new Caller("hospital-a", "hospital", Set.copyOf(Scopes.ALL), ALL_TEST_ENDPOINTS));
+        add(HOSPITAL_A, new Caller("hospital-a", "hospital", Set.of(Scopes.SUBMIT, Scopes.READ_TASKS), ALL_TEST_ENDPOINTS));
     }
 
     void add(String token, Caller caller) {
