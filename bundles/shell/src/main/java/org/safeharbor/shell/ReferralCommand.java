@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.store.Attempt;
+import org.safeharbor.store.AuditEntry;
 import org.safeharbor.store.Delivery;
 import org.safeharbor.store.MessageStore;
 import org.safeharbor.store.Notice;
@@ -20,7 +21,8 @@ import org.safeharbor.store.StoredReferral;
 /**
  * {@code harbor:referral ID}: one referral's trail: status per jurisdiction, every delivery attempt
  * with its outcome, every replay linked to it, every notice a state's law made of it (e.g. Massachusetts'
- * s.51B(k) notices) with its attempts, and the audit events. No personal data is printed.
+ * s.51B(k) notices) with its attempts, and the audit events. No personal data is printed. Each view is recorded in
+ * the audit trail with the Karaf user who asked.
  */
 @Service
 @Command(scope = "harbor", name = "referral", description = "Show one referral: deliveries, attempts, replays, notices and its audit trail")
@@ -36,6 +38,9 @@ public class ReferralCommand implements Action {
     public Object execute() {
         ReferralId id = new ReferralId(referralId.trim());
         Optional<StoredReferral> found = store.find(id);
+        store.audit(AuditEntry.of(AuditEntry.Kind.REFERRAL_VIEW, Shell.operator()).referral(id)
+                .outcome(found.isPresent() ? AuditEntry.Outcome.SUCCESS : AuditEntry.Outcome.MINOR_FAILURE,
+                        found.isPresent() ? null : "no such referral").build());
         if (found.isEmpty()) {
             System.err.println("No referral " + referralId + " in the message store");
             return null;

@@ -8,7 +8,6 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.api.console.Session;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.fhir.replay.ReferralReplay;
@@ -40,12 +39,15 @@ public class ReplayCommand implements Action {
     @Reference
     ReferralReplay replay;
 
-    @Reference
-    Session session;
-
     @Override
     public Object execute() {
-        String user = Shell.user(session);
+        // the replay and the audit trail name the JAAS user who logged in, never a name typed at the prompt
+        java.util.Optional<String> authenticated = Shell.user();
+        if (authenticated.isEmpty()) {
+            System.err.println("No authenticated Karaf user: log in at the console, over SSH or with bin/client to replay");
+            return null;
+        }
+        String user = authenticated.get();
         if (deadLetters != null) {
             List<ReferralReplay.Queued> moved = replay.replayDeadLetters(Jurisdiction.of(deadLetters.trim()), user);
             moved.forEach(q -> System.out.println("Replay " + q.replayId() + ": referral " + q.referralId().value() + " queued for " + q.jurisdiction().code()));

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.ShellUtil;
+import org.safeharbor.store.AuditEntry;
 
 /** Small things the commands share: how times print, and who is at the console. */
 final class Shell {
@@ -18,9 +19,18 @@ final class Shell {
         return instant == null ? "-" : TIME.format(instant);
     }
 
-    /** The Karaf user running the command (the session's USER variable), for the replay record. */
-    static String user(Session session) {
-        Object user = session == null ? null : session.get("USER");
-        return user == null || user.toString().isBlank() ? "karaf-console" : user.toString();
+    /**
+     * The Karaf user running the command: the JAAS subject the shell runs it as (the user who logged in at the console,
+     * over SSH or bin/client), for the replay record and the audit trail. Not the session's {@code USER} variable, which
+     * anyone at the prompt can set. Empty when the command runs without an authenticated subject.
+     */
+    static java.util.Optional<String> user() {
+        String user = ShellUtil.getCurrentUserName();
+        return user == null || user.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(user);
+    }
+
+    /** The operator for the audit trail: the JAAS user, or {@code unauthenticated} (never a name the session chose). */
+    static AuditEntry.Actor operator() {
+        return AuditEntry.Actor.operator(user().orElse("unauthenticated"));
     }
 }
