@@ -42,7 +42,6 @@ import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.StateAnswer;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
-import org.safeharbor.tck.RecordedAttempts;
 
 /**
  * The delivery path the core builds for every jurisdiction, with a fake state whose transport can succeed,
@@ -62,9 +61,7 @@ class JurisdictionPipelineTest {
         /** The headers each attempt reached the state with: referral id and attempt number. */
         final List<String> headersSeen = new CopyOnWriteArrayList<>();
         final List<String> payloadsSeen = new CopyOnWriteArrayList<>();
-        final RecordedAttempts log = new RecordedAttempts() {
-            @Override public void report(StatusUpdate update) { reported.add(update); }
-        };
+        final AttemptLog log = new AttemptLog(reported::add);
         volatile Behaviour behaviour = Behaviour.ACCEPT;
         volatile int failuresBeforeSuccess = 0;
         /** When set, each attempt waits until this many attempts are at the state at once. */
@@ -212,7 +209,7 @@ class JurisdictionPipelineTest {
         camel.createProducerTemplate().sendBody("direct:queue", referral("r-6", Certainty.SUSPECTED));
         assertEquals(List.of("r-6#1", "r-6#2", "r-6#3"), state.headersSeen);
         assertEquals(List.of("report r-6", "report r-6", "report r-6"), state.payloadsSeen, "the same payload on every retry");
-        List<RecordedAttempts.Attempt> recorded = state.log.attempts(new ReferralId("r-6"), ZZ);
+        List<AttemptLog.Attempt> recorded = state.log.attempts(new ReferralId("r-6"), ZZ);
         assertEquals(3, recorded.size());
         assertTrue(recorded.get(0).failure().contains("IOException"), recorded.get(0).failure());
         assertEquals(null, recorded.get(2).failure());

@@ -22,7 +22,6 @@ import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
-import org.safeharbor.tck.RecordedAttempts;
 import org.safeharbor.routes.JurisdictionRegistry.ActiveJurisdiction;
 
 /**
@@ -47,11 +46,7 @@ class JurisdictionRegistryTest {
         // the jurisdictions' queues: no broker here
         camel.addComponent("amqp", new org.apache.camel.component.stub.StubComponent());
         camel.start();
-        registry = new JurisdictionRegistry(camel, new RecordedAttempts() {
-            @Override
-            public void report(org.safeharbor.api.v1.StatusUpdate update) {
-            }
-        });
+        registry = new JurisdictionRegistry(camel, new AttemptLog(update -> { }));
     }
 
     @AfterEach
