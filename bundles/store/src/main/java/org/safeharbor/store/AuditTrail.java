@@ -126,8 +126,10 @@ final class AuditTrail {
                 || !entry.details().isEmpty()) {
             AuditEvent.AuditEventEntityComponent entity = event.addEntity().setType(new Coding(AuditCodes.ENTITY_TYPE, "2", "System Object"));
             if (entry.referralId() != null) {
-                entity.setWhat(new Reference("Task/" + entry.referralId().value())
-                        .setIdentifier(new Identifier().setSystem(AuditCodes.REFERRAL_ID).setValue(entry.referralId().value())));
+                // a referral id from a request (a Task read) is the caller's text until found: bounded to its column
+                String referral = Db.truncate(entry.referralId().value(), 200);
+                entity.setWhat(new Reference("Task/" + referral)
+                        .setIdentifier(new Identifier().setSystem(AuditCodes.REFERRAL_ID).setValue(referral)));
                 entity.setRole(new Coding(AuditCodes.OBJECT_ROLE, "3", "Report"));
             } else if (entry.object() != null) {
                 entity.setWhat(new Reference().setIdentifier(new Identifier().setSystem(AuditCodes.OBJECT_ID)
