@@ -25,6 +25,7 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.routes.JurisdictionPipeline;
 import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
  * The core's delivery path around the adapter in a plain CamelContext (the durable queue replaced by {@code direct:queue},

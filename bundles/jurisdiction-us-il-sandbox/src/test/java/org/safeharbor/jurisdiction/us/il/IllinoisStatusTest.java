@@ -214,7 +214,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
     @Test
     void aStatusForAReferralIllinoisNeverReceivedIsA404NamingNothing() throws Exception {
         String statusUrl = deliverAndMountStatusService(CREDENTIALS);
-        reporter.unknown.add("r-unknown-1");
+        reporter.treatAsUnknown("r-unknown-1");
 
         HttpResponse<String> response = post(statusUrl, notification("r-unknown-1", "screened-out"), BASIC);
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.tck.JurisdictionConformanceTest;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /** The project's conformance kit against the Illinois adapter with its default configuration. */
 class IllinoisConformanceTest extends JurisdictionConformanceTest {

@@ -21,6 +21,7 @@ import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Referral;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
  * Illinois' two clocks: the adapter's delivery deadline (325 ILCS 5/4, report immediately) and DCFS' own

@@ -17,6 +17,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.tck.ConfigProxies;
+import org.safeharbor.tck.RecordingStatusReporter;
 import org.safeharbor.tck.SandboxFreeBundle;
 import org.safeharbor.routes.JurisdictionPipeline;
 
@@ -65,7 +67,7 @@ class IllinoisProductionConfigTest {
     @Test
     void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButNeitherRoutesNorStatusServiceDo() throws Exception {
         // no cfg at all: DS gives the metatype defaults, and the bundle's intake default is empty
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.of(IllinoisAdapter.Config.class, CREDENTIALS), reporter,
+        IllinoisAdapter adapter = new IllinoisAdapter(ConfigProxies.of(IllinoisAdapter.Config.class, CREDENTIALS), reporter,
                 bundleContext(), null);
         try (DefaultCamelContext other = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> other.addRoutes(pathOf(adapter)));
@@ -76,7 +78,7 @@ class IllinoisProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeerSuppliesItsIntakeAndCredentialsWhileThereIsNone() throws Exception {
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.of(IllinoisAdapter.Config.class, Map.of()), reporter,
+        IllinoisAdapter adapter = new IllinoisAdapter(ConfigProxies.of(IllinoisAdapter.Config.class, Map.of()), reporter,
                 bundleContext(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));

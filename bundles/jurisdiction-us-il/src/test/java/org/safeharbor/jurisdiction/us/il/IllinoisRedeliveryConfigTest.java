@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /** The retry policy comes from the configuration; its defaults are the shared policy's. */
 class IllinoisRedeliveryConfigTest {

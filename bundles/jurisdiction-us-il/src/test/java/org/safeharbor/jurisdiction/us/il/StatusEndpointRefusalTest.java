@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
  * What the State Central Register's status call-back answers a request it cannot take: 400 (not SOAP's 500), a

@@ -93,6 +93,16 @@ public final class IllinoisIntakePeer implements AutoCloseable {
     public record Delivery(String referralId, String intakeNumber, String xml, IntakeReport report, int attempt, boolean redelivery) {
     }
 
+    /** How the intake answers reports from now on ({@link #answer}): a test makes it refuse or fail on demand. */
+    public enum Answer {
+        /** Validates, records and acknowledges each report, as the SCR would. */
+        AS_THE_STATE,
+        /** A SOAP Server fault for every report, recording nothing: the SCR is unavailable for now (retried). */
+        SERVER_FAULT,
+        /** The {@code InvalidReport} fault (a Client fault) for every report, recording nothing: refused (quarantined). */
+        REFUSE
+    }
+
     /** The HTTP headers with which the adapter announces the referral id and the attempt number. */
     public static final String REFERRAL_ID_HEADER = "SafeHarbor-Referral-Id";
     public static final String ATTEMPT_HEADER = "SafeHarbor-Delivery-Attempt";
@@ -104,6 +114,8 @@ public final class IllinoisIntakePeer implements AutoCloseable {
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
     private final Map<String, String> intakeNumbers = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
+    private final List<Map<String, String>> requestHeaders = new CopyOnWriteArrayList<>();
+    private volatile Answer answer = Answer.AS_THE_STATE;
     private volatile String callbackUrl;
     private volatile String callbackUsername;
     private volatile String callbackPassword;
@@ -180,6 +192,7 @@ public final class IllinoisIntakePeer implements AutoCloseable {
             factory.setAddress(ADDRESS);
             // validate requests (and our own answers) against the bundle's schema
             factory.getProperties(true).put(Message.SCHEMA_VALIDATION_ENABLED, SchemaValidationType.BOTH);
+            factory.getInInterceptors().add(new RequestHeaders());
             if (requiredUsername != null && !requiredUsername.isBlank()) {
                 factory.getInInterceptors().add(new StatusNotificationEndpoint.BasicAuthentication(requiredUsername, requiredPassword));
             }
@@ -249,6 +262,19 @@ public final class IllinoisIntakePeer implements AutoCloseable {
     /** Every valid report received, in order (a redelivery appears again, with the same intake number). */
     public List<Delivery> deliveries() {
         return List.copyOf(deliveries);
+    }
+
+    /**
+     * The HTTP headers of every request that reached the intake, in order, whatever it was answered (first value of
+     * each); no personal data travels in them, the report is the body.
+     */
+    public List<Map<String, String>> requestHeaders() {
+        return List.copyOf(requestHeaders);
+    }
+
+    /** How the intake answers reports from now on. */
+    public void answer(Answer how) {
+        this.answer = java.util.Objects.requireNonNull(how, "how");
     }
 
     /** The file a referral's last delivery was recorded in. */
@@ -377,10 +403,33 @@ public final class IllinoisIntakePeer implements AutoCloseable {
         }, autoStatusDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Keeps the HTTP headers of each request as it arrives, before any check. */
+    private final class RequestHeaders extends org.apache.cxf.phase.AbstractPhaseInterceptor<Message> {
+        RequestHeaders() {
+            super(org.apache.cxf.phase.Phase.RECEIVE);
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            @SuppressWarnings("unchecked")
+            Map<String, List<String>> headers = (Map<String, List<String>>) message.get(Message.PROTOCOL_HEADERS);
+            Map<String, String> first = new java.util.LinkedHashMap<>();
+            if (headers != null) {
+                headers.forEach((name, values) -> first.put(name, values == null || values.isEmpty() ? "" : String.join(",", values)));
+            }
+            requestHeaders.add(first);
+        }
+    }
+
     /** The intake service proper. CXF has validated the report against the schema before this runs. */
     private final class Intake implements IntakePortType {
         @Override
         public IntakeAcknowledgement submitReport(IntakeReport report) throws InvalidReportFault {
+            switch (answer) {
+                case SERVER_FAULT -> throw new org.apache.cxf.interceptor.Fault(new IllegalStateException("the SCR intake is unavailable"));
+                case REFUSE -> throw invalid(report.getReferralId(), "refused: the sandbox was told to refuse every report");
+                default -> { }
+            }
             for (IntakeAllegationType allegation : report.getAllegation()) {
                 IllinoisAllegationCode code = IllinoisAllegationCode.fromCode(allegation.getCode());
                 if (!code.agreesWith(CaregiverRole.fromCode(allegation.getCaregiverRole().value()))) {

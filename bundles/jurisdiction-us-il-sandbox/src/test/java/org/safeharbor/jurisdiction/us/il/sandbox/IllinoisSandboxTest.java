@@ -26,6 +26,7 @@ import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
 import org.safeharbor.jurisdiction.us.il.wire.IntakePortType;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeReport;
 import org.safeharbor.jurisdiction.us.il.wire.StatusCode;
+import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.ConformanceReferrals;
 
 /** The DS component the optional sandbox feature switches on: it runs the peer from its configuration. */
@@ -40,7 +41,7 @@ class IllinoisSandboxTest {
         System.setProperty("karaf.data", karafData.toString());
         IllinoisSandbox sandbox;
         try {
-            sandbox = new IllinoisSandbox(Configs.of(IllinoisSandbox.Config.class, Map.of("port", 0)));
+            sandbox = new IllinoisSandbox(ConfigProxies.of(IllinoisSandbox.Config.class, Map.of("port", 0)));
         } finally {
             restore(previous);
         }
