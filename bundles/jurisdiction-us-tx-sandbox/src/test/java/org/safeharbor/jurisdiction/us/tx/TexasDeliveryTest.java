@@ -50,6 +50,7 @@ import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
 import org.safeharbor.tck.ConformanceReferrals;
 import org.safeharbor.routes.JurisdictionPipeline;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
  * The routes in a plain CamelContext (the queue replaced by {@code direct:queue}, the dead-letter and quarantine
@@ -65,7 +66,7 @@ class TexasDeliveryTest {
 
     TexasAgencyPeer cps;
     TexasAgencyPeer lawEnforcement;
-    final TestSupport.RecordingReporter reporter = new TestSupport.RecordingReporter();
+    final RecordingStatusReporter reporter = new RecordingStatusReporter();
     DefaultCamelContext camel;
 
     static final String DLQ = "seda:us-tx-dlq";
@@ -78,7 +79,7 @@ class TexasDeliveryTest {
     static class TestAdapter extends TexasAdapter {
         final AtomicInteger posts = new AtomicInteger();
 
-        TestAdapter(Config config, TestSupport.RecordingReporter reporter) {
+        TestAdapter(Config config, RecordingStatusReporter reporter) {
             super(config, reporter, TestSupport.CLOCK);
         }
 

@@ -39,6 +39,7 @@ import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
 import org.safeharbor.routes.JurisdictionPipeline;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
  * Statuses back from Texas. Over real HTTP: the peer POSTs to a Jetty serving Camel's servlet at {@code /*},
@@ -49,7 +50,7 @@ class TexasStatusTest {
 
     private static final Jurisdiction TX = Jurisdiction.of("US-TX");
 
-    private final TestSupport.RecordingReporter reporter = new TestSupport.RecordingReporter();
+    private final RecordingStatusReporter reporter = new RecordingStatusReporter();
     private TexasAgencyPeer cps;
     private Server http;
     private URI statusUri;

@@ -4,11 +4,12 @@ import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.tck.JurisdictionConformanceTest;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /** The conformance kit against the Texas adapter with its default configuration. */
 class TexasConformanceTest extends JurisdictionConformanceTest {
 
-    private static final TexasAdapter ADAPTER = new TexasAdapter(TestSupport.defaults(), new TestSupport.RecordingReporter());
+    private static final TexasAdapter ADAPTER = new TexasAdapter(TestSupport.defaults(), new RecordingStatusReporter());
 
     @Override
     protected JurisdictionAdapter adapter() {

@@ -21,6 +21,7 @@ import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.tck.ConformanceReferrals;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /** The law-enforcement clock: 24 hours from the report's receipt, only when law enforcement gets the report. */
 class TexasDeadlineTest {
@@ -28,7 +29,7 @@ class TexasDeadlineTest {
     private static final Jurisdiction TX = Jurisdiction.of("US-TX");
 
     private static TexasAdapter adapter(Map<String, Object> config) {
-        return new TexasAdapter(TestSupport.adapter(config), new TestSupport.RecordingReporter());
+        return new TexasAdapter(TestSupport.adapter(config), new RecordingStatusReporter());
     }
 
     private static Referral by(PerpetratorRelation relation, CaregiverRole role) {

@@ -12,6 +12,8 @@ import java.util.Map;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.tck.ConfigProxies;
+import org.safeharbor.tck.RecordingStatusReporter;
 import org.safeharbor.tck.SandboxFreeBundle;
 import org.safeharbor.routes.JurisdictionPipeline;
 
@@ -26,7 +28,7 @@ class TexasProductionConfigTest {
     private static final SandboxPeer SANDBOX = () -> Map.of("cpsIntakeUrl", "https://localhost:8743/cps/intake",
             "lawEnforcementUrl", "https://localhost:8744/law-enforcement/notifications", ".statusToken", "random-per-start");
 
-    private final TestSupport.RecordingReporter reporter = new TestSupport.RecordingReporter();
+    private final RecordingStatusReporter reporter = new RecordingStatusReporter();
 
     @Test
     void theBundleShipsNoSandboxPackageNoKeyAndNoTrustStore() {
@@ -35,7 +37,7 @@ class TexasProductionConfigTest {
 
     @Test
     void withoutEndpointsItRefusesHttpIsRefusedAlwaysAndWithoutACredentialThereIsNoStatusEndpoint() {
-        TexasAdapter.Config none = TestSupport.config(TexasAdapter.Config.class, Map.of());
+        TexasAdapter.Config none = ConfigProxies.of(TexasAdapter.Config.class, Map.of());
         assertEquals("", none.cpsIntakeUrl(), "the bundle ships no endpoint");
         assertEquals("", none.trustStore(), "nor a trust store");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(none, reporter, TestSupport.CLOCK));
@@ -52,7 +54,7 @@ class TexasProductionConfigTest {
 
     @Test
     void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        TexasAdapter adapter = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of()), reporter, (SandboxPeer) null);
+        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasAdapter.Config.class, Map.of()), reporter, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no cpsIntakeUrl or lawEnforcementUrl configured"), e::toString);
@@ -61,7 +63,7 @@ class TexasProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeersSupplyTheirEndpointsAndTokenWhileTheOperatorSetNone() throws Exception {
-        TexasAdapter adapter = new TexasAdapter(TestSupport.config(TexasAdapter.Config.class, Map.of()), reporter, SANDBOX);
+        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasAdapter.Config.class, Map.of()), reporter, SANDBOX);
         assertTrue(adapter.statusEndpointEnabled(), "the peers' token");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));

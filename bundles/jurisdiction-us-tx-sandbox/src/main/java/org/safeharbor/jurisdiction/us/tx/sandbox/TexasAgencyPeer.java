@@ -88,6 +88,8 @@ public class TexasAgencyPeer {
     private final List<Delivery> deliveries = new ArrayList<>();
     private final Map<String, String> numbers = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
+    private final List<Map<String, String>> requestHeaders = new ArrayList<>();
+    private volatile int answerStatus;
     private HttpClient statusClient;
     private volatile java.nio.file.Path statusCa;
     private volatile String expectedAuthorization;
@@ -205,6 +207,35 @@ public class TexasAgencyPeer {
         return List.copyOf(deliveries);
     }
 
+    /**
+     * The HTTP headers of every report POSTed to this peer, in order, whatever it answered (the oldest dropped beyond
+     * {@value #MAX_KEPT}); no personal data travels in them, the report is the body.
+     */
+    public synchronized List<Map<String, String>> requestHeaders() {
+        return List.copyOf(requestHeaders);
+    }
+
+    /**
+     * From now on answers every report with this HTTP status and records nothing, e.g. 503 (down for now: retried) or
+     * 400 (the report refused: quarantined); 0 answers as the agency would again.
+     */
+    public TexasAgencyPeer answerWith(int httpStatus) {
+        if (httpStatus != 0 && (httpStatus < 400 || httpStatus > 599)) {
+            throw new IllegalArgumentException("an error status, or 0: " + httpStatus);
+        }
+        this.answerStatus = httpStatus;
+        return this;
+    }
+
+    private synchronized void keepHeaders(Request request) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        request.getHeaders().forEach(field -> headers.merge(field.getName(), field.getValue(), (a, b) -> a + "," + b));
+        requestHeaders.add(headers);
+        if (requestHeaders.size() > MAX_KEPT) {
+            requestHeaders.remove(0);
+        }
+    }
+
     /** The number this peer gave the referral, if it received it. */
     public Optional<String> numberOf(String referralId) {
         return Optional.ofNullable(numbers.get(referralId));
@@ -266,6 +297,12 @@ public class TexasAgencyPeer {
             }
             if (!HttpMethod.POST.is(request.getMethod())) {
                 Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+                return true;
+            }
+            keepHeaders(request);
+            int status = answerStatus;
+            if (status != 0) {
+                Response.writeError(request, response, callback, status);
                 return true;
             }
             String authorization = expectedAuthorization;

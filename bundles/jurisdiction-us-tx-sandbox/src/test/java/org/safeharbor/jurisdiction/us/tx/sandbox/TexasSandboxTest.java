@@ -8,7 +8,6 @@ import static org.safeharbor.tck.ConformanceReferrals.allegation;
 import static org.safeharbor.tck.ConformanceReferrals.referral;
 
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +35,7 @@ import org.safeharbor.jurisdiction.us.tx.TexasMessages;
 import org.safeharbor.jurisdiction.us.tx.TexasNiemFormat;
 import org.safeharbor.jurisdiction.us.tx.SandboxTls;
 import org.safeharbor.jurisdiction.us.tx.TlsStores;
+import org.safeharbor.tck.ConfigProxies;
 
 /** The sandbox DS component outside OSGi: both peers up over HTTPS, recording under the configured folder. */
 class TexasSandboxTest {
@@ -110,8 +110,6 @@ class TexasSandboxTest {
     }
 
     private static TexasSandbox.Config config(Map<String, Object> overrides) {
-        return (TexasSandbox.Config) Proxy.newProxyInstance(TexasSandbox.Config.class.getClassLoader(),
-                new Class<?>[] {TexasSandbox.Config.class},
-                (proxy, method, args) -> overrides.containsKey(method.getName()) ? overrides.get(method.getName()) : method.getDefaultValue());
+        return ConfigProxies.of(TexasSandbox.Config.class, overrides);
     }
 }
