@@ -17,14 +17,22 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.SharedCode;
+import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.SandboxFreeBundle;
 
 /** What the production bundle promises besides the kit: its configuration is checked, its ConceptMap drives its codes. */
 class StateAdapterTest {
 
+    /** The adapter's configuration: an operator's intake URL (the bundle ships none), these values over it, the defaults. */
+    static StateAdapter.Config config(Map<String, Object> values) {
+        Map<String, Object> all = new java.util.HashMap<>(Map.of("intakeUrl", "https://intake.example.gov/reports"));
+        all.putAll(values);
+        return ConfigProxies.of(StateAdapter.Config.class, all);
+    }
+
     @Test
     void withoutAnIntakeUrlTheRouteDoesNotStart() throws Exception {
-        StateAdapter adapter = new StateAdapter(TestConfig.with(Map.of("intakeUrl", "")));
+        StateAdapter adapter = new StateAdapter(config(Map.of("intakeUrl", "")));
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> adapter.configure(new RouteBuilder(camel) {
                 @Override
@@ -37,7 +45,7 @@ class StateAdapterTest {
 
     @Test
     void onlyAnHttpsIntakeIsAccepted() throws Exception {
-        StateAdapter adapter = new StateAdapter(TestConfig.with(Map.of("intakeUrl", "http://intake.example.gov/reports")));
+        StateAdapter adapter = new StateAdapter(config(Map.of("intakeUrl", "http://intake.example.gov/reports")));
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             RouteBuilder routes = new RouteBuilder(camel) {
                 @Override
@@ -51,10 +59,10 @@ class StateAdapterTest {
     @Test
     void aBadValueFailsTheActivationNamingItsKey() {
         for (String key : new String[] {"deliveryClock", "connectTimeout", "redeliveryDelay"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StateAdapter(TestConfig.with(Map.of(key, "24h"))));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StateAdapter(config(Map.of(key, "24h"))));
             assertTrue(e.getMessage().contains(StateAdapter.PID + ": " + key), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> new StateAdapter(TestConfig.with(Map.of("trustStore", "/no/such/trust.p12"))));
+        assertThrows(IllegalArgumentException.class, () -> new StateAdapter(config(Map.of("trustStore", "/no/such/trust.p12"))));
     }
 
     @Test

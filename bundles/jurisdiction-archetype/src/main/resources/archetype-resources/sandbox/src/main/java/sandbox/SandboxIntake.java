@@ -40,7 +40,7 @@ import ${package}.StateJsonFormat;
  * A simulated ${jurisdiction} intake (PID {@code org.safeharbor.sandbox.${jurisdictionLower.replace('-', '.')}}, only with a
  * configuration, which feature {@code safeharbor-${jurisdictionLower}-sandbox} brings): a local HTTPS server whose
  * certificate is made at start ({@link SelfSignedCertificate}). It reads each report with the bundle's own format, answers
- * 400 to one it cannot read, and acknowledges the others with an intake number; the same referral again gets the same number.
+ * 400 to one it cannot read, and acknowledges the others with an intake number; the same referral again gets the same number ({@link #answerWith} makes it answer otherwise).
  * It registers as a {@link SandboxPeer}: while it is there, the adapter takes from {@link #settings()} what its own
  * configuration leaves unset (the intake URL, a trust store file with the certificate, written at start and deleted at
  * stop). SANDBOX ONLY: it logs referral ids and numbers, never the report's content.
@@ -68,7 +68,7 @@ public class SandboxIntake implements SandboxPeer {
     private final Map<String, String> numbers = new ConcurrentHashMap<>();
     private final List<Map<String, String>> headers = new ArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
-    private final AtomicInteger nextAnswer = new AtomicInteger();
+    private volatile int answer;
     private final Server server = new Server();
 
     @Activate
@@ -115,9 +115,9 @@ public class SandboxIntake implements SandboxPeer {
         return List.copyOf(headers);
     }
 
-    /** A sandbox control, for trying the adapter's answers: the next report is answered with this HTTP status. */
-    public void answerNextWith(int status) {
-        nextAnswer.set(status);
+    /** A sandbox control, to try the adapter's handling: from now on every report is answered with this HTTP status (0: read and acknowledged). */
+    public void answerWith(int status) {
+        answer = status;
     }
 
     /** Stops the intake and deletes its trust store file. */
@@ -130,7 +130,7 @@ public class SandboxIntake implements SandboxPeer {
     /** Reads, numbers and acknowledges one report: the status and the answer's body. */
     synchronized Map.Entry<Integer, String> accept(String body, Map<String, String> requestHeaders) {
         headers.add(requestHeaders);
-        int forced = nextAnswer.getAndSet(0);
+        int forced = answer;
         if (forced != 0) {
             return Map.entry(forced, "answered " + forced + " as asked");
         }
