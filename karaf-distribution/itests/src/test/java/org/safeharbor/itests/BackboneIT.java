@@ -44,6 +44,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @ExamReactorStrategy(PerClass.class)
 public class BackboneIT {
 
+    /** The generated jurisdiction bundle's code and configuration PID (bundles/jurisdiction-archetype, projects/us-zz). */
+    private static final String SAMPLE = "US-ZZ";
+    private static final String SAMPLE_PID = "org.safeharbor.jurisdiction.us.zz";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -134,31 +138,36 @@ public class BackboneIT {
         assertEquals("UP", health.path("database").path("status").asText());
         assertFalse(listsSample(health));
 
+        // a state the core has never heard of: the US-ZZ bundle the jurisdiction archetype's integration test generated
+        // and built. It ships no endpoint: an operator's cfg names one. Nothing is queued for US-ZZ, so nothing is sent.
+        org.osgi.service.cm.Configuration cfg = configurationAdmin.getConfiguration(SAMPLE_PID, "?");
+        cfg.update(new java.util.Hashtable<>(java.util.Map.of("intakeUrl", "https://localhost:9/intake")));
         Bundle sample = bundleContext.installBundle(new File(System.getProperty("safeharbor.sample.bundle")).toURI().toString());
         sample.start();
         try {
             health = awaitHealth(BackboneIT::listsSample);
             JsonNode sampleEntry = null;
             for (JsonNode j : health.path("jurisdictions")) {
-                if ("ZZ-SMP".equals(j.path("code").asText())) {
+                if (SAMPLE.equals(j.path("code").asText())) {
                     sampleEntry = j;
                 }
             }
             // /health shows states only, no queue names (issue 11)
             assertTrue("the sample's routes are counted: " + sampleEntry, sampleEntry.path("routes").asInt() > 0);
             assertTrue("no queue name in /health: " + sampleEntry, sampleEntry.path("queue").isMissingNode());
-            assertTrue("the sample's route was added", camel.getRoute("ZZ-SMP-deliver") != null);
+            assertTrue("the sample's route was added", camel.getRoute(SAMPLE + "-deliver") != null);
         } finally {
             sample.uninstall();
+            cfg.delete();
         }
         health = awaitHealth(h -> !listsSample(h));
         assertEquals("UP", health.path("status").asText());
-        assertEquals("the sample's route was removed", null, camel.getRoute("ZZ-SMP-deliver"));
+        assertEquals("the sample's route was removed", null, camel.getRoute(SAMPLE + "-deliver"));
     }
 
     private static boolean listsSample(JsonNode health) {
         for (JsonNode j : health.path("jurisdictions")) {
-            if ("ZZ-SMP".equals(j.path("code").asText())) {
+            if (SAMPLE.equals(j.path("code").asText())) {
                 return true;
             }
         }
