@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
 
 /** The sandbox peers' TLS material in the tests: their key store, and a trust store file as the sandbox gives the adapter. */
@@ -28,6 +29,16 @@ public final class SandboxTls {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A sandbox agency on a free local port with the peers' certificate and the tests' clock, started; it writes each
+     * report it takes into {@code directory} (null: memory only).
+     */
+    public static TexasAgencyPeer agency(Agency agency, Path directory) throws Exception {
+        TexasAgencyPeer peer = new TexasAgencyPeer(agency, "127.0.0.1", 0, keys(), TexasSandbox.PASSWORD, directory, TestSupport.CLOCK);
+        peer.start();
+        return peer;
     }
 
     /** That trust store, loaded. */

@@ -1,7 +1,6 @@
 package org.safeharbor.jurisdiction.us.tx;
 
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +31,8 @@ class TexasDeliveryContractTest extends DeliveryContractTest {
 
     @BeforeEach
     void startAgencies() throws Exception {
-        KeyStore keys = SandboxTls.keys();
-        cps = new TexasAgencyPeer(Agency.CPS_INTAKE, "127.0.0.1", 0, keys, TexasSandbox.PASSWORD, dir.resolve("cps"), TestSupport.CLOCK);
-        lawEnforcement = new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, "127.0.0.1", 0, keys, TexasSandbox.PASSWORD,
-                dir.resolve("law-enforcement"), TestSupport.CLOCK);
-        cps.start();
-        lawEnforcement.start();
+        cps = SandboxTls.agency(Agency.CPS_INTAKE, dir.resolve("cps-intake"));
+        lawEnforcement = SandboxTls.agency(Agency.LAW_ENFORCEMENT, dir.resolve("law-enforcement"));
     }
 
     @AfterEach

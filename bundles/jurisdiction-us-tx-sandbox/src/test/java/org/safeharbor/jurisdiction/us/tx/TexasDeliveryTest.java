@@ -12,7 +12,6 @@ import static org.safeharbor.tck.ConformanceReferrals.referral;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,13 +91,8 @@ class TexasDeliveryTest {
 
     @BeforeEach
     void startPeers() throws Exception {
-        KeyStore keys = SandboxTls.keys();
-        cps = new TexasAgencyPeer(Agency.CPS_INTAKE, "127.0.0.1", 0, keys, TexasSandbox.PASSWORD,
-                dir.resolve("cps-intake"), TestSupport.CLOCK);
-        lawEnforcement = new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, "127.0.0.1", 0, keys, TexasSandbox.PASSWORD,
-                dir.resolve("law-enforcement"), TestSupport.CLOCK);
-        cps.start();
-        lawEnforcement.start();
+        cps = SandboxTls.agency(Agency.CPS_INTAKE, dir.resolve("cps-intake"));
+        lawEnforcement = SandboxTls.agency(Agency.LAW_ENFORCEMENT, dir.resolve("law-enforcement"));
     }
 
     @AfterEach

@@ -6,7 +6,6 @@ import static org.safeharbor.tck.ConformanceReferrals.allegation;
 import static org.safeharbor.tck.ConformanceReferrals.referral;
 
 import java.net.URI;
-import java.security.KeyStore;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -66,9 +65,7 @@ class TexasStatusTest {
 
     @BeforeEach
     void start() throws Exception {
-        KeyStore keys = SandboxTls.keys();
-        cps = new TexasAgencyPeer(Agency.CPS_INTAKE, "127.0.0.1", 0, keys, TexasSandbox.PASSWORD, null, TestSupport.CLOCK);
-        cps.start();
+        cps = SandboxTls.agency(Agency.CPS_INTAKE, null);
 
         http = new Server();
         ServerConnector connector = new ServerConnector(http);
