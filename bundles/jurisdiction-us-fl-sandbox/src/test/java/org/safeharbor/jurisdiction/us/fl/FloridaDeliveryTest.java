@@ -49,7 +49,7 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
         // collected, not yet sent: the queue message is safe once the referral is in the spool
         assertEquals(List.of("fl-ref-0001.dat", "fl-ref-0002.dat"), spooled());
         assertTrue(peer.deliveries().isEmpty());
-        assertTrue(reporter.all().isEmpty());
+        assertTrue(reporter.updates().isEmpty());
 
         flush();
 
@@ -74,7 +74,7 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
         });
 
         assertEquals(List.of(), spooled(), "the spool is cleared once the batch is on the server");
-        assertEquals(2, reporter.all().stream().filter(u -> u.status() == DeliveryStatus.DELIVERED).count());
+        assertEquals(2, reporter.updates().stream().filter(u -> u.status() == DeliveryStatus.DELIVERED).count());
 
         StatusUpdate ack1 = reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED && u.referralId().value().equals("fl-ref-0001"), "ACK 1");
         StatusUpdate ack2 = reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED && u.referralId().value().equals("fl-ref-0002"), "ACK 2");
@@ -82,7 +82,7 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
         assertEquals("FL-2026-000001", ack1.stateIntakeNumber());
         assertEquals("FL-2026-000002", ack2.stateIntakeNumber());
         assertEquals(FloridaAdapter.FLORIDA, ack1.jurisdiction());
-        List<DeliveryStatus> order = reporter.all().stream().filter(u -> u.referralId().value().equals("fl-ref-0001"))
+        List<DeliveryStatus> order = reporter.updates().stream().filter(u -> u.referralId().value().equals("fl-ref-0001"))
                 .map(StatusUpdate::status).toList();
         assertEquals(List.of(DeliveryStatus.DELIVERED, DeliveryStatus.ACKNOWLEDGED), order);
     }
@@ -112,7 +112,7 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
         startRoutes(Map.of());
         queue(referralWithId("fl-ref-0004", Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK),
                 Allegation.of(AllegationType.LABOR_TRAFFICKING, Certainty.RULED_OUT)));
-        assertEquals(List.of(DeliveryStatus.NOT_SENT), reporter.all().stream().map(StatusUpdate::status).toList());
+        assertEquals(List.of(DeliveryStatus.NOT_SENT), reporter.updates().stream().map(StatusUpdate::status).toList());
         assertEquals(List.of(), spooled());
         flush();
         assertTrue(peer.batches().isEmpty());
@@ -129,7 +129,7 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
                 allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE)));
 
         assertThrows(CamelExecutionException.class, this::flush);
-        assertTrue(reporter.all().stream().noneMatch(u -> u.status() == DeliveryStatus.DELIVERED));
+        assertTrue(reporter.updates().stream().noneMatch(u -> u.status() == DeliveryStatus.DELIVERED));
         assertEquals(List.of("fl-ref-0005.dat"), spooled());
 
         // the server is back: the next batch takes the referral
@@ -155,7 +155,7 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
         assertThrows(CamelExecutionException.class, this::flush);
         assertEquals(1, peer.refusedFiles().size(), "the peer refused the file at the transport");
         assertTrue(peer.deliveries().isEmpty());
-        assertTrue(reporter.all().stream().noneMatch(u -> u.status() == DeliveryStatus.DELIVERED));
+        assertTrue(reporter.updates().stream().noneMatch(u -> u.status() == DeliveryStatus.DELIVERED));
         assertEquals(List.of("fl-ref-0006.dat"), spooled(), "kept for the next batch");
         try (Stream<Path> inbox = Files.list(peer.sftpRoot().resolve(FloridaSftpPeer.INBOX))) {
             assertEquals(0, inbox.count(), "a refused file never appears under its final name");
@@ -179,7 +179,7 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
         assertFalse(Files.exists(temp.resolve("records").resolve("fl-ref-0007.dat")), "a rejected referral is not recorded");
         // the other referral of the same batch is accepted
         assertEquals("fl-ref-0008", reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED, "ACK").referralId().value());
-        assertTrue(reporter.all().stream().noneMatch(u -> u.status() == DeliveryStatus.ACKNOWLEDGED
+        assertTrue(reporter.updates().stream().noneMatch(u -> u.status() == DeliveryStatus.ACKNOWLEDGED
                 && u.referralId().value().equals("fl-ref-0007")));
     }
 }

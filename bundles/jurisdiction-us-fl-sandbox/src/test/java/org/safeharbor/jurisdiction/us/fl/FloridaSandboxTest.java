@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSandbox;
+import org.safeharbor.tck.ConfigProxies;
 
 /** The sandbox component starts the peer on its configured port and stops it when deactivated. */
 class FloridaSandboxTest {
@@ -27,7 +28,7 @@ class FloridaSandboxTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        FloridaSandbox sandbox = new FloridaSandbox(TestConfigs.config(FloridaSandbox.Config.class, Map.of(
+        FloridaSandbox sandbox = new FloridaSandbox(ConfigProxies.of(FloridaSandbox.Config.class, Map.of(
                 "port", port, "directory", temp.resolve("records").toString(),
                 "serverDirectory", temp.resolve("server").toString())));
         try (Socket ssh = new Socket("127.0.0.1", port)) {

@@ -43,7 +43,7 @@ class FloridaStatusBackTest extends SftpRoutesHarness {
         assertEquals("decided by the hotline", later.reason());
         assertEquals(NOW, later.at(), "the state's own time of the decision");
         assertEquals(List.of(DeliveryStatus.DELIVERED, DeliveryStatus.ACKNOWLEDGED, status),
-                reporter.all().stream().map(StatusUpdate::status).toList());
+                reporter.updates().stream().map(StatusUpdate::status).toList());
     }
 
     @Test
@@ -82,7 +82,7 @@ class FloridaStatusBackTest extends SftpRoutesHarness {
         reporter.await(u -> u.status() == DeliveryStatus.INVESTIGATION_OPENED, "INVESTIGATION_OPENED");
 
         assertTrue(Files.exists(outbox.resolve("STS-00000000000000-bad.dat")), "kept for an operator, read again at the next poll");
-        assertTrue(reporter.all().stream().noneMatch(u -> u.status() == DeliveryStatus.SCREENED_IN),
+        assertTrue(reporter.updates().stream().noneMatch(u -> u.status() == DeliveryStatus.SCREENED_IN),
                 "not even its good first line was reported");
     }
 

@@ -25,6 +25,7 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
 import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.routes.JurisdictionPipeline;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
  * The Florida routes in a plain CamelContext (fed from {@code direct:queue}, no broker) against the real SFTP peer
@@ -39,7 +40,7 @@ abstract class SftpRoutesHarness {
     @TempDir
     Path temp;
 
-    final RecordingReporter reporter = new RecordingReporter();
+    final RecordingStatusReporter reporter = new RecordingStatusReporter();
     FloridaSftpPeer peer;
     DefaultCamelContext camel;
     ProducerTemplate producer;
@@ -48,20 +49,30 @@ abstract class SftpRoutesHarness {
 
     /** The adapter under test, with the test's clock. */
     static class TestAdapter extends FloridaAdapter {
-        TestAdapter(Config config, RecordingReporter reporter) {
+        TestAdapter(Config config, RecordingStatusReporter reporter) {
             super(config, reporter, Clock.fixed(NOW, ZoneOffset.UTC));
         }
     }
 
     @BeforeEach
     void start() throws Exception {
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        port = freePort();
         peer = startPeer();
     }
 
     FloridaSftpPeer startPeer() throws IOException {
+        return startPeer(temp, port);
+    }
+
+    /** A local port nobody listens on, so that the peer can be stopped and started again on it. */
+    static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    /** The SFTP peer on this port, its server and record folders under {@code temp}, started. */
+    static FloridaSftpPeer startPeer(Path temp, int port) throws IOException {
         FloridaSftpPeer p = new FloridaSftpPeer(new FloridaSftpPeer.Settings("127.0.0.1", port, "safeharbor",
                 PASSWORD, temp.resolve("server"), temp.resolve("records"), FloridaCategories.PLACEHOLDERS,
                 Clock.fixed(NOW, ZoneOffset.UTC)));
@@ -84,6 +95,11 @@ abstract class SftpRoutesHarness {
     }
 
     FloridaAdapter.Config config(Map<String, Object> overrides) {
+        return config(temp, port, overrides);
+    }
+
+    /** The adapter's configuration for the peer on this port, its spool under {@code temp}, then these values. */
+    static FloridaAdapter.Config config(Path temp, int port, Map<String, Object> overrides) {
         Map<String, Object> c = new HashMap<>(Map.of("sftpHost", "127.0.0.1", "sftpPort", port, "sftpUsername", "safeharbor",
                 "_sftpPassword", PASSWORD, "spoolDirectory", temp.resolve("spool").toString(),
                 // batches are sent by the test (FLUSH_ENDPOINT), never by the timer during a test

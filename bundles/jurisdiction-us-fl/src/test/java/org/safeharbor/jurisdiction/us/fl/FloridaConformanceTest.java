@@ -8,13 +8,14 @@ import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.tck.JurisdictionConformanceTest;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /** The conformance kit against Florida with its default configuration (placeholder category codes). */
 class FloridaConformanceTest extends JurisdictionConformanceTest {
 
     private static final FloridaAdapter ADAPTER = new FloridaAdapter(
             TestConfigs.florida(Map.of("spoolDirectory", Path.of("target", "conformance-spool").toString())),
-            new RecordingReporter());
+            new RecordingStatusReporter());
 
     @AfterAll
     static void close() {

@@ -29,6 +29,7 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /** Florida's own rules: DCF category per allegation, the fixed-width layout, what is and is not written. */
 class FloridaFormatTest {
@@ -257,7 +258,7 @@ class FloridaFormatTest {
 
     @Test
     void noStatutoryClockIsDeclared() {
-        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(java.util.Map.of("spoolDirectory", "target/format-spool")), new RecordingReporter());
+        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(java.util.Map.of("spoolDirectory", "target/format-spool")), new RecordingStatusReporter());
         try {
             assertTrue(adapter.deadlineRules().isEmpty(), "docs/domain.md gives no Florida clock");
             assertTrue(adapter.deadlinesFor(referral(FloridaAdapter.FLORIDA, Allegation.of(AllegationType.SEX_TRAFFICKING,

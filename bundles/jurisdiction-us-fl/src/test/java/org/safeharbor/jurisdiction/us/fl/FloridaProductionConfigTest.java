@@ -16,6 +16,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.tck.ConfigProxies;
+import org.safeharbor.tck.RecordingStatusReporter;
 import org.safeharbor.tck.SandboxFreeBundle;
 import org.safeharbor.routes.JurisdictionPipeline;
 
@@ -37,7 +39,7 @@ class FloridaProductionConfigTest {
         Map<String, Object> values = new HashMap<>(Map.of("spoolDirectory", temp.resolve("spool").toString(),
                 "sftpUsername", "safeharbor"));
         values.putAll(overrides);
-        return new FloridaAdapter(TestConfigs.florida(values), new RecordingReporter(), Clock.systemUTC(), false);
+        return new FloridaAdapter(TestConfigs.florida(values), new RecordingStatusReporter(), Clock.systemUTC(), false);
     }
 
     @Test
@@ -70,25 +72,25 @@ class FloridaProductionConfigTest {
 
     @Test
     void noServerUserOrPasswordShipsAsADefault() {
-        FloridaAdapter.Config defaults = TestConfigs.config(FloridaAdapter.Config.class, Map.of());
+        FloridaAdapter.Config defaults = ConfigProxies.of(FloridaAdapter.Config.class, Map.of());
         assertEquals("", defaults.sftpHost());
         assertEquals("", defaults.sftpUsername());
         assertEquals(22, defaults.sftpPort(), "SFTP's own port, not the sandbox peer's");
         assertTrue(defaults._sftpPassword().isEmpty());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new FloridaAdapter(
-                unset(), new RecordingReporter()));
+                unset(), new RecordingStatusReporter()));
         assertTrue(none.getMessage().contains("no SFTP server configured"), none.getMessage());
     }
 
     @Test
     void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingReporter(), (SandboxPeer) null);
+        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no SFTP server configured"), e::toString);
         }
         FloridaAdapter noHostKey = new FloridaAdapter(TestConfigs.florida(Map.of("spoolDirectory", temp.resolve("spool").toString(),
-                "_sftpPassword", "secret")), new RecordingReporter(), (SandboxPeer) null);
+                "_sftpPassword", "secret")), new RecordingStatusReporter(), (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(noHostKey)));
             assertTrue(String.valueOf(e.getMessage()).contains("knownHostsFile is required"), e::toString);
@@ -97,7 +99,7 @@ class FloridaProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeerSuppliesItsServerAndCredentialWhileTheOperatorSetNone() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingReporter(), SANDBOX);
+        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://127.0.0.1:2222")), endpoints(camel)::toString);
@@ -105,9 +107,9 @@ class FloridaProductionConfigTest {
             adapter.deactivate();
         }
         // the operator's own server wins (and, in the sandbox, is not checked further)
-        FloridaAdapter own = new FloridaAdapter(TestConfigs.config(FloridaAdapter.Config.class, Map.of(
+        FloridaAdapter own = new FloridaAdapter(ConfigProxies.of(FloridaAdapter.Config.class, Map.of(
                 "spoolDirectory", temp.resolve("spool").toString(), "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)),
-                new RecordingReporter(), SANDBOX);
+                new RecordingStatusReporter(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://sftp.dcf.example.gov:2022")), endpoints(camel)::toString);
@@ -118,7 +120,7 @@ class FloridaProductionConfigTest {
 
     /** No cfg but the spool: the bundle's own defaults. */
     private FloridaAdapter.Config unset() {
-        return TestConfigs.config(FloridaAdapter.Config.class, Map.of("spoolDirectory", temp.resolve("spool").toString()));
+        return ConfigProxies.of(FloridaAdapter.Config.class, Map.of("spoolDirectory", temp.resolve("spool").toString()));
     }
 
     private static List<String> endpoints(DefaultCamelContext camel) {
@@ -127,6 +129,6 @@ class FloridaProductionConfigTest {
 
     /** The path the core builds around the adapter (on in-memory queues). */
     private static JurisdictionPipeline pathOf(FloridaAdapter adapter) {
-        return new JurisdictionPipeline(adapter, adapter, new RecordingReporter(), Clock.systemUTC(), JurisdictionPipeline.Queues.inMemory());
+        return new JurisdictionPipeline(adapter, adapter, new RecordingStatusReporter(), Clock.systemUTC(), JurisdictionPipeline.Queues.inMemory());
     }
 }

@@ -10,12 +10,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.tck.RecordingStatusReporter;
 
 /** The retry policy of the receiving route comes from the configuration. */
 class FloridaRedeliveryConfigTest {
 
     private static Redelivery redelivery(Map<String, Object> overrides) {
-        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(overrides), new RecordingReporter(), Clock.systemUTC());
+        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(overrides), new RecordingStatusReporter(), Clock.systemUTC());
         try {
             return adapter.redelivery();
         } finally {

@@ -130,6 +130,8 @@ public final class FloridaSftpPeer implements AutoCloseable {
     private final List<Rejection> rejections = new ArrayList<>();
     private final List<String> refusedFiles = new ArrayList<>();
     private final List<String> batches = new ArrayList<>();
+    /** The referral id of every referral of every batch taken, in order: a redelivery appears again. */
+    private final List<String> received = new ArrayList<>();
     private final AtomicInteger intakeSequence = new AtomicInteger();
     private final AtomicInteger statusSequence = new AtomicInteger();
     private SshServer server;
@@ -197,6 +199,11 @@ public final class FloridaSftpPeer implements AutoCloseable {
     /** Names of the files refused whole at the transport. */
     public synchronized List<String> refusedFiles() {
         return List.copyOf(refusedFiles);
+    }
+
+    /** How many batches taken carried this referral, whatever the peer answered (a redelivery counts again). */
+    public synchronized long timesReceived(String referralId) {
+        return received.stream().filter(referralId::equals).count();
     }
 
     /** Batch ids of the files taken. */
@@ -304,6 +311,7 @@ public final class FloridaSftpPeer implements AutoCloseable {
                 LOG.warn("Florida SFTP peer: batch {} has {} record(s) without a usable referral id", batchId, referral.getValue().size());
                 continue;
             }
+            received.add(referralId);
             List<AllegationRecord> records = new ArrayList<>();
             String problem = null;
             for (int i = 0; i < referral.getValue().size() && problem == null; i++) {
