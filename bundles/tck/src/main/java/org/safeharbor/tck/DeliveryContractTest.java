@@ -11,7 +11,6 @@ import static org.safeharbor.tck.ConformanceReferrals.allegation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +22,6 @@ import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -42,7 +38,6 @@ import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
-import org.safeharbor.routes.JurisdictionPipeline;
 
 /**
  * The delivery contract ({@link DeliveryContract}), checked for one state against its real transport and its sandbox
@@ -131,7 +126,7 @@ public abstract class DeliveryContractTest {
             "expect", "te", "keep-alive", "upgrade", "http2-settings");
 
     private final RecordingStatusReporter reporter = new RecordingStatusReporter();
-    private DefaultCamelContext camel;
+    private InMemoryPipeline path;
     private JurisdictionAdapter adapter;
     private StateTransport transport;
 
@@ -254,9 +249,9 @@ public abstract class DeliveryContractTest {
         assertEquals(1, attempts.size(), "a refused report is not sent again: it would only be refused again");
         assertNotNull(attempts.get(0).failure(), "the refused attempt is recorded as failed");
         assertEquals(List.of(DeliveryStatus.REJECTED), reporter.statuses());
-        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), bodies(queues().quarantine()),
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), path.quarantined(),
                 "the canonical referral is kept in quarantine");
-        assertEquals(List.of(), bodies(queues().deadLetters()));
+        assertEquals(List.of(), path.deadLetters());
         assertTrue(deliveriesSeen(referral.id()) >= 1, "the refusal came from the state: the report reached it");
         if (!notApplicable().containsKey(Check.TRANSPORT_HEADERS)) {
             assertEquals(List.of("1"), attemptsSeen(referral.id()), "only attempt 1 reached the state");
@@ -284,9 +279,9 @@ public abstract class DeliveryContractTest {
             assertNoPersonalData(attempt.failure());
         });
         assertEquals(List.of(DeliveryStatus.FAILED), reporter.statuses());
-        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), bodies(queues().deadLetters()),
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), path.deadLetters(),
                 "the canonical referral, not the state's payload, is on the dead-letter queue");
-        assertEquals(List.of(), bodies(queues().quarantine()), "a passing failure is not a refusal");
+        assertEquals(List.of(), path.quarantined(), "a passing failure is not a refusal");
         assertNoPersonalData(reporter.updates().get(0).reason());
     }
 
@@ -305,8 +300,8 @@ public abstract class DeliveryContractTest {
         assertEquals(1, reporter.attempts(referral.id(), adapter.jurisdiction()).size(), "a second attempt was made");
         assertTrue(reporter.statuses().stream().noneMatch(s -> s == DeliveryStatus.FAILED || s == DeliveryStatus.REJECTED),
                 () -> "statuses " + reporter.statuses());
-        assertEquals(List.of(), bodies(queues().deadLetters()));
-        assertEquals(List.of(), bodies(queues().quarantine()));
+        assertEquals(List.of(), path.deadLetters());
+        assertEquals(List.of(), path.quarantined());
     }
 
     @Test
@@ -349,11 +344,6 @@ public abstract class DeliveryContractTest {
 
     // ------------------------------------------------------------------ the core's path around the adapter
 
-    /** The in-memory queues of the core's path (the same names a bundle's own tests use). */
-    protected static JurisdictionPipeline.Queues queues() {
-        return JurisdictionPipeline.Queues.inMemory();
-    }
-
     /** The reporter the adapter was given: statuses and attempts as the message store would keep them. */
     protected final RecordingStatusReporter reporter() {
         return reporter;
@@ -361,7 +351,7 @@ public abstract class DeliveryContractTest {
 
     /** The CamelContext the core's path runs in, once a test has started it (e.g. for a batch transport's flush). */
     protected final CamelContext camel() {
-        return camel;
+        return path.camel();
     }
 
     /** The adapter under test, once a test has started it. */
@@ -378,17 +368,14 @@ public abstract class DeliveryContractTest {
                 "configure the adapter under test with 1 to " + MOST_RETRIES + " retries, not " + retry.maximumRedeliveries());
         assertTrue(!retries || retry.maximumDelay().compareTo(Duration.ofSeconds(1)) <= 0 && retry.firstDelay().compareTo(Duration.ofSeconds(1)) <= 0,
                 "configure the adapter under test with retry delays of milliseconds, not " + retry);
-        camel = new DefaultCamelContext();
-        // as the core binds the message store's: without it nothing is de-duplicated
-        camel.getRegistry().bind(JurisdictionPipeline.DELIVERED_REPOSITORY, MemoryIdempotentRepository.memoryIdempotentRepository(100));
-        camel.addRoutes(new JurisdictionPipeline(adapter, transport, reporter, clock(), queues()));
-        camel.start();
+        // the store of delivered messages bound as the core binds the message store's: without it nothing is de-duplicated
+        path = new InMemoryPipeline(adapter, transport, reporter, clock(), true).start();
     }
 
     @AfterEach
     void stopThePath() throws Exception {
-        if (camel != null) {
-            camel.stop();
+        if (path != null) {
+            path.close();
         }
         if (adapter != null) {
             close(adapter);
@@ -397,21 +384,9 @@ public abstract class DeliveryContractTest {
 
     /** Puts the referral on the jurisdiction's queue as the core's intake does, with these further headers. */
     private Exchange queue(Referral referral, Map<String, Object> headers) throws Exception {
-        Map<String, Object> all = new HashMap<>(headers);
-        all.put(DeliveryContract.REFERRAL_ID, referral.id().value());
-        all.put(DeliveryContract.JURISDICTION, adapter.jurisdiction().code());
-        String json = ReferralJson.INSTANCE.write(referral);
-        Exchange exchange = camel.createProducerTemplate().send(queues().queue(), e -> {
-            e.getMessage().setBody(json);
-            e.getMessage().setHeaders(new HashMap<>(all));
-        });
+        Exchange exchange = path.send(referral, headers);
         sendCollected();
         return exchange;
-    }
-
-    private List<String> bodies(String mock) {
-        return camel.getEndpoint(mock, MockEndpoint.class).getReceivedExchanges().stream()
-                .map(e -> e.getMessage().getBody(String.class)).toList();
     }
 
     /** The attempt numbers the state was told for the referral, request by request, repeats merged. */

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +21,7 @@ import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
-import org.safeharbor.json.v1.ReferralJson;
-import org.safeharbor.routes.JurisdictionPipeline;
+import org.safeharbor.tck.InMemoryPipeline;
 import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
@@ -42,8 +39,7 @@ abstract class SftpRoutesHarness {
 
     final RecordingStatusReporter reporter = new RecordingStatusReporter();
     FloridaSftpPeer peer;
-    DefaultCamelContext camel;
-    ProducerTemplate producer;
+    InMemoryPipeline path;
     FloridaAdapter adapter;
     int port;
 
@@ -86,12 +82,8 @@ abstract class SftpRoutesHarness {
 
     void startRoutes(FloridaAdapter routes) throws Exception {
         adapter = routes;
-        camel = new DefaultCamelContext();
         // the path the core builds around the adapter, fed from a direct endpoint instead of the broker
-        camel.addRoutes(new JurisdictionPipeline(adapter, adapter, reporter, Clock.fixed(NOW, ZoneOffset.UTC),
-                JurisdictionPipeline.Queues.inMemory()));
-        camel.start();
-        producer = camel.createProducerTemplate();
+        path = new InMemoryPipeline(adapter, reporter, Clock.fixed(NOW, ZoneOffset.UTC)).start();
     }
 
     FloridaAdapter.Config config(Map<String, Object> overrides) {
@@ -110,8 +102,8 @@ abstract class SftpRoutesHarness {
 
     @AfterEach
     void stop() throws Exception {
-        if (camel != null) {
-            camel.stop();
+        if (path != null) {
+            path.close();
         }
         if (adapter != null) {
             adapter.deactivate();
@@ -126,11 +118,16 @@ abstract class SftpRoutesHarness {
     }
 
     void queue(Referral referral) {
-        producer.sendBody("direct:queue", ReferralJson.INSTANCE.write(referral));
+        path.send(referral);
     }
 
     void flush() {
-        producer.requestBody(FloridaAdapter.FLUSH_ENDPOINT, (Object) null);
+        flush(path);
+    }
+
+    /** The batch interval, now: what the attempts spooled goes to the server as one file. */
+    static void flush(InMemoryPipeline path) {
+        path.producer().requestBody(FloridaAdapter.FLUSH_ENDPOINT, (Object) null);
     }
 
     List<String> spooled() throws IOException {

@@ -98,7 +98,7 @@ class IllinoisDeliveryTest extends IllinoisPeerFixture {
         assertTrue(peer.deliveries().isEmpty());
         assertEquals(1, deadLetters().size());
         assertEquals(List.of(DeliveryStatus.FAILED), reporter.statuses());
-        camel.stop();
+        path.close();
         adapter.close();
 
         startAdapter(Map.of("username", "safeharbor", "_password", "pa55"), UnaryOperator.identity());

@@ -12,9 +12,6 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +19,8 @@ import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StateFormat;
-import org.safeharbor.json.v1.ReferralJson;
-import org.safeharbor.routes.JurisdictionPipeline;
 import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer;
+import org.safeharbor.tck.InMemoryPipeline;
 import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
@@ -41,8 +37,7 @@ abstract class IllinoisPeerFixture {
 
     IllinoisIntakePeer peer;
     RecordingStatusReporter reporter;
-    DefaultCamelContext camel;
-    ProducerTemplate template;
+    InMemoryPipeline path;
     TestAdapter adapter;
 
     @BeforeEach
@@ -53,8 +48,8 @@ abstract class IllinoisPeerFixture {
 
     @AfterEach
     void stopAll() throws Exception {
-        if (camel != null) {
-            camel.stop();
+        if (path != null) {
+            path.close();
         }
         if (adapter != null) {
             adapter.close();
@@ -75,11 +70,8 @@ abstract class IllinoisPeerFixture {
         values.putIfAbsent("redeliveryDelay", "PT0.01S");
         values.putIfAbsent("maximumRedeliveryDelay", "PT0.05S");
         adapter = new TestAdapter(Configs.adapter(values), reporter, tamper, sandbox);
-        camel = new DefaultCamelContext();
         // the path the core builds around the adapter, on in-memory queues
-        camel.addRoutes(new JurisdictionPipeline(adapter, adapter, reporter, CLOCK, JurisdictionPipeline.Queues.inMemory()));
-        camel.start();
-        template = camel.createProducerTemplate();
+        path = new InMemoryPipeline(adapter, reporter, CLOCK).start();
     }
 
     void startAdapter() throws Exception {
@@ -91,22 +83,17 @@ abstract class IllinoisPeerFixture {
 
     /** The canonical JSON bodies that reached the dead-letter queue. */
     List<String> deadLetters() {
-        return bodies("mock:dlq");
+        return path.deadLetters();
     }
 
     /** The canonical JSON bodies that reached the quarantine queue. */
     List<String> quarantined() {
-        return bodies("mock:quarantine");
-    }
-
-    private List<String> bodies(String uri) {
-        return camel.getEndpoint(uri, MockEndpoint.class).getReceivedExchanges().stream()
-                .map(e -> e.getMessage().getBody(String.class)).toList();
+        return path.quarantined();
     }
 
     /** What the core does: the canonical JSON on the jurisdiction's queue. */
     Exchange deliver(Referral referral) {
-        return template.send("direct:queue", exchange -> exchange.getMessage().setBody(ReferralJson.INSTANCE.write(referral)));
+        return path.send(referral);
     }
 
     /** The adapter, reading a test queue, and optionally tampering with its own payload to provoke the peer. */
