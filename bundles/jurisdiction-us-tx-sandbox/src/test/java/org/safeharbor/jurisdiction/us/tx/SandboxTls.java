@@ -41,6 +41,20 @@ public final class SandboxTls {
         return peer;
     }
 
+    /** Both sandbox agencies, started, each writing what it takes below {@code directory}. */
+    public record Agencies(TexasAgencyPeer cps, TexasAgencyPeer lawEnforcement) {
+
+        public static Agencies start(Path directory) throws Exception {
+            return new Agencies(agency(Agency.CPS_INTAKE, directory.resolve("cps-intake")),
+                    agency(Agency.LAW_ENFORCEMENT, directory.resolve("law-enforcement")));
+        }
+
+        public void stop() throws Exception {
+            cps.stop();
+            lawEnforcement.stop();
+        }
+    }
+
     /** That trust store, loaded. */
     public static KeyStore trust() {
         return TlsStores.load(trustStoreFile(), TexasSandbox.PASSWORD);

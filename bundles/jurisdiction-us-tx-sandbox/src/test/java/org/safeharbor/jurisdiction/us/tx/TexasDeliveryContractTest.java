@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.StatusReporter;
-import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
 import org.safeharbor.tck.DeliveryContractTest;
 
@@ -26,26 +25,24 @@ class TexasDeliveryContractTest extends DeliveryContractTest {
     @TempDir
     Path dir;
 
-    private TexasAgencyPeer cps;
-    private TexasAgencyPeer lawEnforcement;
+    private SandboxTls.Agencies agencies;
 
     @BeforeEach
     void startAgencies() throws Exception {
-        cps = SandboxTls.agency(Agency.CPS_INTAKE, dir.resolve("cps-intake"));
-        lawEnforcement = SandboxTls.agency(Agency.LAW_ENFORCEMENT, dir.resolve("law-enforcement"));
+        agencies = SandboxTls.Agencies.start(dir);
     }
 
     @AfterEach
     void stopAgencies() throws Exception {
-        cps.stop();
-        lawEnforcement.stop();
+        agencies.stop();
     }
 
     @Override
     protected JurisdictionAdapter adapter(StatusReporter reporter) {
         // the sandbox agencies, trusted through the sandbox's trust store; two quick retries
-        return new TexasAdapter(TestSupport.adapter(Map.of("cpsIntakeUrl", cps.url(), "lawEnforcementUrl", lawEnforcement.url(),
-                "trustStore", SandboxTls.trustStoreFile(), "_trustStorePassword", TexasSandbox.PASSWORD,
+        return new TexasAdapter(TestSupport.adapter(Map.of("cpsIntakeUrl", agencies.cps().url(),
+                "lawEnforcementUrl", agencies.lawEnforcement().url(), "trustStore", SandboxTls.trustStoreFile(),
+                "_trustStorePassword", TexasSandbox.PASSWORD,
                 "maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.04S")),
                 reporter, TestSupport.CLOCK);
     }
@@ -57,14 +54,14 @@ class TexasDeliveryContractTest extends DeliveryContractTest {
             case DOWN -> 503;
             case REFUSES -> 400;
         };
-        cps.answerWith(status);
-        lawEnforcement.answerWith(status);
+        agencies.cps().answerWith(status);
+        agencies.lawEnforcement().answerWith(status);
     }
 
     @Override
     protected List<Map<String, String>> requestsSeen() {
-        List<Map<String, String>> all = new ArrayList<>(cps.requestHeaders());
-        all.addAll(lawEnforcement.requestHeaders());
+        List<Map<String, String>> all = new ArrayList<>(agencies.cps().requestHeaders());
+        all.addAll(agencies.lawEnforcement().requestHeaders());
         return all;
     }
 
