@@ -134,9 +134,10 @@ public class JurisdictionRegistry {
 
     private void activate(Jurisdiction jurisdiction, JurisdictionAdapter adapter) {
         List<String> routeIds = List.of();
+        // no transport (a bundle with rules only): listed, nothing delivered, its referrals wait on the queue
         RoutesBuilder routes = adapter instanceof StateTransport transport
                 ? new JurisdictionPipeline(adapter, transport, reporter, clock, JurisdictionPipeline.Queues.onTheBroker(jurisdiction))
-                : adapter instanceof RoutesBuilder own ? own : null;
+                : null;
         if (routes != null) {
             try {
                 routeIds = addRoutes(routes);

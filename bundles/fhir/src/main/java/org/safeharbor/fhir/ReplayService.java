@@ -45,7 +45,7 @@ import org.springframework.jms.core.JmsTemplate;
         configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL)
 public class ReplayService implements ReferralReplay {
 
-    /** Queue message headers the jurisdiction routes read (JurisdictionRoutes.HEADER_REPLAY_*). */
+    /** Queue message headers the jurisdiction routes read (DeliveryContract.REPLAY_*). */
     static final String HEADER_REPLAY_ID = org.safeharbor.api.v1.DeliveryContract.REPLAY_ID;
     static final String HEADER_REPLAY_OUTPUT = org.safeharbor.api.v1.DeliveryContract.REPLAY_OUTPUT;
     private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);

@@ -389,7 +389,7 @@ class MessageStoreTest {
 
     @Test
     void theStatesRefusalOfAnAttemptIsTakenButNotAForgedOneWhileTheStateWasDown() {
-        // what JurisdictionRoutes does when the state refuses the report: the attempt failed as "refused", then REJECTED
+        // what the core's JurisdictionPipeline does when the state refuses the report: the attempt failed as "refused", then REJECTED
         store.accept("ehr|refused", referral("r-ref"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
         int refused = store.recordAttempt(new ReferralId("r-ref"), IL, "<payload/>");
         store.recordAttemptFailed(new ReferralId("r-ref"), IL, refused, "refused: SOAP fault Client (InvalidReport)");

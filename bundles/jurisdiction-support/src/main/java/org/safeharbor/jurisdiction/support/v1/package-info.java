@@ -1,12 +1,15 @@
 /**
- * What every jurisdiction bundle builds on: {@link org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes}, and
+ * What every jurisdiction bundle builds on: {@link org.safeharbor.jurisdiction.support.v1.StateTransport}, the part a
+ * state supplies to the delivery path the core builds for it, with {@link org.safeharbor.jurisdiction.support.v1.StateAnswer}
+ * and {@link org.safeharbor.jurisdiction.support.v1.AdapterHeaders} (2.0: JurisdictionRoutes, the base class a state
+ * extended, is gone); {@link org.safeharbor.jurisdiction.support.v1.PlatformClassLoader};
  * {@link org.safeharbor.jurisdiction.support.v1.SandboxPeer}, the service by which a sandbox bundle's simulated state
  * hands the adapter its endpoints and credentials (1.1); {@link org.safeharbor.jurisdiction.support.v1.HttpsClient}, a
  * state's camel-http client from its configuration (trust and key stores, timeouts, the contract's header filter, a 4xx
  * refusal as {@link org.safeharbor.jurisdiction.support.v1.StateRejectedException}), and
  * {@link org.safeharbor.jurisdiction.support.v1.Durations}, ISO-8601 durations from configuration (1.4).
  */
-@Version("1.4.0")
+@Version("2.0.0")
 @Export
 package org.safeharbor.jurisdiction.support.v1;
 

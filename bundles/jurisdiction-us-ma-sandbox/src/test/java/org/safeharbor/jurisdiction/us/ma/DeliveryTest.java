@@ -35,13 +35,14 @@ import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StatusUpdate;
-import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.ma.sandbox.MassachusettsPeer;
 import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 import org.safeharbor.jurisdiction.us.ma.wire.WireSchema;
 import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.tck.ConformanceReferrals;
+import org.safeharbor.api.v1.DeliveryContract;
+import org.safeharbor.routes.JurisdictionPipeline;
 
 /**
  * The delivery route in a plain CamelContext against the real HTTPS peer: what the peer received
@@ -59,7 +60,13 @@ class DeliveryTest {
     static final Map<String, Object> SHORT_REDELIVERY = Map.of("maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S",
             "maximumRedeliveryDelay", "PT0.04S");
 
-    /** The adapter with the queues replaced by direct and seda endpoints: no broker in unit tests. */
+    /** The core's path around an adapter, its queues direct and mock endpoints: no broker in unit tests. */
+    static JurisdictionPipeline pathOf(MassachusettsAdapter adapter, org.safeharbor.api.v1.StatusReporter reporter) {
+        return new JurisdictionPipeline(adapter, adapter, reporter, java.time.Clock.systemUTC(),
+                new JurisdictionPipeline.Queues("direct:queue", DLQ, QUARANTINE));
+    }
+
+    /** The adapter with the notices' queue replaced by direct endpoints: no broker in unit tests. */
     static class QueuelessAdapter extends MassachusettsAdapter {
         QueuelessAdapter(Config config, RecordingReporter reporter) {
             super(config, reporter);
@@ -68,21 +75,6 @@ class DeliveryTest {
         /** With the clock of status times and of the notice sweep. */
         QueuelessAdapter(Config config, RecordingReporter reporter, java.time.Clock clock) {
             super(config, reporter, clock);
-        }
-
-        @Override
-        protected String queueEndpoint() {
-            return "direct:queue";
-        }
-
-        @Override
-        protected String deadLetterEndpoint() {
-            return DLQ;
-        }
-
-        @Override
-        protected String quarantineEndpoint() {
-            return QUARANTINE;
         }
 
         /** The notices' queue as a direct endpoint: a notice is sent (and retried) before its status is answered. */
@@ -131,17 +123,17 @@ class DeliveryTest {
         }
 
         @Override
-        public void configure() throws Exception {
-            super.configure();
+        public void configure(org.apache.camel.builder.RouteBuilder routes, String deliverEndpoint) throws Exception {
+            super.configure(routes, deliverEndpoint);
             org.apache.camel.Processor firstFails = exchange -> {
                 if (calls.incrementAndGet() == 1) {
                     throw failure;
                 }
             };
             if (afterReaching) {
-                from("direct:flaky").to(super.httpUri(flakyUrl)).process(firstFails);
+                routes.from("direct:flaky").to(super.httpUri(flakyUrl)).process(firstFails);
             } else {
-                from("direct:flaky").process(firstFails).to(super.httpUri(flakyUrl));
+                routes.from("direct:flaky").process(firstFails).to(super.httpUri(flakyUrl));
             }
         }
     }
@@ -199,8 +191,8 @@ class DeliveryTest {
         config.putAll(overrides);
         camel = new DefaultCamelContext();
         countReportCalls();
-        camel.addRoutes(corrupt == null ? new QueuelessAdapter(TestConfig.with(config), reporter)
-                : new CorruptingAdapter(TestConfig.with(config), reporter, corrupt));
+        camel.addRoutes(pathOf(corrupt == null ? new QueuelessAdapter(TestConfig.with(config), reporter)
+                : new CorruptingAdapter(TestConfig.with(config), reporter, corrupt), reporter));
         camel.start();
         template = camel.createProducerTemplate();
     }
@@ -325,7 +317,7 @@ class DeliveryTest {
         config.put("_trustStorePassword", "operator-secret");
         assertTrue(peer.reportUrl().startsWith("https://localhost:"), peer.reportUrl());
         camel = new DefaultCamelContext();
-        camel.addRoutes(new QueuelessAdapter(TestConfig.with(config), reporter));
+        camel.addRoutes(pathOf(new QueuelessAdapter(TestConfig.with(config), reporter), reporter));
         camel.start();
         template = camel.createProducerTemplate();
 
@@ -358,7 +350,7 @@ class DeliveryTest {
         countReportCalls();
         FlakyAdapter flaky = new FlakyAdapter(TestConfig.with(config), reporter, peer.reportUrl(), true,
                 new java.net.SocketException("connection reset before DCF's answer was read"));
-        camel.addRoutes(flaky);
+        camel.addRoutes(pathOf(flaky, reporter));
         camel.start();
         template = camel.createProducerTemplate();
 
@@ -402,7 +394,7 @@ class DeliveryTest {
         // a payload that breaks the schema, straight into the delivery route as the receiving route would hand it over
         String invalid = new MassachusettsFormat().write(referral).orElseThrow().replace("\"suspected\"", "\"at-risk\"");
         Exchange exchange = template.send("direct:US-MA-deliver", e -> {
-            e.setProperty(JurisdictionRoutes.REFERRAL, referral);
+            e.setProperty(DeliveryContract.REFERRAL_PROPERTY, referral);
             e.getMessage().setBody(invalid);
         });
         assertTrue(exchange.isFailed());
@@ -510,7 +502,7 @@ class DeliveryTest {
             deliver(suspectedSexTrafficking());
             Referral referral = suspectedSexTrafficking();
             template.send("direct:US-MA-deliver", e -> {
-                e.setProperty(JurisdictionRoutes.REFERRAL, referral);
+                e.setProperty(DeliveryContract.REFERRAL_PROPERTY, referral);
                 e.getMessage().setBody(new MassachusettsFormat().write(referral).orElseThrow().replace("2011-07-29", "2011-13-45"));
             });
             peer.close();

@@ -79,7 +79,7 @@ class DepartmentNoticeTest {
         config.put("_statusToken", TOKEN);
         config.putAll(overrides);
         camel = new DefaultCamelContext();
-        camel.addRoutes(new DeliveryTest.QueuelessAdapter(TestConfig.with(config), reporter, clock));
+        camel.addRoutes(DeliveryTest.pathOf(new DeliveryTest.QueuelessAdapter(TestConfig.with(config), reporter, clock), reporter));
         camel.start();
     }
 
@@ -217,8 +217,8 @@ class DepartmentNoticeTest {
         config.put("_statusToken", TOKEN);
         config.put("departmentNoticesOn", "INVESTIGATION_OPENED");
         camel = new DefaultCamelContext();
-        camel.addRoutes(new DeliveryTest.FlakyAdapter(TestConfig.with(config), reporter, peer.lawEnforcementUrl(), false,
-                new java.net.ConnectException("police endpoint down")));
+        camel.addRoutes(DeliveryTest.pathOf(new DeliveryTest.FlakyAdapter(TestConfig.with(config), reporter, peer.lawEnforcementUrl(), false,
+                new java.net.ConnectException("police endpoint down")), reporter));
         camel.start();
         Referral referral = delivered();
 

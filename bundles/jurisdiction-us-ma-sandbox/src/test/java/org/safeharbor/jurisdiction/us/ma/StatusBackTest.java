@@ -63,7 +63,7 @@ class StatusBackTest {
         camel = new DefaultCamelContext();
         Map<String, Object> config = SandboxTls.adapterConfig(peer);
         config.put("_statusToken", TOKEN);
-        camel.addRoutes(new DeliveryTest.QueuelessAdapter(TestConfig.with(config), reporter));
+        camel.addRoutes(DeliveryTest.pathOf(new DeliveryTest.QueuelessAdapter(TestConfig.with(config), reporter), reporter));
         camel.start();
     }
 

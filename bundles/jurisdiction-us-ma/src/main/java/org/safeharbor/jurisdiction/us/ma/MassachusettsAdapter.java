@@ -14,6 +14,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import org.apache.camel.Exchange;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.model.ChoiceDefinition;
@@ -39,7 +41,8 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
-import org.safeharbor.jurisdiction.support.v1.JurisdictionRoutes;
+import org.safeharbor.jurisdiction.support.v1.StateAnswer;
+import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
@@ -84,7 +87,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + MassachusettsAdapter.CODE,
         configurationPid = MassachusettsAdapter.PID)
 @Designate(ocd = MassachusettsAdapter.Config.class)
-public class MassachusettsAdapter extends JurisdictionRoutes implements JurisdictionAdapter {
+public class MassachusettsAdapter implements JurisdictionAdapter, StateTransport {
 
     public static final String PID = "org.safeharbor.jurisdiction.us.ma";
     public static final String CODE = "US-MA";
@@ -193,6 +196,9 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     }
 
     private final Config config;
+    /** The core's route builder and CamelContext, once it adds this state's routes. */
+    private RouteBuilder routes;
+    private CamelContext camel;
     private final StatusReporter statusReporter;
     private final Clock clock;
     private final DepartmentNotices notices;
@@ -235,7 +241,6 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
      * greedy reference (a component that failed to activate would not be).
      */
     private MassachusettsAdapter(Config config, StatusReporter statusReporter, Clock clock, boolean failFast) {
-        super(clock);
         this.config = config;
         this.statusReporter = statusReporter;
         this.clock = clock;
@@ -301,19 +306,9 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
 
     // ------------------------------------------------------------------ routes
 
-    @Override
-    protected JurisdictionAdapter adapter() {
-        return this;
-    }
-
-    @Override
-    protected StatusReporter statusReporter() {
-        return statusReporter;
-    }
-
     /** The retry policy from the configuration. */
     @Override
-    protected Redelivery redelivery() {
+    public Redelivery redelivery() {
         return redelivery;
     }
 
@@ -351,13 +346,16 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         return "timer:safeharbor-" + CODE + "-notice-sweep?delay=15000&period=" + NOTICE_SWEEP_AGE.toMillis();
     }
 
+    /** The report's delivery route, the notices' routes and the status call-back; none while the configuration is refused. */
     @Override
-    public void configure() throws Exception {
+    public void configure(RouteBuilder routes, String deliverEndpoint) throws Exception {
         if (refusal != null) {
             throw new IllegalStateException(refusal);
         }
-        super.configure();
-        noticeQueue = getContext().createProducerTemplate();
+        this.routes = routes;
+        this.camel = routes.getContext();
+        configureDelivery(deliverEndpoint);
+        noticeQueue = camel.createProducerTemplate();
         configureNotices();
         if (!notices.on()) {
             LOG.info("{}: the Department's s.51B(k) notices are off (departmentNoticesOn is empty): DCF sends its own", CODE);
@@ -367,7 +365,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                     + "(an unauthenticated caller could close referrals); deliveries run", CODE, PID);
             return;
         }
-        from(statusEndpoint()).routeId(CODE + "-status")
+        routes.from(statusEndpoint()).routeId(CODE + "-status")
                 .process(new StatusReceiver(JURISDICTION, statusReporter, statusCallers, config.statusMaxBodyBytes(), notices::onStatus));
     }
 
@@ -379,8 +377,8 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
     private void configureNotices() {
         Redelivery retry = redelivery();
         String attempt = "direct:" + CODE + "-notice-attempt";
-        from(noticeQueueEndpoint()).routeId(CODE + "-notices")
-                .errorHandler(deadLetterChannel(noticeDeadLetterEndpoint())
+        routes.from(noticeQueueEndpoint()).routeId(CODE + "-notices")
+                .errorHandler(routes.deadLetterChannel(noticeDeadLetterEndpoint())
                         .useOriginalMessage()
                         .maximumRedeliveries(retry.maximumRedeliveries())
                         .redeliveryDelay(retry.firstDelay().toMillis())
@@ -391,13 +389,13 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                         .onPrepareFailure(exchange -> noticeGaveUp(exchange, retry)))
                 .process(this::readNotice)
                 .to(attempt);
-        ChoiceDefinition recipient = from(attempt).routeId(CODE + "-notice-attempt")
+        ChoiceDefinition recipient = routes.from(attempt).routeId(CODE + "-notice-attempt")
                 .process(this::startNoticeAttempt)
                 // 0: sent already (a second copy of the message): dropped
-                .filter(exchangeProperty(NOTICE_ATTEMPT).isGreaterThan(0))
+                .filter(routes.exchangeProperty(NOTICE_ATTEMPT).isGreaterThan(0))
                     .doTry()
                         .choice()
-                            .when(exchangeProperty(NOTICE_RECIPIENT).isEqualTo(DepartmentNotice.DISTRICT_ATTORNEY));
+                            .when(routes.exchangeProperty(NOTICE_RECIPIENT).isEqualTo(DepartmentNotice.DISTRICT_ATTORNEY));
         sendNotice(sendNotice(recipient, "districtAttorneyUrl", config.districtAttorneyUrl()).otherwise(),
                 "lawEnforcementUrl", config.lawEnforcementUrl())
                         .endDoTry()
@@ -411,7 +409,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                         LOG.info("{}: the Department's notice to {} for referral {} was sent", CODE, notice.recipient(), notice.referralId());
                     })
                 .end();
-        from(noticeSweepEndpoint()).routeId(CODE + "-notice-sweep")
+        routes.from(noticeSweepEndpoint()).routeId(CODE + "-notice-sweep")
                 .process(exchange -> sweepNotices());
     }
 
@@ -447,8 +445,8 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         int number = statusReporter.recordNoticeAttempt(notice.referralId(), JURISDICTION, notice.recipient(), notice.payload());
         exchange.setProperty(NOTICE_ATTEMPT, number);
         exchange.setProperty(NOTICE_RECIPIENT, notice.recipient());
-        exchange.getMessage().setHeader(HEADER_REFERRAL_ID, notice.referralId().value());
-        exchange.getMessage().setHeader(HEADER_ATTEMPT, String.valueOf(number));
+        exchange.getMessage().setHeader(DeliveryContract.STATE_REFERRAL_ID, notice.referralId().value());
+        exchange.getMessage().setHeader(DeliveryContract.STATE_ATTEMPT, String.valueOf(number));
         request(exchange, notice.payload());
     }
 
@@ -481,10 +479,9 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         return caught.getClass().getSimpleName() + (caught.getCause() == null ? "" : " (" + caught.getCause().getClass().getSimpleName() + ")");
     }
 
-    @Override
-    protected void configureDelivery(String deliveryEndpoint) {
-        tls.ifPresent(parameters -> getContext().getRegistry().bind(tlsBean, SSLContextParameters.class, parameters));
-        from(deliveryEndpoint).routeId(CODE + "-deliver")
+    private void configureDelivery(String deliveryEndpoint) {
+        tls.ifPresent(parameters -> camel.getRegistry().bind(tlsBean, SSLContextParameters.class, parameters));
+        routes.from(deliveryEndpoint).routeId(CODE + "-deliver")
                 .process(exchange -> request(exchange, exchange.getMessage().getBody(String.class)))
                 // DCF's 400 means the report is invalid: a refusal, quarantined at once. Any other 4xx/5xx
                 // answer or no answer throws as it is: the receiving route retries, then dead-letters
@@ -495,10 +492,10 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                 .end()
                 .process(this::readIntakeAnswer)
                 .choice()
-                    .when(exchangeProperty(INTAKE_NUMBER).isNotNull())
-                        .process(report(DeliveryStatus.ACKNOWLEDGED, exchangeProperty(INTAKE_NUMBER), null))
+                    .when(routes.exchangeProperty(INTAKE_NUMBER).isNotNull())
+                        .process(StateAnswer.acknowledged(routes.exchangeProperty(INTAKE_NUMBER)))
                     .otherwise()
-                        .process(report(DeliveryStatus.DELIVERED, null, null))
+                        .process(StateAnswer.delivered())
                 .end();
         // s.51B(k) / 110 CMR 4.50: the notices to the District Attorney and law enforcement are DCF's, after its
         // own intake: they follow DCF's status (configureNotices), never this delivery
@@ -510,7 +507,7 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
         // keep the error handler's bookkeeping (the retry counter; camel-http never sends Camel* headers)
         // and the referral id and attempt number, which go to DCF as HTTP headers for de-duplication
         message.removeHeaders("*", Exchange.REDELIVERED, Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER,
-                HEADER_REFERRAL_ID, HEADER_ATTEMPT);
+                DeliveryContract.STATE_REFERRAL_ID, DeliveryContract.STATE_ATTEMPT);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Accept", "application/json");
@@ -592,18 +589,18 @@ public class MassachusettsAdapter extends JurisdictionRoutes implements Jurisdic
                 exchange.setProperty(INTAKE_NUMBER, answer.intakeNumber());
             } else {
                 LOG.warn("{}: DCF accepted referral {} without a usable intake number", CODE,
-                        exchange.getProperty(REFERRAL, Referral.class).id());
+                        StateAnswer.referral(exchange).id());
             }
         } catch (java.io.IOException e) {
             LOG.warn("{}: DCF accepted referral {}, but its answer is not JSON ({})", CODE,
-                    exchange.getProperty(REFERRAL, Referral.class).id(), e.getClass().getSimpleName());
+                    StateAnswer.referral(exchange).id(), e.getClass().getSimpleName());
         }
     }
 
     @Deactivate
     void deactivate() throws Exception {
-        if (getContext() != null && tls.isPresent()) {
-            getContext().getRegistry().unbind(tlsBean);
+        if (camel != null && tls.isPresent()) {
+            camel.getRegistry().unbind(tlsBean);
         }
         ProducerTemplate template = noticeQueue;
         if (template != null) {

@@ -23,6 +23,7 @@ import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.routes.JurisdictionPipeline;
 
 /** The written-report clock and the configuration checks. */
 class MassachusettsAdapterTest {
@@ -159,7 +160,7 @@ class MassachusettsAdapterTest {
         assertFalse(closed.statusEndpointEnabled());
         org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
         try {
-            camel.addRoutes(closed);
+            camel.addRoutes(pathOf(closed));
             assertTrue(camel.getRouteDefinition("US-MA-deliver") != null, "deliveries run");
             assertEquals(null, camel.getRouteDefinition("US-MA-status"), "no status route");
         } finally {
@@ -169,5 +170,11 @@ class MassachusettsAdapterTest {
         withToken.put("_statusToken", "s3cret");
         assertTrue(new MassachusettsAdapter(TestConfig.with(withToken), new RecordingReporter()).statusEndpointEnabled());
         // with the sandbox, its peer's token is taken (MassachusettsProductionConfigTest)
+    }
+
+    /** The path the core builds around the adapter (on in-memory queues). */
+    private static JurisdictionPipeline pathOf(MassachusettsAdapter adapter) {
+        return new JurisdictionPipeline(adapter, adapter, new RecordingReporter(), java.time.Clock.systemUTC(),
+                JurisdictionPipeline.Queues.inMemory());
     }
 }

@@ -13,6 +13,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.SandboxFreeBundle;
+import org.safeharbor.routes.JurisdictionPipeline;
 
 /**
  * The adapter without the sandbox (no endpoint or trust store of its own, https only), what a sandbox peer's service
@@ -69,7 +70,7 @@ class MassachusettsProductionConfigTest {
         MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsAdapter.Config.class, Map.of()), reporter,
                 (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(adapter));
+            Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no reportUrl configured"), e::toString);
         }
     }
@@ -79,14 +80,14 @@ class MassachusettsProductionConfigTest {
         MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsAdapter.Config.class, Map.of()), reporter, SANDBOX);
         assertTrue(adapter.statusEndpointEnabled(), "the peer's token");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(adapter);
+            camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("localhost:9443/dcf/51a/reports")), endpoints(camel)::toString);
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("localhost:9443/da/notifications")), endpoints(camel)::toString);
         }
         // the operator's own endpoints win
         MassachusettsAdapter own = new MassachusettsAdapter(TestConfig.defaults(), reporter, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(own);
+            camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("dcf.example.gov")), endpoints(camel)::toString);
             assertTrue(endpoints(camel).stream().noneMatch(uri -> uri.contains("9443")), endpoints(camel)::toString);
         }
@@ -95,5 +96,11 @@ class MassachusettsProductionConfigTest {
     /** Where the routes send: their definitions (the HTTPS endpoints are resolved when the routes start). */
     private static List<String> endpoints(DefaultCamelContext camel) {
         return camel.getRouteDefinitions().stream().map(Object::toString).toList();
+    }
+
+    /** The path the core builds around the adapter (on in-memory queues). */
+    private static JurisdictionPipeline pathOf(MassachusettsAdapter adapter) {
+        return new JurisdictionPipeline(adapter, adapter, new RecordingReporter(), java.time.Clock.systemUTC(),
+                JurisdictionPipeline.Queues.inMemory());
     }
 }
