@@ -28,8 +28,10 @@ final class Attempts {
                 Integer attempt = db.tx.execute(status -> {
                     int next = db.jdbc.queryForObject("SELECT COALESCE(MAX(attempt), 0) + 1 FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?",
                             Integer.class, referralId.value(), jurisdiction.code());
-                    db.jdbc.update("INSERT INTO delivery_attempt (referral_id, jurisdiction, attempt, started_at, state_payload) VALUES (?, ?, ?, ?, ?)",
-                            referralId.value(), jurisdiction.code(), next, db.now(), statePayload);
+                    String key = db.cipher.currentKey();
+                    db.jdbc.update("INSERT INTO delivery_attempt (referral_id, jurisdiction, attempt, started_at, state_payload, key_id)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?)", referralId.value(), jurisdiction.code(), next, db.now(),
+                            db.cipher.seal(key, statePayload, FieldCipher.Column.ATTEMPT_PAYLOAD, referralId.value(), jurisdiction.code(), next), key);
                     // a replay waiting for its delivery is carried by this attempt
                     int replays = db.jdbc.update("UPDATE referral_replay SET attempt = ? WHERE referral_id = ? AND jurisdiction = ? AND attempt IS NULL",
                             next, referralId.value(), jurisdiction.code());
@@ -58,23 +60,33 @@ final class Attempts {
     }
 
     Optional<String> storedOutput(ReferralId referralId, Jurisdiction jurisdiction, int attempt) {
-        return db.jdbc.queryForList("SELECT state_payload FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ? AND attempt = ?",
-                String.class, referralId.value(), jurisdiction.code(), attempt).stream().findFirst();
+        return db.jdbc.query("SELECT attempt, key_id, state_payload FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ? AND attempt = ?",
+                (rs, n) -> payload(rs, referralId, jurisdiction), referralId.value(), jurisdiction.code(), attempt).stream().findFirst();
     }
 
     /** The payload of the latest attempt that did not fail: what the state holds, for a notice (api 1.3). */
     Optional<String> deliveredOutput(ReferralId referralId, Jurisdiction jurisdiction) {
-        return db.jdbc.queryForList("SELECT state_payload FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?"
+        return db.jdbc.query("SELECT attempt, key_id, state_payload FROM delivery_attempt WHERE referral_id = ? AND jurisdiction = ?"
                         + " AND (outcome IS NULL OR outcome <> 'FAILED') ORDER BY attempt DESC LIMIT 1",
-                String.class, referralId.value(), jurisdiction.code()).stream().findFirst();
+                (rs, n) -> payload(rs, referralId, jurisdiction), referralId.value(), jurisdiction.code()).stream().findFirst();
     }
 
-    /** Every delivery attempt of a referral, in order. */
+    /** The state payload of a row read as {@code attempt, key_id, state_payload}. */
+    private String payload(java.sql.ResultSet rs, ReferralId referralId, Jurisdiction jurisdiction) throws java.sql.SQLException {
+        return db.cipher.open(rs.getString(2), rs.getString(3), FieldCipher.Column.ATTEMPT_PAYLOAD, referralId.value(), jurisdiction.code(),
+                rs.getInt(1));
+    }
+
+    /** Every delivery attempt of a referral, in order; the payload's size is its plain text's. */
     List<Attempt> attempts(ReferralId referralId) {
-        return db.jdbc.query("SELECT jurisdiction, attempt, started_at, outcome, detail, LENGTH(state_payload) FROM delivery_attempt"
+        return db.jdbc.query("SELECT jurisdiction, attempt, started_at, outcome, detail, key_id, state_payload FROM delivery_attempt"
                         + " WHERE referral_id = ? ORDER BY started_at, jurisdiction, attempt",
-                (rs, n) -> new Attempt(Jurisdiction.of(rs.getString(1)), rs.getInt(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-                        rs.getString(4), rs.getString(5), rs.getInt(6)), referralId.value());
+                (rs, n) -> {
+                    String payload = db.cipher.open(rs.getString(6), rs.getString(7), FieldCipher.Column.ATTEMPT_PAYLOAD, referralId.value(),
+                            rs.getString(1), rs.getInt(2));
+                    return new Attempt(Jurisdiction.of(rs.getString(1)), rs.getInt(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+                            rs.getString(4), rs.getString(5), payload == null ? 0 : payload.length());
+                }, referralId.value());
     }
 
     /** The last attempt number for a referral and jurisdiction; 0 if none was made. */

@@ -75,7 +75,9 @@ public record AuditEntry(Kind kind, Outcome outcome, String outcomeText, Actor a
         /** A client registration added, changed or removed. */
         CLIENT_CHANGE("client-change", AuditCodes.SECURITY_CONFIGURATION, null, "U"),
         /** A retention sweep (counts only). */
-        RETENTION_PURGE("retention-purge", AuditCodes.APPLICATION_ACTIVITY, null, "D");
+        RETENTION_PURGE("retention-purge", AuditCodes.APPLICATION_ACTIVITY, null, "D"),
+        /** The message store's encryption key rotated and the stored values encrypted again (key ids and counts only). */
+        KEY_ROTATION("key-rotation", AuditCodes.SECURITY_CONFIGURATION, null, "U");
 
         private final String code;
         private final AuditCodes.Code type;

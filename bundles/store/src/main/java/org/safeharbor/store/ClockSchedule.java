@@ -9,7 +9,6 @@ import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.ReferralId;
-import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.store.MessageStore.ClockCheck;
 import org.safeharbor.store.MessageStore.OpenDelivery;
 import org.springframework.dao.DuplicateKeyException;
@@ -41,11 +40,11 @@ final class ClockSchedule {
      * not every open referral: a backlog of 100,000 queued referrals costs nothing between thresholds.
      */
     List<OpenDelivery> clocksDue(Instant now, int limit) {
-        return db.jdbc.query("SELECT r.canonical_json, " + DeliveryLog.DELIVERY_COLUMNS + ", d.acknowledged_at FROM referral_delivery d"
+        return db.jdbc.query("SELECT " + Db.REFERRAL_COLUMNS + ", " + DeliveryLog.DELIVERY_COLUMNS + ", d.acknowledged_at FROM referral_delivery d"
                         + " JOIN referral r ON r.id = d.referral_id WHERE d.next_check_at <= ? ORDER BY d.next_check_at LIMIT ?",
                 (rs, n) -> {
-                    OffsetDateTime acknowledged = rs.getObject(7, OffsetDateTime.class);
-                    return new OpenDelivery(ReferralJson.INSTANCE.read(rs.getString(1)), DeliveryLog.delivery(rs, 2),
+                    OffsetDateTime acknowledged = rs.getObject(9, OffsetDateTime.class);
+                    return new OpenDelivery(db.referral(rs, 1), DeliveryLog.delivery(rs, 4),
                             acknowledged == null ? null : acknowledged.toInstant());
                 }, now.atOffset(ZoneOffset.UTC), limit);
     }

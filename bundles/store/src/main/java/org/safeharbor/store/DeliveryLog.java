@@ -14,7 +14,6 @@ import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StatusUpdate;
-import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.store.MessageStore.OpenDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -264,12 +263,12 @@ final class DeliveryLog {
      * crash between the store's commit and the enqueue left behind (the outbox).
      */
     List<OpenDelivery> unqueued(Instant olderThan, int limit) {
-        return db.jdbc.query("SELECT r.canonical_json, " + DELIVERY_COLUMNS + " FROM referral_delivery d JOIN referral r ON r.id = d.referral_id"
+        return db.jdbc.query("SELECT " + Db.REFERRAL_COLUMNS + ", " + DELIVERY_COLUMNS + " FROM referral_delivery d JOIN referral r ON r.id = d.referral_id"
                         + " WHERE d.status = 'RECEIVED' AND d.updated_at < ? ORDER BY r.received_at LIMIT ?",
                 (rs, n) -> openDelivery(rs), olderThan.atOffset(ZoneOffset.UTC), limit);
     }
 
-    private static OpenDelivery openDelivery(ResultSet rs) throws SQLException {
-        return new OpenDelivery(ReferralJson.INSTANCE.read(rs.getString(1)), delivery(rs, 2), null);
+    private OpenDelivery openDelivery(ResultSet rs) throws SQLException {
+        return new OpenDelivery(db.referral(rs, 1), delivery(rs, 4), null);
     }
 }

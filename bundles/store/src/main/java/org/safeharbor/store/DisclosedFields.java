@@ -46,7 +46,8 @@ final class DisclosedFields {
             format = "xml";
         }
         if (fields == null) {
-            List<String> canonical = db.jdbc.queryForList("SELECT canonical_json FROM referral WHERE id = ?", String.class,
+            List<String> canonical = db.jdbc.query("SELECT key_id, canonical_json FROM referral WHERE id = ?",
+                    (rs, n) -> db.cipher.open(rs.getString(1), rs.getString(2), FieldCipher.Column.REFERRAL_CANONICAL, referralId.value()),
                     referralId.value());
             fields = canonical.isEmpty() ? List.of() : json(canonical.get(0));
             entry.detail("fields-from", "the canonical referral the payload was made from (the payload is " + format + ")");

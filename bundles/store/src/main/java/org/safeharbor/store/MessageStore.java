@@ -54,6 +54,15 @@ public class MessageStore implements StatusReporter, AuditLog {
                 + " the audit records older than this. P6Y by default, HIPAA's documentation period (45 CFR 164.316(b)(2)); a"
                 + " referral's audit records are kept this long whatever happens to the referral")
         String auditRetention() default "P6Y";
+
+        @AttributeDefinition(description = "The PKCS12 key store of the keys that encrypt the stored personal data (AES-256,"
+                + " aliases k1, k2, ...; the newest encrypts). Empty: etc/safeharbor-store.p12, generated at the first start."
+                + " Read at start; harbor:rotate-key adds keys to it")
+        String keyStore() default "";
+
+        @AttributeDefinition(type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD, description = "The key store's"
+                + " password. Empty: the one in the file beside it (<keyStore>.password, 0600), generated with the key store")
+        String keyStorePassword() default "";
     }
 
     /** The default of {@link Config#auditRetention()}. */
@@ -89,6 +98,21 @@ public class MessageStore implements StatusReporter, AuditLog {
     public record ClockCheck(ReferralId referralId, Jurisdiction jurisdiction, DeliveryStatus status, Instant next) {
     }
 
+    /**
+     * What a key rotation did: the new current key (and the one before it), the values encrypted again per table,
+     * those left because they do not decrypt, the transactions it took, and the rows still under an older key
+     * (written by a request that began before the rotation: run it again with {@code --resume}).
+     */
+    public record KeyRotated(String key, String previousKey, Map<String, Integer> reencrypted, int unreadable, int batches,
+                             int remaining) {
+        public int total() {
+            return reencrypted.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /** How many referrals (or refused submissions) {@link #rotateKey} re-encrypts per transaction by default. */
+    public static final int ROTATION_BATCH = 100;
+
     /** How many rows a retention sweep removed. */
     public record Purged(int referrals, int rejections) {
     }
@@ -106,17 +130,24 @@ public class MessageStore implements StatusReporter, AuditLog {
 
     @Activate
     public MessageStore(@Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, Config config) {
-        this(dataSource, Clock.systemUTC());
+        this(dataSource, Clock.systemUTC(), StoreKeys.open(keyStore(config), config.keyStorePassword()));
+        EmbeddedDatabaseFiles.restrict(dataSource);
         modified(config);
     }
 
+    /** With {@link StoreKeys#inMemory()} keys: tests and tools outside Karaf only. */
     public MessageStore(DataSource dataSource) {
         this(dataSource, Clock.systemUTC());
     }
 
+    /** With {@link StoreKeys#inMemory()} keys: tests and tools outside Karaf only. */
     public MessageStore(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, StoreKeys.inMemory());
+    }
+
+    public MessageStore(DataSource dataSource, Clock clock, StoreKeys keys) {
         this.clock = clock;
-        this.db = new Db(dataSource, clock);
+        this.db = new Db(dataSource, clock, keys);
         String version = SchemaMigrations.migrate(dataSource);
         LOG.info("Message store ready (schema version {})", version);
         this.referrals = new Referrals(db);
@@ -136,6 +167,18 @@ public class MessageStore implements StatusReporter, AuditLog {
         }
         auditRetention = period;
         LOG.info("Audit trail kept for {}", period);
+    }
+
+    /** The configured key store, or {@code etc/safeharbor-store.p12} in Karaf's etc/ directory. */
+    static java.nio.file.Path keyStore(Config config) {
+        if (!config.keyStore().isBlank()) {
+            return java.nio.file.Path.of(config.keyStore().trim());
+        }
+        String etc = System.getProperty("karaf.etc");
+        if (etc == null) {
+            throw new IllegalStateException("keyStore is not configured and karaf.etc is not set: say where the key store is");
+        }
+        return java.nio.file.Path.of(etc, StoreKeys.DEFAULT_FILE);
     }
 
     /** Sets how long the audit trail is kept (tests, tools; in Karaf: {@link Config#auditRetention()}). */
@@ -390,6 +433,70 @@ public class MessageStore implements StatusReporter, AuditLog {
                 .detail("referrals", purged.referrals()).detail("rejections", purged.rejections())
                 .detail("audit-records", auditRecords).detail("audit-retention", kept).build());
         return purged;
+    }
+
+    // ------------------------------------------------------------------ keys (StoreKeys, KeyRotation)
+
+    /** The id of the key new values are encrypted under, and the ids of every key the store can read with. */
+    public StoreKeys keys() {
+        return db.cipher.keys();
+    }
+
+    /** As {@link #rotateKey(String, int, boolean, java.util.function.IntConsumer)}: a new key, batches of {@link #ROTATION_BATCH}. */
+    public KeyRotated rotateKey(String operator) {
+        return rotateKey(operator, ROTATION_BATCH, true, batch -> { });
+    }
+
+    /**
+     * Makes a new key current ({@code newKey}; otherwise keeps the current one, to finish an interrupted rotation) and
+     * encrypts every stored value not under it again, {@code batchSize} referrals or refused submissions per
+     * transaction ({@link KeyRotation}); reads go on meanwhile. Recorded in the audit trail with the operator, the key
+     * ids and the counts, also when it fails part way. One rotation at a time.
+     */
+    public synchronized KeyRotated rotateKey(String operator, int batchSize, boolean newKey, java.util.function.IntConsumer afterBatch) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("the batch size must be at least 1");
+        }
+        StoreKeys keys = db.cipher.keys();
+        String previous = keys.current();
+        AuditEntry.Builder entry = AuditEntry.of(AuditEntry.Kind.KEY_ROTATION, AuditEntry.Actor.operator(operator == null ? "unknown" : operator))
+                .object("message-store-keys").detail("previous-key", previous);
+        String key;
+        try {
+            key = newKey ? keys.addKey() : previous;
+        } catch (RuntimeException e) {
+            audit(entry.outcome(AuditEntry.Outcome.SERIOUS_FAILURE, "key store not written").build());
+            throw e;
+        }
+        entry.detail("key", key);
+        LOG.info("Key rotation: {} is the current key; encrypting the stored values again", key);
+        int[] batches = {0};
+        KeyRotation.Counts counts;
+        try {
+            counts = new KeyRotation(db).reencrypt(key, batchSize, batch -> {
+                batches[0] = batch;
+                afterBatch.accept(batch);
+            });
+        } catch (RuntimeException e) {
+            LOG.error("Key rotation to {} stopped after {} batch(es): {}", key, batches[0], e.getClass().getName());
+            audit(entry.detail("batches", batches[0]).outcome(AuditEntry.Outcome.SERIOUS_FAILURE, "stopped: " + e.getClass().getSimpleName())
+                    .build());
+            throw e;
+        }
+        Map<String, Integer> reencrypted = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < counts.tables().size(); i++) {
+            reencrypted.put(counts.tables().get(i), counts.reencrypted()[i]);
+            entry.detail("reencrypted-" + counts.tables().get(i), counts.reencrypted()[i]);
+        }
+        entry.detail("unreadable", counts.unreadable()).detail("batches", counts.batches()).detail("remaining", counts.remaining());
+        if (counts.unreadable() > 0) {
+            entry.outcome(AuditEntry.Outcome.MINOR_FAILURE, counts.unreadable() + " value(s) do not decrypt");
+        }
+        audit(entry.build());
+        LOG.info("Key rotation to {}: {} row(s) encrypted again in {} batch(es), {} unreadable, {} still under older keys", key,
+                counts.total(), counts.batches(), counts.unreadable(), counts.remaining());
+        return new KeyRotated(key, previous, java.util.Collections.unmodifiableMap(reencrypted), counts.unreadable(), counts.batches(),
+                counts.remaining());
     }
 
     // ------------------------------------------------------------------ audit trail (AuditTrail)

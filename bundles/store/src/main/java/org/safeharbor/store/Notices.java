@@ -40,9 +40,11 @@ final class Notices {
                 return false;
             }
             OffsetDateTime now = db.now();
+            String key = db.cipher.currentKey();
             db.jdbc.update("INSERT INTO referral_notice (referral_id, jurisdiction, recipient, status, trigger_status, payload,"
-                            + " recorded_at, updated_at) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?)",
-                    referralId.value(), jurisdiction.code(), recipient, trigger.name(), payload, now, now);
+                            + " recorded_at, updated_at, key_id) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)",
+                    referralId.value(), jurisdiction.code(), recipient, trigger.name(),
+                    db.cipher.seal(key, payload, FieldCipher.Column.NOTICE_PAYLOAD, referralId.value(), jurisdiction.code(), recipient), now, now, key);
             db.event(referralId, "notice-due", jurisdiction, recipient + " on " + trigger);
             return true;
         }));
@@ -60,9 +62,11 @@ final class Notices {
     }
 
     List<PendingNotice> unqueuedNotices(Jurisdiction jurisdiction, Instant recordedBefore, int limit) {
-        return db.jdbc.query("SELECT referral_id, recipient, payload FROM referral_notice WHERE jurisdiction = ? AND status = 'PENDING'"
+        return db.jdbc.query("SELECT referral_id, recipient, key_id, payload FROM referral_notice WHERE jurisdiction = ? AND status = 'PENDING'"
                         + " AND recorded_at < ? ORDER BY recorded_at LIMIT ?",
-                (rs, n) -> new PendingNotice(new ReferralId(rs.getString(1)), jurisdiction, rs.getString(2), rs.getString(3)),
+                (rs, n) -> new PendingNotice(new ReferralId(rs.getString(1)), jurisdiction, rs.getString(2),
+                        db.cipher.open(rs.getString(3), rs.getString(4), FieldCipher.Column.NOTICE_PAYLOAD, rs.getString(1), jurisdiction.code(),
+                                rs.getString(2))),
                 jurisdiction.code(), recordedBefore.atOffset(ZoneOffset.UTC), limit);
     }
 
@@ -75,8 +79,11 @@ final class Notices {
             // the notice's row is locked: attempts of one notice are numbered one at a time
             int next = db.jdbc.queryForObject("SELECT COALESCE(MAX(attempt), 0) + 1 FROM notice_attempt WHERE referral_id = ?"
                     + " AND jurisdiction = ? AND recipient = ?", Integer.class, referralId.value(), jurisdiction.code(), recipient);
-            db.jdbc.update("INSERT INTO notice_attempt (referral_id, jurisdiction, recipient, attempt, started_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
-                    referralId.value(), jurisdiction.code(), recipient, next, db.now(), payload);
+            String key = db.cipher.currentKey();
+            db.jdbc.update("INSERT INTO notice_attempt (referral_id, jurisdiction, recipient, attempt, started_at, payload, key_id)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)", referralId.value(), jurisdiction.code(), recipient, next, db.now(),
+                    db.cipher.seal(key, payload, FieldCipher.Column.NOTICE_ATTEMPT_PAYLOAD, referralId.value(), jurisdiction.code(), recipient, next),
+                    key);
             db.event(referralId, "notice-attempt", jurisdiction, recipient + " attempt " + next);
             // each notice that leaves the adapter, one per attempt, last in the transaction
             db.audit.append(DisclosedFields.describe(AuditEntry.of(AuditEntry.Kind.NOTICE, AuditEntry.Actor.adapter())
@@ -131,16 +138,20 @@ final class Notices {
 
     /** Every attempt to send a referral's notices, in order. */
     List<NoticeAttempt> noticeAttempts(ReferralId referralId) {
-        return db.jdbc.query("SELECT jurisdiction, recipient, attempt, started_at, outcome, detail, LENGTH(payload) FROM notice_attempt"
+        return db.jdbc.query("SELECT jurisdiction, recipient, attempt, started_at, outcome, detail, key_id, payload FROM notice_attempt"
                         + " WHERE referral_id = ? ORDER BY started_at, jurisdiction, recipient, attempt",
-                (rs, n) -> new NoticeAttempt(Jurisdiction.of(rs.getString(1)), rs.getString(2), rs.getInt(3),
-                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6), rs.getInt(7)),
-                referralId.value());
+                (rs, n) -> {
+                    String payload = db.cipher.open(rs.getString(7), rs.getString(8), FieldCipher.Column.NOTICE_ATTEMPT_PAYLOAD,
+                            referralId.value(), rs.getString(1), rs.getString(2), rs.getInt(3));
+                    return new NoticeAttempt(Jurisdiction.of(rs.getString(1)), rs.getString(2), rs.getInt(3),
+                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6), payload == null ? 0 : payload.length());
+                }, referralId.value());
     }
 
     /** The payload a notice attempt sent, for an operator. */
     Optional<String> noticePayload(ReferralId referralId, Jurisdiction jurisdiction, String recipient, int attempt) {
-        return db.jdbc.queryForList("SELECT payload FROM notice_attempt WHERE referral_id = ? AND jurisdiction = ? AND recipient = ? AND attempt = ?",
-                String.class, referralId.value(), jurisdiction.code(), recipient, attempt).stream().findFirst();
+        return db.jdbc.query("SELECT key_id, payload FROM notice_attempt WHERE referral_id = ? AND jurisdiction = ? AND recipient = ? AND attempt = ?",
+                (rs, n) -> db.cipher.open(rs.getString(1), rs.getString(2), FieldCipher.Column.NOTICE_ATTEMPT_PAYLOAD, referralId.value(),
+                        jurisdiction.code(), recipient, attempt), referralId.value(), jurisdiction.code(), recipient, attempt).stream().findFirst();
     }
 }

@@ -43,10 +43,13 @@ final class Referrals {
         OffsetDateTime now = db.now();
         try {
             db.tx.executeWithoutResult(status -> {
+                String key = db.cipher.currentKey();
+                String id = referral.id().value();
                 db.jdbc.update("INSERT INTO referral (id, submission_key, received_at, actionable, canonical_json, raw_submission, raw_media_type,"
-                                + " client_id, submission_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        referral.id().value(), submissionKey, referral.receivedAt().atOffset(ZoneOffset.UTC), actionable,
-                        ReferralJson.INSTANCE.write(referral), raw, mediaType, clientId, sha256);
+                                + " client_id, submission_sha256, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        id, submissionKey, referral.receivedAt().atOffset(ZoneOffset.UTC), actionable,
+                        db.cipher.seal(key, ReferralJson.INSTANCE.write(referral), FieldCipher.Column.REFERRAL_CANONICAL, id),
+                        db.cipher.seal(key, raw, FieldCipher.Column.REFERRAL_RAW, id), mediaType, clientId, sha256, key);
                 db.event(referral.id(), "received", null, actionable ? "accepted" : "accepted, not actionable: nothing to report");
                 initialStatus.forEach((jurisdiction, deliveryStatus) -> {
                     db.jdbc.update("INSERT INTO referral_delivery (referral_id, jurisdiction, status, reason, updated_at, next_check_at)"
@@ -110,8 +113,9 @@ final class Referrals {
 
     /** Its deliveries are read after the referral row, not inside its row mapper: one pooled connection at a time. */
     private Optional<StoredReferral> load(String keyColumn, String key) {
-        Optional<StoredReferral> row = db.jdbc.query("SELECT canonical_json, submission_key, actionable FROM referral WHERE " + keyColumn + " = ?",
-                (rs, n) -> new StoredReferral(ReferralJson.INSTANCE.read(rs.getString(1)), rs.getString(2), rs.getBoolean(3), List.of()),
+        Optional<StoredReferral> row = db.jdbc.query("SELECT " + Db.REFERRAL_COLUMNS + ", r.submission_key, r.actionable FROM referral r"
+                        + " WHERE r." + keyColumn + " = ?",
+                (rs, n) -> new StoredReferral(db.referral(rs, 1), rs.getString(4), rs.getBoolean(5), List.of()),
                 key).stream().findFirst();
         return row.map(r -> new StoredReferral(r.referral(), r.submissionKey(), r.actionable(), deliveriesOf(r.referral().id())));
     }
@@ -124,8 +128,9 @@ final class Referrals {
 
     /** The raw submission a referral was read from, and its media type. */
     Optional<RawSubmission> rawSubmission(ReferralId referralId) {
-        return db.jdbc.query("SELECT raw_submission, raw_media_type FROM referral WHERE id = ?",
-                (rs, n) -> new RawSubmission(rs.getString(1), rs.getString(2)), referralId.value()).stream().findFirst();
+        return db.jdbc.query("SELECT key_id, raw_submission, raw_media_type FROM referral WHERE id = ?",
+                (rs, n) -> new RawSubmission(db.cipher.open(rs.getString(1), rs.getString(2), FieldCipher.Column.REFERRAL_RAW, referralId.value()),
+                        rs.getString(3)), referralId.value()).stream().findFirst();
     }
 
     /** The referral's audit trail, oldest first, as "stage jurisdiction: detail" lines. */

@@ -45,7 +45,7 @@ class SchemaMigrationsTest {
     void aNewDatabaseIsAtTheNewestVersionAndDeletesEveryRowWithItsReferral() {
         JdbcDataSource h2 = database();
         MessageStore store = new MessageStore(h2, Clock.fixed(NOW, ZoneOffset.UTC));
-        assertEquals(List.of("1", "2", "3"), versions(h2));
+        assertEquals(every(), versions(h2));
         assertRetentionDeletesEverything(store, h2);
     }
 
@@ -63,12 +63,39 @@ class SchemaMigrationsTest {
             }
         }
         MessageStore store = new MessageStore(h2, Clock.fixed(NOW, ZoneOffset.UTC));
-        assertEquals(List.of("0", "1", "2", "3"), versions(h2));
+        assertEquals(baselineAndEvery(), versions(h2));
         assertTrue(jdbc.queryForObject("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) = 'referral_notice'",
                 Integer.class) == 1, "version 1 added what the old schema lacked");
         assertRetentionDeletesEverything(store, h2);
         new MessageStore(h2, Clock.systemUTC()); // and a restart finds nothing to do
-        assertEquals(List.of("0", "1", "2", "3"), versions(h2));
+        assertEquals(baselineAndEvery(), versions(h2));
+    }
+
+    /**
+     * Every version there is, 1 to the newest, one after another: the SQL files beside {@link SchemaMigrations} and
+     * its Java migration (version 2); a version missing from the run, or a gap in the files, fails.
+     */
+    private static List<String> every() {
+        try {
+            java.nio.file.Path folder = java.nio.file.Path.of(SchemaMigrationsTest.class.getClassLoader()
+                    .getResource("org/safeharbor/store/migration/V1__schema.sql").toURI()).getParent();
+            java.util.TreeSet<Integer> found = new java.util.TreeSet<>(List.of(2));
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(folder)) {
+                files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                        .forEach(n -> found.add(Integer.parseInt(n.substring(1, n.indexOf("__")))));
+            }
+            assertTrue(found.contains(4), "version 4 (encryption) is among them: " + found);
+            assertEquals(found.last(), found.size(), "no gap in the versions: " + found);
+            return found.stream().map(String::valueOf).toList();
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> baselineAndEvery() {
+        List<String> versions = new java.util.ArrayList<>(List.of("0"));
+        versions.addAll(every());
+        return versions;
     }
 
     private static List<String> versions(JdbcDataSource h2) {

@@ -1,0 +1,139 @@
+package org.safeharbor.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.StringJoiner;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Encrypts the personal data the store keeps, one value at a time: AES-256-GCM with a random 96-bit IV per value, and
+ * as associated data the value's column and its row's key (the referral id, and the jurisdiction, recipient and
+ * attempt where the row has them), so a value copied to another row or column no longer decrypts. The stored text is
+ * base64 of IV and ciphertext with its 128-bit tag; the key's id is in the row's {@code key_id} column (NULL: the
+ * value was written in plain text before encryption, and is read as it is until a rotation encrypts it).
+ */
+final class FieldCipher {
+
+    /** The columns that hold personal data, each with the name its associated data starts with. */
+    enum Column {
+        REFERRAL_CANONICAL("referral.canonical_json"),
+        REFERRAL_RAW("referral.raw_submission"),
+        ATTEMPT_PAYLOAD("delivery_attempt.state_payload"),
+        NOTICE_PAYLOAD("referral_notice.payload"),
+        NOTICE_ATTEMPT_PAYLOAD("notice_attempt.payload"),
+        REJECTION_RAW("intake_rejection.raw_submission");
+
+        final String name;
+
+        Column(String name) {
+            this.name = name;
+        }
+    }
+
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final StoreKeys keys;
+
+    FieldCipher(StoreKeys keys) {
+        this.keys = keys;
+    }
+
+    StoreKeys keys() {
+        return keys;
+    }
+
+    /** The id of the key {@link #seal} uses now; a row's values are sealed under one key and the row keeps its id. */
+    String currentKey() {
+        return keys.current();
+    }
+
+    /** The value encrypted under key {@code keyId} for this column of this row; null stays null. */
+    String seal(String keyId, String plain, Column column, Object... row) {
+        if (plain == null) {
+            return null;
+        }
+        SecretKey key = key(keyId, column, row);
+        try {
+            byte[] iv = new byte[IV_BYTES];
+            RANDOM.nextBytes(iv);
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(aad(column, row));
+            byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable: " + e.getClass().getName(), e);
+        }
+    }
+
+    /**
+     * The plain text of a stored value: decrypted under {@code keyId} with this column and row as associated data, or
+     * as it is when {@code keyId} is null (written before encryption); null stays null.
+     *
+     * @throws UnreadableValue when it does not decrypt (another row's value, altered, or a key not in the key store)
+     */
+    String open(String keyId, String stored, Column column, Object... row) {
+        if (stored == null || keyId == null) {
+            return stored;
+        }
+        SecretKey key = key(keyId, column, row);
+        try {
+            byte[] sealed = Base64.getDecoder().decode(stored);
+            if (sealed.length < IV_BYTES + TAG_BITS / 8) {
+                throw unreadable(keyId, column, row);
+            }
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOf(sealed, IV_BYTES)));
+            cipher.updateAAD(aad(column, row));
+            byte[] plain = cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
+            return new String(plain, StandardCharsets.UTF_8);
+        } catch (AEADBadTagException | IllegalArgumentException e) {
+            throw unreadable(keyId, column, row);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable: " + e.getClass().getName(), e);
+        }
+    }
+
+    private SecretKey key(String keyId, Column column, Object... row) {
+        SecretKey key = keys.key(keyId);
+        if (key == null) {
+            throw new UnreadableValue(column.name + " of " + describe(row) + " is encrypted under key " + keyId
+                    + ", which is not in the message store's key store");
+        }
+        return key;
+    }
+
+    private static UnreadableValue unreadable(String keyId, Column column, Object... row) {
+        return new UnreadableValue(column.name + " of " + describe(row) + " does not decrypt under key " + keyId
+                + ": it was written for another row or column, or altered");
+    }
+
+    /** The column's name and the row's key, separated by a character no id contains. */
+    private static byte[] aad(Column column, Object... row) {
+        StringJoiner joined = new StringJoiner("\u001f");
+        joined.add(column.name);
+        for (Object part : row) {
+            joined.add(String.valueOf(part));
+        }
+        return joined.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String describe(Object... row) {
+        StringJoiner joined = new StringJoiner(", ", "row (", ")");
+        for (Object part : row) {
+            joined.add(String.valueOf(part));
+        }
+        return joined.toString();
+    }
+}
