@@ -183,12 +183,20 @@ final class IntakeInterceptors {
      * content. An unexpected failure becomes a plain 500 with no stack trace. A refusal HAPI itself made
      * (its message starts with its code, {@code HAPI-nnnn}) is answered with that code and the status only:
      * HAPI's messages quote what they refused (a header, an id, a value), and nothing the caller sent goes back.
-     * A request refused for its rate (429) is not kept: keeping it is the work the limit spares.
+     * A request refused for its rate (429) is not kept: keeping it is the work the limit spares. Nor is one from a
+     * client that did not authenticate (or may not submit): counted and logged without its body, never stored. What is
+     * kept, the store encrypts.
      */
     @Interceptor
     static final class Quarantine {
         private final MessageStore store;
         private final int maxPayloadBytes;
+        private final java.util.concurrent.atomic.AtomicLong notKept = new java.util.concurrent.atomic.AtomicLong();
+
+        /** Refused submissions not kept because their sender did not authenticate or may not submit, since start. */
+        long notKept() {
+            return notKept.get();
+        }
 
         Quarantine(MessageStore store, int maxPayloadBytes) {
             this.store = store;
@@ -207,11 +215,16 @@ final class IntakeInterceptors {
                 return e;
             }
             org.safeharbor.auth.Caller caller = BearerAuthentication.caller(request);
+            String element = Refusals.element(e);
             if (caller == null || !caller.has(org.safeharbor.auth.Scopes.SUBMIT)) {
-                // kept only from a client allowed to submit: anyone else could fill the quarantine with personal data
+                // kept only from a client allowed to submit: anyone else could fill the quarantine with personal data.
+                // Counted and logged without the body (the audit trail has the request, as 'not authenticated')
+                long count = notKept.incrementAndGet();
+                LOG.warn("Refused a submission from {}: HTTP {} at {}; not kept ({} not kept since start)",
+                        caller == null ? "a client that did not authenticate" : "a client without the submit scope", e.getStatusCode(),
+                        element == null ? "(whole request)" : element, count);
                 return e;
             }
-            String element = Refusals.element(e);
             String id;
             try {
                 id = store.quarantine(e.getStatusCode(), element, e.getMessage(), mediaType(servletRequest.getContentType()),

@@ -82,6 +82,28 @@ class IntakeAuthorizationTest {
     }
 
     @Test
+    void aRefusedSubmissionFromAClientThatDidNotAuthenticateLeavesNothingInTheStore() throws Exception {
+        String sample = sample("lives-in-one-state-seen-in-another.json");
+        assertTrue(sample.contains("Fictitious"), "the sample names the child");
+        org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(intake.dataSource);
+        java.util.List<String> tables = java.util.List.of("referral", "delivery_attempt", "intake_rejection", "referral_notice");
+        java.util.Map<String, Integer> before = new java.util.HashMap<>();
+        tables.forEach(t -> before.put(t, jdbc.queryForObject("SELECT COUNT(*) FROM " + t, Integer.class)));
+        long notKeptBefore = intake.quarantine.notKept();
+
+        assertRefused(401, post("/$process-message", null, sample));
+        assertRefused(401, post("/$process-message", "forged-or-expired", sample));
+        assertRefused(401, post("/$process-message", null, sample.replace("\"resourceType\"", "\"resourceTypo\"")));
+        assertRefused(401, post("", null, transaction(sample)));
+
+        tables.forEach(t -> assertEquals(before.get(t), jdbc.queryForObject("SELECT COUNT(*) FROM " + t, Integer.class),
+                "nothing of an anonymous submission is stored in " + t));
+        assertEquals(notKeptBefore + 4, intake.quarantine.notKept(), "each refusal counted");
+        assertEquals(0, jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE resource_json LIKE '%Fictitious%'", Integer.class),
+                "the audit trail records the refusals, never the body");
+    }
+
+    @Test
     void hospitalBCannotReadHospitalAsTaskWhichLooksLikeOneThatDoesNotExist() throws Exception {
         String taskOfA = taskId(post("/$process-message", A, sample("lives-in-one-state-seen-in-another.json")));
         HttpResponse<String> byB = get("/Task/" + taskOfA, B);

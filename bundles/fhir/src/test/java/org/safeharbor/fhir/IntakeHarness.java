@@ -50,6 +50,10 @@ final class IntakeHarness implements AutoCloseable {
     final int maxPayloadBytes;
     final IntakeService intake;
     final TestTokens tokens = new TestTokens();
+    /** The message store's database, for tests that look at what is stored with plain JDBC. */
+    final JdbcDataSource dataSource;
+    /** The intake's quarantine interceptor: it counts the refusals it did not keep. */
+    final IntakeInterceptors.Quarantine quarantine;
     private final ProducerTemplate producer;
     private final Server jetty;
 
@@ -60,7 +64,7 @@ final class IntakeHarness implements AutoCloseable {
 
     IntakeHarness(int maxPayloadBytes, Clock clock, org.safeharbor.auth.RateLimiter submissions) throws Exception {
         this.maxPayloadBytes = maxPayloadBytes;
-        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:intake-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         store = new MessageStore(dataSource);
 
@@ -75,8 +79,11 @@ final class IntakeHarness implements AutoCloseable {
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), clock);
         intake = new IntakeService(reader, store, queue, producer,
                 j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty(), clock);
+        List<Object> interceptors = IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions);
+        quarantine = interceptors.stream().filter(IntakeInterceptors.Quarantine.class::isInstance).map(IntakeInterceptors.Quarantine.class::cast)
+                .findFirst().orElseThrow();
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes),
-                new TaskProvider(store), new AuditEventProvider(fhir, store), IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions));
+                new TaskProvider(store), new AuditEventProvider(fhir, store), interceptors);
 
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler();

@@ -40,4 +40,19 @@ class ShellTest {
         String intact = AuditVerifyCommand.report(new AuditVerification(true, 5, 1, 5, "ab12", null, null));
         assertEquals("Audit trail intact: 5 record(s), 1 to 5; newest hash ab12", intact);
     }
+
+    @Test
+    void theRotationReportGivesTheKeysAndCountsAndWhatIsLeft() {
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put("referral", 3);
+        counts.put("delivery_attempt", 4);
+        String done = RotateKeyCommand.report(new org.safeharbor.store.MessageStore.KeyRotated("k2", "k1", counts, 0, 2, 0));
+        assertTrue(done.startsWith("Key k2 is current (was k1): 7 stored row(s) encrypted again in 2 batch(es)"), done);
+        assertTrue(done.contains("delivery_attempt  4"), done);
+        assertTrue(done.contains("Back up the key store"), done);
+        String partial = RotateKeyCommand.report(new org.safeharbor.store.MessageStore.KeyRotated("k2", "k2", counts, 1, 1, 2));
+        assertTrue(partial.startsWith("Key k2 stays current"), partial);
+        assertTrue(partial.contains("1 value(s) do not decrypt"), partial);
+        assertTrue(partial.contains("2 row(s) written during the rotation are still under an older key: run harbor:rotate-key --resume"), partial);
+    }
 }
