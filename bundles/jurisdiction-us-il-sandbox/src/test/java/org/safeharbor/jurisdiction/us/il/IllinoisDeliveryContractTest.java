@@ -39,7 +39,7 @@ class IllinoisDeliveryContractTest extends DeliveryContractTest {
     protected JurisdictionAdapter adapter(StatusReporter reporter) {
         // the sandbox's plain-HTTP intake, two quick retries
         return new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", intake.intakeUrl(), "maximumRedeliveries", 2,
-                "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.05S")), reporter, IllinoisPeerFixture.CLOCK, true);
+                "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.05S")), reporter, true);
     }
 
     @Override

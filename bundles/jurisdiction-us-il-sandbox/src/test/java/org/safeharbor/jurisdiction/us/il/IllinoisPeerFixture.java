@@ -101,7 +101,7 @@ abstract class IllinoisPeerFixture {
         private final StateFormat format;
 
         TestAdapter(Config config, RecordingStatusReporter reporter, UnaryOperator<String> tamper, boolean sandbox) {
-            super(config, reporter, CLOCK, sandbox);
+            super(config, reporter, sandbox);
             StateFormat real = super.format();
             format = new StateFormat() {
                 public String mediaType() { return real.mediaType(); }

@@ -58,10 +58,10 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
         connector.setPort(0);
         core.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisAdapter.STATUS_SERVLET_PATH);
+        context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisStatusRoute.SERVLET_PATH);
         core.setHandler(context);
         core.start();
-        String statusUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il" + StatusNotificationEndpoint.ADDRESS;
+        String statusUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il" + IllinoisStatusRoute.ADDRESS;
         assertEquals(null, deliver(referral).getException());
         return statusUrl;
     }
@@ -119,7 +119,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(envelope)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        // the caller's fault: 400 and a Client fault naming the schema rule, not SOAP's 500 (StatusNotificationEndpoint.RequestFaults)
+        // the caller's fault: 400 and a Client fault naming the schema rule, not SOAP's 500 (StatusGuards)
         assertEquals(400, response.statusCode());
         assertTrue(response.body().contains("Fault") && response.body().contains("cvc-enumeration-valid"), response.body());
         assertFalse(response.body().contains("closed"), "the refused value is not quoted: " + response.body());
@@ -149,7 +149,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
         connector.setHost("127.0.0.1");
         core.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisAdapter.STATUS_SERVLET_PATH);
+        context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisStatusRoute.SERVLET_PATH);
         core.setHandler(context);
         core.start();
         peer.callback("http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il/status", "dcfs-scr", "s3cret");

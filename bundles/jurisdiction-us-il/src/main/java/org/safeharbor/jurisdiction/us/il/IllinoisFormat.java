@@ -1,9 +1,8 @@
 package org.safeharbor.jurisdiction.us.il;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,36 +46,20 @@ import org.safeharbor.jurisdiction.us.il.wire.TraffickingTypeCode;
  */
 public final class IllinoisFormat implements StateFormat {
 
-    /**
-     * What the State Central Register needs to take a report and begin an investigation within
-     * 24 hours (325 ILCS 5/7.4), and nothing more.
-     */
+    /** What the SCR needs to take a report and begin an investigation within 24 hours (325 ILCS 5/7.4), and no more. */
     private static final Set<ReferralField> DISCLOSED = Collections.unmodifiableSet(EnumSet.of(
-            // stable id: the SCR de-duplicates redeliveries and quotes it back with the intake number
-            ReferralField.REFERRAL_ID,
-            // when the report was made: the 24-hour clock of 325 ILCS 5/7.4 runs from it
-            ReferralField.RECEIVED_AT,
-            // who the child is: the SCR must identify the child and match earlier reports
-            ReferralField.CHILD_NAME,
-            ReferralField.CHILD_BIRTH_DATE,
-            ReferralField.CHILD_SEX,
-            // where the child lives: decides the DCFS region, and where the family is to be found
-            ReferralField.CHILD_STREET_ADDRESS,
-            ReferralField.CHILD_CITY,
-            ReferralField.CHILD_STATE,
+            ReferralField.REFERRAL_ID,  // the SCR de-duplicates redeliveries by it and quotes it back with the intake number
+            ReferralField.RECEIVED_AT,  // the 24-hour clock runs from the report's receipt
+            // who the child is (to identify the child and match earlier reports), where the family lives (the DCFS region)
+            ReferralField.CHILD_NAME, ReferralField.CHILD_BIRTH_DATE, ReferralField.CHILD_SEX,
+            ReferralField.CHILD_STREET_ADDRESS, ReferralField.CHILD_CITY, ReferralField.CHILD_STATE,
             // where the child is now: the investigator begins there, within 24 hours
-            ReferralField.PLACE_OF_CARE_NAME,
-            ReferralField.PLACE_OF_CARE_IDENTIFIER,
-            ReferralField.PLACE_OF_CARE_ADDRESS,
+            ReferralField.PLACE_OF_CARE_NAME, ReferralField.PLACE_OF_CARE_IDENTIFIER, ReferralField.PLACE_OF_CARE_ADDRESS,
             // the mandated reporter: the SCR calls back to complete the report
-            ReferralField.REPORTER_NAME,
-            ReferralField.REPORTER_ROLE,
-            ReferralField.REPORTER_PHONE,
-            // what is alleged: codes 40/90 plus the shared-code extension fields
-            ReferralField.ALLEGATIONS));
-    // Not sent: OCCURRED_AT (the hospital's charting time is not the SCR's business; the clock runs
-    // from RECEIVED_AT) and EVIDENCE (references into the hospital's records: the investigator asks
-    // the reporter, and record ids would only widen the disclosure).
+            ReferralField.REPORTER_NAME, ReferralField.REPORTER_ROLE, ReferralField.REPORTER_PHONE,
+            ReferralField.ALLEGATIONS)); // codes 40/90 and the shared code's dimensions beside them
+    // Not sent: OCCURRED_AT (the hospital's charting time; the clock runs from RECEIVED_AT) and EVIDENCE (references into
+    // the hospital's records: the investigator asks the reporter, and record ids would only widen the disclosure).
 
     @Override
     public String mediaType() {
@@ -85,21 +68,13 @@ public final class IllinoisFormat implements StateFormat {
 
     @Override
     public Optional<String> write(Referral referral) {
-        // Only allegations: at-risk signals (no Illinois rule takes them), ruled-out and historical
-        // findings are never written. Identical rows (e.g. the same code from two records) once.
-        Set<List<String>> seen = new LinkedHashSet<>();
-        List<IntakeAllegationType> allegations = new ArrayList<>();
-        for (Allegation allegation : referral.allegations()) {
-            if (!allegation.isReportable()) {
-                continue;
-            }
-            IntakeAllegationType row = allegation(allegation);
-            if (seen.add(List.of(row.getCode(), row.getTraffickingType().value(), row.getCertainty().value(),
-                    row.getPerpetratorRelation().value(), row.getCaregiverRole().value()))) {
-                allegations.add(row);
-            }
-        }
-        if (allegations.isEmpty()) {
+        // Only allegations: at-risk signals (no Illinois rule takes them), ruled-out and historical findings are never
+        // written. Identical rows (e.g. the same code from two records) once.
+        Map<List<String>, IntakeAllegationType> rows = new LinkedHashMap<>();
+        referral.allegations().stream().filter(Allegation::isReportable).map(IllinoisFormat::allegation)
+                .forEach(row -> rows.putIfAbsent(List.of(row.getCode(), row.getTraffickingType().value(), row.getCertainty().value(),
+                        row.getPerpetratorRelation().value(), row.getCaregiverRole().value()), row));
+        if (rows.isEmpty()) {
             return Optional.empty();
         }
         IntakeReport report = new IntakeReport();
@@ -108,19 +83,16 @@ public final class IllinoisFormat implements StateFormat {
         report.setChild(child(referral.child()));
         report.setPlaceOfCare(facility(referral.placeOfCare()));
         report.setReporter(reporter(referral.reporter()));
-        report.getAllegation().addAll(allegations);
+        report.getAllegation().addAll(rows.values());
         return Optional.of(IntakeXml.write(report));
     }
 
     @Override
     public Referral read(String payload) {
         IntakeReport report = IntakeXml.read(payload, IntakeReport.class);
-        List<Allegation> allegations = new ArrayList<>();
-        for (IntakeAllegationType row : report.getAllegation()) {
-            allegations.add(allegation(row));
-        }
         return new Referral(new ReferralId(report.getReferralId()), child(report.getChild()), organization(report.getPlaceOfCare()),
-                reporter(report.getReporter()), IntakeXml.instant(report.getReceivedAt()), null, allegations);
+                reporter(report.getReporter()), IntakeXml.instant(report.getReceivedAt()), null,
+                report.getAllegation().stream().map(IllinoisFormat::allegation).toList());
     }
 
     @Override

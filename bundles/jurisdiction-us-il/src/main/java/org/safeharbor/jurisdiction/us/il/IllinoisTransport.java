@@ -1,7 +1,7 @@
 package org.safeharbor.jurisdiction.us.il;
 
+import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 
 import javax.xml.transform.dom.DOMSource;
 
@@ -10,63 +10,88 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.cxf.common.CxfPayload;
 import org.apache.camel.component.cxf.common.DataFormat;
-import org.apache.camel.component.cxf.common.message.CxfConstants;
-import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
-import org.apache.cxf.Bus;
+import org.apache.camel.util.ObjectHelper;
+import org.apache.camel.util.URISupport;
 import org.apache.cxf.binding.soap.SoapFault;
-import org.apache.cxf.endpoint.Client;
-import org.apache.cxf.endpoint.Server;
-import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
-import org.apache.cxf.transport.http.HTTPConduit;
+import org.apache.cxf.helpers.DOMUtils;
+import org.apache.cxf.transport.http.HTTPConduitConfigurer;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.jurisdiction.support.v1.AdapterHeaders;
 import org.safeharbor.jurisdiction.support.v1.StateAnswer;
+import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 
 /**
- * How a report reaches the Illinois State Central Register: SOAP {@code SubmitReport} through a {@code cxf:} producer
- * built from the bundle's WSDL, and the SCR's {@code IntakeAcknowledgement} read back as the state's answer.
+ * The delivery route: SOAP {@code SubmitReport} through a {@code cxf:} producer built from the bundle's WSDL, and the
+ * SCR's {@code IntakeAcknowledgement} read back as the state's answer. Failures name the referral id and what went
+ * wrong, never the payload or the state's fault text (either may quote personal data).
  * <pre>
  * direct:US-IL-deliver ─▶ cxf: SubmitReport ─▶ IntakeAcknowledgement (schema-valid, same referral) ─▶ ACKNOWLEDGED + intake number
- *                          └─ SOAP Client fault / InvalidReport: refused (quarantined); anything else: retried
+ *                          └─ InvalidReport or a Client fault: StateRejectedException (quarantined); anything else: retried
  * </pre>
  */
 final class IllinoisTransport {
 
-    /** Exchange header carrying the SCR's intake number once acknowledged. */
-    static final String INTAKE_NUMBER = "usIlIntakeNumber";
-    /** Exchange property keeping the state's payload as first built, for retries. */
-    private static final String PAYLOAD = "usIlPayload";
+    private static final String INTAKE_NUMBER = "usIlIntakeNumber";
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisTransport.class);
 
     private final IllinoisAdapter.Config config;
-    private final java.util.function.Supplier<Bus> bus;
-    private CamelContext camel;
-    private CxfEndpoint intakeEndpoint;
+    private final CxfBus bus;
+    private final String refusal;
 
-    IllinoisTransport(IllinoisAdapter.Config config, java.util.function.Supplier<Bus> bus) {
+    /** {@code sandbox}: the sandbox peer's http:// intake is allowed. */
+    IllinoisTransport(IllinoisAdapter.Config config, boolean sandbox, CxfBus bus) {
         this.config = config;
         this.bus = bus;
+        this.refusal = refusal(config.intakeUrl(), sandbox);
     }
 
+    /** Why the intake may not be delivered to, or null. */
+    String refusal() {
+        return refusal;
+    }
+
+    /**
+     * None configured; or, outside the sandbox, not https (the report holds a child's personal data). The host is not
+     * checked: an https intake on loopback (a local TLS proxy to the SCR) is the operator's design.
+     */
+    private static String refusal(String intakeUrl, boolean sandbox) {
+        if (intakeUrl.isBlank()) {
+            return "US-IL: no intakeUrl configured: set the SCR's https endpoint in etc/" + IllinoisAdapter.PID
+                    + ".cfg (or install the safeharbor-sandbox feature, whose peer supplies it); no referral goes to Illinois";
+        }
+        if (sandbox) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(intakeUrl.trim());
+            if ("https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return IllinoisAdapter.PID + ": intakeUrl is not a URL";
+        }
+        return "US-IL: the production feature refuses to start with sandbox endpoints or sandbox trust stores configured (intakeUrl "
+                + URISupport.sanitizeUri(intakeUrl) + " is not https://; the report holds personal data): point " + IllinoisAdapter.PID
+                + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
+    }
+
+    /** The route; throws (the core logs it, the referrals wait on the queue) for a refused intake. */
     void configure(RouteBuilder routes, String deliver) {
-        camel = routes.getContext();
-        CxfEndpoint intake = intakeEndpoint();
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
         routes.from(deliver).routeId(IllinoisAdapter.US_IL.code() + "-deliver")
-                // a retry re-enters here: send the state's payload as first built, whatever the failed call left
-                .process(this::samePayloadEachAttempt)
-                .setHeader(CxfConstants.OPERATION_NAME, routes.constant(IntakeXml.SUBMIT_REPORT))
-                .setHeader(CxfConstants.OPERATION_NAMESPACE, routes.constant(IntakeXml.NS))
                 .doTry()
-                    .to(intake)
+                    .to(intakeEndpoint(routes.getContext()))
                 .doCatch(Exception.class)
                     .process(this::deliveryFailed)
                 .end()
@@ -74,97 +99,62 @@ final class IllinoisTransport {
                 .process(StateAnswer.acknowledged(routes.header(INTAKE_NUMBER)));
     }
 
-    /** The SOAP producer: contract-first from the bundle's own WSDL, raw XML payload. */
-    private synchronized CxfEndpoint intakeEndpoint() {
-        CxfEndpoint endpoint = camel.getEndpoint("cxf://" + config.intakeUrl(), CxfEndpoint.class);
-        intakeEndpoint = endpoint;
-        endpoint.setBus(bus.get());
-        endpoint.setWsdlURL(IntakeXml.wsdl().toExternalForm());
-        endpoint.setServiceNameAsQName(IntakeXml.INTAKE_SERVICE);
-        endpoint.setPortNameAsQName(IntakeXml.INTAKE_PORT);
-        endpoint.setDataFormat(DataFormat.PAYLOAD);
-        // minimum necessary: only the payload leaves, no queue header becomes an HTTP header
-        endpoint.setHeaderFilterStrategy(AdapterHeaders.only());
+    /** The SOAP producer: contract-first from the bundle's WSDL, the report as raw XML payload. */
+    private CxfEndpoint intakeEndpoint(CamelContext camel) {
+        CxfEndpoint intake = bus.endpoint(camel, "cxf://" + config.intakeUrl());
+        intake.setWsdlURL(IntakeXml.wsdl().toExternalForm());
+        intake.setServiceNameAsQName(IntakeXml.INTAKE_SERVICE);
+        intake.setPortNameAsQName(IntakeXml.INTAKE_PORT);
+        intake.setDefaultOperationName(IntakeXml.SUBMIT_REPORT);
+        intake.setDefaultOperationNamespace(IntakeXml.NS);
+        intake.setDataFormat(DataFormat.PAYLOAD);
+        // minimum necessary: only the contract's two headers become HTTP headers
+        intake.setHeaderFilterStrategy(AdapterHeaders.only());
         if (!config.username().isBlank()) {
-            endpoint.setUsername(config.username());
-            endpoint.setPassword(config._password());
+            intake.setUsername(config.username());
+            intake.setPassword(config._password());
         }
         if (!config.trustStore().isBlank()) {
-            endpoint.setSslContextParameters(trust());
+            KeyStoreParameters store = new KeyStoreParameters();
+            store.setCamelContext(camel);
+            store.setResource("file:" + config.trustStore());
+            store.setPassword(config._trustStorePassword());
+            store.setType(config.trustStoreType());
+            TrustManagersParameters trust = new TrustManagersParameters();
+            trust.setKeyStore(store);
+            SSLContextParameters tls = new SSLContextParameters();
+            tls.setTrustManagers(trust);
+            intake.setSslContextParameters(tls);
         }
-        long timeout = Duration.ofSeconds(config.timeoutSeconds()).toMillis();
-        endpoint.setCxfConfigurer(new CxfConfigurer() {
-            @Override
-            public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
-            }
-
-            @Override
-            public void configureClient(Client client) {
-                HTTPClientPolicy policy = new HTTPClientPolicy();
-                policy.setConnectionTimeout(timeout);
-                policy.setReceiveTimeout(timeout);
-                ((HTTPConduit) client.getConduit()).setClient(policy);
-            }
-
-            @Override
-            public void configureServer(Server server) {
-            }
-        });
-        return endpoint;
+        HTTPClientPolicy timeouts = new HTTPClientPolicy();
+        timeouts.setConnectionTimeout(config.timeoutSeconds() * 1000L);
+        timeouts.setReceiveTimeout(config.timeoutSeconds() * 1000L);
+        // the bus is this adapter's own: every client conduit on it is the intake's
+        bus.bus().setExtension((HTTPConduitConfigurer) (name, address, conduit) -> conduit.setClient(timeouts), HTTPConduitConfigurer.class);
+        return intake;
     }
 
-    private SSLContextParameters trust() {
-        KeyStoreParameters store = new KeyStoreParameters();
-        store.setCamelContext(camel);
-        store.setResource("file:" + config.trustStore());
-        store.setPassword(config._trustStorePassword());
-        store.setType(config.trustStoreType());
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setCamelContext(camel);
-        trust.setKeyStore(store);
-        SSLContextParameters ssl = new SSLContextParameters();
-        ssl.setCamelContext(camel);
-        ssl.setTrustManagers(trust);
-        return ssl;
-    }
-
-    private void samePayloadEachAttempt(Exchange exchange) {
-        Object payload = exchange.getProperty(PAYLOAD);
-        if (payload == null) {
-            exchange.setProperty(PAYLOAD, exchange.getMessage().getBody());
-        } else {
-            exchange.getMessage().setBody(payload);
-        }
-    }
-
-    /**
-     * Turns any failure of the SOAP call into one that names no personal data, and rethrows it: a
-     * refusal of the report ({@link IllinoisRefusedException}: quarantined at once) or a passing
-     * failure ({@link IllinoisDeliveryException}: retried).
-     */
+    /** Rethrows a failed call as a refusal of the report (quarantined) or a passing failure (retried). */
     private void deliveryFailed(Exchange exchange) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Referral referral = StateAnswer.referral(exchange);
-        SoapFault fault = soapFault(caught);
+        SoapFault fault = ObjectHelper.getException(SoapFault.class, caught);
         if (fault != null) {
-            // the state's fault string may quote the payload: keep only its code and detail element
-            String message = "US-IL intake refused referral " + referral.id() + ": SOAP fault "
-                    + fault.getFaultCode().getLocalPart() + detailName(fault);
-            if (isRefusal(fault)) {
-                throw new IllinoisRefusedException(message);
+            // the state's fault string may quote the payload: only its code and detail element
+            Element detail = fault.getDetail() == null ? null : DOMUtils.getFirstElement(fault.getDetail());
+            String code = fault.getFaultCode() == null ? "" : fault.getFaultCode().getLocalPart();
+            String message = "US-IL intake refused referral " + referral.id() + ": SOAP fault " + code
+                    + (detail == null ? "" : " (" + detail.getLocalName() + ")");
+            // InvalidReport, or the sender's fault (e.g. a schema violation); a receiver's fault is the state's trouble
+            if (detail != null && "InvalidReport".equals(detail.getLocalName()) || "Client".equals(code) || "Sender".equals(code)) {
+                throw new StateRejectedException(message);
             }
             throw new IllinoisDeliveryException(message);
         }
         // name the transport failure (e.g. ConnectException) rather than CXF's wrapper
-        Throwable reason = caught;
-        for (Throwable t = caught; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException) {
-                reason = t;
-                break;
-            }
-        }
-        throw new IllinoisDeliveryException("US-IL intake at " + redacted(config.intakeUrl()) + " did not take referral "
-                + referral.id() + ": " + reason.getClass().getSimpleName(), caught);
+        Throwable reason = ObjectHelper.getException(IOException.class, caught);
+        throw new IllinoisDeliveryException("US-IL intake at " + URISupport.sanitizeUri(config.intakeUrl()) + " did not take referral "
+                + referral.id() + ": " + (reason == null ? caught : reason).getClass().getSimpleName(), caught);
     }
 
     /** Reads the SCR's acknowledgement (validated against the schema) and puts the intake number in a header. */
@@ -174,10 +164,9 @@ final class IllinoisTransport {
         if (payload == null || payload.getBody().isEmpty()) {
             throw new IllinoisDeliveryException("US-IL intake answered referral " + referral.id() + " without an acknowledgement");
         }
-        Element body = payload.getBody().get(0);
         IntakeAcknowledgement ack;
         try {
-            ack = IntakeXml.read(new DOMSource(body), IntakeAcknowledgement.class);
+            ack = IntakeXml.read(new DOMSource(payload.getBody().get(0)), IntakeAcknowledgement.class);
         } catch (IllegalArgumentException e) {
             throw new IllinoisDeliveryException("US-IL intake answered referral " + referral.id() + " with an invalid acknowledgement: "
                     + e.getMessage());
@@ -186,63 +175,6 @@ final class IllinoisTransport {
             throw new IllinoisDeliveryException("US-IL intake acknowledged another referral than " + referral.id());
         }
         exchange.getMessage().setHeader(INTAKE_NUMBER, ack.getIntakeNumber());
-        // ids only, never the payload
         LOG.info("US-IL acknowledged referral {} as intake {}", referral.id(), ack.getIntakeNumber());
-    }
-
-    /** Forgets the intake endpoint (it holds the adapter's CXF bus). */
-    synchronized void close() {
-        if (intakeEndpoint != null) {
-            try {
-                intakeEndpoint.getCamelContext().removeEndpoint(intakeEndpoint);
-            } catch (Exception e) {
-                LOG.warn("US-IL intake endpoint not removed: {}", e.getClass().getSimpleName());
-            }
-            intakeEndpoint = null;
-        }
-    }
-
-    /**
-     * The state refused the report itself: its {@code InvalidReport} fault, or a client (sender)
-     * fault such as a schema violation. A server (receiver) fault is the state's own trouble: retried.
-     */
-    private static boolean isRefusal(SoapFault fault) {
-        if (" (InvalidReport)".equals(detailName(fault))) {
-            return true;
-        }
-        String code = fault.getFaultCode() == null ? "" : fault.getFaultCode().getLocalPart();
-        return "Client".equals(code) || "Sender".equals(code);
-    }
-
-    private static SoapFault soapFault(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SoapFault fault) {
-                return fault;
-            }
-        }
-        return null;
-    }
-
-    private static String detailName(SoapFault fault) {
-        Element detail = fault.getDetail();
-        if (detail == null) {
-            return "";
-        }
-        for (org.w3c.dom.Node n = detail.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element element) {
-                return " (" + element.getLocalName() + ")";
-            }
-        }
-        return "";
-    }
-
-    /** Scheme, host, port and path only: user info or a query could carry credentials. */
-    static String redacted(String url) {
-        try {
-            URI uri = URI.create(url);
-            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getPath();
-        } catch (IllegalArgumentException e) {
-            return "(unparseable URL)";
-        }
     }
 }

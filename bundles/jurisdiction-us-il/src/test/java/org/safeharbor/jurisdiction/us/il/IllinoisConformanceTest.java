@@ -1,7 +1,5 @@
 package org.safeharbor.jurisdiction.us.il;
 
-import java.time.Clock;
-
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.tck.JurisdictionConformanceTest;
 import org.safeharbor.tck.RecordingStatusReporter;
@@ -9,7 +7,7 @@ import org.safeharbor.tck.RecordingStatusReporter;
 /** The project's conformance kit against the Illinois adapter with its default configuration. */
 class IllinoisConformanceTest extends JurisdictionConformanceTest {
 
-    private static final IllinoisAdapter ADAPTER = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), Clock.systemUTC());
+    private static final IllinoisAdapter ADAPTER = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), true);
 
     @Override
     protected JurisdictionAdapter adapter() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.safeharbor.tck.ConformanceReferrals.referral;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +33,7 @@ class IllinoisDeadlineTest {
 
     @Test
     void theInvestigationClockIsTheStatesStartedByItsAcknowledgementAndMetByItsDecision() {
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), Clock.systemUTC());
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), true);
 
         DeadlineRule investigation = rule(adapter, "us-il-investigation");
 
@@ -49,7 +48,7 @@ class IllinoisDeadlineTest {
 
     @Test
     void theReportDeadlineIsOursFromReceiptUntilTheScrConfirmsReceipt() {
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), Clock.systemUTC());
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), true);
 
         Deadline report = adapter.deadlinesFor(referral).stream().filter(d -> d.rule().id().equals("us-il-report")).findFirst().orElseThrow();
 
@@ -64,7 +63,7 @@ class IllinoisDeadlineTest {
     @Test
     void shortenedClocksFromConfigurationAreUsed() {
         IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(Map.of("investigationClock", "PT90M", "reportDeadline", "PT5M")),
-                new RecordingStatusReporter(), Clock.systemUTC());
+                new RecordingStatusReporter(), true);
 
         assertEquals(Duration.ofMinutes(90), rule(adapter, "us-il-investigation").length());
         assertEquals(Duration.ofMinutes(5), rule(adapter, "us-il-report").length());
@@ -74,9 +73,9 @@ class IllinoisDeadlineTest {
     void aClockThatIsNotADurationIsRefusedAtActivation() {
         for (String key : List.of("investigationClock", "reportDeadline")) {
             assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(Configs.adapter(Map.of(key, "24")),
-                    new RecordingStatusReporter(), Clock.systemUTC()));
+                    new RecordingStatusReporter(), true));
             assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(Configs.adapter(Map.of(key, "-PT1H")),
-                    new RecordingStatusReporter(), Clock.systemUTC()));
+                    new RecordingStatusReporter(), true));
         }
     }
 

@@ -95,7 +95,7 @@ class IllinoisFormatTest {
     void everyPayloadIsValidAgainstTheBundlesSchema(AllegationType type, Certainty certainty, PerpetratorRelation perpetrator,
                                                     CaregiverRole role) {
         String payload = format.write(referral(IllinoisAdapter.US_IL, allegation(type, certainty, perpetrator, role))).orElseThrow();
-        IntakeXml.validate(payload);
+        IntakeXml.read(payload, IntakeReport.class);
     }
 
     @Test
@@ -120,7 +120,7 @@ class IllinoisFormatTest {
                 .orElseThrow();
         String atRisk = payload.replace(">suspected<", ">at-risk<");
         assertFalse(atRisk.equals(payload));
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> IntakeXml.validate(atRisk));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> IntakeXml.read(atRisk, IntakeReport.class));
         assertTrue(refused.getMessage().contains("cvc-enumeration-valid"), refused.getMessage());
     }
 

@@ -3,7 +3,6 @@ package org.safeharbor.jurisdiction.us.il;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -15,7 +14,7 @@ import org.safeharbor.tck.RecordingStatusReporter;
 class IllinoisRedeliveryConfigTest {
 
     private static IllinoisAdapter adapter(Map<String, Object> values) {
-        return new IllinoisAdapter(Configs.adapter(values), new RecordingStatusReporter(), Clock.systemUTC());
+        return new IllinoisAdapter(Configs.adapter(values), new RecordingStatusReporter(), true);
     }
 
     @Test

@@ -33,7 +33,7 @@ class IllinoisStatusFuzzTest {
             assertFalse(String.valueOf(refused.getMessage()).contains(MARKER), "the refusal quotes the message: " + refused.getMessage());
             return;
         }
-        StatusUpdate update = IllinoisStatusService.toUpdate(IllinoisAdapter.US_IL, notification);
+        StatusUpdate update = IllinoisStatusRoute.toUpdate(notification);
         assertEquals(notification.getReferralId(), update.referralId().value());
     }
 

@@ -9,10 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Base64;
 
-import org.apache.cxf.Bus;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.safeharbor.tck.InMemoryPipeline;
 import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
@@ -32,34 +34,34 @@ class StatusEndpointRefusalTest {
 
     private static final String MARKER = IllinoisStatusFuzzTest.MARKER;
     private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("scr:s3cret".getBytes(StandardCharsets.UTF_8));
-    private static Bus bus;
-    private static StatusNotificationEndpoint endpoint;
+    private static final RecordingStatusReporter REPORTER = new RecordingStatusReporter();
+    private static IllinoisAdapter adapter;
+    private static InMemoryPipeline path;
     private static Server jetty;
     private static URI statusUrl;
-    private static final RecordingStatusReporter REPORTER = new RecordingStatusReporter();
 
+    /** The adapter's status route on the core's path, its servlet mounted as the core mounts it. */
     @BeforeAll
     static void start() throws Exception {
-        bus = CxfBuses.create();
-        endpoint = new StatusNotificationEndpoint(bus, new IllinoisStatusService(IllinoisAdapter.US_IL, REPORTER),
-                new StatusNotificationEndpoint.Callers("scr", "s3cret", ""), StatusNotificationEndpoint.DEFAULT_MAX_BODY_BYTES);
+        adapter = new IllinoisAdapter(Configs.adapter(Map.of("statusUsername", "scr", "_statusPassword", "s3cret")), REPORTER, false);
+        path = new InMemoryPipeline(adapter, REPORTER, Clock.systemUTC()).start();
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(endpoint.servlet()), IllinoisAdapter.STATUS_SERVLET_PATH);
+        context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisStatusRoute.SERVLET_PATH);
         jetty.setHandler(context);
         jetty.start();
-        statusUrl = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il" + StatusNotificationEndpoint.ADDRESS);
+        statusUrl = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il" + IllinoisStatusRoute.ADDRESS);
     }
 
     @AfterAll
     static void stop() throws Exception {
         jetty.stop();
-        endpoint.close();
-        bus.shutdown(true);
+        path.close();
+        adapter.close();
     }
 
     static String envelope(String body) {

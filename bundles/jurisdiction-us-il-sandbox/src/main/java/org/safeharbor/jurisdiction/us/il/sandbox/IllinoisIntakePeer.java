@@ -1,6 +1,7 @@
 package org.safeharbor.jurisdiction.us.il.sandbox;
 
 import org.safeharbor.jurisdiction.support.v1.PemTrust;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,10 +37,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.safeharbor.jurisdiction.us.il.CxfBuses;
+import org.safeharbor.jurisdiction.us.il.CxfBus;
 import org.safeharbor.jurisdiction.us.il.IllinoisAllegationCode;
 import org.safeharbor.jurisdiction.us.il.IntakeXml;
-import org.safeharbor.jurisdiction.us.il.StatusNotificationEndpoint;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAllegationType;
 import org.safeharbor.jurisdiction.us.il.wire.IntakePortType;
@@ -175,13 +175,13 @@ public final class IllinoisIntakePeer implements AutoCloseable {
         if (directory != null) {
             Files.createDirectories(directory);
         }
-        bus = CxfBuses.create();
+        bus = CxfBus.create();
         callbacks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "us-il-sandbox-status");
             thread.setDaemon(true);
             return thread;
         });
-        IntakeXml.withRuntimeClassLoader(() -> {
+        PlatformClassLoader.call(() -> {
             JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
             factory.setBus(bus);
             factory.setServiceClass(IntakePortType.class);
@@ -194,7 +194,7 @@ public final class IllinoisIntakePeer implements AutoCloseable {
             factory.getProperties(true).put(Message.SCHEMA_VALIDATION_ENABLED, SchemaValidationType.BOTH);
             factory.getInInterceptors().add(new RequestHeaders());
             if (requiredUsername != null && !requiredUsername.isBlank()) {
-                factory.getInInterceptors().add(new StatusNotificationEndpoint.BasicAuthentication(requiredUsername, requiredPassword));
+                factory.getInInterceptors().add(new BasicAuthentication(requiredUsername, requiredPassword));
             }
             endpoint = factory.create();
 
@@ -335,7 +335,7 @@ public final class IllinoisIntakePeer implements AutoCloseable {
         notification.setStatus(status);
         notification.setAt(IntakeXml.dateTime(clock.instant()));
         notification.setReason(reason);
-        StatusNotificationPortType port = IntakeXml.withRuntimeClassLoader(() -> {
+        StatusNotificationPortType port = platformCall(() -> {
             JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
             factory.setBus(bus);
             factory.setServiceClass(StatusNotificationPortType.class);
@@ -401,6 +401,44 @@ public final class IllinoisIntakePeer implements AutoCloseable {
                 }
             }
         }, autoStatusDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> T platformCall(java.util.concurrent.Callable<T> work) {
+        try {
+            return PlatformClassLoader.call(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Refuses a request without the HTTP Basic credentials the peer requires, as a state would (compared in constant time). */
+    private static final class BasicAuthentication extends org.apache.cxf.phase.AbstractPhaseInterceptor<Message> {
+        private final byte[] username;
+        private final byte[] password;
+
+        BasicAuthentication(String username, String password) {
+            super(org.apache.cxf.phase.Phase.RECEIVE);
+            this.username = bytes(username);
+            this.password = bytes(password);
+        }
+
+        @Override
+        public void handleMessage(Message message) {
+            org.apache.cxf.configuration.security.AuthorizationPolicy policy = message.get(org.apache.cxf.configuration.security.AuthorizationPolicy.class);
+            boolean userOk = policy != null && java.security.MessageDigest.isEqual(username, bytes(policy.getUserName()));
+            boolean passwordOk = policy != null && java.security.MessageDigest.isEqual(password, bytes(policy.getPassword()));
+            if (!(userOk && passwordOk)) {
+                org.apache.cxf.interceptor.Fault fault = new org.apache.cxf.interceptor.Fault(new SecurityException("not authorized"));
+                fault.setStatusCode(401);
+                throw fault;
+            }
+        }
+
+        private static byte[] bytes(String value) {
+            return value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /** Keeps the HTTP headers of each request as it arrives, before any check. */

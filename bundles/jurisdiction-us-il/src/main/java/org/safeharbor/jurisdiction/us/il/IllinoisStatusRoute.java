@@ -1,0 +1,146 @@
+package org.safeharbor.jurisdiction.us.il;
+
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import jakarta.servlet.Servlet;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.cxf.annotations.SchemaValidation.SchemaValidationType;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.us.il.wire.StatusAccepted;
+import org.safeharbor.jurisdiction.us.il.wire.StatusCode;
+import org.safeharbor.jurisdiction.us.il.wire.StatusNotification;
+import org.safeharbor.jurisdiction.us.il.wire.StatusNotificationPortType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SCR's later statuses: {@code NotifyStatus} as a {@code cxf:} consumer route, contract-first from the bundle's
+ * WSDL, on the adapter's CXF bus. Its servlet is mounted by the core's HTTPS server at
+ * {@value IllinoisStatusRoute.SERVLET_PATH}: the state calls {@code https://host:8443/jurisdictions/us-il/status}.
+ * <pre>
+ * cxf:/status ─▶ caller, size, schema ({@link StatusGuards}) ─▶ StatusUpdate ─▶ StatusReporter ─▶ StatusAccepted
+ *                 401 / 413 / 400                                  └─ not delivered to Illinois: 404; not recorded: 503
+ * </pre>
+ */
+final class IllinoisStatusRoute {
+
+    /** Where the core's HTTP server mounts the servlet (service property {@code safeharbor.http.path}). */
+    public static final String SERVLET_PATH = "/jurisdictions/us-il/*";
+    /** The service's address below the servlet. */
+    public static final String ADDRESS = "/status";
+    private static final Logger LOG = LoggerFactory.getLogger(IllinoisStatusRoute.class);
+
+    private final StatusReporter reporter;
+    private final StatusGuards guards;
+    private final CxfBus bus;
+    private CXFNonSpringServlet servlet;
+    private ServiceRegistration<Servlet> registration;
+
+    IllinoisStatusRoute(IllinoisAdapter.Config config, StatusReporter reporter, CxfBus bus) {
+        this.reporter = reporter;
+        this.guards = new StatusGuards(config.statusUsername(), config._statusPassword(), config.statusClientCertificates(),
+                config.statusMaxBodyBytes());
+        this.bus = bus;
+    }
+
+    /** In Karaf: the servlet as a service, which the core's HTTP server mounts; only with a credential to check callers against. */
+    synchronized void publish(BundleContext context) {
+        if (!guards.configured()) {
+            LOG.error("US-IL: status call-backs are OFF: set statusUsername and .statusPassword, or statusClientCertificates, in {}.cfg "
+                    + "(an unauthenticated caller could close referrals); deliveries run", IllinoisAdapter.PID);
+            return;
+        }
+        registration = context.registerService(Servlet.class, servlet(),
+                new Hashtable<>(Map.of("safeharbor.http.path", IllinoisStatusRoute.SERVLET_PATH)));
+    }
+
+    synchronized void unpublish() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+    }
+
+    /** The status route, only with a credential (else the service is off). */
+    void configure(RouteBuilder routes) {
+        if (!guards.configured()) {
+            return;
+        }
+        CxfEndpoint status = bus.endpoint(routes.getContext(), "cxf://" + ADDRESS);
+        status.setServiceClass(StatusNotificationPortType.class);
+        status.setWsdlURL(IntakeXml.wsdl().toExternalForm());
+        status.setServiceNameAsQName(IntakeXml.STATUS_SERVICE);
+        status.setPortNameAsQName(IntakeXml.STATUS_PORT);
+        status.setSynchronous(true);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(Message.SCHEMA_VALIDATION_ENABLED, SchemaValidationType.IN);
+        // CXF's StAX limits (100 levels, 128 MiB of text) down to what a notification needs
+        properties.put("org.apache.cxf.stax.maxElementDepth", 32);
+        properties.put("org.apache.cxf.stax.maxTextLength", guards.maxBodyBytes());
+        status.setProperties(properties);
+        guards.install(status);
+        routes.from(status).routeId(IllinoisAdapter.US_IL.code() + "-status").process(this::report);
+    }
+
+    /** The servlet to mount (in Karaf: a service with {@code safeharbor.http.path}); the route serves below it. */
+    synchronized Servlet servlet() {
+        if (!guards.configured()) {
+            throw new IllegalStateException("the US-IL status service needs credentials or client certificates");
+        }
+        if (servlet == null) {
+            servlet = new CXFNonSpringServlet();
+            servlet.setBus(bus.bus());
+        }
+        return servlet;
+    }
+
+    private void report(Exchange exchange) {
+        StatusUpdate update = toUpdate(exchange.getMessage().getBody(StatusNotification.class));
+        try {
+            reporter.report(update);
+        } catch (NoSuchElementException notOurs) {
+            // unknown, or never delivered to Illinois: the same answer, naming nothing
+            LOG.warn("US-IL status {} refused for referral {}: not delivered to US-IL", update.status(), update.referralId());
+            throw StatusGuards.fault("no such referral delivered to US-IL", 404);
+        } catch (RuntimeException e) {
+            LOG.warn("US-IL status {} for referral {} not recorded: {}", update.status(), update.referralId(), e.getClass().getSimpleName());
+            throw StatusGuards.fault("status not recorded; send it again later", 503);
+        }
+        // ids and codes only: the state's reason text stays out of the log
+        LOG.info("US-IL reported {} for referral {} (intake {})", update.status(), update.referralId(), update.stateIntakeNumber());
+        StatusAccepted accepted = new StatusAccepted();
+        accepted.setReferralId(update.referralId().value());
+        exchange.getMessage().setBody(accepted);
+    }
+
+    /** The canonical status update a notification stands for (CXF has checked it against the schema). */
+    static StatusUpdate toUpdate(StatusNotification notification) {
+        return new StatusUpdate(new ReferralId(notification.getReferralId()), IllinoisAdapter.US_IL, status(notification.getStatus()),
+                notification.getIntakeNumber(), IntakeXml.instant(notification.getAt()), notification.getReason());
+    }
+
+    private static DeliveryStatus status(StatusCode code) {
+        return switch (code) {
+            // the SCR logged the report under its intake number
+            case RECEIVED -> DeliveryStatus.ACKNOWLEDGED;
+            case SCREENED_IN -> DeliveryStatus.SCREENED_IN;
+            case SCREENED_OUT -> DeliveryStatus.SCREENED_OUT;
+            // 325 ILCS 5/7.4: the investigation the 24-hour clock is about
+            case INVESTIGATION_OPENED -> DeliveryStatus.INVESTIGATION_OPENED;
+            case REJECTED -> DeliveryStatus.REJECTED;
+        };
+    }
+}

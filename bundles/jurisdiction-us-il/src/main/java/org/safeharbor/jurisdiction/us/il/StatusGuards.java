@@ -1,0 +1,134 @@
+package org.safeharbor.jurisdiction.us.il;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.xml.namespace.QName;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.cxf.configuration.security.AuthorizationPolicy;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.AbstractPhaseInterceptor;
+import org.apache.cxf.phase.Phase;
+import org.apache.cxf.transport.http.AbstractHTTPDestination;
+import org.safeharbor.jurisdiction.support.v1.PinnedCertificates;
+import org.safeharbor.jurisdiction.support.v1.StatusCallers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the status service checks before CXF parses the envelope, and how it refuses. In CXF's receive phase: the caller
+ * presents the configured HTTP Basic credentials or a TLS client certificate with a pinned SHA-256 fingerprint (mutual
+ * TLS on the core's server), compared in constant time, else 401; then the body is read no further than its bound, else
+ * 413. A request CXF cannot take (not well-formed, not SOAP, not valid against the schema) is answered 400 with a Client
+ * fault naming the schema rule only. Every refusal is logged as one line of ours: CXF's own fault string and log line
+ * quote the value refused.
+ */
+final class StatusGuards {
+
+    /** The status CXF gives a fault that set none: one it raised itself, reading the request. */
+    private static final int CXF_DEFAULT_STATUS = 500;
+    private static final Pattern RULE = Pattern.compile("\\b(cvc-[A-Za-z0-9.-]+)");
+    private static final Logger LOG = LoggerFactory.getLogger(StatusGuards.class);
+
+    private final byte[] username;
+    private final byte[] password;
+    private final PinnedCertificates certificates;
+    private final int maxBodyBytes;
+
+    StatusGuards(String username, String password, String fingerprints, int maxBodyBytes) {
+        boolean basic = username != null && !username.isBlank();
+        this.username = basic ? bytes(username.trim()) : null;
+        this.password = basic ? bytes(password) : null;
+        this.certificates = new PinnedCertificates(fingerprints);
+        if (maxBodyBytes < 1) {
+            throw new IllegalArgumentException(IllinoisAdapter.PID + ": statusMaxBodyBytes must be at least 1");
+        }
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    boolean configured() {
+        return username != null || !certificates.isEmpty();
+    }
+
+    int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    void install(CxfEndpoint endpoint) {
+        endpoint.getInInterceptors().add(new AbstractPhaseInterceptor<Message>(Phase.RECEIVE) {
+            @Override
+            public void handleMessage(Message message) {
+                admit(message);
+            }
+        });
+        endpoint.getOutFaultInterceptors().add(new AbstractPhaseInterceptor<Message>(Phase.PRE_LOGICAL) {
+            @Override
+            public void handleMessage(Message message) {
+                refuse(message);
+            }
+        });
+        endpoint.setSkipFaultLogging(true);
+    }
+
+    private void admit(Message message) {
+        HttpServletRequest request = (HttpServletRequest) message.get(AbstractHTTPDestination.HTTP_REQUEST);
+        AuthorizationPolicy basic = message.get(AuthorizationPolicy.class);
+        boolean admitted = username != null && basic != null
+                && MessageDigest.isEqual(username, bytes(basic.getUserName())) & MessageDigest.isEqual(password, bytes(basic.getPassword()));
+        admitted |= certificates.admit(request == null ? null : (X509Certificate[]) request.getAttribute(StatusCallers.CLIENT_CERTIFICATES));
+        if (!admitted) {
+            throw fault("not authorized", 401);
+        }
+        InputStream in = message.getContent(InputStream.class);
+        if (in == null) {
+            return;
+        }
+        try {
+            byte[] body = StatusCallers.bounded(in, request == null ? -1 : request.getContentLengthLong(), maxBodyBytes);
+            if (body == null) {
+                throw fault("body too large", 413);
+            }
+            message.setContent(InputStream.class, new ByteArrayInputStream(body));
+        } catch (IOException e) {
+            throw fault("unreadable body", 400);
+        }
+    }
+
+    /** The service's own faults (401, 413, 404, 503) pass as they are; one CXF raised reading the request is the caller's: 400. */
+    private static void refuse(Message message) {
+        Exception exception = message.getContent(Exception.class);
+        int status = exception instanceof Fault fault ? fault.getStatusCode() : CXF_DEFAULT_STATUS;
+        Matcher rule = RULE.matcher(String.valueOf(exception == null ? null : exception.getMessage()));
+        String named = rule.find() ? " (" + rule.group(1) + ")" : "";
+        Throwable cause = exception == null || exception.getCause() == null ? exception : exception.getCause();
+        LOG.warn("US-IL status call-back refused ({}): {}{}", status == CXF_DEFAULT_STATUS ? "not a valid request" : status,
+                cause == null ? "unknown" : cause.getClass().getSimpleName(), named);
+        if (exception instanceof Fault fault && status == CXF_DEFAULT_STATUS) {
+            fault.setMessage("the request is not a valid NotifyStatus message of us-il-intake.wsdl" + named);
+            fault.setFaultCode(new QName("http://schemas.xmlsoap.org/soap/envelope/", "Client"));
+            fault.setStatusCode(400);
+            fault.setDetail(null);
+            message.put(Message.RESPONSE_CODE, 400);
+        }
+    }
+
+    static Fault fault(String text, int status) {
+        Fault fault = new Fault(new SecurityException(text));
+        fault.setStatusCode(status);
+        return fault;
+    }
+
+    private static byte[] bytes(String value) {
+        return value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
+    }
+}
