@@ -64,13 +64,10 @@ public final class MappingResources {
     /** ConceptMap from screening results to allegation type and certainty (at-risk at most). */
     public static final String CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION = "ConceptMap-screening-to-ht-allegation.json";
 
-    /** ConceptMaps from the shared code to each reference jurisdiction's codes (one per jurisdiction bundle). */
-    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_US_IL = "ConceptMap-ht-allegation-to-us-il.json";
-    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_US_FL = "ConceptMap-ht-allegation-to-us-fl.json";
-    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_US_MA = "ConceptMap-ht-allegation-to-us-ma.json";
-    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_US_TX = "ConceptMap-ht-allegation-to-us-tx.json";
-
-    /** Every file this bundle ships; {@link #open(String)} accepts no other name. */
+    /**
+     * Every file this bundle ships; {@link #open(String)} accepts no other name. The shared code and the health-side maps
+     * only: a state's own terminology (its CodeSystem, its ConceptMap from the shared code) lives in its bundle.
+     */
     public static final List<String> FILE_NAMES = List.of(
             CODE_SYSTEM_HT_ALLEGATION,
             CONCEPT_MAP_ICD10CM_TO_HT_ALLEGATION,
@@ -82,11 +79,7 @@ public final class MappingResources {
             QUESTIONNAIRE_CSE_IT,
             QUESTIONNAIRE_FL_HTST,
             CONCEPT_MAP_SNOMED_TO_HT_ALLEGATION,
-            CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION,
-            CONCEPT_MAP_HT_ALLEGATION_TO_US_IL,
-            CONCEPT_MAP_HT_ALLEGATION_TO_US_FL,
-            CONCEPT_MAP_HT_ALLEGATION_TO_US_MA,
-            CONCEPT_MAP_HT_ALLEGATION_TO_US_TX);
+            CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION);
 
     /** How the SSCST answers are scored (a rule file, not a FHIR resource: see mappings/README.md). */
     public static final String SCREENING_RULE_SSCST = "ScreeningRule-sscst.json";

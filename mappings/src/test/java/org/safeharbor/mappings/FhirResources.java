@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeSystem;
@@ -60,6 +63,39 @@ final class FhirResources {
     /** The packaged files of one resource type, e.g. every CodeSystem, by their file-name prefix. */
     static List<String> filesOfType(String resourceType) {
         return MappingResources.FILE_NAMES.stream().filter(f -> f.startsWith(resourceType + "-")).toList();
+    }
+
+    /**
+     * The terminology the repository's state bundles bring (each {@code bundles/<bundle>/src/main/resources/fhir/*.json}):
+     * found on disk, not listed, because a state owns its CodeSystem and ConceptMap and the core names no state.
+     */
+    static List<Path> stateFiles() {
+        Path bundles = Path.of(System.getProperty("basedir", ".")).resolve("../bundles").normalize();
+        try (Stream<Path> dirs = Files.list(bundles)) {
+            List<Path> files = new ArrayList<>();
+            for (Path fhir : dirs.map(d -> d.resolve("src/main/resources/fhir")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> json = Files.list(fhir)) {
+                    json.filter(f -> f.getFileName().toString().endsWith(".json")).forEach(files::add);
+                }
+            }
+            return files.stream().sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A state bundle's file of one resource type, parsed strictly. */
+    static <T extends IBaseResource> List<T> stateResources(Class<T> type) {
+        return stateFiles().stream().filter(f -> f.getFileName().toString().startsWith(type.getSimpleName() + "-"))
+                .map(f -> parser().parseResource(type, text(f))).toList();
     }
 
     /** Every concept of the CodeSystem, depth first, groupers included. */

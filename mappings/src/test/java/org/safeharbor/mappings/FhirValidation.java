@@ -43,6 +43,8 @@ final class FhirValidation {
             for (String file : FhirResources.filesOfType("CodeSystem")) {
                 ours.addCodeSystem(FhirResources.parse(CodeSystem.class, file));
             }
+            // the states' own code systems, so that their ConceptMaps' targets are checked too
+            FhirResources.stateResources(CodeSystem.class).forEach(ours::addCodeSystem);
             ValidationSupportChain chain = new ValidationSupportChain(
                     new DefaultProfileValidationSupport(ctx),
                     new InMemoryTerminologyServerValidationSupport(ctx),

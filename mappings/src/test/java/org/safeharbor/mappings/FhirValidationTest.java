@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each packaged resource is valid against the base FHIR R4 specification. */
 class FhirValidationTest {
@@ -23,6 +25,15 @@ class FhirValidationTest {
         List<SingleValidationMessage> errors = FhirValidation.errors(result);
         assertTrue(errors.isEmpty(), () -> fileName + " has validation errors:\n" + FhirValidation.format(errors)
                 + "\n(all messages:\n" + FhirValidation.format(result.getMessages()) + ")");
+    }
+
+    /** The same for the terminology each state bundle brings (its CodeSystem, its ConceptMap from the shared code). */
+    @ParameterizedTest
+    @MethodSource("org.safeharbor.mappings.FhirResources#stateFiles")
+    void stateBundlesTerminologyIsValidR4(Path file) {
+        ValidationResult result = FhirValidation.validate(FhirResources.text(file));
+        List<SingleValidationMessage> errors = FhirValidation.errors(result);
+        assertTrue(errors.isEmpty(), () -> file + " has validation errors:\n" + FhirValidation.format(errors));
     }
 
     /** Guards the test above against a validator that passes everything: a wrong target code must be an error. */

@@ -66,7 +66,7 @@ public abstract class ConceptMapAgreementTest {
     /**
      * What the kit compares.
      *
-     * @param conceptMap   the ConceptMap's JSON file, e.g. {@code ../../mappings/fhir/ConceptMap-ht-allegation-to-us-xx.json}
+     * @param conceptMap   the ConceptMap's JSON file, e.g. {@code src/main/resources/fhir/ConceptMap-ht-allegation-to-us-xx.json} (the bundle's own terminology)
      * @param targetSystem the canonical URL of the state's code system, every group's {@code target}
      * @param stateCodes   the codes of that code system ({@link #codeSystemCodes} reads a bundle's CodeSystem resource)
      * @param jurisdiction the jurisdiction whose referrals the format writes

@@ -22,14 +22,14 @@ import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
 import org.safeharbor.tck.ConceptMapAgreementTest;
 
 /**
- * mappings/fhir/ConceptMap-ht-allegation-to-us-fl.json and the Java mapping agree, row by row (the kit's
+ * src/main/resources/fhir/ConceptMap-ht-allegation-to-us-fl.json and the Java mapping agree, row by row (the kit's
  * {@link ConceptMapAgreementTest}: every row's DCF category is what the format writes, every combination of the shared
  * dimensions has exactly one row); and Florida's own: the map is valid FHIR R4, every row cites docs/domain.md or
  * IOM/NRC, says its code is a placeholder, and the codes are the bundle's CodeSystem's placeholder defaults.
  */
 class FloridaConceptMapTest extends ConceptMapAgreementTest {
 
-    static final Path MAP_FILE = Path.of("..", "..", "mappings", "fhir", "ConceptMap-ht-allegation-to-us-fl.json");
+    static final Path MAP_FILE = Path.of("src", "main", "resources", "fhir", "ConceptMap-ht-allegation-to-us-fl.json");
     static final String FL_SYSTEM = "https://fhir.safeharbor-bridge.org/CodeSystem/us-fl-allegation";
     static final FloridaFormat FORMAT = new FloridaFormat(FloridaCategories.PLACEHOLDERS);
 

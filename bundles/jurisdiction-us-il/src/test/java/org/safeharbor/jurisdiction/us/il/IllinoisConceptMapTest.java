@@ -18,7 +18,7 @@ import org.safeharbor.jurisdiction.us.il.wire.IntakeReport;
 import org.safeharbor.tck.ConceptMapAgreementTest;
 
 /**
- * The published ConceptMap ({@code mappings/fhir/ConceptMap-ht-allegation-to-us-il.json}) and the bundle's Java
+ * The published ConceptMap ({@code src/main/resources/fhir/ConceptMap-ht-allegation-to-us-il.json}) and the bundle's Java
  * mapping say the same thing, row by row (the kit's {@link ConceptMapAgreementTest}); and every type row cites
  * Appendix B and names the code as {@link IllinoisAllegationCode} does.
  */
@@ -26,8 +26,7 @@ class IllinoisConceptMapTest extends ConceptMapAgreementTest {
 
     @Override
     protected StateMapping mapping() {
-        // the module sits at bundles/jurisdiction-us-il; the mappings at mappings/fhir
-        Path map = Path.of(System.getProperty("basedir", ".")).resolve("../../mappings/fhir/ConceptMap-ht-allegation-to-us-il.json");
+        Path map = Path.of(System.getProperty("basedir", ".")).resolve("src/main/resources/fhir/ConceptMap-ht-allegation-to-us-il.json");
         Set<String> codes = Arrays.stream(IllinoisAllegationCode.values()).map(IllinoisAllegationCode::code).collect(Collectors.toSet());
         return new StateMapping(map, IllinoisAllegationCode.SYSTEM, codes, IllinoisAdapter.US_IL, new IllinoisFormat());
     }

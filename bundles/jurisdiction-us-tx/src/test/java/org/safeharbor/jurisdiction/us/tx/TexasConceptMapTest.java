@@ -14,7 +14,7 @@ import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.tck.ConceptMapAgreementTest;
 
 /**
- * The published ConceptMap ({@code mappings/fhir/ConceptMap-ht-allegation-to-us-tx.json}: a group for each of type,
+ * The published ConceptMap ({@code src/main/resources/fhir/ConceptMap-ht-allegation-to-us-tx.json}: a group for each of type,
  * perpetrator relation and certainty) and the Java mapping say the same thing, row by row (the kit's
  * {@link ConceptMapAgreementTest}).
  */
@@ -26,7 +26,7 @@ class TexasConceptMapTest extends ConceptMapAgreementTest {
 
     @Override
     protected StateMapping mapping() {
-        return new StateMapping(Path.of("../../mappings/fhir/ConceptMap-ht-allegation-to-us-tx.json"), TX_SYSTEM,
+        return new StateMapping(Path.of("src/main/resources/fhir/ConceptMap-ht-allegation-to-us-tx.json"), TX_SYSTEM,
                 codeSystemCodes(TexasXml.class, "fhir/CodeSystem-us-tx-allegation.json", TX_SYSTEM), Jurisdiction.of("US-TX"),
                 new TexasNiemFormat(Duration.ofHours(24)));
     }
