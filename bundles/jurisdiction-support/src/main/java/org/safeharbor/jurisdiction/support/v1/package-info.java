@@ -7,9 +7,10 @@
  * hands the adapter its endpoints and credentials (1.1); {@link org.safeharbor.jurisdiction.support.v1.HttpsClient}, a
  * state's camel-http client from its configuration (trust and key stores, timeouts, the contract's header filter, a 4xx
  * refusal as {@link org.safeharbor.jurisdiction.support.v1.StateRejectedException}), and
- * {@link org.safeharbor.jurisdiction.support.v1.Durations}, ISO-8601 durations from configuration (1.4).
+ * {@link org.safeharbor.jurisdiction.support.v1.Durations}, ISO-8601 durations from configuration (1.4);
+ * {@link org.safeharbor.jurisdiction.support.v1.StatusCallback}, the authenticated, bounded door of a status call-back (2.1).
  */
-@Version("2.0.0")
+@Version("2.1.0")
 @Export
 package org.safeharbor.jurisdiction.support.v1;
 
