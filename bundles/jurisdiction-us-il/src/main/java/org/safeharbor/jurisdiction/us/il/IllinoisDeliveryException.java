@@ -1,11 +1,9 @@
 package org.safeharbor.jurisdiction.us.il;
 
 /**
- * Delivery to the Illinois intake failed for a passing reason (unreachable, timeout, a server
- * fault, an unreadable answer): the routes retry it, then put the referral on the dead-letter
- * queue. A refusal of the report itself is {@link IllinoisRefusedException} instead. The message
- * names the referral id and what went wrong, never the payload or the state's fault text, which may
- * quote personal data.
+ * Delivery to the Illinois intake failed for a passing reason (unreachable, timeout, a server fault, an unreadable
+ * answer): the core retries it, then dead-letters the referral. The message names the referral id and what went
+ * wrong, never the payload or the state's fault text, which may quote personal data.
  */
 public class IllinoisDeliveryException extends RuntimeException {
 

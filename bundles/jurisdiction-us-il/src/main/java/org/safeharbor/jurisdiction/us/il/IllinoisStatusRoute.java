@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The SCR's later statuses: {@code NotifyStatus} as a {@code cxf:} consumer route, contract-first from the bundle's
  * WSDL, on the adapter's CXF bus. Its servlet is mounted by the core's HTTPS server at
- * {@value IllinoisStatusRoute.SERVLET_PATH}: the state calls {@code https://host:8443/jurisdictions/us-il/status}.
+ * {@value #SERVLET_PATH}: the state calls {@code https://host:8443/jurisdictions/us-il/status}.
  * <pre>
  * cxf:/status ─▶ caller, size, schema ({@link StatusGuards}) ─▶ StatusUpdate ─▶ StatusReporter ─▶ StatusAccepted
  *                 401 / 413 / 400                                  └─ not delivered to Illinois: 404; not recorded: 503
@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 final class IllinoisStatusRoute {
 
     /** Where the core's HTTP server mounts the servlet (service property {@code safeharbor.http.path}). */
-    public static final String SERVLET_PATH = "/jurisdictions/us-il/*";
+    static final String SERVLET_PATH = "/jurisdictions/us-il/*";
     /** The service's address below the servlet. */
-    public static final String ADDRESS = "/status";
+    static final String ADDRESS = "/status";
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisStatusRoute.class);
 
     private final StatusReporter reporter;
@@ -64,7 +64,7 @@ final class IllinoisStatusRoute {
             return;
         }
         registration = context.registerService(Servlet.class, servlet(),
-                new Hashtable<>(Map.of("safeharbor.http.path", IllinoisStatusRoute.SERVLET_PATH)));
+                new Hashtable<>(Map.of("safeharbor.http.path", SERVLET_PATH)));
     }
 
     synchronized void unpublish() {

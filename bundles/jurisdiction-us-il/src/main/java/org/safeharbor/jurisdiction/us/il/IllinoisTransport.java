@@ -1,7 +1,6 @@
 package org.safeharbor.jurisdiction.us.il;
 
 import java.io.IOException;
-import java.net.URI;
 
 import javax.xml.transform.dom.DOMSource;
 
@@ -22,6 +21,7 @@ import org.apache.cxf.transport.http.HTTPConduitConfigurer;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.jurisdiction.support.v1.AdapterHeaders;
+import org.safeharbor.jurisdiction.support.v1.HttpsClient;
 import org.safeharbor.jurisdiction.support.v1.StateAnswer;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
@@ -72,16 +72,14 @@ final class IllinoisTransport {
             return null;
         }
         try {
-            URI uri = URI.create(intakeUrl.trim());
-            if ("https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
-                return null;
-            }
-        } catch (IllegalArgumentException e) {
-            return IllinoisAdapter.PID + ": intakeUrl is not a URL";
+            HttpsClient.httpsUri(intakeUrl);
+            return null;
+        } catch (IllegalArgumentException notHttps) {
+            // not the kit's message: it quotes the URL whole, user info included
+            return "US-IL: the production feature refuses to start with sandbox endpoints or sandbox trust stores configured (intakeUrl "
+                    + URISupport.sanitizeUri(intakeUrl) + " is not https://; the report holds personal data): point " + IllinoisAdapter.PID
+                    + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
         }
-        return "US-IL: the production feature refuses to start with sandbox endpoints or sandbox trust stores configured (intakeUrl "
-                + URISupport.sanitizeUri(intakeUrl) + " is not https://; the report holds personal data): point " + IllinoisAdapter.PID
-                + ".cfg at the SCR's https endpoint, or install the safeharbor-sandbox feature";
     }
 
     /** The route; throws (the core logs it, the referrals wait on the queue) for a refused intake. */
