@@ -6,6 +6,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +18,9 @@ import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
 import org.safeharbor.tck.DeliveryContractTest;
 
 /**
- * The kit's delivery contract for Florida, whose transport is a batch: each attempt writes the referral to the spool,
- * and a batch file carries the spool to DCF's SFTP server (here the sandbox peer) at the next interval; the kit flushes
- * it after each queue message ({@link #sendCollected}). Three checks are about a transport that reaches the state at the
+ * The kit's delivery contract for Florida, whose transport is a batch: each attempt takes the referral into the open
+ * batch (in the database), and a batch file carries the batch to DCF's SFTP server (here the sandbox peer) when it is
+ * full or at the next interval; the kit flushes it after each queue message ({@link #sendCollected}). Three checks are about a transport that reaches the state at the
  * attempt and do not apply (see {@link #notApplicable}); the same queue message delivered once and the attempt numbers
  * rising across replays do.
  */
@@ -28,6 +30,7 @@ class FloridaDeliveryContractTest extends DeliveryContractTest {
     Path temp;
 
     private FloridaSftpPeer peer;
+    private DataSource database;
     private int port;
 
     @BeforeEach
@@ -50,14 +53,15 @@ class FloridaDeliveryContractTest extends DeliveryContractTest {
                 Check.REFUSAL_QUARANTINED, "DCF refuses a record in the acknowledgement file it writes after the batch,"
                         + " not at the attempt: a REJECTED status, not the quarantine (FloridaDeliveryTest"
                         + ".aRecordThePeerRejectsBecomesRejectedWithTheStatesReason)",
-                Check.PASSING_FAILURE_RETRIED, "an attempt writes the referral to the local spool, which succeeds whether"
-                        + " DCF's server is up or not; a batch the server does not take stays in the spool for the next"
-                        + " interval (FloridaDeliveryTest.aPeerThatIsDownFailsTheBatchAndTheReferralWaitsInTheSpool)");
+                Check.PASSING_FAILURE_RETRIED, "an attempt takes the referral into the batch in the database, which succeeds"
+                        + " whether DCF's server is up or not; a batch the server does not take stays in the database and is"
+                        + " sent again (FloridaDeliveryTest.aPeerThatIsDownLeavesTheBatchInTheDatabaseUntilItIsBack)");
     }
 
     @Override
     protected JurisdictionAdapter adapter(StatusReporter reporter) {
-        return new FloridaAdapter(SftpRoutesHarness.config(temp, port, Map.of()), reporter, clock());
+        database = TestDatabase.withBatchTables();
+        return new FloridaAdapter(SftpRoutesHarness.config(temp, port, Map.of()), reporter, database, clock(), true);
     }
 
     @Override
@@ -66,9 +70,11 @@ class FloridaDeliveryContractTest extends DeliveryContractTest {
     }
 
     @Override
-    protected void sendCollected() {
-        // the batch interval, now: what the attempts spooled goes to the server as one file
+    protected void sendCollected() throws InterruptedException {
+        // the batch interval, now: what the attempts collected goes to the server as one file (sent on the Aggregator's
+        // thread: on the server once the database holds no batch)
         camel().createProducerTemplate().requestBody(FloridaAdapter.FLUSH_ENDPOINT, (Object) null);
+        SftpRoutesHarness.await(() -> TestDatabase.batches(database) == 0);
     }
 
     @Override

@@ -29,6 +29,8 @@ import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
+import org.safeharbor.jurisdiction.us.fl.layout.BatchTrailerRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
 import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
 
@@ -83,6 +85,13 @@ class FloridaSftpPeerTest {
         return format.write(r).orElseThrow();
     }
 
+    /** A batch file as the adapter writes it (Bindy's header, the detail lines as given, its footer with their counts). */
+    String batch(String batchId, int referrals, String... details) {
+        String lines = String.join("", details);
+        return format.fixedWidth().write(List.of(new BatchHeaderRecord(batchId, NOW, "TEST"))) + lines
+                + format.fixedWidth().write(List.of(new BatchTrailerRecord(batchId, (int) lines.lines().count(), referrals)));
+    }
+
     List<StatusRecord> ack(String batchId) throws IOException {
         return format.fixedWidth().readLines(StatusRecord.class,
                 Files.readString(peer.sftpRoot().resolve("outbox").resolve("ACK-" + batchId + ".dat")));
@@ -101,9 +110,7 @@ class FloridaSftpPeerTest {
         badLine = badLine.substring(0, badLine.length() - 3) + "\r\n";
         String wrongCategory = detail("peer-0003", AllegationType.SEX_TRAFFICKING, PerpetratorRelation.PARENT)
                 .replaceFirst("SXC     ", "SXN     ");
-        String batch = BatchFile.write(format.fixedWidth(), "B-1", NOW, "TEST", List.of(
-                new BatchFile.Entry("peer-0001", good), new BatchFile.Entry("peer-0002", badLine),
-                new BatchFile.Entry("peer-0003", wrongCategory)));
+        String batch = batch("B-1", 3, good, badLine, wrongCategory);
         try (SftpClient sftp = sftp("pw")) {
             put(sftp, "inbox/SH-FL-B-1.dat", batch);
         }
@@ -121,8 +128,7 @@ class FloridaSftpPeerTest {
 
     @Test
     void aFileWhoseTrailerDoesNotAddUpIsRefusedWholeAtTheTransport() throws IOException {
-        String batch = BatchFile.write(format.fixedWidth(), "B-2", NOW, "TEST", List.of(
-                new BatchFile.Entry("peer-0004", detail("peer-0004", AllegationType.PORNOGRAPHY, PerpetratorRelation.UNKNOWN))));
+        String batch = batch("B-2", 1, detail("peer-0004", AllegationType.PORNOGRAPHY, PerpetratorRelation.UNKNOWN));
         String lying = batch.replace("00000010000001", "00000020000001");
         assertTrue(!lying.equals(batch));
         try (SftpClient sftp = sftp("pw")) {

@@ -4,7 +4,6 @@ import static org.safeharbor.tck.ConformanceReferrals.referral;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,8 +11,14 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.function.BooleanSupplier;
 
+import javax.sql.DataSource;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.util.function.ThrowingConsumer;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +28,7 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
 import org.safeharbor.tck.InMemoryPipeline;
 import org.safeharbor.tck.RecordingStatusReporter;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * The Florida routes in a plain CamelContext (fed from {@code direct:queue}, no broker) against the real SFTP peer
@@ -38,17 +44,13 @@ abstract class SftpRoutesHarness {
     Path temp;
 
     final RecordingStatusReporter reporter = new RecordingStatusReporter();
+    /** The message store's database, where the adapter keeps its batches. */
+    final DataSource database = TestDatabase.withBatchTables();
     FloridaSftpPeer peer;
     InMemoryPipeline path;
     FloridaAdapter adapter;
     int port;
 
-    /** The adapter under test, with the test's clock. */
-    static class TestAdapter extends FloridaAdapter {
-        TestAdapter(Config config, RecordingStatusReporter reporter) {
-            super(config, reporter, Clock.fixed(NOW, ZoneOffset.UTC));
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -77,25 +79,28 @@ abstract class SftpRoutesHarness {
     }
 
     void startRoutes(Map<String, Object> overrides) throws Exception {
-        startRoutes(new TestAdapter(config(overrides), reporter));
+        startRoutes(overrides, camel -> { });
     }
 
-    void startRoutes(FloridaAdapter routes) throws Exception {
-        adapter = routes;
+    /** The adapter with these configuration values on the core's path, {@code before} done to its context before it starts. */
+    void startRoutes(Map<String, Object> overrides, ThrowingConsumer<CamelContext, Exception> before) throws Exception {
+        adapter = new FloridaAdapter(config(overrides), reporter, database, Clock.fixed(NOW, ZoneOffset.UTC), true);
         // the path the core builds around the adapter, fed from a direct endpoint instead of the broker
-        path = new InMemoryPipeline(adapter, reporter, Clock.fixed(NOW, ZoneOffset.UTC)).start();
+        path = new InMemoryPipeline(adapter, reporter, Clock.fixed(NOW, ZoneOffset.UTC));
+        before.accept(path.camel());
+        path.start();
     }
 
-    FloridaAdapter.Config config(Map<String, Object> overrides) {
+    FloridaConfig config(Map<String, Object> overrides) {
         return config(temp, port, overrides);
     }
 
-    /** The adapter's configuration for the peer on this port, its spool under {@code temp}, then these values. */
-    static FloridaAdapter.Config config(Path temp, int port, Map<String, Object> overrides) {
+    /** The adapter's configuration for the peer on this port, a former spool folder under {@code temp}, then these values. */
+    static FloridaConfig config(Path temp, int port, Map<String, Object> overrides) {
         Map<String, Object> c = new HashMap<>(Map.of("sftpHost", "127.0.0.1", "sftpPort", port, "sftpUsername", "safeharbor",
                 "_sftpPassword", PASSWORD, "spoolDirectory", temp.resolve("spool").toString(),
-                // batches are sent by the test (FLUSH_ENDPOINT), never by the timer during a test
-                "batchInterval", "PT1H", "statusPollInterval", "PT0.2S"));
+                // batches are sent by the test (FLUSH_ENDPOINT), never by the interval during a test
+                "batchInterval", "PT1H", "resendInterval", "PT0.5S", "statusPollInterval", "PT0.2S"));
         c.putAll(overrides);
         return TestConfigs.florida(c);
     }
@@ -121,19 +126,47 @@ abstract class SftpRoutesHarness {
         path.send(referral);
     }
 
-    void flush() {
-        flush(path);
+    /** The batch interval, now, and the batch on the server: see {@link #flush(InMemoryPipeline, DataSource)}. */
+    void flush() throws InterruptedException {
+        flush(path, database);
     }
 
-    /** The batch interval, now: what the attempts spooled goes to the server as one file. */
-    static void flush(InMemoryPipeline path) {
+    /**
+     * The batch interval, now: what the attempts collected goes to the server as one file. The Aggregator sends it on a
+     * thread of its own; this waits until it is on the server (the database holds no batch any more).
+     */
+    static void flush(InMemoryPipeline path, DataSource database) throws InterruptedException {
         path.producer().requestBody(FloridaAdapter.FLUSH_ENDPOINT, (Object) null);
+        await(() -> TestDatabase.batches(database) == 0);
     }
 
-    List<String> spooled() throws IOException {
-        try (Stream<Path> files = Files.list(temp.resolve("spool"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+    /** Waits until the condition holds, 10 s at most (the caller asserts what it expects then). */
+    static void await(BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < until) {
+            Thread.sleep(20);
         }
+    }
+
+    /** The referral ids in the open batch, as the database holds it (read with the aggregator's own repository). */
+    List<String> waiting() {
+        Exchange open = repository().get(path.camel(), FloridaAdapter.CODE);
+        if (open == null) {
+            return List.of();
+        }
+        return open.getMessage().getBody(Map.class).keySet().stream().map(Object::toString).sorted().toList();
+    }
+
+    /** How many completed batches the database holds that are not yet confirmed on the server. */
+    int unconfirmed() {
+        return repository().scan(path.camel()).size();
+    }
+
+    private JdbcAggregationRepository repository() {
+        JdbcAggregationRepository repository = new JdbcAggregationRepository(new DataSourceTransactionManager(database),
+                FloridaTransport.REPOSITORY, database);
+        repository.start();
+        return repository;
     }
 
 }

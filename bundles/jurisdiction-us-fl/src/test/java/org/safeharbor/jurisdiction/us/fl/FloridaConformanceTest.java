@@ -1,7 +1,6 @@
 package org.safeharbor.jurisdiction.us.fl;
 
-import java.nio.file.Path;
-import java.util.Map;
+import java.time.Clock;
 
 import org.junit.jupiter.api.AfterAll;
 import org.safeharbor.api.v1.CaregiverStatus;
@@ -13,9 +12,9 @@ import org.safeharbor.tck.RecordingStatusReporter;
 /** The conformance kit against Florida with its default configuration (placeholder category codes). */
 class FloridaConformanceTest extends JurisdictionConformanceTest {
 
-    private static final FloridaAdapter ADAPTER = new FloridaAdapter(
-            TestConfigs.florida(Map.of("spoolDirectory", Path.of("target", "conformance-spool").toString())),
-            new RecordingStatusReporter());
+    /** The format only: no route, so no database. */
+    private static final FloridaAdapter ADAPTER = new FloridaAdapter(TestConfigs.florida(), new RecordingStatusReporter(), null,
+            Clock.systemUTC(), true);
 
     @AfterAll
     static void close() {

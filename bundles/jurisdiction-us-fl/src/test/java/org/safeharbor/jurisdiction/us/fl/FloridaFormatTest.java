@@ -238,27 +238,26 @@ class FloridaFormatTest {
     }
 
     /**
-     * A referral spooled before the upgrade waits as FL1 lines (type field 24 characters, former code): the batch
-     * carries it in the current layout, under its current code.
+     * A referral whose records were written before the upgrade (a stored attempt replayed, or a referral left in an earlier
+     * version's spool) comes as FL1 lines (type field 24 characters, former code): it is read in the current layout,
+     * under its current code (the batch then carries it as FL2: FloridaDeliveryTest).
      */
     @Test
-    void aLineSpooledInTheFormerLayoutGoesOutInTheCurrentOne() {
+    void aLineInTheFormerLayoutIsReadInTheCurrentOne() {
         String current = FORMAT.write(referral(FloridaAdapter.FLORIDA, allegation(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION,
                 Certainty.SUSPECTED, PerpetratorRelation.NON_FAMILY, CaregiverRole.NOT_APPLICABLE))).orElseThrow().lines().findFirst().orElseThrow();
         String former = current.substring(0, 77) + String.format("%24s", "prostitution") + current.substring(117);
         assertEquals(636, former.length(), "an FL1 detail record");
 
-        String batch = BatchFile.write(FORMAT.fixedWidth(), "B-1", java.time.Instant.EPOCH, "SAFEHARBOR",
-                List.of(new BatchFile.Entry("6f0c8d1e-tck-0001", former + "\r\n")));
-        List<String> details = BatchFile.parse(FORMAT.fixedWidth(), batch).detailLines();
-        assertEquals(List.of(current), details);
-        assertEquals(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, FORMAT.read(details.get(0) + "\r\n").allegations().get(0).type());
-        assertEquals("FL2", BatchFile.parse(FORMAT.fixedWidth(), batch).header().getLayoutVersion());
+        String converted = AllegationRecord.fromFormerLayout(former, FORMAT.fixedWidth());
+        assertEquals(current, converted);
+        assertEquals(AllegationType.EXPLOITATION_THROUGH_PROSTITUTION, FORMAT.read(converted + "\r\n").allegations().get(0).type());
+        assertEquals(current, AllegationRecord.fromFormerLayout(current, FORMAT.fixedWidth()), "a current line stays as it is");
     }
 
     @Test
     void noStatutoryClockIsDeclared() {
-        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(java.util.Map.of("spoolDirectory", "target/format-spool")), new RecordingStatusReporter());
+        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(), new RecordingStatusReporter(), null, java.time.Clock.systemUTC(), true);
         try {
             assertTrue(adapter.deadlineRules().isEmpty(), "docs/domain.md gives no Florida clock");
             assertTrue(adapter.deadlinesFor(referral(FloridaAdapter.FLORIDA, Allegation.of(AllegationType.SEX_TRAFFICKING,

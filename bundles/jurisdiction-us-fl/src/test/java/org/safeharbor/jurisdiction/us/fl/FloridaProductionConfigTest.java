@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import org.apache.camel.Endpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
@@ -32,14 +34,16 @@ class FloridaProductionConfigTest {
     private static final SandboxPeer SANDBOX = () -> Map.of("sftpHost", "127.0.0.1", "sftpPort", "2222",
             "sftpUsername", "safeharbor", ".sftpPassword", "sandbox");
 
+    /** Where the routes keep their batches (none is started here). */
+    private static final DataSource DATABASE = TestDatabase.withBatchTables();
+
     @TempDir
     Path temp;
 
     private FloridaAdapter production(Map<String, Object> overrides) {
-        Map<String, Object> values = new HashMap<>(Map.of("spoolDirectory", temp.resolve("spool").toString(),
-                "sftpUsername", "safeharbor"));
+        Map<String, Object> values = new HashMap<>(Map.of("sftpUsername", "safeharbor"));
         values.putAll(overrides);
-        return new FloridaAdapter(TestConfigs.florida(values), new RecordingStatusReporter(), Clock.systemUTC(), false);
+        return new FloridaAdapter(TestConfigs.florida(values), new RecordingStatusReporter(), null, Clock.systemUTC(), false);
     }
 
     @Test
@@ -72,25 +76,25 @@ class FloridaProductionConfigTest {
 
     @Test
     void noServerUserOrPasswordShipsAsADefault() {
-        FloridaAdapter.Config defaults = ConfigProxies.of(FloridaAdapter.Config.class, Map.of());
+        FloridaConfig defaults = ConfigProxies.of(FloridaConfig.class, Map.of());
         assertEquals("", defaults.sftpHost());
         assertEquals("", defaults.sftpUsername());
         assertEquals(22, defaults.sftpPort(), "SFTP's own port, not the sandbox peer's");
         assertTrue(defaults._sftpPassword().isEmpty());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new FloridaAdapter(
-                unset(), new RecordingStatusReporter()));
+                unset(), new RecordingStatusReporter(), null, Clock.systemUTC(), true));
         assertTrue(none.getMessage().contains("no SFTP server configured"), none.getMessage());
     }
 
     @Test
     void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), (SandboxPeer) null);
+        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), DATABASE, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no SFTP server configured"), e::toString);
         }
-        FloridaAdapter noHostKey = new FloridaAdapter(TestConfigs.florida(Map.of("spoolDirectory", temp.resolve("spool").toString(),
-                "_sftpPassword", "secret")), new RecordingStatusReporter(), (SandboxPeer) null);
+        FloridaAdapter noHostKey = new FloridaAdapter(TestConfigs.florida(Map.of("_sftpPassword", "secret")), new RecordingStatusReporter(),
+                DATABASE, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(noHostKey)));
             assertTrue(String.valueOf(e.getMessage()).contains("knownHostsFile is required"), e::toString);
@@ -99,7 +103,7 @@ class FloridaProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeerSuppliesItsServerAndCredentialWhileTheOperatorSetNone() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), SANDBOX);
+        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), DATABASE, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://127.0.0.1:2222")), endpoints(camel)::toString);
@@ -107,9 +111,8 @@ class FloridaProductionConfigTest {
             adapter.deactivate();
         }
         // the operator's own server wins (and, in the sandbox, is not checked further)
-        FloridaAdapter own = new FloridaAdapter(ConfigProxies.of(FloridaAdapter.Config.class, Map.of(
-                "spoolDirectory", temp.resolve("spool").toString(), "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)),
-                new RecordingStatusReporter(), SANDBOX);
+        FloridaAdapter own = new FloridaAdapter(ConfigProxies.of(FloridaConfig.class, Map.of(
+                "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)), new RecordingStatusReporter(), DATABASE, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://sftp.dcf.example.gov:2022")), endpoints(camel)::toString);
@@ -118,9 +121,9 @@ class FloridaProductionConfigTest {
         }
     }
 
-    /** No cfg but the spool: the bundle's own defaults. */
-    private FloridaAdapter.Config unset() {
-        return ConfigProxies.of(FloridaAdapter.Config.class, Map.of("spoolDirectory", temp.resolve("spool").toString()));
+    /** No cfg: the bundle's own defaults. */
+    private static FloridaConfig unset() {
+        return ConfigProxies.of(FloridaConfig.class, Map.of());
     }
 
     private static List<String> endpoints(DefaultCamelContext camel) {

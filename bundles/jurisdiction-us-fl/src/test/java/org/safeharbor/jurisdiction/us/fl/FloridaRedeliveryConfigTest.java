@@ -16,7 +16,7 @@ import org.safeharbor.tck.RecordingStatusReporter;
 class FloridaRedeliveryConfigTest {
 
     private static Redelivery redelivery(Map<String, Object> overrides) {
-        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(overrides), new RecordingStatusReporter(), Clock.systemUTC());
+        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(overrides), new RecordingStatusReporter(), null, Clock.systemUTC(), true);
         try {
             return adapter.redelivery();
         } finally {

@@ -12,13 +12,13 @@ final class TestConfigs {
     }
 
     /** The adapter's configuration with an operator's server and user (the bundle ships none), then these values. */
-    static FloridaAdapter.Config florida(Map<String, Object> overrides) {
+    static FloridaConfig florida(Map<String, Object> overrides) {
         Map<String, Object> values = new HashMap<>(Map.of("sftpHost", "sftp.dcf.example.gov", "sftpUsername", "safeharbor"));
         values.putAll(overrides);
-        return ConfigProxies.of(FloridaAdapter.Config.class, values);
+        return ConfigProxies.of(FloridaConfig.class, values);
     }
 
-    static FloridaAdapter.Config florida() {
+    static FloridaConfig florida() {
         return florida(Map.of());
     }
 }

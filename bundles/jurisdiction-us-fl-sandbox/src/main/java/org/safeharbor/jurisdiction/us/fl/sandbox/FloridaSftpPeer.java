@@ -34,11 +34,11 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.DeliveryStatus;
-import org.safeharbor.jurisdiction.us.fl.BatchFile;
 import org.safeharbor.jurisdiction.us.fl.FloridaCategories;
 import org.safeharbor.jurisdiction.us.fl.FloridaFormat;
 import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
+import org.safeharbor.jurisdiction.us.fl.layout.BatchTrailerRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusCode;
 import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
@@ -286,7 +286,7 @@ public final class FloridaSftpPeer implements AutoCloseable {
     /** The whole-file check; a failure is thrown back to the client as the SFTP operation's error. */
     private synchronized void checkEnvelope(Path file, String name) throws IOException {
         try {
-            BatchFile.parse(fixedWidth, Files.readString(file, StandardCharsets.UTF_8));
+            parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             refusedFiles.add(name);
             Files.move(file, refused.resolve(name), StandardCopyOption.REPLACE_EXISTING);
@@ -295,14 +295,54 @@ public final class FloridaSftpPeer implements AutoCloseable {
         }
     }
 
+    /** A batch file's header and its detail lines, the envelope checked (the records not yet, one by one). */
+    private record Batch(BatchHeaderRecord header, List<String> detailLines) {
+    }
+
+    /**
+     * Checks the envelope: a header of a known layout version first, a trailer last with the same batch id and the
+     * right counts. A file that fails here was truncated or is not a batch at all: the receiver refuses it whole.
+     *
+     * @throws IllegalArgumentException naming what is wrong (no record content, no personal data)
+     */
+    private Batch parse(String content) {
+        List<String> lines = FixedWidth.lines(content);
+        if (lines.size() < 2 || !lines.get(0).startsWith(BatchHeaderRecord.TYPE)
+                || !lines.get(lines.size() - 1).startsWith(BatchTrailerRecord.TYPE)) {
+            throw new IllegalArgumentException("not a batch file: header or trailer missing");
+        }
+        BatchHeaderRecord header = fixedWidth.readLine(BatchHeaderRecord.class, lines.get(0));
+        if (!BatchHeaderRecord.LAYOUT_VERSION.equals(header.getLayoutVersion())) {
+            throw new IllegalArgumentException("unknown layout version");
+        }
+        BatchTrailerRecord trailer = fixedWidth.readLine(BatchTrailerRecord.class, lines.get(lines.size() - 1));
+        if (!header.getBatchId().equals(trailer.getBatchId())) {
+            throw new IllegalArgumentException("trailer names another batch");
+        }
+        List<String> details = lines.subList(1, lines.size() - 1);
+        if (trailer.getRecordCount() != details.size()) {
+            throw new IllegalArgumentException("trailer counts " + trailer.getRecordCount() + " records, file has " + details.size());
+        }
+        long referrals = details.stream().map(FloridaSftpPeer::referralIdOf).distinct().count();
+        if (trailer.getReferralCount() != referrals) {
+            throw new IllegalArgumentException("trailer counts " + trailer.getReferralCount() + " referrals, file has " + referrals);
+        }
+        return new Batch(header, List.copyOf(details));
+    }
+
+    /** The referral id at its fixed position (2 to 65) of a detail line, even of a malformed one; blank if absent. */
+    private static String referralIdOf(String detailLine) {
+        return detailLine.length() <= 1 ? "" : detailLine.substring(1, Math.min(detailLine.length(), 1 + 64)).trim();
+    }
+
     /** Validates every record, records the accepted referrals, acknowledges them all, and moves the file aside. */
     private synchronized void take(Path file) throws IOException {
         String name = file.getFileName().toString();
-        BatchFile.Parsed batch = BatchFile.parse(fixedWidth, Files.readString(file, StandardCharsets.UTF_8));
+        Batch batch = parse(Files.readString(file, StandardCharsets.UTF_8));
         String batchId = batch.header().getBatchId();
         Map<String, List<String>> linesByReferral = new LinkedHashMap<>();
         for (String line : batch.detailLines()) {
-            linesByReferral.computeIfAbsent(BatchFile.referralIdOf(line), k -> new ArrayList<>()).add(line);
+            linesByReferral.computeIfAbsent(referralIdOf(line), k -> new ArrayList<>()).add(line);
         }
         List<StatusRecord> answer = new ArrayList<>();
         for (Map.Entry<String, List<String>> referral : linesByReferral.entrySet()) {

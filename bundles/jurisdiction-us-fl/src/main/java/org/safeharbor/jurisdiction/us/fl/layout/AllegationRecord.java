@@ -19,9 +19,11 @@ import org.safeharbor.api.v1.AllegationType;
  *
  * <p>Lengths are in characters (UTF-8 file), text is right-aligned and space-padded (Bindy's default; readers
  * trim), numbers right-aligned and zero-padded, times are UTC. Positions (1-based): see the table in the bundle README. Fields past
- * {@code receivedAt} are the child, place of care and reporter: free text there is clipped to its width.
+ * {@code receivedAt} are the child, place of care and reporter: free text there is clipped to its width. In a batch file
+ * these records stand between Bindy's header ({@link BatchHeaderRecord}) and footer ({@link BatchTrailerRecord}).
  */
-@FixedLengthRecord(length = AllegationRecord.LENGTH, paddingChar = ' ', crlf = "WINDOWS")
+@FixedLengthRecord(length = AllegationRecord.LENGTH, paddingChar = ' ', crlf = "WINDOWS",
+        header = BatchHeaderRecord.class, footer = BatchTrailerRecord.class)
 public class AllegationRecord {
 
     /** Characters per detail record. */

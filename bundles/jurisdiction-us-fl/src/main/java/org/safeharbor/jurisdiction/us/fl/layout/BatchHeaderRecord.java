@@ -1,13 +1,16 @@
 package org.safeharbor.jurisdiction.us.fl.layout;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 import org.apache.camel.dataformat.bindy.annotation.DataField;
 import org.apache.camel.dataformat.bindy.annotation.FixedLengthRecord;
 
 /**
- * Header record {@code H}, the first line of every Florida batch file (78 characters). REFERENCE DESIGN: Florida
- * publishes no intake interface; see {@link AllegationRecord}.
+ * Header record {@code H}, the first line of every Florida batch file (78 characters): Bindy's header of the
+ * {@link AllegationRecord} lines. REFERENCE DESIGN: Florida publishes no intake interface; see {@link AllegationRecord}.
  */
 @FixedLengthRecord(length = BatchHeaderRecord.LENGTH, paddingChar = ' ', crlf = "WINDOWS")
 public class BatchHeaderRecord {
@@ -38,14 +41,19 @@ public class BatchHeaderRecord {
     @DataField(pos = 5, length = 20, required = true, trim = true)
     private String senderId;
 
+    /** For Bindy. */
+    public BatchHeaderRecord() {
+    }
+
+    public BatchHeaderRecord(String batchId, Instant createdAt, String senderId) {
+        this.batchId = batchId;
+        this.createdAt = LocalDateTime.ofInstant(createdAt.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC);
+        this.senderId = senderId;
+    }
+
     public String getRecordType() { return recordType; }
-    public void setRecordType(String v) { recordType = v; }
     public String getLayoutVersion() { return layoutVersion; }
-    public void setLayoutVersion(String v) { layoutVersion = v; }
     public String getBatchId() { return batchId; }
-    public void setBatchId(String v) { batchId = v; }
     public LocalDateTime getCreatedAt() { return createdAt; }
-    public void setCreatedAt(LocalDateTime v) { createdAt = v; }
     public String getSenderId() { return senderId; }
-    public void setSenderId(String v) { senderId = v; }
 }

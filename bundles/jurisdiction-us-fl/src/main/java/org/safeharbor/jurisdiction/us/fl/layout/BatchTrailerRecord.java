@@ -4,8 +4,9 @@ import org.apache.camel.dataformat.bindy.annotation.DataField;
 import org.apache.camel.dataformat.bindy.annotation.FixedLengthRecord;
 
 /**
- * Trailer record {@code T}, the last line of every Florida batch file (55 characters): the counts let the receiver
- * detect a truncated transfer and refuse the whole file. REFERENCE DESIGN; see {@link AllegationRecord}.
+ * Trailer record {@code T}, the last line of every Florida batch file (55 characters): Bindy's footer of the
+ * {@link AllegationRecord} lines. The counts let the receiver detect a truncated transfer and refuse the whole file.
+ * REFERENCE DESIGN; see {@link AllegationRecord}.
  */
 @FixedLengthRecord(length = BatchTrailerRecord.LENGTH, paddingChar = ' ', crlf = "WINDOWS")
 public class BatchTrailerRecord {
@@ -28,12 +29,18 @@ public class BatchTrailerRecord {
     @DataField(pos = 4, length = 7, align = "R", paddingChar = '0', required = true)
     private int referralCount;
 
+    /** For Bindy. */
+    public BatchTrailerRecord() {
+    }
+
+    public BatchTrailerRecord(String batchId, int recordCount, int referralCount) {
+        this.batchId = batchId;
+        this.recordCount = recordCount;
+        this.referralCount = referralCount;
+    }
+
     public String getRecordType() { return recordType; }
-    public void setRecordType(String v) { recordType = v; }
     public String getBatchId() { return batchId; }
-    public void setBatchId(String v) { batchId = v; }
     public int getRecordCount() { return recordCount; }
-    public void setRecordCount(int v) { recordCount = v; }
     public int getReferralCount() { return referralCount; }
-    public void setReferralCount(int v) { referralCount = v; }
 }

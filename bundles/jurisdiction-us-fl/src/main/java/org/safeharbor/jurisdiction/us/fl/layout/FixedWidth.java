@@ -1,6 +1,5 @@
 package org.safeharbor.jurisdiction.us.fl.layout;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,25 +8,37 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
+import org.apache.camel.dataformat.bindy.BindyFixedLengthFactory;
 import org.apache.camel.dataformat.bindy.fixed.BindyFixedLengthDataFormat;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 
 /**
- * Camel Bindy's fixed-length data format for the Florida record classes, usable outside a route (the state
- * format is called by the conformance kit and by the SFTP peer, neither of which has an exchange). Holds a small
- * CamelContext of its own for Bindy's type conversion; {@link #close()} stops it.
+ * Camel Bindy's fixed-length data format for the Florida record classes, usable outside a route (the state format is
+ * called by the conformance kit and by the SFTP peer, neither of which has an exchange). Holds a small CamelContext of
+ * its own for Bindy's type conversion; {@link #close()} stops it.
  *
- * <p>Bindy parses a whole file or nothing; the readers here go line by line, so that a receiver can reject one
- * malformed record and accept the others.
+ * <p>Bindy reads a whole file or nothing, and takes the first line of a record class that declares a header for the
+ * header; the readers here give each line to Bindy's own record parser, so that a receiver can reject one malformed
+ * record and accept the others, and a referral's detail lines read without their batch's header.
  */
 public final class FixedWidth implements AutoCloseable {
 
     private final CamelContext camel;
-    private final Map<Class<?>, BindyFixedLengthDataFormat> formats = new ConcurrentHashMap<>();
+    private final Map<Class<?>, LineFormat> formats = new ConcurrentHashMap<>();
+
+    /** Bindy's format with one line parsed as one record ({@code createModel}: its length check, then its binding). */
+    private static final class LineFormat extends BindyFixedLengthDataFormat {
+        LineFormat(Class<?> type) {
+            super(type);
+        }
+
+        Object read(String line) throws Exception {
+            return createModel((BindyFixedLengthFactory) getFactory(), line, 1).get(getClassType().getName());
+        }
+    }
 
     public FixedWidth() {
         // in Karaf, Camel finds its plug-ins through the platform bundle that holds it
@@ -36,7 +47,6 @@ public final class FixedWidth implements AutoCloseable {
                 DefaultCamelContext context = new DefaultCamelContext();
                 context.setApplicationContextClassLoader(PlatformClassLoader.LOADER);
                 context.getCamelContextExtension().setName("safeharbor-us-fl-bindy");
-                context.build();
                 context.start();
                 return context;
             });
@@ -50,10 +60,9 @@ public final class FixedWidth implements AutoCloseable {
         if (records.isEmpty()) {
             return "";
         }
-        BindyFixedLengthDataFormat format = format(records.get(0).getClass());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            format.marshal(exchange(), new ArrayList<>(records), out);
+            format(records.get(0).getClass()).marshal(new DefaultExchange(camel), new ArrayList<>(records), out);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -77,28 +86,18 @@ public final class FixedWidth implements AutoCloseable {
         if (line == null || line.isEmpty() || line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("not one record line");
         }
-        Object result;
         try {
-            result = format(type).unmarshal(exchange(), new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)));
+            return type.cast(format(type).read(line));
         } catch (RuntimeException e) {
-            throw e;
+            throw e instanceof IllegalArgumentException ? e : new IllegalArgumentException(e.getMessage(), e);
         } catch (Exception e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        List<?> list = (List<?>) result;
-        if (list.size() != 1 || !type.isInstance(list.get(0))) {
-            throw new IllegalArgumentException("not one " + type.getSimpleName());
-        }
-        return type.cast(list.get(0));
     }
 
     /** Every non-empty line of the text (CRLF or LF ends) as a record of the type; the first bad line throws. */
     public <T> List<T> readLines(Class<T> type, String text) {
-        List<T> records = new ArrayList<>();
-        for (String line : lines(text)) {
-            records.add(readLine(type, line));
-        }
-        return records;
+        return lines(text).stream().map(line -> readLine(type, line)).toList();
     }
 
     /** The non-empty lines of a text, with CRLF or LF ends. */
@@ -106,13 +105,9 @@ public final class FixedWidth implements AutoCloseable {
         return text == null ? List.of() : text.lines().filter(l -> !l.isEmpty()).toList();
     }
 
-    private Exchange exchange() {
-        return new DefaultExchange(camel);
-    }
-
-    private BindyFixedLengthDataFormat format(Class<?> type) {
+    private LineFormat format(Class<?> type) {
         return formats.computeIfAbsent(type, t -> {
-            BindyFixedLengthDataFormat format = new BindyFixedLengthDataFormat(t);
+            LineFormat format = new LineFormat(t);
             format.setCamelContext(camel);
             format.setUnwrapSingleInstance(false);
             ServiceHelper.startService(format);
