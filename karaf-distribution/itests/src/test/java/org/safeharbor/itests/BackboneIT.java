@@ -165,6 +165,52 @@ public class BackboneIT {
         assertEquals("the sample's route was removed", null, camel.getRoute(SAMPLE + "-deliver"));
     }
 
+    /**
+     * A state the core has never heard of receives a referral: the generated US-ZZ bundle and its sandbox intake are
+     * installed at run time (no feature, no core file names US-ZZ), a hospital submits a child who lives in "ZZ", and
+     * the sandbox's acknowledgement reaches the hospital's Task.
+     */
+    @Test
+    public void aStateInstalledAtRunTimeReceivesAReferralAndItsAcknowledgementReachesTheHospital() throws Exception {
+        SafeHarborKaraf.awaitFhir();
+        org.osgi.service.cm.Configuration sandboxCfg = configurationAdmin.getConfiguration("org.safeharbor.sandbox.us.zz", "?");
+        sandboxCfg.update(new java.util.Hashtable<>(java.util.Map.of("port", "0")));
+        Bundle state = bundleContext.installBundle(new File(System.getProperty("safeharbor.sample.bundle")).toURI().toString());
+        Bundle sandbox = bundleContext.installBundle(new File(System.getProperty("safeharbor.sample.sandbox")).toURI().toString());
+        try {
+            state.start();
+            sandbox.start();
+            awaitHealth(BackboneIT::listsSample);
+
+            ca.uhn.fhir.context.FhirContext fhir = ca.uhn.fhir.context.FhirContext.forR4Cached();
+            String text = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("safeharbor.samples"),
+                    "t76-52xa-suspected.json")).replace("\"state\": \"TX\"", "\"state\": \"ZZ\"");
+            org.hl7.fhir.r4.model.Bundle message = fhir.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, text);
+            message.setId(UUID.randomUUID().toString());
+            message.getIdentifier().setValue(UUID.randomUUID().toString());
+            ca.uhn.fhir.rest.client.api.IGenericClient client = SafeHarborKaraf.fhirClient(SafeHarborKaraf.HOSPITAL);
+            ca.uhn.fhir.rest.client.interceptor.CapturingInterceptor capture = new ca.uhn.fhir.rest.client.interceptor.CapturingInterceptor();
+            client.registerInterceptor(capture);
+            client.operation().processMessage().setMessageBundle(message).synchronous(org.hl7.fhir.r4.model.OperationOutcome.class).execute();
+            String location = capture.getLastResponse().getHeaders("Content-Location").get(0);
+            String taskId = location.substring(location.lastIndexOf('/') + 1);
+
+            String status = null;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && !"acknowledged".equals(status)) {
+                Thread.sleep(500);
+                org.hl7.fhir.r4.model.Task task = client.read().resource(org.hl7.fhir.r4.model.Task.class).withId(taskId).execute();
+                status = task.getBusinessStatus().getCodingFirstRep().getCode();
+            }
+            assertEquals("the US-ZZ sandbox acknowledged the referral", "acknowledged", status);
+        } finally {
+            sandbox.uninstall();
+            state.uninstall();
+            sandboxCfg.delete();
+        }
+        awaitHealth(h -> !listsSample(h));
+    }
+
     private static boolean listsSample(JsonNode health) {
         for (JsonNode j : health.path("jurisdictions")) {
             if (SAMPLE.equals(j.path("code").asText())) {

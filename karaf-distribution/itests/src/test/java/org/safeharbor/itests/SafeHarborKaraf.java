@@ -74,6 +74,7 @@ public final class SafeHarborKaraf {
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                     required("maven.repo.local")),
             systemProperty("safeharbor.sample.bundle").value(required("safeharbor.sample.bundle")),
+            systemProperty("safeharbor.sample.sandbox").value(required("safeharbor.sample.sandbox")),
             systemProperty("safeharbor.samples").value(new File(required("safeharbor.samples")).getAbsolutePath()),
             // the hospitals, registered as an operator does (a file each in etc/safeharbor/clients/); their
             // private keys stay outside Karaf, where the probe reads them
