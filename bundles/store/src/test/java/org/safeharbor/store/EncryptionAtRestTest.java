@@ -70,20 +70,26 @@ class EncryptionAtRestTest {
     @TempDir
     Path etc;
 
-    private JdbcDataSource h2;
+    private javax.sql.DataSource h2;
     private JdbcTemplate jdbc;
     private String sample;
     private Set<String> personal;
 
     @BeforeEach
     void sample() throws IOException {
-        h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        h2 = database();
         jdbc = new JdbcTemplate(h2);
         sample = Files.readString(SAMPLE, StandardCharsets.UTF_8);
         personal = new LinkedHashSet<>();
         collect(new ObjectMapper().readTree(sample), personal);
         assertTrue(personal.contains("Sampleteen"), "the sample's child is named: " + personal);
+    }
+
+    /** A new, empty database: H2 in memory here, PostgreSQL in {@link EncryptionOnPostgresTest}. */
+    javax.sql.DataSource database() {
+        JdbcDataSource memory = new JdbcDataSource();
+        memory.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return memory;
     }
 
     /** Every family and given name, birth date and telecom value in the sample. */
