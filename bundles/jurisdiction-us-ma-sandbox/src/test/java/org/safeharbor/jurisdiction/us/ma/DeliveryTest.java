@@ -66,37 +66,21 @@ class DeliveryTest {
                 new JurisdictionPipeline.Queues("direct:queue", DLQ, QUARANTINE));
     }
 
-    /** The adapter with the notices' queue replaced by direct endpoints: no broker in unit tests. */
+    /** The adapter with the notices' queues replaced by direct endpoints: no broker in unit tests. */
     static class QueuelessAdapter extends MassachusettsAdapter {
-        QueuelessAdapter(Config config, RecordingReporter reporter) {
-            super(config, reporter);
+        QueuelessAdapter(MassachusettsConfig config, RecordingReporter reporter) {
+            this(config, reporter, java.time.Clock.systemUTC());
         }
 
-        /** With the clock of status times and of the notice sweep. */
-        QueuelessAdapter(Config config, RecordingReporter reporter, java.time.Clock clock) {
+        /** With the clock of the notice sweep. */
+        QueuelessAdapter(MassachusettsConfig config, RecordingReporter reporter, java.time.Clock clock) {
             super(config, reporter, clock);
         }
 
-        /** The notices' queue as a direct endpoint: a notice is sent (and retried) before its status is answered. */
+        /** The notices' queue as a direct endpoint (a notice is sent, and retried, before its status is answered); the sweep runs when a test sends to it. */
         @Override
-        protected String noticeQueueEndpoint() {
-            return "direct:notices";
-        }
-
-        @Override
-        protected String noticeQueueProducer() {
-            return "direct:notices";
-        }
-
-        @Override
-        protected String noticeDeadLetterEndpoint() {
-            return NOTICE_DLQ;
-        }
-
-        /** The sweep runs when a test sends to it, not on a timer. */
-        @Override
-        protected String noticeSweepEndpoint() {
-            return "direct:notice-sweep";
+        protected NoticeDelivery.Endpoints noticeEndpoints() {
+            return new NoticeDelivery.Endpoints("direct:notices", "direct:notices", NOTICE_DLQ, "direct:notice-sweep");
         }
     }
 
@@ -110,7 +94,7 @@ class DeliveryTest {
         private final boolean afterReaching;
         private final Exception failure;
 
-        FlakyAdapter(Config config, RecordingReporter reporter, String flakyUrl, boolean afterReaching, Exception failure) {
+        FlakyAdapter(MassachusettsConfig config, RecordingReporter reporter, String flakyUrl, boolean afterReaching, Exception failure) {
             super(config, reporter);
             this.flakyUrl = flakyUrl;
             this.afterReaching = afterReaching;
@@ -118,12 +102,12 @@ class DeliveryTest {
         }
 
         @Override
-        String httpUri(String url) {
-            return url.equals(flakyUrl) ? "direct:flaky" : super.httpUri(url);
+        String endpoint(String url) {
+            return url.equals(flakyUrl) ? "direct:flaky" : super.endpoint(url);
         }
 
         @Override
-        public void configure(org.apache.camel.builder.RouteBuilder routes, String deliverEndpoint) throws Exception {
+        public void configure(org.apache.camel.builder.RouteBuilder routes, String deliverEndpoint) {
             super.configure(routes, deliverEndpoint);
             org.apache.camel.Processor firstFails = exchange -> {
                 if (calls.incrementAndGet() == 1) {
@@ -131,9 +115,9 @@ class DeliveryTest {
                 }
             };
             if (afterReaching) {
-                routes.from("direct:flaky").to(super.httpUri(flakyUrl)).process(firstFails);
+                routes.from("direct:flaky").to(super.endpoint(flakyUrl)).process(firstFails);
             } else {
-                routes.from("direct:flaky").process(firstFails).to(super.httpUri(flakyUrl));
+                routes.from("direct:flaky").process(firstFails).to(super.endpoint(flakyUrl));
             }
         }
     }
@@ -142,7 +126,7 @@ class DeliveryTest {
     static final class CorruptingAdapter extends QueuelessAdapter {
         private final java.util.function.UnaryOperator<String> corrupt;
 
-        CorruptingAdapter(Config config, RecordingReporter reporter, java.util.function.UnaryOperator<String> corrupt) {
+        CorruptingAdapter(MassachusettsConfig config, RecordingReporter reporter, java.util.function.UnaryOperator<String> corrupt) {
             super(config, reporter);
             this.corrupt = corrupt;
         }
@@ -201,12 +185,13 @@ class DeliveryTest {
     private final java.util.concurrent.atomic.AtomicInteger reportCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     private void countReportCalls() {
-        String reportUrl = peer.reportUrl();
+        // the state's camel-http endpoint: us-ma-https://localhost:<port>/dcf/51a/reports?...
+        String report = peer.reportUrl().substring("https://".length());
         camel.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
             @Override
             public void notify(org.apache.camel.spi.CamelEvent event) {
                 if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeSendingEvent sending
-                        && sending.getEndpoint().getEndpointUri().startsWith(reportUrl)) {
+                        && sending.getEndpoint().getEndpointUri().contains(report)) {
                     reportCalls.incrementAndGet();
                 }
             }

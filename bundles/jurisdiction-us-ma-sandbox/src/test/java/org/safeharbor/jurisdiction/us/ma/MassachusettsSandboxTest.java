@@ -50,7 +50,7 @@ class MassachusettsSandboxTest {
         assertEquals(sandbox.statusToken(), settings.get(".statusToken"));
         assertFalse(sandbox.statusToken().isBlank(), "a random token per start");
         Path trustStore = Path.of(settings.get("trustStore"));
-        KeyStore trust = KeyStores.load(trustStore.toString(), settings.get(".trustStorePassword"));
+        KeyStore trust = KeyStore.getInstance(trustStore.toFile(), settings.get(".trustStorePassword").toCharArray());
         assertFalse(Collections.list(trust.aliases()).isEmpty());
         for (String alias : Collections.list(trust.aliases())) {
             assertTrue(trust.isCertificateEntry(alias), alias + " is not a certificate only");

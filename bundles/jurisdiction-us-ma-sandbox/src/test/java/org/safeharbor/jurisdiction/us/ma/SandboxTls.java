@@ -54,7 +54,7 @@ final class SandboxTls {
     /** A JDK client trusting the sandbox certificate, as an operator's curl --cacert would. */
     static HttpClient client() throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(KeyStores.load(trustStoreFile(), MassachusettsSandbox.PASSWORD));
+        trust.init(KeyStore.getInstance(new java.io.File(trustStoreFile()), MassachusettsSandbox.PASSWORD.toCharArray()));
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
         return HttpClient.newBuilder().sslContext(tls).build();

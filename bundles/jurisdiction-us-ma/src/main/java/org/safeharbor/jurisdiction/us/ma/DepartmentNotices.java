@@ -22,12 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Department's two notices of G.L. c.119 s.51B(k) / 110 CMR 4.50 (docs/domain.md): when DCF has reasonable
- * cause to believe a child is a victim of sexual exploitation or human trafficking, DCF notifies the District
- * Attorney and local law enforcement. It is DCF's duty, after its own intake, not the reporter's: so a notice is
- * due only when DCF's status says so (one of {@link #triggers}, per site, none by default), never on the
- * hospital's report alone. Each notice is recorded with its payload ({@link StatusReporter#recordNotice}) and
- * then put on its own durable queue; the report's delivery is never touched.
+ * Which of the Department's two notices of G.L. c.119 s.51B(k) / 110 CMR 4.50 are due (docs/domain.md): DCF notifies
+ * the District Attorney and local law enforcement when it has reasonable cause to believe a child is a victim of sexual
+ * exploitation or human trafficking. DCF's duty after its own intake, not the reporter's: a notice is due only on DCF's
+ * status (one of {@link #triggers}, per site, none by default), never on the hospital's report. Each is recorded with
+ * its payload ({@link StatusReporter#recordNotice}), then queued ({@link NoticeDelivery}).
  */
 final class DepartmentNotices {
 
@@ -49,17 +48,18 @@ final class DepartmentNotices {
     private final Consumer<PendingNotice> queue;
 
     /**
-     * @param triggers the DCF statuses that make the notices due; empty: never
-     * @param county   the District Attorney's county (configuration), or null
-     * @param queue    puts a recorded notice on its durable queue (throws when it cannot)
+     * The triggers and the District Attorney's county from the configuration ({@code departmentNoticesOn},
+     * {@code districtAttorneyCounty}); {@code queue} puts a recorded notice on its durable queue (throws when it cannot).
      */
-    DepartmentNotices(Jurisdiction jurisdiction, Set<DeliveryStatus> triggers, String county, StatusReporter reporter,
-                      Consumer<PendingNotice> queue) {
+    DepartmentNotices(Jurisdiction jurisdiction, MassachusettsConfig config, StatusReporter reporter, Consumer<PendingNotice> queue) {
         this.jurisdiction = jurisdiction;
-        this.triggers = Set.copyOf(triggers);
-        this.county = county;
+        this.triggers = triggers("departmentNoticesOn", config.departmentNoticesOn());
+        this.county = config.districtAttorneyCounty().isBlank() ? null : config.districtAttorneyCounty().trim();
         this.reporter = reporter;
         this.queue = queue;
+        if (this.triggers.isEmpty()) {
+            LOG.info("{}: the Department's s.51B(k) notices are off (departmentNoticesOn is empty): DCF sends its own", jurisdiction);
+        }
     }
 
     /**
@@ -68,21 +68,12 @@ final class DepartmentNotices {
      */
     static Set<DeliveryStatus> triggers(String key, String configured) {
         Set<DeliveryStatus> triggers = EnumSet.noneOf(DeliveryStatus.class);
-        for (String part : configured == null ? new String[0] : configured.split(",")) {
+        for (String part : configured.split(",")) {
             String name = part.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-            if (name.isEmpty()) {
-                continue;
+            if (!name.isEmpty()) {
+                triggers.add(ALLOWED_TRIGGERS.stream().filter(status -> status.name().equals(name)).findFirst().orElseThrow(() ->
+                        new IllegalArgumentException(key + " takes " + ALLOWED_TRIGGERS + " (DCF's finding after screening), not " + part.trim())));
             }
-            DeliveryStatus status;
-            try {
-                status = DeliveryStatus.valueOf(name);
-            } catch (IllegalArgumentException unknown) {
-                status = null;
-            }
-            if (status == null || !ALLOWED_TRIGGERS.contains(status)) {
-                throw new IllegalArgumentException(key + " takes " + ALLOWED_TRIGGERS + " (DCF's finding after screening), not " + part.trim());
-            }
-            triggers.add(status);
         }
         return triggers;
     }
@@ -119,15 +110,9 @@ final class DepartmentNotices {
             if (reporter.recordNotice(update.referralId(), jurisdiction, recipient, update.status(), payload)) {
                 LOG.info("{}: referral {} {}: the Department's notice to {} is due (G.L. c.119 s.51B(k))", jurisdiction,
                         update.referralId(), update.status(), recipient);
-                queue(new PendingNotice(update.referralId(), jurisdiction, recipient, payload));
+                queue.accept(new PendingNotice(update.referralId(), jurisdiction, recipient, payload));
             }
         }
-    }
-
-    /** Puts a recorded notice on its queue and records that it is there. */
-    void queue(PendingNotice notice) {
-        queue.accept(notice);
-        reporter.noticeQueued(notice.referralId(), notice.jurisdiction(), notice.recipient());
     }
 
     /** One entry per DCF allegation of the report, with the strongest certainty the report gives it. */

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,7 +13,6 @@ import org.safeharbor.api.v1.Address;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
-import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.Child;
 import org.safeharbor.api.v1.Organization;
@@ -33,51 +33,22 @@ import org.safeharbor.jurisdiction.us.ma.wire.Report51A.ReporterDto;
 import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 
 /**
- * The Massachusetts written 51A report as JSON (a REFERENCE DESIGN: DCF publishes no intake
- * interface; schema {@code us-ma/schema/us-ma-51a-report.schema.json}).
- *
- * <p>Rules (docs/domain.md): G.L. c.119 s.51A makes mandated reporters report a "sexually
- * exploited child" or a "human trafficking victim"; since 2016 DCF's allegations include sexual
- * exploitation and labor trafficking with no caregiver requirement. So every sex-trafficking / CSEC
- * form is written as {@code sexual-exploitation} and labor trafficking as {@code labor-trafficking},
- * whoever the perpetrator is ({@link MaAllegation#of}). Each row also carries the shared code's
- * form, certainty, perpetrator relation and caregiver role, so nothing the hospital said is lost.
- * Only suspected and confirmed allegations are written; at-risk, ruled-out and historical never.
+ * The Massachusetts written 51A report as JSON, a REFERENCE DESIGN ({@code us-ma/schema/us-ma-51a-report.schema.json};
+ * the rules and why each field is sent: the README). Every sex-trafficking / CSEC form is {@code sexual-exploitation},
+ * labor trafficking {@code labor-trafficking}, whoever the perpetrator is ({@link MaAllegation#of}); each row also
+ * carries the shared code's form, certainty, perpetrator relation and caregiver role, so nothing the hospital said is
+ * lost. Only suspected and confirmed allegations are written.
  */
 public final class MassachusettsFormat implements StateFormat {
 
-    /** Media type of the report on the wire. */
     public static final String MEDIA_TYPE = "application/json";
 
-    /**
-     * What DCF needs to screen a 51A report, and nothing more (minimum necessary, IOM/NRC 2013):
-     */
-    private static final Set<ReferralField> DISCLOSED = EnumSet.of(
-            // de-duplication of redeliveries, and the key of every later status
-            ReferralField.REFERRAL_ID,
-            // the 48-hour written-report clock (s.51A) runs from the report's receipt
-            ReferralField.RECEIVED_AT,
-            // when the reporter formed the suspicion: the time of the concern DCF screens
-            ReferralField.OCCURRED_AT,
-            // identify the child and find existing DCF records about the child (name + birth date)
-            ReferralField.CHILD_NAME,
-            ReferralField.CHILD_BIRTH_DATE,
-            // a s.51B response goes to the child's home: street, city, state of residence
-            ReferralField.CHILD_STREET_ADDRESS,
-            ReferralField.CHILD_CITY,
-            ReferralField.CHILD_STATE,
-            // where the child is now (the hospital), so DCF can respond there before discharge
-            ReferralField.PLACE_OF_CARE_NAME,
-            ReferralField.PLACE_OF_CARE_IDENTIFIER,
-            ReferralField.PLACE_OF_CARE_ADDRESS,
-            // DCF calls the mandated reporter back to screen the report
-            ReferralField.REPORTER_NAME,
-            ReferralField.REPORTER_ROLE,
-            ReferralField.REPORTER_PHONE,
-            // what is alleged
+    /** What DCF needs to screen a 51A report and nothing more; not sent: the child's sex and the evidence (record ids). */
+    private static final Set<ReferralField> DISCLOSED = EnumSet.of(ReferralField.REFERRAL_ID, ReferralField.RECEIVED_AT,
+            ReferralField.OCCURRED_AT, ReferralField.CHILD_NAME, ReferralField.CHILD_BIRTH_DATE, ReferralField.CHILD_STREET_ADDRESS,
+            ReferralField.CHILD_CITY, ReferralField.CHILD_STATE, ReferralField.PLACE_OF_CARE_NAME, ReferralField.PLACE_OF_CARE_IDENTIFIER,
+            ReferralField.PLACE_OF_CARE_ADDRESS, ReferralField.REPORTER_NAME, ReferralField.REPORTER_ROLE, ReferralField.REPORTER_PHONE,
             ReferralField.ALLEGATIONS);
-    // Not sent: CHILD_SEX (name and birth date identify the child) and EVIDENCE (the hospital's
-    // internal record ids mean nothing to DCF; the reporter describes the findings on the call).
 
     @Override
     public String mediaType() {
@@ -99,17 +70,8 @@ public final class MassachusettsFormat implements StateFormat {
     }
 
     /**
-     * Whether Massachusetts reads the relation as a caregiver: the shared code's default. DCF's trafficking
-     * allegations have no caregiver requirement, so this only decides the caregiver role written in each row.
-     */
-    static CaregiverStatus caregiverStatus(PerpetratorRelation relation) {
-        return relation.defaultCaregiverStatus();
-    }
-
-    /**
-     * The allegation rows Massachusetts receives: suspected and confirmed only (no at-risk rule,
-     * see {@link #atRiskRule()}), each identical row once. The caregiver role follows
-     * {@link #caregiverStatus}: {@code act} only for a caregiver, {@code not-applicable} for anyone else.
+     * The rows Massachusetts receives: suspected and confirmed only, each identical row once. The caregiver role follows
+     * the shared code's default reading of the relation (no caregiver requirement here: it only decides the role written).
      */
     static List<AllegationDto> allegationsFor(Referral referral) {
         Set<AllegationDto> rows = new LinkedHashSet<>();
@@ -117,7 +79,7 @@ public final class MassachusettsFormat implements StateFormat {
             if (!stated.certainty().isAllegation()) {
                 continue;
             }
-            Allegation a = stated.withCaregiverStatus(caregiverStatus(stated.perpetrator()));
+            Allegation a = stated.withCaregiverStatus(stated.perpetrator().defaultCaregiverStatus());
             rows.add(new AllegationDto(MaAllegation.of(a.type()).code(), a.type().code(), a.certainty().code(),
                     a.perpetrator().code(), a.caregiverRole().code()));
         }
@@ -133,10 +95,7 @@ public final class MassachusettsFormat implements StateFormat {
         if (report.allegations().isEmpty()) {
             throw new IllegalArgumentException("a 51A report without allegations");
         }
-        List<Allegation> allegations = new ArrayList<>();
-        for (AllegationDto row : report.allegations()) {
-            allegations.add(allegation(row));
-        }
+        List<Allegation> allegations = report.allegations().stream().map(MassachusettsFormat::allegation).toList();
         ChildDto c = report.child();
         Child child = new Child(name(c.name()), c.birthDate(), null, address(c.residence()));
         PlaceOfCareDto p = report.placeOfCare();
@@ -174,24 +133,16 @@ public final class MassachusettsFormat implements StateFormat {
     }
 
     /**
-     * Empty: no Massachusetts rule in docs/domain.md makes an at-risk signal reportable. s.51A is
-     * about reasonable cause to believe a child is abused (a "sexually exploited child", a "human
-     * trafficking victim"); a risk signal is not an allegation (IOM/NRC 2013), and P.L. 113-183's
-     * "at risk of" covers children in foster care, not a hospital screen.
+     * Empty: s.51A is about reasonable cause to believe a child is abused; a risk signal is not an allegation (IOM/NRC
+     * 2013), and P.L. 113-183's "at risk of" covers children in foster care, not a hospital screen (docs/domain.md).
      */
     @Override
     public Optional<String> atRiskRule() {
         return Optional.empty();
     }
 
-    // ------------------------------------------------------------------ field mapping
-
     private static NameDto name(PersonName name) {
-        if (name == null) {
-            return null;
-        }
-        List<String> given = texts(name.given());
-        return new NameDto(text(name.family()), given);
+        return name == null ? null : new NameDto(text(name.family()), texts(name.given()));
     }
 
     private static PersonName name(NameDto name) {
@@ -221,7 +172,7 @@ public final class MassachusettsFormat implements StateFormat {
     }
 
     private static List<String> texts(List<String> values) {
-        List<String> kept = values.stream().map(MassachusettsFormat::text).filter(java.util.Objects::nonNull).toList();
+        List<String> kept = values.stream().map(MassachusettsFormat::text).filter(Objects::nonNull).toList();
         return kept.isEmpty() ? null : kept;
     }
 }

@@ -37,7 +37,7 @@ class MassachusettsAdapterTest {
 
     @Test
     void theWrittenReportIsDue48HoursAfterTheReport() {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter());
+        MassachusettsAdapter adapter = TestConfig.adapter(TestConfig.defaults(), new RecordingReporter());
         DeadlineRule rule = adapter.deadlineRules().get(0);
         assertEquals("us-ma-written-report", rule.id());
         assertEquals(Duration.ofHours(48), rule.length());
@@ -51,7 +51,7 @@ class MassachusettsAdapterTest {
 
     @Test
     void theHospitalIsRemindedThatTheOralReportIsDueImmediately() {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter());
+        MassachusettsAdapter adapter = TestConfig.adapter(TestConfig.defaults(), new RecordingReporter());
         DeadlineRule oral = adapter.deadlinesFor(suspected()).get(1).rule();
         assertEquals("us-ma-oral-report", oral.id());
         assertEquals(DeadlineRule.Kind.REPORTER, oral.kind());
@@ -62,7 +62,7 @@ class MassachusettsAdapterTest {
 
     @Test
     void aShortenedClockFromConfigurationIsUsed() {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.with(Map.of("writtenReportDeadline", "PT90S")),
+        MassachusettsAdapter adapter = TestConfig.adapter(TestConfig.with(Map.of("writtenReportDeadline", "PT90S")),
                 new RecordingReporter());
         assertEquals(Duration.ofSeconds(90), adapter.deadlineRules().get(0).length());
         assertEquals(RECEIVED_AT.plusSeconds(90), adapter.deadlinesFor(suspected()).get(0).due());
@@ -70,7 +70,7 @@ class MassachusettsAdapterTest {
 
     @Test
     void noClockRunsWhereNothingIsReportedToMassachusetts() {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter());
+        MassachusettsAdapter adapter = TestConfig.adapter(TestConfig.defaults(), new RecordingReporter());
         assertEquals(List.of(), adapter.deadlinesFor(referral(MA, Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK))));
         assertEquals(List.of(), adapter.deadlinesFor(referral(Jurisdiction.of("US-IL"), allegation(AllegationType.SEX_TRAFFICKING,
                 Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE))));
@@ -79,17 +79,17 @@ class MassachusettsAdapterTest {
     @Test
     void aBadDurationIsRefusedAtActivation() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MassachusettsAdapter(TestConfig.with(Map.of("writtenReportDeadline", "48 hours")), new RecordingReporter()));
+                () -> TestConfig.adapter(TestConfig.with(Map.of("writtenReportDeadline", "48 hours")), new RecordingReporter()));
         assertTrue(e.getMessage().contains("writtenReportDeadline"));
     }
 
     @Test
     void personalDataNeverTravelsInClearText() {
-        assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+        assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                 TestConfig.with(Map.of("reportUrl", "http://localhost:8080/dcf/51a/reports")), new RecordingReporter()));
-        assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+        assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                 TestConfig.with(Map.of("districtAttorneyUrl", "http://localhost:8080/da")), new RecordingReporter()));
-        IllegalArgumentException police = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+        IllegalArgumentException police = assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                 TestConfig.with(Map.of("lawEnforcementUrl", "http://localhost:8080/police")), new RecordingReporter()));
         assertTrue(police.getMessage().contains("lawEnforcementUrl"), police.getMessage());
     }
@@ -101,7 +101,7 @@ class MassachusettsAdapterTest {
                         org.safeharbor.api.v1.DeliveryStatus.INVESTIGATION_OPENED),
                 DepartmentNotices.triggers("departmentNoticesOn", " screened-in, INVESTIGATION_OPENED "));
         for (String notAFinding : java.util.List.of("ACKNOWLEDGED", "SCREENED_OUT", "REJECTED", "DELIVERED", "closed")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                     TestConfig.with(Map.of("departmentNoticesOn", notAFinding)), new RecordingReporter()), notAFinding);
             assertTrue(e.getMessage().contains("departmentNoticesOn"), e.getMessage());
         }
@@ -109,54 +109,54 @@ class MassachusettsAdapterTest {
 
     @Test
     void aMissingTrustStoreIsRefusedAtActivation() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                 TestConfig.with(Map.of("trustStore", "/nonexistent/us-ma.p12")), new RecordingReporter()));
         assertTrue(e.getMessage().contains("/nonexistent/us-ma.p12"));
     }
 
     @Test
     void theRedeliveryPolicyDefaultsToTheSharedOne() {
-        assertEquals(Redelivery.DEFAULT, new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter()).redelivery());
+        assertEquals(Redelivery.DEFAULT, TestConfig.adapter(TestConfig.defaults(), new RecordingReporter()).redelivery());
     }
 
     @Test
     void theRedeliveryPolicyComesFromTheConfiguration() {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.with(Map.of("maximumRedeliveries", 3,
+        MassachusettsAdapter adapter = TestConfig.adapter(TestConfig.with(Map.of("maximumRedeliveries", 3,
                 "redeliveryDelay", "PT5S", "redeliveryMultiplier", 1.5, "maximumRedeliveryDelay", "PT1M")), new RecordingReporter());
         assertEquals(new Redelivery(3, Duration.ofSeconds(5), 1.5, Duration.ofMinutes(1)), adapter.redelivery());
     }
 
     @Test
     void aBadRedeliveryPolicyIsRefusedAtActivation() {
-        IllegalArgumentException delay = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+        IllegalArgumentException delay = assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                 TestConfig.with(Map.of("redeliveryDelay", "2 seconds")), new RecordingReporter()));
         assertTrue(delay.getMessage().contains("redeliveryDelay"), delay.getMessage());
-        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                 TestConfig.with(Map.of("maximumRedeliveries", -1)), new RecordingReporter()));
         assertTrue(negative.getMessage().contains("maximumRedeliveries"), negative.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+        assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                 TestConfig.with(Map.of("redeliveryMultiplier", 0.5)), new RecordingReporter()));
     }
 
     @Test
     void aRefusalReasonNamesFieldsButNeverValues() {
-        String reason = MassachusettsAdapter.refusalReason(400,
+        String reason = ReportDelivery.refusalReason(400,
                 "{\"error\":\"invalid 51A report: $.child.dateOfBirth: 2011-13-45 is an invalid full-date; "
                         + "$.allegations[0].certainty: does not have a value in the enumeration [suspected, confirmed]\"}");
         assertEquals("DCF refused the 51A report: HTTP 400 (fields $.child.dateOfBirth, $.allegations[0].certainty)", reason);
         assertFalse(reason.contains("2011-13-45"));
-        assertEquals("DCF refused the 51A report: HTTP 400", MassachusettsAdapter.refusalReason(400, "Jane Doe is not valid"));
-        assertEquals("DCF refused the 51A report: HTTP 400 (field /child/birthDate)", MassachusettsAdapter.refusalReason(400,
+        assertEquals("DCF refused the 51A report: HTTP 400", ReportDelivery.refusalReason(400, "Jane Doe is not valid"));
+        assertEquals("DCF refused the 51A report: HTTP 400 (field /child/birthDate)", ReportDelivery.refusalReason(400,
                 "{\"error\":\"invalid 51A report: /child/birthDate: does not match the date pattern\"}"));
-        assertEquals("DCF refused the 51A report: HTTP 400", MassachusettsAdapter.refusalReason(400,
+        assertEquals("DCF refused the 51A report: HTTP 400", ReportDelivery.refusalReason(400,
                 "{\"error\":\"name Jane/Doe/Smith is not allowed\"}"));
-        assertEquals("DCF refused the 51A report: HTTP 400", MassachusettsAdapter.refusalReason(400, null));
+        assertEquals("DCF refused the 51A report: HTTP 400", ReportDelivery.refusalReason(400, null));
     }
 
     @Test
     void withoutACredentialTheStatusEndpointStaysOffAndDeliveryStillRuns() throws Exception {
         Map<String, Object> state = Map.of("reportUrl", "https://dcf.example.gov/51a", "districtAttorneyUrl", "https://da.example.gov/notices");
-        MassachusettsAdapter closed = new MassachusettsAdapter(TestConfig.with(state), new RecordingReporter());
+        MassachusettsAdapter closed = TestConfig.adapter(TestConfig.with(state), new RecordingReporter());
         assertFalse(closed.statusEndpointEnabled());
         org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
         try {
@@ -168,7 +168,7 @@ class MassachusettsAdapterTest {
         }
         java.util.Map<String, Object> withToken = new java.util.HashMap<>(state);
         withToken.put("_statusToken", "s3cret");
-        assertTrue(new MassachusettsAdapter(TestConfig.with(withToken), new RecordingReporter()).statusEndpointEnabled());
+        assertTrue(TestConfig.adapter(TestConfig.with(withToken), new RecordingReporter()).statusEndpointEnabled());
         // with the sandbox, its peer's token is taken (MassachusettsProductionConfigTest)
     }
 

@@ -36,38 +36,38 @@ class MassachusettsProductionConfigTest {
 
     @Test
     void withoutEndpointsItRefusesHttpIsRefusedAlwaysAndWithoutACredentialThereIsNoStatusEndpoint() {
-        MassachusettsAdapter.Config none = TestConfig.of(MassachusettsAdapter.Config.class, Map.of());
+        MassachusettsConfig none = TestConfig.of(MassachusettsConfig.class, Map.of());
         assertEquals("", none.reportUrl(), "the bundle ships no endpoint");
         assertEquals("", none.districtAttorneyUrl());
         assertEquals("", none.lawEnforcementUrl());
         assertEquals("", none.trustStore(), "nor a trust store");
         assertEquals("", none._trustStorePassword());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(none, reporter));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(none, reporter));
         assertTrue(e.getMessage().contains("no reportUrl configured"), e.getMessage());
         // the notice endpoints are needed only where the adapter carries DCF's notices
-        new MassachusettsAdapter(TestConfig.of(MassachusettsAdapter.Config.class, Map.of("reportUrl", "https://dcf.example.gov/51a")), reporter);
-        IllegalArgumentException notices = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
-                TestConfig.of(MassachusettsAdapter.Config.class, Map.of("reportUrl", "https://dcf.example.gov/51a",
+        TestConfig.adapter(TestConfig.of(MassachusettsConfig.class, Map.of("reportUrl", "https://dcf.example.gov/51a")), reporter);
+        IllegalArgumentException notices = assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
+                TestConfig.of(MassachusettsConfig.class, Map.of("reportUrl", "https://dcf.example.gov/51a",
                         "departmentNoticesOn", "SCREENED_IN")), reporter));
         assertTrue(notices.getMessage().contains("no districtAttorneyUrl configured"), notices.getMessage());
         // the trust store the sandbox's cfg used to name (inside the bundle) is not there
-        IllegalArgumentException trust = assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(
+        IllegalArgumentException trust = assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(
                 TestConfig.with(Map.of("trustStore", "classpath:sandbox/us-ma-sandbox.p12", "_trustStorePassword", "us-ma-sandbox")), reporter));
-        assertTrue(trust.getMessage().contains("no key store file"), trust.getMessage());
+        assertTrue(trust.getMessage().contains("classpath:sandbox/us-ma-sandbox.p12"), trust.getMessage());
         // http is refused in every case
-        assertThrows(IllegalArgumentException.class, () -> new MassachusettsAdapter(TestConfig.with(
+        assertThrows(IllegalArgumentException.class, () -> TestConfig.adapter(TestConfig.with(
                 Map.of("reportUrl", "http://dcf.example.gov/51a")), reporter));
         // https on this machine's loopback (a local TLS proxy to DCF) is not refused for its host: the sandbox module's
         // DeliveryTest delivers there with the operator's own trust store
-        new MassachusettsAdapter(TestConfig.with(Map.of("reportUrl", "https://127.0.0.1:9443/dcf/51a/reports")), reporter);
-        MassachusettsAdapter production = new MassachusettsAdapter(TestConfig.defaults(), reporter);
+        TestConfig.adapter(TestConfig.with(Map.of("reportUrl", "https://127.0.0.1:9443/dcf/51a/reports")), reporter);
+        MassachusettsAdapter production = TestConfig.adapter(TestConfig.defaults(), reporter);
         assertFalse(production.statusEndpointEnabled(), "no credential: no status endpoint");
     }
 
     @Test
     void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
         // so that the sandbox arriving later re-creates it (DS does not retry a component that failed to activate)
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsAdapter.Config.class, Map.of()), reporter,
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsConfig.class, Map.of()), reporter,
                 (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
@@ -77,7 +77,7 @@ class MassachusettsProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeerSuppliesItsEndpointsAndTokenWhileTheOperatorSetNone() throws Exception {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsAdapter.Config.class, Map.of()), reporter, SANDBOX);
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsConfig.class, Map.of()), reporter, SANDBOX);
         assertTrue(adapter.statusEndpointEnabled(), "the peer's token");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));

@@ -27,7 +27,7 @@ class StatusReceiverFuzzTest {
 
     static final String MARKER = "Zqxj";
     private static final StatusReceiver RECEIVER = new StatusReceiver(Jurisdiction.of("US-MA"), new RecordingReporter(),
-            new StatusCallers("t0ken", ""), StatusCallers.DEFAULT_MAX_BODY_BYTES);
+            new StatusCallers("t0ken", ""), StatusCallers.DEFAULT_MAX_BODY_BYTES, update -> { });
 
     @FuzzTest(maxDuration = "5m")
     void status(byte[] body) {

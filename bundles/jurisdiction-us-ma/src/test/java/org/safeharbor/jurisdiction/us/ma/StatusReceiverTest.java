@@ -30,7 +30,7 @@ class StatusReceiverTest {
     private final StatusReceiver receiver = receiver(reporter);
 
     private static StatusReceiver receiver(RecordingReporter reporter) {
-        return new StatusReceiver(MA, reporter, new StatusCallers("t0ken", ""), StatusCallers.DEFAULT_MAX_BODY_BYTES);
+        return new StatusReceiver(MA, reporter, new StatusCallers("t0ken", ""), StatusCallers.DEFAULT_MAX_BODY_BYTES, update -> { });
     }
 
     @Test
@@ -145,7 +145,7 @@ class StatusReceiverTest {
 
     @Test
     void answers413ForAnOversizeBodyWithoutReadingIt() {
-        StatusReceiver small = new StatusReceiver(MA, reporter, new StatusCallers("t0ken", ""), 100);
+        StatusReceiver small = new StatusReceiver(MA, reporter, new StatusCallers("t0ken", ""), 100, update -> { });
         byte[] big = new byte[10_000];
         java.util.Arrays.fill(big, (byte) ' ');
         java.io.ByteArrayInputStream unread = new java.io.ByteArrayInputStream(big);

@@ -14,8 +14,13 @@ final class TestConfig {
     private TestConfig() {
     }
 
+    /** The adapter outside OSGi, on the system clock. */
+    static MassachusettsAdapter adapter(MassachusettsConfig config, org.safeharbor.api.v1.StatusReporter reporter) {
+        return new MassachusettsAdapter(config, reporter, java.time.Clock.systemUTC());
+    }
+
     /** {@link #ENDPOINTS} over the metatype defaults. */
-    static MassachusettsAdapter.Config defaults() {
+    static MassachusettsConfig defaults() {
         return with(Map.of());
     }
 
@@ -23,10 +28,10 @@ final class TestConfig {
      * {@link #ENDPOINTS}, these values over them, else the metatype defaults. {@code overrides} is keyed by the
      * annotation's method names, e.g. {@code reportUrl}, {@code _password}.
      */
-    static MassachusettsAdapter.Config with(Map<String, Object> overrides) {
+    static MassachusettsConfig with(Map<String, Object> overrides) {
         Map<String, Object> values = new HashMap<>(ENDPOINTS);
         values.putAll(overrides);
-        return of(MassachusettsAdapter.Config.class, values);
+        return of(MassachusettsConfig.class, values);
     }
 
     /** Any component property type, with its defaults and these overrides. */

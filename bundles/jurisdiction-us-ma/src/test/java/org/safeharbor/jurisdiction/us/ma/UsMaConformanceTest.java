@@ -6,7 +6,7 @@ import org.safeharbor.tck.JurisdictionConformanceTest;
 /** The conformance kit against the Massachusetts adapter with its default configuration. */
 class UsMaConformanceTest extends JurisdictionConformanceTest {
 
-    private final MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.defaults(), new RecordingReporter());
+    private final MassachusettsAdapter adapter = TestConfig.adapter(TestConfig.defaults(), new RecordingReporter());
 
     @Override
     protected JurisdictionAdapter adapter() {

@@ -21,7 +21,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
-import org.safeharbor.jurisdiction.us.ma.KeyStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,11 +121,10 @@ public class MassachusettsSandbox implements SandboxPeer {
 
     /** A PKCS12 key store: a file, or {@code classpath:<path>} in this bundle (its own class loader finds it). */
     public static KeyStore keyStore(String location, String password) {
-        if (!location.trim().startsWith(CLASSPATH)) {
-            return KeyStores.load(location.trim(), password);
-        }
-        String path = location.trim().substring(CLASSPATH.length()).replaceFirst("^/", "");
-        try (InputStream in = MassachusettsSandbox.class.getClassLoader().getResourceAsStream(path)) {
+        String path = location.trim();
+        try (InputStream in = path.startsWith(CLASSPATH)
+                ? MassachusettsSandbox.class.getClassLoader().getResourceAsStream(path.substring(CLASSPATH.length()).replaceFirst("^/", ""))
+                : Files.newInputStream(Path.of(path))) {
             if (in == null) {
                 throw new IllegalArgumentException("no such resource in the US-MA sandbox bundle: " + path);
             }

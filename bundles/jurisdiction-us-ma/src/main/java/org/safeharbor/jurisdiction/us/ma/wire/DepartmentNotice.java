@@ -2,8 +2,6 @@ package org.safeharbor.jurisdiction.us.ma.wire;
 
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /**
  * The Department's notice to the District Attorney or to local law enforcement (G.L. c.119 s.51B(k),
  * 110 CMR 4.50; docs/domain.md) as JSON: a REFERENCE DESIGN, deliberately minimal. It is DCF's duty,
@@ -22,23 +20,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param allegations      what kind of crime DCF's report is about, with the reporter's certainty
  */
 public record DepartmentNotice(
-        @JsonProperty(required = true) String schemaVersion,
-        @JsonProperty(required = true) String notificationType,
-        @JsonProperty(required = true) String notifyingAgency,
-        @JsonProperty(required = true) String recipient,
-        @JsonProperty(required = true) String referralId,
+        @Required String schemaVersion,
+        @Required String notificationType,
+        @Required String notifyingAgency,
+        @Required String recipient,
+        @Required String referralId,
         String intakeNumber,
         String county,
-        @JsonProperty(required = true) List<NoticeAllegation> allegations) {
-
-    public DepartmentNotice {
-        Report51A.required(schemaVersion, "schemaVersion");
-        Report51A.required(notificationType, "notificationType");
-        Report51A.required(notifyingAgency, "notifyingAgency");
-        Report51A.required(recipient, "recipient");
-        Report51A.required(referralId, "referralId");
-        Report51A.required(allegations, "allegations");
-    }
+        @Required List<NoticeAllegation> allegations) {
 
     public static final String SCHEMA_VERSION = "2.0";
     public static final String NOTIFICATION_TYPE = "51B(k)-department-notice";
@@ -52,10 +41,6 @@ public record DepartmentNotice(
      * @param allegation DCF's allegation type ({@code sexual-exploitation}, {@code labor-trafficking})
      * @param certainty  {@code suspected} or {@code confirmed}: the strongest the report holds for that type
      */
-    public record NoticeAllegation(@JsonProperty(required = true) String allegation, @JsonProperty(required = true) String certainty) {
-        public NoticeAllegation {
-            Report51A.required(allegation, "allegation");
-            Report51A.required(certainty, "certainty");
-        }
+    public record NoticeAllegation(@Required String allegation, @Required String certainty) {
     }
 }

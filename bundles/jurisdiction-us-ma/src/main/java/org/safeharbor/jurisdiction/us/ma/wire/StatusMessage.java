@@ -2,8 +2,6 @@ package org.safeharbor.jurisdiction.us.ma.wire;
 
 import java.time.Instant;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /**
  * A later status of a 51A report, POSTed by DCF to {@code /jurisdictions/us-ma/status}: a
  * REFERENCE DESIGN. Schema: {@code us-ma/schema/us-ma-status.schema.json}. No personal data.
@@ -16,15 +14,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param reason       short free text without personal data, e.g. a rejection reason
  */
 public record StatusMessage(
-        @JsonProperty(required = true) String referralId,
+        @Required String referralId,
         String intakeNumber,
-        @JsonProperty(required = true) String status,
-        @JsonProperty(required = true) Instant at,
+        @Required String status,
+        @Required Instant at,
         String reason) {
-
-    public StatusMessage {
-        Report51A.required(referralId, "referralId");
-        Report51A.required(status, "status");
-        Report51A.required(at, "at");
-    }
 }

@@ -13,10 +13,12 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
 /**
- * One of this bundle's JSON Schemas (draft 2020-12), loaded from the bundle itself and checked
- * with the networknt validator, format assertions on (date, date-time).
+ * One of this bundle's JSON Schemas (draft 2020-12), loaded from the bundle itself and checked with the networknt
+ * validator, format assertions on (date, date-time).
+ *
+ * @param resource the bundle resource the schema was loaded from
  */
-public final class WireSchema {
+public record WireSchema(String resource, JsonSchema schema) {
 
     /** The 51A written report. */
     public static final WireSchema REPORT_51A = load("us-ma/schema/us-ma-51a-report.schema.json");
@@ -24,14 +26,6 @@ public final class WireSchema {
     public static final WireSchema DEPARTMENT_NOTICE = load("us-ma/schema/us-ma-department-notice.schema.json");
     /** A status DCF sends back. */
     public static final WireSchema STATUS = load("us-ma/schema/us-ma-status.schema.json");
-
-    private final String resource;
-    private final JsonSchema schema;
-
-    private WireSchema(String resource, JsonSchema schema) {
-        this.resource = resource;
-        this.schema = schema;
-    }
 
     private static WireSchema load(String resource) {
         // this bundle's own class loader: the thread context class loader is unreliable inside OSGi
@@ -47,11 +41,6 @@ public final class WireSchema {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read schema " + resource, e);
         }
-    }
-
-    /** The bundle resource the schema was loaded from. */
-    public String resource() {
-        return resource;
     }
 
     /**
