@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
+import org.safeharbor.jurisdiction.us.tx.wire.Agency;
 
 /** The sandbox peers' TLS material in the tests: their key store, and a trust store file as the sandbox gives the adapter. */
 public final class SandboxTls {
@@ -57,6 +58,6 @@ public final class SandboxTls {
 
     /** That trust store, loaded. */
     public static KeyStore trust() {
-        return TlsStores.load(trustStoreFile(), TexasSandbox.PASSWORD);
+        return TexasSandbox.keyStore(trustStoreFile(), TexasSandbox.PASSWORD);
     }
 }

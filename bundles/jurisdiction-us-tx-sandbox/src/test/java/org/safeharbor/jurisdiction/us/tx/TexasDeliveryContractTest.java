@@ -44,7 +44,7 @@ class TexasDeliveryContractTest extends DeliveryContractTest {
                 "lawEnforcementUrl", agencies.lawEnforcement().url(), "trustStore", SandboxTls.trustStoreFile(),
                 "_trustStorePassword", TexasSandbox.PASSWORD,
                 "maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.04S")),
-                reporter, TestSupport.CLOCK);
+                reporter);
     }
 
     @Override

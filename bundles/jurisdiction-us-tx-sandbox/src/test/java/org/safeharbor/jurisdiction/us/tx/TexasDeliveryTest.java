@@ -12,7 +12,6 @@ import static org.safeharbor.tck.ConformanceReferrals.referral;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
-import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,18 +47,22 @@ import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
-import org.safeharbor.tck.ConformanceReferrals;
+import org.safeharbor.jurisdiction.us.tx.wire.Agency;
 import org.safeharbor.routes.JurisdictionPipeline;
+import org.safeharbor.tck.ConformanceReferrals;
+import org.safeharbor.tck.InMemoryPipeline;
 import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
- * The routes in a plain CamelContext (the queue replaced by {@code direct:queue}, the dead-letter and quarantine
- * queues by {@code seda:} queues, a short retry policy) against the two real HTTPS peers: what each peer
- * received, what the StatusReporter got and where a referral that could not be delivered went.
+ * The adapter on the core's path with its queues in memory (the kit's {@link InMemoryPipeline}, a short retry policy)
+ * against the two real HTTPS peers: what each peer received, what the StatusReporter got and where a referral that
+ * could not be delivered went.
  */
 class TexasDeliveryTest {
 
     static final Jurisdiction TX = Jurisdiction.of("US-TX");
+    /** The adapter's own camel-http component (HttpsClient names it after the jurisdiction). */
+    static final String HTTPS_COMPONENT = "us-tx-https";
 
     @TempDir
     Path dir;
@@ -66,20 +70,14 @@ class TexasDeliveryTest {
     TexasAgencyPeer cps;
     TexasAgencyPeer lawEnforcement;
     final RecordingStatusReporter reporter = new RecordingStatusReporter();
-    DefaultCamelContext camel;
+    InMemoryPipeline path;
+    /** Every HTTPS POST to an agency, retries included, counted as Camel sends it. */
+    final AtomicInteger posts = new AtomicInteger();
 
-    static final String DLQ = "seda:us-tx-dlq";
-    static final String QUARANTINE = "seda:us-tx-quarantine";
-
-    /**
-     * The adapter with the queues replaced, and its HTTP status entry unused here (see TexasStatusTest); counts
-     * every HTTPS POST it attempts, retries included.
-     */
+    /** The adapter with its HTTP status entry unused here (see TexasStatusTest). */
     static class TestAdapter extends TexasAdapter {
-        final AtomicInteger posts = new AtomicInteger();
-
         TestAdapter(Config config, RecordingStatusReporter reporter) {
-            super(config, reporter, TestSupport.CLOCK);
+            super(config, reporter);
         }
 
 
@@ -97,8 +95,8 @@ class TexasDeliveryTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (camel != null) {
-            camel.stop();
+        if (path != null) {
+            path.close();
         }
         cps.stop();
         lawEnforcement.stop();
@@ -118,32 +116,18 @@ class TexasDeliveryTest {
         return config;
     }
 
-    TestAdapter adapter;
-
-    /** The path the core builds around the adapter, its queues in memory. */
-    JurisdictionPipeline pathOf(TexasAdapter adapter) {
-        return new JurisdictionPipeline(adapter, adapter, reporter, TestSupport.CLOCK, new JurisdictionPipeline.Queues("direct:queue", DLQ, QUARANTINE));
-    }
-
     void startRoutes(TexasAdapter adapter) throws Exception {
-        if (adapter instanceof TestAdapter test) {
-            this.adapter = test;
-        }
-        camel = new DefaultCamelContext();
-        if (adapter instanceof TestAdapter test) {
-            // every POST to an agency, counted as Camel sends it
-            camel.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
-                @Override
-                public void notify(org.apache.camel.spi.CamelEvent event) {
-                    if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeSendingEvent sending
-                            && sending.getEndpoint().getEndpointUri().startsWith(TexasAdapter.HTTPS_COMPONENT + ":")) {
-                        test.posts.incrementAndGet();
-                    }
+        path = new InMemoryPipeline(adapter, reporter, TestSupport.CLOCK);
+        path.camel().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSendingEvent sending
+                        && sending.getEndpoint().getEndpointUri().startsWith(HTTPS_COMPONENT + ":")) {
+                    posts.incrementAndGet();
                 }
-            });
-        }
-        camel.addRoutes(pathOf(adapter));
-        camel.start();
+            }
+        });
+        path.start();
     }
 
     void startRoutes(Map<String, Object> config) throws Exception {
@@ -151,14 +135,7 @@ class TexasDeliveryTest {
     }
 
     Exchange send(Referral referral) {
-        return camel.createProducerTemplate().send("direct:queue",
-                e -> e.getMessage().setBody(ReferralJson.INSTANCE.write(referral)));
-    }
-
-    /** The bodies waiting on a {@code seda:} queue (the dead-letter or quarantine stand-in). */
-    List<String> queue(String uri) {
-        return camel.getEndpoint(uri, SedaEndpoint.class).getQueue().stream()
-                .map(e -> e.getMessage().getBody(String.class)).toList();
+        return path.send(referral);
     }
 
     static Referral byRelation(PerpetratorRelation relation) {
@@ -299,19 +276,18 @@ class TexasDeliveryTest {
         Exchange exchange = send(referral);
 
         assertFalse(exchange.isFailed(), () -> "the refusal is handled (quarantine), not left to the queue: " + exchange.getException());
-        assertEquals(1, adapter.posts.get(), "a 400 is not retried: it would only be refused again");
+        assertEquals(1, posts.get(), "a 400 is not retried: it would only be refused again");
         StateRejectedException refusal = assertInstanceOf(StateRejectedException.class,
                 exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
-        HttpOperationFailedException failure = assertInstanceOf(HttpOperationFailedException.class, refusal.getCause());
-        assertEquals(400, failure.getStatusCode());
+        assertTrue(refusal.getMessage().contains("/cps/intake) answered HTTP 400"), refusal.getMessage());
         assertTrue(cps.deliveries().isEmpty(), "the peer recorded an invalid report");
-        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), queue(QUARANTINE), "the canonical referral, not the state payload");
-        assertTrue(queue(DLQ).isEmpty());
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), path.quarantined(), "the canonical referral, not the state payload");
+        assertTrue(path.deadLetters().isEmpty());
         StatusUpdate rejected = single(reporter.updates());
         assertEquals(DeliveryStatus.REJECTED, rejected.status());
         assertEquals(referral.id(), rejected.referralId());
         assertNull(rejected.stateIntakeNumber());
-        assertTrue(rejected.reason().contains("Texas CPS intake answered HTTP 400"), rejected.reason());
+        assertTrue(rejected.reason().contains("/cps/intake) answered HTTP 400"), rejected.reason());
         assertNoPersonalData(rejected.reason());
     }
 
@@ -324,9 +300,9 @@ class TexasDeliveryTest {
         Exchange exchange = send(referral);
 
         assertFalse(exchange.isFailed(), () -> "the dead-letter channel takes it: " + exchange.getException());
-        assertEquals(3, adapter.posts.get(), "the first attempt and two retries");
-        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), queue(DLQ), "the canonical referral, not the state payload");
-        assertTrue(queue(QUARANTINE).isEmpty(), "a passing failure is no refusal");
+        assertEquals(3, posts.get(), "the first attempt and two retries");
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), path.deadLetters(), "the canonical referral, not the state payload");
+        assertTrue(path.quarantined().isEmpty(), "a passing failure is no refusal");
         StatusUpdate failed = single(reporter.updates());
         assertEquals(DeliveryStatus.FAILED, failed.status(), "nothing may be reported delivered");
         assertTrue(failed.reason().contains("3 attempts"), failed.reason());
@@ -343,7 +319,7 @@ class TexasDeliveryTest {
 
         assertFalse(exchange.isFailed(), () -> String.valueOf(exchange.getException()));
         assertEquals(3, lawEnforcement.deliveries().size(), "each attempt sends to both again, law enforcement first");
-        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), queue(DLQ), "the report waits for an operator until both agencies have it");
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), path.deadLetters(), "the report waits for an operator until both agencies have it");
         assertEquals(List.of(DeliveryStatus.FAILED), reporter.updates().stream().map(StatusUpdate::status).toList());
     }
 
@@ -358,9 +334,9 @@ class TexasDeliveryTest {
 
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         assertNotNull(causeOf(caught, SSLException.class), String.valueOf(caught));
-        assertEquals(3, adapter.posts.get(), "an untrusted certificate may be a passing misconfiguration: retried");
+        assertEquals(3, posts.get(), "an untrusted certificate may be a passing misconfiguration: retried");
         assertTrue(cps.deliveries().isEmpty());
-        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), queue(DLQ));
+        assertEquals(List.of(ReferralJson.INSTANCE.write(referral)), path.deadLetters());
         assertEquals(DeliveryStatus.FAILED, single(reporter.updates()).status());
     }
 
@@ -371,12 +347,12 @@ class TexasDeliveryTest {
         Exchange without = send(byRelation(PerpetratorRelation.PARENT));
         assertEquals(401, assertInstanceOf(HttpOperationFailedException.class,
                 without.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)).getStatusCode());
-        assertEquals(3, adapter.posts.get(), "a 401 is retried (credentials may be fixed meanwhile), not quarantined");
-        assertEquals(1, queue(DLQ).size());
-        assertTrue(queue(QUARANTINE).isEmpty());
+        assertEquals(3, posts.get(), "a 401 is retried (credentials may be fixed meanwhile), not quarantined");
+        assertEquals(1, path.deadLetters().size());
+        assertTrue(path.quarantined().isEmpty());
         assertEquals(DeliveryStatus.FAILED, single(reporter.updates()).status());
         assertTrue(cps.deliveries().isEmpty());
-        camel.stop();
+        path.close();
 
         Map<String, Object> config = sandboxConfig();
         config.put("username", "tx-hospital");
@@ -394,7 +370,7 @@ class TexasDeliveryTest {
 
     @Test
     void theRetryPolicyIsConfigured() {
-        assertEquals(Redelivery.DEFAULT, new TexasAdapter(TestSupport.defaults(), reporter, TestSupport.CLOCK).redelivery(),
+        assertEquals(Redelivery.DEFAULT, new TexasAdapter(TestSupport.defaults(), reporter).redelivery(),
                 "the metatype defaults are the base class's: 6 retries from 2 s doubling up to 5 min");
         Map<String, Object> config = new HashMap<>();
         config.put("maximumRedeliveries", 3);
@@ -402,7 +378,7 @@ class TexasDeliveryTest {
         config.put("redeliveryMultiplier", 3.0);
         config.put("maximumRedeliveryDelay", "PT1M");
         assertEquals(new Redelivery(3, java.time.Duration.ofSeconds(5), 3.0, java.time.Duration.ofMinutes(1)),
-                new TexasAdapter(TestSupport.adapter(config), reporter, TestSupport.CLOCK).redelivery());
+                new TexasAdapter(TestSupport.adapter(config), reporter).redelivery());
     }
 
     @Test
@@ -411,7 +387,7 @@ class TexasDeliveryTest {
                 Map.of("redeliveryDelay", "2 seconds"), Map.of("redeliveryDelay", "-PT2S"),
                 Map.of("redeliveryMultiplier", 0.5), Map.of("maximumRedeliveryDelay", ""))) {
             assertThrows(IllegalArgumentException.class,
-                    () -> new TexasAdapter(TestSupport.adapter(bad), reporter, TestSupport.CLOCK), bad::toString);
+                    () -> new TexasAdapter(TestSupport.adapter(bad), reporter), bad::toString);
         }
     }
 
@@ -422,38 +398,28 @@ class TexasDeliveryTest {
      */
     @Test
     void aNewConfigurationIsAppliedToTheSameContext() throws Exception {
-        camel = new DefaultCamelContext();
-        camel.start();
         Map<String, Object> first = sandboxConfig();
         first.put("trustStore", ""); // JVM default trust: the sandbox certificate is refused
-        TexasAdapter old = new TestAdapter(TestSupport.adapter(first), reporter);
-        camel.addRoutes(pathOf(old));
-        Exchange refused = sendJson();
+        startRoutes(first);
+        Exchange refused = send(byRelation(PerpetratorRelation.PARENT));
         assertNotNull(causeOf(refused.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class), SSLException.class),
                 "the first configuration should not trust the sandbox");
         assertEquals(DeliveryStatus.FAILED, single(reporter.updates()).status());
 
-        // as JurisdictionRegistry.removeRoutes does
-        List<String> ids = new ArrayList<>();
-        for (Route route : camel.getRoutes()) {
-            ids.add(route.getRouteId());
+        // as JurisdictionRegistry.removeRoutes does, then the re-created component's routes in the same context
+        CamelContext camel = path.camel();
+        for (Route route : List.copyOf(camel.getRoutes())) {
+            camel.getRouteController().stopRoute(route.getRouteId());
+            camel.removeRoute(route.getRouteId());
         }
-        for (String id : ids) {
-            camel.getRouteController().stopRoute(id);
-            camel.removeRoute(id);
-        }
-        camel.addRoutes(pathOf(new TestAdapter(TestSupport.adapter(sandboxConfig()), reporter)));
+        TexasAdapter renewed = new TestAdapter(TestSupport.adapter(sandboxConfig()), reporter);
+        camel.addRoutes(new JurisdictionPipeline(renewed, renewed, reporter, TestSupport.CLOCK, InMemoryPipeline.queues()));
 
-        Exchange exchange = sendJson();
+        Exchange exchange = send(byRelation(PerpetratorRelation.PARENT));
         assertFalse(exchange.isFailed(), () -> "the new trust store is not in force: " + exchange.getException());
         assertEquals(DeliveryStatus.ACKNOWLEDGED, reporter.updates().get(1).status(),
                 () -> "the new trust store is not in force: " + reporter.updates());
         assertEquals("TX-CPS-2026-000001", reporter.updates().get(1).stateIntakeNumber());
-    }
-
-    private Exchange sendJson() {
-        return camel.createProducerTemplate().send("direct:queue",
-                e -> e.getMessage().setBody(ReferralJson.INSTANCE.write(byRelation(PerpetratorRelation.PARENT))));
     }
 
     // ------------------------------------------------------------------ helpers

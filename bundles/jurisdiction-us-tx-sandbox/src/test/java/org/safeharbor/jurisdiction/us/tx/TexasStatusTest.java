@@ -13,7 +13,6 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -32,16 +31,15 @@ import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StatusUpdate;
-import org.safeharbor.json.v1.ReferralJson;
-import org.safeharbor.jurisdiction.us.tx.TexasMessages.StateStatus;
-import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasAgencyPeer;
 import org.safeharbor.jurisdiction.us.tx.sandbox.TexasSandbox;
-import org.safeharbor.routes.JurisdictionPipeline;
+import org.safeharbor.jurisdiction.us.tx.wire.Agency;
+import org.safeharbor.jurisdiction.us.tx.wire.StateStatus;
+import org.safeharbor.tck.InMemoryPipeline;
 import org.safeharbor.tck.RecordingStatusReporter;
 
 /**
- * Statuses back from Texas. Over real HTTP: the peer POSTs to a Jetty serving Camel's servlet at {@code /*},
+ * Statuses back from Texas, the adapter on the core's path with its queues in memory (the kit's InMemoryPipeline). Over real HTTP: the peer POSTs to a Jetty serving Camel's servlet at {@code /*},
  * as the core's HTTP server does in Karaf, so the adapter's {@code servlet:/jurisdictions/us-tx/status} route
  * itself is exercised. The table of every status goes through the route's {@code direct:US-TX-status} entry.
  */
@@ -54,13 +52,11 @@ class TexasStatusTest {
     private Server http;
     private URI statusUri;
     private static final String TOKEN = "tx-status-token-1";
-    private DefaultCamelContext camel;
+    private InMemoryPipeline path;
 
     /** The core's path around the real adapter, only its queues in memory: the status route is the servlet one. */
-    static JurisdictionPipeline pathOf(TexasAdapter.Config config, org.safeharbor.api.v1.StatusReporter reporter) {
-        TexasAdapter adapter = new TexasAdapter(config, reporter, TestSupport.CLOCK);
-        return new JurisdictionPipeline(adapter, adapter, reporter, TestSupport.CLOCK,
-                new JurisdictionPipeline.Queues("direct:queue", "seda:us-tx-dlq", "seda:us-tx-quarantine"));
+    static InMemoryPipeline pathOf(TexasAdapter.Config config, org.safeharbor.api.v1.StatusReporter reporter) throws Exception {
+        return new InMemoryPipeline(new TexasAdapter(config, reporter), reporter, TestSupport.CLOCK).start();
     }
 
     @BeforeEach
@@ -83,14 +79,12 @@ class TexasStatusTest {
         config.put("trustStore", SandboxTls.trustStoreFile());
         config.put("_trustStorePassword", TexasSandbox.PASSWORD);
         config.put("_statusToken", TOKEN);
-        camel = new DefaultCamelContext();
-        camel.addRoutes(pathOf(TestSupport.adapter(config), reporter));
-        camel.start();
+        path = pathOf(TestSupport.adapter(config), reporter);
     }
 
     @AfterEach
     void stop() throws Exception {
-        camel.stop();
+        path.close();
         http.stop();
         cps.stop();
     }
@@ -99,8 +93,7 @@ class TexasStatusTest {
     void aLaterStatusFromThePeerBecomesTheStatusUpdate() throws Exception {
         Referral referral = referral(TX, allegation(AllegationType.SEX_TRAFFICKING, Certainty.CONFIRMED,
                 PerpetratorRelation.PARENT, CaregiverRole.ACT));
-        Exchange delivered = camel.createProducerTemplate().send("direct:queue",
-                e -> e.getMessage().setBody(ReferralJson.INSTANCE.write(referral)));
+        Exchange delivered = path.send(referral);
         assertTrue(!delivered.isFailed(), () -> String.valueOf(delivered.getException()));
 
         int code = cps.sendStatus(referral.id().value(), StateStatus.INVESTIGATION_OPENED, "assigned to a caseworker");
@@ -126,8 +119,8 @@ class TexasStatusTest {
 
     @Test
     void aStatusWithoutTheTokenIsRefused() throws Exception {
-        String xml = TexasMessages.writeStatusReport(new StatusReport("ref-78", null, Agency.CPS_INTAKE,
-                StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null));
+        String xml = TexasAgencyPeer.statusReport("ref-78", null, Agency.CPS_INTAKE,
+                StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null);
         cps.statusCallback(statusUri, null);
         assertEquals(401, cps.postStatus(xml));
         cps.statusCallback(statusUri, "another-token");
@@ -148,10 +141,10 @@ class TexasStatusTest {
             "rejected,             cps-intake,      REJECTED,             Texas CPS intake: rejected"})
     void everyStateStatusMapsToItsDeliveryStatus(String state, String agency, DeliveryStatus expected, String reason) {
         Instant at = Instant.parse("2026-11-22T08:00:00Z");
-        String xml = TexasMessages.writeStatusReport(new StatusReport("ref-77", "TX-X-2026-000009",
-                Agency.fromCode(agency), StateStatus.fromCode(state), at, null));
+        String xml = TexasAgencyPeer.statusReport("ref-77", "TX-X-2026-000009",
+                Agency.fromValue(agency), StateStatus.fromValue(state), at, null);
 
-        Exchange answer = camel.createProducerTemplate().send(TexasAdapter.STATUS_ENDPOINT, e -> e.getMessage().setBody(xml));
+        Exchange answer = path.producer().send(TexasAdapter.STATUS_ENDPOINT, e -> e.getMessage().setBody(xml));
 
         assertEquals(202, answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         StatusUpdate update = reporter.updates().get(0);
@@ -173,8 +166,8 @@ class TexasStatusTest {
         var answer = post("<not-even-xml", null);
         assertEquals(401, answer.statusCode());
         assertTrue(!answer.body().contains("Exception") && !answer.body().contains("xml"), answer.body());
-        String forged = TexasMessages.writeStatusReport(new StatusReport("ref-79", null, Agency.LAW_ENFORCEMENT,
-                StateStatus.INVESTIGATION_OPENED, Instant.parse("2026-11-22T08:00:00Z"), null));
+        String forged = TexasAgencyPeer.statusReport("ref-79", null, Agency.LAW_ENFORCEMENT,
+                StateStatus.INVESTIGATION_OPENED, Instant.parse("2026-11-22T08:00:00Z"), null);
         assertEquals(401, post(forged, "Bearer guessed").statusCode());
         assertTrue(reporter.updates().isEmpty(), "the delivery status and its clocks are as they were");
     }
@@ -188,23 +181,21 @@ class TexasStatusTest {
 
     @Test
     void aStatusForAReferralTexasNeverReceivedIsAnswered404WithoutInternals() throws Exception {
-        camel.stop();
+        path.close();
         org.safeharbor.api.v1.StatusReporter refusing = new org.safeharbor.tck.RecordedAttempts() {
             @Override
             public void report(StatusUpdate update) {
                 throw new java.util.NoSuchElementException("no delivery of referral ref-80 to US-TX (SELECT ...)");
             }
         };
-        camel = new DefaultCamelContext();
         Map<String, Object> config = new HashMap<>();
         config.put("cpsIntakeUrl", cps.url());
         config.put("trustStore", SandboxTls.trustStoreFile());
         config.put("_trustStorePassword", TexasSandbox.PASSWORD);
         config.put("_statusToken", TOKEN);
-        camel.addRoutes(pathOf(TestSupport.adapter(config), refusing));
-        camel.start();
-        String xml = TexasMessages.writeStatusReport(new StatusReport("ref-80", null, Agency.CPS_INTAKE,
-                StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null));
+        path = pathOf(TestSupport.adapter(config), refusing);
+        String xml = TexasAgencyPeer.statusReport("ref-80", null, Agency.CPS_INTAKE,
+                StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null);
         var answer = post(xml, "Bearer " + TOKEN);
         assertEquals(404, answer.statusCode());
         assertTrue(!answer.body().contains("SELECT") && !answer.body().contains("ref-80"), answer.body());

@@ -1,28 +1,16 @@
 package org.safeharbor.jurisdiction.us.tx;
 
-import static org.safeharbor.jurisdiction.us.tx.TexasXml.EXT;
-import static org.safeharbor.jurisdiction.us.tx.TexasXml.HS;
-import static org.safeharbor.jurisdiction.us.tx.TexasXml.NC;
-import static org.safeharbor.jurisdiction.us.tx.TexasXml.child;
-import static org.safeharbor.jurisdiction.us.tx.TexasXml.children;
-import static org.safeharbor.jurisdiction.us.tx.TexasXml.requiredText;
-import static org.safeharbor.jurisdiction.us.tx.TexasXml.text;
-
-import java.io.StringWriter;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
+import jakarta.xml.bind.JAXBElement;
 
 import org.safeharbor.api.v1.Address;
 import org.safeharbor.api.v1.Allegation;
@@ -39,7 +27,28 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
-import org.w3c.dom.Element;
+import org.safeharbor.jurisdiction.us.tx.wire.AddressType;
+import org.safeharbor.jurisdiction.us.tx.wire.AllegationCertaintyCodeSimpleType;
+import org.safeharbor.jurisdiction.us.tx.wire.AllegationTypeCodeSimpleType;
+import org.safeharbor.jurisdiction.us.tx.wire.CaregiverRoleCodeSimpleType;
+import org.safeharbor.jurisdiction.us.tx.wire.CaregiverStatusCodeSimpleType;
+import org.safeharbor.jurisdiction.us.tx.wire.ChildAugmentationType;
+import org.safeharbor.jurisdiction.us.tx.wire.ChildTraffickingReportType;
+import org.safeharbor.jurisdiction.us.tx.wire.ChildType;
+import org.safeharbor.jurisdiction.us.tx.wire.DateType;
+import org.safeharbor.jurisdiction.us.tx.wire.HumanTraffickingVictimType;
+import org.safeharbor.jurisdiction.us.tx.wire.IdentificationType;
+import org.safeharbor.jurisdiction.us.tx.wire.IntakeRoute;
+import org.safeharbor.jurisdiction.us.tx.wire.JuvenileAbuseNeglectAllegationAugmentationType;
+import org.safeharbor.jurisdiction.us.tx.wire.JuvenileAbuseNeglectAllegationType;
+import org.safeharbor.jurisdiction.us.tx.wire.LocationType;
+import org.safeharbor.jurisdiction.us.tx.wire.MandatedReporterType;
+import org.safeharbor.jurisdiction.us.tx.wire.ObjectFactory;
+import org.safeharbor.jurisdiction.us.tx.wire.OrganizationType;
+import org.safeharbor.jurisdiction.us.tx.wire.PerpetratorRelationCodeSimpleType;
+import org.safeharbor.jurisdiction.us.tx.wire.PersonNameType;
+import org.safeharbor.jurisdiction.us.tx.wire.StatusType;
+import org.safeharbor.jurisdiction.us.tx.wire.TraffickingEventType;
 
 /**
  * The Texas reference wire format: one {@code ext:ChildTraffickingReport}, NIEM-style XML after the Human
@@ -58,6 +67,7 @@ public final class TexasNiemFormat implements StateFormat {
     public static final String LABOR_EXPLOITATION = "labor-exploitation";
 
     private static final Pattern USPS_STATE = Pattern.compile("[A-Z]{2}");
+    private static final ObjectFactory WIRE = TexasXml.WIRE;
 
     private final Duration lawEnforcementClock;
 
@@ -127,39 +137,33 @@ public final class TexasNiemFormat implements StateFormat {
         if (route.isEmpty()) {
             return Optional.empty();
         }
-        StringWriter out = new StringWriter();
-        XMLStreamWriter w = TexasXml.writer(out);
-        try {
-            w.writeStartDocument("UTF-8", "1.0");
-            w.setPrefix("ext", EXT);
-            w.setPrefix("hs", HS);
-            w.setPrefix("nc", NC);
-            w.writeStartElement(EXT, "ChildTraffickingReport");
-            w.writeNamespace("ext", EXT);
-            w.writeNamespace("hs", HS);
-            w.writeNamespace("nc", NC);
-
-            w.writeStartElement(EXT, "ReferralIdentification");
-            leaf(w, NC, "IdentificationID", referral.id().value());
-            w.writeEndElement();
-            leaf(w, EXT, "ReportReceivedDateTime", referral.receivedAt().toString());
-            leaf(w, EXT, "ReportRouteCode", route.get().code());
-            if (route.get().toLawEnforcement()) {
-                leaf(w, EXT, "LawEnforcementNotificationDueDateTime", referral.receivedAt().plus(lawEnforcementClock).toString());
-            }
-            writeChild(w, referral.child());
-            writeReportingOrganization(w, referral.placeOfCare());
-            writeReporter(w, referral.reporter());
-            for (Allegation allegation : sent) {
-                writeAllegation(w, allegation);
-            }
-            w.writeEndElement();
-            w.writeEndDocument();
-            w.close();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("cannot write the US-TX report", e);
+        ChildTraffickingReportType report = new ChildTraffickingReportType();
+        report.setReferralIdentification(id(referral.id().value()));
+        report.setReportReceivedDateTime(TexasXml.dateTime(referral.receivedAt()));
+        report.setReportRouteCode(route.get());
+        if (TexasRules.toLawEnforcement(route.get())) {
+            report.setLawEnforcementNotificationDueDateTime(TexasXml.dateTime(referral.receivedAt().plus(lawEnforcementClock)));
         }
-        return Optional.of(out.toString());
+        report.setChild(child(referral.child()));
+        Organization place = referral.placeOfCare();
+        if (place != null) {
+            // the place of care: the hospital that saw the child and reports. Its identifier is not sent.
+            report.setReportingOrganization(new OrganizationType());
+            report.getReportingOrganization().setOrganizationName(text(place.name()));
+            if (place.address() != null) {
+                report.getReportingOrganization().setOrganizationLocation(new LocationType());
+                report.getReportingOrganization().getOrganizationLocation().setAddress(address(place.address()));
+            }
+        }
+        Reporter reporter = referral.reporter();
+        if (reporter != null) {
+            report.setMandatedReporter(new MandatedReporterType());
+            report.getMandatedReporter().setPersonName(name(reporter.name()));
+            report.getMandatedReporter().setReporterRoleText(text(reporter.role()));
+            report.getMandatedReporter().setTelephoneNumberFullID(text(reporter.phone()));
+        }
+        sent.forEach(a -> report.getJuvenileAbuseNeglectAllegation().add(allegation(a)));
+        return Optional.of(TexasXml.write(WIRE.createChildTraffickingReport(report)));
     }
 
     /** The ExploitationIndustryCode of a shared type (ConceptMap-ht-allegation-to-us-tx.json). */
@@ -167,108 +171,72 @@ public final class TexasNiemFormat implements StateFormat {
         return type.isSexual() ? SEXUAL_EXPLOITATION : LABOR_EXPLOITATION;
     }
 
-    private static void writeChild(XMLStreamWriter w, Child child) throws XMLStreamException {
-        w.writeStartElement(HS, "Child");
-        writeName(w, child.name());
-        w.writeStartElement(NC, "PersonBirthDate");
-        leaf(w, NC, "Date", child.birthDate().toString());
-        w.writeEndElement();
+    /** An ext: identification, e.g. the referral's id. */
+    static IdentificationType id(String value) {
+        IdentificationType id = new IdentificationType();
+        id.setIdentificationID(value);
+        return id;
+    }
+
+    private static ChildType child(Child child) {
+        ChildType x = new ChildType();
+        x.setPersonName(name(child.name()));
+        x.setPersonBirthDate(new DateType());
+        x.getPersonBirthDate().setDate(TexasXml.date(child.birthDate()));
         if (child.residence() != null) {
-            w.writeStartElement(EXT, "ChildAugmentation");
-            w.writeStartElement(EXT, "ChildResidenceAddress");
-            writeAddressParts(w, child.residence());
-            w.writeEndElement();
-            w.writeEndElement();
+            ChildAugmentationType residence = new ChildAugmentationType();
+            residence.setChildResidenceAddress(address(child.residence()));
+            x.getChildAugmentationPoint().add(WIRE.createChildAugmentation(residence));
         }
-        w.writeEndElement();
+        return x;
     }
 
-    private static void writeReportingOrganization(XMLStreamWriter w, Organization place) throws XMLStreamException {
-        if (place == null) {
-            return;
-        }
-        // The place of care: the hospital that saw the child and reports. Its identifier is not sent.
-        w.writeStartElement(HS, "ReportingOrganization");
-        leaf(w, NC, "OrganizationName", place.name());
-        if (place.address() != null) {
-            w.writeStartElement(NC, "OrganizationLocation");
-            w.writeStartElement(NC, "Address");
-            writeAddressParts(w, place.address());
-            w.writeEndElement();
-            w.writeEndElement();
-        }
-        w.writeEndElement();
+    private static JuvenileAbuseNeglectAllegationType allegation(Allegation a) {
+        StatusType certainty = new StatusType();
+        certainty.setStatusText(a.certainty().code());
+        TraffickingEventType event = new TraffickingEventType();
+        event.setExploitationIndustryCode(exploitationIndustryCode(a.type()));
+        HumanTraffickingVictimType victim = new HumanTraffickingVictimType();
+        victim.setIdentifiedAsVictimStatus(certainty);
+        victim.getTraffickingEvent().add(event);
+        JuvenileAbuseNeglectAllegationAugmentationType codes = new JuvenileAbuseNeglectAllegationAugmentationType();
+        codes.setAllegationTypeCode(AllegationTypeCodeSimpleType.fromValue(a.type().code()));
+        codes.setAllegationCertaintyCode(AllegationCertaintyCodeSimpleType.fromValue(a.certainty().code()));
+        codes.setPerpetratorRelationCode(PerpetratorRelationCodeSimpleType.fromValue(a.perpetrator().code()));
+        codes.setCaregiverRoleCode(CaregiverRoleCodeSimpleType.fromValue(a.caregiverRole().code()));
+        codes.setPerpetratorCaregiverStatusCode(CaregiverStatusCodeSimpleType.fromValue(
+                TexasRules.caregiverStatus(a.perpetrator()).name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        codes.setIntakeRouteCode(TexasRules.route(a));
+        JuvenileAbuseNeglectAllegationType x = new JuvenileAbuseNeglectAllegationType();
+        x.setHumanTraffickingVictim(victim);
+        x.getJuvenileAbuseNeglectAllegationAugmentationPoint().add(WIRE.createJuvenileAbuseNeglectAllegationAugmentation(codes));
+        return x;
     }
 
-    private static void writeReporter(XMLStreamWriter w, Reporter reporter) throws XMLStreamException {
-        if (reporter == null) {
-            return;
+    private static PersonNameType name(PersonName name) {
+        List<String> given = name == null ? List.of() : name.given().stream().map(TexasNiemFormat::text).filter(Objects::nonNull).toList();
+        if (name == null || (text(name.family()) == null && given.isEmpty())) {
+            return null;
         }
-        w.writeStartElement(EXT, "MandatedReporter");
-        writeName(w, reporter.name());
-        leaf(w, EXT, "ReporterRoleText", reporter.role());
-        leaf(w, NC, "TelephoneNumberFullID", reporter.phone());
-        w.writeEndElement();
+        PersonNameType x = new PersonNameType();
+        x.getPersonGivenName().addAll(given);
+        x.setPersonSurName(text(name.family()));
+        return x;
     }
 
-    private static void writeAllegation(XMLStreamWriter w, Allegation a) throws XMLStreamException {
-        w.writeStartElement(HS, "JuvenileAbuseNeglectAllegation");
-        w.writeStartElement(HS, "HumanTraffickingVictim");
-        w.writeStartElement(HS, "IdentifiedAsVictimStatus");
-        leaf(w, NC, "StatusText", a.certainty().code());
-        w.writeEndElement();
-        w.writeStartElement(HS, "TraffickingEvent");
-        leaf(w, HS, "ExploitationIndustryCode", exploitationIndustryCode(a.type()));
-        w.writeEndElement();
-        w.writeEndElement();
-        w.writeStartElement(EXT, "JuvenileAbuseNeglectAllegationAugmentation");
-        leaf(w, EXT, "AllegationTypeCode", a.type().code());
-        leaf(w, EXT, "AllegationCertaintyCode", a.certainty().code());
-        leaf(w, EXT, "PerpetratorRelationCode", a.perpetrator().code());
-        leaf(w, EXT, "CaregiverRoleCode", a.caregiverRole().code());
-        leaf(w, EXT, "PerpetratorCaregiverStatusCode",
-                TexasRules.caregiverStatus(a.perpetrator()).name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        leaf(w, EXT, "IntakeRouteCode", TexasRules.route(a).code());
-        w.writeEndElement();
-        w.writeEndElement();
-    }
-
-    private static void writeName(XMLStreamWriter w, PersonName name) throws XMLStreamException {
-        if (name == null || (isBlank(name.family()) && name.given().stream().allMatch(TexasNiemFormat::isBlank))) {
-            return;
-        }
-        w.writeStartElement(NC, "PersonName");
-        for (String given : name.given()) {
-            leaf(w, NC, "PersonGivenName", given);
-        }
-        leaf(w, NC, "PersonSurName", name.family());
-        w.writeEndElement();
-    }
-
-    private static void writeAddressParts(XMLStreamWriter w, Address address) throws XMLStreamException {
-        for (String line : address.lines()) {
-            leaf(w, NC, "AddressDeliveryPointText", line);
-        }
-        leaf(w, NC, "LocationCityName", address.city());
+    private static AddressType address(Address address) {
+        AddressType x = new AddressType();
+        address.lines().stream().map(TexasNiemFormat::text).filter(Objects::nonNull).forEach(x.getAddressDeliveryPointText()::add);
+        x.setLocationCityName(text(address.city()));
         String state = address.state() == null ? null : address.state().trim().toUpperCase(Locale.ROOT);
-        if (state != null && USPS_STATE.matcher(state).matches()) {
-            leaf(w, NC, "LocationStateUSPostalServiceCode", state);
-        }
-        leaf(w, NC, "LocationPostalCode", address.postalCode());
+        x.setLocationStateUSPostalServiceCode(state != null && USPS_STATE.matcher(state).matches() ? state : null);
+        x.setLocationPostalCode(text(address.postalCode()));
+        return x;
     }
 
-    /** Writes a simple element, or nothing for a missing value (the schema has no empty values). */
-    private static void leaf(XMLStreamWriter w, String ns, String name, String value) throws XMLStreamException {
-        if (isBlank(value)) {
-            return;
-        }
-        w.writeStartElement(ns, name);
-        w.writeCharacters(value.trim());
-        w.writeEndElement();
-    }
-
-    private static boolean isBlank(String s) {
-        return s == null || s.isBlank();
+    /** A value trimmed, or null (not written) for a missing one: the schema has no empty values. */
+    private static String text(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     // ------------------------------------------------------------------ read
@@ -281,63 +249,53 @@ public final class TexasNiemFormat implements StateFormat {
      */
     @Override
     public Referral read(String payload) {
-        Element root = TexasXml.parseValid(payload, "ChildTraffickingReport");
-        ReferralId id = new ReferralId(requiredText(child(root, EXT, "ReferralIdentification").orElseThrow(), NC, "IdentificationID"));
-        Instant receivedAt = Instant.parse(requiredText(root, EXT, "ReportReceivedDateTime"));
-
-        Element childElement = child(root, HS, "Child").orElseThrow();
-        Address residence = child(childElement, EXT, "ChildAugmentation")
-                .flatMap(aug -> child(aug, EXT, "ChildResidenceAddress")).map(TexasNiemFormat::readAddress).orElse(null);
-        LocalDate birthDate = LocalDate.parse(requiredText(child(childElement, NC, "PersonBirthDate").orElseThrow(), NC, "Date"));
-        Child child = new Child(child(childElement, NC, "PersonName").map(TexasNiemFormat::readName).orElse(null),
-                birthDate, Sex.UNKNOWN, residence);
-
-        Organization place = child(root, HS, "ReportingOrganization").map(org -> new Organization(null,
-                text(org, NC, "OrganizationName").orElse(null),
-                child(org, NC, "OrganizationLocation").flatMap(l -> child(l, NC, "Address")).map(TexasNiemFormat::readAddress)
-                        .orElse(null))).orElse(null);
-        Reporter reporter = child(root, EXT, "MandatedReporter").map(r -> new Reporter(
-                child(r, NC, "PersonName").map(TexasNiemFormat::readName).orElse(null),
-                text(r, EXT, "ReporterRoleText").orElse(null),
-                text(r, NC, "TelephoneNumberFullID").orElse(null), place)).orElse(null);
-
-        List<Allegation> allegations = new ArrayList<>();
-        for (Element a : children(root, HS, "JuvenileAbuseNeglectAllegation")) {
-            allegations.add(readAllegation(a));
-        }
-        return new Referral(id, child, place, reporter, receivedAt, null, allegations);
+        ChildTraffickingReportType report = TexasXml.read(payload, ChildTraffickingReportType.class);
+        ChildType x = report.getChild();
+        DateType birth = x.getPersonBirthDate();
+        Child child = new Child(name(x.getPersonName()), TexasXml.localDate(birth.getDate() != null ? birth.getDate() : birth.getDateTime()),
+                Sex.UNKNOWN, augmentation(x.getChildAugmentationPoint(), ChildAugmentationType.class)
+                        .map(residence -> address(residence.getChildResidenceAddress())).orElse(null));
+        OrganizationType org = report.getReportingOrganization();
+        Organization place = org == null ? null : new Organization(null, org.getOrganizationName(),
+                org.getOrganizationLocation() == null ? null : address(org.getOrganizationLocation().getAddress()));
+        MandatedReporterType r = report.getMandatedReporter();
+        Reporter reporter = r == null ? null : new Reporter(name(r.getPersonName()), r.getReporterRoleText(), r.getTelephoneNumberFullID(), place);
+        return new Referral(new ReferralId(report.getReferralIdentification().getIdentificationID()), child, place, reporter,
+                TexasXml.instant(report.getReportReceivedDateTime(), "ReportReceivedDateTime"), null,
+                report.getJuvenileAbuseNeglectAllegation().stream().map(TexasNiemFormat::allegation).toList());
     }
 
-    private static Allegation readAllegation(Element a) {
-        Optional<Element> aug = child(a, EXT, "JuvenileAbuseNeglectAllegationAugmentation");
-        if (aug.isPresent()) {
-            Element x = aug.get();
-            return new Allegation(AllegationType.fromCode(requiredText(x, EXT, "AllegationTypeCode")),
-                    Certainty.fromCode(requiredText(x, EXT, "AllegationCertaintyCode")),
-                    PerpetratorRelation.fromCode(requiredText(x, EXT, "PerpetratorRelationCode")),
-                    CaregiverRole.fromCode(requiredText(x, EXT, "CaregiverRoleCode")), List.of());
+    private static Allegation allegation(JuvenileAbuseNeglectAllegationType a) {
+        var codes = augmentation(a.getJuvenileAbuseNeglectAllegationAugmentationPoint(), JuvenileAbuseNeglectAllegationAugmentationType.class);
+        if (codes.isPresent()) {
+            return new Allegation(AllegationType.fromCode(codes.get().getAllegationTypeCode().value()),
+                    Certainty.fromCode(codes.get().getAllegationCertaintyCode().value()),
+                    PerpetratorRelation.fromCode(codes.get().getPerpetratorRelationCode().value()),
+                    CaregiverRole.fromCode(codes.get().getCaregiverRoleCode().value()), List.of());
         }
         // Without the extension (a plain NIEM reader's view): only the kind of exploitation and the certainty.
-        Element victim = child(a, HS, "HumanTraffickingVictim").orElseThrow();
-        String certainty = requiredText(child(victim, HS, "IdentifiedAsVictimStatus").orElseThrow(), NC, "StatusText");
-        String industry = requiredText(child(victim, HS, "TraffickingEvent").orElseThrow(), HS, "ExploitationIndustryCode");
+        HumanTraffickingVictimType victim = a.getHumanTraffickingVictim();
+        String industry = victim.getTraffickingEvent().get(0).getExploitationIndustryCode();
         AllegationType type = switch (industry) {
             case SEXUAL_EXPLOITATION -> AllegationType.SEX_TRAFFICKING;
             case LABOR_EXPLOITATION -> AllegationType.LABOR_TRAFFICKING;
             default -> throw new InvalidDocumentException("unknown ExploitationIndustryCode " + industry);
         };
-        return new Allegation(type, Certainty.fromCode(certainty), PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE, List.of());
+        return new Allegation(type, Certainty.fromCode(victim.getIdentifiedAsVictimStatus().getStatusText()),
+                PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE, List.of());
     }
 
-    private static PersonName readName(Element name) {
-        List<String> given = children(name, NC, "PersonGivenName").stream().map(e -> e.getTextContent().trim()).toList();
-        return new PersonName(text(name, NC, "PersonSurName").orElse(null), given);
+    /** The augmentation of that type among an element's augmentation points (NIEM's way of extending a type). */
+    private static <T> Optional<T> augmentation(List<JAXBElement<?>> points, Class<T> type) {
+        return points.stream().map(JAXBElement::getValue).filter(type::isInstance).map(type::cast).findFirst();
     }
 
-    private static Address readAddress(Element address) {
-        List<String> lines = children(address, NC, "AddressDeliveryPointText").stream().map(e -> e.getTextContent().trim()).toList();
-        return new Address(lines, text(address, NC, "LocationCityName").orElse(null),
-                text(address, NC, "LocationStateUSPostalServiceCode").orElse(null),
-                text(address, NC, "LocationPostalCode").orElse(null), "US");
+    private static PersonName name(PersonNameType name) {
+        return name == null ? null : new PersonName(name.getPersonSurName(), List.copyOf(name.getPersonGivenName()));
+    }
+
+    private static Address address(AddressType address) {
+        return new Address(List.copyOf(address.getAddressDeliveryPointText()), address.getLocationCityName(),
+                address.getLocationStateUSPostalServiceCode(), address.getLocationPostalCode(), "US");
     }
 }

@@ -9,6 +9,8 @@ import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.jurisdiction.us.tx.wire.Agency;
+import org.safeharbor.jurisdiction.us.tx.wire.IntakeRoute;
 
 /**
  * Texas' rules, apart from any format or transport (45 CFR 1355.53: business rules separate from core code).
@@ -72,8 +74,22 @@ public final class TexasRules {
         };
     }
 
-    /** The route of a report: every agency any of its reportable allegations needs; empty when none is reportable. */
+    /**
+     * The route of a report: every agency any of its reportable allegations needs (two different routes together reach
+     * both); empty when none is reportable.
+     */
     public static Optional<IntakeRoute> route(Collection<Allegation> allegations) {
-        return allegations.stream().filter(Allegation::isReportable).map(TexasRules::route).reduce(IntakeRoute::and);
+        return allegations.stream().filter(Allegation::isReportable).map(TexasRules::route)
+                .reduce((a, b) -> a == b ? a : IntakeRoute.LAW_ENFORCEMENT_NOTICE_AND_CPS);
+    }
+
+    /** True when law enforcement receives a report on this route, and its clock runs. */
+    public static boolean toLawEnforcement(IntakeRoute route) {
+        return route != IntakeRoute.CPS_INVESTIGATION;
+    }
+
+    /** The agency's name in status texts; no personal data. */
+    public static String displayName(Agency agency) {
+        return agency == Agency.CPS_INTAKE ? "Texas CPS intake" : "Texas law-enforcement notification";
     }
 }

@@ -1,41 +1,47 @@
 package org.safeharbor.jurisdiction.us.tx;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URL;
-import java.util.ArrayList;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.stream.XMLOutputFactory;
+import javax.xml.datatype.DatatypeFactory;
+import javax.xml.datatype.XMLGregorianCalendar;
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
-import javax.xml.transform.dom.DOMSource;
+import javax.xml.stream.XMLStreamReader;
+import javax.xml.transform.Source;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
-import javax.xml.validation.Validator;
 
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBElement;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.JAXBIntrospector;
+import jakarta.xml.bind.Marshaller;
+import jakarta.xml.bind.ValidationEvent;
+import jakarta.xml.bind.Unmarshaller;
+import jakarta.xml.bind.util.ValidationEventCollector;
+
+import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
+import org.safeharbor.jurisdiction.us.tx.wire.ObjectFactory;
 
 /**
- * The Texas reference wire format's namespaces, its schema (the bundle's own hand-written NIEM subset,
- * {@code iepd/us-tx/}) and safe parsing: every document the adapter or the sandbox peer reads is parsed
- * without DOCTYPE (no external entities) and validated against that schema with javax.xml.validation.
- *
- * <p>The JDK's built-in factories are used on purpose ({@code newDefaultInstance}): inside Karaf the
- * pluggable lookup could pick whatever StAX or JAXP provider another bundle brings.
+ * The Texas reference wire format: its namespaces, its schema (the bundle's own hand-written NIEM subset,
+ * {@code iepd/us-tx/}) and JAXB reading and writing of its messages with the classes xjc generates from it
+ * ({@code wire}). A document is read through a StAX reader that refuses a DOCTYPE (no external entities, no entity
+ * expansion) and nesting deeper than {@value #MAX_DEPTH}, and validated against the schema while it is unmarshalled.
+ * A refusal names the schema rule and the position, never the document's content (the parser's and the validator's
+ * own messages quote it). The JDK's own XML factories on purpose ({@code newDefault...}): inside Karaf the pluggable
+ * lookup could pick whatever provider another bundle brings.
  */
 public final class TexasXml {
 
@@ -45,189 +51,169 @@ public final class TexasXml {
     public static final String HS = "http://release.niem.gov/niem/domains/humanServices/5.2/";
     /** This reference design's extension namespace (NIEM convention: an {@code ext:} namespace of one's own). */
     public static final String EXT = "https://safeharbor-bridge.org/iepd/us-tx/extension/1.0/";
-
-    /** The deepest nesting of elements read. */
-    static final int MAX_DEPTH = 64;
-
     /** The media type of every message of the format. */
     public static final String MEDIA_TYPE = "application/xml";
-
-    /** Where the schemas sit in the bundle; the extension schema imports the two NIEM subsets. */
-    static final String SCHEMA_DIR = "iepd/us-tx/";
-    /** The schema files; the last one (the extension) imports the others. */
+    /** The schema files in {@code iepd/us-tx/}, each after those it imports. */
     public static final List<String> SCHEMA_FILES = List.of("niem/niem-core-subset.xsd", "niem/hs-subset.xsd",
             "extension/us-tx-ext.xsd");
-
-    private static final Schema SCHEMA = loadSchema();
+    /** The root elements of the generated classes. */
+    public static final ObjectFactory WIRE = new ObjectFactory();
+    /** The deepest nesting of elements read (a report nests about ten deep). */
+    static final int MAX_DEPTH = 64;
+    private static final String VIOLATION = "schema violation";
 
     private TexasXml() {
     }
 
-    /** The compiled schema of all three namespaces (thread-safe; a {@link Validator} is not). */
+    /** The compiled schema of the three namespaces (thread-safe). */
     public static Schema schema() {
-        return SCHEMA;
+        return Holder.SCHEMA;
+    }
+
+    /** A message as XML. */
+    public static String write(JAXBElement<?> message) {
+        try {
+            StringWriter out = new StringWriter();
+            Marshaller marshaller = Holder.CONTEXT.createMarshaller();
+            marshaller.marshal(message, out);
+            return out.toString();
+        } catch (JAXBException e) {
+            throw new IllegalStateException("cannot write ext:" + message.getName().getLocalPart(), e);
+        }
     }
 
     /**
-     * Parses a document without DOCTYPE and validates it against the schema.
+     * Reads a message whose root element is of {@code type}, validated against the schema.
      *
-     * @throws InvalidDocumentException when it is not well-formed, has a DOCTYPE or is not valid; the message
-     *                                  names the schema rule and the position, never the document's content (the
-     *                                  parser's and the validator's own messages quote it)
+     * @throws InvalidDocumentException when it is not well-formed, has a DOCTYPE, is not valid or is another message
      */
-    public static Document parseValid(String xml) {
+    public static <T> T read(String xml, Class<T> type) {
         if (xml == null || xml.isBlank()) {
             throw new InvalidDocumentException("empty document");
         }
-        Document document;
+        Object value = null;
+        ValidationEventCollector events = new ValidationEventCollector();
         try {
-            DocumentBuilder builder = secureDocumentBuilderFactory().newDocumentBuilder();
-            builder.setErrorHandler(null);
-            document = builder.parse(new InputSource(new StringReader(xml)));
-        } catch (SAXException e) {
-            throw new InvalidDocumentException("not well-formed XML (or a DOCTYPE)" + location(e));
-        } catch (IOException | ParserConfigurationException e) {
-            throw new IllegalStateException("cannot parse XML", e);
+            XMLStreamReader reader = Holder.INPUT.createXMLStreamReader(new StringReader(xml));
+            try {
+                while (reader.getEventType() != XMLStreamConstants.START_ELEMENT) {
+                    if (reader.getEventType() == XMLStreamConstants.DTD) {
+                        throw new InvalidDocumentException("a DOCTYPE is not allowed");
+                    }
+                    reader.next();
+                }
+                Unmarshaller unmarshaller = Holder.CONTEXT.createUnmarshaller();
+                unmarshaller.setSchema(Holder.SCHEMA);
+                // schema errors collected, the first reported below: a document is refused first for not being well-formed
+                unmarshaller.setEventHandler(events);
+                value = JAXBIntrospector.getValue(unmarshaller.unmarshal(reader));
+            } catch (JAXBException e) {
+                if (e.getLinkedException() instanceof XMLStreamException notWellFormed) {
+                    throw notWellFormed;
+                }
+                // JAXB gave up on a schema error: the rest of the document must still be well-formed
+                while (reader.hasNext()) {
+                    reader.next();
+                }
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException e) {
+            throw new InvalidDocumentException("not well-formed XML" + location(e.getLocation()));
+        } catch (InvalidDocumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the JDK's StAX reader can fail on a malformed DOCTYPE with an exception of its own: still not well-formed
+            throw new InvalidDocumentException("not well-formed XML");
         }
-        try {
-            Validator validator = SCHEMA.newValidator();
-            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            validator.validate(new DOMSource(document));
-        } catch (SAXException e) {
-            throw new InvalidDocumentException("not valid against the US-TX schema: " + rule(e.getMessage()) + location(e));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (value == null || events.hasEvents()) {
+            // the validator's rule (cvc-...) rather than JAXB's own words about the same fault
+            ValidationEvent first = Arrays.stream(events.getEvents()).filter(e -> !rule(e.getMessage()).equals(VIOLATION))
+                    .findFirst().orElse(events.hasEvents() ? events.getEvents()[0] : null);
+            throw new InvalidDocumentException("not valid against the US-TX schema: " + (first == null ? VIOLATION
+                    : rule(first.getMessage()) + (first.getLocator() == null ? "" : " at line " + first.getLocator().getLineNumber()
+                    + ", column " + first.getLocator().getColumnNumber())));
         }
-        return document;
+        if (!type.isInstance(value)) {
+            throw new InvalidDocumentException("the root element is not a " + type.getSimpleName().replace("Type", ""));
+        }
+        return type.cast(value);
     }
 
-    /** Parses and validates, and checks that the root element is {@code ext:<rootName>}. */
-    public static Element parseValid(String xml, String rootName) {
-        Element root = parseValid(xml).getDocumentElement();
-        if (!EXT.equals(root.getNamespaceURI()) || !rootName.equals(root.getLocalName())) {
-            throw new InvalidDocumentException("the root element is not ext:" + rootName);
+    /** An instant as xs:dateTime, in UTC with its fraction of a second. */
+    public static XMLGregorianCalendar dateTime(Instant instant) {
+        return Holder.DATATYPES.newXMLGregorianCalendar(instant.toString());
+    }
+
+    /**
+     * The instant of an xs:dateTime. One without its offset from UTC (which xs:dateTime allows) is refused naming the
+     * element, as the adapter needs an instant.
+     */
+    public static Instant instant(XMLGregorianCalendar value, String element) {
+        try {
+            return Instant.parse(value.toXMLFormat());
+        } catch (DateTimeException e) {
+            throw new InvalidDocumentException(element + " is not a date and time with its offset from UTC (e.g. 2026-11-22T08:30:00Z)");
         }
-        return root;
+    }
+
+    public static XMLGregorianCalendar date(LocalDate day) {
+        return Holder.DATATYPES.newXMLGregorianCalendar(day.toString());
+    }
+
+    public static LocalDate localDate(XMLGregorianCalendar value) {
+        return LocalDate.of(value.getYear(), value.getMonth(), value.getDay());
     }
 
     /** The rule id of a Xerces message such as {@code cvc-pattern-valid: Value '...' is not ...}, without the rest. */
     private static String rule(String message) {
-        if (message != null && message.startsWith("cvc-") && message.indexOf(':') > 0) {
-            return message.substring(0, message.indexOf(':'));
-        }
-        return "schema violation";
+        int colon = message == null ? -1 : message.indexOf(':');
+        return colon > 0 && message.startsWith("cvc-") ? message.substring(0, colon) : VIOLATION;
     }
 
-    private static String location(SAXException e) {
-        return e instanceof org.xml.sax.SAXParseException at && at.getLineNumber() >= 0
-                ? " at line " + at.getLineNumber() + ", column " + at.getColumnNumber() : "";
+    private static String location(Location at) {
+        return at == null || at.getLineNumber() < 0 ? "" : " at line " + at.getLineNumber() + ", column " + at.getColumnNumber();
     }
 
-    /** A StAX writer to a string buffer with the format's prefixes declared by the caller. */
-    static XMLStreamWriter writer(StringWriter out) {
-        try {
-            return XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(out);
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("cannot create an XML writer", e);
-        }
-    }
+    /** Built on first use: a JAXB context costs a few hundred milliseconds. */
+    private static final class Holder {
+        static final JAXBContext CONTEXT = context();
+        static final Schema SCHEMA = schema();
+        static final XMLInputFactory INPUT = input();
+        static final DatatypeFactory DATATYPES = DatatypeFactory.newDefaultInstance();
 
-    // ------------------------------------------------------------------ DOM helpers for readers
-
-    /** The child elements of {@code parent} with that namespace and local name, in document order. */
-    static List<Element> children(Element parent, String ns, String name) {
-        List<Element> result = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && ns.equals(e.getNamespaceURI()) && name.equals(e.getLocalName())) {
-                result.add(e);
-            }
-        }
-        return result;
-    }
-
-    /** The first child element with that name, if any. */
-    static Optional<Element> child(Element parent, String ns, String name) {
-        List<Element> all = children(parent, ns, name);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
-    }
-
-    /** The trimmed text of the first child element with that name, if any. */
-    static Optional<String> text(Element parent, String ns, String name) {
-        return child(parent, ns, name).map(e -> e.getTextContent().trim());
-    }
-
-    /** The text of a child element the schema makes mandatory. */
-    static String requiredText(Element parent, String ns, String name) {
-        return text(parent, ns, name).orElseThrow(() -> new InvalidDocumentException("missing " + name));
-    }
-
-    // ------------------------------------------------------------------ set-up
-
-    private static DocumentBuilderFactory secureDocumentBuilderFactory() throws ParserConfigurationException {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
-        factory.setNamespaceAware(true);
-        // No DOCTYPE at all: rules out external entities and entity expansion.
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setXIncludeAware(false);
-        factory.setExpandEntityReferences(false);
-        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-        // a report nests about ten elements deep (the JDK's own limit, jdk.xml.maxElementDepth, is off by default)
-        factory.setAttribute("jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH));
-        return factory;
-    }
-
-    private static Schema loadSchema() {
-        SchemaFactory factory = SchemaFactory.newDefaultInstance();
-        String base = resource(SCHEMA_DIR + SCHEMA_FILES.get(SCHEMA_FILES.size() - 1)).toExternalForm();
-        String root = base.substring(0, base.length() - SCHEMA_FILES.get(SCHEMA_FILES.size() - 1).length());
-        // Imports are resolved from this bundle only (its own class loader), never fetched from elsewhere.
-        factory.setResourceResolver((type, namespace, publicId, systemId, baseUri) -> {
+        /** With the platform bundle's class loader, where JAXB finds its implementation in Karaf. */
+        private static JAXBContext context() {
             try {
-                URL resolved = new URL(new URL(baseUri == null ? base : baseUri), systemId);
-                if (!resolved.toExternalForm().startsWith(root)) {
-                    throw new IllegalArgumentException("schema import outside the bundle's schema folder refused: " + systemId);
-                }
-                return new SchemaInput(publicId, resolved.toExternalForm(), resolved.openStream());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                return PlatformClassLoader.call(() -> JAXBContext.newInstance(ObjectFactory.class));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot build the US-TX JAXB context", e);
             }
-        });
-        try (InputStream in = new URL(base).openStream()) {
-            return factory.newSchema(new StreamSource(in, base));
-        } catch (SAXException | IOException e) {
-            throw new IllegalStateException("cannot load the US-TX schema", e);
         }
-    }
 
-    /** A resource of this bundle, found through the bundle's own class loader (not the TCCL). */
-    static URL resource(String path) {
-        URL url = TexasXml.class.getClassLoader().getResource(path);
-        if (url == null) {
-            throw new IllegalStateException("missing resource in the US-TX bundle: " + path);
+        /** The three files from this bundle, in import order: an import names a namespace already read, nothing is fetched. */
+        private static Schema schema() {
+            try {
+                SchemaFactory factory = SchemaFactory.newDefaultInstance();
+                factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+                Source[] sources = new Source[SCHEMA_FILES.size()];
+                for (int i = 0; i < sources.length; i++) {
+                    URL url = TexasXml.class.getClassLoader().getResource("iepd/us-tx/" + SCHEMA_FILES.get(i));
+                    sources[i] = new StreamSource(url.openStream(), url.toExternalForm());
+                }
+                return factory.newSchema(sources);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot load the US-TX schema", e);
+            }
         }
-        return url;
-    }
 
-    /** An imported schema file, handed to the schema factory as a stream it closes. */
-    private record SchemaInput(String publicId, String systemId, InputStream byteStream) implements org.w3c.dom.ls.LSInput {
-        @Override public java.io.Reader getCharacterStream() { return null; }
-        @Override public void setCharacterStream(java.io.Reader characterStream) { }
-        @Override public InputStream getByteStream() { return byteStream; }
-        @Override public void setByteStream(InputStream byteStream) { }
-        @Override public String getStringData() { return null; }
-        @Override public void setStringData(String stringData) { }
-        @Override public String getSystemId() { return systemId; }
-        @Override public void setSystemId(String systemId) { }
-        @Override public String getPublicId() { return publicId; }
-        @Override public void setPublicId(String publicId) { }
-        @Override public String getBaseURI() { return systemId; }
-        @Override public void setBaseURI(String baseURI) { }
-        @Override public String getEncoding() { return null; }
-        @Override public void setEncoding(String encoding) { }
-        @Override public boolean getCertifiedText() { return false; }
-        @Override public void setCertifiedText(boolean certifiedText) { }
+        private static XMLInputFactory input() {
+            XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
+            factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
+            factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
+            // the JDK's own limit, jdk.xml.maxElementDepth, is off by default
+            factory.setProperty("jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH));
+            return factory;
+        }
     }
 }

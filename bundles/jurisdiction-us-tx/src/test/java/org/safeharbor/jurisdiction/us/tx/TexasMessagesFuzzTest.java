@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.safeharbor.jurisdiction.us.tx.wire.ReferralAcknowledgementType;
+import org.safeharbor.jurisdiction.us.tx.wire.ReferralStatusReportType;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of what the Texas agencies send the adapter: a status report POSTed to
- * {@code /jurisdictions/us-tx/status} and the acknowledgement of a report, read by {@link TexasMessages} (no DOCTYPE,
- * the bundle's NIEM schema) as the adapter reads them.
+ * {@code /jurisdictions/us-tx/status} and the acknowledgement of a report, read by {@link TexasXml} (no DOCTYPE,
+ * the bundle's NIEM schema) into what the adapter makes of them.
  *
  * <p>For every input: a message, or an {@link InvalidDocumentException} whose message names the rule and quotes
  * nothing of the document (the seeds' free text and numbers begin with {@value #MARKER}). Anything else (a
@@ -23,12 +25,13 @@ class TexasMessagesFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
     void statusReport(byte[] body) {
-        read(body, xml -> TexasMessages.readStatusReport(xml).at());
+        read(body, xml -> TexasStatus.update(TexasXml.read(xml, ReferralStatusReportType.class)).at());
     }
 
     @FuzzTest(maxDuration = "5m")
     void acknowledgement(byte[] body) {
-        read(body, xml -> TexasMessages.readAcknowledgement(xml).at());
+        read(body, xml -> TexasXml.instant(TexasXml.read(xml, ReferralAcknowledgementType.class).getAcknowledgementDateTime(),
+                "AcknowledgementDateTime"));
     }
 
     /** Reads the document and its time, or is refused without quoting it. */

@@ -40,15 +40,15 @@ class TexasProductionConfigTest {
         TexasAdapter.Config none = ConfigProxies.of(TexasAdapter.Config.class, Map.of());
         assertEquals("", none.cpsIntakeUrl(), "the bundle ships no endpoint");
         assertEquals("", none.trustStore(), "nor a trust store");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(none, reporter, TestSupport.CLOCK));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(none, reporter));
         assertTrue(e.getMessage().contains("no cpsIntakeUrl or lawEnforcementUrl configured"), e.getMessage());
         // http is refused in every case
         assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(TestSupport.adapter(
-                Map.of("cpsIntakeUrl", "http://cps.example.gov/intake")), reporter, TestSupport.CLOCK));
+                Map.of("cpsIntakeUrl", "http://cps.example.gov/intake")), reporter));
         // https on this machine's loopback (a local TLS proxy) is not refused for its host: the sandbox module's
         // TexasDeliveryTest delivers there with the operator's own trust store
-        new TexasAdapter(TestSupport.adapter(Map.of("cpsIntakeUrl", "https://127.0.0.1:8743/cps/intake")), reporter, TestSupport.CLOCK);
-        TexasAdapter production = new TexasAdapter(TestSupport.defaults(), reporter, TestSupport.CLOCK);
+        new TexasAdapter(TestSupport.adapter(Map.of("cpsIntakeUrl", "https://127.0.0.1:8743/cps/intake")), reporter);
+        TexasAdapter production = new TexasAdapter(TestSupport.defaults(), reporter);
         assertFalse(production.statusEndpointEnabled(), "no credential: no status endpoint");
     }
 

@@ -40,14 +40,14 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.safeharbor.jurisdiction.us.tx.Agency;
 import org.safeharbor.jurisdiction.us.tx.InvalidDocumentException;
-import org.safeharbor.jurisdiction.us.tx.TexasMessages;
-import org.safeharbor.jurisdiction.us.tx.TexasMessages.Acknowledgement;
-import org.safeharbor.jurisdiction.us.tx.TexasMessages.StateStatus;
-import org.safeharbor.jurisdiction.us.tx.TexasMessages.StatusReport;
 import org.safeharbor.jurisdiction.us.tx.TexasNiemFormat;
 import org.safeharbor.jurisdiction.us.tx.TexasXml;
+import org.safeharbor.jurisdiction.us.tx.wire.Agency;
+import org.safeharbor.jurisdiction.us.tx.wire.IdentificationType;
+import org.safeharbor.jurisdiction.us.tx.wire.ReferralAcknowledgementType;
+import org.safeharbor.jurisdiction.us.tx.wire.ReferralStatusReportType;
+import org.safeharbor.jurisdiction.us.tx.wire.StateStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +117,11 @@ public class TexasAgencyPeer {
         this.clock = clock == null ? Clock.systemUTC() : clock;
     }
 
+    /** Prefix of this agency's intake or case numbers in the sandbox, e.g. {@code TX-CPS}. */
+    public static String numberPrefix(Agency agency) {
+        return agency == Agency.CPS_INTAKE ? "TX-CPS" : "TX-LE";
+    }
+
     /** The path reports are POSTed to. */
     public static String path(Agency agency) {
         return agency == Agency.CPS_INTAKE ? "/cps/intake" : "/law-enforcement/notifications";
@@ -177,7 +182,7 @@ public class TexasAgencyPeer {
         server.addConnector(connector);
         server.setHandler(new Intake());
         server.start();
-        LOG.info("US-TX sandbox {} listening on https://{}:{}{}", agency.code(), host, port(), path(agency));
+        LOG.info("US-TX sandbox {} listening on https://{}:{}{}", agency.value(), host, port(), path(agency));
         return port();
     }
 
@@ -248,8 +253,25 @@ public class TexasAgencyPeer {
      */
     public int sendStatus(String referralId, StateStatus status, String reason) throws IOException, InterruptedException {
         String number = numberOf(referralId).orElseThrow(() -> new IllegalArgumentException("this peer never received " + referralId));
-        String xml = TexasMessages.writeStatusReport(new StatusReport(referralId, number, agency, status, clock.instant(), reason));
-        return postStatus(xml);
+        return postStatus(statusReport(referralId, number, agency, status, clock.instant(), reason));
+    }
+
+    /** An {@code ext:ReferralStatusReport} as the agency writes it; {@code number} and {@code reason} may be null. */
+    public static String statusReport(String referralId, String number, Agency agency, StateStatus status, Instant at, String reason) {
+        ReferralStatusReportType report = new ReferralStatusReportType();
+        report.setReferralIdentification(id(referralId));
+        report.setIntakeNumberIdentification(number == null ? null : id(number));
+        report.setReceivingAgencyCode(agency);
+        report.setReferralStatusCode(status);
+        report.setStatusDateTime(TexasXml.dateTime(at));
+        report.setStatusReasonText(reason == null || reason.isBlank() ? null : reason);
+        return TexasXml.write(TexasXml.WIRE.createReferralStatusReport(report));
+    }
+
+    private static IdentificationType id(String value) {
+        IdentificationType id = new IdentificationType();
+        id.setIdentificationID(value);
+        return id;
     }
 
     /** Posts any status document (tests use it for invalid ones). */
@@ -275,7 +297,7 @@ public class TexasAgencyPeer {
             throw new InvalidDocumentException("referral id is not a safe identifier");
         }
         Instant now = clock.instant();
-        String number = numbers.computeIfAbsent(referralId, id -> String.format("%s-%d-%06d", agency.numberPrefix(),
+        String number = numbers.computeIfAbsent(referralId, id -> String.format("%s-%d-%06d", numberPrefix(agency),
                 now.atZone(ZoneOffset.UTC).getYear(), sequence.incrementAndGet()));
         deliveries.add(new Delivery(referralId, xml, number, now));
         if (deliveries.size() > MAX_KEPT) {
@@ -284,8 +306,13 @@ public class TexasAgencyPeer {
         if (directory != null) {
             Files.writeString(directory.resolve(referralId + ".xml"), xml, StandardCharsets.UTF_8);
         }
-        LOG.info("US-TX sandbox {} accepted referral {} as {}", agency.code(), referralId, number);
-        return TexasMessages.writeAcknowledgement(new Acknowledgement(referralId, number, agency, now));
+        LOG.info("US-TX sandbox {} accepted referral {} as {}", agency.value(), referralId, number);
+        ReferralAcknowledgementType ack = new ReferralAcknowledgementType();
+        ack.setReferralIdentification(id(referralId));
+        ack.setIntakeNumberIdentification(id(number));
+        ack.setReceivingAgencyCode(agency);
+        ack.setAcknowledgementDateTime(TexasXml.dateTime(now));
+        return TexasXml.write(TexasXml.WIRE.createReferralAcknowledgement(ack));
     }
 
     private final class Intake extends Handler.Abstract {
@@ -322,7 +349,7 @@ public class TexasAgencyPeer {
                 answer = accept(body);
             } catch (InvalidDocumentException | IllegalArgumentException e) {
                 // the schema message may quote a value: it goes back to the sender only, never to the log
-                LOG.info("US-TX sandbox {} rejected an invalid report", agency.code());
+                LOG.info("US-TX sandbox {} rejected an invalid report", agency.value());
                 response.setStatus(HttpStatus.BAD_REQUEST_400);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=UTF-8");
                 Content.Sink.write(response, true, "invalid ChildTraffickingReport: " + e.getMessage(), callback);

@@ -24,8 +24,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
-import org.safeharbor.jurisdiction.us.tx.Agency;
-import org.safeharbor.jurisdiction.us.tx.TlsStores;
+import org.safeharbor.jurisdiction.us.tx.wire.Agency;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,9 +106,9 @@ public class TexasSandbox implements SandboxPeer {
         try {
             PlatformClassLoader.run(() -> {
                 start(new TexasAgencyPeer(Agency.CPS_INTAKE, config.host(), config.cpsPort(), keys, config._keyStorePassword(),
-                        base.resolve(Agency.CPS_INTAKE.code()), Clock.systemUTC()).statusCallback(callback, statusToken).statusTrust(ca));
+                        base.resolve(Agency.CPS_INTAKE.value()), Clock.systemUTC()).statusCallback(callback, statusToken).statusTrust(ca));
                 start(new TexasAgencyPeer(Agency.LAW_ENFORCEMENT, config.host(), config.lawEnforcementPort(), keys,
-                        config._keyStorePassword(), base.resolve(Agency.LAW_ENFORCEMENT.code()), Clock.systemUTC())
+                        config._keyStorePassword(), base.resolve(Agency.LAW_ENFORCEMENT.value()), Clock.systemUTC())
                         .statusCallback(callback, statusToken).statusTrust(ca));
             });
         } catch (Exception e) {
@@ -132,11 +131,9 @@ public class TexasSandbox implements SandboxPeer {
 
     /** A PKCS12 key store: a file, or {@code classpath:<path>} in this bundle (its own class loader finds it). */
     public static KeyStore keyStore(String location, String password) {
-        if (!location.trim().startsWith(CLASSPATH)) {
-            return TlsStores.load(location, password);
-        }
         String path = location.trim().substring(CLASSPATH.length()).replaceFirst("^/", "");
-        try (InputStream in = TexasSandbox.class.getClassLoader().getResourceAsStream(path)) {
+        try (InputStream in = location.trim().startsWith(CLASSPATH) ? TexasSandbox.class.getClassLoader().getResourceAsStream(path)
+                : Files.newInputStream(Path.of(location.trim()))) {
             if (in == null) {
                 throw new IllegalArgumentException("no such resource in the US-TX sandbox bundle: " + path);
             }

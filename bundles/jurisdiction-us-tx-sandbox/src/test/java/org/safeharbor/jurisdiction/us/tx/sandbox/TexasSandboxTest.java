@@ -30,11 +30,11 @@ import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
-import org.safeharbor.jurisdiction.us.tx.Agency;
-import org.safeharbor.jurisdiction.us.tx.TexasMessages;
+import org.safeharbor.jurisdiction.us.tx.wire.Agency;
+import org.safeharbor.jurisdiction.us.tx.TexasXml;
+import org.safeharbor.jurisdiction.us.tx.wire.ReferralAcknowledgementType;
 import org.safeharbor.jurisdiction.us.tx.TexasNiemFormat;
 import org.safeharbor.jurisdiction.us.tx.SandboxTls;
-import org.safeharbor.jurisdiction.us.tx.TlsStores;
 import org.safeharbor.tck.ConfigProxies;
 
 /** The sandbox DS component outside OSGi: both peers up over HTTPS, recording under the configured folder. */
@@ -59,7 +59,7 @@ class TexasSandboxTest {
 
             HttpResponse<String> ok = post(lawEnforcement.url(), report);
             assertEquals(200, ok.statusCode());
-            assertTrue(TexasMessages.readAcknowledgement(ok.body()).intakeNumber().matches("TX-LE-\\d{4}-000001"));
+            assertTrue(TexasXml.read(ok.body(), ReferralAcknowledgementType.class).getIntakeNumberIdentification().getIdentificationID().matches("TX-LE-\\d{4}-000001"));
             assertTrue(Files.exists(dir.resolve("law-enforcement").resolve(referral.id().value() + ".xml")));
 
             assertEquals(400, post(lawEnforcement.url(), report.replace("labor-trafficking", "forced-begging")).statusCode());
@@ -71,7 +71,7 @@ class TexasSandboxTest {
             assertEquals(sandbox.peers().get(0).url(), settings.get("cpsIntakeUrl"));
             assertEquals(url, settings.get("lawEnforcementUrl"));
             trustStore = Path.of(settings.get("trustStore"));
-            KeyStore trust = TlsStores.load(trustStore.toString(), settings.get(".trustStorePassword"));
+            KeyStore trust = TexasSandbox.keyStore(trustStore.toString(), settings.get(".trustStorePassword"));
             for (String alias : Collections.list(trust.aliases())) {
                 assertTrue(trust.isCertificateEntry(alias), alias + " is not a certificate only");
             }
