@@ -27,9 +27,9 @@ import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.jurisdiction.support.v1.StatusCallers;
 
 /**
- * Illinois (US-IL): reports to the DCFS State Central Register over SOAP on the bundle's reference contract (DCFS
- * publishes no intake interface). The component holds the configuration and wires the parts: {@link IllinoisFormat},
- * {@link IllinoisClocks}, {@link IllinoisTransport} (delivery) and {@link IllinoisStatusRoute} (the SCR's statuses).
+ * Illinois (US-IL): reports to the DCFS State Central Register over SOAP on the bundle's reference contract. The
+ * component holds the configuration (a key starting with {@code _} is written with a dot in the cfg: private) and wires
+ * the parts: {@link IllinoisFormat}, {@link IllinoisClocks}, {@link IllinoisTransport} and {@link IllinoisStatusRoute}.
  * While the sandbox peer is there ({@link SandboxPeer}) it fills what the configuration leaves unset and its http://
  * intake is allowed; otherwise no intake, or http://, is refused: the component starts, its routes do not.
  */
@@ -40,7 +40,6 @@ public class IllinoisAdapter implements JurisdictionAdapter, StateTransport {
     public static final String PID = "org.safeharbor.jurisdiction.us.il";
     public static final Jurisdiction US_IL = Jurisdiction.of("US-IL");
 
-    /** Keys starting with {@code _} are written with a leading dot in the cfg: private, never service properties. */
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Illinois DCFS (reference SOAP intake)",
             description = "Delivery of referrals to the Illinois State Central Register over SOAP, and its status call-backs")
     public @interface Config {
@@ -139,12 +138,10 @@ public class IllinoisAdapter implements JurisdictionAdapter, StateTransport {
         status.configure(routes);
     }
 
-    /** The CXF servlet of the status service ({@value IllinoisStatusRoute#ADDRESS} below its mount point). */
     public Servlet statusServlet() {
         return status.servlet();
     }
 
-    /** Withdraws the status servlet, forgets the cxf: endpoints and shuts the adapter's CXF bus down. */
     @Deactivate
     public void close() {
         status.unpublish();

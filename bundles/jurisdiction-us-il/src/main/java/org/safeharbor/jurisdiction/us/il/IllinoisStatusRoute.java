@@ -1,6 +1,5 @@
 package org.safeharbor.jurisdiction.us.il;
 
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -10,8 +9,6 @@ import jakarta.servlet.Servlet;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
-import org.apache.cxf.annotations.SchemaValidation.SchemaValidationType;
-import org.apache.cxf.message.Message;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -85,12 +82,6 @@ final class IllinoisStatusRoute {
         status.setServiceNameAsQName(IntakeXml.STATUS_SERVICE);
         status.setPortNameAsQName(IntakeXml.STATUS_PORT);
         status.setSynchronous(true);
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(Message.SCHEMA_VALIDATION_ENABLED, SchemaValidationType.IN);
-        // CXF's StAX limits (100 levels, 128 MiB of text) down to what a notification needs
-        properties.put("org.apache.cxf.stax.maxElementDepth", 32);
-        properties.put("org.apache.cxf.stax.maxTextLength", guards.maxBodyBytes());
-        status.setProperties(properties);
         guards.install(status);
         routes.from(status).routeId(IllinoisAdapter.US_IL.code() + "-status").process(this::report);
     }

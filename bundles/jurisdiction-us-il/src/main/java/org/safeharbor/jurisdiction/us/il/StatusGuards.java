@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,11 +62,13 @@ final class StatusGuards {
         return username != null || !certificates.isEmpty();
     }
 
-    int maxBodyBytes() {
-        return maxBodyBytes;
-    }
-
+    /** The checks on the status endpoint; after the receive phase, CXF validates against the schema within tight StAX limits. */
     void install(CxfEndpoint endpoint) {
+        // the state's notification, and our answer, against the schema
+        endpoint.setSchemaValidationEnabled(true);
+        // CXF's StAX limits (100 levels, 128 MiB of text) down to what a notification needs
+        endpoint.setProperties(new HashMap<>(Map.of("org.apache.cxf.stax.maxElementDepth", 32,
+                "org.apache.cxf.stax.maxTextLength", maxBodyBytes)));
         endpoint.getInInterceptors().add(new AbstractPhaseInterceptor<Message>(Phase.RECEIVE) {
             @Override
             public void handleMessage(Message message) {
