@@ -77,7 +77,8 @@ public class FhirEndpoint {
 
     @Activate
     public FhirEndpoint(@Reference CamelContext camel, @Reference MessageStore store, @Reference AccessTokens tokens,
-                        BundleContext bundleContext, Config config) throws Exception {
+                        @Reference io.micrometer.core.instrument.MeterRegistry meters, BundleContext bundleContext, Config config)
+            throws Exception {
         this.camel = camel;
         camel.addRoutes(queue);
         producer = camel.createProducerTemplate();
@@ -96,8 +97,10 @@ public class FhirEndpoint {
             }
         });
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
-                new TaskProvider(store), new AuditEventProvider(fhir, store), IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens,
-                        new org.safeharbor.auth.RateLimiter(config.submissionsPerMinute(), config.submissionBurst(), System::nanoTime)));
+                new TaskProvider(store), new AuditEventProvider(fhir, store), java.util.stream.Stream.concat(
+                        IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens, new org.safeharbor.auth.RateLimiter(
+                                config.submissionsPerMinute(), config.submissionBurst(), System::nanoTime)).stream(),
+                        java.util.stream.Stream.of(new IntakeMetrics(meters))).toList());
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", "/fhir/*");
         registration = bundleContext.registerService(Servlet.class, server, properties);

@@ -69,6 +69,7 @@ public class IntakeProvider {
     private OperationOutcome accepted(RequestDetails request, IntakeService.Accepted accepted) {
         String taskId = accepted.stored().referral().id().value();
         request.getUserData().put(ACCEPTED_TASK, taskId);
+        request.getUserData().put(IntakeMetrics.CREATED, accepted.created());
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
                 .setDiagnostics((accepted.created() ? "Accepted" : "Already accepted earlier; nothing new was created")

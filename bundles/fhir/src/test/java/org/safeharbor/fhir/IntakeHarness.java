@@ -54,6 +54,9 @@ final class IntakeHarness implements AutoCloseable {
     final JdbcDataSource dataSource;
     /** The intake's quarantine interceptor: it counts the refusals it did not keep. */
     final IntakeInterceptors.Quarantine quarantine;
+    /** What the intake counted and timed ({@link IntakeMetrics}), as /metrics would serve it. */
+    final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
     private final ProducerTemplate producer;
     private final Server jetty;
 
@@ -79,7 +82,8 @@ final class IntakeHarness implements AutoCloseable {
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), clock);
         intake = new IntakeService(reader, store, queue, producer,
                 j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty(), clock);
-        List<Object> interceptors = IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions);
+        List<Object> interceptors = new ArrayList<>(IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions));
+        interceptors.add(new IntakeMetrics(meters)); // as FhirEndpoint adds it
         quarantine = interceptors.stream().filter(IntakeInterceptors.Quarantine.class::isInstance).map(IntakeInterceptors.Quarantine.class::cast)
                 .findFirst().orElseThrow();
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes),

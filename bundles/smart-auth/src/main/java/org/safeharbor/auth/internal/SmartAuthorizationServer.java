@@ -77,7 +77,8 @@ public class SmartAuthorizationServer {
     });
 
     @Activate
-    public SmartAuthorizationServer(BundleContext context, Config config, @Reference AuditLog audit) throws Exception {
+    public SmartAuthorizationServer(BundleContext context, Config config, @Reference AuditLog audit,
+                                    @Reference io.micrometer.core.instrument.MeterRegistry meters) throws Exception {
         Path etc = Path.of(System.getProperty("karaf.etc", "etc"));
         Path clientsDirectory = config.clientsDirectory().isBlank() ? etc.resolve("safeharbor/clients") : Path.of(config.clientsDirectory());
         Path keyFile = config.signingKeyFile().isBlank() ? etc.resolve("safeharbor/token-signing-key.json") : Path.of(config.signingKeyFile());
@@ -93,7 +94,8 @@ public class SmartAuthorizationServer {
 
         registrations.add(context.registerService(Servlet.class,
                 new TokenEndpoint(new ClientAssertions(clients, Clock.systemUTC()), issuer, tokenUrl,
-                        new RateLimiter(config.tokenRequestsPerMinute(), config.tokenRequestBurst(), System::nanoTime), audit),
+                        new RateLimiter(config.tokenRequestsPerMinute(), config.tokenRequestBurst(), System::nanoTime), audit,
+                        new TokenMetrics(meters)),
                 path(TOKEN_PATH)));
         registrations.add(context.registerService(Servlet.class, new SmartConfiguration(base, tokenUrl),
                 path("/fhir/.well-known/smart-configuration")));

@@ -50,8 +50,11 @@ final class TokenEndpoint extends HttpServlet {
     private final String tokenUrl;
     private final transient RateLimiter limiter;
     private final transient AuditLog audit;
+    private final transient TokenMetrics metrics;
 
-    TokenEndpoint(ClientAssertions assertions, TokenIssuer issuer, String tokenUrl, RateLimiter limiter, AuditLog audit) {
+    TokenEndpoint(ClientAssertions assertions, TokenIssuer issuer, String tokenUrl, RateLimiter limiter, AuditLog audit,
+                  TokenMetrics metrics) {
+        this.metrics = metrics;
         this.assertions = assertions;
         this.issuer = issuer;
         this.tokenUrl = tokenUrl;
@@ -66,6 +69,7 @@ final class TokenEndpoint extends HttpServlet {
         if (wait > 0) {
             LOG.warn("Token request refused: more than the allowed token requests a minute from one address");
             response.setHeader("Retry-After", Long.toString(wait));
+            metrics.refused(null, "slow_down");
             write(response, 429, Map.of("error", "slow_down", "error_description",
                     "too many token requests from this address: retry after " + wait + " s (a token lasts " + issuer.lifetime().toSeconds() + " s)"));
             return;
@@ -135,6 +139,7 @@ final class TokenEndpoint extends HttpServlet {
         answer.put("expires_in", issuer.lifetime().toSeconds());
         answer.put("scope", String.join(" ", granted));
         LOG.info("Token issued to client {} for scopes {}", client.clientId(), granted);
+        metrics.granted(client.clientId());
         record(AuditEntry.of(AuditEntry.Kind.TOKEN, AuditEntry.Actor.client(client.clientId(), request.getRemoteAddr()))
                 .object(client.clientId()).detail("scopes", String.join(" ", granted))
                 .detail("lifetime-seconds", issuer.lifetime().toSeconds()).build());
@@ -171,6 +176,7 @@ final class TokenEndpoint extends HttpServlet {
     private void error(HttpServletRequest request, HttpServletResponse response, int status, String error, String description,
                        String clientId, boolean authenticated) throws IOException {
         LOG.warn("Token refused{}: {} ({})", clientId == null ? "" : " to client " + clientId, error, description);
+        metrics.refused(authenticated ? clientId : null, error);
         record(AuditEntry.of(AuditEntry.Kind.TOKEN, authenticated ? AuditEntry.Actor.client(clientId, request.getRemoteAddr())
                         : AuditEntry.Actor.anonymous(clientId, request.getRemoteAddr()))
                 .outcome(AuditEntry.Outcome.MINOR_FAILURE, "HTTP " + status + " " + error).build());

@@ -43,6 +43,9 @@ final class AuthServer implements AutoCloseable {
     final X509Certificate clientCertificate;
     /** What the token endpoint and the registry recorded in the audit trail. */
     final java.util.List<org.safeharbor.store.AuditEntry> audit = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What the token endpoint counted, as /metrics would serve it. */
+    final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
     private final Server server;
 
     /** Without a limit on token requests. */
@@ -85,7 +88,8 @@ final class AuthServer implements AutoCloseable {
                 Duration.ofMinutes(5), registry, clock);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new TokenEndpoint(new ClientAssertions(registry, clock), issuer, tokenUrl.toString(), limiter, audit::add)),
+        context.addServlet(new ServletHolder(new TokenEndpoint(new ClientAssertions(registry, clock), issuer, tokenUrl.toString(), limiter, audit::add,
+                new TokenMetrics(meters))),
                 SmartAuthorizationServer.TOKEN_PATH);
         context.addServlet(new ServletHolder(new SmartConfiguration(base, tokenUrl.toString())), "/fhir/.well-known/smart-configuration");
         server.setHandler(context);

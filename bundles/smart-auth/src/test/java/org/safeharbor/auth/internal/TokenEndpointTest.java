@@ -154,6 +154,30 @@ class TokenEndpointTest {
         assertEquals("HTTP 401 invalid_client", refused.outcomeText());
     }
 
+    @Test
+    void grantsAndRefusalsAreCountedByRegisteredClientNeverByAClaimedId() throws Exception {
+        double before = tokens("county-general", "granted", "none");
+        double refusedBefore = tokens(TokenMetrics.UNAUTHENTICATED, "refused", "invalid_client");
+        double scopeBefore = tokens("county-general", "refused", "invalid_scope");
+        server.client("county-general", rsaKey).token(SUBMIT);
+        assertThrows(TokenRefused.class, () -> server.client("claimed-by-a-stranger", SmartBackendClient.generateKey("ES384")).token(SUBMIT));
+        assertThrows(TokenRefused.class, () -> server.client("county-general", rsaKey).token("system/Patient.r"));
+
+        assertEquals(before + 1, tokens("county-general", "granted", "none"));
+        assertEquals(refusedBefore + 1, tokens(TokenMetrics.UNAUTHENTICATED, "refused", "invalid_client"),
+                "an unknown client is counted without the id it claimed");
+        assertEquals(scopeBefore + 1, tokens("county-general", "refused", "invalid_scope"), "a registered client's refusal names it");
+        String scraped = server.meters.scrape();
+        assertTrue(scraped.contains("safeharbor_tokens_total{client=\"county-general\",error=\"none\",outcome=\"granted\"}"), scraped);
+        assertFalse(scraped.contains("claimed-by-a-stranger"), "a claimed id is no label: " + scraped);
+    }
+
+    private static double tokens(String client, String outcome, String error) {
+        io.micrometer.core.instrument.Counter counter = server.meters.find(TokenMetrics.TOKENS).tag("client", client).tag("outcome", outcome)
+                .tag("error", error).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static org.safeharbor.store.AuditEntry lastAudit(String actorId) {
         List<org.safeharbor.store.AuditEntry> of = server.audit.stream().filter(e -> e.actor().id().equals(actorId)).toList();
         assertTrue(!of.isEmpty(), "nothing recorded for " + actorId + ": " + server.audit);
