@@ -9,9 +9,14 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.osgi.service.component.annotations.Activate;
@@ -24,9 +29,12 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.store.Delivery;
 import org.safeharbor.store.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>At each configured share of a clock (50% and 90% by default) and at its breach, the monitor
  * raises one alert: a log line without personal data, the metric
  * {@code safeharbor_deadline_alerts_total} (labels jurisdiction, rule, clock, level), and an entry the
- * hospital sees in its Task.
+ * hospital sees in its Task. The gauge {@code safeharbor_clocks_open} counts the clocks running at each delivery's last
+ * check by the level reached ({@code running} before the first share), from what the scans saw. A status that ends
+ * every clock (not sent, screened out, investigation opened) makes no check due, so the deliveries a scan did not
+ * check are asked after in the store, {@value #REVALIDATE} a scan in turn, and forgotten once their status changed.
  *
  * <p>A scan does not read every open referral: each open delivery carries the time its clocks next
  * cross a threshold ({@link MessageStore#scheduleClockChecks}), and a scan reads only those due. A
@@ -64,6 +75,8 @@ public class DeadlineMonitor {
     static final String ROUTE_ID = "deadline-monitor";
     /** Deliveries read per query of a scan, to bound the memory of a scan after a long outage. */
     static final int BATCH = 500;
+    /** Open deliveries a scan asks the store about when it did not check them (see the open-clocks gauge). */
+    static final int REVALIDATE = 200;
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineMonitor.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge statutory clocks")
@@ -84,6 +97,20 @@ public class DeadlineMonitor {
     private final Duration scanInterval;
     /** The adapters the last scan saw, by jurisdiction: when they change, every clock is re-checked. */
     private Map<String, JurisdictionAdapter> adaptersSeen;
+    /** The clocks running at each open delivery's last check (key: referral id and jurisdiction). */
+    private final Map<String, Seen> open = new java.util.LinkedHashMap<>();
+    /** The number of the current scan, to tell the deliveries it checked. */
+    private long scans;
+    private final MultiGauge openClocks;
+
+    /** One running clock as the gauge labels it. */
+    private record Running(String jurisdiction, String rule, String clock, String level) {
+    }
+
+    /** A delivery's running clocks at its last check, its status then, and its next check (null: none, breached). */
+    private record Seen(ReferralId referral, Jurisdiction jurisdiction, DeliveryStatus status, List<Running> clocks, Instant next,
+                        long scan) {
+    }
 
     @Activate
     public DeadlineMonitor(@Reference CamelContext camel, @Reference JurisdictionRegistry registry,
@@ -108,17 +135,22 @@ public class DeadlineMonitor {
         this.alertAt = Arrays.stream(config.alertAt().split(",")).map(String::trim).filter(v -> !v.isEmpty())
                 .mapToDouble(Double::parseDouble).sorted().toArray();
         this.scanInterval = Duration.parse(config.scanInterval());
+        this.openClocks = MultiGauge.builder(Metrics.CLOCKS_OPEN)
+                .description("Clocks still running, by the level reached: running, a configured share (50%, 90%) or breached")
+                .register(meters);
     }
 
     @Deactivate
     void deactivate() throws Exception {
         camel.getRouteController().stopRoute(ROUTE_ID);
         camel.removeRoute(ROUTE_ID);
+        openClocks.register(List.of(), true);
     }
 
     /** Checks every clock that is due; returns the number of alerts raised. */
-    int scan() {
+    synchronized int scan() {
         Instant now = clock.instant();
+        scans++;
         Map<String, JurisdictionAdapter> adapters = new HashMap<>();
         registry.active().forEach(active -> registry.adapter(active.jurisdiction())
                 .ifPresent(adapter -> adapters.put(active.jurisdiction().code(), adapter)));
@@ -137,7 +169,42 @@ public class DeadlineMonitor {
             }
             store.scheduleClockChecks(next);
         } while (due.size() == BATCH);
+        forgetEnded(now);
+        Map<Running, Long> counts = open.values().stream().flatMap(seen -> seen.clocks().stream())
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        openClocks.register(counts.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("jurisdiction", e.getKey().jurisdiction(),
+                "rule", e.getKey().rule(), "clock", e.getKey().clock(), "level", e.getKey().level()), e.getValue())).toList(), true);
         return raised;
+    }
+
+    /**
+     * Forgets the deliveries whose clocks ended without a check. The ones this scan checked are at the end of
+     * {@link #open} (each check moves its delivery there); of the others, one whose check was due by now was not due in
+     * the store (it stopped watching it), and up to {@value #REVALIDATE} more are looked up: gone, or in another status
+     * than when checked (a status still watched makes its delivery due, so the next scan checks it again).
+     */
+    private void forgetEnded(Instant now) {
+        List<Map.Entry<String, Seen>> stillOpen = new ArrayList<>();
+        int asked = 0;
+        for (var entries = open.entrySet().iterator(); entries.hasNext() && asked < REVALIDATE; ) {
+            Map.Entry<String, Seen> entry = entries.next();
+            Seen seen = entry.getValue();
+            if (seen.scan() == scans) {
+                break;
+            }
+            entries.remove();
+            if (seen.next() != null && !seen.next().isAfter(now)) {
+                continue;
+            }
+            asked++;
+            Optional<DeliveryStatus> status = store.find(seen.referral()).flatMap(stored -> stored.deliveries().stream()
+                    .filter(d -> d.jurisdiction().equals(seen.jurisdiction())).map(Delivery::status).findFirst());
+            if (status.equals(Optional.of(seen.status()))) {
+                stillOpen.add(entry);
+            }
+        }
+        // to the end: the next scan asks about the others first
+        stillOpen.forEach(entry -> open.put(entry.getKey(), entry.getValue()));
     }
 
     /** Raises what one delivery's clocks have reached and adds its next check to {@code schedule}. */
@@ -145,8 +212,12 @@ public class DeadlineMonitor {
         Jurisdiction jurisdiction = open.delivery().jurisdiction();
         int raised = 0;
         Instant next = null;
+        List<Running> clocks = new ArrayList<>();
         for (Deadline deadline : running(open)) {
-            for (String level : levelsReached(deadline, now)) {
+            List<String> reached = levelsReached(deadline, now);
+            clocks.add(new Running(jurisdiction.code(), deadline.rule().id(), deadline.rule().kind().code(),
+                    reached.isEmpty() ? "running" : reached.get(reached.size() - 1)));
+            for (String level : reached) {
                 if (store.raiseDeadlineAlert(open.referral().id(), jurisdiction, deadline.rule().id(), deadline.rule().kind(), level,
                         deadline.due())) {
                     raised++;
@@ -160,6 +231,11 @@ public class DeadlineMonitor {
             next = earliest(next, now.plus(scanInterval));
         }
         schedule.add(new MessageStore.ClockCheck(open.referral().id(), jurisdiction, open.delivery().status(), next));
+        String key = open.referral().id().value() + "|" + jurisdiction.code();
+        this.open.remove(key);
+        if (!clocks.isEmpty()) {
+            this.open.put(key, new Seen(open.referral().id(), jurisdiction, open.delivery().status(), List.copyOf(clocks), next, scans));
+        }
         return raised;
     }
 

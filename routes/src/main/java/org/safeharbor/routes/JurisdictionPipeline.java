@@ -54,6 +54,7 @@ public final class JurisdictionPipeline extends RouteBuilder {
     private static final String ORIGINAL = "safeharborOriginal";
     private static final String STATE_PAYLOAD = "safeharborStatePayload";
     private static final String ATTEMPT = "safeharborAttempt";
+    private static final String ATTEMPT_STARTED = "safeharborAttemptStarted";
 
     /** Where the path reads and where it puts what it cannot deliver. */
     public record Queues(String queue, String deadLetters, String quarantine) {
@@ -85,6 +86,8 @@ public final class JurisdictionPipeline extends RouteBuilder {
     private final Clock clock;
     private final Queues queues;
     private final Jurisdiction jurisdiction;
+    /** Null without the core's meter registry (a state bundle's in-memory tests): nothing is counted. */
+    private DeliveryMetrics metrics;
 
     public JurisdictionPipeline(JurisdictionAdapter adapter, StateTransport transport, StatusReporter reporter, Clock clock,
                                 Queues queues) {
@@ -102,6 +105,8 @@ public final class JurisdictionPipeline extends RouteBuilder {
         String attempt = "direct:" + jurisdiction.code() + "-attempt";
         // the state's routes hand every failure back to the receiving route, whose policy applies: one place decides
         errorHandler(noErrorHandler());
+        Object meters = getContext().getRegistry().lookupByName(org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME);
+        metrics = meters == null ? null : new DeliveryMetrics(meters);
         Redelivery retry = transport.redelivery();
         ProcessorDefinition<?> receive = from(queues.queue()).routeId(jurisdiction.code() + "-receive")
                 .errorHandler(deadLetterChannel(queues.deadLetters())
@@ -186,6 +191,7 @@ public final class JurisdictionPipeline extends RouteBuilder {
         }
         int number = reporter.recordAttempt(referral.id(), jurisdiction, payload);
         exchange.setProperty(ATTEMPT, number);
+        exchange.setProperty(ATTEMPT_STARTED, System.nanoTime());
         exchange.getMessage().setBody(payload);
         exchange.getMessage().removeHeaders("SafeHarborState*");
         exchange.getMessage().setHeader(DeliveryContract.STATE_REFERRAL_ID, referral.id().value());
@@ -194,6 +200,7 @@ public final class JurisdictionPipeline extends RouteBuilder {
 
     /** Reports what the state's transport says the state answered; no answer (e.g. a batch sent later): nothing yet. */
     private void reportAnswer(Exchange exchange) {
+        timeAttempt(exchange, DeliveryMetrics.ANSWERED);
         String answer = exchange.getMessage().getHeader(DeliveryContract.ANSWER, String.class);
         if (answer != null) {
             report(referral(exchange), DeliveryStatus.valueOf(answer),
@@ -209,7 +216,16 @@ public final class JurisdictionPipeline extends RouteBuilder {
         String reason = rejected != null ? "refused: " + rejected.getMessage() : caught.getClass().getSimpleName()
                 + (caught.getCause() == null ? "" : " (" + caught.getCause().getClass().getSimpleName() + ")");
         reporter.recordAttemptFailed(referral(exchange).id(), jurisdiction, exchange.getProperty(ATTEMPT, Integer.class), reason);
+        timeAttempt(exchange, rejected != null ? DeliveryMetrics.REFUSED : DeliveryMetrics.FAILED);
         throw caught;
+    }
+
+    private void timeAttempt(Exchange exchange, String outcome) {
+        // removed once read: an attempt is timed once, even when reporting its answer fails
+        Long started = (Long) exchange.removeProperty(ATTEMPT_STARTED);
+        if (metrics != null && started != null) {
+            metrics.attempt(jurisdiction, outcome, System.nanoTime() - started);
+        }
     }
 
     private static boolean isRefusal(Exchange exchange) {
@@ -260,6 +276,9 @@ public final class JurisdictionPipeline extends RouteBuilder {
 
     private void report(Referral referral, DeliveryStatus status, String intakeNumber, String reason) {
         reporter.report(new StatusUpdate(referral.id(), jurisdiction, status, intakeNumber, clock.instant(), reason));
+        if (metrics != null) {
+            metrics.delivery(jurisdiction, status);
+        }
     }
 
     private static Referral referral(Exchange exchange) {

@@ -147,6 +147,42 @@ class DeadlineMonitorTest {
         assertTrue(metrics.scrape().contains("safeharbor_deadline_alerts_total"), "the metric is served at /metrics");
     }
 
+    /** The open-clocks gauge: rule and level to the number of clocks, from the scrape. */
+    private Map<String, Double> openClocks() {
+        Map<String, Double> open = new java.util.TreeMap<>();
+        metrics.find(Metrics.CLOCKS_OPEN).gauges().forEach(g -> open.put(g.getId().getTag("rule") + " " + g.getId().getTag("clock")
+                + " " + g.getId().getTag("level"), g.value()));
+        return open;
+    }
+
+    @Test
+    void theOpenClocksGaugeFollowsEachClockFromItsStartToItsEnd() {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        accept("o-1", Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
+        accept("o-2", Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
+        at(Duration.ofHours(1));
+        monitor.scan();
+        assertEquals(Map.of("us-zz-ten delivery running", 2.0), openClocks());
+        at(Duration.ofHours(5));
+        monitor.scan();
+        assertEquals(Map.of("us-zz-ten delivery 50%", 2.0), openClocks());
+        store.update(new StatusUpdate(new ReferralId("o-2"), ZZ, DeliveryStatus.DELIVERED, null, RECEIVED.plus(Duration.ofHours(5)), null));
+        at(Duration.ofHours(11));
+        monitor.scan();
+        assertEquals(Map.of("us-zz-ten delivery breached", 1.0), openClocks(), "o-2 delivered: its clock met");
+        assertTrue(metrics.scrape().contains("safeharbor_clocks_open{clock=\"delivery\",jurisdiction=\"US-ZZ\",level=\"breached\",rule=\"us-zz-ten\"} 1.0"));
+
+        // the state answers the breached one late: our clock ends, the state's own starts
+        store.update(new StatusUpdate(new ReferralId("o-1"), ZZ, DeliveryStatus.ACKNOWLEDGED, "ZZ-9", RECEIVED.plus(Duration.ofHours(11)), null));
+        monitor.scan();
+        assertEquals(Map.of("us-zz-decide state running", 1.0), openClocks());
+        // and decides before its clock's first share: no check falls due, the store tells the scan
+        store.update(new StatusUpdate(new ReferralId("o-1"), ZZ, DeliveryStatus.INVESTIGATION_OPENED, null, RECEIVED.plus(Duration.ofHours(12)), null));
+        at(Duration.ofHours(12));
+        monitor.scan();
+        assertEquals(Map.of(), openClocks(), "no clock open");
+    }
+
     @Test
     void noFederalClockRuns() {
         // P.L. 113-183's 24 hours are the state agency's, for children it serves: not a clock of a hospital referral

@@ -122,15 +122,27 @@ class JurisdictionPipelineTest {
 
     @BeforeEach
     void start() throws Exception {
-        camel = new DefaultCamelContext();
+        state = new FakeState();
+        camel = started(state, null);
+    }
+
+    /**
+     * A CamelContext running the state's pipeline on the stubbed broker, with the core's meter registry bound as
+     * CamelRuntime binds it (none: nothing counted).
+     */
+    static DefaultCamelContext started(FakeState state, Object meters) throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
         camel.addComponent("amqp", new StubComponent());
         // as the core does (on the message store there, in memory here)
         camel.getRegistry().bind(JurisdictionPipeline.DELIVERED_REPOSITORY,
                 org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository());
-        state = new FakeState();
+        if (meters != null) {
+            camel.getRegistry().bind(org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
         camel.addRoutes(state.pipeline(new JurisdictionPipeline.Queues("direct:queue", "amqp:queue:referrals.US-ZZ.DLQ",
                 "amqp:queue:referrals.US-ZZ.quarantine")));
         camel.start();
+        return camel;
     }
 
     @AfterEach
