@@ -83,7 +83,7 @@ public class MassachusettsAdapter implements JurisdictionAdapter, StateTransport
                 config.statusClientCertificates()), config.statusMaxBodyBytes(), notices::onStatus);
         Duration timeout = Duration.ofSeconds(Math.max(1, config.timeoutSeconds()));
         this.https = HttpsClient.of(JURISDICTION, timeout, timeout).trustStore(config.trustStore(), config._trustStorePassword())
-                .basicAuth(config.username(), config._password()).mediaType(MassachusettsFormat.MEDIA_TYPE);
+                .basicAuth(config.username(), config._password());
     }
 
     @Override

@@ -92,9 +92,7 @@ final class ReportDelivery {
             return;
         }
         try {
-            // the state may add fields to its answer; only the intake number matters
-            String number = WireJson.STRICT.readerFor(IntakeResponse.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .<IntakeResponse>readValue(body).intakeNumber();
+            String number = intakeNumber(body);
             if (number != null && INTAKE_NUMBER_SHAPE.matcher(number).matches()) {
                 exchange.setProperty(INTAKE_NUMBER, number);
             } else {
@@ -104,5 +102,11 @@ final class ReportDelivery {
             LOG.warn("{}: DCF accepted referral {}, but its answer is not JSON ({})", MassachusettsAdapter.CODE,
                     StateAnswer.referral(exchange).id(), e.getClass().getSimpleName());
         }
+    }
+
+    /** The number in DCF's answer; the state may add fields to it, only the intake number matters. */
+    static String intakeNumber(String answer) throws IOException {
+        return WireJson.STRICT.readerFor(IntakeResponse.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .<IntakeResponse>readValue(answer).intakeNumber();
     }
 }

@@ -7,16 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.jurisdiction.support.v1.StatusCallers;
-import org.safeharbor.jurisdiction.us.ma.wire.IntakeResponse;
-import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of what DCF sends the adapter: a status POSTed to {@code /jurisdictions/us-ma/status}
  * ({@link StatusReceiver#parse}: the JSON Schema, then the strict DTO) and DCF's answer to a 51A report (read as the
- * delivery route reads it).
+ * delivery route reads it: {@link ReportDelivery#intakeNumber}).
  *
  * <p>For every input: a status update, or an {@link IllegalArgumentException} whose message quotes nothing of the
  * body (the seeds' free text begins with {@value #MARKER}); DCF's answer is read or is an {@link IOException}.
@@ -41,8 +38,7 @@ class StatusReceiverFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void intakeAnswer(byte[] body) {
         try {
-            WireJson.STRICT.readerFor(IntakeResponse.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(new String(body, StandardCharsets.UTF_8));
+            ReportDelivery.intakeNumber(new String(body, StandardCharsets.UTF_8));
         } catch (IOException refused) {
             // what the delivery route logs: the exception's class, never its message
         }
