@@ -76,7 +76,7 @@ class TexasDeliveryTest {
 
     /** The adapter with its HTTP status entry unused here (see TexasStatusTest). */
     static class TestAdapter extends TexasAdapter {
-        TestAdapter(Config config, RecordingStatusReporter reporter) {
+        TestAdapter(TexasConfig config, RecordingStatusReporter reporter) {
             super(config, reporter);
         }
 

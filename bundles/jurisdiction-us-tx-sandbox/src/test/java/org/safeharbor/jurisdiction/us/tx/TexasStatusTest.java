@@ -55,7 +55,7 @@ class TexasStatusTest {
     private InMemoryPipeline path;
 
     /** The core's path around the real adapter, only its queues in memory: the status route is the servlet one. */
-    static InMemoryPipeline pathOf(TexasAdapter.Config config, org.safeharbor.api.v1.StatusReporter reporter) throws Exception {
+    static InMemoryPipeline pathOf(TexasConfig config, org.safeharbor.api.v1.StatusReporter reporter) throws Exception {
         return new InMemoryPipeline(new TexasAdapter(config, reporter), reporter, TestSupport.CLOCK).start();
     }
 

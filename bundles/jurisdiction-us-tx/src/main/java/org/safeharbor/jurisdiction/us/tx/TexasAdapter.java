@@ -9,10 +9,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
@@ -41,84 +38,42 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + TexasAdapter.CODE,
         configurationPid = TexasAdapter.PID)
-@Designate(ocd = TexasAdapter.Config.class)
+@Designate(ocd = TexasConfig.class)
 public class TexasAdapter implements JurisdictionAdapter, StateTransport {
 
     public static final String CODE = "US-TX";
     public static final String PID = "org.safeharbor.jurisdiction.us.tx";
-    /** Where the agencies POST later statuses, on the core's HTTP server (Camel servlet). */
+    /** Where the agencies POST later statuses (the core's Camel servlet), and that route's in-JVM entry (tests use it). */
     public static final String STATUS_PATH = "/jurisdictions/us-tx/status";
-    /** The status route's in-JVM entry, used by the servlet route (and by tests). */
     public static final String STATUS_ENDPOINT = "direct:US-TX-status";
     private static final Jurisdiction JURISDICTION = Jurisdiction.of(CODE);
     private static final Logger LOG = LoggerFactory.getLogger(TexasAdapter.class);
-
-    @ObjectClassDefinition(name = "SafeHarbor Bridge US-TX (Texas)", description = "Texas reference intake: NIEM-style XML over"
-            + " HTTPS to CPS intake (caregiver trafficker) or to law enforcement within 24 hours (otherwise), CPS Handbook 2380")
-    public @interface Config {
-        @AttributeDefinition(description = "HTTPS URL of the CPS intake (caregiver trafficker); required (sandbox: blank takes its peer's)")
-        String cpsIntakeUrl() default "";
-        @AttributeDefinition(description = "HTTPS URL of the law-enforcement notification (anyone else); required (sandbox: as above)")
-        String lawEnforcementUrl() default "";
-        @AttributeDefinition(description = "PKCS12 trust store of the agencies' certificates; empty: the JVM's default trust")
-        String trustStore() default "";
-        /** Property {@code .trustStorePassword}: private, never a service property (so are the other _ ones). */
-        @AttributeDefinition(type = AttributeType.PASSWORD)
-        String _trustStorePassword() default "";
-        @AttributeDefinition(description = "HTTP Basic user for both endpoints; empty sends none")
-        String username() default "";
-        @AttributeDefinition(type = AttributeType.PASSWORD)
-        String _password() default "";
-        @AttributeDefinition(description = "ISO-8601 duration to notify law enforcement (CPS Handbook 2380: PT24H); shorten only for tests")
-        String lawEnforcementClock() default "PT24H";
-        @AttributeDefinition(description = "Connect and response timeout of each POST, in seconds")
-        int timeoutSeconds() default 30;
-        @AttributeDefinition(type = AttributeType.PASSWORD, description = "Bearer token required on POST " + STATUS_PATH)
-        String _statusToken() default "";
-        @AttributeDefinition(description = "SHA-256 fingerprints (hex, comma-separated) of TLS client certificates an agency may"
-                + " present instead of the token")
-        String statusClientCertificates() default "";
-        @AttributeDefinition(description = "Largest status body in bytes; a larger one is answered 413 unread")
-        int statusMaxBodyBytes() default StatusCallers.DEFAULT_MAX_BODY_BYTES;
-        @AttributeDefinition(description = "Retries of a passing failure (agency down, timeout, 5xx, 401) before referrals.US-TX.DLQ"
-                + " and FAILED; a refusal (400: invalid document) goes to referrals.US-TX.quarantine at once, REJECTED")
-        int maximumRedeliveries() default 6;
-        @AttributeDefinition(description = "ISO-8601 duration before the first retry")
-        String redeliveryDelay() default "PT2S";
-        @AttributeDefinition(description = "Backoff factor applied to the delay after each retry (>= 1)")
-        double redeliveryMultiplier() default 2.0;
-        @AttributeDefinition(description = "ISO-8601 duration capping any single wait between retries")
-        String maximumRedeliveryDelay() default "PT5M";
-    }
 
     private final DeadlineRule lawEnforcementRule;
     private final TexasNiemFormat format;
     private final Redelivery redelivery;
     private final TexasDelivery delivery;
     private final TexasStatus status;
-    private final StatusCallback statusDoor;
-    /** Why this adapter may not deliver (no endpoints), or null. */
-    private final String refusal;
+    private final String refusal; // why this adapter may not deliver (no endpoints), or null
 
     /** In OSGi; the sandbox peer's service, while there, fills what the configuration leaves unset (a greedy static reference). */
     @Activate
-    public TexasAdapter(Config config, @Reference StatusReporter statusReporter,
+    public TexasAdapter(TexasConfig config, @Reference StatusReporter statusReporter,
                         @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                 target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
-        this(SandboxPeer.fill(Config.class, config, sandbox), statusReporter, false);
+        this(SandboxPeer.fill(TexasConfig.class, config, sandbox), statusReporter, false);
     }
 
     /** Outside OSGi (tests): without endpoints it throws at once. */
-    public TexasAdapter(Config config, StatusReporter statusReporter) {
+    public TexasAdapter(TexasConfig config, StatusReporter statusReporter) {
         this(config, statusReporter, true);
     }
 
     /**
-     * Every value is checked here, so a bad one fails the activation naming its key. Without endpoints the component
-     * starts in OSGi but its routes do not ({@link #configure} throws, the core logs it), so that the sandbox arriving
-     * later re-creates it through the greedy reference.
+     * Every value is checked here: a bad one fails the activation naming its key. Without endpoints the component starts in
+     * OSGi but its routes do not ({@link #configure} throws), so that the sandbox arriving later re-creates it (greedy).
      */
-    private TexasAdapter(Config config, StatusReporter statusReporter, boolean failFast) {
+    private TexasAdapter(TexasConfig config, StatusReporter statusReporter, boolean failFast) {
         refusal = config.cpsIntakeUrl().isBlank() || config.lawEnforcementUrl().isBlank() ? CODE + ": no cpsIntakeUrl or"
                 + " lawEnforcementUrl configured: set the agencies' https endpoints in etc/" + PID + ".cfg (or install the"
                 + " safeharbor-sandbox feature, whose peers supply them); no report goes to Texas" : null;
@@ -135,14 +90,9 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
         Duration timeout = Duration.ofSeconds(config.timeoutSeconds());
         HttpsClient https = HttpsClient.of(JURISDICTION, timeout, timeout).trustStore(config.trustStore(), config._trustStorePassword())
                 .basicAuth(config.username(), config._password()).mediaType(TexasXml.MEDIA_TYPE + "; charset=UTF-8");
-        if (refusal == null) {
-            https.endpoint(config.cpsIntakeUrl()); // https only: each report holds personal data
-            https.endpoint(config.lawEnforcementUrl());
-        }
         delivery = new TexasDelivery(https, config.cpsIntakeUrl(), config.lawEnforcementUrl());
-        statusDoor = new StatusCallback(JURISDICTION, new StatusCallers(config._statusToken(), config.statusClientCertificates()),
-                config.statusMaxBodyBytes());
-        status = new TexasStatus(statusDoor, statusReporter);
+        status = new TexasStatus(new StatusCallback(JURISDICTION, new StatusCallers(config._statusToken(),
+                config.statusClientCertificates()), config.statusMaxBodyBytes()), statusReporter);
     }
 
     @Override
@@ -165,6 +115,11 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
         return List.of(lawEnforcementRule);
     }
 
+    @Override
+    public Redelivery redelivery() {
+        return redelivery;
+    }
+
     /** The law-enforcement clock runs only for a report that goes to law enforcement. */
     @Override
     public List<Deadline> deadlinesFor(Referral referral) {
@@ -172,14 +127,9 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
                 .map(route -> List.of(lawEnforcementRule.startingAt(referral.receivedAt()))).orElse(List.of());
     }
 
-    @Override
-    public Redelivery redelivery() {
-        return redelivery;
-    }
-
     /** True when the HTTP status route runs: only with a credential a caller can be checked against. */
     public boolean statusEndpointEnabled() {
-        return statusDoor.enabled();
+        return status.enabled();
     }
 
     /** Where statuses arrive over HTTP: the core's Camel servlet. */

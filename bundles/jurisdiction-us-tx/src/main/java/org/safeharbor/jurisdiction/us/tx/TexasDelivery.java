@@ -30,7 +30,13 @@ final class TexasDelivery {
     private final String cpsIntakeUrl;
     private final String lawEnforcementUrl;
 
+    /** @throws IllegalArgumentException for a URL that is not https (each report holds personal data) */
     TexasDelivery(HttpsClient https, String cpsIntakeUrl, String lawEnforcementUrl) {
+        for (String url : new String[] {cpsIntakeUrl, lawEnforcementUrl}) {
+            if (!url.isBlank()) {
+                https.endpoint(url);
+            }
+        }
         this.https = https;
         this.cpsIntakeUrl = cpsIntakeUrl;
         this.lawEnforcementUrl = lawEnforcementUrl;

@@ -33,6 +33,11 @@ final class TexasStatus {
         this.reporter = reporter;
     }
 
+    /** False without a credential to check a caller against: then no HTTP status route. */
+    boolean enabled() {
+        return door.enabled();
+    }
+
     void configure(RouteBuilder routes, String httpEndpoint) {
         if (door.enabled()) {
             routes.from(httpEndpoint).routeId(TexasAdapter.CODE + "-status-http").process(exchange -> {

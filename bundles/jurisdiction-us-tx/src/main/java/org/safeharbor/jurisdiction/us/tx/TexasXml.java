@@ -26,9 +26,8 @@ import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBElement;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.JAXBIntrospector;
-import jakarta.xml.bind.Marshaller;
-import jakarta.xml.bind.ValidationEvent;
 import jakarta.xml.bind.Unmarshaller;
+import jakarta.xml.bind.ValidationEvent;
 import jakarta.xml.bind.util.ValidationEventCollector;
 
 import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
@@ -45,17 +44,13 @@ import org.safeharbor.jurisdiction.us.tx.wire.ObjectFactory;
  */
 public final class TexasXml {
 
-    /** NIEM Core, as NIEM 5.x releases use it (hand-written subset). */
+    /** NIEM Core 5.0 and Human Services 5.2 (docs/domain.md; hand-written subsets), and this design's extension. */
     public static final String NC = "http://release.niem.gov/niem/niem-core/5.0/";
-    /** NIEM Human Services domain 5.2 (docs/domain.md; hand-written subset). */
     public static final String HS = "http://release.niem.gov/niem/domains/humanServices/5.2/";
-    /** This reference design's extension namespace (NIEM convention: an {@code ext:} namespace of one's own). */
     public static final String EXT = "https://safeharbor-bridge.org/iepd/us-tx/extension/1.0/";
-    /** The media type of every message of the format. */
     public static final String MEDIA_TYPE = "application/xml";
-    /** The schema files in {@code iepd/us-tx/}, each after those it imports. */
-    public static final List<String> SCHEMA_FILES = List.of("niem/niem-core-subset.xsd", "niem/hs-subset.xsd",
-            "extension/us-tx-ext.xsd");
+    /** The schema files in {@code iepd/us-tx/}, each after those it imports: nothing is fetched while compiling them. */
+    static final List<String> SCHEMA_FILES = List.of("niem/niem-core-subset.xsd", "niem/hs-subset.xsd", "extension/us-tx-ext.xsd");
     /** The root elements of the generated classes. */
     public static final ObjectFactory WIRE = new ObjectFactory();
     /** The deepest nesting of elements read (a report nests about ten deep). */
@@ -65,17 +60,11 @@ public final class TexasXml {
     private TexasXml() {
     }
 
-    /** The compiled schema of the three namespaces (thread-safe). */
-    public static Schema schema() {
-        return Holder.SCHEMA;
-    }
-
     /** A message as XML. */
     public static String write(JAXBElement<?> message) {
         try {
             StringWriter out = new StringWriter();
-            Marshaller marshaller = Holder.CONTEXT.createMarshaller();
-            marshaller.marshal(message, out);
+            Holder.CONTEXT.createMarshaller().marshal(message, out);
             return out.toString();
         } catch (JAXBException e) {
             throw new IllegalStateException("cannot write ext:" + message.getName().getLocalPart(), e);
@@ -88,13 +77,10 @@ public final class TexasXml {
      * @throws InvalidDocumentException when it is not well-formed, has a DOCTYPE, is not valid or is another message
      */
     public static <T> T read(String xml, Class<T> type) {
-        if (xml == null || xml.isBlank()) {
-            throw new InvalidDocumentException("empty document");
-        }
         Object value = null;
         ValidationEventCollector events = new ValidationEventCollector();
         try {
-            XMLStreamReader reader = Holder.INPUT.createXMLStreamReader(new StringReader(xml));
+            XMLStreamReader reader = Holder.INPUT.createXMLStreamReader(new StringReader(xml == null ? "" : xml));
             try {
                 while (reader.getEventType() != XMLStreamConstants.START_ELEMENT) {
                     if (reader.getEventType() == XMLStreamConstants.DTD) {
@@ -104,22 +90,22 @@ public final class TexasXml {
                 }
                 Unmarshaller unmarshaller = Holder.CONTEXT.createUnmarshaller();
                 unmarshaller.setSchema(Holder.SCHEMA);
-                // schema errors collected, the first reported below: a document is refused first for not being well-formed
+                // schema errors are collected and the first one reported below: one not well-formed is refused as such
                 unmarshaller.setEventHandler(events);
                 value = JAXBIntrospector.getValue(unmarshaller.unmarshal(reader));
             } catch (JAXBException e) {
                 if (e.getLinkedException() instanceof XMLStreamException notWellFormed) {
                     throw notWellFormed;
                 }
-                // JAXB gave up on a schema error: the rest of the document must still be well-formed
-                while (reader.hasNext()) {
+                while (reader.hasNext()) { // JAXB gave up on a schema error: the rest must still be well-formed
                     reader.next();
                 }
             } finally {
                 reader.close();
             }
         } catch (XMLStreamException e) {
-            throw new InvalidDocumentException("not well-formed XML" + location(e.getLocation()));
+            Location at = e.getLocation();
+            throw new InvalidDocumentException("not well-formed XML" + (at == null ? "" : at(at.getLineNumber(), at.getColumnNumber())));
         } catch (InvalidDocumentException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -130,9 +116,8 @@ public final class TexasXml {
             // the validator's rule (cvc-...) rather than JAXB's own words about the same fault
             ValidationEvent first = Arrays.stream(events.getEvents()).filter(e -> !rule(e.getMessage()).equals(VIOLATION))
                     .findFirst().orElse(events.hasEvents() ? events.getEvents()[0] : null);
-            throw new InvalidDocumentException("not valid against the US-TX schema: " + (first == null ? VIOLATION
-                    : rule(first.getMessage()) + (first.getLocator() == null ? "" : " at line " + first.getLocator().getLineNumber()
-                    + ", column " + first.getLocator().getColumnNumber())));
+            throw new InvalidDocumentException("not valid against the US-TX schema: " + (first == null ? VIOLATION : rule(first.getMessage())
+                    + (first.getLocator() == null ? "" : at(first.getLocator().getLineNumber(), first.getLocator().getColumnNumber()))));
         }
         if (!type.isInstance(value)) {
             throw new InvalidDocumentException("the root element is not a " + type.getSimpleName().replace("Type", ""));
@@ -145,10 +130,7 @@ public final class TexasXml {
         return Holder.DATATYPES.newXMLGregorianCalendar(instant.toString());
     }
 
-    /**
-     * The instant of an xs:dateTime. One without its offset from UTC (which xs:dateTime allows) is refused naming the
-     * element, as the adapter needs an instant.
-     */
+    /** The instant of an xs:dateTime; one without its offset from UTC (xs:dateTime allows it) is refused naming the element. */
     public static Instant instant(XMLGregorianCalendar value, String element) {
         try {
             return Instant.parse(value.toXMLFormat());
@@ -157,11 +139,11 @@ public final class TexasXml {
         }
     }
 
-    public static XMLGregorianCalendar date(LocalDate day) {
+    static XMLGregorianCalendar date(LocalDate day) {
         return Holder.DATATYPES.newXMLGregorianCalendar(day.toString());
     }
 
-    public static LocalDate localDate(XMLGregorianCalendar value) {
+    static LocalDate localDate(XMLGregorianCalendar value) {
         return LocalDate.of(value.getYear(), value.getMonth(), value.getDay());
     }
 
@@ -171,16 +153,22 @@ public final class TexasXml {
         return colon > 0 && message.startsWith("cvc-") ? message.substring(0, colon) : VIOLATION;
     }
 
-    private static String location(Location at) {
-        return at == null || at.getLineNumber() < 0 ? "" : " at line " + at.getLineNumber() + ", column " + at.getColumnNumber();
+    private static String at(int line, int column) {
+        return line < 0 ? "" : " at line " + line + ", column " + column;
     }
 
     /** Built on first use: a JAXB context costs a few hundred milliseconds. */
     private static final class Holder {
         static final JAXBContext CONTEXT = context();
         static final Schema SCHEMA = schema();
-        static final XMLInputFactory INPUT = input();
+        static final XMLInputFactory INPUT = XMLInputFactory.newDefaultFactory();
         static final DatatypeFactory DATATYPES = DatatypeFactory.newDefaultInstance();
+
+        static {
+            INPUT.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
+            INPUT.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
+            INPUT.setProperty("jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH)); // the JDK's own limit is off by default
+        }
 
         /** With the platform bundle's class loader, where JAXB finds its implementation in Karaf. */
         private static JAXBContext context() {
@@ -191,7 +179,6 @@ public final class TexasXml {
             }
         }
 
-        /** The three files from this bundle, in import order: an import names a namespace already read, nothing is fetched. */
         private static Schema schema() {
             try {
                 SchemaFactory factory = SchemaFactory.newDefaultInstance();
@@ -205,15 +192,6 @@ public final class TexasXml {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot load the US-TX schema", e);
             }
-        }
-
-        private static XMLInputFactory input() {
-            XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
-            factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
-            factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
-            // the JDK's own limit, jdk.xml.maxElementDepth, is off by default
-            factory.setProperty("jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH));
-            return factory;
         }
     }
 }

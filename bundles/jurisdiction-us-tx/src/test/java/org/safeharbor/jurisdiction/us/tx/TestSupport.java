@@ -22,13 +22,13 @@ final class TestSupport {
             "lawEnforcementUrl", "https://le.example.gov/notifications");
 
     /** The adapter's configuration: {@link #ENDPOINTS}, these values over them, else the metatype defaults. */
-    static TexasAdapter.Config adapter(Map<String, Object> overrides) {
+    static TexasConfig adapter(Map<String, Object> overrides) {
         Map<String, Object> values = new HashMap<>(ENDPOINTS);
         values.putAll(overrides);
-        return ConfigProxies.of(TexasAdapter.Config.class, values);
+        return ConfigProxies.of(TexasConfig.class, values);
     }
 
-    static TexasAdapter.Config defaults() {
+    static TexasConfig defaults() {
         return adapter(Map.of());
     }
 }

@@ -37,7 +37,7 @@ class TexasProductionConfigTest {
 
     @Test
     void withoutEndpointsItRefusesHttpIsRefusedAlwaysAndWithoutACredentialThereIsNoStatusEndpoint() {
-        TexasAdapter.Config none = ConfigProxies.of(TexasAdapter.Config.class, Map.of());
+        TexasConfig none = ConfigProxies.of(TexasConfig.class, Map.of());
         assertEquals("", none.cpsIntakeUrl(), "the bundle ships no endpoint");
         assertEquals("", none.trustStore(), "nor a trust store");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(none, reporter));
@@ -54,7 +54,7 @@ class TexasProductionConfigTest {
 
     @Test
     void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasAdapter.Config.class, Map.of()), reporter, (SandboxPeer) null);
+        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasConfig.class, Map.of()), reporter, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no cpsIntakeUrl or lawEnforcementUrl configured"), e::toString);
@@ -63,7 +63,7 @@ class TexasProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeersSupplyTheirEndpointsAndTokenWhileTheOperatorSetNone() throws Exception {
-        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasAdapter.Config.class, Map.of()), reporter, SANDBOX);
+        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasConfig.class, Map.of()), reporter, SANDBOX);
         assertTrue(adapter.statusEndpointEnabled(), "the peers' token");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
