@@ -234,14 +234,41 @@ public class KarafDoorsIT {
             }
         }
         assertEquals(List.of(), found);
-        // of every feature Karaf knows, safeharbor-sandbox alone lists the sandbox bundles
+        // of every feature Karaf knows, only each state's own sandbox feature (safeharbor-us-xx-sandbox, from the state's
+        // repository) lists a sandbox bundle, and only its own state's
         List<String> listing = new ArrayList<>();
         for (Feature feature : features.listFeatures()) {
-            if (feature.getBundles().stream().anyMatch(b -> b.getLocation().contains("-sandbox/"))) {
-                listing.add(feature.getName());
+            for (var bundle : feature.getBundles()) {
+                if (bundle.getLocation().contains("-sandbox/")) {
+                    listing.add(feature.getName());
+                    assertTrue(feature.getName() + " lists " + bundle.getLocation(), feature.getName().endsWith("-sandbox")
+                            && bundle.getLocation().contains("/safeharbor-jurisdiction-" + feature.getName()
+                                    .substring("safeharbor-".length(), feature.getName().length() - "-sandbox".length()) + "-sandbox/"));
+                }
             }
         }
-        assertEquals(List.of("safeharbor-sandbox"), listing);
+        assertEquals(4, listing.size());
+        // and no production feature reaches one, however deep
+        for (String production : List.of("safeharbor", "safeharbor-production", "safeharbor-jurisdictions",
+                "safeharbor-us-il", "safeharbor-us-fl", "safeharbor-us-ma", "safeharbor-us-tx")) {
+            assertEquals(production + " reaches a sandbox", List.of(), sandboxesReachedFrom(production, new java.util.HashSet<>()));
+        }
+    }
+
+    private List<String> sandboxesReachedFrom(String name, java.util.Set<String> seen) throws Exception {
+        List<String> reached = new ArrayList<>();
+        if (!seen.add(name)) {
+            return reached;
+        }
+        for (Feature feature : features.getFeatures(name)) {
+            if (feature.getName().endsWith("-sandbox")) {
+                reached.add(feature.getName());
+            }
+            for (var dependency : feature.getDependencies()) {
+                reached.addAll(sandboxesReachedFrom(dependency.getName(), seen));
+            }
+        }
+        return reached;
     }
 
     // ------------------------------------------------------------------ deploy/ and the production profile
