@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.StringJoiner;
 
@@ -64,14 +63,39 @@ final class FieldCipher {
             return null;
         }
         SecretKey key = key(keyId, column, row);
+        return Base64.getEncoder().encodeToString(encrypt(key, plain.getBytes(StandardCharsets.UTF_8), aad(column, row)));
+    }
+
+    /** IV and ciphertext with its tag: {@code plain} encrypted under {@code key} with {@code aad} as associated data. */
+    static byte[] encrypt(SecretKey key, byte[] plain, byte[] aad) {
         try {
             byte[] iv = new byte[IV_BYTES];
             RANDOM.nextBytes(iv);
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(aad(column, row));
-            byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array());
+            cipher.updateAAD(aad);
+            byte[] sealed = cipher.doFinal(plain);
+            return ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable: " + e.getClass().getName(), e);
+        }
+    }
+
+    /**
+     * The plain bytes of {@link #encrypt}'s output from {@code offset} on; null when they do not decrypt under
+     * {@code key} with {@code aad} (altered, too short, or sealed for other associated data).
+     */
+    static byte[] decrypt(SecretKey key, byte[] sealed, int offset, byte[] aad) {
+        if (sealed.length - offset < IV_BYTES + TAG_BITS / 8) {
+            return null;
+        }
+        try {
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, offset, IV_BYTES));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(sealed, offset + IV_BYTES, sealed.length - offset - IV_BYTES);
+        } catch (AEADBadTagException e) {
+            return null;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable: " + e.getClass().getName(), e);
         }
@@ -88,21 +112,16 @@ final class FieldCipher {
             return stored;
         }
         SecretKey key = key(keyId, column, row);
+        byte[] plain;
         try {
-            byte[] sealed = Base64.getDecoder().decode(stored);
-            if (sealed.length < IV_BYTES + TAG_BITS / 8) {
-                throw unreadable(keyId, column, row);
-            }
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOf(sealed, IV_BYTES)));
-            cipher.updateAAD(aad(column, row));
-            byte[] plain = cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
-            return new String(plain, StandardCharsets.UTF_8);
-        } catch (AEADBadTagException | IllegalArgumentException e) {
+            plain = decrypt(key, Base64.getDecoder().decode(stored), 0, aad(column, row));
+        } catch (IllegalArgumentException notBase64) {
             throw unreadable(keyId, column, row);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM unavailable: " + e.getClass().getName(), e);
         }
+        if (plain == null) {
+            throw unreadable(keyId, column, row);
+        }
+        return new String(plain, StandardCharsets.UTF_8);
     }
 
     private SecretKey key(String keyId, Column column, Object... row) {

@@ -3,9 +3,10 @@
  * status per jurisdiction, the stages it went through, every rejected submission, and the audit trail
  * (1.1: {@link org.safeharbor.store.AuditLog}, {@link org.safeharbor.store.AuditEntry}, chained and verified). The
  * personal data is encrypted at rest (1.2: {@link org.safeharbor.store.StoreKeys}, {@code MessageStore.rotateKey},
- * {@link org.safeharbor.store.UnreadableValue}).
+ * {@link org.safeharbor.store.UnreadableValue}); other bundles encrypt what they keep in its database with its keys
+ * (1.3: {@link org.safeharbor.store.StoreCipher}).
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package org.safeharbor.store;
 

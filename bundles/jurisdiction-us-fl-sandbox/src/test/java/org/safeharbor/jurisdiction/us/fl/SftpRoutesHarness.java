@@ -26,9 +26,10 @@ import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.jurisdiction.us.fl.sandbox.FloridaSftpPeer;
+import org.safeharbor.store.StoreCipher;
+import org.safeharbor.store.StoreKeys;
 import org.safeharbor.tck.InMemoryPipeline;
 import org.safeharbor.tck.RecordingStatusReporter;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * The Florida routes in a plain CamelContext (fed from {@code direct:queue}, no broker) against the real SFTP peer
@@ -163,8 +164,8 @@ abstract class SftpRoutesHarness {
     }
 
     private JdbcAggregationRepository repository() {
-        JdbcAggregationRepository repository = new JdbcAggregationRepository(new DataSourceTransactionManager(database),
-                FloridaTransport.REPOSITORY, database);
+        // the adapter's own repository with its cipher: the in-memory store keys are this JVM's, as the adapter's
+        JdbcAggregationRepository repository = FloridaTransport.repository(database, new StoreCipher(StoreKeys.inMemory()));
         repository.start();
         return repository;
     }

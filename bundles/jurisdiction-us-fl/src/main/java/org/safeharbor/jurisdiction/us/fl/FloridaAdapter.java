@@ -23,6 +23,8 @@ import org.safeharbor.jurisdiction.support.v1.Durations;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
+import org.safeharbor.store.StoreCipher;
+import org.safeharbor.store.StoreKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * sent as fixed-width batch files over SFTP by {@link FloridaTransport}; the state's acknowledgement and later status
  * files come back in the SFTP outbox. REFERENCE DESIGN: Florida publishes no intake interface. No statutory clock:
  * docs/domain.md gives none for Florida. Batches are kept in the message store's database (DataSource
- * {@code safeharbor}).
+ * {@code safeharbor}), encrypted with the store's keys ({@link StoreCipher}).
  *
  * <p>The adapter follows the sandbox peer's service ({@link SandboxPeer}, {@code safeharbor.sandbox=US-FL}): while it
  * is there, it takes from it the server, port, user and password the configuration leaves unset, and accepts a loopback
@@ -62,18 +64,24 @@ public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
     @Activate
     public FloridaAdapter(FloridaConfig config, @Reference StatusReporter statusReporter,
                           @Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource,
+                          @Reference StoreCipher cipher,
                           @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                   target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
         // a refused configuration does not fail the activation: the sandbox arriving later re-creates the component
-        this(SandboxPeer.fill(FloridaConfig.class, config, sandbox), statusReporter, dataSource, Clock.systemUTC(), sandbox != null, false);
+        this(SandboxPeer.fill(FloridaConfig.class, config, sandbox), statusReporter, dataSource, cipher, Clock.systemUTC(), sandbox != null,
+                false);
     }
 
-    /** Outside OSGi (tests): a refused configuration throws; {@code dataSource} may be null where no route is built. */
+    /**
+     * Outside OSGi (tests): a refused configuration throws; {@code dataSource} may be null where no route is built. The
+     * batches are sealed with this JVM's in-memory store keys ({@link StoreKeys#inMemory()}).
+     */
     public FloridaAdapter(FloridaConfig config, StatusReporter statusReporter, DataSource dataSource, Clock clock, boolean sandbox) {
-        this(config, statusReporter, dataSource, clock, sandbox, true);
+        this(config, statusReporter, dataSource, new StoreCipher(StoreKeys.inMemory()), clock, sandbox, true);
     }
 
-    private FloridaAdapter(FloridaConfig config, StatusReporter reporter, DataSource dataSource, Clock clock, boolean sandbox, boolean failFast) {
+    private FloridaAdapter(FloridaConfig config, StatusReporter reporter, DataSource dataSource, StoreCipher cipher, Clock clock,
+                           boolean sandbox, boolean failFast) {
         this.refusal = FloridaSftp.refusal(config, sandbox);
         if (refusal != null) {
             LOG.error(refusal);
@@ -90,7 +98,7 @@ public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
                 config.maximumRedeliveryDelay());
         this.format = new FloridaFormat(new FloridaCategories(config.categorySexualNonCaregiver(), config.categorySexualCaregiver(),
                 config.categoryLabor(), config.undeterminedRelationAsCaregiver()));
-        this.transport = new FloridaTransport(config, format, reporter, dataSource, clock,
+        this.transport = new FloridaTransport(config, format, reporter, dataSource, cipher, clock,
                 Durations.positive(PID, "batchInterval", config.batchInterval()),
                 Durations.positive(PID, "resendInterval", config.resendInterval()),
                 Durations.positive(PID, "statusPollInterval", config.statusPollInterval()));

@@ -33,6 +33,7 @@ import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchTrailerRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
+import org.safeharbor.store.StoreCipher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -51,7 +52,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * A completed batch stays in the database until its file is on the server (the repository confirms it then) and is
  * sent again every resendInterval until it is (the repository's recovery, without limit); only then is it DELIVERED.
  * A crash after the upload and before the confirmation sends the batch again: at least once, and the state
- * de-duplicates by referral id.
+ * de-duplicates by referral id. The batches are encrypted in the tables with the message store's keys
+ * ({@link SealedBatchCodec}).
  */
 final class FloridaTransport {
 
@@ -69,6 +71,7 @@ final class FloridaTransport {
     private final FloridaFormat format;
     private final StatusReporter reporter;
     private final DataSource dataSource;
+    private final StoreCipher cipher;
     private final Clock clock;
     private final Duration batchInterval;
     private final Duration resendInterval;
@@ -76,12 +79,13 @@ final class FloridaTransport {
     /** Held while a batch goes out, so a fast acknowledgement is never reported before its DELIVERED. */
     private final Semaphore batchInFlight = new Semaphore(1);
 
-    FloridaTransport(FloridaConfig config, FloridaFormat format, StatusReporter reporter, DataSource dataSource, Clock clock,
-                     Duration batchInterval, Duration resendInterval, Duration pollInterval) {
+    FloridaTransport(FloridaConfig config, FloridaFormat format, StatusReporter reporter, DataSource dataSource, StoreCipher cipher,
+                     Clock clock, Duration batchInterval, Duration resendInterval, Duration pollInterval) {
         this.config = config;
         this.format = format;
         this.reporter = reporter;
         this.dataSource = dataSource;
+        this.cipher = cipher;
         this.clock = clock;
         this.batchInterval = batchInterval;
         this.resendInterval = resendInterval;
@@ -90,8 +94,7 @@ final class FloridaTransport {
 
     /** The routes (see the class comment); {@code formerSpool}: where an earlier version kept referrals for the batch. */
     void configure(RouteBuilder routes, String deliver, Path formerSpool) {
-        JdbcAggregationRepository batches = new JdbcAggregationRepository(new DataSourceTransactionManager(dataSource), REPOSITORY,
-                dataSource);
+        JdbcAggregationRepository batches = repository(dataSource, cipher);
         batches.setRecoveryInterval(resendInterval.toMillis());
 
         routes.from(deliver).routeId(CODE + "-deliver")
@@ -129,6 +132,14 @@ final class FloridaTransport {
                     .setHeader(DeliveryContract.STATE_REFERRAL_ID, routes.simple("${file:onlyname.noext}"))
                     .to(deliver);
         }
+    }
+
+    /** The batch tables in {@code dataSource}, their exchanges sealed with {@code cipher} (the message store's keys). */
+    static JdbcAggregationRepository repository(DataSource dataSource, StoreCipher cipher) {
+        JdbcAggregationRepository batches = new JdbcAggregationRepository(new DataSourceTransactionManager(dataSource), REPOSITORY,
+                dataSource);
+        batches.setJdbcCamelCodec(new SealedBatchCodec(cipher, REPOSITORY));
+        return batches;
     }
 
     /** The attempt's records in the current layout (a stored payload may predate FL2); anything else is refused. */

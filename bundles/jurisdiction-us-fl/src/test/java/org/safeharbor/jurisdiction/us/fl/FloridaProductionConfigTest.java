@@ -22,6 +22,8 @@ import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.RecordingStatusReporter;
 import org.safeharbor.tck.SandboxFreeBundle;
 import org.safeharbor.routes.JurisdictionPipeline;
+import org.safeharbor.store.StoreCipher;
+import org.safeharbor.store.StoreKeys;
 
 /**
  * Outside the sandbox the Florida adapter refuses what only the sandbox may do (an unchecked host key, a local server,
@@ -36,6 +38,7 @@ class FloridaProductionConfigTest {
 
     /** Where the routes keep their batches (none is started here). */
     private static final DataSource DATABASE = TestDatabase.withBatchTables();
+    private static final StoreCipher CIPHER = new StoreCipher(StoreKeys.inMemory());
 
     @TempDir
     Path temp;
@@ -88,13 +91,13 @@ class FloridaProductionConfigTest {
 
     @Test
     void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), DATABASE, (SandboxPeer) null);
+        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), DATABASE, CIPHER, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no SFTP server configured"), e::toString);
         }
         FloridaAdapter noHostKey = new FloridaAdapter(TestConfigs.florida(Map.of("_sftpPassword", "secret")), new RecordingStatusReporter(),
-                DATABASE, (SandboxPeer) null);
+                DATABASE, CIPHER, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(noHostKey)));
             assertTrue(String.valueOf(e.getMessage()).contains("knownHostsFile is required"), e::toString);
@@ -103,7 +106,7 @@ class FloridaProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeerSuppliesItsServerAndCredentialWhileTheOperatorSetNone() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), DATABASE, SANDBOX);
+        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), DATABASE, CIPHER, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://127.0.0.1:2222")), endpoints(camel)::toString);
@@ -112,7 +115,7 @@ class FloridaProductionConfigTest {
         }
         // the operator's own server wins (and, in the sandbox, is not checked further)
         FloridaAdapter own = new FloridaAdapter(ConfigProxies.of(FloridaConfig.class, Map.of(
-                "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)), new RecordingStatusReporter(), DATABASE, SANDBOX);
+                "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)), new RecordingStatusReporter(), DATABASE, CIPHER, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://sftp.dcf.example.gov:2022")), endpoints(camel)::toString);
