@@ -129,6 +129,13 @@ public final class MappingResources {
     /** Canonical URL of the Florida HTST Questionnaire. */
     public static final String QUESTIONNAIRE_FL_HTST_URL = "https://fhir.safeharbor-bridge.org/Questionnaire/fl-htst";
 
+    /**
+     * The FHIR package of the adapter's contract (an npm-style {@code package.tgz}: {@code package/package.json}, the
+     * profiles, ValueSets, CodeSystems, ConceptMaps, Questionnaires and CapabilityStatement, the sample submissions in
+     * {@code package/example/}), built from {@code ig/} and {@code fhir/} (mappings/README.md). Not overridable.
+     */
+    public static final String FHIR_PACKAGE = "package.tgz";
+
     /** System property naming a directory whose files override the packaged ones. */
     public static final String OVERRIDE_DIR_PROPERTY = "safeharbor.mappings.dir";
 
@@ -169,6 +176,20 @@ public final class MappingResources {
             throw new IllegalStateException("Packaged mapping file missing: " + CLASSPATH_PREFIX + fileName);
         }
         return copy;
+    }
+
+    /**
+     * Opens the FHIR package ({@value #FHIR_PACKAGE}) this bundle carries: the contract as built, never a site's copy.
+     *
+     * @return a stream the caller must close
+     * @throws IllegalStateException if it is missing (a packaging error)
+     */
+    public static InputStream openPackage() {
+        InputStream in = MappingResources.class.getClassLoader().getResourceAsStream(CLASSPATH_PREFIX + FHIR_PACKAGE);
+        if (in == null) {
+            throw new IllegalStateException("Packaged FHIR package missing: " + CLASSPATH_PREFIX + FHIR_PACKAGE);
+        }
+        return in;
     }
 
     /**

@@ -5,8 +5,9 @@
  * <p>The bundle carries, as JSON, the shared human-trafficking allegation CodeSystem and the ConceptMaps from
  * ICD-10-CM, SNOMED CT and the screening results to it, and the terminology of the FHIR intake: the message-event,
  * screening and delivery-status CodeSystems, the screening Questionnaires (SSCST, CSE-IT, Florida HTST) and their
- * scoring rules. The code in this package has no dependency: parsing is left to the caller (HAPI FHIR in the routes).
+ * scoring rules; and the FHIR package of the adapter's contract (profiles, ValueSets, examples). The code in this
+ * package has no dependency: parsing is left to the caller (HAPI FHIR in the routes).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.safeharbor.mappings;

@@ -73,16 +73,20 @@ final class FhirValidation {
     }
 
     /** Serves our Questionnaires by canonical URL (PrePopulatedValidationSupport holds conformance resources only). */
-    private static final class QuestionnaireSupport implements IValidationSupport {
+    static final class QuestionnaireSupport implements IValidationSupport {
 
         private final FhirContext ctx;
         private final Map<String, Questionnaire> byUrl;
 
         QuestionnaireSupport(FhirContext ctx) {
-            this.ctx = ctx;
-            this.byUrl = FhirResources.filesOfType("Questionnaire").stream()
+            this(ctx, FhirResources.filesOfType("Questionnaire").stream()
                     .map(f -> FhirResources.parse(Questionnaire.class, f))
-                    .collect(Collectors.toMap(Questionnaire::getUrl, q -> q));
+                    .collect(Collectors.toMap(Questionnaire::getUrl, q -> q)));
+        }
+
+        QuestionnaireSupport(FhirContext ctx, Map<String, Questionnaire> byUrl) {
+            this.ctx = ctx;
+            this.byUrl = byUrl;
         }
 
         @Override
