@@ -4,9 +4,10 @@
  * (1.1: {@link org.safeharbor.store.AuditLog}, {@link org.safeharbor.store.AuditEntry}, chained and verified). The
  * personal data is encrypted at rest (1.2: {@link org.safeharbor.store.StoreKeys}, {@code MessageStore.rotateKey},
  * {@link org.safeharbor.store.UnreadableValue}); other bundles encrypt what they keep in its database with its keys
- * (1.3: {@link org.safeharbor.store.StoreCipher}).
+ * (1.3: {@link org.safeharbor.store.StoreCipher}) and keep tables of their own there, made by their own Flyway
+ * migrations (1.4: {@link org.safeharbor.store.BundleSchema}).
  */
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package org.safeharbor.store;
 

@@ -1,6 +1,7 @@
 package org.safeharbor.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.safeharbor.api.v1.Address;
@@ -34,6 +36,9 @@ class SchemaMigrationsTest {
 
     private static final Jurisdiction IL = Jurisdiction.of("US-IL");
     private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+
+    /** The retired version (see {@link SchemaMigrations}). */
+    private static final int RETIRED = 5;
 
     private static JdbcDataSource database() {
         JdbcDataSource h2 = new JdbcDataSource();
@@ -72,8 +77,43 @@ class SchemaMigrationsTest {
     }
 
     /**
+     * A database migrated while version 5 was shipped: its history holds it, and the tables it made hold rows. The
+     * store starts on it (Flyway's validation does not fail on the version it no longer ships), leaves those tables
+     * and their rows alone, and applies nothing twice.
+     */
+    @Test
+    void aDatabaseMigratedWithTheRetiredVersionStartsAndKeepsItsTables() {
+        JdbcDataSource h2 = database();
+        // the store's migrations as they were, with version 5 from the test folder (a table of a bundle, with a row)
+        Flyway.configure(SchemaMigrationsTest.class.getClassLoader()).dataSource(h2).table(SchemaMigrations.HISTORY_TABLE)
+                .locations("classpath:org/safeharbor/store/migration", "classpath:org/safeharbor/store/retired")
+                .load().migrate();
+        JdbcTemplate jdbc = new JdbcTemplate(h2);
+        jdbc.update("INSERT INTO bundle_rows (id, exchange, version) VALUES ('open', X'0102', 1)");
+        List<String> before = versions(h2);
+        assertEquals("5", before.get(before.size() - 1), "the history holds the retired version");
+
+        MessageStore store = new MessageStore(h2, Clock.fixed(NOW, ZoneOffset.UTC));
+        new MessageStore(h2, Clock.systemUTC()); // and a restart
+
+        assertEquals(before, versions(h2), "nothing applied again, nothing removed from the history");
+        assertEquals(1, jdbc.queryForObject("SELECT COUNT(*) FROM bundle_rows", Integer.class), "the bundle's rows are kept");
+        assertRetentionDeletesEverything(store, h2);
+    }
+
+    @Test
+    void aNewDatabaseHasNoRetiredVersionAndNoTableOfABundle() {
+        JdbcDataSource h2 = database();
+        new MessageStore(h2, Clock.fixed(NOW, ZoneOffset.UTC));
+        assertFalse(versions(h2).contains(String.valueOf(RETIRED)));
+        assertEquals(0, new JdbcTemplate(h2).queryForObject(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) LIKE 'batch%'", Integer.class));
+    }
+
+    /**
      * Every version there is, 1 to the newest, one after another: the SQL files beside {@link SchemaMigrations} and
-     * its Java migration (version 2); a version missing from the run, or a gap in the files, fails.
+     * its Java migration (version 2); a version missing from the run, or a gap in the files, fails. Version 5 is
+     * retired ({@link SchemaMigrations}): it is never shipped again, and a later version steps over it.
      */
     private static List<String> every() {
         try {
@@ -85,7 +125,12 @@ class SchemaMigrationsTest {
                         .forEach(n -> found.add(Integer.parseInt(n.substring(1, n.indexOf("__")))));
             }
             assertTrue(found.contains(4), "version 4 (encryption) is among them: " + found);
-            assertEquals(found.last(), found.size(), "no gap in the versions: " + found);
+            assertFalse(found.contains(RETIRED), "version " + RETIRED + " is retired, never reused: " + found);
+            java.util.TreeSet<Integer> numbered = new java.util.TreeSet<>(found);
+            if (found.last() > RETIRED) {
+                numbered.add(RETIRED);
+            }
+            assertEquals(numbered.last(), numbered.size(), "no gap in the versions: " + found);
             return found.stream().map(String::valueOf).toList();
         } catch (IOException | java.net.URISyntaxException e) {
             throw new IllegalStateException(e);

@@ -33,6 +33,7 @@ import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchTrailerRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
+import org.safeharbor.store.BundleSchema;
 import org.safeharbor.store.StoreCipher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,10 @@ final class FloridaTransport {
 
     /** Sends the open batch now; tests call it instead of waiting for the interval. */
     static final String FLUSH_ENDPOINT = "direct:" + CODE + "-flush";
-    /** The aggregation repository's table; completed batches are in {@code batch_us_fl_completed} (store migration V5). */
+    /**
+     * The aggregation repository's table; completed batches are in {@code batch_us_fl_completed}. Both are this bundle's
+     * own, made in the message store's database by its migrations ({@code migration/V<n>__*.sql} beside this class).
+     */
     static final String REPOSITORY = "batch_us_fl";
 
     private static final Logger LOG = LoggerFactory.getLogger(FloridaTransport.class);
@@ -94,6 +98,7 @@ final class FloridaTransport {
 
     /** The routes (see the class comment); {@code formerSpool}: where an earlier version kept referrals for the batch. */
     void configure(RouteBuilder routes, String deliver, Path formerSpool) {
+        migrate(dataSource);
         JdbcAggregationRepository batches = repository(dataSource, cipher);
         batches.setRecoveryInterval(resendInterval.toMillis());
 
@@ -132,6 +137,11 @@ final class FloridaTransport {
                     .setHeader(DeliveryContract.STATE_REFERRAL_ID, routes.simple("${file:onlyname.noext}"))
                     .to(deliver);
         }
+    }
+
+    /** The batch tables in {@code dataSource} at this bundle's newest version (history {@code safeharbor_schema_history_us_fl}). */
+    static void migrate(DataSource dataSource) {
+        BundleSchema.migrate(dataSource, "us_fl", FloridaTransport.class.getClassLoader(), "org/safeharbor/jurisdiction/us/fl/migration");
     }
 
     /** The batch tables in {@code dataSource}, their exchanges sealed with {@code cipher} (the message store's keys). */
