@@ -8,9 +8,10 @@
  * state's camel-http client from its configuration (trust and key stores, timeouts, the contract's header filter, a 4xx
  * refusal as {@link org.safeharbor.jurisdiction.support.v1.StateRejectedException}), and
  * {@link org.safeharbor.jurisdiction.support.v1.Durations}, ISO-8601 durations from configuration (1.4);
- * {@link org.safeharbor.jurisdiction.support.v1.StatusCallback}, the authenticated, bounded door of a status call-back (2.1).
+ * {@link org.safeharbor.jurisdiction.support.v1.StatusCallback}, the authenticated, bounded door of a status call-back (2.1);
+ * {@link org.safeharbor.jurisdiction.support.v1.StateConceptMap}, a state's ConceptMap applied at run time (2.2).
  */
-@Version("2.1.0")
+@Version("2.2.0")
 @Export
 package org.safeharbor.jurisdiction.support.v1;
 
