@@ -13,8 +13,10 @@ import org.safeharbor.store.DeliverySummary;
 import org.safeharbor.store.MessageStore;
 
 /**
- * {@code harbor:referrals [-s STATUS] [-j JURISDICTION] [-n LIMIT]}: the newest referrals and where
- * each stands with each jurisdiction. Ids, codes and statuses only: no personal data on screen.
+ * {@code harbor:referrals [-s STATUS] [-j JURISDICTION] [-n LIMIT]}: the newest referrals, their age (since the
+ * adapter received them) and where each stands with each jurisdiction; {@code -s ON_HOLD} shows what waits for a state
+ * without a bundle and for how long ({@code harbor:purge-on-hold} removes it). Ids, codes and statuses only: no
+ * personal data on screen.
  */
 @Service
 @Command(scope = "harbor", name = "referrals", description = "List referrals and their status with each jurisdiction, newest first")
@@ -46,12 +48,20 @@ public class ReferralsCommand implements Action {
             System.out.println("No referrals" + (wanted == null ? "" : " with status " + wanted) + (jurisdiction == null ? "" : " for " + jurisdiction));
             return null;
         }
-        System.out.printf("%-36s  %-20s  %-7s  %-20s  %8s  %-16s  %s%n", "REFERRAL", "RECEIVED", "STATE", "STATUS", "ATTEMPTS", "STATE INTAKE NO", "REASON");
-        for (DeliverySummary r : rows) {
-            System.out.printf("%-36s  %-20s  %-7s  %-20s  %8d  %-16s  %s%n", r.referralId().value(), Shell.time(r.receivedAt()),
-                    r.jurisdiction().code(), r.status(), r.attempts(), r.stateIntakeNumber() == null ? "-" : r.stateIntakeNumber(),
-                    r.reason() == null ? "" : r.reason());
-        }
+        System.out.print(table(rows, java.time.Instant.now()));
         return null;
+    }
+
+    /** The listing, one line a delivery, with each referral's age at {@code now}. */
+    static String table(List<DeliverySummary> rows, java.time.Instant now) {
+        StringBuilder out = new StringBuilder(String.format("%-36s  %-20s  %-8s  %-7s  %-20s  %8s  %-16s  %s%n", "REFERRAL", "RECEIVED", "AGE",
+                "STATE", "STATUS", "ATTEMPTS", "STATE INTAKE NO", "REASON"));
+        for (DeliverySummary r : rows) {
+            out.append(String.format("%-36s  %-20s  %-8s  %-7s  %-20s  %8d  %-16s  %s%n", r.referralId().value(), Shell.time(r.receivedAt()),
+                    Shell.age(r.receivedAt(), now),
+                    r.jurisdiction().code(), r.status(), r.attempts(), r.stateIntakeNumber() == null ? "-" : r.stateIntakeNumber(),
+                    r.reason() == null ? "" : r.reason()));
+        }
+        return out.toString();
     }
 }

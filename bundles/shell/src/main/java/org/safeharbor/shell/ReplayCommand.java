@@ -11,11 +11,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.fhir.replay.ReferralReplay;
+import org.safeharbor.store.ExpiredMessage;
+import org.safeharbor.store.MessageStore;
 
 /**
  * {@code harbor:replay -j US-XX [--from submission|output] [--attempt N] REFERRAL-ID} sends one
  * referral to one jurisdiction again; {@code harbor:replay --dead-letters US-XX} sends every dead
- * letter of a jurisdiction again. Each replay is recorded, linked to the original referral.
+ * letter of a jurisdiction again, those that expired from the broker into the message store included. Each replay is recorded, linked to the original referral.
  */
 @Service
 @Command(scope = "harbor", name = "replay", description = "Send a referral to a jurisdiction again, or all of a jurisdiction's dead letters")
@@ -39,6 +41,26 @@ public class ReplayCommand implements Action {
     @Reference
     ReferralReplay replay;
 
+    @Reference
+    MessageStore store;
+
+    /**
+     * The dead letters still on the broker, moved back onto the queue; then those that expired from it into the message
+     * store, each sent again from the store (the hospital's submission through today's mappings, as {@code harbor:replay}
+     * does by default), since the broker no longer holds them. Each one is a recorded replay.
+     */
+    static List<ReferralReplay.Queued> replayDeadLetters(ReferralReplay replay, MessageStore store, Jurisdiction j, String user) {
+        List<ReferralReplay.Queued> queued = new java.util.ArrayList<>(replay.replayDeadLetters(j, user));
+        java.util.Set<ReferralId> done = new java.util.HashSet<>();
+        queued.forEach(q -> done.add(q.referralId()));
+        for (ExpiredMessage expired : store.expiredDeadLetters(j)) {
+            if (done.add(expired.referralId())) {
+                queued.add(replay.replay(expired.referralId(), j, ReferralReplay.Source.SUBMISSION, null, user));
+            }
+        }
+        return queued;
+    }
+
     @Override
     public Object execute() {
         // the replay and the audit trail name the JAAS user who logged in, never a name typed at the prompt
@@ -49,9 +71,10 @@ public class ReplayCommand implements Action {
         }
         String user = authenticated.get();
         if (deadLetters != null) {
-            List<ReferralReplay.Queued> moved = replay.replayDeadLetters(Jurisdiction.of(deadLetters.trim()), user);
+            Jurisdiction j = Jurisdiction.of(deadLetters.trim());
+            List<ReferralReplay.Queued> moved = replayDeadLetters(replay, store, j, user);
             moved.forEach(q -> System.out.println("Replay " + q.replayId() + ": referral " + q.referralId().value() + " queued for " + q.jurisdiction().code()));
-            System.out.println(moved.size() + " dead letter(s) of " + deadLetters.trim() + " queued again");
+            System.out.println(moved.size() + " dead letter(s) of " + j.code() + " queued again");
             return null;
         }
         if (referralId == null || jurisdiction == null) {

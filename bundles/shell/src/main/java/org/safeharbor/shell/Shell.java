@@ -19,6 +19,24 @@ final class Shell {
         return instant == null ? "-" : TIME.format(instant);
     }
 
+    /** How long ago {@code since} was, at a glance: {@code 95d 4h}, {@code 3h 12m}, {@code 7m 3s}, {@code 41s}. */
+    static String age(Instant since, Instant now) {
+        if (since == null) {
+            return "-";
+        }
+        java.time.Duration d = java.time.Duration.between(since, now);
+        if (d.isNegative()) {
+            d = java.time.Duration.ZERO;
+        }
+        if (d.toDays() > 0) {
+            return d.toDays() + "d " + d.toHoursPart() + "h";
+        }
+        if (d.toHours() > 0) {
+            return d.toHours() + "h " + d.toMinutesPart() + "m";
+        }
+        return d.toMinutes() > 0 ? d.toMinutes() + "m " + d.toSecondsPart() + "s" : d.toSeconds() + "s";
+    }
+
     /**
      * The Karaf user running the command: the JAAS subject the shell runs it as (the user who logged in at the console,
      * over SSH or bin/client), for the replay record and the audit trail. Not the session's {@code USER} variable, which

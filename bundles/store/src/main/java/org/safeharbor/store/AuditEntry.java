@@ -77,7 +77,14 @@ public record AuditEntry(Kind kind, Outcome outcome, String outcomeText, Actor a
         /** A retention sweep (counts only). */
         RETENTION_PURGE("retention-purge", AuditCodes.APPLICATION_ACTIVITY, null, "D"),
         /** The message store's encryption key rotated and the stored values encrypted again (key ids and counts only). */
-        KEY_ROTATION("key-rotation", AuditCodes.SECURITY_CONFIGURATION, null, "U");
+        KEY_ROTATION("key-rotation", AuditCodes.SECURITY_CONFIGURATION, null, "U"),
+        /**
+         * Dead letters and quarantined referrals past their time on the broker taken off it into the message store's
+         * records (counts only; 1.4).
+         */
+        QUEUE_EXPIRY("queue-expiry", AuditCodes.APPLICATION_ACTIVITY, null, "D"),
+        /** An operator's purge of the referrals on hold for a state that never installed a bundle (counts only; 1.4). */
+        ON_HOLD_PURGE("on-hold-purge", AuditCodes.PATIENT_RECORD, null, "D");
 
         private final String code;
         private final AuditCodes.Code type;

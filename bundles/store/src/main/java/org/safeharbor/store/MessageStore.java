@@ -117,6 +117,13 @@ public class MessageStore implements StatusReporter, AuditLog {
     public record Purged(int referrals, int rejections) {
     }
 
+    /**
+     * What a purge of held referrals did (1.4): referrals deleted with everything stored of them, deliveries closed as
+     * NOT_SENT (their referral concerns other states too), and referrals skipped because they were no longer on hold.
+     */
+    public record OnHoldPurged(int deleted, int closed, int skipped) {
+    }
+
     private final Db db;
     private final Referrals referrals;
     private final DeliveryLog deliveryLog;
@@ -125,6 +132,7 @@ public class MessageStore implements StatusReporter, AuditLog {
     private final Notices notices;
     private final Quarantine quarantine;
     private final Retention retention;
+    private final Parked parked;
     private final Clock clock;
     private volatile Period auditRetention = DEFAULT_AUDIT_RETENTION;
 
@@ -157,6 +165,7 @@ public class MessageStore implements StatusReporter, AuditLog {
         this.notices = new Notices(db, deliveryLog);
         this.quarantine = new Quarantine(db);
         this.retention = new Retention(db);
+        this.parked = new Parked(db, deliveryLog);
     }
 
     @Modified
@@ -432,6 +441,43 @@ public class MessageStore implements StatusReporter, AuditLog {
         audit(AuditEntry.of(AuditEntry.Kind.RETENTION_PURGE, AuditEntry.Actor.adapter())
                 .detail("referrals", purged.referrals()).detail("rejections", purged.rejections())
                 .detail("audit-records", auditRecords).detail("audit-retention", kept).build());
+        return purged;
+    }
+
+    // ------------------------------------------------------------------ expired queue messages, held referrals (Parked), 1.4
+
+    /**
+     * Records that a message carrying {@code referralId} was taken off {@code queue} (a dead-letter or quarantine queue)
+     * past its time, so the store is where it is replayed from; false, and nothing recorded, when the store no longer
+     * holds that referral. Recording the same message twice records it once.
+     */
+    public boolean recordExpired(String messageId, ReferralId referralId, Jurisdiction jurisdiction, String queue, Instant parkedAt) {
+        return parked.recordExpired(messageId, referralId, jurisdiction, queue, parkedAt);
+    }
+
+    /** The dead letters of a jurisdiction that expired from the broker and were not replayed since, oldest first. */
+    public List<ExpiredMessage> expiredDeadLetters(Jurisdiction jurisdiction) {
+        return parked.expiredDeadLetters(jurisdiction);
+    }
+
+    /** The referrals on hold for a jurisdiction (no bundle installed) received before {@code receivedBefore}, oldest first. */
+    public List<ReferralId> onHold(Jurisdiction jurisdiction, Instant receivedBefore) {
+        return parked.onHold(jurisdiction, receivedBefore);
+    }
+
+    /**
+     * An operator's purge of referrals held for a jurisdiction that has no bundle ({@code harbor:purge-on-hold}): each
+     * one still on hold is deleted with its personal data, or, when other states received it, its delivery to this
+     * one is closed (NOT_SENT) and the rest kept for their retention. Recorded in the audit trail with the operator,
+     * the jurisdiction and counts only ({@code details}: e.g. the queue messages removed and the age asked for).
+     */
+    public OnHoldPurged purgeOnHold(Jurisdiction jurisdiction, List<ReferralId> ids, String operator, Map<String, Object> details) {
+        AuditEntry.Builder entry = AuditEntry.of(AuditEntry.Kind.ON_HOLD_PURGE, AuditEntry.Actor.operator(operator == null ? "unknown" : operator))
+                .object("on-hold-referrals");
+        details.forEach(entry::detail);
+        OnHoldPurged purged = parked.purgeOnHold(jurisdiction, ids, entry);
+        LOG.info("On-hold purge for {} by {}: {} referral(s) deleted, {} delivery(ies) closed, {} no longer on hold", jurisdiction.code(),
+                operator, purged.deleted(), purged.closed(), purged.skipped());
         return purged;
     }
 

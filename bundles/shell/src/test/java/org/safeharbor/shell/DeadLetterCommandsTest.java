@@ -1,0 +1,77 @@
+package org.safeharbor.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.safeharbor.api.v1.DeliveryContract;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.fhir.replay.ReferralReplay;
+import org.safeharbor.store.MessageStore;
+
+/**
+ * A dead letter that expired from the broker into the message store is still a dead letter: harbor:replay
+ * --dead-letters sends it again (from the store, as a recorded replay) with those still on the broker, once.
+ */
+class DeadLetterCommandsTest {
+
+    private static final Jurisdiction ZZ = Jurisdiction.of("US-ZZ");
+
+    /** The replay service as the operator's commands see it: it records each replay in the store, as the real one does. */
+    static final class RecordingReplay implements ReferralReplay {
+        final MessageStore store;
+        final List<String> calls = new ArrayList<>();
+        final List<Queued> onBroker = new ArrayList<>();
+
+        RecordingReplay(MessageStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public Queued replay(ReferralId referralId, Jurisdiction jurisdiction, Source source, Integer attempt, String requestedBy) {
+            calls.add(referralId.value() + " " + jurisdiction.code() + " " + source + " " + requestedBy);
+            return new Queued(store.recordReplay(referralId, jurisdiction, source.name().toLowerCase(), attempt, requestedBy), referralId,
+                    jurisdiction);
+        }
+
+        @Override
+        public List<DeadLetter> deadLetters(Jurisdiction jurisdiction) {
+            return List.of();
+        }
+
+        @Override
+        public List<Queued> replayDeadLetters(Jurisdiction jurisdiction, String requestedBy) {
+            calls.add("dead-letters " + jurisdiction.code());
+            List<Queued> moved = List.copyOf(onBroker);
+            onBroker.clear();
+            return moved;
+        }
+    }
+
+    @Test
+    void expiredDeadLettersAreReplayedFromTheStoreOnce() {
+        MessageStore store = TestStore.fresh();
+        ReferralId expired = TestStore.accept(store, "r-expired", Instant.now().minus(Duration.ofDays(40)), Map.of(ZZ, DeliveryStatus.FAILED));
+        ReferralId onBroker = TestStore.accept(store, "r-on-broker", Instant.now(), Map.of(ZZ, DeliveryStatus.FAILED));
+        assertTrue(store.recordExpired("ID:m-1", expired, ZZ, DeliveryContract.deadLetters(ZZ), Instant.now().minus(Duration.ofDays(31))));
+        RecordingReplay replay = new RecordingReplay(store);
+        replay.onBroker.add(new ReferralReplay.Queued("p-1", onBroker, ZZ));
+
+        List<ReferralReplay.Queued> queued = ReplayCommand.replayDeadLetters(replay, store, ZZ, "alice");
+
+        assertEquals(List.of(onBroker, expired), queued.stream().map(ReferralReplay.Queued::referralId).toList());
+        assertEquals(List.of("dead-letters US-ZZ", "r-expired US-ZZ SUBMISSION alice"), replay.calls);
+        assertEquals(DeliveryStatus.QUEUED, store.find(expired).orElseThrow().deliveries().get(0).status());
+        // replayed: no longer listed as an expired dead letter, not sent a second time
+        assertTrue(store.expiredDeadLetters(ZZ).isEmpty());
+        assertEquals(List.of(), ReplayCommand.replayDeadLetters(replay, store, ZZ, "alice"));
+    }
+}
