@@ -10,6 +10,8 @@ import static org.safeharbor.tck.ConformanceReferrals.referral;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,21 +32,24 @@ import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.SharedCode;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 
 /**
- * A state's published ConceptMap (from the shared allegation code to the state's codes) and the bundle's Java mapping
- * say the same thing, row by row. A state's test class extends this and gives the map, its code system and format
- * ({@link #mapping()}), and how to read the state's codes out of a payload ({@link #codesWritten}); the kit then checks, for whatever shape the map has (one group keyed
- * by allegation type, or one group per shared dimension: type, perpetrator relation, certainty):
+ * A state's published ConceptMap (from the shared allegation code to the state's codes), as the kit's
+ * {@link StateConceptMap} applies it at run time, is complete and is what goes on the wire. A state's test class extends
+ * this and gives the map, its code system and format ({@link #mapping()}), and how to read the state's codes out of a
+ * payload ({@link #codesWritten}); the kit then checks, for whatever shape the map has (one group keyed by allegation
+ * type, or one group per shared dimension: type, perpetrator relation, certainty):
  * <ul>
  *   <li>every group maps {@link SharedCode#SYSTEM} to the state's code system, every row cites its source and targets a
- *       code the state's code system has;</li>
- *   <li>every allegation type (and every perpetrator relation, where the map has a group for them) has exactly one
- *       target for each perpetrator relation and caregiver role ({@code dependsOn} narrows a target; the narrowest
- *       applies);</li>
+ *       code the state's code system has (its CodeSystem resource where the bundle ships one), and depends only on
+ *       dimensions of the shared code;</li>
+ *   <li>the map gives a code for every combination the state receives: every type it supports, suspected or confirmed,
+ *       every perpetrator relation and caregiver role ({@link StateConceptMap#load} refuses the bundle's start
+ *       otherwise; {@code dependsOn} narrows a target, the narrowest applies, and two equally narrow are an error);</li>
  *   <li>the certainties that are never sent (at-risk, ruled-out, historical) are {@code unmatched} and the format sends
  *       nothing for them, and nothing else is unmatched;</li>
- *   <li>for every type, sent certainty, perpetrator relation and caregiver role, the format writes the codes the map
+ *   <li>for every type, sent certainty, perpetrator relation and caregiver role, the payload carries the codes the map
  *       gives.</li>
  * </ul>
  * State-specific facts (a citation every row must carry, the number of rows, a placeholder warning) stay as the
@@ -52,14 +57,12 @@ import org.safeharbor.api.v1.StateFormat;
  */
 public abstract class ConceptMapAgreementTest {
 
-    /** The {@code dependsOn} properties the kit reads. */
-    private static final String ROLE = SharedCode.SYSTEM + "#caregiver-role";
-    private static final String PERPETRATOR = SharedCode.SYSTEM + "#perpetrator";
 
     /** The shared dimension a map element's source code belongs to. */
     private enum Dimension { TYPE, PERPETRATOR, CERTAINTY }
 
     private JsonNode map;
+    private StateConceptMap conceptMap;
 
     // ------------------------------------------------------------------ what a subclass provides
 
@@ -142,59 +145,34 @@ public abstract class ConceptMapAgreementTest {
                     if (!unmatched(target)) {
                         assertTrue(codes.contains(target.path("code").asText()), where + ": not a code of " + targetSystem());
                     }
-                    for (JsonNode depends : target.path("dependsOn")) {
-                        String property = depends.path("property").asText();
-                        String value = depends.path("value").asText();
-                        if (ROLE.equals(property)) {
-                            CaregiverRole.fromCode(value);
-                        } else if (PERPETRATOR.equals(property)) {
-                            PerpetratorRelation.fromCode(value);
-                        } else {
-                            fail(where + ": depends on " + property + ", which the kit cannot check");
-                        }
-                    }
                 }
             }
         }
+        conceptMap(); // a dependsOn on anything but a dimension of the shared code is refused
     }
 
     @Test
-    void everyTypeAndRelationHasOneTargetForEveryPerpetratorAndRole() {
-        boolean typesMapped = false;
-        for (JsonNode group : groups()) {
-            for (Dimension dimension : List.of(Dimension.TYPE, Dimension.PERPETRATOR)) {
-                List<JsonNode> elements = elements(group, dimension);
-                if (elements.isEmpty()) {
-                    continue;
-                }
-                typesMapped |= dimension == Dimension.TYPE;
-                Set<String> expected = dimension == Dimension.TYPE ? codes(AllegationType.values()) : codes(PerpetratorRelation.values());
-                assertEquals(expected, elements.stream().map(e -> e.path("code").asText()).collect(Collectors.toSet()),
-                        "a group of " + dimension + " rows covers every one");
-                for (JsonNode element : elements) {
-                    for (PerpetratorRelation perpetrator : PerpetratorRelation.values()) {
-                        for (CaregiverRole role : CaregiverRole.values()) {
-                            assertNotNull(target(element, perpetrator, role), element.path("code").asText());
-                        }
-                    }
-                }
-            }
-        }
-        assertTrue(typesMapped, "no group maps the allegation types");
+    void everyCombinationTheStateReceivesHasOneCodeOfEveryDimensionTheMapCodes() {
+        StateConceptMap codes = conceptMap(); // refuses a gap, naming the combination
+        Set<String> mappedTypes = new HashSet<>();
+        elements(Dimension.TYPE).forEach(e -> mappedTypes.add(e.path("code").asText()));
+        Set<String> supported = Arrays.stream(AllegationType.values()).filter(t -> !format().unsupportedTypes().containsKey(t))
+                .map(AllegationType::code).collect(Collectors.toSet());
+        assertTrue(mappedTypes.containsAll(supported), "a type the state receives has no row: " + supported);
+        assertFalse(codes.codes(AllegationType.class).isEmpty(), "no group maps the allegation types");
+        assertTrue(subject().stateCodes().containsAll(codes.codes(AllegationType.class)), "a type's code is not the state's");
     }
 
     @Test
     void theCertaintiesNeverSentAreUnmatchedAndTheFormatSendsNothingForThem() {
         Set<Certainty> unmatched = EnumSet.noneOf(Certainty.class);
-        for (JsonNode group : groups()) {
-            for (JsonNode element : elements(group, Dimension.CERTAINTY)) {
-                Certainty certainty = Certainty.fromCode(element.path("code").asText());
-                boolean isUnmatched = element.path("target").size() == 1 && unmatched(element.path("target").get(0));
-                assertTrue(isUnmatched || element.path("target").findValues("equivalence").stream().noneMatch(e -> e.asText().equals("unmatched")),
-                        certainty.code() + ": unmatched and matched at once");
-                if (isUnmatched) {
-                    unmatched.add(certainty);
-                }
+        for (JsonNode element : elements(Dimension.CERTAINTY)) {
+            Certainty certainty = Certainty.fromCode(element.path("code").asText());
+            boolean isUnmatched = element.path("target").size() == 1 && unmatched(element.path("target").get(0));
+            assertTrue(isUnmatched || element.path("target").findValues("equivalence").stream().noneMatch(e -> e.asText().equals("unmatched")),
+                    certainty.code() + ": unmatched and matched at once");
+            if (isUnmatched) {
+                unmatched.add(certainty);
             }
         }
         Set<Certainty> neverSent = Arrays.stream(Certainty.values()).filter(c -> !c.isAllegation()).collect(Collectors.toCollection(
@@ -209,12 +187,10 @@ public abstract class ConceptMapAgreementTest {
                         certainty.code() + " " + type.code() + " is unmatched in the map but the format sent it");
             }
         }
-        for (JsonNode group : groups()) {
-            for (Dimension dimension : List.of(Dimension.TYPE, Dimension.PERPETRATOR)) {
-                for (JsonNode element : elements(group, dimension)) {
-                    element.path("target").forEach(target -> assertFalse(unmatched(target),
-                            element.path("code").asText() + ": only a certainty never sent is unmatched"));
-                }
+        for (Dimension dimension : List.of(Dimension.TYPE, Dimension.PERPETRATOR)) {
+            for (JsonNode element : elements(dimension)) {
+                element.path("target").forEach(target -> assertFalse(unmatched(target),
+                        element.path("code").asText() + ": only a certainty never sent is unmatched"));
             }
         }
     }
@@ -246,61 +222,27 @@ public abstract class ConceptMapAgreementTest {
 
     // ------------------------------------------------------------------ reading the map
 
-    /** The codes the map gives an allegation: one per group that has a row for its type, perpetrator or certainty. */
-    private Set<String> mapped(Allegation allegation) {
-        Set<String> codes = new HashSet<>();
-        CaregiverRole role = roleAsMapped(allegation.perpetrator(), allegation.caregiverRole());
-        for (JsonNode group : groups()) {
-            for (JsonNode element : group.path("element")) {
-                String code = element.path("code").asText();
-                boolean applies = switch (dimension(code)) {
-                    case TYPE -> code.equals(allegation.type().code());
-                    case PERPETRATOR -> code.equals(allegation.perpetrator().code());
-                    case CERTAINTY -> code.equals(allegation.certainty().code());
-                };
-                if (applies) {
-                    JsonNode target = target(element, allegation.perpetrator(), role);
-                    assertFalse(target == null || unmatched(target), describe(allegation) + ": no code for " + code);
-                    codes.add(target.path("code").asText());
-                }
-            }
-        }
-        assertFalse(codes.isEmpty(), describe(allegation) + ": the map has no row for it");
+    /** The codes the kit's {@link StateConceptMap} gives an allegation, with the caregiver role as the state maps it. */
+    private Set<String> mapped(Allegation a) {
+        Allegation asMapped = new Allegation(a.type(), a.certainty(), a.perpetrator(), roleAsMapped(a.perpetrator(), a.caregiverRole()),
+                a.evidence());
+        Set<String> codes = new HashSet<>(conceptMap().translate(asMapped).orElseThrow(
+                () -> new AssertionError(describe(a) + " is unmatched in the map")).codes().values());
+        assertFalse(codes.isEmpty(), describe(a) + ": the map has no row for it");
         return codes;
     }
 
-    /**
-     * The element's target for a perpetrator and role: of those whose every {@code dependsOn} holds, the one with the
-     * most conditions; it must be the only one with that many.
-     */
-    private static JsonNode target(JsonNode element, PerpetratorRelation perpetrator, CaregiverRole role) {
-        JsonNode best = null;
-        int bestConditions = -1;
-        boolean tie = false;
-        for (JsonNode target : element.path("target")) {
-            int conditions = 0;
-            boolean holds = true;
-            for (JsonNode depends : target.path("dependsOn")) {
-                String value = depends.path("value").asText();
-                String property = depends.path("property").asText();
-                holds &= ROLE.equals(property) ? value.equals(role.code()) : !PERPETRATOR.equals(property) || value.equals(perpetrator.code());
-                conditions++;
-            }
-            if (!holds) {
-                continue;
-            }
-            if (conditions > bestConditions) {
-                best = target;
-                bestConditions = conditions;
-                tie = false;
-            } else if (conditions == bestConditions) {
-                tie = true;
+    /** The map as the kit applies it at run time, checked complete for the types the format supports. */
+    private StateConceptMap conceptMap() {
+        if (conceptMap == null) {
+            try (InputStream in = Files.newInputStream(subject().conceptMap())) {
+                conceptMap = StateConceptMap.read(subject().conceptMap().getFileName().toString(), in,
+                        format().unsupportedTypes().keySet());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
-        String where = element.path("code").asText() + " for " + perpetrator.code() + "/" + role.code();
-        assertFalse(tie, where + ": more than one row applies");
-        assertNotNull(best, where + ": no row applies");
-        return best;
+        return conceptMap;
     }
 
     private static boolean unmatched(JsonNode target) {
@@ -322,13 +264,13 @@ public abstract class ConceptMapAgreementTest {
         return found.get(0);
     }
 
-    private static List<JsonNode> elements(JsonNode group, Dimension dimension) {
+    private List<JsonNode> elements(Dimension dimension) {
         List<JsonNode> of = new ArrayList<>();
-        group.path("element").forEach(e -> {
+        groups().forEach(group -> group.path("element").forEach(e -> {
             if (dimension(e.path("code").asText()) == dimension) {
                 of.add(e);
             }
-        });
+        }));
         return of;
     }
 

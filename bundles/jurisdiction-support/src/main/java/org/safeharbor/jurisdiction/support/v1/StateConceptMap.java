@@ -186,8 +186,8 @@ public final class StateConceptMap {
         }
     }
 
-    /** {@link #load}'s work on a stream; {@code name} names the map in errors. */
-    static StateConceptMap read(String name, InputStream in, Collection<AllegationType> unsupported) throws IOException {
+    /** {@link #load}'s work on a stream, e.g. a test's file; {@code name} names the map in errors. */
+    public static StateConceptMap read(String name, InputStream in, Collection<AllegationType> unsupported) throws IOException {
         StateConceptMap map = new StateConceptMap(name, JSON.readTree(in));
         map.checkCovers(unsupported);
         return map;

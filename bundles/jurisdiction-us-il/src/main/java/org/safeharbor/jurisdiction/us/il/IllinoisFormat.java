@@ -25,6 +25,7 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 import org.safeharbor.jurisdiction.us.il.wire.AddressType;
 import org.safeharbor.jurisdiction.us.il.wire.CaregiverRoleCode;
 import org.safeharbor.jurisdiction.us.il.wire.CertaintyCode;
@@ -46,6 +47,9 @@ import org.safeharbor.jurisdiction.us.il.wire.TraffickingTypeCode;
  */
 public final class IllinoisFormat implements StateFormat {
 
+    /** Shared code -> Appendix B codes 40/90 by caregiver role (each row citing 89 Ill. Adm. Code 300 App. B). */
+    public static final String CONCEPT_MAP = "fhir/ConceptMap-ht-allegation-to-us-il.json";
+
     /** What the SCR needs to take a report and begin an investigation within 24 hours (325 ILCS 5/7.4), and no more. */
     private static final Set<ReferralField> DISCLOSED = Collections.unmodifiableSet(EnumSet.of(
             ReferralField.REFERRAL_ID,  // the SCR de-duplicates redeliveries by it and quotes it back with the intake number
@@ -61,6 +65,9 @@ public final class IllinoisFormat implements StateFormat {
     // Not sent: OCCURRED_AT (the hospital's charting time; the clock runs from RECEIVED_AT) and EVIDENCE (references into
     // the hospital's records: the investigator asks the reporter, and record ids would only widen the disclosure).
 
+    /** The bundle's ConceptMap, checked at start to give a code to every allegation Illinois receives. */
+    private final StateConceptMap codes = StateConceptMap.load(IllinoisFormat.class, CONCEPT_MAP);
+
     @Override
     public String mediaType() {
         return "application/xml";
@@ -71,7 +78,7 @@ public final class IllinoisFormat implements StateFormat {
         // Only allegations: at-risk signals (no Illinois rule takes them), ruled-out and historical findings are never
         // written. Identical rows (e.g. the same code from two records) once.
         Map<List<String>, IntakeAllegationType> rows = new LinkedHashMap<>();
-        referral.allegations().stream().filter(Allegation::isReportable).map(IllinoisFormat::allegation)
+        referral.allegations().stream().filter(Allegation::isReportable).map(this::allegation)
                 .forEach(row -> rows.putIfAbsent(List.of(row.getCode(), row.getTraffickingType().value(), row.getCertainty().value(),
                         row.getPerpetratorRelation().value(), row.getCaregiverRole().value()), row));
         if (rows.isEmpty()) {
@@ -92,7 +99,7 @@ public final class IllinoisFormat implements StateFormat {
         IntakeReport report = IntakeXml.read(payload, IntakeReport.class);
         return new Referral(new ReferralId(report.getReferralId()), child(report.getChild()), organization(report.getPlaceOfCare()),
                 reporter(report.getReporter()), IntakeXml.instant(report.getReceivedAt()), null,
-                report.getAllegation().stream().map(IllinoisFormat::allegation).toList());
+                report.getAllegation().stream().map(this::allegation).toList());
     }
 
     @Override
@@ -128,14 +135,14 @@ public final class IllinoisFormat implements StateFormat {
     }
 
     /**
-     * One shared-code allegation as an Illinois allegation row: the public code plus the extension fields. The
-     * caregiver role follows Illinois' reading of the perpetrator ({@link #caregiverStatus}): {@code act} only
-     * for a caregiver, {@code not-applicable} for anyone else, whatever role the allegation came with.
+     * One shared-code allegation as an Illinois allegation row: the public code the bundle's ConceptMap gives plus the
+     * extension fields. The caregiver role follows Illinois' reading of the perpetrator ({@link #caregiverStatus}):
+     * {@code act} only for a caregiver, {@code not-applicable} for anyone else, whatever role the allegation came with.
      */
-    static IntakeAllegationType allegation(Allegation stated) {
+    private IntakeAllegationType allegation(Allegation stated) {
         Allegation allegation = stated.withCaregiverStatus(caregiverStatus(stated.perpetrator()));
         IntakeAllegationType row = new IntakeAllegationType();
-        row.setCode(IllinoisAllegationCode.of(allegation).code());
+        row.setCode(code(allegation));
         row.setTraffickingType(TraffickingTypeCode.fromValue(allegation.type().code()));
         row.setCertainty(CertaintyCode.fromValue(allegation.certainty().code()));
         row.setPerpetratorRelation(PerpetratorRelationCode.fromValue(allegation.perpetrator().code()));
@@ -143,15 +150,24 @@ public final class IllinoisFormat implements StateFormat {
         return row;
     }
 
-    /** Reads a row back; a code that contradicts the caregiver role (90 without failure to protect) is refused. */
-    static Allegation allegation(IntakeAllegationType row) {
-        IllinoisAllegationCode code = IllinoisAllegationCode.fromCode(row.getCode());
-        CaregiverRole role = CaregiverRole.fromCode(row.getCaregiverRole().value());
-        if (!code.agreesWith(role)) {
-            throw new IllegalArgumentException("allegation " + code.code() + " contradicts caregiver role " + role.code());
+    /**
+     * Reads a row back; a code that is not the map's for the row's dimensions (e.g. 90 without failure to protect) is
+     * refused. The sandbox's intake checks each report with it.
+     */
+    public Allegation allegation(IntakeAllegationType row) {
+        Allegation allegation = new Allegation(AllegationType.fromCode(row.getTraffickingType().value()),
+                Certainty.fromCode(row.getCertainty().value()), PerpetratorRelation.fromCode(row.getPerpetratorRelation().value()),
+                CaregiverRole.fromCode(row.getCaregiverRole().value()), List.of());
+        if (!row.getCode().equals(code(allegation))) {
+            throw new IllegalArgumentException("allegation " + row.getCode() + " contradicts caregiver role " + allegation.caregiverRole().code());
         }
-        return new Allegation(AllegationType.fromCode(row.getTraffickingType().value()), Certainty.fromCode(row.getCertainty().value()),
-                PerpetratorRelation.fromCode(row.getPerpetratorRelation().value()), role, List.of());
+        return allegation;
+    }
+
+    /** Appendix B's code for an allegation (40, or 90 for a caregiver's failure to protect), from the ConceptMap. */
+    private String code(Allegation allegation) {
+        return codes.translate(allegation).orElseThrow(() -> new IllegalArgumentException("allegation "
+                + allegation.certainty().code() + " is never sent to Illinois")).of(AllegationType.class);
     }
 
     // ------------------------------------------------------------------ people and places

@@ -90,7 +90,7 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
         Duration timeout = Duration.ofSeconds(config.timeoutSeconds());
         HttpsClient https = HttpsClient.of(JURISDICTION, timeout, timeout).trustStore(config.trustStore(), config._trustStorePassword())
                 .basicAuth(config.username(), config._password()).mediaType(TexasXml.MEDIA_TYPE + "; charset=UTF-8");
-        delivery = new TexasDelivery(https, config.cpsIntakeUrl(), config.lawEnforcementUrl());
+        delivery = new TexasDelivery(https, format, config.cpsIntakeUrl(), config.lawEnforcementUrl());
         status = new TexasStatus(new StatusCallback(JURISDICTION, new StatusCallers(config._statusToken(),
                 config.statusClientCertificates()), config.statusMaxBodyBytes()), statusReporter);
     }
@@ -123,7 +123,7 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
     /** The law-enforcement clock runs only for a report that goes to law enforcement. */
     @Override
     public List<Deadline> deadlinesFor(Referral referral) {
-        return TexasRules.route(referral.allegations()).filter(TexasRules::toLawEnforcement)
+        return format.route(referral.allegations()).filter(TexasRules::toLawEnforcement)
                 .map(route -> List.of(lawEnforcementRule.startingAt(referral.receivedAt()))).orElse(List.of());
     }
 

@@ -27,17 +27,19 @@ final class TexasDelivery {
     private static final String PAYLOAD = "usTxPayload";
 
     private final HttpsClient https;
+    private final TexasNiemFormat format;
     private final String cpsIntakeUrl;
     private final String lawEnforcementUrl;
 
     /** @throws IllegalArgumentException for a URL that is not https (each report holds personal data) */
-    TexasDelivery(HttpsClient https, String cpsIntakeUrl, String lawEnforcementUrl) {
+    TexasDelivery(HttpsClient https, TexasNiemFormat format, String cpsIntakeUrl, String lawEnforcementUrl) {
         for (String url : new String[] {cpsIntakeUrl, lawEnforcementUrl}) {
             if (!url.isBlank()) {
                 https.endpoint(url);
             }
         }
         this.https = https;
+        this.format = format;
         this.cpsIntakeUrl = cpsIntakeUrl;
         this.lawEnforcementUrl = lawEnforcementUrl;
     }
@@ -83,9 +85,9 @@ final class TexasDelivery {
         exchange.setProperty(number(agency), ack.getIntakeNumberIdentification().getIdentificationID());
     }
 
-    /** The route the rules give the referral, which the format wrote into the report as its ReportRouteCode. */
-    private static Predicate on(IntakeRoute route) {
-        return exchange -> TexasRules.route(StateAnswer.referral(exchange).allegations()).orElse(null) == route;
+    /** The route the ConceptMap gives the referral, which the format wrote into the report as its ReportRouteCode. */
+    private Predicate on(IntakeRoute route) {
+        return exchange -> format.route(StateAnswer.referral(exchange).allegations()).orElse(null) == route;
     }
 
     static String endpoint(Agency agency) {

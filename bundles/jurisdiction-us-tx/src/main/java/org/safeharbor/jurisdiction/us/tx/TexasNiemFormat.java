@@ -1,6 +1,7 @@
 package org.safeharbor.jurisdiction.us.tx;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,7 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 import org.safeharbor.jurisdiction.us.tx.wire.AddressType;
 import org.safeharbor.jurisdiction.us.tx.wire.AllegationCertaintyCodeSimpleType;
 import org.safeharbor.jurisdiction.us.tx.wire.AllegationTypeCodeSimpleType;
@@ -62,14 +64,19 @@ import org.safeharbor.jurisdiction.us.tx.wire.TraffickingEventType;
  */
 public final class TexasNiemFormat implements StateFormat {
 
-    /** ExploitationIndustryCode values of this design (CodeSystem us-tx-allegation): not NIEM's code list. */
-    public static final String SEXUAL_EXPLOITATION = "sexual-exploitation";
-    public static final String LABOR_EXPLOITATION = "labor-exploitation";
+    /**
+     * Shared code -> this design's codes (CodeSystem us-tx-allegation, not NIEM's code list), a group per dimension: the
+     * type gives the ExploitationIndustryCode, the perpetrator relation (with the caregiver role where it matters) the
+     * intake route (CPS Handbook §2380), the certainty the IdentifiedAsVictimStatus; only suspected and confirmed are sent.
+     */
+    public static final String CONCEPT_MAP = "fhir/ConceptMap-ht-allegation-to-us-tx.json";
 
     private static final Pattern USPS_STATE = Pattern.compile("[A-Z]{2}");
     private static final ObjectFactory WIRE = TexasXml.WIRE;
 
     private final Duration lawEnforcementClock;
+    /** The bundle's ConceptMap, checked at start to give every code to every allegation Texas receives. */
+    private final StateConceptMap conceptMap = StateConceptMap.load(TexasNiemFormat.class, CONCEPT_MAP);
 
     /** @param lawEnforcementClock the law-enforcement clock, for the due time written into reports it applies to */
     public TexasNiemFormat(Duration lawEnforcementClock) {
@@ -133,7 +140,7 @@ public final class TexasNiemFormat implements StateFormat {
         // person responsible for the child's care, not-applicable for anyone else.
         List<Allegation> sent = referral.allegations().stream().filter(Allegation::isReportable)
                 .map(a -> a.withCaregiverStatus(TexasRules.caregiverStatus(a.perpetrator()))).toList();
-        Optional<IntakeRoute> route = TexasRules.route(sent);
+        Optional<IntakeRoute> route = route(sent);
         if (route.isEmpty()) {
             return Optional.empty();
         }
@@ -166,9 +173,17 @@ public final class TexasNiemFormat implements StateFormat {
         return Optional.of(TexasXml.write(WIRE.createChildTraffickingReport(report)));
     }
 
-    /** The ExploitationIndustryCode of a shared type (ConceptMap-ht-allegation-to-us-tx.json). */
-    public static String exploitationIndustryCode(AllegationType type) {
-        return type.isSexual() ? SEXUAL_EXPLOITATION : LABOR_EXPLOITATION;
+    /**
+     * The route of a report: every agency any of its reportable allegations needs, each allegation's route from the map
+     * (two different routes together reach both); empty when none is reportable.
+     */
+    public Optional<IntakeRoute> route(Collection<Allegation> allegations) {
+        return allegations.stream().filter(Allegation::isReportable).map(a -> codes(a).of(PerpetratorRelation.class)).map(IntakeRoute::fromValue)
+                .reduce((a, b) -> a == b ? a : IntakeRoute.LAW_ENFORCEMENT_NOTICE_AND_CPS);
+    }
+
+    private StateConceptMap.Codes codes(Allegation a) {
+        return conceptMap.translate(a).orElseThrow(() -> new IllegalArgumentException(a.certainty().code() + " is never sent to Texas"));
     }
 
     /** An ext: identification, e.g. the referral's id. */
@@ -191,11 +206,12 @@ public final class TexasNiemFormat implements StateFormat {
         return x;
     }
 
-    private static JuvenileAbuseNeglectAllegationType allegation(Allegation a) {
+    private JuvenileAbuseNeglectAllegationType allegation(Allegation a) {
+        StateConceptMap.Codes mapped = codes(a);
         StatusType certainty = new StatusType();
-        certainty.setStatusText(a.certainty().code());
+        certainty.setStatusText(mapped.of(Certainty.class));
         TraffickingEventType event = new TraffickingEventType();
-        event.setExploitationIndustryCode(exploitationIndustryCode(a.type()));
+        event.setExploitationIndustryCode(mapped.of(AllegationType.class));
         HumanTraffickingVictimType victim = new HumanTraffickingVictimType();
         victim.setIdentifiedAsVictimStatus(certainty);
         victim.getTraffickingEvent().add(event);
@@ -206,7 +222,7 @@ public final class TexasNiemFormat implements StateFormat {
         codes.setCaregiverRoleCode(CaregiverRoleCodeSimpleType.fromValue(a.caregiverRole().code()));
         codes.setPerpetratorCaregiverStatusCode(CaregiverStatusCodeSimpleType.fromValue(
                 TexasRules.caregiverStatus(a.perpetrator()).name().toLowerCase(Locale.ROOT).replace('_', '-')));
-        codes.setIntakeRouteCode(TexasRules.route(a));
+        codes.setIntakeRouteCode(IntakeRoute.fromValue(mapped.of(PerpetratorRelation.class)));
         JuvenileAbuseNeglectAllegationType x = new JuvenileAbuseNeglectAllegationType();
         x.setHumanTraffickingVictim(victim);
         x.getJuvenileAbuseNeglectAllegationAugmentationPoint().add(WIRE.createJuvenileAbuseNeglectAllegationAugmentation(codes));
@@ -262,10 +278,10 @@ public final class TexasNiemFormat implements StateFormat {
         Reporter reporter = r == null ? null : new Reporter(name(r.getPersonName()), r.getReporterRoleText(), r.getTelephoneNumberFullID(), place);
         return new Referral(new ReferralId(report.getReferralIdentification().getIdentificationID()), child, place, reporter,
                 TexasXml.instant(report.getReportReceivedDateTime(), "ReportReceivedDateTime"), null,
-                report.getJuvenileAbuseNeglectAllegation().stream().map(TexasNiemFormat::allegation).toList());
+                report.getJuvenileAbuseNeglectAllegation().stream().map(this::allegation).toList());
     }
 
-    private static Allegation allegation(JuvenileAbuseNeglectAllegationType a) {
+    private Allegation allegation(JuvenileAbuseNeglectAllegationType a) {
         var codes = augmentation(a.getJuvenileAbuseNeglectAllegationAugmentationPoint(), JuvenileAbuseNeglectAllegationAugmentationType.class);
         if (codes.isPresent()) {
             return new Allegation(AllegationType.fromCode(codes.get().getAllegationTypeCode().value()),
@@ -273,15 +289,14 @@ public final class TexasNiemFormat implements StateFormat {
                     PerpetratorRelation.fromCode(codes.get().getPerpetratorRelationCode().value()),
                     CaregiverRole.fromCode(codes.get().getCaregiverRoleCode().value()), List.of());
         }
-        // Without the extension (a plain NIEM reader's view): only the kind of exploitation and the certainty.
+        // Without the extension (a plain NIEM reader's view): only the kind of exploitation and the certainty, as the map
+        // reads them back (sexual-exploitation is sex-trafficking, the broadest; labor-exploitation labor-trafficking).
         HumanTraffickingVictimType victim = a.getHumanTraffickingVictim();
         String industry = victim.getTraffickingEvent().get(0).getExploitationIndustryCode();
-        AllegationType type = switch (industry) {
-            case SEXUAL_EXPLOITATION -> AllegationType.SEX_TRAFFICKING;
-            case LABOR_EXPLOITATION -> AllegationType.LABOR_TRAFFICKING;
-            default -> throw new InvalidDocumentException("unknown ExploitationIndustryCode " + industry);
-        };
-        return new Allegation(type, Certainty.fromCode(victim.getIdentifiedAsVictimStatus().getStatusText()),
+        String status = victim.getIdentifiedAsVictimStatus().getStatusText();
+        return new Allegation(conceptMap.reverse(AllegationType.class, industry).orElseThrow(
+                () -> new InvalidDocumentException("unknown ExploitationIndustryCode " + industry)),
+                conceptMap.reverse(Certainty.class, status).orElseThrow(() -> new InvalidDocumentException("unknown IdentifiedAsVictimStatus")),
                 PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE, List.of());
     }
 

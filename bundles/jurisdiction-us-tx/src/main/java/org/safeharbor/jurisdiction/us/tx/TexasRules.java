@@ -1,11 +1,7 @@
 package org.safeharbor.jurisdiction.us.tx;
 
 import java.time.Duration;
-import java.util.Collection;
-import java.util.Optional;
 
-import org.safeharbor.api.v1.Allegation;
-import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.PerpetratorRelation;
@@ -16,7 +12,16 @@ import org.safeharbor.jurisdiction.us.tx.wire.IntakeRoute;
  * Texas' rules, apart from any format or transport (45 CFR 1355.53: business rules separate from core code).
  *
  * <p>CPS Handbook §2380 (docs/domain.md "Texas"): CPS investigates trafficking only where the alleged trafficker
- * is a person responsible for the child's care; otherwise the report goes to law enforcement within 24 hours.
+ * is a person responsible for the child's care; otherwise the report goes to law enforcement within 24 hours. The route
+ * of each allegation is the bundle's ConceptMap's (its perpetrator group, {@link TexasNiemFormat#route}):
+ * <ul>
+ *   <li>caregiver trafficker (the act itself): CPS investigates;</li>
+ *   <li>caregiver who failed to protect: CPS for the caregiver, and law enforcement because the
+ *       trafficker is then someone else, not that caregiver;</li>
+ *   <li>non-caregiver: law enforcement within 24 hours;</li>
+ *   <li>undetermined (other family member, multiple, unknown): law enforcement within 24 hours AND CPS,
+ *       so that no case falls between the two while the relation is being established.</li>
+ * </ul>
  */
 public final class TexasRules {
 
@@ -52,35 +57,6 @@ public final class TexasRules {
      */
     public static CaregiverStatus caregiverStatus(PerpetratorRelation relation) {
         return relation.defaultCaregiverStatus();
-    }
-
-    /**
-     * The route of one allegation.
-     * <ul>
-     *   <li>caregiver trafficker (the act itself): CPS investigates;</li>
-     *   <li>caregiver who failed to protect: CPS for the caregiver, and law enforcement because the
-     *       trafficker is then someone else, not that caregiver;</li>
-     *   <li>non-caregiver: law enforcement within 24 hours;</li>
-     *   <li>undetermined (other family member, multiple, unknown): law enforcement within 24 hours AND CPS,
-     *       so that no case falls between the two while the relation is being established.</li>
-     * </ul>
-     */
-    public static IntakeRoute route(Allegation allegation) {
-        return switch (caregiverStatus(allegation.perpetrator())) {
-            case CAREGIVER -> allegation.caregiverRole() == CaregiverRole.FAILURE_TO_PROTECT
-                    ? IntakeRoute.LAW_ENFORCEMENT_NOTICE_AND_CPS : IntakeRoute.CPS_INVESTIGATION;
-            case NON_CAREGIVER -> IntakeRoute.LAW_ENFORCEMENT_NOTICE;
-            case UNDETERMINED -> IntakeRoute.LAW_ENFORCEMENT_NOTICE_AND_CPS;
-        };
-    }
-
-    /**
-     * The route of a report: every agency any of its reportable allegations needs (two different routes together reach
-     * both); empty when none is reportable.
-     */
-    public static Optional<IntakeRoute> route(Collection<Allegation> allegations) {
-        return allegations.stream().filter(Allegation::isReportable).map(TexasRules::route)
-                .reduce((a, b) -> a == b ? a : IntakeRoute.LAW_ENFORCEMENT_NOTICE_AND_CPS);
     }
 
     /** True when law enforcement receives a report on this route, and its clock runs. */

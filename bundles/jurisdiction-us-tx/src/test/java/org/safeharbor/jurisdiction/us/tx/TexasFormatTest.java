@@ -12,6 +12,7 @@ import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -56,7 +57,7 @@ class TexasFormatTest {
     void perpetratorRelationDecidesTheRoute(String relation, String role, String caregiverStatus, String route) {
         Allegation a = allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED,
                 PerpetratorRelation.fromCode(relation), CaregiverRole.fromCode(role));
-        assertEquals(IntakeRoute.fromValue(route), TexasRules.route(a));
+        assertEquals(Optional.of(IntakeRoute.fromValue(route)), format.route(List.of(a)));
 
         Element aug = only(reportOf(referral(TX, a)), TexasXml.EXT, "JuvenileAbuseNeglectAllegationAugmentation");
         assertEquals(caregiverStatus, aug.getElementsByTagNameNS(TexasXml.EXT, "PerpetratorCaregiverStatusCode").item(0).getTextContent());

@@ -38,7 +38,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.safeharbor.jurisdiction.us.il.CxfBus;
-import org.safeharbor.jurisdiction.us.il.IllinoisAllegationCode;
+import org.safeharbor.jurisdiction.us.il.IllinoisFormat;
 import org.safeharbor.jurisdiction.us.il.IntakeXml;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAllegationType;
@@ -50,7 +50,6 @@ import org.safeharbor.jurisdiction.us.il.wire.StatusAccepted;
 import org.safeharbor.jurisdiction.us.il.wire.StatusCode;
 import org.safeharbor.jurisdiction.us.il.wire.StatusNotification;
 import org.safeharbor.jurisdiction.us.il.wire.StatusNotificationPortType;
-import org.safeharbor.api.v1.CaregiverRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +81,8 @@ public final class IllinoisIntakePeer implements AutoCloseable {
     public static final String ADDRESS = "/intake";
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisIntakePeer.class);
     private static final ZoneId ILLINOIS = ZoneId.of("America/Chicago");
+    /** The adapter's own format: a code the bundle's ConceptMap does not give for the row is refused. */
+    private static final IllinoisFormat FORMAT = new IllinoisFormat();
 
     /**
      * One report as the peer received it.
@@ -469,9 +470,10 @@ public final class IllinoisIntakePeer implements AutoCloseable {
                 default -> { }
             }
             for (IntakeAllegationType allegation : report.getAllegation()) {
-                IllinoisAllegationCode code = IllinoisAllegationCode.fromCode(allegation.getCode());
-                if (!code.agreesWith(CaregiverRole.fromCode(allegation.getCaregiverRole().value()))) {
-                    throw invalid(report.getReferralId(), "allegation " + code.code() + " does not agree with caregiver role "
+                try {
+                    FORMAT.allegation(allegation);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(report.getReferralId(), "allegation " + allegation.getCode() + " does not agree with caregiver role "
                             + allegation.getCaregiverRole().value() + " (90 is a caregiver's failure to protect, and only that)");
                 }
             }
