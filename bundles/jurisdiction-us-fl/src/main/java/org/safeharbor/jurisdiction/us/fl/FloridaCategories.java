@@ -1,13 +1,16 @@
 package org.safeharbor.jurisdiction.us.fl;
 
-import java.util.Objects;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.safeharbor.api.v1.Allegation;
+import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 
 /**
  * Florida DCF's three trafficking categories and which one an allegation falls in.
@@ -18,7 +21,9 @@ import org.safeharbor.api.v1.PerpetratorRelation;
  * are not, so each is configuration. The defaults {@code SXN}, {@code SXC} and {@code LAB} are PLACEHOLDERS of this
  * project, never official DCF values.
  *
- * <p>Who counts as a caregiver is Florida's call, made here per relation (not by the shared default):
+ * <p>Which category an allegation falls in is this bundle's ConceptMap ({@value #CONCEPT_MAP}, applied as it is through
+ * the kit's {@link StateConceptMap}): its targets are the CodeSystem's placeholders, each replaced by its configured
+ * code. Who counts as a caregiver is Florida's call, made there per relation (not by the shared default):
  * <ul>
  *   <li>parent, step-or-foster-parent, other-caregiver: caregiver (DCF's "parent/guardian/caregiver");</li>
  *   <li>non-family: non-caregiver;</li>
@@ -28,7 +33,7 @@ import org.safeharbor.api.v1.PerpetratorRelation;
  *       category: filing them as "by a parent/guardian/caregiver" would assert an unestablished fact about a
  *       family member (do no further harm, IOM/NRC 2013), while the child is reported as a victim of sexual
  *       exploitation either way and the relation travels in its own field, so DCF can re-classify.
- *       {@code undeterminedAsCaregiver} flips this if DCF wants them the other way.</li>
+ *       {@code undeterminedAsCaregiver} flips this if DCF wants them the other way: the one departure from the map.</li>
  * </ul>
  * A caregiver's failure to protect (role {@code failure-to-protect}) is always the caregiver category: only a
  * person responsible for the child can fail to protect it.
@@ -46,6 +51,19 @@ public record FloridaCategories(String sexualNonCaregiver, String sexualCaregive
     /** The project's placeholders: NOT official DCF code values (docs/domain.md marks them unconfirmed). */
     public static final FloridaCategories PLACEHOLDERS = new FloridaCategories("SXN", "SXC", "LAB", false);
 
+    /** The shared code to DCF's categories (the placeholders), published and applied as it is. */
+    static final String CONCEPT_MAP = "fhir/ConceptMap-ht-allegation-to-us-fl.json";
+    private static final StateConceptMap MAP = StateConceptMap.load(FloridaCategories.class, CONCEPT_MAP);
+    /** The relations the hospital's record does not establish as caregivers (see the class comment). */
+    private static final Set<PerpetratorRelation> UNDETERMINED = EnumSet.of(PerpetratorRelation.OTHER_FAMILY_MEMBER,
+            PerpetratorRelation.MULTIPLE, PerpetratorRelation.UNKNOWN);
+
+    static {
+        if (!MAP.codes(AllegationType.class).equals(Set.of(PLACEHOLDERS.sexualNonCaregiver, PLACEHOLDERS.sexualCaregiver, PLACEHOLDERS.labor))) {
+            throw new IllegalStateException(CONCEPT_MAP + ": its targets are not DCF's three categories " + PLACEHOLDERS);
+        }
+    }
+
     public FloridaCategories {
         for (String code : new String[] {sexualNonCaregiver, sexualCaregiver, labor}) {
             if (code == null || !CODE.matcher(code).matches()) {
@@ -57,25 +75,20 @@ public record FloridaCategories(String sexualNonCaregiver, String sexualCaregive
         }
     }
 
-    /** The category code this allegation is filed under. */
+    /**
+     * The category code this allegation, as it is sent (its caregiver role after {@link #caregiverStatus}), is filed
+     * under.
+     *
+     * @throws IllegalArgumentException for an allegation the map leaves unmatched (not one Florida receives)
+     */
     public String categoryOf(Allegation allegation) {
-        Objects.requireNonNull(allegation, "allegation");
-        if (!allegation.type().isSexual()) {
-            return labor;
+        String placeholder = MAP.translate(allegation).orElseThrow(() -> new IllegalArgumentException(
+                "not an allegation Florida receives: " + allegation.certainty().code())).of(AllegationType.class);
+        if (undeterminedAsCaregiver && UNDETERMINED.contains(allegation.perpetrator()) && placeholder.equals(PLACEHOLDERS.sexualNonCaregiver)) {
+            placeholder = PLACEHOLDERS.sexualCaregiver;
         }
-        return isCaregiver(allegation.perpetrator(), allegation.caregiverRole()) ? sexualCaregiver : sexualNonCaregiver;
-    }
-
-    /** Florida's caregiver rule (see the class comment). */
-    public boolean isCaregiver(PerpetratorRelation relation, CaregiverRole role) {
-        if (role == CaregiverRole.FAILURE_TO_PROTECT) {
-            return true;
-        }
-        return switch (relation) {
-            case PARENT, STEP_OR_FOSTER_PARENT, OTHER_CAREGIVER -> true;
-            case NON_FAMILY -> false;
-            case OTHER_FAMILY_MEMBER, MULTIPLE, UNKNOWN -> undeterminedAsCaregiver;
-        };
+        return Map.of(PLACEHOLDERS.sexualNonCaregiver, sexualNonCaregiver, PLACEHOLDERS.sexualCaregiver, sexualCaregiver,
+                PLACEHOLDERS.labor, labor).get(placeholder);
     }
 
     /**

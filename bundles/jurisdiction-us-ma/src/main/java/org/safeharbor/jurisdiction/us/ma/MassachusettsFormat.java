@@ -23,6 +23,7 @@ import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AddressDto;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AllegationDto;
@@ -34,14 +35,19 @@ import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 
 /**
  * The Massachusetts written 51A report as JSON, a REFERENCE DESIGN ({@code us-ma/schema/us-ma-51a-report.schema.json};
- * the rules and why each field is sent: the README). Every sex-trafficking / CSEC form is {@code sexual-exploitation},
- * labor trafficking {@code labor-trafficking}, whoever the perpetrator is ({@link MaAllegation#of}); each row also
- * carries the shared code's form, certainty, perpetrator relation and caregiver role, so nothing the hospital said is
- * lost. Only suspected and confirmed allegations are written.
+ * the rules and why each field is sent: the README). The DCF allegation of each row is what this bundle's ConceptMap
+ * ({@value #CONCEPT_MAP}) gives: every sex-trafficking / CSEC form {@code sexual-exploitation}, labor trafficking
+ * {@code labor-trafficking}, whoever the perpetrator is (DCF's 2016 allegations, no caregiver requirement:
+ * docs/domain.md); each row also carries the shared code's form, certainty, perpetrator relation and caregiver role, so
+ * nothing the hospital said is lost. Only suspected and confirmed allegations are written (the map leaves the others
+ * unmatched).
  */
 public final class MassachusettsFormat implements StateFormat {
 
     public static final String MEDIA_TYPE = "application/json";
+    /** The shared code to DCF's allegations, published and applied as it is. */
+    static final String CONCEPT_MAP = "fhir/ConceptMap-ht-allegation-to-us-ma.json";
+    private static final StateConceptMap MAP = StateConceptMap.load(MassachusettsFormat.class, CONCEPT_MAP);
 
     /** What DCF needs to screen a 51A report and nothing more; not sent: the child's sex and the evidence (record ids). */
     private static final Set<ReferralField> DISCLOSED = EnumSet.of(ReferralField.REFERRAL_ID, ReferralField.RECEIVED_AT,
@@ -70,20 +76,23 @@ public final class MassachusettsFormat implements StateFormat {
     }
 
     /**
-     * The rows Massachusetts receives: suspected and confirmed only, each identical row once. The caregiver role follows
-     * the shared code's default reading of the relation (no caregiver requirement here: it only decides the role written).
+     * The rows Massachusetts receives: those the map gives an allegation (suspected and confirmed), each identical row
+     * once. The caregiver role follows the shared code's default reading of the relation (no caregiver requirement
+     * here: it only decides the role written).
      */
     static List<AllegationDto> allegationsFor(Referral referral) {
         Set<AllegationDto> rows = new LinkedHashSet<>();
         for (Allegation stated : referral.allegations()) {
-            if (!stated.certainty().isAllegation()) {
-                continue;
-            }
             Allegation a = stated.withCaregiverStatus(stated.perpetrator().defaultCaregiverStatus());
-            rows.add(new AllegationDto(MaAllegation.of(a.type()).code(), a.type().code(), a.certainty().code(),
-                    a.perpetrator().code(), a.caregiverRole().code()));
+            dcfAllegation(a).ifPresent(code -> rows.add(new AllegationDto(code, a.type().code(), a.certainty().code(),
+                    a.perpetrator().code(), a.caregiverRole().code())));
         }
         return new ArrayList<>(rows);
+    }
+
+    /** DCF's allegation for this one, by the map; empty when the map leaves it unmatched (not an allegation). */
+    static Optional<String> dcfAllegation(Allegation allegation) {
+        return MAP.translate(allegation).map(codes -> codes.of(AllegationType.class));
     }
 
     @Override
@@ -108,17 +117,17 @@ public final class MassachusettsFormat implements StateFormat {
 
     /** One row back to the shared code; refuses anything the format never writes. */
     private static Allegation allegation(AllegationDto row) {
-        AllegationType type = AllegationType.fromCode(row.form());
-        if (MaAllegation.of(type) != MaAllegation.fromCode(row.allegation())) {
-            throw new IllegalArgumentException("allegation " + row.allegation() + " does not match form " + row.form());
-        }
         Certainty certainty = Certainty.fromCode(row.certainty());
         if (!certainty.isAllegation()) {
             // safe harbor: a risk signal, a ruled-out suspicion or a history is never an allegation
             throw new IllegalArgumentException("certainty " + row.certainty() + " is not an allegation");
         }
-        return new Allegation(type, certainty, PerpetratorRelation.fromCode(row.perpetratorRelation()),
-                CaregiverRole.fromCode(row.caregiverRole()), List.of());
+        Allegation allegation = new Allegation(AllegationType.fromCode(row.form()), certainty,
+                PerpetratorRelation.fromCode(row.perpetratorRelation()), CaregiverRole.fromCode(row.caregiverRole()), List.of());
+        if (!dcfAllegation(allegation).orElseThrow().equals(row.allegation())) {
+            throw new IllegalArgumentException("allegation " + row.allegation() + " does not match form " + row.form());
+        }
+        return allegation;
     }
 
     @Override

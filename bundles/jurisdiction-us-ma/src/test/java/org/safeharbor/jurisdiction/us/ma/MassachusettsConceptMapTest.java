@@ -24,13 +24,27 @@ import org.safeharbor.tck.ConceptMapAgreementTest;
  */
 class MassachusettsConceptMapTest extends ConceptMapAgreementTest {
 
-    private static final Set<String> MA_CODES = Arrays.stream(MaAllegation.values()).map(MaAllegation::code)
-            .collect(Collectors.toSet());
+    /** The reference design's code system of DCF's allegations. */
+    private static final String MA_SYSTEM = "https://fhir.safeharbor-bridge.org/CodeSystem/us-ma-allegation";
+    /** DCF's allegations as the wire schema allows them: the map's targets must be these. */
+    private static final Set<String> MA_CODES = schemaAllegations();
 
     @Override
     protected StateMapping mapping() {
-        return new StateMapping(Path.of("src/main/resources/fhir/ConceptMap-ht-allegation-to-us-ma.json"), MaAllegation.SYSTEM,
+        return new StateMapping(Path.of("src/main/resources/fhir/ConceptMap-ht-allegation-to-us-ma.json"), MA_SYSTEM,
                 MA_CODES, Jurisdiction.of("US-MA"), new MassachusettsFormat());
+    }
+
+    private static Set<String> schemaAllegations() {
+        try (var in = MassachusettsFormat.class.getClassLoader().getResourceAsStream("us-ma/schema/us-ma-51a-report.schema.json")) {
+            Set<String> codes = new HashSet<>();
+            WireJson.tree(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .at("/$defs/allegation/properties/allegation/enum").forEach(code -> codes.add(code.asText()));
+            assertTrue(!codes.isEmpty(), "the schema lists the allegations");
+            return codes;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
