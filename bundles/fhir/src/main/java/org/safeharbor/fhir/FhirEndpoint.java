@@ -32,16 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the FHIR intake (PID {@code org.safeharbor.fhir}): adds the queueing route to the core
- * CamelContext and mounts the FHIR server at {@code /fhir/*} on the core HTTP server. It follows
- * the installed jurisdiction bundles only to tell the hospital when a referral is on hold.
+ * Starts the FHIR intake (PID {@code org.safeharbor.fhir}): mounts the FHIR server at {@code /fhir/*} on the core HTTP
+ * server; each accepted submission goes to the core's intake route ({@code DeliveryContract.INTAKE_ENDPOINT}), which
+ * stores and queues it. It follows the installed jurisdiction bundles only for what it answers the hospital (a referral
+ * on hold, a risk signal a state's rule receives, the reporter's own duties).
  */
 @Component(immediate = true, configurationPid = FhirEndpoint.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = FhirEndpoint.Config.class)
 public class FhirEndpoint {
 
     static final String PID = "org.safeharbor.fhir";
-    static final String OUTBOX_ROUTE = "intake-outbox";
     private static final Logger LOG = LoggerFactory.getLogger(FhirEndpoint.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge FHIR intake")
@@ -49,6 +49,7 @@ public class FhirEndpoint {
         @AttributeDefinition(description = "Largest submission accepted, in bytes; larger ones get 413")
         int maxPayloadBytes() default 1_048_576;
 
+        // read by the core's outbox sweep (routes/ IntakeRoute), described here with the rest of the intake's settings
         @AttributeDefinition(description = "ISO-8601 interval of the outbox sweep, which queues referrals a crash left stored but not queued")
         String outboxInterval() default "PT10S";
 
@@ -70,8 +71,6 @@ public class FhirEndpoint {
 
     /** The installed jurisdiction bundles: whether a state has one, and its rules (risk signals, reporter's duties). */
     private final Map<Jurisdiction, JurisdictionAdapter> installed = new ConcurrentHashMap<>();
-    private final CamelContext camel;
-    private final ReferralQueue queue = new ReferralQueue();
     private final ProducerTemplate producer;
     private final ServiceRegistration<Servlet> registration;
 
@@ -79,23 +78,11 @@ public class FhirEndpoint {
     public FhirEndpoint(@Reference CamelContext camel, @Reference MessageStore store, @Reference AccessTokens tokens,
                         @Reference io.micrometer.core.instrument.MeterRegistry meters, BundleContext bundleContext, Config config)
             throws Exception {
-        this.camel = camel;
-        camel.addRoutes(queue);
         producer = camel.createProducerTemplate();
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC(),
                 config.snomedVictimOfHumanTrafficking());
-        IntakeService intake = new IntakeService(reader, store, queue, producer,
-                j -> java.util.Optional.ofNullable(installed.get(j)), Clock.systemUTC());
-        java.time.Duration outboxAge = java.time.Duration.parse(config.outboxAge());
-        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
-            @Override
-            public void configure() {
-                from("timer:safeharbor-outbox?delay=2000&period=" + java.time.Duration.parse(config.outboxInterval()).toMillis())
-                        .routeId(OUTBOX_ROUTE)
-                        .process(exchange -> intake.enqueueUnqueued(Clock.systemUTC().instant().minus(outboxAge), 1_000));
-            }
-        });
+        IntakeService intake = new IntakeService(reader, producer, j -> java.util.Optional.ofNullable(installed.get(j)));
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
                 new TaskProvider(store), new AuditEventProvider(fhir, store), java.util.stream.Stream.concat(
                         IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens, new org.safeharbor.auth.RateLimiter(
@@ -124,9 +111,5 @@ public class FhirEndpoint {
     void deactivate() throws Exception {
         registration.unregister();
         producer.close();
-        for (String route : new String[] {OUTBOX_ROUTE, "intake-enqueue"}) {
-            camel.getRouteController().stopRoute(route);
-            camel.removeRoute(route);
-        }
     }
 }

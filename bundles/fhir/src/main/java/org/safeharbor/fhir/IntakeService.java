@@ -1,6 +1,6 @@
 package org.safeharbor.fhir;
 
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,16 +10,19 @@ import java.util.function.Function;
 
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.Referral;
-import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.auth.Caller;
 import org.safeharbor.store.Delivery;
 import org.safeharbor.store.MessageStore;
@@ -28,10 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts a submission: read it, store it with its raw form, then put it on each jurisdiction's
- * durable queue. Only after both does the hospital get its 202. The order makes a retry safe: a
- * submission stored but not yet queued (a crash in between) is queued by the retry, and never
- * stored twice.
+ * Accepts a submission: reads it into the canonical referral, checks the client may send it, decides each jurisdiction's
+ * first status (a risk signal is not a report), and hands it to the core's intake route (routes/ IntakeRoute: store
+ * once, split by jurisdiction, queue), which returns once the referral is stored and queued. Only then does the
+ * hospital get its 202.
  */
 final class IntakeService {
 
@@ -58,20 +61,14 @@ final class IntakeService {
             + " and no installed bundle for this state declares a rule that receives one: recorded, not sent";
 
     private final SubmissionReader reader;
-    private final MessageStore store;
-    private final ReferralQueue queue;
     private final ProducerTemplate producer;
     private final Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters;
-    private final Clock clock;
 
-    IntakeService(SubmissionReader reader, MessageStore store, ReferralQueue queue, ProducerTemplate producer,
-                  Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters, Clock clock) {
+    /** @param producer sends to the core's intake route, {@link DeliveryContract#INTAKE_ENDPOINT} */
+    IntakeService(SubmissionReader reader, ProducerTemplate producer, Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters) {
         this.reader = reader;
-        this.store = store;
-        this.queue = queue;
         this.producer = producer;
         this.adapters = adapters;
-        this.clock = clock;
     }
 
     Accepted accept(Bundle bundle, boolean messageOnly, byte[] raw, String mediaType, Caller caller) {
@@ -97,38 +94,47 @@ final class IntakeService {
                 }
             }
         }
-        MessageStore.Accepted stored;
-        try {
+        MessageStore.Accepted stored = handOver(referral, submission, raw, mediaType, caller, initial, reasons);
+        Referral kept = stored.stored().referral();
+        List<Jurisdiction> onHold = new ArrayList<>();
+        for (Delivery delivery : stored.stored().deliveries()) {
+            if (adapters.apply(delivery.jurisdiction()).isEmpty() && delivery.status().isOpen()) {
+                onHold.add(delivery.jurisdiction());
+            }
+        }
+        LOG.info("Referral {} {} for {}", kept.id(), stored.created() ? "accepted" : "re-submitted", kept.jurisdictions());
+        return new Accepted(stored.stored(), stored.created(), onHold, submission.warnings(), reminders(kept, stored.stored()));
+    }
+
+    /**
+     * Hands the accepted submission to the core's intake route ({@link DeliveryContract#INTAKE_ENDPOINT}: store once,
+     * queue for each jurisdiction) and waits for it: returns only once the referral is stored and on its queues.
+     */
+    private MessageStore.Accepted handOver(Referral referral, Submission submission, byte[] raw, String mediaType, Caller caller,
+                                           Map<Jurisdiction, DeliveryStatus> initial, Map<Jurisdiction, String> reasons) {
+        Exchange result = producer.send(DeliveryContract.INTAKE_ENDPOINT, ExchangePattern.InOut, exchange -> {
+            Message message = exchange.getMessage();
+            message.setBody(referral);
+            message.setHeader(DeliveryContract.SUBMITTED_BY, caller.clientId());
             // the client's own key space: another client's identifiers never reach this one's referrals
-            stored = store.accept(caller.clientId(), caller.clientId() + "|" + submission.submissionKey(), referral,
-                    submission.actionable(), new String(raw, java.nio.charset.StandardCharsets.UTF_8), mediaType, initial, reasons);
-        } catch (MessageStore.SubmissionConflict conflict) {
+            message.setHeader(DeliveryContract.SUBMISSION_KEY, caller.clientId() + "|" + submission.submissionKey());
+            message.setHeader(DeliveryContract.SUBMISSION_ACTIONABLE, submission.actionable());
+            message.setHeader(DeliveryContract.SUBMISSION_RAW, new String(raw, StandardCharsets.UTF_8));
+            message.setHeader(DeliveryContract.SUBMISSION_MEDIA_TYPE, mediaType);
+            message.setHeader(DeliveryContract.SUBMISSION_STATUS, initial);
+            message.setHeader(DeliveryContract.SUBMISSION_REASON, reasons);
+        });
+        Exception failure = result.getException();
+        if (failure instanceof MessageStore.SubmissionConflict) {
             LOG.warn("Submission refused for client {}: its identifier was accepted before with other content", caller.clientId());
             throw new ResourceVersionConflictException("this Bundle.identifier (or MessageHeader id) was accepted before with"
                     + " different content: give a new submission a new identifier; resend an old one unchanged");
         }
-        Referral kept = stored.stored().referral();
-
-        List<Jurisdiction> onHold = new ArrayList<>();
-        List<Delivery> deliveries = new ArrayList<>();
-        boolean answeredAlready = false;
-        for (Delivery delivery : stored.stored().deliveries()) {
-            Jurisdiction j = delivery.jurisdiction();
-            if (delivery.status() == DeliveryStatus.RECEIVED) {
-                Delivery queued = enqueue(kept, j);
-                answeredAlready |= queued == null;
-                delivery = queued == null ? delivery : queued;
-            }
-            if (adapters.apply(j).isEmpty() && delivery.status().isOpen()) {
-                onHold.add(j);
-            }
-            deliveries.add(delivery);
+        if (failure != null) {
+            // no 202: the hospital resends, and the store keeps it once; what was stored is queued by the resend or the outbox
+            throw new IllegalStateException("the referral was not stored and queued", failure);
         }
-        LOG.info("Referral {} {} for {}", kept.id(), stored.created() ? "accepted" : "re-submitted", kept.jurisdictions());
-        // the store is read again only if a state answered before the intake recorded QUEUED
-        StoredReferral now = answeredAlready ? store.find(kept.id()).orElseThrow()
-                : new StoredReferral(kept, stored.stored().submissionKey(), stored.stored().actionable(), deliveries);
-        return new Accepted(now, stored.created(), onHold, submission.warnings(), reminders(kept, now));
+        return result.getMessage().getBody(MessageStore.Accepted.class);
     }
 
     private boolean receivesRiskSignals(Jurisdiction j, Referral referral) {
@@ -148,33 +154,5 @@ final class IntakeService {
                             .filter(rule -> rule.kind() == DeadlineRule.Kind.REPORTER).forEach(reminders::add));
         }
         return reminders;
-    }
-
-    /**
-     * Puts a stored referral on one jurisdiction's queue and records it (QUEUED, or ON_HOLD without
-     * its bundle). Returns the delivery as recorded, or null when the state's answer was recorded first.
-     */
-    Delivery enqueue(Referral referral, Jurisdiction j) {
-        queue.send(producer, referral, j);
-        boolean installed = adapters.apply(j).isPresent();
-        StatusUpdate update = new StatusUpdate(referral.id(), j, installed ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null,
-                clock.instant(), installed ? null : "no jurisdiction bundle installed: held on queue " + j.queueName());
-        return store.markQueued(update) ? new Delivery(j, update.status(), null, update.reason(), update.at()) : null;
-    }
-
-    /**
-     * The outbox: queues what a crash left stored but not yet queued (RECEIVED since before
-     * {@code olderThan}). Returns how many deliveries it queued. A message queued twice this way is
-     * delivered once: the jurisdiction routes' idempotent consumer skips the second.
-     */
-    int enqueueUnqueued(java.time.Instant olderThan, int limit) {
-        List<MessageStore.OpenDelivery> left = store.unqueued(olderThan, limit);
-        for (MessageStore.OpenDelivery open : left) {
-            enqueue(open.referral(), open.delivery().jurisdiction());
-        }
-        if (!left.isEmpty()) {
-            LOG.warn("Outbox: queued {} stored deliveries that were never queued (the process stopped between store and queue)", left.size());
-        }
-        return left.size();
     }
 }

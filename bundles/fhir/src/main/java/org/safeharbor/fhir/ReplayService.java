@@ -24,6 +24,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
@@ -38,20 +39,17 @@ import org.springframework.jms.core.JmsTemplate;
 
 /**
  * Replays for operators: a referral again from its submission (today's mappings) or from a stored
- * output, and the dead letters of a jurisdiction back onto its queue. Each replay is recorded in the
- * store before its message is queued, so the delivery that carries it is linked to it.
+ * output, queued through the core's queueing step (routes/ IntakeRoute), and the dead letters of a jurisdiction
+ * moved back onto its queue. Each replay is recorded in the store before its message is queued, so the delivery
+ * that carries it is linked to it.
  */
 @Component(service = ReferralReplay.class, configurationPid = FhirEndpoint.PID,
         configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL)
 public class ReplayService implements ReferralReplay {
 
-    /** Queue message headers the jurisdiction routes read (DeliveryContract.REPLAY_*). */
-    static final String HEADER_REPLAY_ID = org.safeharbor.api.v1.DeliveryContract.REPLAY_ID;
-    static final String HEADER_REPLAY_OUTPUT = org.safeharbor.api.v1.DeliveryContract.REPLAY_OUTPUT;
     private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);
 
     private final MessageStore store;
-    private final ReferralQueue queue;
     private final ProducerTemplate producer;
     private final ConnectionFactory connectionFactory;
     private final BundleParser parser;
@@ -70,7 +68,6 @@ public class ReplayService implements ReferralReplay {
     /** @param snomedVictimOfHumanTrafficking the intake's setting of the same name: a replay reads as the intake does */
     ReplayService(CamelContext camel, MessageStore store, ConnectionFactory connectionFactory, boolean snomedVictimOfHumanTrafficking) {
         this.store = store;
-        this.queue = new ReferralQueue();
         this.producer = camel.createProducerTemplate();
         this.connectionFactory = connectionFactory;
         FhirContext fhir = FhirContext.forR4Cached();
@@ -99,13 +96,25 @@ public class ReplayService implements ReferralReplay {
                         + " of referral " + referralId + " for " + jurisdiction.code());
             }
             referral = stored.referral();
-            headers.put(HEADER_REPLAY_OUTPUT, sourceAttempt);
+            headers.put(DeliveryContract.REPLAY_OUTPUT, sourceAttempt);
         }
         String replayId = store.recordReplay(referralId, jurisdiction, source.name().toLowerCase(java.util.Locale.ROOT), sourceAttempt, requestedBy);
-        headers.put(HEADER_REPLAY_ID, replayId);
-        queue.send(producer, referral, jurisdiction, headers);
+        headers.put(DeliveryContract.REPLAY_ID, replayId);
+        queue(referral, jurisdiction, headers);
         LOG.info("Replay {} of referral {} to {} from {} queued by {}", replayId, referralId, jurisdiction.code(), source, requestedBy);
         return new Queued(replayId, referralId, jurisdiction);
+    }
+
+    /** Puts the replay on the jurisdiction's queue through the core's queueing step ({@link DeliveryContract#QUEUE_ENDPOINT}). */
+    private void queue(Referral referral, Jurisdiction jurisdiction, Map<String, Object> headers) {
+        org.apache.camel.Exchange result = producer.send(DeliveryContract.QUEUE_ENDPOINT, org.apache.camel.ExchangePattern.InOnly, exchange -> {
+            headers.forEach(exchange.getMessage()::setHeader);
+            exchange.getMessage().setHeader(DeliveryContract.JURISDICTION, jurisdiction.code());
+            exchange.getMessage().setBody(referral);
+        });
+        if (result.getException() != null) {
+            throw new IllegalStateException("broker did not accept the replay for " + jurisdiction, result.getException());
+        }
     }
 
     /** The original submission through today's mappings, keeping the referral's id and report time (its clocks). */
@@ -122,7 +131,7 @@ public class ReplayService implements ReferralReplay {
     @Override
     public List<DeadLetter> deadLetters(Jurisdiction jurisdiction) {
         JmsTemplate jms = new JmsTemplate(connectionFactory);
-        return jms.browse(org.safeharbor.api.v1.DeliveryContract.deadLetters(jurisdiction), (session, browser) -> {
+        return jms.browse(DeliveryContract.deadLetters(jurisdiction), (session, browser) -> {
             List<DeadLetter> letters = new ArrayList<>();
             java.util.Enumeration<?> messages = browser.getEnumeration();
             while (messages.hasMoreElements()) {
@@ -139,7 +148,7 @@ public class ReplayService implements ReferralReplay {
         jms.setSessionTransacted(true);
         List<Queued> moved = new ArrayList<>();
         jms.execute(session -> {
-            Queue dlq = session.createQueue(org.safeharbor.api.v1.DeliveryContract.deadLetters(jurisdiction));
+            Queue dlq = session.createQueue(DeliveryContract.deadLetters(jurisdiction));
             Queue target = session.createQueue(jurisdiction.queueName());
             try (MessageConsumer consumer = session.createConsumer(dlq); MessageProducer producer = session.createProducer(target)) {
                 Message m;
@@ -148,9 +157,9 @@ public class ReplayService implements ReferralReplay {
                     ReferralId referralId = referralIdOf(m) != null ? referralIdOf(m) : ReferralJson.INSTANCE.read(body).id();
                     String replayId = store.recordReplay(referralId, jurisdiction, "dead-letter", null, requestedBy);
                     TextMessage copy = session.createTextMessage(body);
-                    copy.setStringProperty(ReferralJson.HEADER_REFERRAL_ID, referralId.value());
-                    copy.setStringProperty(ReferralJson.HEADER_JURISDICTION, jurisdiction.code());
-                    copy.setStringProperty(HEADER_REPLAY_ID, replayId);
+                    copy.setStringProperty(DeliveryContract.REFERRAL_ID, referralId.value());
+                    copy.setStringProperty(DeliveryContract.JURISDICTION, jurisdiction.code());
+                    copy.setStringProperty(DeliveryContract.REPLAY_ID, replayId);
                     producer.send(copy, jakarta.jms.DeliveryMode.PERSISTENT, jakarta.jms.Message.DEFAULT_PRIORITY, 0);
                     // one transaction per message: taken from the DLQ and on the queue, or neither
                     session.commit();
@@ -164,7 +173,7 @@ public class ReplayService implements ReferralReplay {
     }
 
     private static ReferralId referralIdOf(Message m) throws jakarta.jms.JMSException {
-        String id = m.getStringProperty(ReferralJson.HEADER_REFERRAL_ID);
+        String id = m.getStringProperty(DeliveryContract.REFERRAL_ID);
         return id == null ? null : new ReferralId(id);
     }
 }

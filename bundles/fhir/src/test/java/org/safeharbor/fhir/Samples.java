@@ -21,9 +21,11 @@ final class Samples {
     private Samples() {
     }
 
-    /** The samples directory; Maven runs the tests in the module directory. */
+    /** The samples directory; Maven runs the tests in the module directory (this one, or routes/ for the intake over HTTP). */
     static Path dir() {
-        return Paths.get(System.getProperty("basedir", System.getProperty("user.dir"))).resolve("samples");
+        Path module = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")));
+        Path own = module.resolve("samples");
+        return Files.isDirectory(own) ? own : module.resolve("../bundles/fhir/samples").normalize();
     }
 
     /** Every *.json file in the samples directory, so that a new sample cannot go untested. */

@@ -19,6 +19,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * </pre>
  *
  * <ul>
+ *   <li><b>The intake's hand-over</b> (1.5): the FHIR intake sends each accepted submission, the canonical
+ *       {@link Referral} as body with the {@code SUBMISSION_*} headers, to the core's {@link #INTAKE_ENDPOINT}, which
+ *       stores it once per {@link #SUBMISSION_KEY} and puts it on each of its jurisdictions' queues; the hospital is
+ *       answered only once that returned. An operator's replay is queued through {@link #QUEUE_ENDPOINT}.</li>
  *   <li><b>Queues</b>: {@link #queue}, {@link #deadLetters}, {@link #quarantine}; all durable (ActiveMQ Artemis,
  *       AMQP 1.0).</li>
  *   <li><b>Queue message headers</b>: {@link #REFERRAL_ID}, {@link #JURISDICTION}, and on an operator's replay
@@ -69,6 +73,46 @@ public final class DeliveryContract {
 
     /** Exchange header a state's transport may set with a reason for the answer, free of personal data (1.4). */
     public static final String ANSWER_REASON = "SafeHarborStateAnswerReason";
+
+    /**
+     * The core's intake route (1.5): in, an accepted submission (body: the canonical {@link Referral}; headers
+     * {@link #SUBMITTED_BY}, {@link #SUBMISSION_KEY}, {@link #SUBMISSION_ACTIONABLE}, {@link #SUBMISSION_RAW},
+     * {@link #SUBMISSION_MEDIA_TYPE}, {@link #SUBMISSION_STATUS}, {@link #SUBMISSION_REASON}); out, the referral as
+     * stored, once it is on every queue it goes to. Fails if it could not be stored or queued (then nothing may be
+     * answered 202), or when the key was stored before with other content.
+     */
+    public static final String INTAKE_ENDPOINT = "direct:safeharbor-intake";
+
+    /**
+     * The core's step that puts one referral on one jurisdiction's queue (1.5): body the canonical {@link Referral},
+     * header {@link #JURISDICTION}, and a replay's {@link #REPLAY_ID} (and {@link #REPLAY_OUTPUT}); returns once the
+     * broker holds the message.
+     */
+    public static final String QUEUE_ENDPOINT = "direct:safeharbor-queue";
+
+    /** Intake header: the registered client that submitted (its SMART client id) (1.5). */
+    public static final String SUBMITTED_BY = "SafeHarborSubmittedBy";
+
+    /** Intake header: the submission's idempotency key, in the client's own key space: a resend finds what was stored (1.5). */
+    public static final String SUBMISSION_KEY = "SafeHarborSubmissionKey";
+
+    /** Intake header: {@code Boolean}, whether the submission is a report or risk signal at all (else recorded only) (1.5). */
+    public static final String SUBMISSION_ACTIONABLE = "SafeHarborSubmissionActionable";
+
+    /** Intake header: the submission as the hospital sent it, a {@code String} (1.5). */
+    public static final String SUBMISSION_RAW = "SafeHarborSubmissionRaw";
+
+    /** Intake header: the submission's media type (1.5). */
+    public static final String SUBMISSION_MEDIA_TYPE = "SafeHarborSubmissionMediaType";
+
+    /**
+     * Intake header: a {@code Map<Jurisdiction, DeliveryStatus>}, each jurisdiction's first status: {@code RECEIVED}
+     * to be queued, {@code NOT_SENT} to be recorded only (1.5).
+     */
+    public static final String SUBMISSION_STATUS = "SafeHarborSubmissionStatus";
+
+    /** Intake header: a {@code Map<Jurisdiction, String>}, why a jurisdiction is {@code NOT_SENT} (no personal data) (1.5). */
+    public static final String SUBMISSION_REASON = "SafeHarborSubmissionReason";
 
     private static final String QUEUE_PREFIX = "referrals.";
 

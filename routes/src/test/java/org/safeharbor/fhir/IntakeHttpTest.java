@@ -53,6 +53,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
@@ -353,8 +354,8 @@ class IntakeHttpTest {
         Referral onQueue = ReferralJson.INSTANCE.read(message.getMessage().getBody(String.class));
         Referral stored = intake.store.find(new ReferralId(posted.taskId())).orElseThrow().referral();
         assertEquals(stored, onQueue);
-        assertEquals(posted.taskId(), message.getMessage().getHeader(ReferralJson.HEADER_REFERRAL_ID));
-        assertEquals("US-MA", message.getMessage().getHeader(ReferralJson.HEADER_JURISDICTION));
+        assertEquals(posted.taskId(), message.getMessage().getHeader(DeliveryContract.REFERRAL_ID));
+        assertEquals("US-MA", message.getMessage().getHeader(DeliveryContract.JURISDICTION));
         assertEquals(ReferralJson.INSTANCE.write(stored), message.getMessage().getBody(String.class), "the same canonical JSON");
     }
 

@@ -2,6 +2,7 @@ package org.safeharbor.fhir;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,16 +23,20 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.h2.jdbcx.JdbcDataSource;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.routes.IntakeRoute;
 import org.safeharbor.store.MessageStore;
 
 /**
  * The real intake server, wired as {@link FhirEndpoint} wires it, on an embedded Jetty at 127.0.0.1 (free port),
- * with a fresh H2 message store and a CamelContext.
+ * with a fresh H2 message store and a CamelContext holding the core's {@link IntakeRoute} (store, split by
+ * jurisdiction, queue). These tests live in routes, in the intake's package, because the intake's classes are the
+ * fhir bundle's private ones and the route is the core's: the fhir module cannot depend on routes.
  *
  * <p>The {@code amqp} component is Camel's stub component (an in-memory SEDA queue per AMQP queue name): unit tests
  * run with no broker. The Pax Exam integration test in karaf-distribution/itests covers the real AMQP broker.
@@ -73,15 +78,15 @@ final class IntakeHarness implements AutoCloseable {
 
         camel = new DefaultCamelContext();
         camel.addComponent("amqp", new StubComponent());
-        ReferralQueue queue = new ReferralQueue();
-        camel.addRoutes(queue);
+        // the core's intake route, as IntakePath adds it (its outbox timer idle here)
+        camel.addRoutes(new IntakeRoute(store, installed::contains, clock, Duration.ofDays(1), Duration.ofSeconds(10)));
         camel.start();
         producer = camel.createProducerTemplate();
 
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), clock);
-        intake = new IntakeService(reader, store, queue, producer,
-                j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty(), clock);
+        intake = new IntakeService(reader, producer,
+                j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty());
         List<Object> interceptors = new ArrayList<>(IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions));
         interceptors.add(new IntakeMetrics(meters)); // as FhirEndpoint adds it
         quarantine = interceptors.stream().filter(IntakeInterceptors.Quarantine.class::isInstance).map(IntakeInterceptors.Quarantine.class::cast)
@@ -147,9 +152,9 @@ final class IntakeHarness implements AutoCloseable {
         return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
-    /** What was put on {@code amqp:queue:referrals.<jurisdiction>}. */
+    /** What was put on the jurisdiction's queue ({@code amqp:queue:referrals.<jurisdiction>}). */
     BlockingQueue<Exchange> queue(String jurisdiction) {
-        return camel.getEndpoint("amqp:queue:referrals." + jurisdiction, SedaEndpoint.class).getQueue();
+        return camel.getEndpoint("amqp:queue:" + DeliveryContract.queue(Jurisdiction.of(jurisdiction)), SedaEndpoint.class).getQueue();
     }
 
     /** Every message on every queue, as "queue name: referral id". */
@@ -157,8 +162,8 @@ final class IntakeHarness implements AutoCloseable {
         List<String> all = new ArrayList<>();
         camel.getEndpoints().stream().filter(SedaEndpoint.class::isInstance).map(SedaEndpoint.class::cast)
                 .map(SedaEndpoint::getQueue).distinct()
-                .forEach(q -> q.forEach(e -> all.add(e.getMessage().getHeader("jurisdiction") + ": "
-                        + e.getMessage().getHeader("referralId"))));
+                .forEach(q -> q.forEach(e -> all.add(e.getMessage().getHeader(DeliveryContract.JURISDICTION) + ": "
+                        + e.getMessage().getHeader(DeliveryContract.REFERRAL_ID))));
         return all;
     }
 

@@ -1,0 +1,209 @@
+package org.safeharbor.routes;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.AggregationStrategies;
+import org.apache.camel.builder.RouteBuilder;
+import org.safeharbor.api.v1.DeliveryContract;
+import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.json.v1.ReferralJson;
+import org.safeharbor.store.Delivery;
+import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.StoredReferral;
+
+/**
+ * The first half of the data path, from an accepted submission to the jurisdictions' durable queues (the second half,
+ * queue to state, is {@link JurisdictionPipeline}):
+ * <pre>
+ * FHIR intake (bundles/fhir: parse, authorize, read the canonical referral)
+ *   ──▶ direct:safeharbor-intake   "intake":   store it, once per submission key (a resend finds what was stored)
+ *         ──▶ split by jurisdiction, each one still RECEIVED
+ *               ──▶ direct:intake-queue "intake-queue": ──▶ direct:safeharbor-queue "queue": on referrals.US-XX
+ *                                                       ──▶ record QUEUED (ON_HOLD without the state's bundle)
+ *         ──▶ back to the intake, which answers the hospital 202
+ * timer "intake-outbox": what a crash left stored and never queued (RECEIVED for longer than the outbox age)
+ *         ──▶ split ──▶ direct:intake-queue
+ * an operator's replay (bundles/fhir ReplayService) ──▶ direct:safeharbor-queue
+ * </pre>
+ * Store first, then queue: a crash in between leaves the referral stored and RECEIVED, queued by the hospital's resend
+ * or by the outbox sweep, and never stored twice; a message queued twice is delivered once (the pipeline's idempotent
+ * consumer). The hospital's 202 comes only after both, because the intake waits for this route and any failure here
+ * reaches it. Endpoint and header names: {@link DeliveryContract}.
+ */
+public final class IntakeRoute extends RouteBuilder {
+
+    static final String INTAKE = "intake";
+    static final String INTAKE_QUEUE = "intake-queue";
+    static final String QUEUE = "queue";
+    static final String OUTBOX = "intake-outbox";
+    /** The outbox's sweep as its own endpoint, so a test runs one sweep without the timer. */
+    static final String OUTBOX_SWEEP = "direct:intake-outbox";
+    /** Result header of a sweep: how many deliveries it found left behind. */
+    static final String OUTBOX_FOUND = "SafeHarborOutboxFound";
+    private static final String QUEUE_AND_RECORD = "direct:intake-queue";
+    private static final String STORED = "safeharborStored";
+    private static final String RECORDED = "safeharborRecorded";
+    private static final String AMQP_QUEUE = "safeharborQueue";
+    /** Sweeps take this many left-behind deliveries at a time. */
+    private static final int OUTBOX_BATCH = 1_000;
+
+    private final MessageStore store;
+    private final Predicate<Jurisdiction> installed;
+    private final Clock clock;
+    private final Duration outboxInterval;
+    private final Duration outboxAge;
+
+    /**
+     * @param installed      whether a jurisdiction's bundle is active: its referrals are QUEUED, else ON_HOLD on the queue
+     * @param outboxInterval how often the outbox sweeps
+     * @param outboxAge      how long a delivery stays RECEIVED before the sweep takes it to be left behind by a crash
+     */
+    public IntakeRoute(MessageStore store, Predicate<Jurisdiction> installed, Clock clock, Duration outboxInterval, Duration outboxAge) {
+        this.store = store;
+        this.installed = installed;
+        this.clock = clock;
+        this.outboxInterval = outboxInterval;
+        this.outboxAge = outboxAge;
+    }
+
+    @Override
+    public void configure() {
+        // every failure goes back to the caller (the intake answers 500, the sweep retries): nothing is swallowed here,
+        // and nothing is logged with the exchange (its headers hold the submission)
+        errorHandler(noErrorHandler());
+
+        from(DeliveryContract.INTAKE_ENDPOINT).routeId(INTAKE)
+                .process(this::store)
+                .split(method(this, "toQueue"), AggregationStrategies.flexible(Delivery.class).pick(body())
+                                .accumulateInCollection(ArrayList.class).storeInProperty(RECORDED))
+                        .stopOnException()
+                    .to(QUEUE_AND_RECORD)
+                .end()
+                .process(this::answer);
+
+        from(QUEUE_AND_RECORD).routeId(INTAKE_QUEUE)
+                .to(DeliveryContract.QUEUE_ENDPOINT)
+                .process(this::recordQueued);
+
+        from(DeliveryContract.QUEUE_ENDPOINT).routeId(QUEUE)
+                .process(this::toQueueMessage)
+                .setExchangePattern(ExchangePattern.InOnly)
+                // sent synchronously and persistent: when this returns, the broker has it
+                // an endpoint per queue, not one endpoint with the queue in a header: the same in tests (stub) as on the broker
+                .toD().allowOptimisedComponents(false)
+                    .uri("amqp:queue:${exchangeProperty." + AMQP_QUEUE + "}?deliveryPersistent=true&jmsMessageType=Text");
+
+        from("timer:safeharbor-outbox?delay=2000&period=" + outboxInterval.toMillis()).routeId(OUTBOX)
+                .doTry()
+                    .to(OUTBOX_SWEEP)
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.WARN, "Outbox sweep failed (${exception.class.simpleName}); retried at the next sweep")
+                .end();
+
+        from(OUTBOX_SWEEP).routeId(OUTBOX + "-sweep")
+                .process(exchange -> exchange.getMessage().setBody(store.unqueued(clock.instant().minus(outboxAge), OUTBOX_BATCH)))
+                .setHeader(OUTBOX_FOUND, simple("${body.size}"))
+                .split(body())
+                    .process(exchange -> {
+                        MessageStore.OpenDelivery open = exchange.getMessage().getBody(MessageStore.OpenDelivery.class);
+                        exchange.getMessage().setHeader(DeliveryContract.JURISDICTION, open.delivery().jurisdiction().code());
+                        exchange.getMessage().setBody(open.referral());
+                    })
+                    .to(QUEUE_AND_RECORD)
+                .end()
+                .filter(header(OUTBOX_FOUND).isGreaterThan(0))
+                    .log(LoggingLevel.WARN, "Outbox: queued ${header." + OUTBOX_FOUND + "} stored deliveries that were never queued"
+                            + " (the process stopped between store and queue)");
+    }
+
+    /** Stores the submission, or finds it stored before under its key; the submission's headers go no further. */
+    private void store(Exchange exchange) {
+        org.apache.camel.Message in = exchange.getMessage();
+        @SuppressWarnings("unchecked")
+        Map<Jurisdiction, DeliveryStatus> initial = in.getHeader(DeliveryContract.SUBMISSION_STATUS, Map.class);
+        @SuppressWarnings("unchecked")
+        Map<Jurisdiction, String> reasons = in.getHeader(DeliveryContract.SUBMISSION_REASON, Map.class);
+        MessageStore.Accepted accepted = store.accept(in.getHeader(DeliveryContract.SUBMITTED_BY, String.class),
+                in.getHeader(DeliveryContract.SUBMISSION_KEY, String.class), in.getBody(Referral.class),
+                in.getHeader(DeliveryContract.SUBMISSION_ACTIONABLE, Boolean.class),
+                in.getHeader(DeliveryContract.SUBMISSION_RAW, String.class), in.getHeader(DeliveryContract.SUBMISSION_MEDIA_TYPE, String.class),
+                initial == null ? Map.of() : initial, reasons == null ? Map.of() : reasons);
+        in.removeHeaders("*");
+        exchange.setProperty(STORED, accepted);
+    }
+
+    /** The split: one message per jurisdiction the stored referral still has to be queued for (RECEIVED). */
+    public List<org.apache.camel.Message> toQueue(Exchange exchange) {
+        StoredReferral stored = exchange.getProperty(STORED, MessageStore.Accepted.class).stored();
+        List<org.apache.camel.Message> messages = new ArrayList<>();
+        for (Delivery delivery : stored.deliveries()) {
+            if (delivery.status() == DeliveryStatus.RECEIVED) {
+                org.apache.camel.Message message = new org.apache.camel.support.DefaultMessage(exchange.getContext());
+                message.setBody(stored.referral());
+                message.setHeader(DeliveryContract.JURISDICTION, delivery.jurisdiction().code());
+                messages.add(message);
+            }
+        }
+        return messages;
+    }
+
+    /** The queue message: the canonical referral, with the contract's headers and no other. */
+    private void toQueueMessage(Exchange exchange) {
+        org.apache.camel.Message message = exchange.getMessage();
+        Jurisdiction jurisdiction = Jurisdiction.of(message.getHeader(DeliveryContract.JURISDICTION, String.class));
+        Referral referral = message.getBody(Referral.class);
+        message.removeHeaders("*", DeliveryContract.JURISDICTION, DeliveryContract.REPLAY_ID, DeliveryContract.REPLAY_OUTPUT);
+        message.setHeader(DeliveryContract.REFERRAL_ID, referral.id().value());
+        message.setBody(ReferralJson.INSTANCE.write(referral));
+        exchange.setProperty(AMQP_QUEUE, DeliveryContract.queue(jurisdiction));
+    }
+
+    /**
+     * Records the referral QUEUED, or ON_HOLD on its queue when its state's bundle is not installed. The body becomes the
+     * delivery as recorded, or null when the state answered first (the status had already moved on).
+     */
+    private void recordQueued(Exchange exchange) {
+        org.apache.camel.Message message = exchange.getMessage();
+        Jurisdiction j = Jurisdiction.of(message.getHeader(DeliveryContract.JURISDICTION, String.class));
+        String referralId = message.getHeader(DeliveryContract.REFERRAL_ID, String.class);
+        boolean active = installed.test(j);
+        StatusUpdate update = new StatusUpdate(new org.safeharbor.api.v1.ReferralId(referralId), j,
+                active ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null, clock.instant(),
+                active ? null : "no jurisdiction bundle installed: held on queue " + DeliveryContract.queue(j));
+        message.setBody(store.markQueued(update) ? new Delivery(j, update.status(), null, update.reason(), update.at()) : null);
+    }
+
+    /** The answer: the referral as stored, with each delivery as the queueing recorded it. */
+    private void answer(Exchange exchange) {
+        MessageStore.Accepted accepted = exchange.getProperty(STORED, MessageStore.Accepted.class);
+        StoredReferral stored = accepted.stored();
+        @SuppressWarnings("unchecked")
+        List<Delivery> recorded = exchange.getProperty(RECORDED, List.class);
+        recorded = recorded == null ? List.of() : recorded;
+        long toQueue = stored.deliveries().stream().filter(d -> d.status() == DeliveryStatus.RECEIVED).count();
+        StoredReferral now;
+        if (recorded.size() < toQueue) {
+            // a state answered before the intake recorded QUEUED: what it answered is in the store
+            now = store.find(stored.referral().id()).orElseThrow();
+        } else {
+            List<Delivery> deliveries = new ArrayList<>();
+            for (Delivery delivery : stored.deliveries()) {
+                deliveries.add(recorded.stream().filter(r -> r.jurisdiction().equals(delivery.jurisdiction())
+                        && delivery.status() == DeliveryStatus.RECEIVED).findFirst().orElse(delivery));
+            }
+            now = new StoredReferral(stored.referral(), stored.submissionKey(), stored.actionable(), deliveries);
+        }
+        exchange.getMessage().setBody(new MessageStore.Accepted(now, accepted.created()));
+    }
+}
