@@ -51,24 +51,60 @@ final class BrokerQueues {
         this.timeoutMillis = timeoutMillis;
     }
 
+    /**
+     * A queue where messages wait for an operator: a jurisdiction's dead letters ({@code referrals.US-XX.DLQ},
+     * {@code referrals.US-MA.notices.DLQ}) or its quarantine ({@code referrals.US-XX.quarantine}).
+     */
+    record Parked(String jurisdiction, String queue) {
+    }
+
     /** Every jurisdiction queue on the broker with its counts; {@link IllegalStateException} if the broker did not answer. */
     List<Depth> read() {
+        return withManagement(management -> {
+            List<Depth> depths = new ArrayList<>();
+            for (JsonNode name : management.invoke("broker", "getQueueNames").path(0)) {
+                Matcher queue = JURISDICTION_QUEUE.matcher(name.asText());
+                if (queue.matches()) {
+                    String resource = "queue." + name.asText();
+                    depths.add(new Depth(queue.group(1), kind(queue.group(2)),
+                            management.attribute(resource, "messageCount"), management.attribute(resource, "consumerCount")));
+                }
+            }
+            return depths;
+        });
+    }
+
+    /** The dead-letter and quarantine queues on the broker (names only, nothing counted). */
+    List<Parked> parked() {
+        return withManagement(management -> {
+            List<Parked> parked = new ArrayList<>();
+            for (JsonNode name : management.invoke("broker", "getQueueNames").path(0)) {
+                Matcher queue = JURISDICTION_QUEUE.matcher(name.asText());
+                if (queue.matches() && isParked(kind(queue.group(2)))) {
+                    parked.add(new Parked(queue.group(1), name.asText()));
+                }
+            }
+            return parked;
+        });
+    }
+
+    /** True for the kinds of queue where messages wait for an operator: {@code dlq}, {@code notices.dlq}, {@code quarantine}. */
+    static boolean isParked(String kind) {
+        return kind.equals("dlq") || kind.endsWith(".dlq") || kind.equals("quarantine");
+    }
+
+    private interface ManagementCall<T> {
+        T call(Management management) throws JMSException;
+    }
+
+    /** Runs requests on the management address in one session of the shared connection, with a temporary reply queue. */
+    private <T> T withManagement(ManagementCall<T> call) {
         JmsTemplate jms = new JmsTemplate(connections);
         return jms.execute(session -> {
             TemporaryQueue replies = session.createTemporaryQueue();
             try (MessageProducer requests = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
                  MessageConsumer answers = session.createConsumer(replies)) {
-                Management management = new Management(session, requests, answers, replies, timeoutMillis);
-                List<Depth> depths = new ArrayList<>();
-                for (JsonNode name : management.invoke("broker", "getQueueNames").path(0)) {
-                    Matcher queue = JURISDICTION_QUEUE.matcher(name.asText());
-                    if (queue.matches()) {
-                        String resource = "queue." + name.asText();
-                        depths.add(new Depth(queue.group(1), kind(queue.group(2)),
-                                management.attribute(resource, "messageCount"), management.attribute(resource, "consumerCount")));
-                    }
-                }
-                return depths;
+                return call.call(new Management(session, requests, answers, replies, timeoutMillis));
             } finally {
                 replies.delete();
             }

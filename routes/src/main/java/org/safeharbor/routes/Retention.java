@@ -42,8 +42,13 @@ public class Retention {
         @AttributeDefinition(description = "ISO-8601 time a submission refused at intake is kept for inspection")
         String rejectedSubmissions() default "P365D";
 
-        @AttributeDefinition(description = "ISO-8601 interval between sweeps")
+        @AttributeDefinition(description = "ISO-8601 interval between sweeps (of the store, and of the dead-letter and quarantine queues)")
         String interval() default "PT1H";
+
+        @AttributeDefinition(description = "ISO-8601 time a message waits on a dead-letter or quarantine queue (referrals.US-XX.DLQ,"
+                + " .quarantine, .notices.DLQ) before the core takes it off the broker into the message store's records, from which"
+                + " harbor:dead-letters still lists it and harbor:replay still sends it (QueueExpiry)")
+        String deadLetterExpiry() default "P30D";
     }
 
     private final MessageStore store;
@@ -98,7 +103,7 @@ public class Retention {
         }
     }
 
-    private static Duration duration(String key, String value) {
+    static Duration duration(String key, String value) {
         try {
             return Duration.parse(value.trim());
         } catch (RuntimeException e) {

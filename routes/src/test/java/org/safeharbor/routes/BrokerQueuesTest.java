@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -16,8 +15,6 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,28 +30,14 @@ class BrokerQueuesTest {
 
     @TempDir
     static Path data;
-    static EmbeddedActiveMQ broker;
+    static TestArtemis broker;
     static String url;
     static Connection consumerConnection;
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(false);
-        config.setSecurityEnabled(false);
-        config.setJournalDirectory(data.resolve("journal").toString());
-        config.setBindingsDirectory(data.resolve("bindings").toString());
-        config.setPagingDirectory(data.resolve("paging").toString());
-        config.setLargeMessagesDirectory(data.resolve("large").toString());
-        config.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
-        broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(config);
-        broker.start();
-        url = "amqp://127.0.0.1:" + port;
+        broker = TestArtemis.start(data);
+        url = broker.url;
 
         JmsConnectionFactory factory = new JmsConnectionFactory(url);
         try (Connection connection = factory.createConnection()) {
@@ -84,7 +67,7 @@ class BrokerQueuesTest {
     @AfterAll
     static void stop() throws Exception {
         consumerConnection.close();
-        broker.stop();
+        broker.close();
     }
 
     @Test
@@ -104,7 +87,18 @@ class BrokerQueuesTest {
             queues.read();
             queues.read();
             // the broker's own count of connections: the shared one, the test's consumer, nothing per read
-            assertEquals(2, broker.getActiveMQServer().getConnectionCount());
+            assertEquals(2, broker.server().getConnectionCount());
+        } finally {
+            shared.destroy();
+        }
+    }
+
+    @Test
+    void theDeadLetterAndQuarantineQueuesAreTheParkedOnes() {
+        CachingConnectionFactory shared = new CachingConnectionFactory(new JmsConnectionFactory(url));
+        try {
+            assertEquals(new TreeSet<>(List.of("US-MA referrals.US-MA.notices.DLQ", "US-ZZ referrals.US-ZZ.DLQ", "US-ZZ referrals.US-ZZ.quarantine")),
+                    new TreeSet<>(new BrokerQueues(shared, 5_000).parked().stream().map(p -> p.jurisdiction() + " " + p.queue()).toList()));
         } finally {
             shared.destroy();
         }

@@ -40,6 +40,7 @@ class RetentionTest {
             public String errored() { return errored; }
             public String rejectedSubmissions() { return "P365D"; }
             public String interval() { return "PT1H"; }
+            public String deadLetterExpiry() { return "P30D"; }
         };
     }
 
