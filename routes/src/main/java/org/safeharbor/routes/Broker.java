@@ -34,7 +34,8 @@ public class Broker {
         @AttributeDefinition(description = "Qpid JMS connection URI, e.g. amqp://localhost:5672 or failover:(amqp://a:5672,amqp://b:5672)")
         String url() default "amqp://127.0.0.1:5672";
 
-        @AttributeDefinition(required = false)
+        @AttributeDefinition(required = false, description = "The adapter's user on the broker. Empty: the embedded broker's"
+                + " generated one (etc/safeharbor-broker.users)")
         String username() default "";
 
         @AttributeDefinition(type = AttributeType.PASSWORD, required = false)
@@ -76,6 +77,13 @@ public class Broker {
         queueConsumers = config.queueConsumers();
         String user = blankToNull(config.username());
         String password = blankToNull(config.password());
+        java.nio.file.Path users = BrokerUsers.file();
+        if (user == null && users != null) {
+            // the embedded broker refuses anonymous connections: the adapter is its generated user
+            BrokerUsers.Credentials adapter = BrokerUsers.adapter(users);
+            user = adapter.user();
+            password = adapter.password();
+        }
         redactedUrl = redact(config.url());
         listeners = new JmsConnectionFactory(user, password, config.url());
         shared = new CachingConnectionFactory(new JmsConnectionFactory(user, password, config.url()));
