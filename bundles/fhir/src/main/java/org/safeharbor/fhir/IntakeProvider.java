@@ -27,6 +27,8 @@ public class IntakeProvider {
     private final BundleParser parser;
     private final IntakeService intake;
     private final int maxPayloadBytes;
+    /** The FHIR package's profiles (mappings/ig): built once per bundle start, on a thread of its own. */
+    private final ProfileValidation profiles = ProfileValidation.shared();
 
     IntakeProvider(FhirContext fhir, IntakeService intake, int maxPayloadBytes) {
         this.parser = new BundleParser(fhir);
@@ -48,7 +50,8 @@ public class IntakeProvider {
                     "the submission is larger than " + maxPayloadBytes + " bytes");
         }
         Bundle bundle = parser.parse(raw, request.getHeader("Content-Type"));
-        return accepted(request, intake.accept(bundle, true, raw, mediaType(request), BearerAuthentication.caller(request)));
+        ProfileValidation.Outcome conformance = profiles.check(bundle);
+        return accepted(request, intake.accept(bundle, true, raw, mediaType(request), BearerAuthentication.caller(request)), conformance);
     }
 
     /**
@@ -59,14 +62,16 @@ public class IntakeProvider {
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
         byte[] raw = request.loadRequestContents();
-        OperationOutcome outcome = accepted(request, intake.accept(bundle, false, raw, mediaType(request), BearerAuthentication.caller(request)));
+        ProfileValidation.Outcome conformance = profiles.check(bundle);
+        OperationOutcome outcome = accepted(request, intake.accept(bundle, false, raw, mediaType(request),
+                BearerAuthentication.caller(request)), conformance);
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         response.addEntry().getResponse().setStatus("202 Accepted")
                 .setLocation("Task/" + request.getUserData().get(ACCEPTED_TASK)).setOutcome(outcome);
         return response;
     }
 
-    private OperationOutcome accepted(RequestDetails request, IntakeService.Accepted accepted) {
+    private OperationOutcome accepted(RequestDetails request, IntakeService.Accepted accepted, ProfileValidation.Outcome conformance) {
         String taskId = accepted.stored().referral().id().value();
         request.getUserData().put(ACCEPTED_TASK, taskId);
         request.getUserData().put(IntakeMetrics.CREATED, accepted.created());
@@ -88,6 +93,11 @@ public class IntakeProvider {
         }
         for (String warning : accepted.warnings()) {
             outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.CODEINVALID).setDiagnostics(warning);
+        }
+        for (ProfileValidation.Issue warning : conformance.warnings()) {
+            // the profiles' warnings, rewritten without the submission's values (ProfileValidation)
+            outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(warning.type())
+                    .setDiagnostics("Profile warning: " + warning.rule()).addExpression(warning.expression());
         }
         for (Jurisdiction j : accepted.onHold()) {
             outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.INCOMPLETE)

@@ -1,0 +1,410 @@
+package org.safeharbor.fhir;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationOptions;
+import ca.uhn.fhir.validation.ValidationResult;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.ElementDefinition;
+import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a submission against the project's FHIR package ({@link FhirPackage}: StructureDefinition/screening-report and
+ * the profiles it slices in) with HAPI FHIR's {@link FhirInstanceValidator}, over HAPI's R4 core resources and in-memory
+ * terminology. Errors refuse the submission (422, or 400 for a Bundle's structure), each issue naming the failing
+ * element as a FHIRPath expression; warnings travel with the 202.
+ *
+ * <p>HAPI's messages quote what the hospital sent ("Value is '...'", "Unknown code '...'", resource ids): none of their
+ * text is passed on. Each issue is rewritten from what is the profile's (the rule's id, the element's path, the
+ * profile's title and the element's short description, the value set's URL) and never from the submission.
+ *
+ * <p>Building the validator and its first validation take seconds (HAPI's R4 core, snapshots, FHIRPath): it is
+ * built once per bundle start on a thread of its own, warmed with the package's examples, and a submission that
+ * arrives before waits for it. Validation is never skipped: if the validator cannot be built, submissions get 500.
+ */
+final class ProfileValidation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileValidation.class);
+
+    /** The rule ids whose issue is not passed on: narrative is a best practice a submission need not follow. */
+    private static final Set<String> QUIET = Set.of("http://hl7.org/fhir/StructureDefinition/DomainResource#dom-6");
+
+    private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/");
+    /** A location as the validator writes it (element names, indices, ofType): anything else is not passed on. */
+    private static final Pattern LOCATION = Pattern.compile("Bundle((\\.[A-Za-z][A-Za-z0-9]*)(\\[\\d+])?|\\.ofType\\([A-Za-z]+\\))*");
+    private static final Pattern ENTRY = Pattern.compile("^Bundle\\.entry\\[(\\d+)]\\.resource");
+    private static final Pattern CARDINALITY = Pattern.compile("^([A-Z][A-Za-z0-9.\\[\\]]*): (minimum required|max allowed) = (\\d+)");
+    private static final Pattern SLICE = Pattern.compile("^Slice '([A-Za-z][A-Za-z0-9.:]*)'");
+    private static final Pattern VALUE_SET = Pattern.compile("\\((" + Pattern.quote(FhirPackage.CANONICAL)
+            + "/ValueSet/[A-Za-z0-9.-]+|http://hl7\\.org/fhir/ValueSet/[A-Za-z0-9.-]+)(\\|[0-9.]+)?\\)");
+    private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9_#:/.-]{1,160}");
+
+    /** One issue as passed on: where and which rule, never a value. */
+    record Issue(String expression, String rule, IssueType type, boolean structure) {
+    }
+
+    /** What the check found: the errors (empty when the submission conforms) and the warnings. */
+    record Outcome(List<Issue> errors, List<Issue> warnings, long nanos) {
+    }
+
+    private static ProfileValidation shared;
+
+    /** The one validator of this bundle's class loader, built (on a thread of its own) at the first call. */
+    static synchronized ProfileValidation shared() {
+        if (shared == null) {
+            shared = new ProfileValidation(FhirContext.forR4());
+        }
+        return shared;
+    }
+
+    private record Loaded(FhirPackage pkg, FhirValidator validator, IValidationSupport support, Map<String, String> profileByType) {
+    }
+
+    private final FhirContext fhir;
+    private final CompletableFuture<Loaded> loaded;
+
+    ProfileValidation(FhirContext fhir) {
+        this.fhir = fhir;
+        this.loaded = CompletableFuture.supplyAsync(this::build, task -> {
+            Thread thread = new Thread(task, "safeharbor-profile-validation");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** The package validated against (waits for it to load). */
+    FhirPackage fhirPackage() {
+        return loaded().pkg();
+    }
+
+    /**
+     * Checks a submission.
+     *
+     * @return the outcome, whose errors are empty
+     * @throws UnprocessableEntityException (or InvalidRequestException for a Bundle's structure) naming each error
+     */
+    Outcome check(Bundle bundle) {
+        Outcome outcome = validate(bundle);
+        if (!outcome.errors().isEmpty()) {
+            throw refusal(outcome.errors());
+        }
+        return outcome;
+    }
+
+    /** Validates without refusing: the errors and warnings, rewritten without any value of the submission. */
+    Outcome validate(Bundle bundle) {
+        Loaded l = loaded();
+        long start = System.nanoTime();
+        ValidationResult result = withPlatformLoader(() -> l.validator().validateWithResult(bundle,
+                new ValidationOptions().addProfile(FhirPackage.SUBMISSION_PROFILE)));
+        Map<String, Issue> errors = new LinkedHashMap<>();
+        Map<String, Issue> warnings = new LinkedHashMap<>();
+        for (SingleValidationMessage m : result.getMessages()) {
+            if (QUIET.contains(m.getMessageId())) {
+                continue;
+            }
+            Map<String, Issue> into = switch (m.getSeverity()) {
+                case ERROR, FATAL -> errors;
+                case WARNING -> warnings;
+                default -> null;
+            };
+            if (into != null) {
+                Issue issue = issue(m, bundle, l);
+                // the validator may say one thing twice (with and without the resource's id in the path), or say an unknown
+                // code and a code outside the value set at one place: one issue per element, the value set's first
+                Issue before = into.get(issue.expression());
+                if (before == null || issue.rule().contains("value set") && !before.rule().contains("value set")) {
+                    into.put(issue.expression(), issue);
+                }
+            }
+        }
+        return new Outcome(List.copyOf(errors.values()), List.copyOf(warnings.values()), System.nanoTime() - start);
+    }
+
+    static BaseServerResponseException refusal(List<Issue> errors) {
+        OperationOutcome outcome = new OperationOutcome();
+        for (Issue e : errors.subList(0, Math.min(errors.size(), 50))) {
+            outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(e.type()).setDiagnostics(e.rule()).addExpression(e.expression());
+        }
+        String message = "the submission does not conform to " + FhirPackage.SUBMISSION_PROFILE + ": " + errors.get(0).expression()
+                + ": " + errors.get(0).rule();
+        return errors.get(0).structure() ? new InvalidRequestException(message, outcome) : new UnprocessableEntityException(message, outcome);
+    }
+
+    // ------------------------------------------------------------------ building
+
+    private Loaded loaded() {
+        try {
+            return loaded.join();
+        } catch (CompletionException e) {
+            // never skip validation: a submission that cannot be checked is not accepted
+            throw new InternalErrorException("the FHIR profile validator did not start; see the log");
+        }
+    }
+
+    private Loaded build() {
+        try {
+            return withPlatformLoader(() -> {
+                long start = System.nanoTime();
+                FhirPackage pkg = FhirPackage.load(fhir);
+                PrePopulatedValidationSupport conformance = new PrePopulatedValidationSupport(fhir);
+                Map<String, Questionnaire> questionnaires = new LinkedHashMap<>();
+                for (MetadataResource r : pkg.resources()) {
+                    if (r instanceof Questionnaire q) {
+                        questionnaires.put(q.getUrl(), q);
+                    } else if (!"CapabilityStatement".equals(r.fhirType())) {
+                        conformance.addResource(r);
+                    }
+                }
+                ValidationSupportChain chain = new ValidationSupportChain(conformance, new QuestionnaireSupport(fhir, questionnaires),
+                        new DefaultProfileValidationSupport(fhir), new CommonCodeSystemsTerminologyService(fhir),
+                        new InMemoryTerminologyServerValidationSupport(fhir), new SnapshotGeneratingValidationSupport(fhir));
+                FhirValidator validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
+                Map<String, String> byType = new LinkedHashMap<>();
+                pkg.profile(FhirPackage.SUBMISSION_PROFILE).orElseThrow().getDifferential().getElement().stream()
+                        .filter(el -> el.getId().matches("Bundle\\.entry:[A-Za-z]+\\.resource"))
+                        .flatMap(el -> el.getType().stream())
+                        .forEach(t -> byType.put(t.getCode(), t.getProfile().get(0).getValue()));
+                Loaded l = new Loaded(pkg, validator, chain, byType);
+                long built = System.nanoTime();
+                // warm up with the examples (the samples): HAPI loads R4 core and generates snapshots on first use
+                for (Map.Entry<String, String> example : pkg.examples().entrySet()) {
+                    long errors = validator.validateWithResult(example.getValue(), new ValidationOptions()
+                            .addProfile(FhirPackage.SUBMISSION_PROFILE)).getMessages().stream()
+                            .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL).count();
+                    if (errors > 0) {
+                        LOG.error("FHIR package {} {}: its example {} does not conform to {} ({} errors)", pkg.name(), pkg.version(),
+                                example.getKey(), FhirPackage.SUBMISSION_PROFILE, errors);
+                    }
+                }
+                LOG.info("Profile validation ready: FHIR package {} {} ({} conformance resources), validator built in {} ms,"
+                        + " warmed with {} examples in {} ms", pkg.name(), pkg.version(), pkg.resources().size(),
+                        (built - start) / 1_000_000, pkg.examples().size(), (System.nanoTime() - built) / 1_000_000);
+                return l;
+            });
+        } catch (RuntimeException | Error e) {
+            LOG.error("The FHIR profile validator could not be built: submissions are refused (500) until the bundle restarts", e);
+            throw e;
+        }
+    }
+
+    /**
+     * HAPI finds its cache provider and parts of the validator through the thread's context class loader (ServiceLoader):
+     * inside Karaf that must be the platform bundle's, which embeds them.
+     */
+    private static <T> T withPlatformLoader(Supplier<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(FhirInstanceValidator.class.getClassLoader());
+        try {
+            return work.get();
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    /** Serves the package's Questionnaires by canonical URL, so that a QuestionnaireResponse is checked against its own. */
+    private static final class QuestionnaireSupport implements IValidationSupport {
+        private final FhirContext fhir;
+        private final Map<String, Questionnaire> byUrl;
+
+        QuestionnaireSupport(FhirContext fhir, Map<String, Questionnaire> byUrl) {
+            this.fhir = fhir;
+            this.byUrl = byUrl;
+        }
+
+        @Override
+        public FhirContext getFhirContext() {
+            return fhir;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends IBaseResource> T fetchResource(Class<T> type, String uri) {
+            if (uri == null || type != null && !type.isAssignableFrom(Questionnaire.class)) {
+                return null;
+            }
+            return (T) byUrl.get(uri.split("\\|")[0]);
+        }
+
+        @Override
+        public String getName() {
+            return "SafeHarbor Bridge Questionnaires";
+        }
+    }
+
+    // ------------------------------------------------------------------ messages without values
+
+    /** One validator message as the hospital sees it: where (FHIRPath) and which rule, in words from the profile. */
+    private Issue issue(SingleValidationMessage m, Bundle bundle, Loaded l) {
+        String location = m.getLocationString() == null ? "Bundle" : COMMENT.matcher(m.getLocationString()).replaceAll("");
+        if (!LOCATION.matcher(location).matches()) {
+            location = "Bundle";
+        }
+        String type = "Bundle";
+        String rest = location.substring("Bundle".length());
+        Matcher entry = ENTRY.matcher(location);
+        if (entry.find()) {
+            int index = Integer.parseInt(entry.group(1));
+            if (index < bundle.getEntry().size() && bundle.getEntry().get(index).hasResource()) {
+                type = bundle.getEntry().get(index).getResource().fhirType();
+                rest = location.substring(entry.end());
+            }
+        }
+        String elementPath = type + rest.replaceAll("\\[\\d+]", "").replaceAll("\\.ofType\\([A-Za-z]+\\)", "");
+        String profileUrl = l.profileByType().getOrDefault(type, FhirPackage.SUBMISSION_PROFILE);
+        Optional<StructureDefinition> profile = l.pkg().profile(profileUrl);
+        String profileName = "profile " + profile.map(StructureDefinition::getName).orElse("?") + " (" + profileUrl + ")";
+        String id = m.getMessageId() == null ? "" : m.getMessageId();
+        String message = m.getMessage() == null ? "" : m.getMessage();
+
+        Matcher cardinality = CARDINALITY.matcher(message);
+        if (id.startsWith("Validation_VAL_Profile_Minimum_SLICE") || id.startsWith("Validation_VAL_Profile_Maximum_SLICE")) {
+            Matcher slice = SLICE.matcher(message);
+            String sliceId = slice.find() ? slice.group(1) : null;
+            String what = sliceId == null ? "an entry" : sliceId.substring(sliceId.indexOf(':') + 1) + " ("
+                    + shortOf(profile, sliceId).orElse("") + ")";
+            return new Issue(location, (id.contains("Minimum") ? "a required entry is missing: " : "too many entries: ") + what
+                    + ", as " + profileName + " says", IssueType.REQUIRED, false);
+        }
+        if (id.startsWith("Validation_VAL_Profile_M") && cardinality.find()) {
+            String path = cardinality.group(1);
+            boolean minimum = cardinality.group(2).startsWith("minimum");
+            String element = path.substring(path.lastIndexOf('.') + 1).replace("[x]", "");
+            String expression = minimum ? location + "." + element : location;
+            String rule = (minimum ? path + " is required (at least " : path + " may appear at most ") + cardinality.group(3)
+                    + (minimum ? ")" : " times") + " by " + profileName + shortOf(profile, path).map(s -> ": " + s).orElse("");
+            return new Issue(expression, rule, IssueType.REQUIRED, false);
+        }
+        if (id.contains("#")) {
+            String key = id.substring(id.indexOf('#') + 1);
+            String human = constraint(l, id.substring(0, id.indexOf('#')), key).orElse("");
+            boolean bundleRule = key.startsWith("bdl-");
+            // a message's first entry must be its MessageHeader (bdl-12): name the entry that is not
+            String expression = "bdl-12".equals(key) ? "Bundle.entry[0].resource" : location;
+            return new Issue(expression, "constraint " + (RULE_ID.matcher(key).matches() ? key : "?") + " failed: " + human,
+                    bundleRule ? IssueType.STRUCTURE : IssueType.INVARIANT, bundleRule);
+        }
+        if (id.startsWith("Terminology_")) {
+            Matcher vs = VALUE_SET.matcher(message);
+            String valueSet = vs.find() ? vs.group(1) : null;
+            String expression = coding(location, bundle, l, valueSet);
+            String rule = valueSet == null
+                    ? "the code is not defined by its code system (" + elementPath + ", " + profileName + ")"
+                    : "the code is not in the value set " + valueSet + l.pkg().byUrl(ValueSet.class, valueSet)
+                            .map(v -> " (" + v.getTitle() + ")").orElse("") + " that " + profileName + " binds to " + elementPath;
+            return new Issue(expression, rule, IssueType.CODEINVALID, false);
+        }
+        if (id.startsWith("Questionnaire_QR_")) {
+            String what = switch (id) {
+                case "Questionnaire_QR_Item_NoCoding", "Questionnaire_QR_Item_NoOptions", "Questionnaire_QR_Item_Coding" ->
+                        "an answer is not one of the item's answer options";
+                case "Questionnaire_QR_Item_Missing" -> "a required item has no answer";
+                case "Questionnaire_QR_Item_NotFound" -> "an item is not one of the Questionnaire's";
+                case "Questionnaire_QR_Item_WrongType", "Questionnaire_QR_Item_WrongType2" -> "an answer is not of the item's type";
+                default -> "rule " + safe(id);
+            };
+            return new Issue(location, "the answers do not agree with the Questionnaire the response names: " + what,
+                    IssueType.INVALID, false);
+        }
+        if (id.contains("Fixed") || id.contains("Pattern")) {
+            return new Issue(location, elementPath + " does not have the value " + profileName + " requires"
+                    + shortOf(profile, elementPath).map(s -> " (" + s + ")").orElse(""), IssueType.VALUE, false);
+        }
+        return new Issue(location, elementPath + " does not conform to " + profileName + " (rule " + safe(id) + ")",
+                IssueType.STRUCTURE, false);
+    }
+
+    private static String safe(String id) {
+        return RULE_ID.matcher(id).matches() ? id : "?";
+    }
+
+    /** The short description of an element (or a slice) of a profile's differential, e.g. of Patient.birthDate. */
+    private static Optional<String> shortOf(Optional<StructureDefinition> profile, String path) {
+        if (profile.isEmpty() || path == null) {
+            return Optional.empty();
+        }
+        return profile.get().getDifferential().getElement().stream()
+                .filter(el -> el.getId().equals(path) || el.getId().equals(path + "[x]"))
+                .map(ElementDefinition::getShort).filter(s -> s != null && !s.isBlank()).findFirst();
+    }
+
+    /** The human text of an invariant, from the package's profiles or FHIR R4's (never from the message). */
+    private static Optional<String> constraint(Loaded l, String structure, String key) {
+        IBaseResource sd = l.support().fetchStructureDefinition(structure);
+        if (!(sd instanceof StructureDefinition definition)) {
+            return Optional.empty();
+        }
+        List<ElementDefinition> elements = new ArrayList<>(definition.getSnapshot().getElement());
+        elements.addAll(definition.getDifferential().getElement());
+        return elements.stream().flatMap(el -> el.getConstraint().stream()).filter(c -> key.equals(c.getKey()))
+                .map(ElementDefinition.ElementDefinitionConstraintComponent::getHuman).findFirst();
+    }
+
+    /**
+     * Where a coded element went wrong: the system of its first coding when the value set includes no code of that system,
+     * its code otherwise; the element itself when it is not a CodeableConcept.
+     */
+    private String coding(String location, Bundle bundle, Loaded l, String valueSet) {
+        List<Base> found;
+        try {
+            found = fhir.newFhirPath().evaluate(bundle, location, Base.class);
+        } catch (RuntimeException e) {
+            return location;
+        }
+        if (found.size() != 1 || !(found.get(0) instanceof CodeableConcept concept) || !concept.hasCoding()) {
+            return location;
+        }
+        Set<String> systems = valueSet == null ? Set.of() : systems(l, valueSet, new LinkedHashSet<>());
+        String system = concept.getCodingFirstRep().getSystem();
+        return location + ".coding[0]." + (system == null || !systems.isEmpty() && !systems.contains(system) ? "system" : "code");
+    }
+
+    private static Set<String> systems(Loaded l, String valueSet, Set<String> into) {
+        l.pkg().byUrl(ValueSet.class, valueSet).ifPresent(vs -> vs.getCompose().getInclude().forEach(include -> {
+            if (include.hasSystem()) {
+                into.add(include.getSystem());
+            }
+            include.getValueSet().forEach(nested -> systems(l, nested.getValue(), into));
+        }));
+        return into;
+    }
+}
