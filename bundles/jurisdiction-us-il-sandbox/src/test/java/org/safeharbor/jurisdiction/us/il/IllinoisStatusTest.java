@@ -119,7 +119,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(envelope)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        // the caller's fault: 400 and a Client fault naming the schema rule, not SOAP's 500 (StatusGuards)
+        // the caller's fault: 400 and a Client fault naming the schema rule, not SOAP's 500 (the kit's SoapStatusGuards)
         assertEquals(400, response.statusCode());
         assertTrue(response.body().contains("Fault") && response.body().contains("cvc-enumeration-valid"), response.body());
         assertFalse(response.body().contains("closed"), "the refused value is not quoted: " + response.body());

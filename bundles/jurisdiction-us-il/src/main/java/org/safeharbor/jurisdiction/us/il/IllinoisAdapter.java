@@ -21,6 +21,7 @@ import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.jurisdiction.support.v1.CxfBus;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;

@@ -2,7 +2,6 @@ package org.safeharbor.jurisdiction.us.il;
 
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 import jakarta.servlet.Servlet;
 
@@ -16,6 +15,9 @@ import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.support.v1.CxfBus;
+import org.safeharbor.jurisdiction.support.v1.SoapStatusGuards;
+import org.safeharbor.jurisdiction.support.v1.StatusOutcome;
 import org.safeharbor.jurisdiction.us.il.wire.StatusAccepted;
 import org.safeharbor.jurisdiction.us.il.wire.StatusCode;
 import org.safeharbor.jurisdiction.us.il.wire.StatusNotification;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * WSDL, on the adapter's CXF bus. Its servlet is mounted by the core's HTTPS server at
  * {@value #SERVLET_PATH}: the state calls {@code https://host:8443/jurisdictions/us-il/status}.
  * <pre>
- * cxf:/status ─▶ caller, size, schema ({@link StatusGuards}) ─▶ StatusUpdate ─▶ StatusReporter ─▶ StatusAccepted
+ * cxf:/status ─▶ caller, size, schema (the kit's {@link SoapStatusGuards}) ─▶ StatusUpdate ─▶ StatusReporter ─▶ StatusAccepted
  *                 401 / 413 / 400                                  └─ not delivered to Illinois: 404; not recorded: 503
  * </pre>
  */
@@ -41,15 +43,15 @@ final class IllinoisStatusRoute {
     private static final Logger LOG = LoggerFactory.getLogger(IllinoisStatusRoute.class);
 
     private final StatusReporter reporter;
-    private final StatusGuards guards;
+    private final SoapStatusGuards guards;
     private final CxfBus bus;
     private CXFNonSpringServlet servlet;
     private ServiceRegistration<Servlet> registration;
 
     IllinoisStatusRoute(IllinoisAdapter.Config config, StatusReporter reporter, CxfBus bus) {
         this.reporter = reporter;
-        this.guards = new StatusGuards(config.statusUsername(), config._statusPassword(), config.statusClientCertificates(),
-                config.statusMaxBodyBytes());
+        this.guards = new SoapStatusGuards(IllinoisAdapter.US_IL, IllinoisAdapter.PID, config.statusUsername(), config._statusPassword(),
+                config.statusClientCertificates(), config.statusMaxBodyBytes(), "NotifyStatus message of us-il-intake.wsdl");
         this.bus = bus;
     }
 
@@ -100,18 +102,10 @@ final class IllinoisStatusRoute {
 
     private void report(Exchange exchange) {
         StatusUpdate update = toUpdate(exchange.getMessage().getBody(StatusNotification.class));
-        try {
-            reporter.report(update);
-        } catch (NoSuchElementException notOurs) {
-            // unknown, or never delivered to Illinois: the same answer, naming nothing
-            LOG.warn("US-IL status {} refused for referral {}: not delivered to US-IL", update.status(), update.referralId());
-            throw StatusGuards.fault("no such referral delivered to US-IL", 404);
-        } catch (RuntimeException e) {
-            LOG.warn("US-IL status {} for referral {} not recorded: {}", update.status(), update.referralId(), e.getClass().getSimpleName());
-            throw StatusGuards.fault("status not recorded; send it again later", 503);
+        StatusOutcome outcome = StatusOutcome.report(reporter, update);
+        if (outcome != StatusOutcome.RECORDED) {
+            throw SoapStatusGuards.fault(outcome.refusal(update), outcome.status());
         }
-        // ids and codes only: the state's reason text stays out of the log
-        LOG.info("US-IL reported {} for referral {} (intake {})", update.status(), update.referralId(), update.stateIntakeNumber());
         StatusAccepted accepted = new StatusAccepted();
         accepted.setReferralId(update.referralId().value());
         exchange.getMessage().setBody(accepted);

@@ -20,6 +20,7 @@ import org.apache.cxf.helpers.DOMUtils;
 import org.apache.cxf.transport.http.HTTPConduitConfigurer;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.safeharbor.api.v1.Referral;
+import org.safeharbor.jurisdiction.support.v1.CxfBus;
 import org.safeharbor.jurisdiction.support.v1.AdapterHeaders;
 import org.safeharbor.jurisdiction.support.v1.HttpsClient;
 import org.safeharbor.jurisdiction.support.v1.StateAnswer;

@@ -29,6 +29,7 @@ import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
+import org.safeharbor.jurisdiction.support.v1.SchemaXml.InvalidDocumentException;
 import org.safeharbor.jurisdiction.us.tx.wire.AddressType;
 import org.safeharbor.jurisdiction.us.tx.wire.AllegationCertaintyCodeSimpleType;
 import org.safeharbor.jurisdiction.us.tx.wire.AllegationTypeCodeSimpleType;

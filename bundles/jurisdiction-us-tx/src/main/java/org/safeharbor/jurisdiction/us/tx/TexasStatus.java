@@ -1,6 +1,5 @@
 package org.safeharbor.jurisdiction.us.tx;
 
-import java.util.NoSuchElementException;
 
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
@@ -10,6 +9,8 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
 import org.safeharbor.jurisdiction.support.v1.StatusCallback;
+import org.safeharbor.jurisdiction.support.v1.StatusOutcome;
+import org.safeharbor.jurisdiction.support.v1.SchemaXml.InvalidDocumentException;
 import org.safeharbor.jurisdiction.us.tx.wire.ReferralStatusReportType;
 import org.safeharbor.jurisdiction.us.tx.wire.StateStatus;
 import org.slf4j.Logger;
@@ -67,22 +68,8 @@ final class TexasStatus {
             door.answer(message, 400, "invalid ReferralStatusReport: not a valid document of the US-TX schema (iepd/us-tx)");
             return;
         }
-        try {
-            reporter.report(update);
-        } catch (NoSuchElementException notOurs) {
-            // unknown, or never delivered to Texas: the same answer, naming nothing
-            LOG.warn("US-TX status {} refused for referral {}: not delivered to US-TX", status.getReferralStatusCode().value(), update.referralId());
-            door.answer(message, 404, "no such referral delivered to US-TX");
-            return;
-        } catch (RuntimeException e) {
-            LOG.warn("US-TX status {} for referral {} not recorded: {}", status.getReferralStatusCode().value(), update.referralId(),
-                    e.getClass().getSimpleName());
-            door.answer(message, 503, "status not recorded; send it again later");
-            return;
-        }
-        LOG.info("US-TX status {} from {} for referral {}", status.getReferralStatusCode().value(), status.getReceivingAgencyCode().value(),
-                update.referralId());
-        door.answer(message, 202, "accepted");
+        StatusOutcome outcome = StatusOutcome.report(reporter, update);
+        door.answer(message, outcome.status(), outcome == StatusOutcome.RECORDED ? "accepted" : outcome.refusal(update));
     }
 
     /**

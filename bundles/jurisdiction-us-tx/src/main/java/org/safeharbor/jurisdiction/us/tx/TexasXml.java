@@ -1,46 +1,24 @@
 package org.safeharbor.jurisdiction.us.tx;
 
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.net.URL;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
 
-import javax.xml.XMLConstants;
 import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
-import javax.xml.stream.Location;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
-import javax.xml.transform.Source;
-import javax.xml.transform.stream.StreamSource;
-import javax.xml.validation.Schema;
-import javax.xml.validation.SchemaFactory;
 
-import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBElement;
-import jakarta.xml.bind.JAXBException;
-import jakarta.xml.bind.JAXBIntrospector;
-import jakarta.xml.bind.Unmarshaller;
-import jakarta.xml.bind.ValidationEvent;
-import jakarta.xml.bind.util.ValidationEventCollector;
 
-import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
+import org.safeharbor.jurisdiction.support.v1.SchemaXml;
+import org.safeharbor.jurisdiction.support.v1.SchemaXml.InvalidDocumentException;
 import org.safeharbor.jurisdiction.us.tx.wire.ObjectFactory;
 
 /**
  * The Texas reference wire format: its namespaces, its schema (the bundle's own hand-written NIEM subset,
  * {@code iepd/us-tx/}) and JAXB reading and writing of its messages with the classes xjc generates from it
- * ({@code wire}). A document is read through a StAX reader that refuses a DOCTYPE (no external entities, no entity
- * expansion) and nesting deeper than {@value #MAX_DEPTH}, and validated against the schema while it is unmarshalled.
- * A refusal names the schema rule and the position, never the document's content (the parser's and the validator's
- * own messages quote it). The JDK's own XML factories on purpose ({@code newDefault...}): inside Karaf the pluggable
- * lookup could pick whatever provider another bundle brings.
+ * ({@code wire}), through the kit's {@link SchemaXml}: a DOCTYPE and nesting deeper than {@value #MAX_DEPTH} are refused,
+ * a document is validated while it is unmarshalled, and a refusal names the rule and position, never the content.
  */
 public final class TexasXml {
 
@@ -54,21 +32,17 @@ public final class TexasXml {
     /** The root elements of the generated classes. */
     public static final ObjectFactory WIRE = new ObjectFactory();
     /** The deepest nesting of elements read (a report nests about ten deep). */
-    static final int MAX_DEPTH = 64;
-    private static final String VIOLATION = "schema violation";
+    static final int MAX_DEPTH = SchemaXml.MAX_DEPTH;
+    private static final SchemaXml XML = new SchemaXml("US-TX", ObjectFactory.class, SCHEMA_FILES.stream()
+            .map(file -> TexasXml.class.getClassLoader().getResource("iepd/us-tx/" + file)).toList(), false);
+    private static final DatatypeFactory DATATYPES = DatatypeFactory.newDefaultInstance();
 
     private TexasXml() {
     }
 
     /** A message as XML. */
     public static String write(JAXBElement<?> message) {
-        try {
-            StringWriter out = new StringWriter();
-            Holder.CONTEXT.createMarshaller().marshal(message, out);
-            return out.toString();
-        } catch (JAXBException e) {
-            throw new IllegalStateException("cannot write ext:" + message.getName().getLocalPart(), e);
-        }
+        return XML.write(message);
     }
 
     /**
@@ -77,57 +51,12 @@ public final class TexasXml {
      * @throws InvalidDocumentException when it is not well-formed, has a DOCTYPE, is not valid or is another message
      */
     public static <T> T read(String xml, Class<T> type) {
-        Object value = null;
-        ValidationEventCollector events = new ValidationEventCollector();
-        try {
-            XMLStreamReader reader = Holder.INPUT.createXMLStreamReader(new StringReader(xml == null ? "" : xml));
-            try {
-                while (reader.getEventType() != XMLStreamConstants.START_ELEMENT) {
-                    if (reader.getEventType() == XMLStreamConstants.DTD) {
-                        throw new InvalidDocumentException("a DOCTYPE is not allowed");
-                    }
-                    reader.next();
-                }
-                Unmarshaller unmarshaller = Holder.CONTEXT.createUnmarshaller();
-                unmarshaller.setSchema(Holder.SCHEMA);
-                // schema errors are collected and the first one reported below: one not well-formed is refused as such
-                unmarshaller.setEventHandler(events);
-                value = JAXBIntrospector.getValue(unmarshaller.unmarshal(reader));
-            } catch (JAXBException e) {
-                if (e.getLinkedException() instanceof XMLStreamException notWellFormed) {
-                    throw notWellFormed;
-                }
-                while (reader.hasNext()) { // JAXB gave up on a schema error: the rest must still be well-formed
-                    reader.next();
-                }
-            } finally {
-                reader.close();
-            }
-        } catch (XMLStreamException e) {
-            Location at = e.getLocation();
-            throw new InvalidDocumentException("not well-formed XML" + (at == null ? "" : at(at.getLineNumber(), at.getColumnNumber())));
-        } catch (InvalidDocumentException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // the JDK's StAX reader can fail on a malformed DOCTYPE with an exception of its own: still not well-formed
-            throw new InvalidDocumentException("not well-formed XML");
-        }
-        if (value == null || events.hasEvents()) {
-            // the validator's rule (cvc-...) rather than JAXB's own words about the same fault
-            ValidationEvent first = Arrays.stream(events.getEvents()).filter(e -> !rule(e.getMessage()).equals(VIOLATION))
-                    .findFirst().orElse(events.hasEvents() ? events.getEvents()[0] : null);
-            throw new InvalidDocumentException("not valid against the US-TX schema: " + (first == null ? VIOLATION : rule(first.getMessage())
-                    + (first.getLocator() == null ? "" : at(first.getLocator().getLineNumber(), first.getLocator().getColumnNumber()))));
-        }
-        if (!type.isInstance(value)) {
-            throw new InvalidDocumentException("the root element is not a " + type.getSimpleName().replace("Type", ""));
-        }
-        return type.cast(value);
+        return XML.read(xml, type);
     }
 
     /** An instant as xs:dateTime, in UTC with its fraction of a second. */
     public static XMLGregorianCalendar dateTime(Instant instant) {
-        return Holder.DATATYPES.newXMLGregorianCalendar(instant.toString());
+        return DATATYPES.newXMLGregorianCalendar(instant.toString());
     }
 
     /** The instant of an xs:dateTime; one without its offset from UTC (xs:dateTime allows it) is refused naming the element. */
@@ -140,58 +69,10 @@ public final class TexasXml {
     }
 
     static XMLGregorianCalendar date(LocalDate day) {
-        return Holder.DATATYPES.newXMLGregorianCalendar(day.toString());
+        return DATATYPES.newXMLGregorianCalendar(day.toString());
     }
 
     static LocalDate localDate(XMLGregorianCalendar value) {
         return LocalDate.of(value.getYear(), value.getMonth(), value.getDay());
-    }
-
-    /** The rule id of a Xerces message such as {@code cvc-pattern-valid: Value '...' is not ...}, without the rest. */
-    private static String rule(String message) {
-        int colon = message == null ? -1 : message.indexOf(':');
-        return colon > 0 && message.startsWith("cvc-") ? message.substring(0, colon) : VIOLATION;
-    }
-
-    private static String at(int line, int column) {
-        return line < 0 ? "" : " at line " + line + ", column " + column;
-    }
-
-    /** Built on first use: a JAXB context costs a few hundred milliseconds. */
-    private static final class Holder {
-        static final JAXBContext CONTEXT = context();
-        static final Schema SCHEMA = schema();
-        static final XMLInputFactory INPUT = XMLInputFactory.newDefaultFactory();
-        static final DatatypeFactory DATATYPES = DatatypeFactory.newDefaultInstance();
-
-        static {
-            INPUT.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
-            INPUT.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
-            INPUT.setProperty("jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH)); // the JDK's own limit is off by default
-        }
-
-        /** With the platform bundle's class loader, where JAXB finds its implementation in Karaf. */
-        private static JAXBContext context() {
-            try {
-                return PlatformClassLoader.call(() -> JAXBContext.newInstance(ObjectFactory.class));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot build the US-TX JAXB context", e);
-            }
-        }
-
-        private static Schema schema() {
-            try {
-                SchemaFactory factory = SchemaFactory.newDefaultInstance();
-                factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-                Source[] sources = new Source[SCHEMA_FILES.size()];
-                for (int i = 0; i < sources.length; i++) {
-                    URL url = TexasXml.class.getClassLoader().getResource("iepd/us-tx/" + SCHEMA_FILES.get(i));
-                    sources[i] = new StreamSource(url.openStream(), url.toExternalForm());
-                }
-                return factory.newSchema(sources);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot load the US-TX schema", e);
-            }
-        }
     }
 }

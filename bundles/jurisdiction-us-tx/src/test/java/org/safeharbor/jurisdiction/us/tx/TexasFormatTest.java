@@ -27,6 +27,7 @@ import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.Sex;
+import org.safeharbor.jurisdiction.support.v1.SchemaXml.InvalidDocumentException;
 import org.safeharbor.jurisdiction.us.tx.wire.ChildTraffickingReportType;
 import org.safeharbor.jurisdiction.us.tx.wire.IntakeRoute;
 import org.w3c.dom.Document;

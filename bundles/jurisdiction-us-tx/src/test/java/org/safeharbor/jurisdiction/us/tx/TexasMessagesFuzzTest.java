@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.safeharbor.jurisdiction.support.v1.SchemaXml.InvalidDocumentException;
 import org.safeharbor.jurisdiction.us.tx.wire.ReferralAcknowledgementType;
 import org.safeharbor.jurisdiction.us.tx.wire.ReferralStatusReportType;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.safeharbor.jurisdiction.support.v1.SchemaXml.InvalidDocumentException;
 import org.safeharbor.jurisdiction.us.tx.wire.ReferralStatusReportType;
 
 /** What TexasXml refuses before the schema looks, and that its refusals quote nothing of the document. */

@@ -37,7 +37,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.safeharbor.jurisdiction.us.il.CxfBus;
+import org.safeharbor.jurisdiction.support.v1.CxfBus;
 import org.safeharbor.jurisdiction.us.il.IllinoisFormat;
 import org.safeharbor.jurisdiction.us.il.IntakeXml;
 import org.safeharbor.jurisdiction.us.il.wire.IntakeAcknowledgement;

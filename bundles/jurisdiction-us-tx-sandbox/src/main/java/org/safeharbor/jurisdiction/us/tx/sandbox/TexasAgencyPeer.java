@@ -40,7 +40,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.safeharbor.jurisdiction.us.tx.InvalidDocumentException;
+import org.safeharbor.jurisdiction.support.v1.SchemaXml.InvalidDocumentException;
 import org.safeharbor.jurisdiction.us.tx.TexasNiemFormat;
 import org.safeharbor.jurisdiction.us.tx.TexasXml;
 import org.safeharbor.jurisdiction.us.tx.wire.Agency;
@@ -347,7 +347,7 @@ public class TexasAgencyPeer {
             String answer;
             try {
                 answer = accept(body);
-            } catch (InvalidDocumentException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) { // InvalidDocumentException is one
                 // the schema message may quote a value: it goes back to the sender only, never to the log
                 LOG.info("US-TX sandbox {} rejected an invalid report", agency.value());
                 response.setStatus(HttpStatus.BAD_REQUEST_400);

@@ -1,4 +1,4 @@
-package org.safeharbor.jurisdiction.us.il;
+package org.safeharbor.jurisdiction.support.v1;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +8,12 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
-import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.slf4j.LoggerFactory;
 
 /**
- * A component's own CXF bus, made on first use, and the Camel {@code cxf:} endpoints on it: no component shares, or
- * shuts down, another's bus, and no endpoint holding this bus outlives it in the CamelContext's endpoint cache.
+ * A component's own CXF bus, made on first use with the platform bundle's class loader (where CXF finds its extensions
+ * in Karaf), and the Camel {@code cxf:} endpoints on it: no component shares, or shuts down, another's bus, and no
+ * endpoint holding this bus outlives it in the CamelContext's endpoint cache. For a state that speaks SOAP (Illinois).
  */
 public final class CxfBus {
 
@@ -21,14 +21,15 @@ public final class CxfBus {
     private Bus bus;
 
     /** The CamelContext's endpoint for the URI, on this bus (forgotten again by {@link #close()}). */
-    synchronized CxfEndpoint endpoint(CamelContext camel, String uri) {
+    public synchronized CxfEndpoint endpoint(CamelContext camel, String uri) {
         CxfEndpoint endpoint = camel.getEndpoint(uri, CxfEndpoint.class);
         endpoint.setBus(bus());
         endpoints.add(endpoint);
         return endpoint;
     }
 
-    synchronized Bus bus() {
+    /** The bus, made on first use. */
+    public synchronized Bus bus() {
         if (bus == null) {
             bus = create();
         }
@@ -36,12 +37,12 @@ public final class CxfBus {
     }
 
     /** Removes the endpoints from their CamelContext and shuts the bus down. */
-    synchronized void close() {
+    public synchronized void close() {
         for (Endpoint endpoint : endpoints) {
             try {
                 endpoint.getCamelContext().removeEndpoint(endpoint);
             } catch (Exception e) {
-                LoggerFactory.getLogger(CxfBus.class).warn("US-IL endpoint not removed: {}", e.getClass().getSimpleName());
+                LoggerFactory.getLogger(CxfBus.class).warn("{} not removed: {}", endpoint.getEndpointKey(), e.getClass().getSimpleName());
             }
         }
         endpoints.clear();
