@@ -1,12 +1,8 @@
 package ${package};
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +29,7 @@ import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 
 /**
  * The ${jurisdiction} report: one JSON document per referral. A REFERENCE DESIGN, like every state format here: no state
@@ -60,7 +57,8 @@ public final class StateJsonFormat implements StateFormat {
             ReferralField.CHILD_NAME, ReferralField.CHILD_BIRTH_DATE, ReferralField.CHILD_STATE, ReferralField.PLACE_OF_CARE_NAME,
             ReferralField.ALLEGATIONS));
 
-    private final Map<AllegationType, String> stateCodes = conceptMap();
+    /** The bundle's ConceptMap, applied to every allegation; a gap in it fails the bundle's start. */
+    private final StateConceptMap codes = StateConceptMap.load(StateJsonFormat.class, CONCEPT_MAP, unsupportedTypes().keySet());
 
     @Override
     public String mediaType() {
@@ -111,7 +109,7 @@ public final class StateJsonFormat implements StateFormat {
         }
         ArrayNode allegations = report.putArray("allegations");
         for (Allegation a : sent) {
-            allegations.addObject().put("code", stateCodes.get(a.type())).put("type", a.type().code())
+            allegations.addObject().put("code", code(a)).put("type", a.type().code())
                     .put("certainty", a.certainty().code()).put("perpetrator", a.perpetrator().code())
                     .put("caregiverRole", a.caregiverRole().code());
         }
@@ -133,13 +131,14 @@ public final class StateJsonFormat implements StateFormat {
                 child.hasNonNull("birthDate") ? LocalDate.parse(child.get("birthDate").asText()) : null, Sex.UNKNOWN, residence);
         List<Allegation> allegations = new ArrayList<>();
         for (JsonNode a : report.path("allegations")) {
-            AllegationType type = AllegationType.fromCode(a.path("type").asText());
-            if (!a.path("code").asText().equals(stateCodes.get(type))) {
-                throw new IllegalArgumentException("allegation code " + a.path("code").asText() + " is not the ConceptMap's for " + type.code());
-            }
-            allegations.add(new Allegation(type, Certainty.fromCode(a.path("certainty").asText()),
+            Allegation allegation = new Allegation(AllegationType.fromCode(a.path("type").asText()), Certainty.fromCode(a.path("certainty").asText()),
                     PerpetratorRelation.fromCode(a.path("perpetrator").asText()), CaregiverRole.fromCode(a.path("caregiverRole").asText()),
-                    List.of()));
+                    List.of());
+            if (!a.path("code").asText().equals(code(allegation))) {
+                throw new IllegalArgumentException("allegation code " + a.path("code").asText() + " is not the ConceptMap's for "
+                        + allegation.type().code());
+            }
+            allegations.add(allegation);
         }
         return new Referral(new ReferralId(required(report, "referralId")), read,
                 report.hasNonNull("placeOfCare") ? new Organization(null, report.get("placeOfCare").asText(), null) : null,
@@ -160,20 +159,10 @@ public final class StateJsonFormat implements StateFormat {
         return required(ack, "intakeNumber");
     }
 
-    /** The ConceptMap's first group: each shared allegation type to the state's code. */
-    public static Map<AllegationType, String> conceptMap() {
-        try (InputStream in = StateJsonFormat.class.getClassLoader().getResourceAsStream(CONCEPT_MAP)) {
-            if (in == null) {
-                throw new IllegalStateException("no " + CONCEPT_MAP + " in the bundle");
-            }
-            Map<AllegationType, String> codes = new EnumMap<>(AllegationType.class);
-            for (JsonNode element : JSON.readTree(in).path("group").path(0).path("element")) {
-                codes.put(AllegationType.fromCode(element.path("code").asText()), element.path("target").path(0).path("code").asText());
-            }
-            return codes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The state's code of an allegation: the ConceptMap's (the kit's StateConceptMap applies its rows and dependsOn). */
+    private String code(Allegation allegation) {
+        return codes.translate(allegation).orElseThrow(() -> new IllegalArgumentException(allegation.certainty().code()
+                + " is not sent to ${jurisdiction}")).of(AllegationType.class);
     }
 
     private static JsonNode parse(String json) {
