@@ -312,7 +312,8 @@ final class ProfileValidation {
             String expression = minimum ? location + "." + element : location;
             String rule = (minimum ? path + " is required (at least " : path + " may appear at most ") + cardinality.group(3)
                     + (minimum ? ")" : " times") + " by " + profileName + shortOf(profile, path).map(s -> ": " + s).orElse("");
-            return new Issue(expression, rule, IssueType.REQUIRED, false);
+            // the Bundle's own elements (its type, its entries) are its structure, as the reader's 400s say
+            return new Issue(expression, rule, IssueType.REQUIRED, "Bundle".equals(location));
         }
         if (id.contains("#")) {
             String key = id.substring(id.indexOf('#') + 1);
