@@ -32,12 +32,19 @@ public interface StateFormat {
     /** The canonical fields this format sends: the minimum the state needs. */
     Set<ReferralField> disclosedFields();
 
-    /** Allegation types this state cannot receive, each with the reason; never dropped silently. */
-    Map<AllegationType, String> unsupportedTypes();
+    /**
+     * Allegation types this state cannot receive, each with the reason; never dropped silently. By default none
+     * (1.5): a state that receives every type says why in its format's documentation.
+     */
+    default Map<AllegationType, String> unsupportedTypes() {
+        return Map.of();
+    }
 
     /**
      * The rule under which this state receives at-risk signals (e.g. a statute or policy citation),
-     * or empty when it receives none: an at-risk signal is not an allegation of abuse.
+     * or empty when it receives none: an at-risk signal is not an allegation of abuse. By default empty (1.5).
      */
-    Optional<String> atRiskRule();
+    default Optional<String> atRiskRule() {
+        return Optional.empty();
+    }
 }
