@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,7 +42,10 @@ import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
  *  "allegations": [{"code": "ht-sex", "type": "sex-trafficking", "certainty": "suspected",
  *                   "perpetrator": "parent", "caregiverRole": "act"}]}
  * </pre>
- * Only suspected and confirmed allegations are sent; at-risk signals, ruled-out and historical findings never are.
+ * Only suspected and confirmed allegations are sent; at-risk signals, ruled-out and historical findings never are (no
+ * rule to receive at-risk signals: {@code atRiskRule()} keeps the SPI's default, empty). Every type has a code in the
+ * ConceptMap: {@code unsupportedTypes()} keeps the default, none; a state that cannot receive one overrides it with the
+ * reason.
  * The state's acknowledgement: {@code {"referralId": "...", "intakeNumber": "..."}}.
  */
 public final class StateJsonFormat implements StateFormat {
@@ -68,18 +70,6 @@ public final class StateJsonFormat implements StateFormat {
     @Override
     public Set<ReferralField> disclosedFields() {
         return DISCLOSED;
-    }
-
-    /** Every type has a code in the ConceptMap: none is unsupported. */
-    @Override
-    public Map<AllegationType, String> unsupportedTypes() {
-        return Map.of();
-    }
-
-    /** No rule to receive at-risk signals: they are not allegations of abuse. */
-    @Override
-    public Optional<String> atRiskRule() {
-        return Optional.empty();
     }
 
     @Override

@@ -1,13 +1,20 @@
 package org.safeharbor.jurisdiction.support.v1;
 
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.Servlet;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
+import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,6 +26,8 @@ public final class CxfBus {
 
     private final List<Endpoint> endpoints = new ArrayList<>();
     private Bus bus;
+    private CXFNonSpringServlet servlet;
+    private ServiceRegistration<Servlet> registration;
 
     /** The CamelContext's endpoint for the URI, on this bus (forgotten again by {@link #close()}). */
     public synchronized CxfEndpoint endpoint(CamelContext camel, String uri) {
@@ -36,8 +45,29 @@ public final class CxfBus {
         return bus;
     }
 
-    /** Removes the endpoints from their CamelContext and shuts the bus down. */
+    /** The CXF servlet on this bus, made once: mounted at a path, it serves the bus's {@code cxf:} consumers below it. */
+    public synchronized Servlet servlet() {
+        if (servlet == null) {
+            servlet = new CXFNonSpringServlet();
+            servlet.setBus(bus());
+        }
+        return servlet;
+    }
+
+    /**
+     * In Karaf: {@link #servlet()} as a service with {@code safeharbor.http.path}, which the core's HTTPS server mounts
+     * at that path (e.g. {@code /jurisdictions/us-il/*}), until {@link #close()}.
+     */
+    public synchronized void publish(BundleContext context, String path) {
+        registration = context.registerService(Servlet.class, servlet(), new Hashtable<>(Map.of("safeharbor.http.path", path)));
+    }
+
+    /** Withdraws the servlet, removes the endpoints from their CamelContext and shuts the bus down. */
     public synchronized void close() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
         for (Endpoint endpoint : endpoints) {
             try {
                 endpoint.getCamelContext().removeEndpoint(endpoint);
@@ -49,6 +79,7 @@ public final class CxfBus {
         if (bus != null) {
             bus.shutdown(true);
             bus = null;
+            servlet = null;
         }
     }
 

@@ -145,7 +145,6 @@ public class IllinoisAdapter implements JurisdictionAdapter, StateTransport {
 
     @Deactivate
     public void close() {
-        status.unpublish();
         bus.close();
     }
 }

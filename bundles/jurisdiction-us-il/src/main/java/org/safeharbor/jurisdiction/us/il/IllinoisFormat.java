@@ -44,6 +44,9 @@ import org.safeharbor.jurisdiction.us.il.wire.TraffickingTypeCode;
  * {@code xsd/us-il-intake.xsd}, the body of the SOAP {@code SubmitReport} request. A REFERENCE DESIGN
  * (DCFS publishes no intake interface); the allegation codes in it are the public ones, 40 and 90
  * (89 Ill. Adm. Code 300 App. B), with the shared code's dimensions as extension fields next to them.
+ * <p>Every type is received (the SPI's default): code 40 is human trafficking of children, sex and labor alike
+ * (89 Ill. Adm. Code 300 App. B). No at-risk rule (the default): no Illinois rule in the project's sources takes risk
+ * signals; P.L. 113-183 covers children in foster care at risk of sex trafficking, which a hospital screen is not.
  */
 public final class IllinoisFormat implements StateFormat {
 
@@ -105,21 +108,6 @@ public final class IllinoisFormat implements StateFormat {
     @Override
     public Set<ReferralField> disclosedFields() {
         return DISCLOSED;
-    }
-
-    /** None: Illinois code 40 is human trafficking of children, sex and labor alike (89 Ill. Adm. Code 300 App. B). */
-    @Override
-    public Map<AllegationType, String> unsupportedTypes() {
-        return Map.of();
-    }
-
-    /**
-     * Empty: no Illinois rule in the project's sources takes risk signals. P.L. 113-183 covers
-     * children in foster care at risk of sex trafficking, which a hospital screen is not.
-     */
-    @Override
-    public Optional<String> atRiskRule() {
-        return Optional.empty();
     }
 
     // ------------------------------------------------------------------ allegations

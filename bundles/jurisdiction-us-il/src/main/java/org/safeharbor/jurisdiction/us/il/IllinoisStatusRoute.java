@@ -1,16 +1,12 @@
 package org.safeharbor.jurisdiction.us.il;
 
-import java.util.Hashtable;
-import java.util.Map;
 
 import jakarta.servlet.Servlet;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
-import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StatusReporter;
@@ -45,8 +41,6 @@ final class IllinoisStatusRoute {
     private final StatusReporter reporter;
     private final SoapStatusGuards guards;
     private final CxfBus bus;
-    private CXFNonSpringServlet servlet;
-    private ServiceRegistration<Servlet> registration;
 
     IllinoisStatusRoute(IllinoisAdapter.Config config, StatusReporter reporter, CxfBus bus) {
         this.reporter = reporter;
@@ -56,20 +50,12 @@ final class IllinoisStatusRoute {
     }
 
     /** In Karaf: the servlet as a service, which the core's HTTP server mounts; only with a credential to check callers against. */
-    synchronized void publish(BundleContext context) {
-        if (!guards.configured()) {
+    void publish(BundleContext context) {
+        if (guards.configured()) {
+            bus.publish(context, SERVLET_PATH);
+        } else {
             LOG.error("US-IL: status call-backs are OFF: set statusUsername and .statusPassword, or statusClientCertificates, in {}.cfg "
                     + "(an unauthenticated caller could close referrals); deliveries run", IllinoisAdapter.PID);
-            return;
-        }
-        registration = context.registerService(Servlet.class, servlet(),
-                new Hashtable<>(Map.of("safeharbor.http.path", SERVLET_PATH)));
-    }
-
-    synchronized void unpublish() {
-        if (registration != null) {
-            registration.unregister();
-            registration = null;
         }
     }
 
@@ -89,15 +75,11 @@ final class IllinoisStatusRoute {
     }
 
     /** The servlet to mount (in Karaf: a service with {@code safeharbor.http.path}); the route serves below it. */
-    synchronized Servlet servlet() {
+    Servlet servlet() {
         if (!guards.configured()) {
             throw new IllegalStateException("the US-IL status service needs credentials or client certificates");
         }
-        if (servlet == null) {
-            servlet = new CXFNonSpringServlet();
-            servlet.setBus(bus.bus());
-        }
-        return servlet;
+        return bus.servlet();
     }
 
     private void report(Exchange exchange) {

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -62,6 +61,11 @@ import org.safeharbor.jurisdiction.us.tx.wire.TraffickingEventType;
  * itself travels in {@code hs:HumanTraffickingVictim} (NIEM's NCANDS allegation code list has no
  * trafficking value, docs/domain.md), and the four dimensions of the shared code, with Texas' reading of the
  * perpetrator and the route, in the allegation's {@code ext:} augmentation, so reading back is exact.
+ *
+ * <p>Every type is received (the SPI's default): §2380 speaks of trafficking without distinguishing sex from labor, and
+ * both routes take both. No at-risk rule (the default): §2380 concerns allegations of trafficking; P.L. 113-183's "at
+ * risk of" covers children in foster care, not a hospital screen, and a risk signal is not an allegation of abuse
+ * (docs/domain.md).
  */
 public final class TexasNiemFormat implements StateFormat {
 
@@ -115,21 +119,6 @@ public final class TexasNiemFormat implements StateFormat {
                 ReferralField.PLACE_OF_CARE_NAME, ReferralField.PLACE_OF_CARE_ADDRESS,
                 ReferralField.REPORTER_NAME, ReferralField.REPORTER_ROLE, ReferralField.REPORTER_PHONE,
                 ReferralField.ALLEGATIONS);
-    }
-
-    /** None: §2380 speaks of trafficking without distinguishing sex from labor, and both routes take both. */
-    @Override
-    public Map<AllegationType, String> unsupportedTypes() {
-        return Map.of();
-    }
-
-    /**
-     * None: §2380 concerns allegations of trafficking. P.L. 113-183's "at risk of" covers children in foster
-     * care, not a hospital screen, and a risk signal is not an allegation of abuse (docs/domain.md).
-     */
-    @Override
-    public Optional<String> atRiskRule() {
-        return Optional.empty();
     }
 
     // ------------------------------------------------------------------ write
