@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.StoreCipher;
 
 /**
  * Adds {@link IntakeRoute} (store, split by jurisdiction, queue; the outbox sweep) to the core CamelContext. Its
@@ -35,11 +36,11 @@ public class IntakePath {
     private final IntakeRoute route;
 
     @Activate
-    public IntakePath(@Reference CamelContext camel, @Reference MessageStore store, @Reference JurisdictionRegistry registry,
-                      Config config) throws Exception {
+    public IntakePath(@Reference CamelContext camel, @Reference MessageStore store, @Reference StoreCipher cipher,
+                      @Reference JurisdictionRegistry registry, Config config) throws Exception {
         this.camel = camel;
-        this.route = new IntakeRoute(store, j -> registry.active().stream().anyMatch(a -> a.jurisdiction().equals(j)),
-                Clock.systemUTC(), Duration.parse(config.outboxInterval()), Duration.parse(config.outboxAge()));
+        this.route = new IntakeRoute(store, registry::isActive, Clock.systemUTC(), Duration.parse(config.outboxInterval()),
+                Duration.parse(config.outboxAge()), new QueueBody(cipher));
         PlatformClassLoader.run(() -> camel.addRoutes(route));
     }
 

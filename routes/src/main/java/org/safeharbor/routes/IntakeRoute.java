@@ -17,7 +17,6 @@ import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.StatusUpdate;
-import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.store.Delivery;
 import org.safeharbor.store.MessageStore;
 import org.safeharbor.store.StoredReferral;
@@ -29,7 +28,7 @@ import org.safeharbor.store.StoredReferral;
  * FHIR intake (bundles/fhir: parse, authorize, read the canonical referral)
  *   ──▶ direct:safeharbor-intake   "intake":   store it, once per submission key (a resend finds what was stored)
  *         ──▶ split by jurisdiction, each one still RECEIVED
- *               ──▶ direct:intake-queue "intake-queue": ──▶ direct:safeharbor-queue "queue": on referrals.US-XX
+ *               ──▶ direct:intake-queue "intake-queue": ──▶ direct:safeharbor-queue "queue": sealed, on referrals.US-XX
  *                                                       ──▶ record QUEUED (ON_HOLD without the state's bundle)
  *         ──▶ back to the intake, which answers the hospital 202
  * timer "intake-outbox": what a crash left stored and never queued (RECEIVED for longer than the outbox age)
@@ -39,7 +38,8 @@ import org.safeharbor.store.StoredReferral;
  * Store first, then queue: a crash in between leaves the referral stored and RECEIVED, queued by the hospital's resend
  * or by the outbox sweep, and never stored twice; a message queued twice is delivered once (the pipeline's idempotent
  * consumer). The hospital's 202 comes only after both, because the intake waits for this route and any failure here
- * reaches it. Endpoint and header names: {@link DeliveryContract}.
+ * reaches it. The queue message's body is sealed with the message store's cipher ({@link QueueBody}), so the broker's
+ * journal holds no personal data. Endpoint and header names: {@link DeliveryContract}.
  */
 public final class IntakeRoute extends RouteBuilder {
 
@@ -63,13 +63,17 @@ public final class IntakeRoute extends RouteBuilder {
     private final Clock clock;
     private final Duration outboxInterval;
     private final Duration outboxAge;
+    private final QueueBody body;
 
     /**
      * @param installed      whether a jurisdiction's bundle is active: its referrals are QUEUED, else ON_HOLD on the queue
      * @param outboxInterval how often the outbox sweeps
      * @param outboxAge      how long a delivery stays RECEIVED before the sweep takes it to be left behind by a crash
+     * @param body           how the queue message's body is written (sealed with the message store's cipher)
      */
-    public IntakeRoute(MessageStore store, Predicate<Jurisdiction> installed, Clock clock, Duration outboxInterval, Duration outboxAge) {
+    public IntakeRoute(MessageStore store, Predicate<Jurisdiction> installed, Clock clock, Duration outboxInterval, Duration outboxAge,
+                       QueueBody body) {
+        this.body = body;
         this.store = store;
         this.installed = installed;
         this.clock = clock;
@@ -98,6 +102,8 @@ public final class IntakeRoute extends RouteBuilder {
 
         from(DeliveryContract.QUEUE_ENDPOINT).routeId(QUEUE)
                 .process(this::toQueueMessage)
+                // sealed as a String (a text message), read once or many times alike
+                .setBody().body(Referral.class, body::write)
                 .setExchangePattern(ExchangePattern.InOnly)
                 // sent synchronously and persistent: when this returns, the broker has it
                 // an endpoint per queue, not one endpoint with the queue in a header: the same in tests (stub) as on the broker
@@ -158,14 +164,13 @@ public final class IntakeRoute extends RouteBuilder {
         return messages;
     }
 
-    /** The queue message: the canonical referral, with the contract's headers and no other. */
+    /** The queue message's headers: the contract's, and no other; the body, the canonical referral, is sealed next. */
     private void toQueueMessage(Exchange exchange) {
         org.apache.camel.Message message = exchange.getMessage();
         Jurisdiction jurisdiction = Jurisdiction.of(message.getHeader(DeliveryContract.JURISDICTION, String.class));
         Referral referral = message.getBody(Referral.class);
         message.removeHeaders("*", DeliveryContract.JURISDICTION, DeliveryContract.REPLAY_ID, DeliveryContract.REPLAY_OUTPUT);
         message.setHeader(DeliveryContract.REFERRAL_ID, referral.id().value());
-        message.setBody(ReferralJson.INSTANCE.write(referral));
         exchange.setProperty(AMQP_QUEUE, DeliveryContract.queue(jurisdiction));
     }
 

@@ -15,7 +15,6 @@ import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
-import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
@@ -24,7 +23,7 @@ import org.safeharbor.jurisdiction.support.v1.StateTransport;
  * One jurisdiction's delivery path, the same for every state; the core builds it from the state's
  * {@link JurisdictionAdapter} (rules, format) and {@link StateTransport} (how the payload reaches the state).
  * <pre>
- * referrals.US-XX ──▶ US-XX-receive: read the canonical referral ──▶ the state's rules (takes? what to send?)
+ * referrals.US-XX ──▶ US-XX-receive: open the canonical referral ({@link QueueBody}) ──▶ the state's rules (takes? what to send?)
  *    ├─ the same queue message twice ──▶ skipped (idempotent consumer on the message store)
  *    ├─ nothing for this state ──▶ NOT_SENT
  *    └─ the state's payload ──▶ US-XX-attempt: number and record attempt n (payload kept)
@@ -50,7 +49,7 @@ public final class JurisdictionPipeline extends RouteBuilder {
      */
     public static final String QUEUE_CONSUMERS = "safeharbor.queueConsumers";
 
-    /** Exchange property holding the canonical JSON as received, for the quarantine. */
+    /** Exchange property holding the queue message's body as received (sealed), for the quarantine. */
     private static final String ORIGINAL = "safeharborOriginal";
     private static final String STATE_PAYLOAD = "safeharborStatePayload";
     private static final String ATTEMPT = "safeharborAttempt";
@@ -86,11 +85,20 @@ public final class JurisdictionPipeline extends RouteBuilder {
     private final Clock clock;
     private final Queues queues;
     private final Jurisdiction jurisdiction;
+    private final QueueBody body;
     /** Null without the core's meter registry (a state bundle's in-memory tests): nothing is counted. */
     private DeliveryMetrics metrics;
 
+    /** Reads queue messages in clear canonical JSON only: a state bundle's tests on {@link Queues#inMemory()}. */
     public JurisdictionPipeline(JurisdictionAdapter adapter, StateTransport transport, StatusReporter reporter, Clock clock,
                                 Queues queues) {
+        this(adapter, transport, reporter, clock, queues, new QueueBody(null));
+    }
+
+    /** @param body how the queue's messages are opened: sealed with the message store's cipher, as the intake queues them */
+    public JurisdictionPipeline(JurisdictionAdapter adapter, StateTransport transport, StatusReporter reporter, Clock clock,
+                                Queues queues, QueueBody body) {
+        this.body = body;
         this.adapter = adapter;
         this.transport = transport;
         this.reporter = reporter;
@@ -133,7 +141,8 @@ public final class JurisdictionPipeline extends RouteBuilder {
         IdempotentRepository delivered = getContext().getRegistry().lookupByNameAndType(DELIVERED_REPOSITORY, IdempotentRepository.class);
         ProcessorDefinition<?> steps = delivered == null ? receive
                 : receive.idempotentConsumer(method(this, "deliveryKey"), delivered).eager(false);
-        steps.process(this::toStatePayload)
+        steps.unmarshal(body)
+                .process(this::toStatePayload)
                 .filter(body().isNotNull())
                 .to(attempt);
 
@@ -153,14 +162,14 @@ public final class JurisdictionPipeline extends RouteBuilder {
     public String deliveryKey(Exchange exchange) {
         String referralId = exchange.getMessage().getHeader(DeliveryContract.REFERRAL_ID, String.class);
         if (referralId == null) {
-            referralId = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class)).id().value();
+            referralId = body.read(exchange.getMessage().getBody(String.class), null).id().value();
         }
         return DeliveryContract.deliveryKey(jurisdiction, referralId, exchange.getMessage().getHeader(DeliveryContract.REPLAY_ID, String.class));
     }
 
-    /** Reads the referral and turns it into the state's payload, or reports that nothing is sent. */
+    /** Turns the referral (opened from the queue message) into the state's payload, or reports that nothing is sent. */
     private void toStatePayload(Exchange exchange) {
-        Referral referral = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class));
+        Referral referral = exchange.getMessage().getBody(Referral.class);
         exchange.setProperty(DeliveryContract.REFERRAL_PROPERTY, referral);
         exchange.getMessage().setHeader(DeliveryContract.REFERRAL_ID, referral.id().value());
         Integer storedAttempt = exchange.getMessage().getHeader(DeliveryContract.REPLAY_OUTPUT, Integer.class);
@@ -266,7 +275,8 @@ public final class JurisdictionPipeline extends RouteBuilder {
         Referral referral = referral(exchange);
         if (referral == null) {
             try {
-                referral = ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class));
+                referral = body.read(exchange.getMessage().getBody(String.class),
+                        exchange.getMessage().getHeader(DeliveryContract.REFERRAL_ID, String.class));
             } catch (IllegalArgumentException unreadable) {
                 return; // not a referral at all: nothing to report it against; the DLQ keeps it
             }

@@ -26,6 +26,7 @@ import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
+import org.safeharbor.store.StoreCipher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,18 +54,30 @@ public class JurisdictionRegistry {
     private final CamelContext camel;
     private final StatusReporter reporter;
     private final java.time.Clock clock;
+    private final QueueBody body;
     private final Map<String, Entry> active = new TreeMap<>();
     private final Map<String, Deque<JurisdictionAdapter>> waiting = new TreeMap<>();
 
+    /** The state pipelines open the queue messages the intake sealed with the message store's cipher. */
     @Activate
-    public JurisdictionRegistry(@Reference CamelContext camel, @Reference StatusReporter reporter) {
-        this(camel, reporter, java.time.Clock.systemUTC());
+    public JurisdictionRegistry(@Reference CamelContext camel, @Reference StatusReporter reporter, @Reference StoreCipher cipher) {
+        this(camel, reporter, java.time.Clock.systemUTC(), new QueueBody(cipher));
+    }
+
+    /** Without the store's cipher (tests): queue messages in clear JSON only. */
+    public JurisdictionRegistry(CamelContext camel, StatusReporter reporter) {
+        this(camel, reporter, java.time.Clock.systemUTC(), new QueueBody(null));
     }
 
     JurisdictionRegistry(CamelContext camel, StatusReporter reporter, java.time.Clock clock) {
+        this(camel, reporter, clock, new QueueBody(null));
+    }
+
+    JurisdictionRegistry(CamelContext camel, StatusReporter reporter, java.time.Clock clock, QueueBody body) {
         this.camel = camel;
         this.reporter = reporter;
         this.clock = clock;
+        this.body = body;
     }
 
     @Reference(service = JurisdictionAdapter.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -136,7 +149,7 @@ public class JurisdictionRegistry {
         List<String> routeIds = List.of();
         // no transport (a bundle with rules only): listed, nothing delivered, its referrals wait on the queue
         RoutesBuilder routes = adapter instanceof StateTransport transport
-                ? new JurisdictionPipeline(adapter, transport, reporter, clock, JurisdictionPipeline.Queues.onTheBroker(jurisdiction))
+                ? new JurisdictionPipeline(adapter, transport, reporter, clock, JurisdictionPipeline.Queues.onTheBroker(jurisdiction), body)
                 : null;
         if (routes != null) {
             try {

@@ -30,7 +30,9 @@ import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.routes.IntakeRoute;
+import org.safeharbor.routes.QueueBody;
 import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.StoreCipher;
 
 /**
  * The real intake server, wired as {@link FhirEndpoint} wires it, on an embedded Jetty at 127.0.0.1 (free port),
@@ -54,6 +56,8 @@ final class IntakeHarness implements AutoCloseable {
     final String base;
     final int maxPayloadBytes;
     final IntakeService intake;
+    /** The queue messages' body, sealed with the store's keys as the core seals it. */
+    final QueueBody queueBody;
     final TestTokens tokens = new TestTokens();
     /** The message store's database, for tests that look at what is stored with plain JDBC. */
     final JdbcDataSource dataSource;
@@ -75,11 +79,12 @@ final class IntakeHarness implements AutoCloseable {
         dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:intake-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         store = new MessageStore(dataSource);
+        queueBody = new QueueBody(new StoreCipher(store.keys()));
 
         camel = new DefaultCamelContext();
         camel.addComponent("amqp", new StubComponent());
         // the core's intake route, as IntakePath adds it (its outbox timer idle here)
-        camel.addRoutes(new IntakeRoute(store, installed::contains, clock, Duration.ofDays(1), Duration.ofSeconds(10)));
+        camel.addRoutes(new IntakeRoute(store, installed::contains, clock, Duration.ofDays(1), Duration.ofSeconds(10), queueBody));
         camel.start();
         producer = camel.createProducerTemplate();
 

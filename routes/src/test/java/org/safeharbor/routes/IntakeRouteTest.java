@@ -1,13 +1,13 @@
 package org.safeharbor.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,20 +28,16 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.safeharbor.api.v1.Address;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.Certainty;
-import org.safeharbor.api.v1.Child;
 import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
-import org.safeharbor.api.v1.PersonName;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
-import org.safeharbor.api.v1.Sex;
-import org.safeharbor.json.v1.ReferralJson;
 import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.StoreCipher;
 
 /**
  * The intake's route (store once, split by jurisdiction, queue) on a fresh H2 message store, with Camel's stub
@@ -60,6 +56,7 @@ class IntakeRouteTest {
     /** While set, the broker refuses every message. */
     private final AtomicBoolean brokerDown = new AtomicBoolean();
     private MessageStore store;
+    private QueueBody body;
     private DefaultCamelContext camel;
     private ProducerTemplate producer;
 
@@ -68,9 +65,10 @@ class IntakeRouteTest {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:intake-route-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         store = new MessageStore(h2, clock);
+        body = new QueueBody(new StoreCipher(store.keys()));
         camel = new DefaultCamelContext();
         camel.addComponent("amqp", new StubComponent());
-        camel.addRoutes(new IntakeRoute(store, installed::contains, clock, Duration.ofDays(1), OUTBOX_AGE));
+        camel.addRoutes(new IntakeRoute(store, installed::contains, clock, Duration.ofDays(1), OUTBOX_AGE, body));
         AdviceWith.adviceWith(camel, IntakeRoute.QUEUE, route -> route.interceptSendToEndpoint("amqp:*")
                 .when(exchange -> brokerDown.get()).skipSendToOriginalEndpoint()
                 .throwException(new IllegalStateException("broker unreachable")));
@@ -100,7 +98,9 @@ class IntakeRouteTest {
             Exchange message = queue(j).peek();
             assertNotNull(message, "on " + DeliveryContract.queue(j));
             assertEquals(1, queue(j).size());
-            assertEquals(referral, ReferralJson.INSTANCE.read(message.getMessage().getBody(String.class)));
+            String sealed = message.getMessage().getBody(String.class);
+            assertFalse(QueueBodyTest.showsPersonalData(sealed), "no name, birth date or address on the broker: " + sealed);
+            assertEquals(referral, body.read(sealed, "r-1"), "and it opens back to the referral");
             assertEquals(Set.of(DeliveryContract.REFERRAL_ID, DeliveryContract.JURISDICTION), message.getMessage().getHeaders().keySet(),
                     "the contract's queue headers and none of the submission's (its raw form stays in the store)");
             assertEquals(j.code(), message.getMessage().getHeader(DeliveryContract.JURISDICTION));
@@ -200,7 +200,7 @@ class IntakeRouteTest {
         assertNotNull(message);
         assertEquals("replay-1", message.getMessage().getHeader(DeliveryContract.REPLAY_ID));
         assertEquals("r-6", message.getMessage().getHeader(DeliveryContract.REFERRAL_ID));
-        assertEquals(referral("r-6"), ReferralJson.INSTANCE.read(message.getMessage().getBody(String.class)));
+        assertEquals(referral("r-6"), body.read(message.getMessage().getBody(String.class), "r-6"));
     }
 
     private int sweep() {
@@ -241,10 +241,9 @@ class IntakeRouteTest {
         return statuses;
     }
 
+    /** {@link QueueBodyTest}'s sample, received now. */
     private Referral referral(String id) {
-        Child child = new Child(new PersonName("Sampleton", List.of("Avery")), LocalDate.of(2012, 3, 4), Sex.FEMALE,
-                new Address(List.of("12 Harbor Lane"), "Springfield", "IL", "62701", "US"));
-        return new Referral(new ReferralId(id), child, null, null, clock.now, null,
-                List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED)));
+        Referral sample = QueueBodyTest.referral(id);
+        return new Referral(sample.id(), sample.child(), null, null, clock.now, null, sample.allegations());
     }
 }

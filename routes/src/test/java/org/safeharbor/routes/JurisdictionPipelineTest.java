@@ -183,6 +183,37 @@ class JurisdictionPipelineTest {
         assertTrue(queue("referrals.US-ZZ.DLQ").isEmpty());
     }
 
+    /** The intake seals each queue message (README "Audit and privacy"): the pipeline opens it; what it cannot open is not delivered. */
+    @Test
+    void aSealedMessageIsDeliveredItsDeadLetterStaysSealedAndABodyMovedToAnotherReferralIsNotDelivered() throws Exception {
+        camel.stop();
+        QueueBody sealing = new QueueBody(new org.safeharbor.store.StoreCipher(org.safeharbor.store.StoreKeys.inMemory()));
+        camel = new DefaultCamelContext();
+        camel.addComponent("amqp", new StubComponent());
+        camel.addRoutes(new JurisdictionPipeline(state, state, state.log, java.time.Clock.systemUTC(), new JurisdictionPipeline.Queues(
+                "direct:queue", "amqp:queue:referrals.US-ZZ.DLQ", "amqp:queue:referrals.US-ZZ.quarantine"), sealing));
+        camel.start();
+        org.apache.camel.ProducerTemplate producer = camel.createProducerTemplate();
+        Referral r1 = ReferralJson.INSTANCE.read(referral("r-s1", Certainty.SUSPECTED));
+
+        producer.sendBodyAndHeader("direct:queue", sealing.write(r1), DeliveryContract.REFERRAL_ID, "r-s1");
+        assertEquals(List.of("report r-s1"), state.payloadsSeen);
+        assertEquals(List.of(DeliveryStatus.ACKNOWLEDGED), statuses());
+
+        // r-s1's body under another referral's id: it does not open, is never delivered, and waits on the DLQ as it came
+        String moved = sealing.write(r1);
+        producer.sendBodyAndHeader("direct:queue", moved, DeliveryContract.REFERRAL_ID, "r-s2");
+        assertEquals(1, state.attempts.get(), "not delivered");
+        assertEquals(List.of(moved), queue("referrals.US-ZZ.DLQ"));
+
+        state.behaviour = Behaviour.DOWN;
+        state.failuresBeforeSuccess = -1;
+        String sealed = sealing.write(ReferralJson.INSTANCE.read(referral("r-s3", Certainty.CONFIRMED)));
+        producer.sendBodyAndHeader("direct:queue", sealed, DeliveryContract.REFERRAL_ID, "r-s3");
+        assertEquals(List.of(moved, sealed), queue("referrals.US-ZZ.DLQ"), "the dead letter is the sealed message");
+        assertEquals(DeliveryStatus.FAILED, state.reported.get(state.reported.size() - 1).status(), "and reported FAILED");
+    }
+
     @Test
     void afterTheLastRetryTheOriginalReferralGoesToTheDeadLetterQueue() {
         state.behaviour = Behaviour.DOWN;

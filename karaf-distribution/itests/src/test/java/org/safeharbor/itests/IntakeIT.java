@@ -30,6 +30,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.json.v1.ReferralJson;
 
@@ -67,6 +68,10 @@ public class IntakeIT {
 
     @Inject
     private org.osgi.framework.BundleContext bundleContext;
+
+    /** Opens the queue messages, which the core seals with the message store's cipher. */
+    @Inject
+    private org.safeharbor.store.StoreCipher cipher;
 
     @Configuration
     public Option[] config() {
@@ -140,10 +145,14 @@ public class IntakeIT {
                 if (exchange == null) {
                     break;
                 }
-                assertEquals(exchange.getMessage().getHeader(ReferralJson.HEADER_REFERRAL_ID),
-                        ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class)).id().value());
-                if (referralId.equals(exchange.getMessage().getHeader(ReferralJson.HEADER_REFERRAL_ID))) {
-                    return ReferralJson.INSTANCE.read(exchange.getMessage().getBody(String.class));
+                String id = exchange.getMessage().getHeader(DeliveryContract.REFERRAL_ID, String.class);
+                String body = exchange.getMessage().getBody(String.class);
+                assertTrue("sealed, not the canonical JSON in clear", !body.startsWith("{"));
+                Referral referral = ReferralJson.INSTANCE.read(new String(cipher.open(java.util.Base64.getDecoder().decode(body),
+                        DeliveryContract.sealedBodyPurpose(id)), java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(id, referral.id().value());
+                if (referralId.equals(id)) {
+                    return referral;
                 }
             }
         }

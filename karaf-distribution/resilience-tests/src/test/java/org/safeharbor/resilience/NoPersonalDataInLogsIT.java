@@ -25,7 +25,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -33,9 +36,11 @@ import org.junit.jupiter.api.Timeout;
  * ({@link HostileCorpus}: the intake, the accepted hostile cases and the three states' status call-backs) go through
  * the packed distribution, the Illinois referrals to the state peer; then every file Karaf logs to ({@code data/log/},
  * where the embedded broker logs too) and its console output are searched for every name, birth date, street and
- * phone number in the samples, and for the corpus' own personal data, and none may be there.
+ * phone number in the samples, and for the corpus' own personal data, and none may be there; nor in the broker's
+ * files (its journal).
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NoPersonalDataInLogsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -119,6 +124,7 @@ class NoPersonalDataInLogsIT {
     }
 
     @Test
+    @Order(1)
     void noNameBirthDateStreetOrPhoneNumberOfTheSamplesOrTheCorpusReachesALog() throws Exception {
         Map<String, Integer> answers = new TreeMap<>();
         List<String> accepted = new ArrayList<>();
@@ -167,6 +173,35 @@ class NoPersonalDataInLogsIT {
                 + " characters) for " + personal.size() + " values");
         assertEquals(List.of(), found, "personal data in the logs");
         assertTrue(logs.values().stream().anyMatch(text -> text.contains("accepted for")), "the logs hold the intake's lines at all");
+    }
+
+    /**
+     * Issue 14, the queues: the embedded broker's files (journal, paging, large messages below data/artemis) hold every
+     * message the samples put on a jurisdiction queue, the delivered ones too until the journal is compacted, and the
+     * ones still waiting for a state without a bundle; none may hold a sample's name, birth date, street or phone
+     * number (the queue message body is sealed with the message store's cipher: README "Audit and privacy").
+     */
+    @Test
+    @Order(2)
+    void noNameBirthDateStreetOrPhoneNumberOfTheSamplesIsInTheBrokersFiles() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        try (var walk = Files.walk(karaf.home().resolve("data/artemis"))) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                files.put(karaf.home().relativize(file).toString(), new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+            }
+        }
+        // the files read are the ones that hold the queue messages: their address is there in clear
+        assertTrue(files.values().stream().anyMatch(text -> text.contains("referrals.US-IL")), "no queue message in " + files.keySet());
+        List<String> found = new ArrayList<>();
+        for (String value : personalDataOfTheSamples()) {
+            files.forEach((name, text) -> {
+                if (text.contains(value)) {
+                    found.add("'" + value + "' in " + name);
+                }
+            });
+        }
+        System.out.println("[NoPersonalDataInLogsIT] searched the broker's files " + files.keySet());
+        assertEquals(List.of(), found, "personal data in the broker's files");
     }
 
     /** Every file below data/log/ (Karaf's and the embedded broker's logs) and Karaf's console output. */

@@ -12,7 +12,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * <pre>
  * intake ──▶ referrals.US-XX ──▶ the state's rules and format ──▶ attempt n ──▶ the state's transport
  *              (queue message:      (nothing for the state:           │  (headers to the state:
- *               the canonical JSON,  NOT_SENT)                        │   SafeHarbor-Referral-Id,
+ *               the canonical JSON   NOT_SENT)                        │   SafeHarbor-Referral-Id,
+ *               sealed by the core,                                   │
  *               referralId,                                           │   SafeHarbor-Delivery-Attempt)
  *               jurisdiction)                                         ├─ refused ──▶ referrals.US-XX.quarantine
  *                                                                     └─ retries spent ──▶ referrals.US-XX.DLQ
@@ -25,6 +26,7 @@ import org.osgi.annotation.versioning.ProviderType;
  *       answered only once that returned. An operator's replay is queued through {@link #QUEUE_ENDPOINT}.</li>
  *   <li><b>Queues</b>: {@link #queue}, {@link #deadLetters}, {@link #quarantine}; all durable (ActiveMQ Artemis,
  *       AMQP 1.0).</li>
+ *   <li><b>Queue message body</b> (1.5): the canonical referral, sealed ({@link #sealedBodyPurpose}).</li>
  *   <li><b>Queue message headers</b>: {@link #REFERRAL_ID}, {@link #JURISDICTION}, and on an operator's replay
  *       {@link #REPLAY_ID} (and {@link #REPLAY_OUTPUT} to resend an earlier attempt's payload byte for byte).</li>
  *   <li><b>Idempotency</b>: {@link #deliveryKey}: the same queue message twice is delivered once; a replay has
@@ -150,6 +152,16 @@ public final class DeliveryContract {
     /** Where the core sends each attempt for the state's transport: {@code direct:US-IL-deliver} (1.4). */
     public static String deliverEndpoint(Jurisdiction jurisdiction) {
         return "direct:" + Objects.requireNonNull(jurisdiction, "jurisdiction").code() + "-deliver";
+    }
+
+    /**
+     * What a queue message's body is sealed for (1.5): the core writes the canonical JSON sealed by the message store's
+     * cipher ({@code org.safeharbor.store.StoreCipher}) under this purpose, Base64 in a text message; the referral id in
+     * it means a body opens only as its own referral's message (the {@link #REFERRAL_ID} header). A body that starts with
+     * '{' is canonical JSON in clear (queued before 1.5).
+     */
+    public static String sealedBodyPurpose(String referralId) {
+        return "queue message of referral " + Objects.requireNonNull(referralId, "referralId");
     }
 
     /**
