@@ -46,6 +46,23 @@ public final class ConfigProxies {
         }));
     }
 
+    /**
+     * One configuration read into several component property types, as DS 1.4 gives an {@code @Activate} constructor
+     * (e.g. a state's {@code Config} and the kit's {@code RetryConfig}): {@code type} gets the keys it has; a key that
+     * neither it nor any of {@code alsoReading} has is refused.
+     */
+    public static <A> A of(Class<A> type, Map<String, ?> values, Class<?>... alsoReading) {
+        Map<String, Object> own = new java.util.HashMap<>();
+        values.forEach((key, value) -> {
+            if (hasAttribute(type, key)) {
+                own.put(key, value);
+            } else if (java.util.Arrays.stream(alsoReading).noneMatch(other -> hasAttribute(other, key))) {
+                throw new IllegalArgumentException("no attribute " + key + " in " + type.getSimpleName());
+            }
+        });
+        return of(type, own);
+    }
+
     /** The configuration with every attribute at its default. */
     public static <A> A defaults(Class<A> type) {
         return of(type, Map.of());

@@ -21,6 +21,7 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.jurisdiction.support.v1.Durations;
 import org.safeharbor.jurisdiction.support.v1.HttpsClient;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateAnswer;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
@@ -69,14 +70,7 @@ public class StateAdapter implements JurisdictionAdapter, StateTransport {
         String responseTimeout() default "PT30S";
         @AttributeDefinition(name = "Delivery clock", description = "ISO-8601 duration from receipt until the state acknowledges the report")
         String deliveryClock() default "PT24H";
-        @AttributeDefinition(name = "Maximum redeliveries", description = "Retries of a passing failure before the dead-letter queue")
-        int maximumRedeliveries() default 6;
-        @AttributeDefinition(name = "Redelivery delay", description = "ISO-8601 duration before the first retry")
-        String redeliveryDelay() default "PT2S";
-        @AttributeDefinition(name = "Redelivery multiplier", description = "Backoff factor after each retry (>= 1)")
-        double redeliveryMultiplier() default 2.0;
-        @AttributeDefinition(name = "Maximum redelivery delay", description = "ISO-8601 duration capping any wait between retries")
-        String maximumRedeliveryDelay() default "PT5M";
+        // the retry policy's keys (maximumRedeliveries, redeliveryDelay, ...) are the kit's RetryConfig, read from the same cfg
     }
 
     private final Config config;
@@ -85,21 +79,25 @@ public class StateAdapter implements JurisdictionAdapter, StateTransport {
     private final Redelivery redelivery;
     private final HttpsClient https;
 
-    /** In OSGi; re-created when the sandbox peer comes or goes (a static greedy reference). */
+    /** In OSGi, the retry keys of the same cfg as the kit's RetryConfig; re-created when the sandbox peer comes or goes (a static greedy reference). */
     @Activate
-    public StateAdapter(Config config, @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+    public StateAdapter(Config config, RetryConfig retry, @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
-        this(SandboxPeer.fill(Config.class, config, sandbox));
+        this(SandboxPeer.fill(Config.class, config, sandbox), Redelivery.of(PID, retry));
+    }
+
+    /** Outside OSGi (tests), with the default retry policy. */
+    public StateAdapter(Config config) {
+        this(config, Redelivery.DEFAULT);
     }
 
     /** Outside OSGi (tests). Every value is checked here: a bad one fails the activation naming its key. */
-    public StateAdapter(Config config) {
+    public StateAdapter(Config config, Redelivery redelivery) {
         this.config = config;
         this.deliveryClock = DeadlineRule.delivery(CODE.toLowerCase() + "-delivery", "report acknowledged by the ${jurisdiction} intake",
                 Durations.positive(PID, "deliveryClock", config.deliveryClock()),
                 "REFERENCE DESIGN: name the state's statute or policy for this clock (docs/domain.md)");
-        this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(),
-                config.maximumRedeliveryDelay());
+        this.redelivery = redelivery;
         this.https = HttpsClient.of(JURISDICTION, Durations.positive(PID, "connectTimeout", config.connectTimeout()),
                         Durations.positive(PID, "responseTimeout", config.responseTimeout()))
                 .trustStore(config.trustStore(), config._trustStorePassword())

@@ -18,6 +18,8 @@ import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.SharedCode;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.SandboxFreeBundle;
@@ -29,7 +31,13 @@ class StateAdapterTest {
     static StateAdapter.Config config(Map<String, Object> values) {
         Map<String, Object> all = new java.util.HashMap<>(Map.of("intakeUrl", "https://intake.example.gov/reports"));
         all.putAll(values);
-        return ConfigProxies.of(StateAdapter.Config.class, all);
+        return ConfigProxies.of(StateAdapter.Config.class, all, RetryConfig.class);
+    }
+
+    /** The adapter with these values, its retry policy read from them as DS reads the kit's RetryConfig from the cfg. */
+    static StateAdapter adapter(Map<String, Object> values) {
+        return new StateAdapter(config(values), Redelivery.of(StateAdapter.PID, ConfigProxies.of(RetryConfig.class, values,
+                StateAdapter.Config.class)));
     }
 
     @Test
@@ -61,7 +69,7 @@ class StateAdapterTest {
     @Test
     void aBadValueFailsTheActivationNamingItsKey() {
         for (String key : new String[] {"deliveryClock", "connectTimeout", "redeliveryDelay"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StateAdapter(config(Map.of(key, "24h"))));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adapter(Map.of(key, "24h")));
             assertTrue(e.getMessage().contains(StateAdapter.PID + ": " + key), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> new StateAdapter(config(Map.of("trustStore", "/no/such/trust.p12"))));

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.DeliveryContractTest;
@@ -34,8 +36,9 @@ class StateDeliveryContractTest extends DeliveryContractTest {
     /** Configured as in the sandbox: no intake URL nor trust store of its own (the peer's), two quick retries. */
     @Override
     protected JurisdictionAdapter adapter(StatusReporter reporter) {
-        return new StateAdapter(SandboxPeer.fill(StateAdapter.Config.class, ConfigProxies.of(StateAdapter.Config.class,
-                Map.of("maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.02S")), intake));
+        return new StateAdapter(SandboxPeer.fill(StateAdapter.Config.class, ConfigProxies.defaults(StateAdapter.Config.class), intake),
+                Redelivery.of(StateAdapter.PID, ConfigProxies.of(RetryConfig.class,
+                        Map.of("maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.02S"))));
     }
 
     @Override

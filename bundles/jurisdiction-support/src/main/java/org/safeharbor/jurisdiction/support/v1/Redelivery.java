@@ -46,4 +46,9 @@ public record Redelivery(int maximumRedeliveries, Duration firstDelay, double mu
         }
         return new Redelivery(maximumRedeliveries, first, redeliveryMultiplier, cap);
     }
+
+    /** The policy from a state's {@link RetryConfig}, checked as {@link #parse} does. */
+    public static Redelivery of(String pid, RetryConfig retry) {
+        return parse(pid, retry.maximumRedeliveries(), retry.redeliveryDelay(), retry.redeliveryMultiplier(), retry.maximumRedeliveryDelay());
+    }
 }

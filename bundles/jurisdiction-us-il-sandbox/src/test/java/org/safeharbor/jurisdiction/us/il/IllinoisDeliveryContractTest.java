@@ -38,8 +38,9 @@ class IllinoisDeliveryContractTest extends DeliveryContractTest {
     @Override
     protected JurisdictionAdapter adapter(StatusReporter reporter) {
         // the sandbox's plain-HTTP intake, two quick retries
-        return new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", intake.intakeUrl(), "maximumRedeliveries", 2,
-                "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.05S")), reporter, true);
+        Map<String, Object> values = Map.of("intakeUrl", intake.intakeUrl(), "maximumRedeliveries", 2,
+                "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.05S");
+        return new IllinoisAdapter(Configs.adapter(values), Configs.redelivery(values), reporter, true);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
@@ -69,7 +70,7 @@ abstract class IllinoisPeerFixture {
         values.putIfAbsent("maximumRedeliveries", RETRIES);
         values.putIfAbsent("redeliveryDelay", "PT0.01S");
         values.putIfAbsent("maximumRedeliveryDelay", "PT0.05S");
-        adapter = new TestAdapter(Configs.adapter(values), reporter, tamper, sandbox);
+        adapter = new TestAdapter(Configs.adapter(values), Configs.redelivery(values), reporter, tamper, sandbox);
         // the path the core builds around the adapter, on in-memory queues
         path = new InMemoryPipeline(adapter, reporter, CLOCK).start();
     }
@@ -100,8 +101,8 @@ abstract class IllinoisPeerFixture {
     static final class TestAdapter extends IllinoisAdapter {
         private final StateFormat format;
 
-        TestAdapter(Config config, RecordingStatusReporter reporter, UnaryOperator<String> tamper, boolean sandbox) {
-            super(config, reporter, sandbox);
+        TestAdapter(Config config, Redelivery redelivery, RecordingStatusReporter reporter, UnaryOperator<String> tamper, boolean sandbox) {
+            super(config, redelivery, reporter, sandbox);
             StateFormat real = super.format();
             format = new StateFormat() {
                 public String mediaType() { return real.mediaType(); }

@@ -23,6 +23,7 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.CxfBus;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.jurisdiction.support.v1.StatusCallers;
@@ -70,14 +71,6 @@ public class IllinoisAdapter implements JurisdictionAdapter, StateTransport {
         String statusClientCertificates() default "";
         @AttributeDefinition(description = "Largest status notification read, in bytes; a larger one is answered 413")
         int statusMaxBodyBytes() default StatusCallers.DEFAULT_MAX_BODY_BYTES;
-        @AttributeDefinition(description = "Retries of a passing failure before the referral goes to referrals.US-IL.DLQ")
-        int maximumRedeliveries() default 6;
-        @AttributeDefinition(description = "ISO-8601 wait before the first retry")
-        String redeliveryDelay() default "PT2S";
-        @AttributeDefinition(description = "Factor by which each further wait grows (at least 1.0)")
-        double redeliveryMultiplier() default 2.0;
-        @AttributeDefinition(description = "ISO-8601 cap on any single wait between retries")
-        String maximumRedeliveryDelay() default "PT5M";
     }
 
     private final IllinoisFormat format = new IllinoisFormat();
@@ -87,21 +80,25 @@ public class IllinoisAdapter implements JurisdictionAdapter, StateTransport {
     private final IllinoisTransport transport;
     private final IllinoisStatusRoute status;
 
-    /** Outside OSGi (tests): {@code sandbox} allows an http:// intake; nothing is registered (mount {@link #statusServlet()}). */
+    /** Outside OSGi (tests), with the default retry policy. */
     public IllinoisAdapter(Config config, StatusReporter reporter, boolean sandbox) {
+        this(config, Redelivery.DEFAULT, reporter, sandbox);
+    }
+
+    /** Outside OSGi (tests): {@code sandbox} allows an http:// intake; nothing is registered (mount {@link #statusServlet()}). */
+    public IllinoisAdapter(Config config, Redelivery redelivery, StatusReporter reporter, boolean sandbox) {
         this.deadlineRules = IllinoisClocks.of(config);
-        this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(),
-                config.maximumRedeliveryDelay());
+        this.redelivery = redelivery;
         this.transport = new IllinoisTransport(config, sandbox, bus);
         this.status = new IllinoisStatusRoute(config, reporter, bus);
     }
 
-    /** In OSGi: follows the sandbox peer (a greedy reference re-creates the adapter), publishes the status servlet. */
+    /** In OSGi: the retry keys of the same cfg as the kit's {@link RetryConfig}; follows the sandbox peer (a greedy reference re-creates the adapter), publishes the status servlet. */
     @Activate
-    public IllinoisAdapter(Config config, @Reference StatusReporter reporter, BundleContext context,
+    public IllinoisAdapter(Config config, RetryConfig retry, @Reference StatusReporter reporter, BundleContext context,
                            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                    target = "(" + SandboxPeer.MARKER + "=US-IL)") SandboxPeer sandbox) {
-        this(SandboxPeer.fill(Config.class, config, sandbox), reporter, sandbox != null);
+        this(SandboxPeer.fill(Config.class, config, sandbox), Redelivery.of(PID, retry), reporter, sandbox != null);
         if (transport.refusal() == null) {
             status.publish(context);
         }

@@ -3,6 +3,8 @@ package org.safeharbor.jurisdiction.us.il;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.tck.ConfigProxies;
 
 /** The adapter's configuration in the tests, as an operator would give it (the kit's {@link ConfigProxies}). */
@@ -18,7 +20,12 @@ public final class Configs {
     public static IllinoisAdapter.Config adapter(Map<String, Object> values) {
         Map<String, Object> withIntake = new HashMap<>(values);
         withIntake.putIfAbsent("intakeUrl", INTAKE_URL);
-        return ConfigProxies.of(IllinoisAdapter.Config.class, withIntake);
+        return ConfigProxies.of(IllinoisAdapter.Config.class, withIntake, RetryConfig.class);
+    }
+
+    /** The retry policy the adapter reads from the same values (the kit's {@link RetryConfig}), else the defaults. */
+    public static Redelivery redelivery(Map<String, Object> values) {
+        return Redelivery.of(IllinoisAdapter.PID, ConfigProxies.of(RetryConfig.class, values, IllinoisAdapter.Config.class));
     }
 
     public static IllinoisAdapter.Config adapter() {

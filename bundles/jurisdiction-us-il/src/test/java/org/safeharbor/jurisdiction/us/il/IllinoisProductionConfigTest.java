@@ -18,6 +18,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.RecordingStatusReporter;
 import org.safeharbor.tck.SandboxFreeBundle;
@@ -73,7 +74,7 @@ class IllinoisProductionConfigTest {
     @Test
     void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButNeitherRoutesNorStatusServiceDo() throws Exception {
         // no cfg at all: DS gives the metatype defaults, and the bundle's intake default is empty
-        IllinoisAdapter adapter = new IllinoisAdapter(ConfigProxies.of(IllinoisAdapter.Config.class, CREDENTIALS), reporter,
+        IllinoisAdapter adapter = new IllinoisAdapter(ConfigProxies.of(IllinoisAdapter.Config.class, CREDENTIALS), ConfigProxies.defaults(RetryConfig.class), reporter,
                 bundleContext(), null);
         try (DefaultCamelContext other = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> other.addRoutes(pathOf(adapter)));
@@ -84,7 +85,7 @@ class IllinoisProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeerSuppliesItsIntakeAndCredentialsWhileThereIsNone() throws Exception {
-        IllinoisAdapter adapter = new IllinoisAdapter(ConfigProxies.of(IllinoisAdapter.Config.class, Map.of()), reporter,
+        IllinoisAdapter adapter = new IllinoisAdapter(ConfigProxies.of(IllinoisAdapter.Config.class, Map.of()), ConfigProxies.defaults(RetryConfig.class), reporter,
                 bundleContext(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
@@ -97,7 +98,7 @@ class IllinoisProductionConfigTest {
 
     @Test
     void inOsgiTheOperatorsOwnSettingsWinOverTheSandboxPeers() throws Exception {
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", Configs.INTAKE_URL)), reporter, bundleContext(), SANDBOX);
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(Map.of("intakeUrl", Configs.INTAKE_URL)), ConfigProxies.defaults(RetryConfig.class), reporter, bundleContext(), SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("scr.dcfs.example.gov")), endpoints(camel)::toString);

@@ -14,7 +14,7 @@ import org.safeharbor.tck.RecordingStatusReporter;
 class IllinoisRedeliveryConfigTest {
 
     private static IllinoisAdapter adapter(Map<String, Object> values) {
-        return new IllinoisAdapter(Configs.adapter(values), new RecordingStatusReporter(), true);
+        return new IllinoisAdapter(Configs.adapter(values), Configs.redelivery(values), new RecordingStatusReporter(), true);
     }
 
     @Test

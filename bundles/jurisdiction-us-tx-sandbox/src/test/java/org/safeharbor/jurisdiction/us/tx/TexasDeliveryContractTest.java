@@ -40,11 +40,11 @@ class TexasDeliveryContractTest extends DeliveryContractTest {
     @Override
     protected JurisdictionAdapter adapter(StatusReporter reporter) {
         // the sandbox agencies, trusted through the sandbox's trust store; two quick retries
-        return new TexasAdapter(TestSupport.adapter(Map.of("cpsIntakeUrl", agencies.cps().url(),
+        Map<String, Object> values = Map.of("cpsIntakeUrl", agencies.cps().url(),
                 "lawEnforcementUrl", agencies.lawEnforcement().url(), "trustStore", SandboxTls.trustStoreFile(),
                 "_trustStorePassword", TexasSandbox.PASSWORD,
-                "maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.04S")),
-                reporter);
+                "maximumRedeliveries", 2, "redeliveryDelay", "PT0.01S", "maximumRedeliveryDelay", "PT0.04S");
+        return new TexasAdapter(TestSupport.adapter(values), TestSupport.redelivery(values), reporter);
     }
 
     @Override

@@ -76,8 +76,8 @@ class TexasDeliveryTest {
 
     /** The adapter with its HTTP status entry unused here (see TexasStatusTest). */
     static class TestAdapter extends TexasAdapter {
-        TestAdapter(TexasConfig config, RecordingStatusReporter reporter) {
-            super(config, reporter);
+        TestAdapter(Map<String, Object> config, RecordingStatusReporter reporter) {
+            super(TestSupport.adapter(config), TestSupport.redelivery(config), reporter);
         }
 
 
@@ -131,7 +131,7 @@ class TexasDeliveryTest {
     }
 
     void startRoutes(Map<String, Object> config) throws Exception {
-        startRoutes(new TestAdapter(TestSupport.adapter(config), reporter));
+        startRoutes(new TestAdapter(config, reporter));
     }
 
     Exchange send(Referral referral) {
@@ -157,7 +157,7 @@ class TexasDeliveryTest {
         config.put("trustStore", trustStore.toString());
         config.put("_trustStorePassword", "operator-secret");
         assertTrue(cps.url().startsWith("https://localhost:"), cps.url());
-        startRoutes(new TestAdapter(TestSupport.adapter(config), reporter));
+        startRoutes(new TestAdapter(config, reporter));
 
         Exchange exchange = send(byRelation(PerpetratorRelation.PARENT));
 
@@ -265,7 +265,7 @@ class TexasDeliveryTest {
     void aReportThePeerRejectsIsQuarantinedAndReportedRejectedAtOnce() throws Exception {
         // a broken format: writes a certainty the schema does not admit
         StateFormat broken = new BrokenFormat(new TexasNiemFormat(java.time.Duration.ofHours(24)));
-        startRoutes(new TestAdapter(TestSupport.adapter(sandboxConfig()), reporter) {
+        startRoutes(new TestAdapter(sandboxConfig(), reporter) {
             @Override
             public StateFormat format() {
                 return broken;
@@ -378,7 +378,7 @@ class TexasDeliveryTest {
         config.put("redeliveryMultiplier", 3.0);
         config.put("maximumRedeliveryDelay", "PT1M");
         assertEquals(new Redelivery(3, java.time.Duration.ofSeconds(5), 3.0, java.time.Duration.ofMinutes(1)),
-                new TexasAdapter(TestSupport.adapter(config), reporter).redelivery());
+                new TexasAdapter(TestSupport.adapter(config), TestSupport.redelivery(config), reporter).redelivery());
     }
 
     @Test
@@ -387,7 +387,7 @@ class TexasDeliveryTest {
                 Map.of("redeliveryDelay", "2 seconds"), Map.of("redeliveryDelay", "-PT2S"),
                 Map.of("redeliveryMultiplier", 0.5), Map.of("maximumRedeliveryDelay", ""))) {
             assertThrows(IllegalArgumentException.class,
-                    () -> new TexasAdapter(TestSupport.adapter(bad), reporter), bad::toString);
+                    () -> new TexasAdapter(TestSupport.adapter(bad), TestSupport.redelivery(bad), reporter), bad::toString);
         }
     }
 
@@ -412,7 +412,7 @@ class TexasDeliveryTest {
             camel.getRouteController().stopRoute(route.getRouteId());
             camel.removeRoute(route.getRouteId());
         }
-        TexasAdapter renewed = new TestAdapter(TestSupport.adapter(sandboxConfig()), reporter);
+        TexasAdapter renewed = new TestAdapter(sandboxConfig(), reporter);
         camel.addRoutes(new JurisdictionPipeline(renewed, renewed, reporter, TestSupport.CLOCK, InMemoryPipeline.queues()));
 
         Exchange exchange = send(byRelation(PerpetratorRelation.PARENT));

@@ -20,6 +20,7 @@ import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.Durations;
 import org.safeharbor.jurisdiction.support.v1.HttpsClient;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.jurisdiction.support.v1.StatusCallback;
@@ -58,22 +59,27 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
 
     /** In OSGi; the sandbox peer's service, while there, fills what the configuration leaves unset (a greedy static reference). */
     @Activate
-    public TexasAdapter(TexasConfig config, @Reference StatusReporter statusReporter,
+    public TexasAdapter(TexasConfig config, RetryConfig retry, @Reference StatusReporter statusReporter,
                         @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                 target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
-        this(SandboxPeer.fill(TexasConfig.class, config, sandbox), statusReporter, false);
+        this(SandboxPeer.fill(TexasConfig.class, config, sandbox), Redelivery.of(PID, retry), statusReporter, false);
     }
 
-    /** Outside OSGi (tests): without endpoints it throws at once. */
+    /** Outside OSGi (tests), with the default retry policy: without endpoints it throws at once. */
     public TexasAdapter(TexasConfig config, StatusReporter statusReporter) {
-        this(config, statusReporter, true);
+        this(config, Redelivery.DEFAULT, statusReporter);
+    }
+
+    /** Outside OSGi (tests), with a retry policy. */
+    public TexasAdapter(TexasConfig config, Redelivery redelivery, StatusReporter statusReporter) {
+        this(config, redelivery, statusReporter, true);
     }
 
     /**
      * Every value is checked here: a bad one fails the activation naming its key. Without endpoints the component starts in
      * OSGi but its routes do not ({@link #configure} throws), so that the sandbox arriving later re-creates it (greedy).
      */
-    private TexasAdapter(TexasConfig config, StatusReporter statusReporter, boolean failFast) {
+    private TexasAdapter(TexasConfig config, Redelivery redelivery, StatusReporter statusReporter, boolean failFast) {
         refusal = config.cpsIntakeUrl().isBlank() || config.lawEnforcementUrl().isBlank() ? CODE + ": no cpsIntakeUrl or"
                 + " lawEnforcementUrl configured: set the agencies' https endpoints in etc/" + PID + ".cfg (or install the"
                 + " safeharbor-sandbox feature, whose peers supply them); no report goes to Texas" : null;
@@ -85,8 +91,7 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
         }
         lawEnforcementRule = TexasRules.lawEnforcementClock(Durations.positive(PID, "lawEnforcementClock", config.lawEnforcementClock()));
         format = new TexasNiemFormat(lawEnforcementRule.length());
-        redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(),
-                config.maximumRedeliveryDelay());
+        this.redelivery = redelivery;
         Duration timeout = Duration.ofSeconds(config.timeoutSeconds());
         HttpsClient https = HttpsClient.of(JURISDICTION, timeout, timeout).trustStore(config.trustStore(), config._trustStorePassword())
                 .basicAuth(config.username(), config._password()).mediaType(TexasXml.MEDIA_TYPE + "; charset=UTF-8");

@@ -32,13 +32,6 @@ public @interface TexasConfig {
     String statusClientCertificates() default "";
     @AttributeDefinition(description = "Largest status body in bytes; a larger one is answered 413 unread")
     int statusMaxBodyBytes() default StatusCallers.DEFAULT_MAX_BODY_BYTES;
-    @AttributeDefinition(description = "Retries of a passing failure (agency down, timeout, 5xx, 401) before referrals.US-TX.DLQ"
-            + " and FAILED; a refusal (400: invalid document) goes to referrals.US-TX.quarantine at once, REJECTED")
-    int maximumRedeliveries() default 6;
-    @AttributeDefinition(description = "ISO-8601 duration before the first retry")
-    String redeliveryDelay() default "PT2S";
-    @AttributeDefinition(description = "Backoff factor applied to the delay after each retry (>= 1)")
-    double redeliveryMultiplier() default 2.0;
-    @AttributeDefinition(description = "ISO-8601 duration capping any single wait between retries")
-    String maximumRedeliveryDelay() default "PT5M";
+    // The retry policy (a passing failure: agency down, timeout, 5xx, 401, retried, then referrals.US-TX.DLQ and FAILED; a
+    // refusal, 400: invalid document, to referrals.US-TX.quarantine at once, REJECTED) is the kit's RetryConfig.
 }

@@ -6,6 +6,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.tck.ConfigProxies;
 
 /** The tests' clock and the adapter's configuration as an operator would give it (the kit's {@link ConfigProxies}). */
@@ -25,7 +27,12 @@ final class TestSupport {
     static TexasConfig adapter(Map<String, Object> overrides) {
         Map<String, Object> values = new HashMap<>(ENDPOINTS);
         values.putAll(overrides);
-        return ConfigProxies.of(TexasConfig.class, values);
+        return ConfigProxies.of(TexasConfig.class, values, RetryConfig.class);
+    }
+
+    /** The retry policy the adapter reads from the same values (the kit's {@link RetryConfig}), else the defaults. */
+    static Redelivery redelivery(Map<String, Object> values) {
+        return Redelivery.of(TexasAdapter.PID, ConfigProxies.of(RetryConfig.class, values, TexasConfig.class));
     }
 
     static TexasConfig defaults() {

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.RecordingStatusReporter;
@@ -23,6 +24,9 @@ import org.safeharbor.routes.JurisdictionPipeline;
  * of the sandbox.
  */
 class TexasProductionConfigTest {
+
+    /** The retry keys of an empty cfg, as DS gives them to the component (the kit's RetryConfig). */
+    private static final RetryConfig RETRY = ConfigProxies.defaults(RetryConfig.class);
 
     /** What the Texas sandbox bundle's peers supply (TexasSandbox#settings), less the trust store file. */
     private static final SandboxPeer SANDBOX = () -> Map.of("cpsIntakeUrl", "https://localhost:8743/cps/intake",
@@ -54,7 +58,7 @@ class TexasProductionConfigTest {
 
     @Test
     void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasConfig.class, Map.of()), reporter, (SandboxPeer) null);
+        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasConfig.class, Map.of()), RETRY, reporter, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no cpsIntakeUrl or lawEnforcementUrl configured"), e::toString);
@@ -63,14 +67,14 @@ class TexasProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeersSupplyTheirEndpointsAndTokenWhileTheOperatorSetNone() throws Exception {
-        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasConfig.class, Map.of()), reporter, SANDBOX);
+        TexasAdapter adapter = new TexasAdapter(ConfigProxies.of(TexasConfig.class, Map.of()), RETRY, reporter, SANDBOX);
         assertTrue(adapter.statusEndpointEnabled(), "the peers' token");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("localhost:8743/cps/intake")), endpoints(camel)::toString);
         }
         // the operator's own endpoints win
-        TexasAdapter own = new TexasAdapter(TestSupport.defaults(), reporter, SANDBOX);
+        TexasAdapter own = new TexasAdapter(TestSupport.defaults(), RETRY, reporter, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("cps.example.gov")), endpoints(camel)::toString);
