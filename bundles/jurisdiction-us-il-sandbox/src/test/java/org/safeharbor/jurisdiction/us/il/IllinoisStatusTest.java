@@ -19,10 +19,6 @@ import java.util.function.UnaryOperator;
 
 import jakarta.xml.ws.WebServiceException;
 
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,23 +41,15 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
 
     private final Referral referral = referral(IllinoisAdapter.US_IL,
             allegation(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED, PerpetratorRelation.UNKNOWN, CaregiverRole.NOT_APPLICABLE));
-    private Server core;
+    private StatusServer core;
     /** The state's credentials on the status service: without any, the adapter does not publish it. */
     private static final Map<String, Object> CREDENTIALS = Map.of("statusUsername", "dcfs-scr", "_statusPassword", "s3cret");
 
     /** Starts the adapter, mounts its status servlet as the core would, and delivers one referral. */
     private String deliverAndMountStatusService(Map<String, Object> config) throws Exception {
         startAdapter(config, UnaryOperator.identity());
-        core = new Server();
-        ServerConnector connector = new ServerConnector(core);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        core.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisStatusRoute.SERVLET_PATH);
-        core.setHandler(context);
-        core.start();
-        String statusUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il" + IllinoisStatusRoute.ADDRESS;
+        core = StatusServer.mount(adapter);
+        String statusUrl = core.url().toString();
         assertEquals(null, deliver(referral).getException());
         return statusUrl;
     }
@@ -69,7 +57,7 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
     @AfterEach
     void stopCore() throws Exception {
         if (core != null) {
-            core.stop();
+            core.close();
         }
     }
 
@@ -144,15 +132,8 @@ class IllinoisStatusTest extends IllinoisPeerFixture {
     @Test
     void thePeerCanSendItsStatusesOnItsOwnAfterANewReport() throws Exception {
         startAdapter(CREDENTIALS, UnaryOperator.identity());
-        core = new Server();
-        ServerConnector connector = new ServerConnector(core);
-        connector.setHost("127.0.0.1");
-        core.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisStatusRoute.SERVLET_PATH);
-        core.setHandler(context);
-        core.start();
-        peer.callback("http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il/status", "dcfs-scr", "s3cret");
+        core = StatusServer.mount(adapter);
+        peer.callback(core.url().toString(), "dcfs-scr", "s3cret");
         peer.autoStatuses(List.of(StatusCode.SCREENED_IN, StatusCode.INVESTIGATION_OPENED), Duration.ZERO);
 
         deliver(referral);

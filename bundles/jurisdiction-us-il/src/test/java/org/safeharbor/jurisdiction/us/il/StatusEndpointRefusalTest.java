@@ -14,10 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Base64;
 
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +33,7 @@ class StatusEndpointRefusalTest {
     private static final RecordingStatusReporter REPORTER = new RecordingStatusReporter();
     private static IllinoisAdapter adapter;
     private static InMemoryPipeline path;
-    private static Server jetty;
+    private static StatusServer jetty;
     private static URI statusUrl;
 
     /** The adapter's status route on the core's path, its servlet mounted as the core mounts it. */
@@ -45,21 +41,13 @@ class StatusEndpointRefusalTest {
     static void start() throws Exception {
         adapter = new IllinoisAdapter(Configs.adapter(Map.of("statusUsername", "scr", "_statusPassword", "s3cret")), REPORTER, false);
         path = new InMemoryPipeline(adapter, REPORTER, Clock.systemUTC()).start();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(adapter.statusServlet()), IllinoisStatusRoute.SERVLET_PATH);
-        jetty.setHandler(context);
-        jetty.start();
-        statusUrl = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/jurisdictions/us-il" + IllinoisStatusRoute.ADDRESS);
+        jetty = StatusServer.mount(adapter);
+        statusUrl = jetty.url();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        jetty.stop();
+        jetty.close();
         path.close();
         adapter.close();
     }

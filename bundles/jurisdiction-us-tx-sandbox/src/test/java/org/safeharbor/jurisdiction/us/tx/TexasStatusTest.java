@@ -55,6 +55,16 @@ class TexasStatusTest {
     private InMemoryPipeline path;
 
     /** The core's path around the real adapter, only its queues in memory: the status route is the servlet one. */
+    /** As in the sandbox: the CPS peer's intake, trusted through the sandbox's store, and the agencies' status token. */
+    TexasConfig sandboxConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put("cpsIntakeUrl", cps.url());
+        config.put("trustStore", SandboxTls.trustStoreFile());
+        config.put("_trustStorePassword", TexasSandbox.PASSWORD);
+        config.put("_statusToken", TOKEN);
+        return TestSupport.adapter(config);
+    }
+
     static InMemoryPipeline pathOf(TexasConfig config, org.safeharbor.api.v1.StatusReporter reporter) throws Exception {
         return new InMemoryPipeline(new TexasAdapter(config, reporter), reporter, TestSupport.CLOCK).start();
     }
@@ -74,12 +84,7 @@ class TexasStatusTest {
         statusUri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + TexasAdapter.STATUS_PATH);
         cps.statusCallback(statusUri, TOKEN);
 
-        Map<String, Object> config = new HashMap<>();
-        config.put("cpsIntakeUrl", cps.url());
-        config.put("trustStore", SandboxTls.trustStoreFile());
-        config.put("_trustStorePassword", TexasSandbox.PASSWORD);
-        config.put("_statusToken", TOKEN);
-        path = pathOf(TestSupport.adapter(config), reporter);
+        path = pathOf(sandboxConfig(), reporter);
     }
 
     @AfterEach
@@ -188,12 +193,7 @@ class TexasStatusTest {
                 throw new java.util.NoSuchElementException("no delivery of referral ref-80 to US-TX (SELECT ...)");
             }
         };
-        Map<String, Object> config = new HashMap<>();
-        config.put("cpsIntakeUrl", cps.url());
-        config.put("trustStore", SandboxTls.trustStoreFile());
-        config.put("_trustStorePassword", TexasSandbox.PASSWORD);
-        config.put("_statusToken", TOKEN);
-        path = pathOf(TestSupport.adapter(config), refusing);
+        path = pathOf(sandboxConfig(), refusing);
         String xml = TexasAgencyPeer.statusReport("ref-80", null, Agency.CPS_INTAKE,
                 StateStatus.SCREENED_OUT, Instant.parse("2026-11-22T08:00:00Z"), null);
         var answer = post(xml, "Bearer " + TOKEN);
