@@ -2,12 +2,14 @@ package org.safeharbor.jurisdiction.support.v1;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -48,5 +50,17 @@ public final class PemTrust {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot make a TLS context for " + pem + ": " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * A sandbox peer's HTTP client for its call-backs to the adapter: a 10 s connect timeout and, for an https call-back,
+     * trust in exactly the certificates of {@code pem} (null: the JVM's default trust).
+     */
+    public static HttpClient callbackClient(Path pem) throws IOException {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (pem != null) {
+            builder.sslContext(sslContext(pem));
+        }
+        return builder.build();
     }
 }
