@@ -1,6 +1,7 @@
 package org.safeharbor.jurisdiction.us.il;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import javax.xml.transform.dom.DOMSource;
 
@@ -10,15 +11,10 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.cxf.common.CxfPayload;
 import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
-import org.apache.camel.support.jsse.KeyStoreParameters;
-import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.camel.util.URISupport;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.helpers.DOMUtils;
-import org.apache.cxf.transport.http.HTTPConduitConfigurer;
-import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.jurisdiction.support.v1.CxfBus;
 import org.safeharbor.jurisdiction.support.v1.AdapterHeaders;
@@ -113,23 +109,9 @@ final class IllinoisTransport {
             intake.setUsername(config.username());
             intake.setPassword(config._password());
         }
-        if (!config.trustStore().isBlank()) {
-            KeyStoreParameters store = new KeyStoreParameters();
-            store.setCamelContext(camel);
-            store.setResource("file:" + config.trustStore());
-            store.setPassword(config._trustStorePassword());
-            store.setType(config.trustStoreType());
-            TrustManagersParameters trust = new TrustManagersParameters();
-            trust.setKeyStore(store);
-            SSLContextParameters tls = new SSLContextParameters();
-            tls.setTrustManagers(trust);
-            intake.setSslContextParameters(tls);
-        }
-        HTTPClientPolicy timeouts = new HTTPClientPolicy();
-        timeouts.setConnectionTimeout(config.timeoutSeconds() * 1000L);
-        timeouts.setReceiveTimeout(config.timeoutSeconds() * 1000L);
         // the bus is this adapter's own: every client conduit on it is the intake's
-        bus.bus().setExtension((HTTPConduitConfigurer) (name, address, conduit) -> conduit.setClient(timeouts), HTTPConduitConfigurer.class);
+        bus.client(intake, config.trustStore(), config._trustStorePassword(), config.trustStoreType(),
+                Duration.ofSeconds(config.timeoutSeconds()));
         return intake;
     }
 
