@@ -181,12 +181,40 @@ class IgPackageTest {
                 "Patient.birthDate: minimum required = 1");
         assertRefused("t76-52xa-suspected.json", b -> first(b, MessageHeader.class).setEvent(new Coding("http://example.org/events", "admit", null)),
                 BASE + "/ValueSet/message-events");
+        // a code outside the value set, a Flag of another category: alone, the submission has no finding (shb-rep-1)
         assertRefused("t76-52xa-suspected.json", b -> first(b, Condition.class).setCode(new CodeableConcept(
-                new Coding("http://hl7.org/fhir/sid/icd-10-cm", "S52.501A", null))), BASE + "/ValueSet/trafficking-findings");
+                new Coding("http://hl7.org/fhir/sid/icd-10-cm", "S52.501A", null))), "shb-rep-1");
         assertRefused("cse-it-positive.json", b -> first(b, QuestionnaireResponse.class).setQuestionnaire(null),
                 "QuestionnaireResponse.questionnaire: minimum required = 1");
         assertRefused("flag-only.json", b -> first(b, Flag.class).getCategoryFirstRep().getCodingFirstRep().setCode("clinical"),
-                BASE + "/ValueSet/flag-safety");
+                "shb-rep-1");
+        assertRefused("flag-only.json", b -> first(b, Flag.class).setStatus(Flag.FlagStatus.INACTIVE), "shb-rep-1");
+    }
+
+    /**
+     * Beside a finding, another diagnosis or another Flag is valid with a warning naming the value set: a hospital's EHR
+     * may send the child's other problems along, and refusing the submission would lose the report.
+     */
+    @Test
+    void anUnrelatedDiagnosisOrFlagBesideAFindingIsAWarning() throws IOException {
+        Bundle bundle;
+        try (InputStream in = pkg.load("example", "t76-52xa-suspected.json")) {
+            bundle = CTX.newJsonParser().parseResource(Bundle.class, in);
+        }
+        String child = bundle.getEntry().stream().filter(e -> e.getResource() instanceof Patient).findFirst().orElseThrow().getFullUrl();
+        bundle.addEntry().setFullUrl("urn:uuid:5f1e3c52-8a55-4f0b-9d55-0c1a4e7b9a01").setResource(new Condition()
+                .setSubject(new org.hl7.fhir.r4.model.Reference(child))
+                .setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "J45.909", null))));
+        bundle.addEntry().setFullUrl("urn:uuid:5f1e3c52-8a55-4f0b-9d55-0c1a4e7b9a02").setResource(new Flag()
+                .setStatus(Flag.FlagStatus.ACTIVE).setSubject(new org.hl7.fhir.r4.model.Reference(child))
+                .addCategory(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/flag-category", "admin", null)))
+                .setCode(new CodeableConcept().setText("Interpreter needed")));
+        ValidationResult result = validate(CTX.newJsonParser().encodeResourceToString(bundle));
+        assertEquals(List.of(), problems(result).stream().map(IgPackageTest::describe).toList());
+        List<String> warnings = result.getMessages().stream().filter(m -> m.getSeverity() == ResultSeverityEnum.WARNING)
+                .map(IgPackageTest::describe).toList();
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("Bundle.entry[7]") && w.contains(BASE + "/ValueSet/trafficking-findings")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("Bundle.entry[8]") && w.contains(BASE + "/ValueSet/flag-safety")), warnings.toString());
     }
 
     private static void assertRefused(String example, Consumer<Bundle> change, String rule) throws IOException {

@@ -67,6 +67,16 @@ final class ProfileValidation {
     /** The rule ids whose issue is not passed on: narrative is a best practice a submission need not follow. */
     private static final Set<String> QUIET = Set.of("http://hl7.org/fhir/StructureDefinition/DomainResource#dom-6");
 
+    /** The screening-report's rule that a submission carries at least one finding the intake reads. */
+    static final String NO_FINDING = "shb-rep-1";
+
+    /**
+     * The coded elements whose code outside their (extensible) value set makes the resource one the intake does not read:
+     * another diagnosis, another Flag. Accepted with a warning and never forwarded (the minimum necessary), because
+     * refusing the whole submission would lose the report it carries.
+     */
+    private static final Set<String> NOT_READ_OUTSIDE = Set.of("Condition.code", "Flag.category", "Flag.code");
+
     private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/");
     /** A location as the validator writes it (element names, indices, ofType): anything else is not passed on. */
     private static final Pattern LOCATION = Pattern.compile("Bundle((\\.[A-Za-z][A-Za-z0-9]*)(\\[\\d+])?|\\.ofType\\([A-Za-z]+\\))*");
@@ -78,7 +88,10 @@ final class ProfileValidation {
     private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9_#:/.-]{1,160}");
 
     /** One issue as passed on: where and which rule, never a value. */
-    record Issue(String expression, String rule, IssueType type, boolean structure) {
+    record Issue(String expression, String rule, IssueType type, boolean structure, boolean notRead) {
+        Issue(String expression, String rule, IssueType type, boolean structure) {
+            this(expression, rule, type, structure, false);
+        }
     }
 
     /** What the check found: the errors (empty when the submission conforms) and the warnings. */
@@ -149,14 +162,35 @@ final class ProfileValidation {
             if (into != null) {
                 Issue issue = issue(m, bundle, l);
                 // the validator may say one thing twice (with and without the resource's id in the path), or say an unknown
-                // code and a code outside the value set at one place: one issue per element, the value set's first
+                // code and a code outside the value set at one place: one issue per element, the value set's first, and
+                // "this is not read" before a best practice
                 Issue before = into.get(issue.expression());
-                if (before == null || issue.rule().contains("value set") && !before.rule().contains("value set")) {
+                if (before == null || issue.rule().contains("value set") && !before.rule().contains("value set")
+                        || issue.notRead() && !before.notRead()) {
                     into.put(issue.expression(), issue);
                 }
             }
         }
-        return new Outcome(List.copyOf(errors.values()), List.copyOf(warnings.values()), System.nanoTime() - start);
+        return new Outcome(List.copyOf(pointed(errors.values(), warnings.values())), List.copyOf(warnings.values()),
+                System.nanoTime() - start);
+    }
+
+    /**
+     * shb-rep-1 (no finding at all) fails on the Bundle: its issue names the first element that kept an entry from being a
+     * finding (a Condition's code, a Flag's category or status: their warnings), as the intake's own refusal did, so the
+     * hospital sees which code was not one; {@code Bundle.entry} when no entry came close.
+     */
+    private static List<Issue> pointed(java.util.Collection<Issue> errors, java.util.Collection<Issue> warnings) {
+        List<Issue> out = new ArrayList<>();
+        for (Issue e : errors) {
+            if (e.rule().startsWith("constraint " + NO_FINDING + " ")) {
+                Optional<Issue> why = warnings.stream().filter(w -> w.notRead()).findFirst();
+                e = new Issue(why.map(Issue::expression).orElse("Bundle.entry"),
+                        e.rule() + why.map(w -> "; here: " + w.rule()).orElse(""), IssueType.NOTFOUND, false, false);
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     static BaseServerResponseException refusal(List<Issue> errors) {
@@ -322,17 +356,19 @@ final class ProfileValidation {
             // a message's first entry must be its MessageHeader (bdl-12): name the entry that is not
             String expression = "bdl-12".equals(key) ? "Bundle.entry[0].resource" : location;
             return new Issue(expression, "constraint " + (RULE_ID.matcher(key).matches() ? key : "?") + " failed: " + human,
-                    bundleRule ? IssueType.STRUCTURE : IssueType.INVARIANT, bundleRule);
+                    bundleRule ? IssueType.STRUCTURE : IssueType.INVARIANT, bundleRule, key.startsWith("shb-flag-") || key.startsWith("shb-obs-"));
         }
         if (id.startsWith("Terminology_")) {
             Matcher vs = VALUE_SET.matcher(message);
             String valueSet = vs.find() ? vs.group(1) : null;
             String expression = coding(location, bundle, l, valueSet);
+            boolean notRead = valueSet != null && NOT_READ_OUTSIDE.contains(elementPath);
             String rule = valueSet == null
                     ? "the code is not defined by its code system (" + elementPath + ", " + profileName + ")"
                     : "the code is not in the value set " + valueSet + l.pkg().byUrl(ValueSet.class, valueSet)
-                            .map(v -> " (" + v.getTitle() + ")").orElse("") + " that " + profileName + " binds to " + elementPath;
-            return new Issue(expression, rule, IssueType.CODEINVALID, false);
+                            .map(v -> " (" + v.getTitle() + ")").orElse("") + " that " + profileName + " binds to " + elementPath
+                            + (notRead && !isError(m) ? ": this " + type + " is not read and not forwarded to any state" : "");
+            return new Issue(expression, rule, IssueType.CODEINVALID, false, notRead);
         }
         if (id.startsWith("Questionnaire_QR_")) {
             String what = switch (id) {
@@ -352,6 +388,10 @@ final class ProfileValidation {
         }
         return new Issue(location, elementPath + " does not conform to " + profileName + " (rule " + safe(id) + ")",
                 IssueType.STRUCTURE, false);
+    }
+
+    private static boolean isError(SingleValidationMessage m) {
+        return m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL;
     }
 
     private static String safe(String id) {
@@ -391,12 +431,20 @@ final class ProfileValidation {
         } catch (RuntimeException e) {
             return location;
         }
-        if (found.size() != 1 || !(found.get(0) instanceof CodeableConcept concept) || !concept.hasCoding()) {
+        String at;
+        org.hl7.fhir.r4.model.Coding coding;
+        if (found.size() == 1 && found.get(0) instanceof CodeableConcept concept && concept.hasCoding()) {
+            at = location + ".coding[0]";
+            coding = concept.getCodingFirstRep();
+        } else if (found.size() == 1 && found.get(0) instanceof org.hl7.fhir.r4.model.Coding c && location.endsWith("]")) {
+            at = location;
+            coding = c;
+        } else {
             return location;
         }
         Set<String> systems = valueSet == null ? Set.of() : systems(l, valueSet, new LinkedHashSet<>());
-        String system = concept.getCodingFirstRep().getSystem();
-        return location + ".coding[0]." + (system == null || !systems.isEmpty() && !systems.contains(system) ? "system" : "code");
+        String system = coding.getSystem();
+        return at + "." + (system == null || !systems.isEmpty() && !systems.contains(system) ? "system" : "code");
     }
 
     private static Set<String> systems(Loaded l, String valueSet, Set<String> into) {

@@ -82,7 +82,7 @@ class ProfileValidationTest {
                         "Bundle.entry[1].resource.category[0].coding[0].code",
                         "not in the value set https://fhir.safeharbor-bridge.org/ValueSet/flag-safety", false),
                 new Variant("an inactive Flag", "flag-only.json", b -> first(b, Flag.class).setStatus(Flag.FlagStatus.INACTIVE),
-                        "Bundle.entry[1].resource.status", "Flag.status does not have the value profile SafetyFlag", false),
+                        "Bundle.entry[1].resource.status", "constraint shb-flag-1 failed: Only an active Flag is read", false),
                 new Variant("a message whose first entry is not its MessageHeader", "t76-52xa-suspected.json",
                         b -> b.getEntry().add(b.getEntry().remove(0)), "Bundle.entry[0].resource", "constraint bdl-12 failed", true));
     }
@@ -107,6 +107,50 @@ class ProfileValidationTest {
         }
     }
 
+    /** What the intake does not read beside a finding: accepted with a warning naming the element, never refused whole. */
+    record NotRead(String name, String sample, Consumer<Bundle> change, String expression, String rule) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<NotRead> notRead() {
+        return Stream.of(
+                new NotRead("an unrelated diagnosis", "t76-52xa-suspected.json", b -> add(b, new Condition().setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "J45.909", MARKER)))),
+                        "Bundle.entry[7].resource.code.coding[0].code",
+                        "not in the value set https://fhir.safeharbor-bridge.org/ValueSet/trafficking-findings"),
+                new NotRead("a diagnosis of an unknown system", "t76-52xa-suspected.json", b -> add(b, new Condition().setCode(new CodeableConcept(new Coding("urn:" + MARKER, MARKER, MARKER)))),
+                        "Bundle.entry[7].resource.code.coding[0].system",
+                        "not in the value set https://fhir.safeharbor-bridge.org/ValueSet/trafficking-findings"),
+                new NotRead("a Flag of another category", "t76-52xa-suspected.json", b -> add(b, new Flag().setStatus(Flag.FlagStatus.ACTIVE).addCategory(new CodeableConcept(
+                                new Coding("http://terminology.hl7.org/CodeSystem/flag-category", "admin", null)))
+                                .setCode(new CodeableConcept().setText(MARKER))),
+                        "Bundle.entry[7].resource.category[0].coding[0].code",
+                        "not in the value set https://fhir.safeharbor-bridge.org/ValueSet/flag-safety"),
+                new NotRead("an inactive safety Flag", "t76-52xa-suspected.json", b -> add(b, new Flag().setStatus(Flag.FlagStatus.INACTIVE).addCategory(new CodeableConcept(
+                                new Coding("http://terminology.hl7.org/CodeSystem/flag-category", "safety", null)))
+                                .setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "T76.52XA", null)))),
+                        "Bundle.entry[7].resource.status", "constraint shb-flag-1 failed"),
+                new NotRead("a vital sign", "t76-52xa-suspected.json", b -> add(b, new org.hl7.fhir.r4.model.Observation().setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.FINAL)
+                                .setCode(new CodeableConcept(new Coding("http://loinc.org", "8310-5", null)))
+                                .setValue(new org.hl7.fhir.r4.model.Quantity(37.2))),
+                        "Bundle.entry[7].resource", "constraint shb-obs-1 failed"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notRead")
+    void besideAFindingWhatIsNotReadIsAWarningNotARefusal(NotRead variant) {
+        Bundle bundle = Samples.fresh(variant.sample());
+        variant.change().accept(bundle);
+        ProfileValidation.Outcome outcome = PROFILES.check(bundle);
+        assertEquals(List.of(), outcome.errors());
+        ProfileValidation.Issue warning = outcome.warnings().stream().filter(w -> w.expression().equals(variant.expression()))
+                .findFirst().orElseThrow(() -> new AssertionError(variant.expression() + " in " + outcome.warnings()));
+        assertTrue(warning.rule().contains(variant.rule()), warning.rule());
+        assertFalse(outcome.warnings().toString().contains(MARKER), "a warning quotes the submission: " + outcome.warnings());
+    }
+
     @Test
     void aValueHapiWouldQuoteIsNotQuoted() {
         Bundle bundle = Samples.fresh("t76-52xa-failure-to-protect-illinois.json");
@@ -120,6 +164,20 @@ class ProfileValidationTest {
         assertFalse(everything.contains(MARKER), everything);
         assertTrue(everything.contains("https://fhir.safeharbor-bridge.org/ValueSet/failure-to-protect-relations"), everything);
         assertTrue(everything.contains("Bundle.entry[2].resource.address[0].state"), everything);
+    }
+
+    /** Adds a resource about the sample's child (its subject, as FHIR R4 requires of a Condition, Flag, Observation). */
+    private static void add(Bundle bundle, Resource resource) {
+        String child = bundle.getEntry().stream().filter(e -> e.getResource() instanceof Patient).findFirst().orElseThrow().getFullUrl();
+        org.hl7.fhir.r4.model.Reference subject = new org.hl7.fhir.r4.model.Reference(child);
+        if (resource instanceof Condition c) {
+            c.setSubject(subject);
+        } else if (resource instanceof Flag f) {
+            f.setSubject(subject);
+        } else if (resource instanceof org.hl7.fhir.r4.model.Observation o) {
+            o.setSubject(subject);
+        }
+        bundle.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(resource);
     }
 
     private static <T extends Resource> T first(Bundle bundle, Class<T> type) {
