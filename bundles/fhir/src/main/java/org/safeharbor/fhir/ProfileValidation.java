@@ -111,21 +111,61 @@ final class ProfileValidation {
     private record Loaded(FhirPackage pkg, FhirValidator validator, IValidationSupport support, Map<String, String> profileByType) {
     }
 
+    /**
+     * How long a submission that arrives before the validator is ready waits for it: past this it is answered 503 with
+     * Retry-After (nothing kept; the hospital's engine resends), well within an interface engine's HTTP timeout.
+     */
+    static final java.time.Duration READY_WAIT = java.time.Duration.ofSeconds(20);
+
     private final FhirContext fhir;
-    private final CompletableFuture<Loaded> loaded;
+    /** The package alone, read first (a second): what the public conformance endpoints and /metadata serve. */
+    private final CompletableFuture<FhirPackage> pkg = new CompletableFuture<>();
+    private final CompletableFuture<Loaded> loaded = new CompletableFuture<>();
 
     ProfileValidation(FhirContext fhir) {
         this.fhir = fhir;
-        this.loaded = CompletableFuture.supplyAsync(this::build, task -> {
-            Thread thread = new Thread(task, "safeharbor-profile-validation");
-            thread.setDaemon(true);
-            thread.start();
-        });
+        Thread thread = new Thread(() -> {
+            try {
+                FhirPackage read = withPlatformLoader(() -> FhirPackage.load(fhir));
+                pkg.complete(read);
+                loaded.complete(build(read));
+            } catch (RuntimeException | Error e) {
+                LOG.error("The FHIR profile validator could not be built: submissions are refused (500) until the bundle restarts", e);
+                pkg.completeExceptionally(e);
+                loaded.completeExceptionally(e);
+            }
+        }, "safeharbor-profile-validation");
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    /** The package validated against (waits for it to load). */
+    /** The package validated against and served (waits for it to be read, not for the validator). */
     FhirPackage fhirPackage() {
-        return loaded().pkg();
+        try {
+            return pkg.join();
+        } catch (CompletionException e) {
+            throw new InternalErrorException("the FHIR package could not be read; see the log");
+        }
+    }
+
+    /** Whether the validator is built and warmed: a submission is checked at once. */
+    boolean ready() {
+        return loaded.isDone() && !loaded.isCompletedExceptionally();
+    }
+
+    /** Completes once the validator is built and warmed (true) or could not be built (false). */
+    CompletableFuture<Boolean> whenBuilt() {
+        return loaded.handle((l, failure) -> failure == null);
+    }
+
+    /**
+     * Whether a code is in one of the package's ValueSets, by the validator's own terminology (the package's ValueSets
+     * and CodeSystems, HAPI's in-memory expansion): what {@code ValueSet/$validate-code} answers.
+     */
+    IValidationSupport.CodeValidationResult validateCode(String valueSetUrl, String system, String code, String display) {
+        Loaded l = loaded();
+        return withPlatformLoader(() -> l.support().validateCode(new ca.uhn.fhir.context.support.ValidationSupportContext(l.support()),
+                new ca.uhn.fhir.context.support.ConceptValidationOptions(), system, code, display, valueSetUrl));
     }
 
     /**
@@ -151,7 +191,7 @@ final class ProfileValidation {
         Map<String, Issue> errors = new LinkedHashMap<>();
         Map<String, Issue> warnings = new LinkedHashMap<>();
         for (SingleValidationMessage m : result.getMessages()) {
-            if (QUIET.contains(m.getMessageId())) {
+            if (m.getMessageId() != null && QUIET.contains(m.getMessageId())) { // some of HAPI's messages have no id
                 continue;
             }
             Map<String, Issue> into = switch (m.getSeverity()) {
@@ -207,57 +247,61 @@ final class ProfileValidation {
 
     private Loaded loaded() {
         try {
-            return loaded.join();
-        } catch (CompletionException e) {
+            return loaded.get(READY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // still warming up (the bundle just started): the hospital resends; nothing was kept
+            ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException starting =
+                    new ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException(503,
+                            "SafeHarbor Bridge is starting: the FHIR profile validator is not ready yet; send the submission again");
+            starting.addResponseHeader("Retry-After", "10");
+            throw starting;
+        } catch (java.util.concurrent.ExecutionException e) {
             // never skip validation: a submission that cannot be checked is not accepted
             throw new InternalErrorException("the FHIR profile validator did not start; see the log");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InternalErrorException("interrupted while waiting for the FHIR profile validator");
         }
     }
 
-    private Loaded build() {
-        try {
-            return withPlatformLoader(() -> {
-                long start = System.nanoTime();
-                FhirPackage pkg = FhirPackage.load(fhir);
-                PrePopulatedValidationSupport conformance = new PrePopulatedValidationSupport(fhir);
-                Map<String, Questionnaire> questionnaires = new LinkedHashMap<>();
-                for (MetadataResource r : pkg.resources()) {
-                    if (r instanceof Questionnaire q) {
-                        questionnaires.put(q.getUrl(), q);
-                    } else if (!"CapabilityStatement".equals(r.fhirType())) {
-                        conformance.addResource(r);
-                    }
+    private Loaded build(FhirPackage pkg) {
+        return withPlatformLoader(() -> {
+            long start = System.nanoTime();
+            PrePopulatedValidationSupport conformance = new PrePopulatedValidationSupport(fhir);
+            Map<String, Questionnaire> questionnaires = new LinkedHashMap<>();
+            for (MetadataResource r : pkg.resources()) {
+                if (r instanceof Questionnaire q) {
+                    questionnaires.put(q.getUrl(), q);
+                } else if (!"CapabilityStatement".equals(r.fhirType())) {
+                    conformance.addResource(r);
                 }
-                ValidationSupportChain chain = new ValidationSupportChain(conformance, new QuestionnaireSupport(fhir, questionnaires),
-                        new DefaultProfileValidationSupport(fhir), new CommonCodeSystemsTerminologyService(fhir),
-                        new InMemoryTerminologyServerValidationSupport(fhir), new SnapshotGeneratingValidationSupport(fhir));
-                FhirValidator validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
-                Map<String, String> byType = new LinkedHashMap<>();
-                pkg.profile(FhirPackage.SUBMISSION_PROFILE).orElseThrow().getDifferential().getElement().stream()
-                        .filter(el -> el.getId().matches("Bundle\\.entry:[A-Za-z]+\\.resource"))
-                        .flatMap(el -> el.getType().stream())
-                        .forEach(t -> byType.put(t.getCode(), t.getProfile().get(0).getValue()));
-                Loaded l = new Loaded(pkg, validator, chain, byType);
-                long built = System.nanoTime();
-                // warm up with the examples (the samples): HAPI loads R4 core and generates snapshots on first use
-                for (Map.Entry<String, String> example : pkg.examples().entrySet()) {
-                    long errors = validator.validateWithResult(example.getValue(), new ValidationOptions()
-                            .addProfile(FhirPackage.SUBMISSION_PROFILE)).getMessages().stream()
-                            .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL).count();
-                    if (errors > 0) {
-                        LOG.error("FHIR package {} {}: its example {} does not conform to {} ({} errors)", pkg.name(), pkg.version(),
-                                example.getKey(), FhirPackage.SUBMISSION_PROFILE, errors);
-                    }
+            }
+            ValidationSupportChain chain = new ValidationSupportChain(conformance, new QuestionnaireSupport(fhir, questionnaires),
+                    new DefaultProfileValidationSupport(fhir), new CommonCodeSystemsTerminologyService(fhir),
+                    new InMemoryTerminologyServerValidationSupport(fhir), new SnapshotGeneratingValidationSupport(fhir));
+            FhirValidator validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
+            Map<String, String> byType = new LinkedHashMap<>();
+            pkg.profile(FhirPackage.SUBMISSION_PROFILE).orElseThrow().getDifferential().getElement().stream()
+                    .filter(el -> el.getId().matches("Bundle\\.entry:[A-Za-z]+\\.resource"))
+                    .flatMap(el -> el.getType().stream())
+                    .forEach(t -> byType.put(t.getCode(), t.getProfile().get(0).getValue()));
+            Loaded l = new Loaded(pkg, validator, chain, byType);
+            long built = System.nanoTime();
+            // warm up with the examples (the samples): HAPI loads R4 core and generates snapshots on first use
+            for (Map.Entry<String, String> example : pkg.examples().entrySet()) {
+                long errors = validator.validateWithResult(example.getValue(), new ValidationOptions()
+                        .addProfile(FhirPackage.SUBMISSION_PROFILE)).getMessages().stream()
+                        .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL).count();
+                if (errors > 0) {
+                    LOG.error("FHIR package {} {}: its example {} does not conform to {} ({} errors)", pkg.name(), pkg.version(),
+                            example.getKey(), FhirPackage.SUBMISSION_PROFILE, errors);
                 }
-                LOG.info("Profile validation ready: FHIR package {} {} ({} conformance resources), validator built in {} ms,"
-                        + " warmed with {} examples in {} ms", pkg.name(), pkg.version(), pkg.resources().size(),
-                        (built - start) / 1_000_000, pkg.examples().size(), (System.nanoTime() - built) / 1_000_000);
-                return l;
-            });
-        } catch (RuntimeException | Error e) {
-            LOG.error("The FHIR profile validator could not be built: submissions are refused (500) until the bundle restarts", e);
-            throw e;
-        }
+            }
+            LOG.info("Profile validation ready: FHIR package {} {} ({} conformance resources), validator built in {} ms,"
+                    + " warmed with {} examples in {} ms", pkg.name(), pkg.version(), pkg.resources().size(),
+                    (built - start) / 1_000_000, pkg.examples().size(), (System.nanoTime() - built) / 1_000_000);
+            return l;
+        });
     }
 
     /**
