@@ -72,7 +72,8 @@ public class FhirEndpoint {
     /** The installed jurisdiction bundles: whether a state has one, and its rules (risk signals, reporter's duties). */
     private final Map<Jurisdiction, JurisdictionAdapter> installed = new ConcurrentHashMap<>();
     private final ProducerTemplate producer;
-    private final ServiceRegistration<Servlet> registration;
+    private ServiceRegistration<Servlet> registration;
+    private boolean deactivated;
 
     @Activate
     public FhirEndpoint(@Reference CamelContext camel, @Reference MessageStore store, @Reference AccessTokens tokens,
@@ -90,11 +91,21 @@ public class FhirEndpoint {
                         java.util.stream.Stream.of(new IntakeMetrics(meters))).toList());
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", "/fhir/*");
+        // mounted once the profile validator is warm, so /health/ready is not UP while a submission would wait for it
+        // (until then the core answers /fhir 503 with Retry-After); mounted too if it failed: Tasks are still served
+        ProfileValidation.shared().whenBuilt().thenAccept(validating -> mount(bundleContext, server, properties, config, validating));
+    }
+
+    private synchronized void mount(BundleContext bundleContext, IntakeServer server, Dictionary<String, Object> properties,
+                                    Config config, boolean validating) {
+        if (deactivated) {
+            return;
+        }
         registration = bundleContext.registerService(Servlet.class, server, properties);
         LOG.info("FHIR intake ready at /fhir (largest submission {} bytes; at most {} submissions a minute per client;"
-                + " SNOMED CT 734998001 {})", config.maxPayloadBytes(),
+                + " SNOMED CT 734998001 {}; profile validation {})", config.maxPayloadBytes(),
                 config.submissionsPerMinute() > 0 ? config.submissionsPerMinute() : "unlimited",
-                config.snomedVictimOfHumanTrafficking() ? "read" : "not read");
+                config.snomedVictimOfHumanTrafficking() ? "read" : "not read", validating ? "ready" : "FAILED: submissions get 500");
     }
 
     @Reference(service = JurisdictionAdapter.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -108,8 +119,11 @@ public class FhirEndpoint {
     }
 
     @Deactivate
-    void deactivate() throws Exception {
-        registration.unregister();
+    synchronized void deactivate() throws Exception {
+        deactivated = true;
+        if (registration != null) {
+            registration.unregister();
+        }
         producer.close();
     }
 }
