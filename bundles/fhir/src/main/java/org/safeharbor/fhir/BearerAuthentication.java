@@ -5,7 +5,6 @@ import java.security.cert.X509Certificate;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
@@ -15,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every FHIR request but the CapabilityStatement carries a bearer token from the adapter's SMART
+ * Every FHIR request but the public ones ({@link PublicConformance}: the CapabilityStatement, the FHIR package) carries a bearer token from the adapter's SMART
  * Backend Services token endpoint; this finds who is calling before anything reads the body, and
  * answers 401 with an OperationOutcome otherwise. What the caller may do is
  * {@link IntakeAuthorization}'s to decide. The log line names the client and the reason, never the token.
@@ -36,7 +35,8 @@ final class BearerAuthentication {
     // before every other interceptor of this pointcut (the payload checks, the transaction body parse)
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -100)
     public void authenticate(RequestDetails request) {
-        if (request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
+        if (PublicConformance.isPublic(request)) {
+            // the CapabilityStatement and the FHIR package's conformance resources: no personal data, no token
             return;
         }
         String header = request.getHeader("Authorization");

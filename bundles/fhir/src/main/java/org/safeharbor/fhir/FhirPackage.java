@@ -28,6 +28,9 @@ final class FhirPackage {
     /** The profile of a submission Bundle. */
     static final String SUBMISSION_PROFILE = CANONICAL + "/StructureDefinition/screening-report";
 
+    /** The id of the package's CapabilityStatement: what /fhir/metadata declares besides what HAPI generates. */
+    static final String CAPABILITY_STATEMENT_ID = "intake";
+
     static final List<String> TYPES = List.of("StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "Questionnaire",
             "CapabilityStatement");
 

@@ -49,6 +49,20 @@ final class IntakeAuthorization extends AuthorizationInterceptor {
         Caller caller = BearerAuthentication.caller(request);
         RuleBuilder rules = new RuleBuilder();
         rules.allow("capability statement").metadata();
+        // the FHIR package's conformance resources and their terminology operations: public (PublicConformance)
+        for (Class<? extends IBaseResource> type : List.of(org.hl7.fhir.r4.model.StructureDefinition.class,
+                org.hl7.fhir.r4.model.ValueSet.class, org.hl7.fhir.r4.model.CodeSystem.class, org.hl7.fhir.r4.model.ConceptMap.class,
+                org.hl7.fhir.r4.model.Questionnaire.class)) {
+            rules.allow("read the FHIR package").read().resourcesOfType(type).withAnyId();
+        }
+        rules.allow("check a code").operation().named(PublicConformance.VALIDATE_CODE).onType(org.hl7.fhir.r4.model.ValueSet.class)
+                .andAllowAllResponses();
+        rules.allow("check a code").operation().named(PublicConformance.VALIDATE_CODE).onInstancesOfType(org.hl7.fhir.r4.model.ValueSet.class)
+                .andAllowAllResponses();
+        rules.allow("translate a code").operation().named(PublicConformance.TRANSLATE).onType(org.hl7.fhir.r4.model.ConceptMap.class)
+                .andAllowAllResponses();
+        rules.allow("translate a code").operation().named(PublicConformance.TRANSLATE).onInstancesOfType(org.hl7.fhir.r4.model.ConceptMap.class)
+                .andAllowAllResponses();
         if (caller == null) {
             return rules.denyAll("not authenticated").build();
         }

@@ -88,7 +88,7 @@ final class IntakeInterceptors {
         @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -50)
         public void check(RequestDetails request) {
             org.safeharbor.auth.Caller caller = BearerAuthentication.caller(request);
-            if (!"POST".equals(request.getRequestType().name()) || caller == null) {
+            if (!"POST".equals(request.getRequestType().name()) || caller == null || PublicConformance.isPublic(request)) {
                 return;
             }
             long wait = limiter.acquire(caller.clientId());
@@ -147,8 +147,11 @@ final class IntakeInterceptors {
     @Interceptor
     static final class SecurityLabels {
         @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-        public void label(ResponseDetails response) {
-            label(response.getResponseResource());
+        public void label(RequestDetails request, ResponseDetails response) {
+            if (!PublicConformance.isPackage(request) || response.getResponseResource() instanceof OperationOutcome) {
+                // the FHIR package's own resources and terminology answers are published, not restricted
+                label(response.getResponseResource());
+            }
         }
 
         @Hook(Pointcut.SERVER_OUTGOING_FAILURE_OPERATIONOUTCOME)

@@ -8,7 +8,9 @@ import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 
 /**
- * The FHIR R4 server at {@code /fhir}: HAPI's RestfulServer with the intake, Task and AuditEvent providers; searches
+ * The FHIR R4 server at {@code /fhir}: HAPI's RestfulServer with the intake, Task and AuditEvent providers and the FHIR
+ * package's conformance resources (StructureDefinition, ValueSet with $validate-code, CodeSystem, ConceptMap with
+ * $translate, Questionnaire: public, {@link PublicConformance}); searches
  * are paged by HAPI's paging provider (50 a page by default, at most 500 with {@code _count}).
  * HAPI generates the CapabilityStatement ({@code GET /fhir/metadata}) from exactly these providers,
  * and negotiates JSON or XML.
@@ -35,7 +37,12 @@ final class IntakeServer extends RestfulServer {
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
         registerProvider(intake);
-        setResourceProviders(tasks, auditEvents);
+        // the FHIR package's conformance resources, read-only and public (PublicConformance), as the validator has them
+        ProfileValidation profiles = ProfileValidation.shared();
+        setResourceProviders(tasks, auditEvents, new ConformanceProvider<>(org.hl7.fhir.r4.model.StructureDefinition.class, profiles),
+                new ValueSetProvider(profiles), new ConformanceProvider<>(org.hl7.fhir.r4.model.CodeSystem.class, profiles),
+                new ConceptMapProvider(profiles), new ConformanceProvider<>(org.hl7.fhir.r4.model.Questionnaire.class, profiles));
+        registerInterceptor(new CapabilityProfiles(profiles));
         FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(100);
         paging.setDefaultPageSize(50);
         paging.setMaximumPageSize(500);

@@ -82,10 +82,11 @@ final class RequestAudit {
         return true;
     }
 
-    /** What kind of request this is for the audit trail; null for one that is not recorded (the CapabilityStatement). */
+    /** What kind of request this is for the audit trail; null for one that is not recorded (the public conformance requests). */
     private static AuditEntry.Kind kind(RequestDetails request, IBaseResource response) {
         RestOperationTypeEnum operation = request.getRestOperationType();
-        if (operation == RestOperationTypeEnum.METADATA) {
+        if (PublicConformance.isPublic(request)) {
+            // the CapabilityStatement and the FHIR package: nobody's data is read
             return null;
         }
         if (request.getRequestType() == RequestTypeEnum.POST) {
