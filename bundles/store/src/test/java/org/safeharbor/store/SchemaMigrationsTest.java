@@ -87,7 +87,7 @@ class SchemaMigrationsTest {
         // the store's migrations as they were, with version 5 from the test folder (a table of a bundle, with a row)
         Flyway.configure(SchemaMigrationsTest.class.getClassLoader()).dataSource(h2).table(SchemaMigrations.HISTORY_TABLE)
                 .locations("classpath:org/safeharbor/store/migration", "classpath:org/safeharbor/store/retired")
-                .load().migrate();
+                .target("5").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(h2);
         jdbc.update("INSERT INTO bundle_rows (id, exchange, version) VALUES ('open', X'0102', 1)");
         List<String> before = versions(h2);
@@ -96,7 +96,9 @@ class SchemaMigrationsTest {
         MessageStore store = new MessageStore(h2, Clock.fixed(NOW, ZoneOffset.UTC));
         new MessageStore(h2, Clock.systemUTC()); // and a restart
 
-        assertEquals(before, versions(h2), "nothing applied again, nothing removed from the history");
+        List<String> expected = new java.util.ArrayList<>(before); // and what shipped after version 5, applied once
+        every().stream().filter(v -> Integer.parseInt(v) > RETIRED).forEach(expected::add);
+        assertEquals(expected, versions(h2), "nothing applied again, nothing removed from the history");
         assertEquals(1, jdbc.queryForObject("SELECT COUNT(*) FROM bundle_rows", Integer.class), "the bundle's rows are kept");
         assertRetentionDeletesEverything(store, h2);
     }
