@@ -9,9 +9,13 @@
  * refusal as {@link org.safeharbor.jurisdiction.support.v1.StateRejectedException}), and
  * {@link org.safeharbor.jurisdiction.support.v1.Durations}, ISO-8601 durations from configuration (1.4);
  * {@link org.safeharbor.jurisdiction.support.v1.StatusCallback}, the authenticated, bounded door of a status call-back (2.1);
- * {@link org.safeharbor.jurisdiction.support.v1.StateConceptMap}, a state's ConceptMap applied at run time (2.2).
+ * {@link org.safeharbor.jurisdiction.support.v1.StateConceptMap}, a state's ConceptMap applied at run time (2.2);
+ * for file and batch states {@link org.safeharbor.jurisdiction.support.v1.FixedWidth} (Bindy records line by line),
+ * {@link org.safeharbor.jurisdiction.support.v1.ReferralColumns} (the referral's fields as a record's columns),
+ * {@link org.safeharbor.jurisdiction.support.v1.SftpServer} and
+ * {@link org.safeharbor.jurisdiction.support.v1.SealedAggregationRepository} (2.3).
  */
-@Version("2.2.0")
+@Version("2.3.0")
 @Export
 package org.safeharbor.jurisdiction.support.v1;
 

@@ -1,4 +1,4 @@
-package org.safeharbor.jurisdiction.us.fl.layout;
+package org.safeharbor.jurisdiction.support.v1;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +13,11 @@ import org.apache.camel.dataformat.bindy.fixed.BindyFixedLengthDataFormat;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
-import org.safeharbor.jurisdiction.support.v1.PlatformClassLoader;
 
 /**
- * Camel Bindy's fixed-length data format for the Florida record classes, usable outside a route (the state format is
- * called by the conformance kit and by the SFTP peer, neither of which has an exchange). Holds a small CamelContext of
- * its own for Bindy's type conversion; {@link #close()} stops it.
+ * Camel Bindy's fixed-length data format for a state's {@code @FixedLengthRecord} classes, usable outside a route (a
+ * state format is called by the conformance kit and by sandbox peers, neither of which has an exchange). Holds a small
+ * CamelContext of its own for Bindy's type conversion; {@link #close()} stops it.
  *
  * <p>Bindy reads a whole file or nothing, and takes the first line of a record class that declares a header for the
  * header; the readers here give each line to Bindy's own record parser, so that a receiver can reject one malformed
@@ -40,22 +39,23 @@ public final class FixedWidth implements AutoCloseable {
         }
     }
 
-    public FixedWidth() {
+    /** {@code name}: the CamelContext's, e.g. {@code safeharbor-us-fl-bindy}. */
+    public FixedWidth(String name) {
         // in Karaf, Camel finds its plug-ins through the platform bundle that holds it
         try {
             camel = PlatformClassLoader.call(() -> {
                 DefaultCamelContext context = new DefaultCamelContext();
                 context.setApplicationContextClassLoader(PlatformClassLoader.LOADER);
-                context.getCamelContextExtension().setName("safeharbor-us-fl-bindy");
+                context.getCamelContextExtension().setName(name);
                 context.start();
                 return context;
             });
         } catch (Exception e) {
-            throw new IllegalStateException("US-FL: Bindy's CamelContext did not start", e);
+            throw new IllegalStateException(name + ": Bindy's CamelContext did not start", e);
         }
     }
 
-    /** The records as fixed-width lines, each ended by CRLF. All records must be of one annotated class. */
+    /** The records as fixed-width lines, each ended by the record class's line end. All must be of one annotated class. */
     public String write(List<?> records) {
         if (records.isEmpty()) {
             return "";
@@ -74,7 +74,7 @@ public final class FixedWidth implements AutoCloseable {
     /** One record as one line, without line end. */
     public String writeLine(Object record) {
         String text = write(List.of(record));
-        return text.substring(0, text.length() - 2);
+        return text.substring(0, text.length() - (text.endsWith("\r\n") ? 2 : 1));
     }
 
     /**
@@ -103,6 +103,15 @@ public final class FixedWidth implements AutoCloseable {
     /** The non-empty lines of a text, with CRLF or LF ends. */
     public static List<String> lines(String text) {
         return text == null ? List.of() : text.lines().filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Free text fit for one fixed-width line: control characters (a line break would split the record) become spaces. */
+    public static String text(String value) {
+        if (value == null) {
+            return null;
+        }
+        String clean = value.replaceAll("\\p{Cntrl}", " ").strip();
+        return clean.isEmpty() ? null : clean;
     }
 
     private LineFormat format(Class<?> type) {
