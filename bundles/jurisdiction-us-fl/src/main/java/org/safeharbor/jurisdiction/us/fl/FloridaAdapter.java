@@ -21,6 +21,8 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.Durations;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.ReferralBatches;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.store.StoreCipher;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>The adapter follows the sandbox peer's service ({@link SandboxPeer}, {@code safeharbor.sandbox=US-FL}): while it
  * is there, it takes from it the server, port, user and password the configuration leaves unset, and accepts a loopback
  * server with an unchecked host key. Without it, the routes do not start unless the configuration names a server that
- * is not this machine, a user, a credential and a known_hosts file ({@link FloridaSftp#refusal}).
+ * is not this machine, a user, a credential and a known_hosts file (the kit's {@code SftpServer.refusal}).
  */
 @Component(service = JurisdictionAdapter.class, property = Jurisdiction.SERVICE_PROPERTY + "=" + FloridaAdapter.CODE,
         configurationPid = FloridaAdapter.PID)
@@ -60,29 +62,29 @@ public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
     /** Why this adapter may not deliver (no server, or sandbox settings outside the sandbox), or null. */
     private final String refusal;
 
-    /** In OSGi: the sandbox peer's service, while it is there, fills what the configuration leaves unset. */
+    /** In OSGi: the retry keys of the same cfg as the kit's {@link RetryConfig}; the sandbox peer's service, while it is there, fills what the configuration leaves unset. */
     @Activate
-    public FloridaAdapter(FloridaConfig config, @Reference StatusReporter statusReporter,
+    public FloridaAdapter(FloridaConfig config, RetryConfig retry, @Reference StatusReporter statusReporter,
                           @Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource,
                           @Reference StoreCipher cipher,
                           @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                   target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
         // a refused configuration does not fail the activation: the sandbox arriving later re-creates the component
-        this(SandboxPeer.fill(FloridaConfig.class, config, sandbox), statusReporter, dataSource, cipher, Clock.systemUTC(), sandbox != null,
-                false);
+        this(SandboxPeer.fill(FloridaConfig.class, config, sandbox), Redelivery.of(PID, retry), statusReporter, dataSource, cipher,
+                Clock.systemUTC(), sandbox != null, false);
     }
 
     /**
-     * Outside OSGi (tests): a refused configuration throws; {@code dataSource} may be null where no route is built. The
-     * batches are sealed with this JVM's in-memory store keys ({@link StoreKeys#inMemory()}).
+     * Outside OSGi (tests), with the default retry policy: a refused configuration throws; {@code dataSource} may be null
+     * where no route is built. The batches are sealed with this JVM's in-memory store keys ({@link StoreKeys#inMemory()}).
      */
     public FloridaAdapter(FloridaConfig config, StatusReporter statusReporter, DataSource dataSource, Clock clock, boolean sandbox) {
-        this(config, statusReporter, dataSource, new StoreCipher(StoreKeys.inMemory()), clock, sandbox, true);
+        this(config, Redelivery.DEFAULT, statusReporter, dataSource, new StoreCipher(StoreKeys.inMemory()), clock, sandbox, true);
     }
 
-    private FloridaAdapter(FloridaConfig config, StatusReporter reporter, DataSource dataSource, StoreCipher cipher, Clock clock,
-                           boolean sandbox, boolean failFast) {
-        this.refusal = FloridaSftp.refusal(config, sandbox);
+    private FloridaAdapter(FloridaConfig config, Redelivery redelivery, StatusReporter reporter, DataSource dataSource, StoreCipher cipher,
+                           Clock clock, boolean sandbox, boolean failFast) {
+        this.refusal = FloridaTransport.sftp(config).refusal(CODE, PID, sandbox);
         if (refusal != null) {
             LOG.error(refusal);
             if (failFast) {
@@ -94,11 +96,10 @@ public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
             throw new IllegalArgumentException(PID + ": maxReferralsPerBatch must be at least 2");
         }
         this.config = config;
-        this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(),
-                config.maximumRedeliveryDelay());
+        this.redelivery = redelivery;
         this.format = new FloridaFormat(new FloridaCategories(config.categorySexualNonCaregiver(), config.categorySexualCaregiver(),
                 config.categoryLabor(), config.undeterminedRelationAsCaregiver()));
-        this.transport = new FloridaTransport(config, format, reporter, dataSource, cipher, clock,
+        this.transport = new FloridaTransport(config, format, new ReferralBatches(FLORIDA, reporter, clock), dataSource, cipher, clock,
                 Durations.positive(PID, "batchInterval", config.batchInterval()),
                 Durations.positive(PID, "resendInterval", config.resendInterval()),
                 Durations.positive(PID, "statusPollInterval", config.statusPollInterval()));

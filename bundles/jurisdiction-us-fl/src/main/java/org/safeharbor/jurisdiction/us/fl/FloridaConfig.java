@@ -6,7 +6,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The Florida adapter's configuration, {@code etc/org.safeharbor.jurisdiction.us.fl.cfg} (PID
- * {@value FloridaAdapter#PID}); the bundle README's "Configuration" table says what each key does.
+ * {@value FloridaAdapter#PID}); the bundle README's "Configuration" table says what each key does. The retry keys of the
+ * same cfg are the kit's {@code RetryConfig}; the SFTP keys are the kit's {@code SftpServer}'s.
  */
 @ObjectClassDefinition(name = "SafeHarbor Bridge: Florida (US-FL)", description = "Florida DCF reference intake: fixed-width "
         + "batch files over SFTP. No server ships (the safeharbor-sandbox feature supplies its peer's).")
@@ -52,13 +53,4 @@ public @interface FloridaConfig {
     String categoryLabor() default "LAB";
     @AttributeDefinition(description = "File other-family-member, multiple and unknown perpetrators as caregivers")
     boolean undeterminedRelationAsCaregiver() default false;
-    @AttributeDefinition(description = "Retries of an attempt (taking the referral into the batch) that failed for a "
-            + "passing reason, before the referral goes to referrals.US-FL.DLQ and FAILED is reported")
-    int maximumRedeliveries() default 6;
-    @AttributeDefinition(description = "Wait before the first retry (ISO-8601 duration)")
-    String redeliveryDelay() default "PT2S";
-    @AttributeDefinition(description = "Backoff factor applied to the wait after each retry (at least 1.0)")
-    double redeliveryMultiplier() default 2.0;
-    @AttributeDefinition(description = "Cap on any single wait between retries (ISO-8601 duration)")
-    String maximumRedeliveryDelay() default "PT5M";
 }

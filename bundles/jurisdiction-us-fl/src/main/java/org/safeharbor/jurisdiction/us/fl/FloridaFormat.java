@@ -1,42 +1,35 @@
 package org.safeharbor.jurisdiction.us.fl;
 
-import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.safeharbor.api.v1.Address;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.Certainty;
-import org.safeharbor.api.v1.Child;
-import org.safeharbor.api.v1.Organization;
 import org.safeharbor.api.v1.PerpetratorRelation;
-import org.safeharbor.api.v1.PersonName;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.ReferralId;
-import org.safeharbor.api.v1.Reporter;
-import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.support.v1.FixedWidth;
+import org.safeharbor.jurisdiction.support.v1.ReferralColumns;
 import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
-import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
+import org.safeharbor.jurisdiction.us.fl.layout.StatusCode;
+import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
 
 /**
  * Florida's wire format: a referral's detail records ({@link AllegationRecord}, {@code D}, one fixed-width line per
- * allegation, Camel Bindy). The batch file around them (header, trailer) is {@link BatchFile}.
+ * allegation, Camel Bindy), and the state's status lines read back ({@link #statuses}). In a batch file they stand between {@link BatchHeaderRecord} and the trailer.
  *
  * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (docs/domain.md), so the layout is the
  * project's own on a real transport (SFTP). The codes are public: DCF's three trafficking categories (F.S.
@@ -45,7 +38,10 @@ import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
  *
  * <p>Only suspected and confirmed allegations are written (a risk signal is not an allegation of abuse; ruled-out
  * and historical findings are never current allegations: IOM/NRC 2013, ICD-10-CM coding guidelines). Florida has
- * no public rule in docs/domain.md for receiving at-risk signals from a hospital screen, so none are sent.
+ * no public rule in docs/domain.md for receiving at-risk signals from a hospital screen, so none are sent, and every type
+ * is received (the CSEC forms are DCF's two sexual categories, labor is labor): the SPI's defaults for
+ * {@code atRiskRule()} and {@code unsupportedTypes()}. The referral's own fields are the record's columns
+ * ({@link ReferralColumns}).
  */
 public final class FloridaFormat implements StateFormat, AutoCloseable {
 
@@ -88,7 +84,7 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
 
     public FloridaFormat(FloridaCategories categories) {
         this.categories = Objects.requireNonNull(categories, "categories");
-        this.fixedWidth = new FixedWidth();
+        this.fixedWidth = new FixedWidth("safeharbor-us-fl-bindy");
     }
 
     public FloridaCategories categories() {
@@ -110,18 +106,6 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
         return Set.copyOf(DISCLOSED);
     }
 
-    /** Every type is received: the CSEC forms are sexual exploitation (DCF's two sexual categories), labor is labor. */
-    @Override
-    public Map<AllegationType, String> unsupportedTypes() {
-        return Map.of();
-    }
-
-    /** None: docs/domain.md names no Florida rule for receiving at-risk signals from a hospital screen. */
-    @Override
-    public Optional<String> atRiskRule() {
-        return Optional.empty();
-    }
-
     /**
      * The allegations Florida receives from this referral: suspected or confirmed, each distinct one once, with the
      * caregiver role following Florida's reading of the perpetrator ({@link FloridaCategories#caregiverStatus}).
@@ -131,8 +115,7 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
         List<Allegation> sent = new ArrayList<>();
         for (Allegation stated : referral.allegations()) {
             Allegation a = stated.withCaregiverStatus(categories.caregiverStatus(stated.perpetrator()));
-            if (a.isReportable() && !unsupportedTypes().containsKey(a.type())
-                    && seen.add(List.of(a.type(), a.certainty(), a.perpetrator(), a.caregiverRole()))) {
+            if (a.isReportable() && seen.add(List.of(a.type(), a.certainty(), a.perpetrator(), a.caregiverRole()))) {
                 sent.add(a);
             }
         }
@@ -160,8 +143,7 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
     }
 
     private AllegationRecord record(Referral referral, Allegation allegation, int seq, int count) {
-        AllegationRecord r = new AllegationRecord();
-        r.setReferralId(referral.id().value());
+        AllegationRecord r = ReferralColumns.write(referral, new AllegationRecord());
         r.setAllegationSeq(seq);
         r.setAllegationCount(count);
         r.setDcfCategory(categories.categoryOf(allegation));
@@ -169,43 +151,6 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
         r.setCertainty(allegation.certainty().code());
         r.setPerpetratorRelation(allegation.perpetrator().code());
         r.setCaregiverRole(allegation.caregiverRole().code());
-        r.setReceivedAt(LocalDateTime.ofInstant(referral.receivedAt().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC));
-        Child child = referral.child();
-        if (child.name() != null) {
-            r.setChildFamilyName(text(child.name().family()));
-            r.setChildGivenNames(text(String.join(" ", child.name().given())));
-        }
-        r.setChildBirthDate(child.birthDate());
-        r.setChildSex(sexCode(child.sex()));
-        Address home = child.residence();
-        if (home != null) {
-            r.setChildStreet(text(String.join(", ", home.lines())));
-            r.setChildCity(text(home.city()));
-            r.setChildState(text(home.state()));
-            r.setChildPostalCode(text(home.postalCode()));
-            r.setChildCountry(text(home.country()));
-        }
-        Organization care = referral.placeOfCare();
-        if (care != null) {
-            r.setPlaceOfCareName(text(care.name()));
-            Address a = care.address();
-            if (a != null) {
-                r.setPlaceOfCareStreet(text(String.join(", ", a.lines())));
-                r.setPlaceOfCareCity(text(a.city()));
-                r.setPlaceOfCareState(text(a.state()));
-                r.setPlaceOfCarePostalCode(text(a.postalCode()));
-                r.setPlaceOfCareCountry(text(a.country()));
-            }
-        }
-        Reporter reporter = referral.reporter();
-        if (reporter != null) {
-            if (reporter.name() != null) {
-                r.setReporterFamilyName(text(reporter.name().family()));
-                r.setReporterGivenNames(text(String.join(" ", reporter.name().given())));
-            }
-            r.setReporterRole(text(reporter.role()));
-            r.setReporterPhone(text(reporter.phone()));
-        }
         return r;
     }
 
@@ -229,18 +174,7 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
                 throw new IllegalArgumentException("records of more than one referral");
             }
         }
-        List<Allegation> allegations = records.stream().map(FloridaFormat::allegation).toList();
-        Child child = new Child(name(first.getChildFamilyName(), first.getChildGivenNames()), first.getChildBirthDate(),
-                sex(first.getChildSex()), address(first.getChildStreet(), first.getChildCity(), first.getChildState(),
-                        first.getChildPostalCode(), first.getChildCountry()));
-        Organization care = first.getPlaceOfCareName() == null && first.getPlaceOfCareCity() == null ? null
-                : new Organization(null, first.getPlaceOfCareName(), address(first.getPlaceOfCareStreet(),
-                        first.getPlaceOfCareCity(), first.getPlaceOfCareState(), first.getPlaceOfCarePostalCode(),
-                        first.getPlaceOfCareCountry()));
-        Reporter reporter = new Reporter(name(first.getReporterFamilyName(), first.getReporterGivenNames()),
-                first.getReporterRole(), first.getReporterPhone(), null);
-        Instant receivedAt = first.getReceivedAt().toInstant(ZoneOffset.UTC);
-        return new Referral(new ReferralId(first.getReferralId()), child, care, reporter, receivedAt, null, allegations);
+        return ReferralColumns.read(first, records.stream().map(FloridaFormat::allegation).toList());
     }
 
     /** The shared-code allegation a record carries; throws {@link IllegalArgumentException} for an unknown code. */
@@ -250,45 +184,28 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
                 List.of());
     }
 
-    private static PersonName name(String family, String given) {
-        if (family == null && given == null) {
-            return null;
+    /**
+     * The status updates of an acknowledgement or status file the state leaves in the SFTP outbox ({@link StatusRecord}
+     * lines), in line order.
+     *
+     * @throws IllegalArgumentException when a line does not match the layout (the whole file is refused: it stays on
+     *                                  the server, and nothing of it is reported)
+     */
+    public List<StatusUpdate> statuses(String text) {
+        List<StatusUpdate> updates = new ArrayList<>();
+        for (StatusRecord record : fixedWidth.readLines(StatusRecord.class, text)) {
+            StatusCode code = StatusCode.parse(record.getStatusCode());
+            if (record.getReferralId() == null || record.getReferralId().isBlank() || record.getStatusAt() == null) {
+                throw new IllegalArgumentException("a status line without a referral id or a time");
+            }
+            updates.add(new StatusUpdate(new ReferralId(record.getReferralId()), FloridaAdapter.FLORIDA, code.status(),
+                    blankToNull(record.getIntakeNumber()), record.getStatusAt().toInstant(ZoneOffset.UTC), blankToNull(record.getReason())));
         }
-        return new PersonName(family, given == null ? List.of() : Arrays.asList(given.split(" +")));
+        return updates;
     }
 
-    private static Address address(String street, String city, String state, String postalCode, String country) {
-        if (street == null && city == null && state == null && postalCode == null) {
-            return null;
-        }
-        return new Address(street == null ? List.of() : List.of(street), city, state, postalCode, country);
-    }
-
-    static String sexCode(Sex sex) {
-        return switch (sex) {
-            case FEMALE -> "F";
-            case MALE -> "M";
-            case OTHER -> "O";
-            case UNKNOWN -> "U";
-        };
-    }
-
-    static Sex sex(String code) {
-        return switch (code == null ? "U" : code) {
-            case "F" -> Sex.FEMALE;
-            case "M" -> Sex.MALE;
-            case "O" -> Sex.OTHER;
-            default -> Sex.UNKNOWN;
-        };
-    }
-
-    /** Free text fit for one fixed-width line: control characters (a line break would split the record) become spaces. */
-    static String text(String value) {
-        if (value == null) {
-            return null;
-        }
-        String clean = value.replaceAll("\\p{Cntrl}", " ").strip();
-        return clean.isEmpty() ? null : clean;
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     @Override

@@ -9,13 +9,9 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 
 import javax.sql.DataSource;
 
@@ -24,20 +20,18 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.dataformat.bindy.fixed.BindyFixedLengthDataFormat;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.safeharbor.api.v1.DeliveryContract;
-import org.safeharbor.api.v1.DeliveryStatus;
-import org.safeharbor.api.v1.ReferralId;
-import org.safeharbor.api.v1.StatusReporter;
-import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.support.v1.FixedWidth;
+import org.safeharbor.jurisdiction.support.v1.ReferralBatches;
+import org.safeharbor.jurisdiction.support.v1.SealedAggregationRepository;
+import org.safeharbor.jurisdiction.support.v1.SftpServer;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchHeaderRecord;
 import org.safeharbor.jurisdiction.us.fl.layout.BatchTrailerRecord;
-import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
 import org.safeharbor.store.BundleSchema;
 import org.safeharbor.store.StoreCipher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * Florida's transport (REFERENCE DESIGN): each referral's records collected into one batch file by Camel's Aggregator,
@@ -53,10 +47,16 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * A completed batch stays in the database until its file is on the server (the repository confirms it then) and is
  * sent again every resendInterval until it is (the repository's recovery, without limit); only then is it DELIVERED.
  * A crash after the upload and before the confirmation sends the batch again: at least once, and the state
- * de-duplicates by referral id. The batches are encrypted in the tables with the message store's keys
- * ({@link SealedBatchCodec}).
+ * de-duplicates by referral id. The batches are encrypted in the tables with the message store's keys (the kit's
+ * {@link SealedAggregationRepository}); collecting by referral id, DELIVERED per referral and the order of DELIVERED
+ * before the state's answers are the kit's {@link ReferralBatches}; the server is the kit's {@link SftpServer}.
+ *
+ * @param batchInterval  how long referrals are collected into one file
+ * @param resendInterval how often a batch the server did not take is sent again
+ * @param pollInterval   how often the outbox is read
  */
-final class FloridaTransport {
+record FloridaTransport(FloridaConfig config, FloridaFormat format, ReferralBatches batches, DataSource dataSource, StoreCipher cipher,
+                        Clock clock, Duration batchInterval, Duration resendInterval, Duration pollInterval) {
 
     /** Sends the open batch now; tests call it instead of waiting for the interval. */
     static final String FLUSH_ENDPOINT = "direct:" + CODE + "-flush";
@@ -68,39 +68,14 @@ final class FloridaTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(FloridaTransport.class);
     private static final String COLLECT = "direct:" + CODE + "-collect";
-    private static final String REFERRALS = "safeharborFloridaReferrals";
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
-    private final FloridaConfig config;
-    private final FloridaFormat format;
-    private final StatusReporter reporter;
-    private final DataSource dataSource;
-    private final StoreCipher cipher;
-    private final Clock clock;
-    private final Duration batchInterval;
-    private final Duration resendInterval;
-    private final Duration pollInterval;
-    /** Held while a batch goes out, so a fast acknowledgement is never reported before its DELIVERED. */
-    private final Semaphore batchInFlight = new Semaphore(1);
-
-    FloridaTransport(FloridaConfig config, FloridaFormat format, StatusReporter reporter, DataSource dataSource, StoreCipher cipher,
-                     Clock clock, Duration batchInterval, Duration resendInterval, Duration pollInterval) {
-        this.config = config;
-        this.format = format;
-        this.reporter = reporter;
-        this.dataSource = dataSource;
-        this.cipher = cipher;
-        this.clock = clock;
-        this.batchInterval = batchInterval;
-        this.resendInterval = resendInterval;
-        this.pollInterval = pollInterval;
-    }
 
     /** The routes (see the class comment); {@code formerSpool}: where an earlier version kept referrals for the batch. */
     void configure(RouteBuilder routes, String deliver, Path formerSpool) {
         migrate(dataSource);
-        JdbcAggregationRepository batches = repository(dataSource, cipher);
-        batches.setRecoveryInterval(resendInterval.toMillis());
+        SftpServer sftp = sftp(config);
+        JdbcAggregationRepository repository = repository(dataSource, cipher);
+        repository.setRecoveryInterval(resendInterval.toMillis());
 
         routes.from(deliver).routeId(CODE + "-deliver")
                 .process(this::currentLayout)
@@ -109,24 +84,27 @@ final class FloridaTransport {
                 .setHeader(Exchange.AGGREGATION_COMPLETE_ALL_GROUPS, routes.constant(true))
                 .to(COLLECT);
         routes.from(COLLECT).routeId(CODE + "-collect")
-                .aggregate(routes.constant(CODE), FloridaTransport::collect).aggregationRepository(batches)
+                .aggregate(routes.constant(CODE), ReferralBatches.byReferralId()).aggregationRepository(repository)
                     .completionSize(config.maxReferralsPerBatch()).completionInterval(batchInterval.toMillis())
                     .process(this::batch)
                     .marshal(new BindyFixedLengthDataFormat(AllegationRecord.class))
-                    .process(exchange -> batchInFlight.acquire())
+                    .process(batches::lock)
                     .doTry()
-                        .to(FloridaSftp.endpoint(routes.getContext(), config, config.inboxDirectory(),
-                                "&tempPrefix=.inprogress-&fileExist=Override"))
-                        .process(this::delivered)
+                        .to(sftp.endpoint(routes.getContext(), config.inboxDirectory(), "&tempPrefix=.inprogress-&fileExist=Override"))
+                        .process(batch -> batches.delivered(batch, "in batch file " + batch.getMessage().getHeader(Exchange.FILE_NAME)
+                                + " on the Florida SFTP server"))
                     .doFinally()
-                        .process(exchange -> batchInFlight.release())
+                        .process(batches::unlock)
                     .end()
                 .end();
 
-        routes.from(FloridaSftp.endpoint(routes.getContext(), config, config.outboxDirectory(), "&delete=true&idempotent=true&antInclude=*.dat"
+        routes.from(sftp.endpoint(routes.getContext(), config.outboxDirectory(), "&delete=true&idempotent=true&antInclude=*.dat"
                         + "&sortBy=file:modified;file:name&delay=" + pollInterval.toMillis() + "&initialDelay=" + pollInterval.toMillis()))
                 .routeId(CODE + "-status")
-                .process(this::statuses);
+                // the whole file is read first: a bad line fails it before anything is reported, and it is read again
+                // at the next poll (it stays on the server), so no status is reported twice or lost
+                .process(file -> batches.report(format.statuses(file.getMessage().getBody(String.class)),
+                        file.getMessage().getHeader(Exchange.FILE_NAME, String.class)));
 
         if (Files.isDirectory(formerSpool)) {
             // referrals an earlier version of this bundle left in its spool folder join the batch, then leave the folder
@@ -146,10 +124,13 @@ final class FloridaTransport {
 
     /** The batch tables in {@code dataSource}, their exchanges sealed with {@code cipher} (the message store's keys). */
     static JdbcAggregationRepository repository(DataSource dataSource, StoreCipher cipher) {
-        JdbcAggregationRepository batches = new JdbcAggregationRepository(new DataSourceTransactionManager(dataSource), REPOSITORY,
-                dataSource);
-        batches.setJdbcCamelCodec(new SealedBatchCodec(cipher, REPOSITORY));
-        return batches;
+        return new SealedAggregationRepository(dataSource, REPOSITORY, cipher);
+    }
+
+    /** DCF's SFTP server, as the configuration names it. */
+    static SftpServer sftp(FloridaConfig config) {
+        return new SftpServer(config.sftpHost(), config.sftpPort(), config.sftpUsername(), config._sftpPassword(), config.privateKeyFile(),
+                config._privateKeyPassphrase(), config.knownHostsFile());
     }
 
     /** The attempt's records in the current layout (a stored payload may predate FL2); anything else is refused. */
@@ -166,72 +147,17 @@ final class FloridaTransport {
         exchange.getMessage().setBody(fixedWidth.write(records));
     }
 
-    /**
-     * The open batch: its referrals' records by referral id, in arrival order (a redelivered referral replaces its own).
-     * The first attempt's exchange is kept, as the JDBC repository wants, without the attempt's headers.
-     */
-    private static Exchange collect(Exchange batch, Exchange attempt) {
-        String referralId = attempt.getMessage().getHeader(DeliveryContract.STATE_REFERRAL_ID, String.class);
-        String records = attempt.getMessage().getBody(String.class);
-        if (batch == null) {
-            attempt.getMessage().setHeaders(new HashMap<>());
-            attempt.getMessage().setBody(new LinkedHashMap<>(Map.of(referralId, records)));
-            return attempt;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, String> referrals = batch.getMessage().getBody(Map.class);
-        referrals.put(referralId, records);
-        return batch;
-    }
-
     /** The completed batch as Bindy's model: its records as body, header and trailer as Bindy's header and footer. */
     private void batch(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        Map<String, String> referrals = exchange.getMessage().getBody(Map.class);
-        List<AllegationRecord> records = referrals.values().stream()
+        List<AllegationRecord> records = ReferralBatches.payloads(exchange).stream()
                 .flatMap(lines -> format.fixedWidth().readLines(AllegationRecord.class, lines).stream()).toList();
+        int referrals = exchange.getProperty(ReferralBatches.REFERRALS, List.class).size();
         String batchId = ID_TIME.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        exchange.setProperty(REFERRALS, List.copyOf(referrals.keySet()));
         exchange.getMessage().setBody(records);
         exchange.getMessage().setHeader(Exchange.FILE_NAME, "SH-FL-" + batchId + ".dat");
         exchange.getMessage().setHeader(BindyFixedLengthDataFormat.CAMEL_BINDY_FIXED_LENGTH_HEADER,
                 Map.of(BatchHeaderRecord.class.getName(), new BatchHeaderRecord(batchId, clock.instant(), config.senderId())));
         exchange.getMessage().setHeader(BindyFixedLengthDataFormat.CAMEL_BINDY_FIXED_LENGTH_FOOTER,
-                Map.of(BatchTrailerRecord.class.getName(), new BatchTrailerRecord(batchId, records.size(), referrals.size())));
-    }
-
-    /** The batch file is on the server: every referral in it is DELIVERED. */
-    private void delivered(Exchange exchange) {
-        String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
-        @SuppressWarnings("unchecked")
-        List<String> referrals = exchange.getProperty(REFERRALS, List.class);
-        for (String id : referrals) {
-            reporter.report(new StatusUpdate(new ReferralId(id), FloridaAdapter.FLORIDA, DeliveryStatus.DELIVERED, null,
-                    clock.instant(), "in batch file " + file + " on the Florida SFTP server"));
-        }
-        LOG.info("Florida batch file {} delivered with {} referral(s)", file, referrals.size());
-    }
-
-    /** Each status line of an acknowledgement or status file becomes a status update. */
-    private void statuses(Exchange exchange) throws InterruptedException {
-        String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
-        // the whole file is read first: a bad line fails it before anything is reported, and it is read again
-        // at the next poll (it stays on the server), so no status is reported twice or lost
-        List<StatusUpdate> updates = StatusFile.read(format.fixedWidth(), exchange.getMessage().getBody(String.class));
-        batchInFlight.acquire();
-        try {
-            for (StatusUpdate update : updates) {
-                try {
-                    reporter.report(update);
-                } catch (NoSuchElementException notOurs) {
-                    // a line for a referral Florida never received from us: skipped, or the file would be read for ever
-                    LOG.warn("Florida status file {}: status {} for referral {} refused: not delivered to {}", file, update.status(),
-                            update.referralId(), CODE);
-                }
-            }
-        } finally {
-            batchInFlight.release();
-        }
-        LOG.info("Florida status file {}: {} status line(s)", file, updates.size());
+                Map.of(BatchTrailerRecord.class.getName(), new BatchTrailerRecord(batchId, records.size(), referrals)));
     }
 }

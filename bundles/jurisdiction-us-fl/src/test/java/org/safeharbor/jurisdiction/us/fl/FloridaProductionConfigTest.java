@@ -17,6 +17,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.RecordingStatusReporter;
@@ -39,6 +40,8 @@ class FloridaProductionConfigTest {
     /** Where the routes keep their batches (none is started here). */
     private static final DataSource DATABASE = TestDatabase.withBatchTables();
     private static final StoreCipher CIPHER = new StoreCipher(StoreKeys.inMemory());
+    /** The retry keys of an empty cfg, as DS gives them to the component (the kit's RetryConfig). */
+    private static final RetryConfig RETRY = ConfigProxies.defaults(RetryConfig.class);
 
     @TempDir
     Path temp;
@@ -91,12 +94,12 @@ class FloridaProductionConfigTest {
 
     @Test
     void inOsgiWithoutTheSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), DATABASE, CIPHER, (SandboxPeer) null);
+        FloridaAdapter adapter = new FloridaAdapter(unset(), RETRY, new RecordingStatusReporter(), DATABASE, CIPHER, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no SFTP server configured"), e::toString);
         }
-        FloridaAdapter noHostKey = new FloridaAdapter(TestConfigs.florida(Map.of("_sftpPassword", "secret")), new RecordingStatusReporter(),
+        FloridaAdapter noHostKey = new FloridaAdapter(TestConfigs.florida(Map.of("_sftpPassword", "secret")), RETRY, new RecordingStatusReporter(),
                 DATABASE, CIPHER, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(noHostKey)));
@@ -106,7 +109,7 @@ class FloridaProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeerSuppliesItsServerAndCredentialWhileTheOperatorSetNone() throws Exception {
-        FloridaAdapter adapter = new FloridaAdapter(unset(), new RecordingStatusReporter(), DATABASE, CIPHER, SANDBOX);
+        FloridaAdapter adapter = new FloridaAdapter(unset(), RETRY, new RecordingStatusReporter(), DATABASE, CIPHER, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://127.0.0.1:2222")), endpoints(camel)::toString);
@@ -115,7 +118,7 @@ class FloridaProductionConfigTest {
         }
         // the operator's own server wins (and, in the sandbox, is not checked further)
         FloridaAdapter own = new FloridaAdapter(ConfigProxies.of(FloridaConfig.class, Map.of(
-                "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)), new RecordingStatusReporter(), DATABASE, CIPHER, SANDBOX);
+                "sftpHost", "sftp.dcf.example.gov", "sftpPort", 2022)), RETRY, new RecordingStatusReporter(), DATABASE, CIPHER, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.startsWith("sftp://sftp.dcf.example.gov:2022")), endpoints(camel)::toString);

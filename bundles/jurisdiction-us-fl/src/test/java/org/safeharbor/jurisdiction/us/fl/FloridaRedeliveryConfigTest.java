@@ -3,20 +3,26 @@ package org.safeharbor.jurisdiction.us.fl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
+import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.RecordingStatusReporter;
 
-/** The retry policy of the receiving route comes from the configuration. */
+/** The retry policy of the receiving route comes from the configuration (the retry keys: the kit's RetryConfig). */
 class FloridaRedeliveryConfigTest {
 
+    /** What the component gets in OSGi: one cfg read into FloridaConfig and the kit's RetryConfig (a sandbox peer: no credential needed). */
     private static Redelivery redelivery(Map<String, Object> overrides) {
-        FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(overrides), new RecordingStatusReporter(), null, Clock.systemUTC(), true);
+        Map<String, Object> values = new HashMap<>(Map.of("sftpHost", "sftp.dcf.example.gov", "sftpUsername", "safeharbor"));
+        values.putAll(overrides);
+        FloridaAdapter adapter = new FloridaAdapter(ConfigProxies.of(FloridaConfig.class, values, RetryConfig.class),
+                ConfigProxies.of(RetryConfig.class, values, FloridaConfig.class), new RecordingStatusReporter(), null, null, Map::of);
         try {
             return adapter.redelivery();
         } finally {

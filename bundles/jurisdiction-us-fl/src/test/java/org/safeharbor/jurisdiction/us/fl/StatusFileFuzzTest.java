@@ -7,11 +7,10 @@ import java.nio.charset.StandardCharsets;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
 import org.safeharbor.api.v1.StatusUpdate;
-import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the state's acknowledgement and status files as the adapter reads them from
- * the SFTP outbox ({@link StatusFile}, Camel Bindy's fixed-width layout of {@code StatusRecord}).
+ * the SFTP outbox ({@link FloridaFormat#statuses}, Camel Bindy's fixed-width layout of {@code StatusRecord}).
  *
  * <p>For every input: status updates, or an {@link IllegalArgumentException} (the file stays on the server and
  * nothing of it is reported). Anything else would fail the status route with an error no one planned for. The
@@ -19,17 +18,17 @@ import org.safeharbor.jurisdiction.us.fl.layout.FixedWidth;
  */
 class StatusFileFuzzTest {
 
-    private static final FixedWidth FIXED_WIDTH = new FixedWidth();
+    private static final FloridaFormat FORMAT = new FloridaFormat(FloridaCategories.PLACEHOLDERS);
 
     @AfterAll
     static void close() {
-        FIXED_WIDTH.close();
+        FORMAT.close();
     }
 
     @FuzzTest(maxDuration = "5m")
     void statusFile(byte[] body) {
         try {
-            for (StatusUpdate update : StatusFile.read(FIXED_WIDTH, new String(body, StandardCharsets.UTF_8))) {
+            for (StatusUpdate update : FORMAT.statuses(new String(body, StandardCharsets.UTF_8))) {
                 assertNotNull(update.at());
             }
         } catch (IllegalArgumentException refused) {

@@ -6,6 +6,8 @@ import java.time.LocalDateTime;
 import org.apache.camel.dataformat.bindy.annotation.DataField;
 import org.apache.camel.dataformat.bindy.annotation.FixedLengthRecord;
 import org.safeharbor.api.v1.AllegationType;
+import org.safeharbor.jurisdiction.support.v1.FixedWidth;
+import org.safeharbor.jurisdiction.support.v1.ReferralColumns;
 
 /**
  * Detail record {@code D} of the Florida batch file: one line per referral-allegation pair, 652 characters.
@@ -21,6 +23,8 @@ import org.safeharbor.api.v1.AllegationType;
  * trim), numbers right-aligned and zero-padded, times are UTC. Positions (1-based): see the table in the bundle README. Fields past
  * {@code receivedAt} are the child, place of care and reporter: free text there is clipped to its width. In a batch file
  * these records stand between Bindy's header ({@link BatchHeaderRecord}) and footer ({@link BatchTrailerRecord}).
+ * The referral's own fields (id, received at, child, place of care, reporter) are written and read by the kit's
+ * {@link ReferralColumns}, by their names here; only the allegation's fields have accessors.
  */
 @FixedLengthRecord(length = AllegationRecord.LENGTH, paddingChar = ' ', crlf = "WINDOWS",
         header = BatchHeaderRecord.class, footer = BatchTrailerRecord.class)
@@ -138,9 +142,7 @@ public class AllegationRecord {
     private String reporterPhone;
 
     public String getRecordType() { return recordType; }
-    public void setRecordType(String v) { recordType = v; }
     public String getReferralId() { return referralId; }
-    public void setReferralId(String v) { referralId = v; }
     public int getAllegationSeq() { return allegationSeq; }
     public void setAllegationSeq(int v) { allegationSeq = v; }
     public int getAllegationCount() { return allegationCount; }
@@ -155,46 +157,8 @@ public class AllegationRecord {
     public void setPerpetratorRelation(String v) { perpetratorRelation = v; }
     public String getCaregiverRole() { return caregiverRole; }
     public void setCaregiverRole(String v) { caregiverRole = v; }
-    public LocalDateTime getReceivedAt() { return receivedAt; }
-    public void setReceivedAt(LocalDateTime v) { receivedAt = v; }
     public String getChildFamilyName() { return childFamilyName; }
-    public void setChildFamilyName(String v) { childFamilyName = v; }
-    public String getChildGivenNames() { return childGivenNames; }
-    public void setChildGivenNames(String v) { childGivenNames = v; }
     public LocalDate getChildBirthDate() { return childBirthDate; }
-    public void setChildBirthDate(LocalDate v) { childBirthDate = v; }
-    public String getChildSex() { return childSex; }
-    public void setChildSex(String v) { childSex = v; }
-    public String getChildStreet() { return childStreet; }
-    public void setChildStreet(String v) { childStreet = v; }
-    public String getChildCity() { return childCity; }
-    public void setChildCity(String v) { childCity = v; }
-    public String getChildState() { return childState; }
-    public void setChildState(String v) { childState = v; }
-    public String getChildPostalCode() { return childPostalCode; }
-    public void setChildPostalCode(String v) { childPostalCode = v; }
-    public String getChildCountry() { return childCountry; }
-    public void setChildCountry(String v) { childCountry = v; }
-    public String getPlaceOfCareName() { return placeOfCareName; }
-    public void setPlaceOfCareName(String v) { placeOfCareName = v; }
-    public String getPlaceOfCareStreet() { return placeOfCareStreet; }
-    public void setPlaceOfCareStreet(String v) { placeOfCareStreet = v; }
-    public String getPlaceOfCareCity() { return placeOfCareCity; }
-    public void setPlaceOfCareCity(String v) { placeOfCareCity = v; }
-    public String getPlaceOfCareState() { return placeOfCareState; }
-    public void setPlaceOfCareState(String v) { placeOfCareState = v; }
-    public String getPlaceOfCarePostalCode() { return placeOfCarePostalCode; }
-    public void setPlaceOfCarePostalCode(String v) { placeOfCarePostalCode = v; }
-    public String getPlaceOfCareCountry() { return placeOfCareCountry; }
-    public void setPlaceOfCareCountry(String v) { placeOfCareCountry = v; }
-    public String getReporterFamilyName() { return reporterFamilyName; }
-    public void setReporterFamilyName(String v) { reporterFamilyName = v; }
-    public String getReporterGivenNames() { return reporterGivenNames; }
-    public void setReporterGivenNames(String v) { reporterGivenNames = v; }
-    public String getReporterRole() { return reporterRole; }
-    public void setReporterRole(String v) { reporterRole = v; }
-    public String getReporterPhone() { return reporterPhone; }
-    public void setReporterPhone(String v) { reporterPhone = v; }
 
     /**
      * A detail line in the current layout. A referral accepted before the upgrade to FL2 waits in the spool as FL1

@@ -51,9 +51,6 @@ public class BatchHeaderRecord {
         this.senderId = senderId;
     }
 
-    public String getRecordType() { return recordType; }
     public String getLayoutVersion() { return layoutVersion; }
     public String getBatchId() { return batchId; }
-    public LocalDateTime getCreatedAt() { return createdAt; }
-    public String getSenderId() { return senderId; }
 }

@@ -39,7 +39,6 @@ public class BatchTrailerRecord {
         this.referralCount = referralCount;
     }
 
-    public String getRecordType() { return recordType; }
     public String getBatchId() { return batchId; }
     public int getRecordCount() { return recordCount; }
     public int getReferralCount() { return referralCount; }

@@ -42,8 +42,6 @@ public class StatusRecord {
     @DataField(pos = 7, length = 80, trim = true, clip = true)
     private String reason;
 
-    public String getRecordType() { return recordType; }
-    public void setRecordType(String v) { recordType = v; }
     public String getReferralId() { return referralId; }
     public void setReferralId(String v) { referralId = v; }
     public String getStatusCode() { return statusCode; }
@@ -52,7 +50,6 @@ public class StatusRecord {
     public void setIntakeNumber(String v) { intakeNumber = v; }
     public LocalDateTime getStatusAt() { return statusAt; }
     public void setStatusAt(LocalDateTime v) { statusAt = v; }
-    public String getBatchId() { return batchId; }
     public void setBatchId(String v) { batchId = v; }
     public String getReason() { return reason; }
     public void setReason(String v) { reason = v; }
