@@ -121,6 +121,26 @@ public class SmartAuthIT {
         assertEquals(200, send("GET", "/fhir/metadata", null, null).statusCode());
     }
 
+    /**
+     * The FHIR package an EHR vendor validates against ships in the distribution ({@code fhir/package.tgz}), and the
+     * profile the intake enforces is served from it without a token (it holds no personal data).
+     */
+    @Test
+    public void theFhirPackageShipsWithTheDistributionAndItsProfilesArePublic() throws Exception {
+        Path shipped = Path.of(System.getProperty("karaf.home"), "fhir", "package.tgz");
+        assertTrue("the distribution carries " + shipped, Files.isRegularFile(shipped));
+        String tar;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(shipped))) {
+            tar = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8); // tar entries are stored as they are
+        }
+        assertTrue("an npm-style FHIR package", tar.contains("package/package.json"));
+        String url = "https://fhir.safeharbor-bridge.org/StructureDefinition/screening-report";
+        assertTrue("the package holds the submission profile", tar.contains(url));
+        HttpResponse<String> served = send("GET", "/fhir/StructureDefinition/screening-report", null, null);
+        assertEquals(200, served.statusCode());
+        assertEquals(url, JSON.readTree(served.body()).path("url").asText());
+    }
+
     @Test
     public void hospitalBNeitherReadsNorImpersonatesHospitalA() throws Exception {
         IGenericClient a = SafeHarborKaraf.fhirClient(SafeHarborKaraf.HOSPITAL);
