@@ -370,7 +370,7 @@ class TexasDeliveryTest {
 
     @Test
     void theRetryPolicyIsConfigured() {
-        assertEquals(Redelivery.DEFAULT, new TexasAdapter(TestSupport.defaults(), reporter).redelivery(),
+        assertEquals(Redelivery.DEFAULT, new TexasAdapter(TestSupport.defaults(), TestSupport.redelivery(Map.of()), reporter).redelivery(),
                 "the metatype defaults are the base class's: 6 retries from 2 s doubling up to 5 min");
         Map<String, Object> config = new HashMap<>();
         config.put("maximumRedeliveries", 3);

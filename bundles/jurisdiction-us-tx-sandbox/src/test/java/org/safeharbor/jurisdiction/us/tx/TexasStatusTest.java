@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.Certainty;
@@ -66,7 +67,7 @@ class TexasStatusTest {
     }
 
     static InMemoryPipeline pathOf(TexasConfig config, org.safeharbor.api.v1.StatusReporter reporter) throws Exception {
-        return new InMemoryPipeline(new TexasAdapter(config, reporter), reporter, TestSupport.CLOCK).start();
+        return new InMemoryPipeline(new TexasAdapter(config, Redelivery.DEFAULT, reporter), reporter, TestSupport.CLOCK).start();
     }
 
     @BeforeEach

@@ -65,12 +65,7 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
         this(SandboxPeer.fill(TexasConfig.class, config, sandbox), Redelivery.of(PID, retry), statusReporter, false);
     }
 
-    /** Outside OSGi (tests), with the default retry policy: without endpoints it throws at once. */
-    public TexasAdapter(TexasConfig config, StatusReporter statusReporter) {
-        this(config, Redelivery.DEFAULT, statusReporter);
-    }
-
-    /** Outside OSGi (tests), with a retry policy. */
+    /** Outside OSGi (tests), with a retry policy ({@link Redelivery#DEFAULT}): without endpoints it throws at once. */
     public TexasAdapter(TexasConfig config, Redelivery redelivery, StatusReporter statusReporter) {
         this(config, redelivery, statusReporter, true);
     }

@@ -1,5 +1,6 @@
 package org.safeharbor.jurisdiction.us.tx;
 
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.JurisdictionAdapter;
 import org.safeharbor.api.v1.PerpetratorRelation;
@@ -9,7 +10,7 @@ import org.safeharbor.tck.RecordingStatusReporter;
 /** The conformance kit against the Texas adapter with its default configuration. */
 class TexasConformanceTest extends JurisdictionConformanceTest {
 
-    private static final TexasAdapter ADAPTER = new TexasAdapter(TestSupport.defaults(), new RecordingStatusReporter());
+    private static final TexasAdapter ADAPTER = new TexasAdapter(TestSupport.defaults(), Redelivery.DEFAULT, new RecordingStatusReporter());
 
     @Override
     protected JurisdictionAdapter adapter() {

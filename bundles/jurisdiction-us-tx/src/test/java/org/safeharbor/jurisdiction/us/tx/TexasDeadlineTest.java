@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.Certainty;
@@ -29,7 +30,7 @@ class TexasDeadlineTest {
     private static final Jurisdiction TX = Jurisdiction.of("US-TX");
 
     private static TexasAdapter adapter(Map<String, Object> config) {
-        return new TexasAdapter(TestSupport.adapter(config), new RecordingStatusReporter());
+        return new TexasAdapter(TestSupport.adapter(config), Redelivery.DEFAULT, new RecordingStatusReporter());
     }
 
     private static Referral by(PerpetratorRelation relation, CaregiverRole role) {

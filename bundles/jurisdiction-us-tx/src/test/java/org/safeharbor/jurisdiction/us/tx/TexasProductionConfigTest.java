@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.ConfigProxies;
@@ -44,15 +45,15 @@ class TexasProductionConfigTest {
         TexasConfig none = ConfigProxies.of(TexasConfig.class, Map.of());
         assertEquals("", none.cpsIntakeUrl(), "the bundle ships no endpoint");
         assertEquals("", none.trustStore(), "nor a trust store");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(none, reporter));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(none, Redelivery.DEFAULT, reporter));
         assertTrue(e.getMessage().contains("no cpsIntakeUrl or lawEnforcementUrl configured"), e.getMessage());
         // http is refused in every case
         assertThrows(IllegalArgumentException.class, () -> new TexasAdapter(TestSupport.adapter(
-                Map.of("cpsIntakeUrl", "http://cps.example.gov/intake")), reporter));
+                Map.of("cpsIntakeUrl", "http://cps.example.gov/intake")), Redelivery.DEFAULT, reporter));
         // https on this machine's loopback (a local TLS proxy) is not refused for its host: the sandbox module's
         // TexasDeliveryTest delivers there with the operator's own trust store
-        new TexasAdapter(TestSupport.adapter(Map.of("cpsIntakeUrl", "https://127.0.0.1:8743/cps/intake")), reporter);
-        TexasAdapter production = new TexasAdapter(TestSupport.defaults(), reporter);
+        new TexasAdapter(TestSupport.adapter(Map.of("cpsIntakeUrl", "https://127.0.0.1:8743/cps/intake")), Redelivery.DEFAULT, reporter);
+        TexasAdapter production = new TexasAdapter(TestSupport.defaults(), Redelivery.DEFAULT, reporter);
         assertFalse(production.statusEndpointEnabled(), "no credential: no status endpoint");
     }
 
