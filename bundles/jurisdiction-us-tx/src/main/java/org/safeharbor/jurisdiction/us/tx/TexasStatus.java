@@ -75,7 +75,7 @@ final class TexasStatus {
     /**
      * What a status report means for the hospital: the canonical status, the agency's number and its reason.
      *
-     * @throws InvalidDocumentException when its referral id or time cannot be one
+     * @throws InvalidDocumentException when its referral id, status, agency or time cannot be one
      */
     static StatusUpdate update(ReferralStatusReportType status) {
         ReferralId referral;
@@ -83,6 +83,11 @@ final class TexasStatus {
             referral = new ReferralId(status.getReferralIdentification().getIdentificationID());
         } catch (IllegalArgumentException e) {
             throw new InvalidDocumentException("ReferralIdentification is not a referral id");
+        }
+        if (status.getReferralStatusCode() == null || status.getReceivingAgencyCode() == null) {
+            // xs:token lets a code carry whitespace around it, which JAXB's enums do not read (null): refused, never
+            // guessed (a null agency would have read as law enforcement; found by TexasMessagesFuzzTest)
+            throw new InvalidDocumentException("ReferralStatusCode or ReceivingAgencyCode is not one of the schema's codes as written");
         }
         String reason = TexasRules.displayName(status.getReceivingAgencyCode()) + ": " + status.getReferralStatusCode().value();
         if (status.getStatusReasonText() != null && !status.getStatusReasonText().isBlank()) {
