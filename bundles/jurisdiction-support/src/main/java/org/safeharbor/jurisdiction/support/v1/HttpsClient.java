@@ -228,6 +228,18 @@ public final class HttpsClient {
         return uri;
     }
 
+    /**
+     * A configured endpoint: blank stays {@code ""} (not configured: the state decides whether it may start without it),
+     * anything else must be https with a host; the message names the PID and the key.
+     */
+    public static String configuredUrl(String pid, String key, String url) {
+        try {
+            return blank(url) ? "" : httpsUri(url).toString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(pid + ": " + key + " " + e.getMessage(), e);
+        }
+    }
+
     private static KeyStore load(String file, String password, String what) {
         try {
             return KeyStore.getInstance(Path.of(file.trim()).toFile(), password == null ? new char[0] : password.toCharArray());

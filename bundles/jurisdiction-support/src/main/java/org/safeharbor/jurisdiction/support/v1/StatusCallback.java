@@ -6,14 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.common.HttpMessage;
 import org.safeharbor.api.v1.Jurisdiction;
+import org.safeharbor.api.v1.StatusReporter;
+import org.safeharbor.api.v1.StatusUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +113,54 @@ public final class StatusCallback {
             return null;
         }
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The state's whole status route on the core's servlet at {@code path} (route id {@code US-XX-status}), answered by
+     * {@link #receive}; none when nobody could be admitted (an ERROR line says so: an unauthenticated caller could close
+     * referrals; deliveries run).
+     */
+    public void route(RouteBuilder routes, String path, StatusReporter reporter, Function<String, StatusUpdate> parse,
+                      Consumer<StatusUpdate> recorded) {
+        if (!enabled()) {
+            LOG.error("{}: status call-backs are OFF: set .statusToken or statusClientCertificates in its cfg; deliveries run", jurisdiction);
+            return;
+        }
+        routes.from(servlet(path)).routeId(jurisdiction.code() + "-status").process(exchange -> receive(exchange, reporter, parse, recorded));
+    }
+
+    /**
+     * One status call-back: {@link #admit}, then {@code parse} (an {@link IllegalArgumentException} is answered 400 with
+     * its message, which must name no value), the status recorded through {@link StatusOutcome} (404, 503), then
+     * {@code recorded} (what the state does on a recorded status, e.g. notices it makes due; a RuntimeException is
+     * answered 503: the status stands, sent again it records what is missing), then 202.
+     */
+    public void receive(Exchange exchange, StatusReporter reporter, Function<String, StatusUpdate> parse, Consumer<StatusUpdate> recorded) {
+        String body = admit(exchange);
+        if (body == null) {
+            return;
+        }
+        Message message = exchange.getMessage();
+        StatusUpdate update;
+        try {
+            update = parse.apply(body);
+        } catch (IllegalArgumentException invalid) {
+            LOG.warn("{}: refused a status message: {}", jurisdiction, invalid.getMessage());
+            answer(message, 400, invalid.getMessage());
+            return;
+        }
+        StatusOutcome outcome = StatusOutcome.report(reporter, update);
+        if (outcome == StatusOutcome.RECORDED) {
+            try {
+                recorded.accept(update);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: status {} of referral {} recorded, but what it makes due was not: {}", jurisdiction, update.status(),
+                        update.referralId(), e.getClass().getSimpleName());
+                answer(message, 503, "notices not recorded; send the status again later");
+                return;
+            }
+        }
+        answer(message, outcome.status(), outcome.refusal(update));
     }
 
     /** Answers the caller with {@code status} and a text of ours (no personal data, nothing of the request); null: no body. */

@@ -13,7 +13,10 @@
  * for file and batch states {@link org.safeharbor.jurisdiction.support.v1.FixedWidth} (Bindy records line by line),
  * {@link org.safeharbor.jurisdiction.support.v1.ReferralColumns} (the referral's fields as a record's columns),
  * {@link org.safeharbor.jurisdiction.support.v1.SftpServer} and
- * {@link org.safeharbor.jurisdiction.support.v1.SealedAggregationRepository} (2.3).
+ * {@link org.safeharbor.jurisdiction.support.v1.SealedAggregationRepository} (2.3); a state's notices to other recipients
+ * ({@link org.safeharbor.jurisdiction.support.v1.NoticeRoutes}), a JSON contract
+ * ({@link org.safeharbor.jurisdiction.support.v1.StrictJson}, {@link org.safeharbor.jurisdiction.support.v1.JsonRequired}),
+ * {@code StatusCallback.route} and {@code HttpsClient.configuredUrl} (2.3).
  */
 @Version("2.3.0")
 @Export
