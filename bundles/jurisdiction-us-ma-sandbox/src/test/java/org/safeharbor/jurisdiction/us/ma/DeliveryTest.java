@@ -35,6 +35,7 @@ import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.support.v1.NoticeRoutes;
 import org.safeharbor.jurisdiction.support.v1.StateRejectedException;
 import org.safeharbor.jurisdiction.us.ma.sandbox.MassachusettsPeer;
 import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
@@ -74,13 +75,10 @@ class DeliveryTest {
 
         /** With the clock of the notice sweep. */
         QueuelessAdapter(MassachusettsConfig config, RecordingReporter reporter, java.time.Clock clock) {
-            super(config, reporter, clock);
-        }
-
-        /** The notices' queue as a direct endpoint (a notice is sent, and retried, before its status is answered); the sweep runs when a test sends to it. */
-        @Override
-        protected NoticeDelivery.Endpoints noticeEndpoints() {
-            return new NoticeDelivery.Endpoints("direct:notices", "direct:notices", NOTICE_DLQ, "direct:notice-sweep");
+            // the notices' queue as a direct endpoint (a notice is sent, and retried, before its status is answered); the
+            // sweep runs when a test sends to it
+            super(config, TestConfig.redelivery(config), reporter, clock,
+                    new NoticeRoutes.Queues("direct:notices", "direct:notices", NOTICE_DLQ, "direct:notice-sweep"));
         }
     }
 

@@ -11,8 +11,10 @@ record DcfEndpoints(String report, String districtAttorney, String lawEnforcemen
 
     /** @throws IllegalArgumentException naming the key of a URL that is not https */
     static DcfEndpoints of(MassachusettsConfig config) {
-        return new DcfEndpoints(https("reportUrl", config.reportUrl()), https("districtAttorneyUrl", config.districtAttorneyUrl()),
-                https("lawEnforcementUrl", config.lawEnforcementUrl()));
+        String pid = MassachusettsAdapter.PID;
+        return new DcfEndpoints(HttpsClient.configuredUrl(pid, "reportUrl", config.reportUrl()),
+                HttpsClient.configuredUrl(pid, "districtAttorneyUrl", config.districtAttorneyUrl()),
+                HttpsClient.configuredUrl(pid, "lawEnforcementUrl", config.lawEnforcementUrl()));
     }
 
     /** Why the routes may not start (no report URL, or notices on without both notice URLs), or null when they may. */
@@ -21,13 +23,5 @@ record DcfEndpoints(String report, String districtAttorney, String lawEnforcemen
                 : districtAttorney.isBlank() ? "districtAttorneyUrl" : lawEnforcement.isBlank() ? "lawEnforcementUrl" : null;
         return missing == null ? null : MassachusettsAdapter.CODE + ": no " + missing + " configured: set DCF's https endpoints in etc/"
                 + MassachusettsAdapter.PID + ".cfg (or install the safeharbor-sandbox feature, whose peer supplies them); no report goes to Massachusetts";
-    }
-
-    private static String https(String key, String url) {
-        try {
-            return url.isBlank() ? "" : HttpsClient.httpsUri(url).toString();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(MassachusettsAdapter.PID + ": " + key + " " + e.getMessage(), e);
-        }
     }
 }

@@ -7,13 +7,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ChoiceDefinition;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
-import org.safeharbor.api.v1.PendingNotice;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.support.v1.NoticeRoutes;
 import org.safeharbor.jurisdiction.us.ma.wire.DepartmentNotice;
 import org.safeharbor.jurisdiction.us.ma.wire.DepartmentNotice.NoticeAllegation;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * the District Attorney and local law enforcement when it has reasonable cause to believe a child is a victim of sexual
  * exploitation or human trafficking. DCF's duty after its own intake, not the reporter's: a notice is due only on DCF's
  * status (one of {@link #triggers}, per site, none by default), never on the hospital's report. Each is recorded with
- * its payload ({@link StatusReporter#recordNotice}), then queued ({@link NoticeDelivery}).
+ * its payload ({@link StatusReporter#recordNotice}), then queued; the kit's {@link NoticeRoutes} carry it (queue, numbered
+ * and recorded attempts, retries, dead letter, sweep) to this class's send route: its recipient's https endpoint.
  */
 final class DepartmentNotices {
 
@@ -45,13 +49,13 @@ final class DepartmentNotices {
     private final Set<DeliveryStatus> triggers;
     private final String county;
     private final StatusReporter reporter;
-    private final Consumer<PendingNotice> queue;
+    private final NoticeRoutes queue;
 
     /**
      * The triggers and the District Attorney's county from the configuration ({@code departmentNoticesOn},
-     * {@code districtAttorneyCounty}); {@code queue} puts a recorded notice on its durable queue (throws when it cannot).
+     * {@code districtAttorneyCounty}); {@code queue} records a due notice and queues it (throws when it cannot).
      */
-    DepartmentNotices(Jurisdiction jurisdiction, MassachusettsConfig config, StatusReporter reporter, Consumer<PendingNotice> queue) {
+    DepartmentNotices(Jurisdiction jurisdiction, MassachusettsConfig config, StatusReporter reporter, NoticeRoutes queue) {
         this.jurisdiction = jurisdiction;
         this.triggers = triggers("departmentNoticesOn", config.departmentNoticesOn());
         this.county = config.districtAttorneyCounty().isBlank() ? null : config.districtAttorneyCounty().trim();
@@ -107,12 +111,25 @@ final class DepartmentNotices {
             String payload = WireJson.write(new DepartmentNotice(DepartmentNotice.SCHEMA_VERSION, DepartmentNotice.NOTIFICATION_TYPE,
                     DepartmentNotice.NOTIFYING_AGENCY, recipient, update.referralId().value(), update.stateIntakeNumber(),
                     DepartmentNotice.DISTRICT_ATTORNEY.equals(recipient) ? county : null, allegations));
-            if (reporter.recordNotice(update.referralId(), jurisdiction, recipient, update.status(), payload)) {
-                LOG.info("{}: referral {} {}: the Department's notice to {} is due (G.L. c.119 s.51B(k))", jurisdiction,
-                        update.referralId(), update.status(), recipient);
-                queue.accept(new PendingNotice(update.referralId(), jurisdiction, recipient, payload));
-            }
+            queue.due(update, recipient, payload); // G.L. c.119 s.51B(k)
         }
+    }
+
+    /**
+     * The route that sends one attempt of a notice to its recipient's endpoint ({@code endpoint}: a URL's camel-http
+     * endpoint). A recipient without a URL (notices off: allowed) fails a notice recorded earlier: retried, then dead-lettered.
+     */
+    void configure(RouteBuilder routes, DcfEndpoints urls, UnaryOperator<String> endpoint) {
+        ChoiceDefinition recipient = routes.from(NoticeRoutes.sendEndpoint(jurisdiction)).routeId(jurisdiction.code() + "-notice-send")
+                .setHeader(Exchange.HTTP_METHOD, routes.constant("POST"))
+                .setHeader(Exchange.CONTENT_TYPE, routes.constant(MassachusettsFormat.MEDIA_TYPE))
+                .choice().when(routes.header(NoticeRoutes.RECIPIENT).isEqualTo(DepartmentNotice.DISTRICT_ATTORNEY));
+        send(send(recipient, urls.districtAttorney(), endpoint).otherwise(), urls.lawEnforcement(), endpoint).end();
+    }
+
+    private static ChoiceDefinition send(ChoiceDefinition branch, String url, UnaryOperator<String> endpoint) {
+        return url.isBlank() ? branch.throwException(IllegalStateException.class, "no endpoint configured for this notice")
+                : branch.to(endpoint.apply(url));
     }
 
     /** One entry per DCF allegation of the report, with the strongest certainty the report gives it. */

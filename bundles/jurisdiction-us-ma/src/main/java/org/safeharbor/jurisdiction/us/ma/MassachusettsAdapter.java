@@ -21,7 +21,9 @@ import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.Durations;
 import org.safeharbor.jurisdiction.support.v1.HttpsClient;
+import org.safeharbor.jurisdiction.support.v1.NoticeRoutes;
 import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.jurisdiction.support.v1.StateTransport;
 import org.safeharbor.jurisdiction.support.v1.StatusCallers;
@@ -29,7 +31,7 @@ import org.safeharbor.jurisdiction.support.v1.StatusCallers;
 /**
  * Massachusetts (US-MA), a REFERENCE DESIGN (see the README): the configuration and the wiring of the written G.L.
  * c.119 s.51A report to DCF as JSON over HTTPS ({@link ReportDelivery}), DCF's statuses back ({@link StatusReceiver}),
- * the Department's s.51B(k) notices when DCF's status makes them due ({@link DepartmentNotices}, {@link NoticeDelivery})
+ * the Department's s.51B(k) notices when DCF's status makes them due ({@link DepartmentNotices}, on the kit's {@link NoticeRoutes})
  * and the 48-hour clock ({@link ReportClocks}). Without {@code reportUrl} (and both notice URLs when notices are on) the
  * component starts but its routes do not: the sandbox peer ({@link SandboxPeer}), while it is there, fills them in.
  */
@@ -49,35 +51,35 @@ public class MassachusettsAdapter implements JurisdictionAdapter, StateTransport
     private final Redelivery redelivery;
     private final DcfEndpoints endpoints;
     private final HttpsClient https;
-    private final NoticeDelivery noticeDelivery;
+    private final NoticeRoutes noticeRoutes;
+    private final DepartmentNotices notices;
     private final StatusReceiver statusReceiver;
-    /** Why the routes may not start (an endpoint missing; the core logs it), or null. */
-    private final String refusal;
 
-    /** In OSGi: re-created when the sandbox peer comes or goes (a static greedy reference). */
+    /** In OSGi: the retry keys of the same cfg as the kit's {@link RetryConfig}; re-created when the sandbox peer comes or goes (greedy). */
     @Activate
-    public MassachusettsAdapter(MassachusettsConfig config, @Reference StatusReporter statusReporter,
+    public MassachusettsAdapter(MassachusettsConfig config, RetryConfig retry, @Reference StatusReporter statusReporter,
                                 @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
                                         target = "(" + SandboxPeer.MARKER + "=" + CODE + ")") SandboxPeer sandbox) {
-        this(SandboxPeer.fill(MassachusettsConfig.class, config, sandbox), statusReporter, Clock.systemUTC(), false);
+        this(SandboxPeer.fill(MassachusettsConfig.class, config, sandbox), Redelivery.of(PID, retry), statusReporter, Clock.systemUTC(),
+                NoticeRoutes.Queues.onTheBroker(JURISDICTION), false);
     }
 
-    /** Outside OSGi (tests): a missing endpoint throws here. {@code clock}: the notice sweep's. */
-    public MassachusettsAdapter(MassachusettsConfig config, StatusReporter statusReporter, Clock clock) {
-        this(config, statusReporter, clock, true);
+    /** Outside OSGi (tests; not DS's arity): a missing endpoint throws here; the notice sweep's clock, the notices' queues. */
+    public MassachusettsAdapter(MassachusettsConfig config, Redelivery redelivery, StatusReporter statusReporter, Clock clock,
+                                NoticeRoutes.Queues queues) {
+        this(config, redelivery, statusReporter, clock, queues, true);
     }
 
     /** Every value is checked here: a bad one fails the activation naming its key. */
-    private MassachusettsAdapter(MassachusettsConfig config, StatusReporter statusReporter, Clock clock, boolean failFast) {
+    private MassachusettsAdapter(MassachusettsConfig config, Redelivery redelivery, StatusReporter statusReporter, Clock clock,
+                                 NoticeRoutes.Queues queues, boolean failFast) {
         this.clocks = new ReportClocks(Durations.of(PID, "writtenReportDeadline", config.writtenReportDeadline()));
-        this.redelivery = Redelivery.parse(PID, config.maximumRedeliveries(), config.redeliveryDelay(), config.redeliveryMultiplier(),
-                config.maximumRedeliveryDelay());
+        this.redelivery = redelivery;
         this.endpoints = DcfEndpoints.of(config);
-        this.noticeDelivery = new NoticeDelivery(JURISDICTION, statusReporter, clock, noticeEndpoints());
-        DepartmentNotices notices = new DepartmentNotices(JURISDICTION, config, statusReporter, noticeDelivery::queue);
-        this.refusal = endpoints.refusal(notices.on());
-        if (refusal != null && failFast) {
-            throw new IllegalArgumentException(refusal);
+        this.noticeRoutes = new NoticeRoutes(JURISDICTION, statusReporter, clock, queues);
+        this.notices = new DepartmentNotices(JURISDICTION, config, statusReporter, noticeRoutes);
+        if (endpoints.refusal(notices.on()) != null && failFast) {
+            throw new IllegalArgumentException(endpoints.refusal(notices.on()));
         }
         this.statusReceiver = new StatusReceiver(JURISDICTION, statusReporter, new StatusCallers(config._statusToken(),
                 config.statusClientCertificates()), config.statusMaxBodyBytes(), notices::onStatus);
@@ -124,12 +126,13 @@ public class MassachusettsAdapter implements JurisdictionAdapter, StateTransport
     /** The report's delivery route, the notices' routes and the status call-back; none while an endpoint is missing. */
     @Override
     public void configure(RouteBuilder routes, String deliverEndpoint) {
-        if (refusal != null) {
-            throw new IllegalStateException(refusal);
+        if (endpoints.refusal(notices.on()) != null) { // an endpoint missing: the core logs why
+            throw new IllegalStateException(endpoints.refusal(notices.on()));
         }
         https.install(routes.getContext());
         ReportDelivery.configure(routes, deliverEndpoint, https, endpoints.report(), endpoint(endpoints.report()));
-        noticeDelivery.configure(routes, redelivery, endpoints.districtAttorney(), endpoints.lawEnforcement(), this::endpoint);
+        noticeRoutes.configure(routes, redelivery);
+        notices.configure(routes, endpoints, this::endpoint);
         statusReceiver.configure(routes);
     }
 
@@ -138,13 +141,8 @@ public class MassachusettsAdapter implements JurisdictionAdapter, StateTransport
         return https.endpoint(url);
     }
 
-    /** The notices' queues and sweep: the broker's (a test may use in-memory ones). */
-    protected NoticeDelivery.Endpoints noticeEndpoints() {
-        return NoticeDelivery.Endpoints.broker(JURISDICTION);
-    }
-
     @Deactivate
     void deactivate() throws Exception {
-        noticeDelivery.close();
+        noticeRoutes.close();
     }
 }

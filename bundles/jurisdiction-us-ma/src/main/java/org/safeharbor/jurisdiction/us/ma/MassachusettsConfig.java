@@ -48,18 +48,6 @@ public @interface MassachusettsConfig {
     @AttributeDefinition(description = "Connect and response timeout of each HTTPS call, in seconds")
     int timeoutSeconds() default 30;
 
-    @AttributeDefinition(description = "Retries of a delivery (or a notice) that failed for a passing reason, then its dead-letter queue")
-    int maximumRedeliveries() default 6;
-
-    @AttributeDefinition(description = "Wait before the first retry, ISO-8601")
-    String redeliveryDelay() default "PT2S";
-
-    @AttributeDefinition(description = "Backoff factor between retries (at least 1.0)")
-    double redeliveryMultiplier() default 2.0;
-
-    @AttributeDefinition(description = "Cap on any single wait between retries, ISO-8601")
-    String maximumRedeliveryDelay() default "PT5M";
-
     @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "Bearer token DCF presents with its statuses")
     String _statusToken() default "";
 
@@ -68,4 +56,5 @@ public @interface MassachusettsConfig {
 
     @AttributeDefinition(description = "Largest status body taken, in bytes; a larger one is answered 413 unread")
     int statusMaxBodyBytes() default StatusCallers.DEFAULT_MAX_BODY_BYTES;
+    // the retry policy of a delivery, and of each notice on its own, is the kit's RetryConfig (same cfg)
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +39,9 @@ import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
  * {@code labor-trafficking}, whoever the perpetrator is (DCF's 2016 allegations, no caregiver requirement:
  * docs/domain.md); each row also carries the shared code's form, certainty, perpetrator relation and caregiver role, so
  * nothing the hospital said is lost. Only suspected and confirmed allegations are written (the map leaves the others
- * unmatched).
+ * unmatched). The SPI's defaults stand: no type is unsupported (each has a DCF allegation), and there is no at-risk
+ * rule: s.51A is about reasonable cause to believe a child is abused, a risk signal is not an allegation (IOM/NRC 2013),
+ * and P.L. 113-183's "at risk of" covers children in foster care, not a hospital screen (docs/domain.md).
  */
 public final class MassachusettsFormat implements StateFormat {
 
@@ -133,21 +134,6 @@ public final class MassachusettsFormat implements StateFormat {
     @Override
     public Set<ReferralField> disclosedFields() {
         return DISCLOSED;
-    }
-
-    /** None: every shared type has a DCF allegation (sexual exploitation or labor trafficking). */
-    @Override
-    public Map<AllegationType, String> unsupportedTypes() {
-        return Map.of();
-    }
-
-    /**
-     * Empty: s.51A is about reasonable cause to believe a child is abused; a risk signal is not an allegation (IOM/NRC
-     * 2013), and P.L. 113-183's "at risk of" covers children in foster care, not a hospital screen (docs/domain.md).
-     */
-    @Override
-    public Optional<String> atRiskRule() {
-        return Optional.empty();
     }
 
     private static NameDto name(PersonName name) {

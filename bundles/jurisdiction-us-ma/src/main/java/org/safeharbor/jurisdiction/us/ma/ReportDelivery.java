@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.Builder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.safeharbor.jurisdiction.support.v1.HttpsClient;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ReportDelivery {
 
-    static final String INTAKE_NUMBER = "usMaIntakeNumber";
     private static final Logger LOG = LoggerFactory.getLogger(ReportDelivery.class);
     /** An intake number is an identifier, never free text: anything else from the state is not passed on. */
     private static final Pattern INTAKE_NUMBER_SHAPE = Pattern.compile("[A-Za-z0-9-]{1,64}");
@@ -43,13 +43,10 @@ final class ReportDelivery {
                 .setHeader(Exchange.CONTENT_TYPE, routes.constant(MassachusettsFormat.MEDIA_TYPE))
                 .to(endpoint)
                 .process(exchange -> refusedOrAnswered(exchange, https, reportUrl))
-                .process(ReportDelivery::readIntakeAnswer)
-                .choice()
-                    .when(routes.exchangeProperty(INTAKE_NUMBER).isNotNull())
-                        .process(StateAnswer.acknowledged(routes.exchangeProperty(INTAKE_NUMBER)))
-                    .otherwise()
-                        .process(StateAnswer.delivered())
-                .end();
+                .process(exchange -> {
+                    String number = readIntakeAnswer(exchange);
+                    (number == null ? StateAnswer.delivered() : StateAnswer.acknowledged(Builder.constant(number))).process(exchange);
+                });
     }
 
     private static void refusedOrAnswered(Exchange exchange, HttpsClient https, String reportUrl) throws HttpOperationFailedException {
@@ -84,24 +81,23 @@ final class ReportDelivery {
         return reason.toString();
     }
 
-    /** DCF's answer: {"intakeNumber": "..."} (201, or 200 for a report it already had), or no body yet (202). */
-    static void readIntakeAnswer(Exchange exchange) {
+    /** DCF's number in its answer {"intakeNumber": "..."} (201, or 200 for a report it already had); null: none yet (202) or unusable. */
+    static String readIntakeAnswer(Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);
-        exchange.removeProperty(INTAKE_NUMBER);
         if (body == null || body.isBlank()) {
-            return;
+            return null;
         }
         try {
             String number = intakeNumber(body);
             if (number != null && INTAKE_NUMBER_SHAPE.matcher(number).matches()) {
-                exchange.setProperty(INTAKE_NUMBER, number);
-            } else {
-                LOG.warn("{}: DCF accepted referral {} without a usable intake number", MassachusettsAdapter.CODE, StateAnswer.referral(exchange).id());
+                return number;
             }
+            LOG.warn("{}: DCF accepted referral {} without a usable intake number", MassachusettsAdapter.CODE, StateAnswer.referral(exchange).id());
         } catch (IOException e) {
             LOG.warn("{}: DCF accepted referral {}, but its answer is not JSON ({})", MassachusettsAdapter.CODE,
                     StateAnswer.referral(exchange).id(), e.getClass().getSimpleName());
         }
+        return null;
     }
 
     /** The number in DCF's answer; the state may add fields to it, only the intake number matters. */

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
 import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
 import org.safeharbor.tck.SandboxFreeBundle;
 import org.safeharbor.routes.JurisdictionPipeline;
@@ -26,6 +27,9 @@ class MassachusettsProductionConfigTest {
     private static final SandboxPeer SANDBOX = () -> Map.of("reportUrl", "https://localhost:9443/dcf/51a/reports",
             "districtAttorneyUrl", "https://localhost:9443/da/notifications",
             "lawEnforcementUrl", "https://localhost:9443/law-enforcement/notifications", ".statusToken", "random-per-start");
+
+    /** The retry keys at their defaults, as DS gives them from a cfg without them. */
+    private static final RetryConfig RETRY = TestConfig.of(RetryConfig.class, Map.of());
 
     private final RecordingReporter reporter = new RecordingReporter();
 
@@ -67,8 +71,8 @@ class MassachusettsProductionConfigTest {
     @Test
     void inOsgiWithoutConfigurationOrSandboxTheComponentStartsButItsRoutesAreRefused() throws Exception {
         // so that the sandbox arriving later re-creates it (DS does not retry a component that failed to activate)
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsConfig.class, Map.of()), reporter,
-                (SandboxPeer) null);
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsConfig.class, Map.of()), RETRY,
+                reporter, (SandboxPeer) null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exception e = assertThrows(Exception.class, () -> camel.addRoutes(pathOf(adapter)));
             assertTrue(String.valueOf(e.getMessage()).contains("no reportUrl configured"), e::toString);
@@ -77,7 +81,7 @@ class MassachusettsProductionConfigTest {
 
     @Test
     void inOsgiTheSandboxPeerSuppliesItsEndpointsAndTokenWhileTheOperatorSetNone() throws Exception {
-        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsConfig.class, Map.of()), reporter, SANDBOX);
+        MassachusettsAdapter adapter = new MassachusettsAdapter(TestConfig.of(MassachusettsConfig.class, Map.of()), RETRY, reporter, SANDBOX);
         assertTrue(adapter.statusEndpointEnabled(), "the peer's token");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
@@ -85,7 +89,7 @@ class MassachusettsProductionConfigTest {
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("localhost:9443/da/notifications")), endpoints(camel)::toString);
         }
         // the operator's own endpoints win
-        MassachusettsAdapter own = new MassachusettsAdapter(TestConfig.defaults(), reporter, SANDBOX);
+        MassachusettsAdapter own = new MassachusettsAdapter(TestConfig.defaults(), RETRY, reporter, SANDBOX);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(own));
             assertTrue(endpoints(camel).stream().anyMatch(uri -> uri.contains("dcf.example.gov")), endpoints(camel)::toString);

@@ -4,6 +4,10 @@ import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.safeharbor.jurisdiction.support.v1.NoticeRoutes;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
+import org.safeharbor.jurisdiction.support.v1.RetryConfig;
+
 /** The adapter's configuration as DS would build it: the annotation's defaults, with some keys overridden. */
 final class TestConfig {
 
@@ -14,9 +18,15 @@ final class TestConfig {
     private TestConfig() {
     }
 
-    /** The adapter outside OSGi, on the system clock. */
+    /** The adapter outside OSGi, on the system clock, with the retry policy of the same configuration. */
     static MassachusettsAdapter adapter(MassachusettsConfig config, org.safeharbor.api.v1.StatusReporter reporter) {
-        return new MassachusettsAdapter(config, reporter, java.time.Clock.systemUTC());
+        return new MassachusettsAdapter(config, redelivery(config), reporter, java.time.Clock.systemUTC(),
+                NoticeRoutes.Queues.onTheBroker(org.safeharbor.api.v1.Jurisdiction.of(MassachusettsAdapter.CODE)));
+    }
+
+    /** The retry policy the configuration's retry keys give (DS reads them into the kit's RetryConfig from the same cfg). */
+    static Redelivery redelivery(MassachusettsConfig config) {
+        return Redelivery.of(MassachusettsAdapter.PID, (RetryConfig) config);
     }
 
     /** {@link #ENDPOINTS} over the metatype defaults. */
@@ -34,9 +44,9 @@ final class TestConfig {
         return of(MassachusettsConfig.class, values);
     }
 
-    /** Any component property type, with its defaults and these overrides. */
+    /** Any component property type, with its defaults and these overrides; also the kit's RetryConfig, as DS reads one cfg into both. */
     static <A> A of(Class<A> type, Map<String, Object> overrides) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), java.util.stream.Stream.of(type, RetryConfig.class).distinct().toArray(Class<?>[]::new), (proxy, method, args) -> {
                     String name = method.getName();
                     if (overrides.containsKey(name)) {
                         return overrides.get(name);

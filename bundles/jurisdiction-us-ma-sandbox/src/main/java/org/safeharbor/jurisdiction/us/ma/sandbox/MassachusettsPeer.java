@@ -153,11 +153,7 @@ public final class MassachusettsPeer implements AutoCloseable {
 
     private synchronized HttpClient statusClient() throws IOException {
         if (statusClient == null) {
-            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-            if (statusCa != null) {
-                builder.sslContext(PemTrust.sslContext(statusCa));
-            }
-            statusClient = builder.build();
+            statusClient = PemTrust.callbackClient(statusCa);
         }
         return statusClient;
     }

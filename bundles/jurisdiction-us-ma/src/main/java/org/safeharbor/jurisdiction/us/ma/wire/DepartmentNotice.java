@@ -2,6 +2,8 @@ package org.safeharbor.jurisdiction.us.ma.wire;
 
 import java.util.List;
 
+import org.safeharbor.jurisdiction.support.v1.JsonRequired;
+
 /**
  * The Department's notice to the District Attorney or to local law enforcement (G.L. c.119 s.51B(k),
  * 110 CMR 4.50; docs/domain.md) as JSON: a REFERENCE DESIGN, deliberately minimal. It is DCF's duty,
@@ -20,14 +22,14 @@ import java.util.List;
  * @param allegations      what kind of crime DCF's report is about, with the reporter's certainty
  */
 public record DepartmentNotice(
-        @Required String schemaVersion,
-        @Required String notificationType,
-        @Required String notifyingAgency,
-        @Required String recipient,
-        @Required String referralId,
+        @JsonRequired String schemaVersion,
+        @JsonRequired String notificationType,
+        @JsonRequired String notifyingAgency,
+        @JsonRequired String recipient,
+        @JsonRequired String referralId,
         String intakeNumber,
         String county,
-        @Required List<NoticeAllegation> allegations) {
+        @JsonRequired List<NoticeAllegation> allegations) {
 
     public static final String SCHEMA_VERSION = "2.0";
     public static final String NOTIFICATION_TYPE = "51B(k)-department-notice";
@@ -41,6 +43,6 @@ public record DepartmentNotice(
      * @param allegation DCF's allegation type ({@code sexual-exploitation}, {@code labor-trafficking})
      * @param certainty  {@code suspected} or {@code confirmed}: the strongest the report holds for that type
      */
-    public record NoticeAllegation(@Required String allegation, @Required String certainty) {
+    public record NoticeAllegation(@JsonRequired String allegation, @JsonRequired String certainty) {
     }
 }

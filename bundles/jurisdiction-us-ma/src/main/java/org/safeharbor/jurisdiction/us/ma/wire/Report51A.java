@@ -4,27 +4,29 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
+import org.safeharbor.jurisdiction.support.v1.JsonRequired;
+
 /**
  * The G.L. c.119 s.51A written report as JSON: SafeHarbor Bridge's REFERENCE DESIGN (DCF publishes
  * no intake interface). The JSON Schema {@code us-ma/schema/us-ma-51a-report.schema.json} in this
  * bundle describes the same shape; both are enforced by the test peer.
  */
 public record Report51A(
-        @Required String schemaVersion,
-        @Required String reportType,
-        @Required String referralId,
-        @Required Instant receivedAt,
+        @JsonRequired String schemaVersion,
+        @JsonRequired String reportType,
+        @JsonRequired String referralId,
+        @JsonRequired Instant receivedAt,
         Instant occurredAt,
-        @Required ChildDto child,
+        @JsonRequired ChildDto child,
         PlaceOfCareDto placeOfCare,
         ReporterDto reporter,
-        @Required List<AllegationDto> allegations) {
+        @JsonRequired List<AllegationDto> allegations) {
 
     public static final String SCHEMA_VERSION = "1.0";
     public static final String REPORT_TYPE = "51A-written-report";
 
     /** The child, always the alleged victim. */
-    public record ChildDto(NameDto name, @Required LocalDate birthDate, AddressDto residence) {
+    public record ChildDto(NameDto name, @JsonRequired LocalDate birthDate, AddressDto residence) {
     }
 
     /** Where the child was seen. */
@@ -53,10 +55,10 @@ public record Report51A(
      * @param caregiverRole       the shared code's caregiver role
      */
     public record AllegationDto(
-            @Required String allegation,
-            @Required String form,
-            @Required String certainty,
-            @Required String perpetratorRelation,
-            @Required String caregiverRole) {
+            @JsonRequired String allegation,
+            @JsonRequired String form,
+            @JsonRequired String certainty,
+            @JsonRequired String perpetratorRelation,
+            @JsonRequired String caregiverRole) {
     }
 }

@@ -2,6 +2,8 @@ package org.safeharbor.jurisdiction.us.ma.wire;
 
 import java.time.Instant;
 
+import org.safeharbor.jurisdiction.support.v1.JsonRequired;
+
 /**
  * A later status of a 51A report, POSTed by DCF to {@code /jurisdictions/us-ma/status}: a
  * REFERENCE DESIGN. Schema: {@code us-ma/schema/us-ma-status.schema.json}. No personal data.
@@ -14,9 +16,9 @@ import java.time.Instant;
  * @param reason       short free text without personal data, e.g. a rejection reason
  */
 public record StatusMessage(
-        @Required String referralId,
+        @JsonRequired String referralId,
         String intakeNumber,
-        @Required String status,
-        @Required Instant at,
+        @JsonRequired String status,
+        @JsonRequired Instant at,
         String reason) {
 }
