@@ -123,9 +123,7 @@ public class ReplayService implements ReferralReplay {
         byte[] bytes = raw.body().getBytes(StandardCharsets.UTF_8);
         Bundle bundle = parser.parse(bytes, raw.mediaType());
         Referral fresh = reader.read(bundle, bundle.getType() == Bundle.BundleType.MESSAGE, bytes).referral();
-        Referral original = stored.referral();
-        return new Referral(original.id(), fresh.child(), fresh.placeOfCare(), fresh.reporter(), original.receivedAt(),
-                fresh.occurredAt(), fresh.allegations());
+        return stored.referral().readAgainAs(fresh);
     }
 
     @Override

@@ -22,16 +22,41 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param receivedAt   when the adapter accepted the report: statutory clocks start here
  * @param occurredAt   when the screening or finding was recorded at the hospital, if known
  * @param allegations  what was found, in the shared code
+ * @param source       who reported: a hospital's screening report or a law-enforcement custody notice (1.6);
+ *                     {@link ReportSource#HEALTH_CARE} when not given
+ * @param careStatus   whether the child is known to be in the agency's care (1.6); {@link CareStatus#UNKNOWN}
+ *                     when not given
+ * @param servicesConsent whether the submission records consent to a referral to services (1.6): the trigger for
+ *                     a services referral where the law requires consent; never sent to a state
  */
 @ProviderType
 public record Referral(ReferralId id, Child child, Organization placeOfCare, Reporter reporter,
-                       Instant receivedAt, Instant occurredAt, List<Allegation> allegations) {
+                       Instant receivedAt, Instant occurredAt, List<Allegation> allegations,
+                       ReportSource source, CareStatus careStatus, boolean servicesConsent) {
 
     public Referral {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(child, "child");
         Objects.requireNonNull(receivedAt, "receivedAt");
         allegations = allegations == null ? List.of() : List.copyOf(allegations);
+        source = source == null ? ReportSource.HEALTH_CARE : source;
+        careStatus = careStatus == null ? CareStatus.UNKNOWN : careStatus;
+    }
+
+    /** A hospital's report with the child's care status unknown and no consent to services recorded (1.0). */
+    public Referral(ReferralId id, Child child, Organization placeOfCare, Reporter reporter,
+                    Instant receivedAt, Instant occurredAt, List<Allegation> allegations) {
+        this(id, child, placeOfCare, reporter, receivedAt, occurredAt, allegations,
+                ReportSource.HEALTH_CARE, CareStatus.UNKNOWN, false);
+    }
+
+    /**
+     * This referral with another id, child, place of care, reporter, finding time and allegations, keeping its
+     * receipt time, source, care status and consent: what a replay through today's mappings produces (1.6).
+     */
+    public Referral readAgainAs(Referral fresh) {
+        return new Referral(id, fresh.child, fresh.placeOfCare, fresh.reporter, receivedAt, fresh.occurredAt,
+                fresh.allegations, fresh.source, fresh.careStatus, fresh.servicesConsent);
     }
 
     /** The original records every allegation was derived from. */
@@ -65,7 +90,7 @@ public record Referral(ReferralId id, Child child, Organization placeOfCare, Rep
 
     @Override
     public String toString() {
-        return "Referral[id=" + id + ", jurisdictions=" + jurisdictions() + ", allegations="
+        return "Referral[id=" + id + ", source=" + source.code() + ", jurisdictions=" + jurisdictions() + ", allegations="
                 + allegations.stream().map(a -> a.type().code() + "/" + a.certainty().code()).toList() + "]";
     }
 }

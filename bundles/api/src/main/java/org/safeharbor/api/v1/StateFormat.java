@@ -47,4 +47,14 @@ public interface StateFormat {
     default Optional<String> atRiskRule() {
         return Optional.empty();
     }
+
+    /**
+     * The rule under which this state's agency receives an at-risk signal about a child in its care (foster care
+     * or its supervision, {@link CareStatus#isInCare()}), e.g. 42 U.S.C. 671(a)(34)(A), which requires the agency
+     * to identify and document a child in its care at risk of sex trafficking; empty when it receives none
+     * (1.6). Only such a child's at-risk signal is sent under it; other at-risk signals follow {@link #atRiskRule()}.
+     */
+    default Optional<String> childInCareAtRiskRule() {
+        return Optional.empty();
+    }
 }

@@ -22,10 +22,12 @@ import org.osgi.annotation.versioning.ProviderType;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.Certainty;
+import org.safeharbor.api.v1.CareStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.ReportSource;
 import org.safeharbor.api.v1.SharedCode;
 
 /**
@@ -55,6 +57,10 @@ public final class ReferralJson {
         sharedCode(codes, Certainty.class, Certainty::fromCode);
         sharedCode(codes, PerpetratorRelation.class, PerpetratorRelation::fromCode);
         sharedCode(codes, CaregiverRole.class, CaregiverRole::fromCode);
+        codes.addSerializer(ReportSource.class, serializer(ReportSource::code));
+        codes.addDeserializer(ReportSource.class, deserializer(ReportSource::fromCode));
+        codes.addSerializer(CareStatus.class, serializer(CareStatus::code));
+        codes.addDeserializer(CareStatus.class, deserializer(CareStatus::fromCode));
         codes.addSerializer(ReferralId.class, serializer(ReferralId::value));
         codes.addDeserializer(ReferralId.class, deserializer(ReferralId::new));
         codes.addSerializer(Jurisdiction.class, serializer(Jurisdiction::code));

@@ -14,6 +14,7 @@ import org.safeharbor.api.v1.Address;
 import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
+import org.safeharbor.api.v1.CareStatus;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.Child;
 import org.safeharbor.api.v1.EvidenceReference;
@@ -22,6 +23,7 @@ import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.api.v1.PersonName;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
+import org.safeharbor.api.v1.ReportSource;
 import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.Sex;
 
@@ -64,6 +66,26 @@ class ReferralJsonTest {
         String written = ReferralJson.INSTANCE.write(read);
         assertTrue(written.contains("\"type\":\"exploitation-through-prostitution\""), written);
         assertFalse(written.contains("\"prostitution\""), "the former code is never written: " + written);
+    }
+
+    /** 1.6: who reported, the child's care status and consent to services travel; a referral stored before reads as a hospital's. */
+    @Test
+    void sourceCareStatusAndConsentTravelAndOlderReferralsReadWithTheirDefaults() {
+        Referral base = sample();
+        Referral custody = new Referral(base.id(), base.child(), base.placeOfCare(), base.reporter(), base.receivedAt(),
+                base.occurredAt(), base.allegations(), ReportSource.LAW_ENFORCEMENT, CareStatus.FOSTER_CARE, true);
+        String json = ReferralJson.INSTANCE.write(custody);
+        assertTrue(json.contains("\"source\":\"law-enforcement\""), json);
+        assertTrue(json.contains("\"careStatus\":\"foster-care\""), json);
+        assertEquals(custody, ReferralJson.INSTANCE.read(json));
+
+        String older = ReferralJson.INSTANCE.write(base).replaceAll(",\"(source|careStatus|servicesConsent)\":(\"[a-z-]+\"|false)", "");
+        assertFalse(older.contains("careStatus"), older);
+        Referral read = ReferralJson.INSTANCE.read(older);
+        assertEquals(ReportSource.HEALTH_CARE, read.source());
+        assertEquals(CareStatus.UNKNOWN, read.careStatus());
+        assertFalse(read.servicesConsent());
+        assertEquals(base, read);
     }
 
     @Test
