@@ -65,6 +65,18 @@ public final class MappingResources {
     public static final String CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION = "ConceptMap-screening-to-ht-allegation.json";
 
     /**
+     * ConceptMap from the shared allegation code to the NCANDS Child File maltreatment type, and from the delivery
+     * status to the NCANDS maltreatment disposition level (federal reporting; harbor:export-ncands).
+     */
+    public static final String CONCEPT_MAP_HT_ALLEGATION_TO_NCANDS = "ConceptMap-ht-allegation-to-ncands.json";
+
+    /** The NCANDS Child File maltreatment types (ChMal1..ChMal4), at {@value #NCANDS_MALTREATMENT_TYPE_URL}. */
+    public static final String CODE_SYSTEM_NCANDS_MALTREATMENT_TYPE = "CodeSystem-ncands-maltreatment-type.json";
+
+    /** The NCANDS Child File maltreatment disposition levels (Mal1Lev..Mal4Lev), at {@value #NCANDS_MALTREATMENT_LEVEL_URL}. */
+    public static final String CODE_SYSTEM_NCANDS_MALTREATMENT_LEVEL = "CodeSystem-ncands-maltreatment-level.json";
+
+    /**
      * Every file this bundle ships; {@link #open(String)} accepts no other name. The shared code and the health-side maps
      * only: a state's own terminology (its CodeSystem, its ConceptMap from the shared code) lives in its bundle.
      */
@@ -79,7 +91,10 @@ public final class MappingResources {
             QUESTIONNAIRE_CSE_IT,
             QUESTIONNAIRE_FL_HTST,
             CONCEPT_MAP_SNOMED_TO_HT_ALLEGATION,
-            CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION);
+            CONCEPT_MAP_SCREENING_TO_HT_ALLEGATION,
+            CODE_SYSTEM_NCANDS_MALTREATMENT_TYPE,
+            CODE_SYSTEM_NCANDS_MALTREATMENT_LEVEL,
+            CONCEPT_MAP_HT_ALLEGATION_TO_NCANDS);
 
     /** How the SSCST answers are scored (a rule file, not a FHIR resource: see mappings/README.md). */
     public static final String SCREENING_RULE_SSCST = "ScreeningRule-sscst.json";
@@ -119,6 +134,12 @@ public final class MappingResources {
 
     /** Canonical URL of the delivery-status CodeSystem. */
     public static final String DELIVERY_STATUS_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/delivery-status";
+
+    /** The canonical URL of the NCANDS maltreatment types (the project's rendering of the Child File codebook's values). */
+    public static final String NCANDS_MALTREATMENT_TYPE_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/ncands-maltreatment-type";
+
+    /** The canonical URL of the NCANDS maltreatment disposition levels (the Child File codebook's values). */
+    public static final String NCANDS_MALTREATMENT_LEVEL_URL = "https://fhir.safeharbor-bridge.org/CodeSystem/ncands-maltreatment-level";
 
     /** Canonical URL of the SSCST Questionnaire. */
     public static final String QUESTIONNAIRE_SSCST_URL = "https://fhir.safeharbor-bridge.org/Questionnaire/sscst";

@@ -31,13 +31,17 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !List.of("keygen", "token").contains(args[0])) {
             System.err.println("usage: safeharbor-client keygen --client-id ID [--name NAME] [--alg ES384|RS384]"
-                    + " [--source-endpoint URL]... [--scope SCOPES] --out DIR\n"
+                    + " [--kind hospital|law-enforcement] [--source-endpoint URL]... [--scope SCOPES] --out DIR\n"
                     + "       safeharbor-client token --client-id ID --key FILE --fhir URL --ca FILE [--scope SCOPES]");
             System.exit(2);
         }
         Map<String, List<String>> options = options(Arrays.copyOfRange(args, 1, args.length));
         String clientId = required(options, "client-id");
-        String scope = options.getOrDefault("scope", List.of(SmartBackendClient.SCOPE_SUBMIT + " " + SmartBackendClient.SCOPE_READ_TASKS)).get(0);
+        String kind = options.getOrDefault("kind", List.of("hospital")).get(0);
+        // a law-enforcement records system submits custody notices only; a hospital screening reports
+        String submit = SmartBackendClient.KIND_LAW_ENFORCEMENT.equals(kind) ? SmartBackendClient.SCOPE_SUBMIT_CUSTODY_NOTICE
+                : SmartBackendClient.SCOPE_SUBMIT;
+        String scope = options.getOrDefault("scope", List.of(submit + " " + SmartBackendClient.SCOPE_READ_TASKS)).get(0);
         if (args[0].equals("keygen")) {
             Path out = Path.of(required(options, "out"));
             Files.createDirectories(out);
@@ -47,7 +51,7 @@ public final class Main {
             Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
             Path registration = out.resolve(clientId + ".json");
             Files.writeString(registration, SmartBackendClient.registration(clientId,
-                    options.getOrDefault("name", List.of(clientId)).get(0), key, List.of(scope.split(" ")),
+                    options.getOrDefault("name", List.of(clientId)).get(0), kind, key, List.of(scope.split(" ")),
                     options.getOrDefault("source-endpoint", List.of())) + "\n");
             System.out.println("private key:  " + keyFile + " (keep it; never send it)");
             System.out.println("registration: " + registration + " (copy it to the adapter's etc/safeharbor/clients/)");

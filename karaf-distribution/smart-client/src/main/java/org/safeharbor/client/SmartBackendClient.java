@@ -55,6 +55,10 @@ public final class SmartBackendClient {
     public static final String SCOPE_SUBMIT = "system/Bundle.c";
     /** Read and search the Tasks of one's own referrals. */
     public static final String SCOPE_READ_TASKS = "system/Task.rs";
+    /** Submit law-enforcement custody notices only ($process-message, event custody-notice): a law-enforcement client's. */
+    public static final String SCOPE_SUBMIT_CUSTODY_NOTICE = "system/Bundle.c?event=custody-notice";
+    /** The kind of a police or juvenile-detention records system's registration. */
+    public static final String KIND_LAW_ENFORCEMENT = "law-enforcement";
 
     /** An access token as the token endpoint answered it. */
     public record Token(String accessToken, String scope, long expiresIn, Instant issuedAt) {
@@ -195,10 +199,16 @@ public final class SmartBackendClient {
      * its public key only.
      */
     public static String registration(String clientId, String name, JWK key, List<String> scopes, List<String> sourceEndpoints) {
+        return registration(clientId, name, "hospital", key, scopes, sourceEndpoints);
+    }
+
+    /** The registration file of a client of this kind ({@code hospital}, {@value #KIND_LAW_ENFORCEMENT}, {@code auditor}). */
+    public static String registration(String clientId, String name, String kind, JWK key, List<String> scopes,
+                                      List<String> sourceEndpoints) {
         Map<String, Object> client = new LinkedHashMap<>();
         client.put("client_id", clientId);
         client.put("name", name);
-        client.put("kind", "hospital");
+        client.put("kind", kind);
         client.put("jwks", new JWKSet(key.toPublicJWK()).toJSONObject(true));
         client.put("scopes", scopes);
         client.put("source_endpoints", sourceEndpoints);

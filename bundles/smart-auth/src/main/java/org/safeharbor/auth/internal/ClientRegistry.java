@@ -205,8 +205,27 @@ final class ClientRegistry implements RegisteredClients {
         } else {
             throw new IOException("neither jwks nor jwks_uri");
         }
+        Set<String> scopes = strings(json, "scopes");
+        sourceScopesFitKind(kind, scopes);
         return new RegisteredClient(clientId, Optional.ofNullable(text(json, "name")).orElse(clientId), kind, keys, keyDescription,
-                strings(json, "scopes"), strings(json, "source_endpoints"), strings(json, "tls_client_certificate_sha256"), file);
+                scopes, strings(json, "source_endpoints"), strings(json, "tls_client_certificate_sha256"), file);
+    }
+
+    /**
+     * Each kind of source submits its own message only: a law-enforcement client custody notices
+     * ({@link org.safeharbor.auth.Scopes#SUBMIT_CUSTODY_NOTICE}), never screening reports; any other client never custody
+     * notices. A registration that mixes them registers nothing (the intake checks the kind again).
+     */
+    private static void sourceScopesFitKind(String kind, Set<String> scopes) throws IOException {
+        boolean lawEnforcement = org.safeharbor.auth.Caller.LAW_ENFORCEMENT.equals(kind);
+        if (lawEnforcement && scopes.contains(org.safeharbor.auth.Scopes.SUBMIT)) {
+            throw new IOException("a law-enforcement client submits custody notices only: register "
+                    + org.safeharbor.auth.Scopes.SUBMIT_CUSTODY_NOTICE + ", not " + org.safeharbor.auth.Scopes.SUBMIT);
+        }
+        if (!lawEnforcement && scopes.contains(org.safeharbor.auth.Scopes.SUBMIT_CUSTODY_NOTICE)) {
+            throw new IOException(org.safeharbor.auth.Scopes.SUBMIT_CUSTODY_NOTICE + " is for a client of kind "
+                    + org.safeharbor.auth.Caller.LAW_ENFORCEMENT + " only");
+        }
     }
 
     private static String text(JsonNode json, String field) {

@@ -18,5 +18,5 @@ import com.nimbusds.jose.proc.SecurityContext;
 record RegisteredClient(String clientId, String name, String kind, JWKSource<SecurityContext> keys, String keyDescription,
                         Set<String> scopes, Set<String> sourceEndpoints, Set<String> certificateThumbprints, Path file) {
 
-    static final List<String> KINDS = List.of("hospital", "auditor");
+    static final List<String> KINDS = List.of("hospital", "auditor", org.safeharbor.auth.Caller.LAW_ENFORCEMENT);
 }

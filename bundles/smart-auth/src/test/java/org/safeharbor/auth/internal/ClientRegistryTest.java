@@ -129,6 +129,28 @@ class ClientRegistryTest {
         assertEquals(3, registry.problems().size(), registry.problems().toString());
     }
 
+    /** A law-enforcement records system submits custody notices only, and only it does (issue 15). */
+    @Test
+    void aLawEnforcementClientHasTheCustodyNoticeScopeAndOnlyIt() throws Exception {
+        String custody = SmartBackendClient.SCOPE_SUBMIT_CUSTODY_NOTICE;
+        Files.writeString(clients.resolve("county-sheriff.json"), SmartBackendClient.registration("county-sheriff", "County Sheriff",
+                SmartBackendClient.KIND_LAW_ENFORCEMENT, KEY, List.of(custody, SmartBackendClient.SCOPE_READ_TASKS),
+                List.of("https://records.county-sheriff.example/fhir")));
+        Files.writeString(clients.resolve("mixed-police.json"), SmartBackendClient.registration("mixed-police", "Police",
+                SmartBackendClient.KIND_LAW_ENFORCEMENT, KEY, List.of(custody, SUBMIT), List.of()));
+        Files.writeString(clients.resolve("hospital-custody.json"), SmartBackendClient.registration("hospital-custody", "Hospital",
+                "hospital", KEY, List.of(SUBMIT, custody), List.of()));
+        registry.refresh();
+        RegisteredClient sheriff = registry.find("county-sheriff").orElseThrow();
+        assertEquals(org.safeharbor.auth.Caller.LAW_ENFORCEMENT, sheriff.kind());
+        assertEquals(Set.of(custody, SmartBackendClient.SCOPE_READ_TASKS), sheriff.scopes());
+        assertEquals(org.safeharbor.auth.Scopes.SUBMIT_CUSTODY_NOTICE, custody, "the client's constant is the adapter's scope");
+        assertTrue(registry.find("mixed-police").isEmpty());
+        assertTrue(registry.find("hospital-custody").isEmpty());
+        assertProblem("mixed-police.json", "custody notices only");
+        assertProblem("hospital-custody.json", "law-enforcement only");
+    }
+
     @Test
     void aDuplicateClientIdIsRefused() throws Exception {
         Files.writeString(clients.resolve("a-st-marys.json"), registration("st-marys"));

@@ -93,7 +93,8 @@ class TokenEndpointTest {
         assertEquals(Set.of("private_key_jwt"), strings(config, "token_endpoint_auth_methods_supported"));
         assertEquals(Set.of("RS384", "ES384"), strings(config, "token_endpoint_auth_signing_alg_values_supported"));
         assertEquals(Set.of("client_credentials"), strings(config, "grant_types_supported"));
-        assertEquals(Set.of(SUBMIT, READ, org.safeharbor.auth.Scopes.READ_AUDIT), strings(config, "scopes_supported"));
+        assertEquals(Set.of(SUBMIT, org.safeharbor.auth.Scopes.SUBMIT_CUSTODY_NOTICE, READ, org.safeharbor.auth.Scopes.READ_AUDIT),
+                strings(config, "scopes_supported"));
         assertTrue(strings(config, "capabilities").contains("client-confidential-asymmetric"));
         // the hospital-side client discovers the same URL
         assertEquals(server.tokenUrl, server.client("st-marys", ecKey).tokenEndpoint());
