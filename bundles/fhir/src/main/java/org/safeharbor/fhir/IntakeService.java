@@ -58,7 +58,8 @@ final class IntakeService {
 
     /** Why a risk signal is not sent to a state (the delivery's reason; no personal data). */
     static final String RISK_SIGNAL_NOT_SENT = "a risk signal (positive screen or safety flag) is not a report of abuse,"
-            + " and no installed bundle for this state declares a rule that receives one: recorded, not sent";
+            + " and no installed bundle for this state declares a rule that receives one (nor, for a child in the agency's care,"
+            + " a child-in-care rule): recorded, not sent";
 
     private final SubmissionReader reader;
     private final ProducerTemplate producer;
@@ -137,9 +138,15 @@ final class IntakeService {
         return result.getMessage().getBody(MessageStore.Accepted.class);
     }
 
+    /**
+     * Whether the state's bundle declares a rule that takes this referral's risk signal: its at-risk rule, or for a child
+     * in the agency's care (foster care or its supervision) its child-in-care rule (42 U.S.C. 671(a)(34); the kit's
+     * ChildInCare, with which each format decides what it writes).
+     */
     private boolean receivesRiskSignals(Jurisdiction j, Referral referral) {
         return adapters.apply(j).filter(adapter -> adapter.takes(referral))
-                .map(adapter -> adapter.format().atRiskRule().isPresent()).orElse(false);
+                .map(adapter -> adapter.format().atRiskRule().isPresent()
+                        || referral.careStatus().isInCare() && adapter.format().childInCareAtRiskRule().isPresent()).orElse(false);
     }
 
     /** The reporter's own duties the installed bundles declare for what is being sent to their state. */

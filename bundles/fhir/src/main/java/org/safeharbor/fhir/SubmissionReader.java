@@ -185,7 +185,8 @@ final class SubmissionReader {
         SubmissionKey key = submissionKey(bundle, header, raw);
         // random, never derived from what the sender sent: a Task id must not be computable by a third party
         Referral referral = new Referral(ReferralId.random(), child, placeOfCare, reporter,
-                receivedAt, occurredAt(resources, encounter), allegations);
+                receivedAt, occurredAt(resources, encounter), allegations, org.safeharbor.api.v1.ReportSource.HEALTH_CARE,
+                CareStatusReader.read(patient.resource(), patient.path()), false);
         if (referral.jurisdictions().isEmpty()) {
             throw Refusals.unprocessable(IssueType.REQUIRED, patient.path() + ".address.state",
                     "no state for the child's residence nor for the place of care: cannot tell which jurisdiction to report to");

@@ -48,23 +48,7 @@ final class FhirServerHarness implements AutoCloseable {
         dataSource.setURL("jdbc:h2:mem:fhir-server-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         store = new MessageStore(dataSource);
         camel = new DefaultCamelContext();
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public void configure() {
-                from(DeliveryContract.INTAKE_ENDPOINT).process(exchange -> {
-                    org.apache.camel.Message in = exchange.getMessage();
-                    Referral referral = in.getBody(Referral.class);
-                    handedOver.add(referral);
-                    Map<Jurisdiction, DeliveryStatus> initial = in.getHeader(DeliveryContract.SUBMISSION_STATUS, Map.class);
-                    in.setBody(store.accept(in.getHeader(DeliveryContract.SUBMITTED_BY, String.class),
-                            in.getHeader(DeliveryContract.SUBMISSION_KEY, String.class), referral,
-                            in.getHeader(DeliveryContract.SUBMISSION_ACTIONABLE, Boolean.class),
-                            in.getHeader(DeliveryContract.SUBMISSION_RAW, String.class),
-                            in.getHeader(DeliveryContract.SUBMISSION_MEDIA_TYPE, String.class), initial == null ? Map.of() : initial));
-                });
-            }
-        });
+        camel.addRoutes(storingIntake(store, handedOver));
         camel.start();
         producer = camel.createProducerTemplate();
 
@@ -81,6 +65,30 @@ final class FhirServerHarness implements AutoCloseable {
         jetty.setHandler(context);
         jetty.start();
         base = jetty.getURI().resolve("/fhir").toString();
+    }
+
+    /**
+     * In place of the core's intake route: {@link DeliveryContract#INTAKE_ENDPOINT} stores the referral with the statuses the
+     * intake decided and keeps what it was handed.
+     */
+    static RouteBuilder storingIntake(MessageStore store, List<Referral> handedOver) {
+        return new RouteBuilder() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void configure() {
+                from(DeliveryContract.INTAKE_ENDPOINT).process(exchange -> {
+                    org.apache.camel.Message in = exchange.getMessage();
+                    Referral referral = in.getBody(Referral.class);
+                    handedOver.add(referral);
+                    Map<Jurisdiction, DeliveryStatus> initial = in.getHeader(DeliveryContract.SUBMISSION_STATUS, Map.class);
+                    in.setBody(store.accept(in.getHeader(DeliveryContract.SUBMITTED_BY, String.class),
+                            in.getHeader(DeliveryContract.SUBMISSION_KEY, String.class), referral,
+                            in.getHeader(DeliveryContract.SUBMISSION_ACTIONABLE, Boolean.class),
+                            in.getHeader(DeliveryContract.SUBMISSION_RAW, String.class),
+                            in.getHeader(DeliveryContract.SUBMISSION_MEDIA_TYPE, String.class), initial == null ? Map.of() : initial));
+                });
+            }
+        };
     }
 
     /** {@code POST <base><path>} with a FHIR JSON body and, unless null, a bearer token. */
