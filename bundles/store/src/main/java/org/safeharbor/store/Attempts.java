@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.ReferralId;
 import org.springframework.dao.DuplicateKeyException;
@@ -108,6 +109,9 @@ final class Attempts {
                             + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     id, referralId.value(), jurisdiction.code(), source, sourceAttempt, Db.truncate(requestedBy, 100), db.now());
             // queued again: its clocks are watched again from the next scan, the state's from its next answer
+            DeliveryStatus before = db.jdbc.queryForList("SELECT status FROM referral_delivery WHERE referral_id = ? AND jurisdiction = ? FOR UPDATE",
+                    String.class, referralId.value(), jurisdiction.code()).stream().findFirst().map(DeliveryStatus::valueOf).orElse(null);
+            db.aggregates.moved(referralId, jurisdiction, before, DeliveryStatus.QUEUED);
             int rows = db.jdbc.update("UPDATE referral_delivery SET status = 'QUEUED', reason = ?, updated_at = ?, next_check_at = ?,"
                             + " acknowledged_at = NULL"
                             + " WHERE referral_id = ? AND jurisdiction = ?",

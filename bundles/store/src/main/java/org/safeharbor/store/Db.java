@@ -28,6 +28,8 @@ final class Db {
     final AuditTrail audit;
     /** Encrypts and decrypts the personal data every part writes and reads (raw submissions, payloads). */
     final FieldCipher cipher;
+    /** The de-identified aggregate counts (schema version 7); its writes join the caller's transaction. */
+    final AggregateCounts aggregates;
     private final Clock clock;
 
     Db(DataSource dataSource, Clock clock, StoreKeys keys) {
@@ -36,6 +38,7 @@ final class Db {
         this.clock = clock;
         this.audit = new AuditTrail(this);
         this.cipher = new FieldCipher(keys);
+        this.aggregates = new AggregateCounts(this);
     }
 
     OffsetDateTime now() {

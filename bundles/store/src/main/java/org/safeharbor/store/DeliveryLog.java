@@ -56,6 +56,7 @@ final class DeliveryLog {
                     update.referralId().value(), update.jurisdiction().code());
             if (rows > 0) {
                 db.event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
+                db.aggregates.moved(update.referralId(), update.jurisdiction(), DeliveryStatus.RECEIVED, update.status());
             }
             return rows > 0;
         });
@@ -180,6 +181,7 @@ final class DeliveryLog {
                         update.stateIntakeNumber(), update.reason(), update.at().atOffset(ZoneOffset.UTC), check, acknowledged);
                 attemptOutcome(update);
                 db.event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
+                db.aggregates.moved(update.referralId(), update.jurisdiction(), null, update.status());
                 return;
             }
             apply(update, current.get());
@@ -216,6 +218,7 @@ final class DeliveryLog {
                 + " reason = ?, updated_at = ?, next_check_at = " + (check == null ? "NULL" : same ? "COALESCE(next_check_at, ?)" : "?")
                 + (answer ? ", acknowledged_at = COALESCE(acknowledged_at, ?)" : "")
                 + " WHERE referral_id = ? AND jurisdiction = ?", args.toArray());
+        db.aggregates.moved(update.referralId(), update.jurisdiction(), current, update.status());
         attemptOutcome(update);
         db.event(update.referralId(), update.status().name().toLowerCase(java.util.Locale.ROOT), update.jurisdiction(), update.reason());
         return true;

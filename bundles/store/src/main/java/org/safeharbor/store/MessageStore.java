@@ -63,7 +63,15 @@ public class MessageStore implements StatusReporter, AuditLog {
         @AttributeDefinition(type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD, description = "The key store's"
                 + " password. Empty: the one in the file beside it (<keyStore>.password, 0600), generated with the key store")
         String keyStorePassword() default "";
+
+        @AttributeDefinition(description = "The smallest count the de-identified aggregate counts show (GET /fhir/$aggregate-counts,"
+                + " harbor:export-counts): a cell below it is suppressed, as public-health small-cell rules require (CMS's cell size"
+                + " suppression policy: no cell of 1 to 10). 11 by default")
+        int aggregateMinimumCell() default DEFAULT_MINIMUM_CELL;
     }
+
+    /** The default of {@link Config#aggregateMinimumCell()}: no cell of 1 to 10 is shown. */
+    public static final int DEFAULT_MINIMUM_CELL = 11;
 
     /** The default of {@link Config#auditRetention()}. */
     public static final Period DEFAULT_AUDIT_RETENTION = Period.ofYears(6);
@@ -135,6 +143,7 @@ public class MessageStore implements StatusReporter, AuditLog {
     private final Parked parked;
     private final Clock clock;
     private volatile Period auditRetention = DEFAULT_AUDIT_RETENTION;
+    private volatile int aggregateMinimumCell = DEFAULT_MINIMUM_CELL;
 
     @Activate
     public MessageStore(@Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, Config config) {
@@ -175,7 +184,8 @@ public class MessageStore implements StatusReporter, AuditLog {
             throw new IllegalArgumentException("auditRetention must be a positive period, e.g. P6Y");
         }
         auditRetention = period;
-        LOG.info("Audit trail kept for {}", period);
+        aggregateMinimumCell(config.aggregateMinimumCell());
+        LOG.info("Audit trail kept for {}; aggregate counts shown from {}", period, aggregateMinimumCell);
     }
 
     /** The configured key store, or {@code etc/safeharbor-store.p12} in Karaf's etc/ directory. */
@@ -543,6 +553,34 @@ public class MessageStore implements StatusReporter, AuditLog {
                 counts.total(), counts.batches(), counts.unreadable(), counts.remaining());
         return new KeyRotated(key, previous, java.util.Collections.unmodifiableMap(reencrypted), counts.unreadable(), counts.batches(),
                 counts.remaining());
+    }
+
+    // ------------------------------------------------------------------ federal and aggregate data (AggregateCounts)
+
+    /** Sets the smallest count the aggregate counts show (tests, tools; in Karaf: {@link Config#aggregateMinimumCell()}). */
+    public void aggregateMinimumCell(int minimum) {
+        if (minimum < 1) {
+            throw new IllegalArgumentException("aggregateMinimumCell must be at least 1");
+        }
+        this.aggregateMinimumCell = minimum;
+    }
+
+    /** The smallest count the aggregate counts show; a cell below it is suppressed. */
+    public int aggregateMinimumCell() {
+        return aggregateMinimumCell;
+    }
+
+    /**
+     * The de-identified aggregate counts, every cell with a referral in it, each below {@link #aggregateMinimumCell()}
+     * suppressed (its count null). They outlive the referrals: a retention sweep deletes none of them.
+     */
+    public List<AggregateCell> aggregateCounts() {
+        return db.aggregates.cells(aggregateMinimumCell);
+    }
+
+    /** The referrals received from {@code from} (inclusive) to {@code to} (exclusive), oldest first, with their deliveries. */
+    public List<StoredReferral> receivedBetween(Instant from, Instant to) {
+        return referrals.receivedBetween(from, to);
     }
 
     // ------------------------------------------------------------------ audit trail (AuditTrail)

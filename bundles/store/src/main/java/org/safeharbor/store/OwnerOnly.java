@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * account the adapter runs as and nobody else: 0600 for files, 0700 for their own directory. POSIX file systems only;
  * elsewhere (Windows) the directory's ACL decides, and a warning says so once.
  */
-final class OwnerOnly {
+public final class OwnerOnly {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnerOnly.class);
     static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
@@ -59,6 +59,21 @@ final class OwnerOnly {
         }
         Files.setPosixFilePermissions(path, wanted);
         return true;
+    }
+
+    /**
+     * Writes {@code content} (UTF-8) to {@code file}, readable by the adapter's account only from its first byte: a 0600
+     * temporary file beside it, moved into place (replacing a file of that name). For exports an operator asks for.
+     */
+    public static void write(Path file, String content) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path temp = createTempFile(target.getParent(), ".export-");
+        try {
+            Files.writeString(temp, content, java.nio.charset.StandardCharsets.UTF_8);
+            Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     private static void warnOnce() {

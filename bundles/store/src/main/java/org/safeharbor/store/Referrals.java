@@ -60,6 +60,7 @@ final class Referrals {
                         db.event(referral.id(), deliveryStatus.name().toLowerCase(java.util.Locale.ROOT), jurisdiction, reasons.get(jurisdiction));
                     }
                 });
+                db.aggregates.admit(referral, initialStatus);
             });
         } catch (DuplicateKeyException raced) {
             // the same key arrived twice at once: the other request stored it
@@ -124,6 +125,16 @@ final class Referrals {
     private List<Delivery> deliveriesOf(ReferralId referralId) {
         return db.jdbc.query("SELECT " + DeliveryLog.DELIVERY_COLUMNS + " FROM referral_delivery d WHERE d.referral_id = ? ORDER BY d.jurisdiction",
                 (rs, n) -> DeliveryLog.delivery(rs, 1), referralId.value());
+    }
+
+    /**
+     * The referrals received from {@code from} (inclusive) to {@code to} (exclusive), oldest first, each with its
+     * deliveries: what a federal export reads (harbor:export-ncands).
+     */
+    List<StoredReferral> receivedBetween(java.time.Instant from, java.time.Instant to) {
+        List<String> ids = db.jdbc.queryForList("SELECT id FROM referral WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id",
+                String.class, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC));
+        return ids.stream().map(id -> find(new ReferralId(id))).flatMap(Optional::stream).toList();
     }
 
     /** The raw submission a referral was read from, and its media type. */
