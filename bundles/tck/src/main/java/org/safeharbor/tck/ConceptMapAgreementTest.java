@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -30,6 +31,7 @@ import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.PerpetratorRelation;
+import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.SharedCode;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
@@ -218,6 +220,31 @@ public abstract class ConceptMapAgreementTest {
             }
         }
         assertTrue(checked > 0, "no allegation type is sent");
+    }
+
+    /**
+     * A child in the agency's care's at-risk signal (42 U.S.C. 671(a)(34)) is written where the format's child-in-care rule
+     * (or its at-risk rule) allows it, and never with one of the map's allegation codes: the map leaves at-risk unmatched,
+     * and the signal is not an allegation of abuse.
+     */
+    @Test
+    void aChildInCaresAtRiskSignalCarriesNoAllegationCode() {
+        Set<String> allegationCodes = conceptMap().codes(AllegationType.class);
+        for (AllegationType type : AllegationType.values()) {
+            if (format().unsupportedTypes().containsKey(type)) {
+                continue;
+            }
+            Referral inCare = JurisdictionConformanceTest.withCare(referral(jurisdiction(), Allegation.of(type, Certainty.AT_RISK)),
+                    org.safeharbor.api.v1.CareStatus.FOSTER_CARE);
+            Optional<String> payload = format().write(inCare);
+            assertEquals(format().atRiskRule().isPresent() || format().childInCareAtRiskRule().isPresent(), payload.isPresent(),
+                    type.code() + ": a child in care's at-risk signal is written exactly where a rule allows it");
+            payload.ifPresent(written -> {
+                Set<String> codes = new HashSet<>(codesWritten(written));
+                codes.retainAll(allegationCodes);
+                assertEquals(Set.of(), codes, type.code() + ": a child in care's at-risk signal carries an allegation code");
+            });
+        }
     }
 
     // ------------------------------------------------------------------ reading the map

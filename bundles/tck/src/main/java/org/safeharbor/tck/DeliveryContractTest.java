@@ -273,6 +273,34 @@ public abstract class DeliveryContractTest {
         assertNoPersonalData(reporter.updates().get(0).reason());
     }
 
+    /**
+     * A child in the agency's care (foster care) with only an at-risk screen, where the state's format declares its
+     * child-in-care rule (42 U.S.C. 671(a)(34)): the signal reaches the state's peer, which takes it (its schema and
+     * checks), and the delivery is not refused, dead-lettered or left open. The format's round trip (conformance kit)
+     * shows it reads back as at-risk only.
+     */
+    @Test
+    void aChildInCaresAtRiskSignalIsDeliveredWhereTheRuleIsDeclared() throws Exception {
+        start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(adapter.format().childInCareAtRiskRule().isPresent(),
+                "the state's format declares no child-in-care rule: nothing to deliver");
+        peer(Peer.ACCEPTS);
+        Referral referral = JurisdictionConformanceTest.withCare(ConformanceReferrals.referral(adapter.jurisdiction(),
+                org.safeharbor.api.v1.Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK)),
+                org.safeharbor.api.v1.CareStatus.FOSTER_CARE);
+
+        assertNull(queue(referral, Map.of()).getException());
+
+        assertTrue(deliveriesSeen(referral.id()) >= 1, "the child in care's at-risk signal did not reach the state");
+        List<RecordedAttempts.Attempt> attempts = reporter.attempts(referral.id(), adapter.jurisdiction());
+        assertEquals(1, attempts.size());
+        assertNull(attempts.get(0).failure(), () -> "the state did not take it: " + attempts.get(0).failure());
+        assertTrue(reporter.statuses().stream().noneMatch(s -> s == DeliveryStatus.FAILED || s == DeliveryStatus.REJECTED
+                || s == DeliveryStatus.NOT_SENT), () -> "statuses " + reporter.statuses());
+        assertEquals(List.of(), path.deadLetters());
+        assertEquals(List.of(), path.quarantined());
+    }
+
     @Test
     void theSameQueueMessageTwiceIsDeliveredOnce() throws Exception {
         start();

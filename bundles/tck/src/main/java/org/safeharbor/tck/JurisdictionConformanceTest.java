@@ -27,6 +27,7 @@ import org.safeharbor.api.v1.Allegation;
 import org.safeharbor.api.v1.AllegationType;
 import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.CaregiverStatus;
+import org.safeharbor.api.v1.CareStatus;
 import org.safeharbor.api.v1.Certainty;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
@@ -328,6 +329,75 @@ public abstract class JurisdictionConformanceTest {
                 assertEquals(deadline.start().plus(deadline.rule().length()), deadline.due());
             }
         }
+    }
+
+    /**
+     * A child in the agency's care (42 U.S.C. 671(a)(34), docs/domain.md "Children in state care"): an at-risk signal is
+     * written only where {@link StateFormat#atRiskRule()} or, for a child in care, {@link StateFormat#childInCareAtRiskRule()}
+     * allows it, and what is written reads back as at-risk only, never as an allegation of abuse; beside an allegation, a
+     * child in care's at-risk signal stays a signal.
+     */
+    @Test
+    void aChildInCaresAtRiskSignalIsSentOnlyUnderItsRuleAndNeverAsAnAllegation() {
+        format().childInCareAtRiskRule().ifPresent(rule -> assertFalse(rule.isBlank(), "the child-in-care rule must name its basis"));
+        for (AllegationType type : AllegationType.values()) {
+            if (format().unsupportedTypes().containsKey(type)) {
+                continue;
+            }
+            for (CareStatus care : CareStatus.values()) {
+                Optional<String> payload = format().write(withCare(referral(adapter().jurisdiction(),
+                        Allegation.of(type, Certainty.AT_RISK)), care));
+                boolean allowed = format().atRiskRule().isPresent() || care.isInCare() && format().childInCareAtRiskRule().isPresent();
+                assertEquals(allowed, payload.isPresent(), type.code() + " at-risk, care " + care.code() + ": "
+                        + (allowed ? "the rule allows it, yet nothing was written" : "no rule allows it, yet it was written"));
+                payload.ifPresent(written -> {
+                    List<Allegation> back = format().read(written).allegations();
+                    assertFalse(back.isEmpty(), type.code() + ": the signal was written but reads back as nothing");
+                    assertTrue(back.stream().allMatch(a -> a.certainty() == Certainty.AT_RISK),
+                            type.code() + ", care " + care.code() + ": an at-risk signal was sent as an allegation of abuse: " + written);
+                });
+            }
+        }
+        Referral mixed = withCare(referral(adapter().jurisdiction(), suspectedSexTrafficking(),
+                Allegation.of(AllegationType.LABOR_TRAFFICKING, Certainty.AT_RISK)), CareStatus.FOSTER_CARE);
+        Referral back = format().read(format().write(mixed).orElseThrow());
+        assertTrue(back.allegations().stream().noneMatch(a -> a.type() == AllegationType.LABOR_TRAFFICKING && a.certainty().isAllegation()),
+                "a child in care's at-risk labor signal became an allegation");
+        assertTrue(back.allegations().stream().anyMatch(a -> a.certainty().isAllegation()), "the allegation beside the signal was lost");
+    }
+
+    /**
+     * The agency's 24 hours to tell law enforcement about a child in its care identified as a sex-trafficking victim (42
+     * U.S.C. 671(a)(34)(A)) is a state's clock, declared, and it runs only for a child in care: never for a child not in
+     * care or whose care is unknown; for a child in care wherever the format writes a sex-trafficking signal under its
+     * child-in-care rule.
+     */
+    @Test
+    void theAgencysLawEnforcementClockRunsOnlyForAChildInCare() {
+        List<DeadlineRule> rules = adapter().deadlineRules();
+        for (Allegation finding : List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK), suspectedSexTrafficking())) {
+            for (CareStatus care : CareStatus.values()) {
+                Referral referral = withCare(referral(adapter().jurisdiction(), finding), care);
+                List<Deadline> clocks = adapter().deadlinesFor(referral);
+                clocks.forEach(d -> assertTrue(rules.contains(d.rule()), "clock " + d.rule().id() + " is not declared"));
+                List<Deadline> lawEnforcement = clocks.stream()
+                        .filter(d -> d.rule().legalBasis().startsWith("42 U.S.C. 671(a)(34)")).toList();
+                if (!care.isInCare()) {
+                    assertEquals(List.of(), lawEnforcement, "a child not known to be in care has no agency law-enforcement clock");
+                } else if (format().childInCareAtRiskRule().isPresent() && format().write(referral).isPresent()) {
+                    assertEquals(1, lawEnforcement.size(), finding.certainty().code() + ", care " + care.code()
+                            + ": the agency's law-enforcement clock (42 U.S.C. 671(a)(34)(A)) does not run");
+                    assertEquals(DeadlineRule.Kind.STATE, lawEnforcement.get(0).rule().kind(), "the agency's duty, not ours");
+                    assertEquals(Duration.ofHours(24), lawEnforcement.get(0).rule().length());
+                }
+            }
+        }
+    }
+
+    /** The referral with another care status (as the intake reads it from the submission). */
+    static Referral withCare(Referral referral, CareStatus care) {
+        return new Referral(referral.id(), referral.child(), referral.placeOfCare(), referral.reporter(), referral.receivedAt(),
+                referral.occurredAt(), referral.allegations(), referral.source(), care, referral.servicesConsent());
     }
 
     private static Allegation suspectedSexTrafficking() {

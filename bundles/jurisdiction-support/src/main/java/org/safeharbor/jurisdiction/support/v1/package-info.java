@@ -16,9 +16,10 @@
  * {@link org.safeharbor.jurisdiction.support.v1.SealedAggregationRepository} (2.3); a state's notices to other recipients
  * ({@link org.safeharbor.jurisdiction.support.v1.NoticeRoutes}), a JSON contract
  * ({@link org.safeharbor.jurisdiction.support.v1.StrictJson}, {@link org.safeharbor.jurisdiction.support.v1.JsonRequired}),
- * {@code StatusCallback.route} and {@code HttpsClient.configuredUrl} (2.3).
+ * {@code StatusCallback.route} and {@code HttpsClient.configuredUrl} (2.3); a child in the agency's care
+ * ({@link org.safeharbor.jurisdiction.support.v1.ChildInCare}: its at-risk signal and the agency's law-enforcement clock) (2.4).
  */
-@Version("2.3.0")
+@Version("2.4.0")
 @Export
 package org.safeharbor.jurisdiction.support.v1;
 

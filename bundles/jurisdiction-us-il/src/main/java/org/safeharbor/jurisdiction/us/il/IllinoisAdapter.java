@@ -16,9 +16,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.CxfBus;
@@ -80,11 +82,6 @@ public class IllinoisAdapter implements JurisdictionAdapter, StateTransport {
     private final IllinoisTransport transport;
     private final IllinoisStatusRoute status;
 
-    /** Outside OSGi (tests), with the default retry policy. */
-    public IllinoisAdapter(Config config, StatusReporter reporter, boolean sandbox) {
-        this(config, Redelivery.DEFAULT, reporter, sandbox);
-    }
-
     /** Outside OSGi (tests): {@code sandbox} allows an http:// intake; nothing is registered (mount {@link #statusServlet()}). */
     public IllinoisAdapter(Config config, Redelivery redelivery, StatusReporter reporter, boolean sandbox) {
         this.deadlineRules = IllinoisClocks.of(config);
@@ -122,6 +119,11 @@ public class IllinoisAdapter implements JurisdictionAdapter, StateTransport {
     @Override
     public List<DeadlineRule> deadlineRules() {
         return deadlineRules;
+    }
+
+    @Override
+    public List<Deadline> deadlinesFor(Referral referral) {
+        return IllinoisClocks.deadlinesFor(deadlineRules, format, referral);
     }
 
     @Override

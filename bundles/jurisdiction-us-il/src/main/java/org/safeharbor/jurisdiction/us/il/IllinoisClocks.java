@@ -4,11 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.Referral;
+import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.ChildInCare;
 import org.safeharbor.jurisdiction.support.v1.Durations;
 
-/** Illinois' two clocks (docs/domain.md, "Illinois"), their lengths from the configuration. */
+/** Illinois' two clocks (docs/domain.md, "Illinois"), their lengths from the configuration, and a child in care's. */
 final class IllinoisClocks {
 
     /** 325 ILCS 5/4: the reporter "shall immediately report"; carrying the report to the SCR is ours. */
@@ -23,9 +27,19 @@ final class IllinoisClocks {
     private IllinoisClocks() {
     }
 
-    /** Both clocks, as long as {@code reportDeadline} and {@code investigationClock} say (a bad value names its key). */
+    /**
+     * Both clocks, as long as {@code reportDeadline} and {@code investigationClock} say (a bad value names its key), and
+     * DCFS' 24 hours to tell law enforcement about a child in its care (the kit's {@link ChildInCare#LAW_ENFORCEMENT}).
+     */
     static List<DeadlineRule> of(IllinoisAdapter.Config config) {
         return List.of(REPORT.withLength(Durations.positive(IllinoisAdapter.PID, "reportDeadline", config.reportDeadline())),
-                INVESTIGATION.withLength(Durations.positive(IllinoisAdapter.PID, "investigationClock", config.investigationClock())));
+                INVESTIGATION.withLength(Durations.positive(IllinoisAdapter.PID, "investigationClock", config.investigationClock())),
+                ChildInCare.LAW_ENFORCEMENT);
+    }
+
+    /** The report's two clocks for every referral sent; the law-enforcement clock only for a child in DCFS' care. */
+    static List<Deadline> deadlinesFor(List<DeadlineRule> rules, StateFormat format, Referral referral) {
+        return ChildInCare.deadlines(rules.stream().filter(rule -> rule != ChildInCare.LAW_ENFORCEMENT)
+                .map(rule -> rule.startingAt(referral.receivedAt())).toList(), format, referral);
     }
 }

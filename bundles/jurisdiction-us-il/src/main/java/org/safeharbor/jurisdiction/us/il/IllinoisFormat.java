@@ -25,6 +25,7 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.ChildInCare;
 import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 import org.safeharbor.jurisdiction.us.il.wire.AddressType;
 import org.safeharbor.jurisdiction.us.il.wire.CaregiverRoleCode;
@@ -36,6 +37,7 @@ import org.safeharbor.jurisdiction.us.il.wire.IntakeReport;
 import org.safeharbor.jurisdiction.us.il.wire.PerpetratorRelationCode;
 import org.safeharbor.jurisdiction.us.il.wire.PersonNameType;
 import org.safeharbor.jurisdiction.us.il.wire.ReporterType;
+import org.safeharbor.jurisdiction.us.il.wire.RiskSignalType;
 import org.safeharbor.jurisdiction.us.il.wire.SexCode;
 import org.safeharbor.jurisdiction.us.il.wire.TraffickingTypeCode;
 
@@ -46,7 +48,9 @@ import org.safeharbor.jurisdiction.us.il.wire.TraffickingTypeCode;
  * (89 Ill. Adm. Code 300 App. B), with the shared code's dimensions as extension fields next to them.
  * <p>Every type is received (the SPI's default): code 40 is human trafficking of children, sex and labor alike
  * (89 Ill. Adm. Code 300 App. B). No at-risk rule (the default): no Illinois rule in the project's sources takes risk
- * signals; P.L. 113-183 covers children in foster care at risk of sex trafficking, which a hospital screen is not.
+ * signals from a hospital screen. A child in DCFS' care (foster care or its supervision) is another matter: P.L. 113-183
+ * has DCFS identify and document such a child at risk of sex trafficking, so that child's at-risk signal is written as a
+ * {@code RiskSignal} (no allegation code) under {@link #childInCareAtRiskRule()}, the kit's {@link ChildInCare#RULE}.
  */
 public final class IllinoisFormat implements StateFormat {
 
@@ -78,13 +82,16 @@ public final class IllinoisFormat implements StateFormat {
 
     @Override
     public Optional<String> write(Referral referral) {
-        // Only allegations: at-risk signals (no Illinois rule takes them), ruled-out and historical findings are never
-        // written. Identical rows (e.g. the same code from two records) once.
+        // Allegations, and a child in care's at-risk signals as RiskSignal (ChildInCare); ruled-out and historical
+        // findings never. Identical rows (e.g. the same code from two records) once.
+        List<Allegation> written = ChildInCare.allegationsWritten(this, referral);
         Map<List<String>, IntakeAllegationType> rows = new LinkedHashMap<>();
-        referral.allegations().stream().filter(Allegation::isReportable).map(this::allegation)
+        written.stream().filter(Allegation::isReportable).map(this::allegation)
                 .forEach(row -> rows.putIfAbsent(List.of(row.getCode(), row.getTraffickingType().value(), row.getCertainty().value(),
                         row.getPerpetratorRelation().value(), row.getCaregiverRole().value()), row));
-        if (rows.isEmpty()) {
+        List<RiskSignalType> signals = written.stream().filter(a -> a.certainty() == Certainty.AT_RISK).map(Allegation::type)
+                .distinct().map(IllinoisFormat::signal).toList();
+        if (rows.isEmpty() && signals.isEmpty()) {
             return Optional.empty();
         }
         IntakeReport report = new IntakeReport();
@@ -94,6 +101,7 @@ public final class IllinoisFormat implements StateFormat {
         report.setPlaceOfCare(facility(referral.placeOfCare()));
         report.setReporter(reporter(referral.reporter()));
         report.getAllegation().addAll(rows.values());
+        report.getRiskSignal().addAll(signals);
         return Optional.of(IntakeXml.write(report));
     }
 
@@ -102,7 +110,22 @@ public final class IllinoisFormat implements StateFormat {
         IntakeReport report = IntakeXml.read(payload, IntakeReport.class);
         return new Referral(new ReferralId(report.getReferralId()), child(report.getChild()), organization(report.getPlaceOfCare()),
                 reporter(report.getReporter()), IntakeXml.instant(report.getReceivedAt()), null,
-                report.getAllegation().stream().map(this::allegation).toList());
+                java.util.stream.Stream.concat(report.getAllegation().stream().map(this::allegation),
+                        report.getRiskSignal().stream().map(s -> Allegation.of(AllegationType.fromCode(s.getTraffickingType().value()),
+                                Certainty.AT_RISK))).toList());
+    }
+
+    /** DCFS receives a child in its care's at-risk signal (42 U.S.C. 671(a)(34)): a RiskSignal, never an allegation. */
+    @Override
+    public Optional<String> childInCareAtRiskRule() {
+        return Optional.of(ChildInCare.RULE);
+    }
+
+    private static RiskSignalType signal(AllegationType type) {
+        RiskSignalType signal = new RiskSignalType();
+        signal.setTraffickingType(TraffickingTypeCode.fromValue(type.code()));
+        signal.setRule(ChildInCare.CITATION);
+        return signal;
     }
 
     @Override

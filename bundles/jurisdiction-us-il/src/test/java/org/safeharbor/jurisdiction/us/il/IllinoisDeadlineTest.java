@@ -21,6 +21,7 @@ import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.tck.RecordingStatusReporter;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 
 /**
  * Illinois' two clocks: the adapter's delivery deadline (325 ILCS 5/4, report immediately) and DCFS' own
@@ -33,7 +34,7 @@ class IllinoisDeadlineTest {
 
     @Test
     void theInvestigationClockIsTheStatesStartedByItsAcknowledgementAndMetByItsDecision() {
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), true);
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(), Redelivery.DEFAULT, new RecordingStatusReporter(), true);
 
         DeadlineRule investigation = rule(adapter, "us-il-investigation");
 
@@ -48,7 +49,7 @@ class IllinoisDeadlineTest {
 
     @Test
     void theReportDeadlineIsOursFromReceiptUntilTheScrConfirmsReceipt() {
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(), new RecordingStatusReporter(), true);
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(), Redelivery.DEFAULT, new RecordingStatusReporter(), true);
 
         Deadline report = adapter.deadlinesFor(referral).stream().filter(d -> d.rule().id().equals("us-il-report")).findFirst().orElseThrow();
 
@@ -63,7 +64,7 @@ class IllinoisDeadlineTest {
     @Test
     void shortenedClocksFromConfigurationAreUsed() {
         IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(Map.of("investigationClock", "PT90M", "reportDeadline", "PT5M")),
-                new RecordingStatusReporter(), true);
+                Redelivery.DEFAULT, new RecordingStatusReporter(), true);
 
         assertEquals(Duration.ofMinutes(90), rule(adapter, "us-il-investigation").length());
         assertEquals(Duration.ofMinutes(5), rule(adapter, "us-il-report").length());
@@ -73,9 +74,9 @@ class IllinoisDeadlineTest {
     void aClockThatIsNotADurationIsRefusedAtActivation() {
         for (String key : List.of("investigationClock", "reportDeadline")) {
             assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(Configs.adapter(Map.of(key, "24")),
-                    new RecordingStatusReporter(), true));
+                    Redelivery.DEFAULT, new RecordingStatusReporter(), true));
             assertThrows(IllegalArgumentException.class, () -> new IllinoisAdapter(Configs.adapter(Map.of(key, "-PT1H")),
-                    new RecordingStatusReporter(), true));
+                    Redelivery.DEFAULT, new RecordingStatusReporter(), true));
         }
     }
 

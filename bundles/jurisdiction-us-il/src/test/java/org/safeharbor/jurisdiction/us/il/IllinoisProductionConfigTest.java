@@ -23,6 +23,7 @@ import org.safeharbor.tck.ConfigProxies;
 import org.safeharbor.tck.RecordingStatusReporter;
 import org.safeharbor.tck.SandboxFreeBundle;
 import org.safeharbor.routes.JurisdictionPipeline;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 
 /**
  * The adapter without the sandbox (the bundle has no intake of its own, and refuses http), what a sandbox peer's
@@ -54,13 +55,13 @@ class IllinoisProductionConfigTest {
         // https on loopback (a local TLS proxy to the SCR) is the operator's design: allowed (delivered to in the sandbox module's IllinoisDeliveryTest)
         assertNull(refusal(Map.of("intakeUrl", "https://127.0.0.1:8091/us-il/intake", "trustStore", "/etc/proxy-trust.p12")));
 
-        IllinoisAdapter production = new IllinoisAdapter(Configs.adapter(), reporter, false);
+        IllinoisAdapter production = new IllinoisAdapter(Configs.adapter(), Redelivery.DEFAULT, reporter, false);
         assertThrows(IllegalStateException.class, production::statusServlet, "no status service without a credential");
     }
 
     /** Why the adapter's routes, outside the sandbox, do not start with these values; null when they do. */
     private String refusal(Map<String, Object> values) throws Exception {
-        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(values), reporter, false);
+        IllinoisAdapter adapter = new IllinoisAdapter(Configs.adapter(values), Redelivery.DEFAULT, reporter, false);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(pathOf(adapter));
             return null;

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.safeharbor.tck.InMemoryPipeline;
 import org.safeharbor.tck.RecordingStatusReporter;
+import org.safeharbor.jurisdiction.support.v1.Redelivery;
 
 /**
  * What the State Central Register's status call-back answers a request it cannot take: 400 (not SOAP's 500), a
@@ -39,7 +40,7 @@ class StatusEndpointRefusalTest {
     /** The adapter's status route on the core's path, its servlet mounted as the core mounts it. */
     @BeforeAll
     static void start() throws Exception {
-        adapter = new IllinoisAdapter(Configs.adapter(Map.of("statusUsername", "scr", "_statusPassword", "s3cret")), REPORTER, false);
+        adapter = new IllinoisAdapter(Configs.adapter(Map.of("statusUsername", "scr", "_statusPassword", "s3cret")), Redelivery.DEFAULT, REPORTER, false);
         path = new InMemoryPipeline(adapter, REPORTER, Clock.systemUTC()).start();
         jetty = StatusServer.mount(adapter);
         statusUrl = jetty.url();
