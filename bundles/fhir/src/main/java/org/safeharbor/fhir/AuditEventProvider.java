@@ -36,6 +36,11 @@ public class AuditEventProvider implements IResourceProvider {
         this.store = store;
     }
 
+    /** The store the trail is read from; the auditor's other operation ({@link AggregateCountsOperation}) reads it too. */
+    MessageStore store() {
+        return store;
+    }
+
     @Override
     public Class<? extends IBaseResource> getResourceType() {
         return AuditEvent.class;

@@ -75,6 +75,10 @@ final class IntakeAuthorization extends AuthorizationInterceptor {
         if (caller.has(Scopes.READ_AUDIT)) {
             rules.allow("search the audit trail").read().resourcesOfType(AuditEvent.class).withAnyId();
         }
+        if (caller.auditor() && caller.has(Scopes.READ_AUDIT)) {
+            // de-identified counts (AggregateCountsOperation): an auditor's, never a hospital's
+            rules.allow("read the aggregate counts").operation().named(AggregateCountsOperation.NAME).onServer().andAllowAllResponses();
+        }
         List<IAuthRule> list = new java.util.ArrayList<>(rules.build());
         if (caller.has(Scopes.SUBMIT)) {
             list.add(new SubmitTransaction());

@@ -37,6 +37,7 @@ final class IntakeServer extends RestfulServer {
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
         registerProvider(intake);
+        registerProvider(new AggregateCountsOperation(auditEvents.store()));
         // the FHIR package's conformance resources, read-only and public (PublicConformance), as the validator has them
         ProfileValidation profiles = ProfileValidation.shared();
         setResourceProviders(tasks, auditEvents, new ConformanceProvider<>(org.hl7.fhir.r4.model.StructureDefinition.class, profiles),
