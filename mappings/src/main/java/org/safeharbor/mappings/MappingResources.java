@@ -43,6 +43,9 @@ public final class MappingResources {
     /** The events of the messages hospitals send (MessageHeader.eventCoding), at {@value #MESSAGE_EVENT_URL}. */
     public static final String CODE_SYSTEM_MESSAGE_EVENT = "CodeSystem-message-event.json";
 
+    /** The circumstances of a law-enforcement custody notice (its Observation's value): victim's wording, never an offense. */
+    public static final String CODE_SYSTEM_CUSTODY_CIRCUMSTANCE = "CodeSystem-custody-circumstance.json";
+
     /** Trafficking screening instruments and their results, at {@value #SCREENING_URL}. */
     public static final String CODE_SYSTEM_SCREENING = "CodeSystem-screening.json";
 
@@ -85,6 +88,7 @@ public final class MappingResources {
             CONCEPT_MAP_ICD10CM_TO_HT_ALLEGATION,
             CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR,
             CODE_SYSTEM_MESSAGE_EVENT,
+            CODE_SYSTEM_CUSTODY_CIRCUMSTANCE,
             CODE_SYSTEM_SCREENING,
             CODE_SYSTEM_DELIVERY_STATUS,
             QUESTIONNAIRE_SSCST,

@@ -98,7 +98,7 @@ class CodeSystemTest {
     @Test
     void theFourCodeSystemsAreShipped() {
         assertEquals(List.of(MappingResources.CODE_SYSTEM_URL, MappingResources.MESSAGE_EVENT_URL,
-                        MappingResources.SCREENING_URL, MappingResources.DELIVERY_STATUS_URL,
+                        "https://fhir.safeharbor-bridge.org/CodeSystem/custody-circumstance", MappingResources.SCREENING_URL, MappingResources.DELIVERY_STATUS_URL,
                         MappingResources.NCANDS_MALTREATMENT_TYPE_URL, MappingResources.NCANDS_MALTREATMENT_LEVEL_URL),
                 codeSystemFiles().map(f -> load(f).getUrl()).toList());
     }
@@ -153,10 +153,18 @@ class CodeSystemTest {
 
     // ---- the intake's CodeSystems ----------------------------------------------------------------------------
 
+    /** A hospital's screening report and a law-enforcement agency's custody notice (issue 15). */
     @Test
-    void messageEventHoldsTheScreeningReport() {
+    void messageEventHoldsTheScreeningReportAndTheCustodyNotice() {
         CodeSystem events = load(MappingResources.CODE_SYSTEM_MESSAGE_EVENT);
-        assertEquals(List.of("screening-report"), codes(events));
+        assertEquals(List.of("screening-report", "custody-notice"), codes(events));
+    }
+
+    /** The intake's CustodyNoticeReader reads exactly these values (FhirSystems.CUSTODY_CIRCUMSTANCES). */
+    @Test
+    void custodyCircumstanceHoldsTheObservationCodeAndTheTwoCircumstances() {
+        assertEquals(List.of("custody-circumstance", "commercial-sexual-exploitation", "identified-trafficking-victim"),
+                codes(load(MappingResources.CODE_SYSTEM_CUSTODY_CIRCUMSTANCE)));
     }
 
     /** The routes' Java code uses exactly these strings in Task.businessStatus. */

@@ -28,6 +28,9 @@ final class FhirPackage {
     /** The profile of a submission Bundle. */
     static final String SUBMISSION_PROFILE = CANONICAL + "/StructureDefinition/screening-report";
 
+    /** The profile of a law-enforcement custody notice (issue 15). */
+    static final String CUSTODY_NOTICE_PROFILE = CANONICAL + "/StructureDefinition/custody-notice";
+
     /** The id of the package's CapabilityStatement: what /fhir/metadata declares besides what HAPI generates. */
     static final String CAPABILITY_STATEMENT_ID = "intake";
 

@@ -21,6 +21,13 @@ final class FhirSystems {
     static final String SNOMED_VICTIM_OF_HUMAN_TRAFFICKING = "734998001";
 
     static final String SCREENING_REPORT_EVENT = "screening-report";
+    /** A law-enforcement agency's custody notice (issue 15): {@link CustodyNoticeReader}. */
+    static final String CUSTODY_NOTICE_EVENT = "custody-notice";
+    /** The circumstances of a custody notice, and the code of the Observation that carries one. */
+    static final String CUSTODY_CIRCUMSTANCE = PROJECT + "CodeSystem/custody-circumstance";
+    static final String CUSTODY_CIRCUMSTANCE_CODE = "custody-circumstance";
+    static final java.util.List<String> CUSTODY_CIRCUMSTANCES = java.util.List.of("commercial-sexual-exploitation",
+            "identified-trafficking-victim");
     static final String FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category";
     static final String CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
     static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";

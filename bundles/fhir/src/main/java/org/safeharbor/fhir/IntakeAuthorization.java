@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What each authenticated client may do, as HAPI's AuthorizationInterceptor rules built from its
- * token's scopes: submit with {@code system/Bundle.c}; read with {@code system/Task.rs} only the Tasks
+ * token's scopes: submit with {@code system/Bundle.c} (a hospital's screening report) or
+ * {@code system/Bundle.c?event=custody-notice} (a law-enforcement custody notice; which message is checked on the
+ * message, {@link #mayCarry}); read with {@code system/Task.rs} only the Tasks
  * of referrals it submitted itself (an auditor client: every Task); search the audit trail with
  * {@code system/AuditEvent.rs}, the auditor's scope. Everything else is denied (403 with an OperationOutcome). A Task
  * of another client is answered 404, exactly like one that does not exist, so ids cannot be probed.
@@ -66,7 +68,8 @@ final class IntakeAuthorization extends AuthorizationInterceptor {
         if (caller == null) {
             return rules.denyAll("not authenticated").build();
         }
-        if (caller.has(Scopes.SUBMIT)) {
+        if (caller.has(Scopes.SUBMIT) || caller.has(Scopes.SUBMIT_CUSTODY_NOTICE)) {
+            // which message the scope allows is checked on the message itself (mayCarry)
             rules.allow("submit a message").operation().named("$process-message").onServer().andAllowAllResponses();
         }
         if (caller.has(Scopes.READ_TASKS)) {
@@ -85,6 +88,32 @@ final class IntakeAuthorization extends AuthorizationInterceptor {
         }
         list.addAll(new RuleBuilder().denyAll("not within the token's scopes").build());
         return list;
+    }
+
+    /**
+     * Whether this client may submit this message: a custody notice only a law-enforcement client with
+     * {@link Scopes#SUBMIT_CUSTODY_NOTICE}; anything else (a hospital's screening report) only a client with
+     * {@link Scopes#SUBMIT} that is not a law-enforcement one. Checked before the profiles, so a client learns that the
+     * message is not its to send, not how it should be shaped. 403 otherwise, naming the event and the scope.
+     */
+    static void mayCarry(Caller caller, org.hl7.fhir.r4.model.Bundle bundle) {
+        if (caller == null) {
+            return; // refused before the body (not authenticated)
+        }
+        if (CustodyNoticeReader.isCustodyNotice(bundle)) {
+            if (!caller.lawEnforcement() || !caller.has(Scopes.SUBMIT_CUSTODY_NOTICE)) {
+                LOG.warn("Custody notice refused for client {} (kind {}): not a law-enforcement client with its scope",
+                        caller.clientId(), caller.kind());
+                throw new ForbiddenOperationException("a custody notice (event " + FhirSystems.CUSTODY_NOTICE_EVENT + ") is submitted"
+                        + " by a law-enforcement client with the scope " + Scopes.SUBMIT_CUSTODY_NOTICE + "; this client's token does"
+                        + " not allow it");
+            }
+        } else if (caller.lawEnforcement() || !caller.has(Scopes.SUBMIT)) {
+            LOG.warn("Submission refused for client {} (kind {}): only custody notices are within its scopes", caller.clientId(),
+                    caller.kind());
+            throw new ForbiddenOperationException("this client submits custody notices only (event " + FhirSystems.CUSTODY_NOTICE_EVENT
+                    + "); a screening report needs the scope " + Scopes.SUBMIT + " of a hospital client");
+        }
     }
 
     @Override

@@ -50,6 +50,7 @@ public class IntakeProvider {
                     "the submission is larger than " + maxPayloadBytes + " bytes");
         }
         Bundle bundle = parser.parse(raw, request.getHeader("Content-Type"));
+        IntakeAuthorization.mayCarry(BearerAuthentication.caller(request), bundle);
         ProfileValidation.Outcome conformance = profiles.check(bundle);
         return accepted(request, intake.accept(bundle, true, raw, mediaType(request), BearerAuthentication.caller(request)), conformance);
     }
@@ -62,6 +63,7 @@ public class IntakeProvider {
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
         byte[] raw = request.loadRequestContents();
+        IntakeAuthorization.mayCarry(BearerAuthentication.caller(request), bundle);
         ProfileValidation.Outcome conformance = profiles.check(bundle);
         OperationOutcome outcome = accepted(request, intake.accept(bundle, false, raw, mediaType(request),
                 BearerAuthentication.caller(request)), conformance);

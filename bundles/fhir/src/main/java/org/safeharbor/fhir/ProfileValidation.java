@@ -108,7 +108,9 @@ final class ProfileValidation {
         return shared;
     }
 
-    private record Loaded(FhirPackage pkg, FhirValidator validator, IValidationSupport support, Map<String, String> profileByType) {
+    /** @param profileByType by submission profile (a screening report's, a custody notice's): each entry type's profile */
+    private record Loaded(FhirPackage pkg, FhirValidator validator, IValidationSupport support,
+                          Map<String, Map<String, String>> profileByType) {
     }
 
     /**
@@ -177,7 +179,7 @@ final class ProfileValidation {
     Outcome check(Bundle bundle) {
         Outcome outcome = validate(bundle);
         if (!outcome.errors().isEmpty()) {
-            throw refusal(outcome.errors());
+            throw refusal(outcome.errors(), submissionProfile(bundle));
         }
         return outcome;
     }
@@ -187,7 +189,7 @@ final class ProfileValidation {
         Loaded l = loaded();
         long start = System.nanoTime();
         ValidationResult result = withPlatformLoader(() -> l.validator().validateWithResult(bundle,
-                new ValidationOptions().addProfile(FhirPackage.SUBMISSION_PROFILE)));
+                new ValidationOptions().addProfile(submissionProfile(bundle))));
         Map<String, Issue> errors = new LinkedHashMap<>();
         Map<String, Issue> warnings = new LinkedHashMap<>();
         for (SingleValidationMessage m : result.getMessages()) {
@@ -233,12 +235,20 @@ final class ProfileValidation {
         return out;
     }
 
-    static BaseServerResponseException refusal(List<Issue> errors) {
+    /**
+     * The profile a submission is checked against: a law-enforcement custody notice's
+     * ({@link FhirPackage#CUSTODY_NOTICE_PROFILE}, by its MessageHeader's event) or a hospital's screening report's.
+     */
+    static String submissionProfile(Bundle bundle) {
+        return CustodyNoticeReader.isCustodyNotice(bundle) ? FhirPackage.CUSTODY_NOTICE_PROFILE : FhirPackage.SUBMISSION_PROFILE;
+    }
+
+    static BaseServerResponseException refusal(List<Issue> errors, String profile) {
         OperationOutcome outcome = new OperationOutcome();
         for (Issue e : errors.subList(0, Math.min(errors.size(), 50))) {
             outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(e.type()).setDiagnostics(e.rule()).addExpression(e.expression());
         }
-        String message = "the submission does not conform to " + FhirPackage.SUBMISSION_PROFILE + ": " + errors.get(0).expression()
+        String message = "the submission does not conform to " + profile + ": " + errors.get(0).expression()
                 + ": " + errors.get(0).rule();
         return errors.get(0).structure() ? new InvalidRequestException(message, outcome) : new UnprocessableEntityException(message, outcome);
     }
@@ -280,11 +290,14 @@ final class ProfileValidation {
                     new DefaultProfileValidationSupport(fhir), new CommonCodeSystemsTerminologyService(fhir),
                     new InMemoryTerminologyServerValidationSupport(fhir), new SnapshotGeneratingValidationSupport(fhir));
             FhirValidator validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
-            Map<String, String> byType = new LinkedHashMap<>();
-            pkg.profile(FhirPackage.SUBMISSION_PROFILE).orElseThrow().getDifferential().getElement().stream()
-                    .filter(el -> el.getId().matches("Bundle\\.entry:[A-Za-z]+\\.resource"))
-                    .flatMap(el -> el.getType().stream())
-                    .forEach(t -> byType.put(t.getCode(), t.getProfile().get(0).getValue()));
+            Map<String, Map<String, String>> byType = new LinkedHashMap<>();
+            for (String submission : List.of(FhirPackage.SUBMISSION_PROFILE, FhirPackage.CUSTODY_NOTICE_PROFILE)) {
+                Map<String, String> types = byType.computeIfAbsent(submission, k -> new LinkedHashMap<>());
+                pkg.profile(submission).orElseThrow().getDifferential().getElement().stream()
+                        .filter(el -> el.getId().matches("Bundle\\.entry:[A-Za-z]+\\.resource"))
+                        .flatMap(el -> el.getType().stream())
+                        .forEach(t -> types.put(t.getCode(), t.getProfile().get(0).getValue()));
+            }
             Loaded l = new Loaded(pkg, validator, chain, byType);
             long built = System.nanoTime();
             // warm up with the examples (the samples): HAPI loads R4 core and generates snapshots on first use
@@ -368,7 +381,8 @@ final class ProfileValidation {
             }
         }
         String elementPath = type + rest.replaceAll("\\[\\d+]", "").replaceAll("\\.ofType\\([A-Za-z]+\\)", "");
-        String profileUrl = l.profileByType().getOrDefault(type, FhirPackage.SUBMISSION_PROFILE);
+        String submission = submissionProfile(bundle);
+        String profileUrl = l.profileByType().get(submission).getOrDefault(type, submission);
         Optional<StructureDefinition> profile = l.pkg().profile(profileUrl);
         String profileName = "profile " + profile.map(StructureDefinition::getName).orElse("?") + " (" + profileUrl + ")";
         String id = m.getMessageId() == null ? "" : m.getMessageId();

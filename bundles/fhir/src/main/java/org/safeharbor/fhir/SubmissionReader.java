@@ -140,6 +140,10 @@ final class SubmissionReader {
                 BundleType.BATCH).contains(bundle.getType()))) {
             throw Refusals.badRequest("Bundle.type", "expected a message, transaction, batch or collection Bundle");
         }
+        if (CustodyNoticeReader.isCustodyNotice(bundle)) {
+            // a law-enforcement custody notice: its own message, read by its own reader (issue 15)
+            return new CustodyNoticeReader(clock).read(bundle, raw);
+        }
         Resources resources = new Resources(bundle);
         MessageHeader header = messageHeader(bundle, messageOnly);
 
@@ -220,7 +224,7 @@ final class SubmissionReader {
 
     // ------------------------------------------------------------------ the child
 
-    private static Child child(IndexedResource<Patient> indexed) {
+    static Child child(IndexedResource<Patient> indexed) {
         Patient patient = indexed.resource();
         // an element with only an extension (e.g. data-absent-reason) has no value: no birth date either
         if (!patient.getBirthDateElement().hasValue()) {
@@ -255,7 +259,7 @@ final class SubmissionReader {
     }
 
     /** The first day a birth date as written can mean (a partial one, 2011 or 2011-08, its first day). */
-    private static LocalDate earliestBirthDay(org.hl7.fhir.r4.model.DateType written) {
+    static LocalDate earliestBirthDay(org.hl7.fhir.r4.model.DateType written) {
         return switch (written.getPrecision()) {
             case YEAR -> LocalDate.of(written.getYear(), 1, 1);
             case MONTH -> LocalDate.of(written.getYear(), written.getMonth() + 1, 1);
@@ -681,11 +685,11 @@ final class SubmissionReader {
         return began.isBefore(received) ? began : received;
     }
 
-    private record SubmissionKey(String sender, String id) {
+    record SubmissionKey(String sender, String id) {
     }
 
     /** Who sent it and the sender's own id for it; a hash of the bytes when the sender gave none. */
-    private static SubmissionKey submissionKey(Bundle bundle, MessageHeader header, byte[] raw) {
+    static SubmissionKey submissionKey(Bundle bundle, MessageHeader header, byte[] raw) {
         String sender = header != null && header.getSource().hasEndpoint() ? header.getSource().getEndpoint()
                 : bundle.getIdentifier().hasSystem() ? bundle.getIdentifier().getSystem() : "unidentified-sender";
         String id;
@@ -716,7 +720,7 @@ final class SubmissionReader {
                 .map(org.hl7.fhir.r4.model.StringType::getValue).toList());
     }
 
-    private static Address address(org.hl7.fhir.r4.model.Address a) {
+    static Address address(org.hl7.fhir.r4.model.Address a) {
         if (a == null) {
             return null;
         }
@@ -732,7 +736,7 @@ final class SubmissionReader {
     }
 
     /** The Bundle's resources, resolvable by fullUrl ({@code urn:uuid:...}) or {@code Type/id}. */
-    private static final class Resources {
+    static final class Resources {
         private final List<IndexedResource<Resource>> all = new ArrayList<>();
         private final Map<String, Resource> byReference = new HashMap<>();
 

@@ -5,7 +5,7 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Who reported the child (1.6). A hospital's screening report and a law-enforcement custody notice both become a
  * referral in which the child is the victim; the source says which duty the report discharged, so a state can apply
- * its rule (e.g. Illinois: a minor taken into custody for a prostitution offense is reported by law enforcement to
+ * its rule (e.g. Illinois: a minor taken into custody in circumstances of commercial sexual exploitation is reported by law enforcement to
  * the State Central Register, 325 ILCS 5/7.4; docs/domain.md, "Custody notices"). It never carries the offense.
  */
 @ProviderType
