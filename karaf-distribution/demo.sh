@@ -107,6 +107,24 @@ for task in $(cat "$karaf/data/demo-tasks" 2>/dev/null); do
   echo "   Task/$task -> $(echo "$taskjson" | field status), $(echo "$taskjson" | sed -n 's/.*"businessStatus":{[^}]*}\],"text":"\([^"]*\)".*/\1/p')"
 done
 
+# federal and aggregate data (README "Federal and aggregate data"): an auditor client, registered as a hospital is,
+# reads the de-identified counts; every cell of the demo is below 11 and so suppressed (count empty)
+auditor=demo-auditor
+if [ ! -f "$hospital/$auditor.key.json" ] || [ ! -f "$karaf/etc/safeharbor/clients/$auditor.json" ]; then
+  "$karaf/bin/safeharbor-client" keygen --client-id "$auditor" --name "Demo auditor" --kind auditor \
+      --scope "system/AuditEvent.rs" --out "$hospital" >/dev/null
+  cp "$hospital/$auditor.json" "$karaf/etc/safeharbor/clients/"
+  sleep 6   # the client registry reads etc/safeharbor/clients/ on a schedule
+fi
+auditor_token=$("$karaf/bin/safeharbor-client" token --client-id "$auditor" --key "$hospital/$auditor.key.json" --fhir "$base/fhir" \
+    --ca "$ca" --scope "system/AuditEvent.rs" 2>/dev/null || true)
+echo
+echo "The aggregate counts an auditor reads (GET /fhir/\$aggregate-counts, cells below 11 suppressed):"
+curl -s --cacert "$ca" -H "Authorization: Bearer $auditor_token" "$base/fhir/\$aggregate-counts" | sed 's/^/   /'
+echo "   (the hospital's token: $(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" -H "Authorization: Bearer $access_token" \
+     "$base/fhir/\$aggregate-counts"))"
+echo "   NCANDS-style records: harbor:export-ncands --from <day> --to <day> --out <file> in the Karaf shell (role operator)"
+
 cat <<MSG
 
 SafeHarbor Bridge is running: $base/health, $base/fhir/metadata, $base/fhir/.well-known/smart-configuration
