@@ -66,12 +66,17 @@ class RetentionTest {
         accept(store, "failed-old", fortyDaysAgo, DeliveryStatus.FAILED);
         accept(store, "queued-old", now.minus(java.time.Duration.ofDays(400)), DeliveryStatus.QUEUED);
 
+        store.aggregateMinimumCell(1);
+        List<org.safeharbor.store.AggregateCell> counts = store.aggregateCounts();
         Retention retention = new Retention(store, config("P30D", "P90D"), Clock.fixed(now, ZoneOffset.UTC));
         try {
             assertEquals(new MessageStore.Purged(1, 0), retention.sweep());
         } finally {
             retention.deactivate();
         }
+        assertEquals(counts, store.aggregateCounts(), "the sweep deletes a referral, never its de-identified counts");
+        assertTrue(counts.stream().anyMatch(c -> c.outcome().equals("acknowledged") && c.isoWeek().equals("2026-W42")),
+                "the deleted referral's cell: " + counts);
         assertTrue(store.find(new ReferralId("delivered-old")).isEmpty());
         assertTrue(store.find(new ReferralId("delivered-new")).isPresent());
         assertTrue(store.find(new ReferralId("failed-old")).isPresent(), "errored referrals are kept longer");

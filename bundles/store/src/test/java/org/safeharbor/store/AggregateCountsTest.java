@@ -42,13 +42,19 @@ class AggregateCountsTest {
     private MessageStore store;
     private JdbcTemplate jdbc;
 
-    @BeforeEach
-    void freshDatabase() {
+    /** A fresh database (H2 here; PostgreSQL in {@link AggregateCountsOnPostgresTest}). */
+    javax.sql.DataSource database() {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        store = new MessageStore(h2, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
+        return h2;
+    }
+
+    @BeforeEach
+    void freshDatabase() {
+        javax.sql.DataSource database = database();
+        store = new MessageStore(database, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
         store.aggregateMinimumCell(1);
-        jdbc = new JdbcTemplate(h2);
+        jdbc = new JdbcTemplate(database);
     }
 
     private ReferralId accept(String id, ReportSource source, Map<Jurisdiction, DeliveryStatus> statuses, Allegation... allegations) {
@@ -134,6 +140,33 @@ class AggregateCountsTest {
         assertEquals(before, store.aggregateCounts(), "its counts are not");
         assertEquals(List.of(cell("US-IL", "sex-trafficking", "unspecified", "suspected", "health-care", "screened-out", 1)), before);
         assertEquals(0, jdbc.queryForObject("SELECT COUNT(*) FROM aggregate_member", Integer.class), "the link went with the referral");
+    }
+
+    @Test
+    void concurrentAcceptancesIntoOneNewCellAreEachCountedOnce() throws Exception {
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                int caller = c;
+                done.add(callers.submit(() -> {
+                    for (int i = 0; i < 15; i++) {
+                        // each referral in two cells (two allegations), each cell new to every caller at first
+                        accept("c" + caller + "-" + i, ReportSource.HEALTH_CARE, Map.of(IL, DeliveryStatus.QUEUED),
+                                Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED),
+                                Allegation.of(AllegationType.LABOR_TRAFFICKING, Certainty.CONFIRMED));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(List.of(cell("US-IL", "labor-trafficking", "unspecified", "confirmed", "health-care", "queued", 90),
+                cell("US-IL", "sex-trafficking", "unspecified", "suspected", "health-care", "queued", 90)), store.aggregateCounts());
     }
 
     @Test

@@ -89,6 +89,9 @@ class PooledStoreTest {
             }
         });
         assertEquals(CALLERS * 50, store.deliveries(null, null, 1000).size());
+        // every caller counted in the same aggregate cell at once: none lost to a race to create it, none counted twice
+        store.aggregateMinimumCell(1);
+        assertEquals(CALLERS * 50, store.aggregateCounts().stream().mapToInt(AggregateCell::count).sum());
         assertEquals(0, pool.getNumActive(), "every connection returned to the pool");
     }
 }
