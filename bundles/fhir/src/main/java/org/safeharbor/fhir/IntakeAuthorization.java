@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code system/Bundle.c?event=custody-notice} (a law-enforcement custody notice; which message is checked on the
  * message, {@link #mayCarry}); read with {@code system/Task.rs} only the Tasks
  * of referrals it submitted itself (an auditor client: every Task); search the audit trail with
- * {@code system/AuditEvent.rs}, the auditor's scope. Everything else is denied (403 with an OperationOutcome). A Task
+ * {@code system/AuditEvent.rs}, the auditor's scope, and with the same scope a client of kind auditor (only) reads the
+ * de-identified counts, {@code GET /fhir/$aggregate-counts} ({@link AggregateCountsOperation}). Everything else is
+ * denied (403 with an OperationOutcome). A Task
  * of another client is answered 404, exactly like one that does not exist, so ids cannot be probed.
  */
 final class IntakeAuthorization extends AuthorizationInterceptor {
