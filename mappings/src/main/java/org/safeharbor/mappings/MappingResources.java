@@ -46,6 +46,9 @@ public final class MappingResources {
     /** The circumstances of a law-enforcement custody notice (its Observation's value): victim's wording, never an offense. */
     public static final String CODE_SYSTEM_CUSTODY_CIRCUMSTANCE = "CodeSystem-custody-circumstance.json";
 
+    /** Consent to a services referral and the services referral's categories (issue 15, bundles/services-referral). */
+    public static final String CODE_SYSTEM_SERVICES_REFERRAL = "CodeSystem-services-referral.json";
+
     /** Trafficking screening instruments and their results, at {@value #SCREENING_URL}. */
     public static final String CODE_SYSTEM_SCREENING = "CodeSystem-screening.json";
 
@@ -89,6 +92,7 @@ public final class MappingResources {
             CONCEPT_MAP_ICD10CM_Y07_TO_PERPETRATOR,
             CODE_SYSTEM_MESSAGE_EVENT,
             CODE_SYSTEM_CUSTODY_CIRCUMSTANCE,
+            CODE_SYSTEM_SERVICES_REFERRAL,
             CODE_SYSTEM_SCREENING,
             CODE_SYSTEM_DELIVERY_STATUS,
             QUESTIONNAIRE_SSCST,

@@ -98,7 +98,8 @@ class CodeSystemTest {
     @Test
     void theFourCodeSystemsAreShipped() {
         assertEquals(List.of(MappingResources.CODE_SYSTEM_URL, MappingResources.MESSAGE_EVENT_URL,
-                        "https://fhir.safeharbor-bridge.org/CodeSystem/custody-circumstance", MappingResources.SCREENING_URL, MappingResources.DELIVERY_STATUS_URL,
+                        "https://fhir.safeharbor-bridge.org/CodeSystem/custody-circumstance",
+                        "https://fhir.safeharbor-bridge.org/CodeSystem/services-referral", MappingResources.SCREENING_URL, MappingResources.DELIVERY_STATUS_URL,
                         MappingResources.NCANDS_MALTREATMENT_TYPE_URL, MappingResources.NCANDS_MALTREATMENT_LEVEL_URL),
                 codeSystemFiles().map(f -> load(f).getUrl()).toList());
     }

@@ -72,6 +72,7 @@ public class FhirEndpoint {
     /** The installed jurisdiction bundles: whether a state has one, and its rules (risk signals, reporter's duties). */
     private final Map<Jurisdiction, JurisdictionAdapter> installed = new ConcurrentHashMap<>();
     private final ProducerTemplate producer;
+    private volatile org.safeharbor.fhir.services.ServicesReferrals services;
     private ServiceRegistration<Servlet> registration;
     private boolean deactivated;
 
@@ -83,9 +84,9 @@ public class FhirEndpoint {
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC(),
                 config.snomedVictimOfHumanTrafficking());
-        IntakeService intake = new IntakeService(reader, producer, j -> java.util.Optional.ofNullable(installed.get(j)));
+        IntakeService intake = new IntakeService(reader, producer, j -> java.util.Optional.ofNullable(installed.get(j)), () -> services);
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
-                new TaskProvider(store), new AuditEventProvider(fhir, store), java.util.stream.Stream.concat(
+                new TaskProvider(store, () -> services), new AuditEventProvider(fhir, store), java.util.stream.Stream.concat(
                         IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens, new org.safeharbor.auth.RateLimiter(
                                 config.submissionsPerMinute(), config.submissionBurst(), System::nanoTime)).stream(),
                         java.util.stream.Stream.of(new IntakeMetrics(meters))).toList());
@@ -116,6 +117,18 @@ public class FhirEndpoint {
 
     void unbindAdapter(JurisdictionAdapter adapter) {
         installed.remove(adapter.jurisdiction(), adapter);
+    }
+
+    /** The services-referral bundle, while installed: the Task shows its referrals, a consented young adult is referred. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindServices(org.safeharbor.fhir.services.ServicesReferrals bound) {
+        services = bound;
+    }
+
+    void unbindServices(org.safeharbor.fhir.services.ServicesReferrals bound) {
+        if (services == bound) {
+            services = null;
+        }
     }
 
     @Deactivate

@@ -64,16 +64,29 @@ final class IntakeService {
     private final SubmissionReader reader;
     private final ProducerTemplate producer;
     private final Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters;
+    private final java.util.function.Supplier<org.safeharbor.fhir.services.ServicesReferrals> services;
 
     /** @param producer sends to the core's intake route, {@link DeliveryContract#INTAKE_ENDPOINT} */
     IntakeService(SubmissionReader reader, ProducerTemplate producer, Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters) {
+        this(reader, producer, adapters, () -> null);
+    }
+
+    /** @param services the services-referral bundle's service while one is installed, else null (a consented young adult) */
+    IntakeService(SubmissionReader reader, ProducerTemplate producer, Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters,
+                  java.util.function.Supplier<org.safeharbor.fhir.services.ServicesReferrals> services) {
         this.reader = reader;
         this.producer = producer;
         this.adapters = adapters;
+        this.services = services;
     }
 
     Accepted accept(Bundle bundle, boolean messageOnly, byte[] raw, String mediaType, Caller caller) {
-        Submission submission = reader.read(bundle, messageOnly, raw);
+        Submission submission;
+        try {
+            submission = reader.read(bundle, messageOnly, raw);
+        } catch (YoungAdults.Refused refused) {
+            throw YoungAdults.answer(refused, services.get());
+        }
         if (submission.sourceEndpoint() != null && !caller.sourceEndpoints().contains(submission.sourceEndpoint())) {
             LOG.warn("Submission refused for client {}: its MessageHeader.source.endpoint is not one the client is registered for",
                     caller.clientId());

@@ -159,8 +159,10 @@ final class SubmissionReader {
                     "the birth date is after the day of the encounter (or of receipt): a child cannot be seen before being born");
         }
         if (!child.isMinorOn(dayOfCare)) {
-            throw Refusals.unprocessable(IssueType.BUSINESSRULE, patient.path() + ".birthDate",
-                    "the child was 18 or older on the day of the encounter: SafeHarbor Bridge only carries reports about minors");
+            // a consented young adult is offered a services referral instead (YoungAdults, issue 15)
+            throw YoungAdults.refusal(child, dayOfCare, patient.path() + ".birthDate", ServicesConsent.recorded(bundle),
+                    () -> new Referral(ReferralId.random(), child, placeOfCare, null, receivedAt, null,
+                            allegations(findings(resources, new Scan()), perpetrator(resources)), null, null, true));
         }
 
         Reporter reporter = reporter(resources, placeOfCare);
@@ -190,7 +192,7 @@ final class SubmissionReader {
         // random, never derived from what the sender sent: a Task id must not be computable by a third party
         Referral referral = new Referral(ReferralId.random(), child, placeOfCare, reporter,
                 receivedAt, occurredAt(resources, encounter), allegations, org.safeharbor.api.v1.ReportSource.HEALTH_CARE,
-                CareStatusReader.read(patient.resource(), patient.path()), false);
+                CareStatusReader.read(patient.resource(), patient.path()), ServicesConsent.recorded(bundle));
         if (referral.jurisdictions().isEmpty()) {
             throw Refusals.unprocessable(IssueType.REQUIRED, patient.path() + ".address.state",
                     "no state for the child's residence nor for the place of care: cannot tell which jurisdiction to report to");

@@ -10,13 +10,23 @@ import org.hl7.fhir.r4.model.Task;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.store.MessageStore;
 
-/** {@code GET /fhir/Task/{id}}: where a referral stands, and the notices made of it, read from the message store. */
+/**
+ * {@code GET /fhir/Task/{id}}: where a referral stands, and the notices made of it, read from the message store; with the
+ * services-referral bundle installed, its services referrals and the providers' statuses.
+ */
 public class TaskProvider implements IResourceProvider {
 
     private final MessageStore store;
+    private final java.util.function.Supplier<org.safeharbor.fhir.services.ServicesReferrals> services;
 
     TaskProvider(MessageStore store) {
+        this(store, () -> null);
+    }
+
+    /** @param services the services-referral bundle's service while one is installed, else null */
+    TaskProvider(MessageStore store, java.util.function.Supplier<org.safeharbor.fhir.services.ServicesReferrals> services) {
         this.store = store;
+        this.services = services;
     }
 
     @Override
@@ -27,8 +37,10 @@ public class TaskProvider implements IResourceProvider {
     @Read
     public Task read(@IdParam IdType id) {
         ReferralId referralId = new ReferralId(id.getIdPart());
-        return store.find(referralId).map(stored -> TaskView.withNotices(TaskView.of(stored, store.deadlineAlerts(referralId)),
-                        store.notices(referralId)))
+        org.safeharbor.fhir.services.ServicesReferrals referrals = services.get();
+        return store.find(referralId).map(stored -> TaskView.withServices(TaskView.withNotices(TaskView.of(stored,
+                        store.deadlineAlerts(referralId)), store.notices(referralId)),
+                        referrals == null ? java.util.List.of() : referrals.statuses(referralId)))
                 .orElseThrow(() -> new ResourceNotFoundException(id));
     }
 }

@@ -111,6 +111,21 @@ final class TaskView {
         return task;
     }
 
+    /**
+     * The services referrals made of the referral (issue 15: the HL7 SDOH Clinical Care IG's referral to a services
+     * provider), one output each: {@code services-referral <provider>}, valued with the send's status, the trigger and
+     * the provider's own Task.status once read back (received, accepted, rejected, in-progress, completed). Like the
+     * notices, they never change {@code Task.status}.
+     */
+    static Task withServices(Task task, List<org.safeharbor.fhir.services.ServicesReferrals.Status> referrals) {
+        for (org.safeharbor.fhir.services.ServicesReferrals.Status s : referrals) {
+            task.addOutput().setType(new CodeableConcept().setText("services-referral " + s.provider()))
+                    .setValue(new org.hl7.fhir.r4.model.StringType(s.status() + " (" + s.trigger() + ")"
+                            + (s.providerStatus() == null ? "" : "; the provider's Task: " + stateText(s.providerStatus(), 32))));
+        }
+        return task;
+    }
+
     /** The longest reason shown, in characters; a longer one is cut and ends with an ellipsis. */
     static final int MAX_REASON = 200;
     /** The longest state intake number shown. */

@@ -52,7 +52,7 @@ public final class ServicesPayload {
 
     /** The project's systems: the services referral's identifier and its categories. */
     public static final String IDENTIFIER_SYSTEM = "https://fhir.safeharbor-bridge.org/NamingSystem/services-referral";
-    public static final String CATEGORY_SYSTEM = "https://fhir.safeharbor-bridge.org/CodeSystem/services-category";
+    public static final String CATEGORY_SYSTEM = "https://fhir.safeharbor-bridge.org/CodeSystem/services-referral";
     /** FHIR's task-code: the Task asks its owner to fulfill its focus. */
     static final String TASK_CODE = "http://hl7.org/fhir/CodeSystem/task-code";
     /** The NPI's system, for a hospital identifier that is one (ten digits). */
