@@ -107,6 +107,36 @@ for task in $(cat "$karaf/data/demo-tasks" 2>/dev/null); do
   echo "   Task/$task -> $(echo "$taskjson" | field status), $(echo "$taskjson" | sed -n 's/.*"businessStatus":{[^}]*}\],"text":"\([^"]*\)".*/\1/p')"
 done
 
+# services referrals (README "Services referrals"): the confirmed-labor sample again, as a new message with the youth's
+# Consent to a services referral, goes to the sandbox services provider (a FHIR server on localhost:9449) and its Task
+# status comes back on the hospital's Task; the same person at 20 is refused as a report (422) but referred to services
+consented() {  # $1: a message id suffix, $2: the birth date
+  sed -e "s/BBY-SHB-20261120-000733/BBY-SHB-20261120-000733-$1/" -e "s/\"birthDate\": \"2012-02-28\"/\"birthDate\": \"$2\"/" \
+      -e 's|^      "fullUrl": "urn:uuid:a0da3ac7-5a08-5810-a488-ddbca9fbdf0c",|      "fullUrl": "urn:uuid:5d1c0a6e-2f7b-4c35-9f0e-1b2c3d4e5f60", "resource": {"resourceType": "Consent", "status": "active", "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"}]}, "category": [{"coding": [{"system": "https://fhir.safeharbor-bridge.org/CodeSystem/services-referral", "code": "services-referral"}]}], "patient": {"reference": "urn:uuid:a0da3ac7-5a08-5810-a488-ddbca9fbdf0c"}, "policy": [{"uri": "https://fhir.safeharbor-bridge.org/CodeSystem/services-referral"}], "provision": {"type": "permit"}}}, {\n      "fullUrl": "urn:uuid:a0da3ac7-5a08-5810-a488-ddbca9fbdf0c",|' \
+      "$samples/t74-62xa-confirmed-labor.json"
+}
+echo
+echo "== services referral: the confirmed-labor sample with the youth's Consent to a services referral"
+headers=$(mktemp)
+consented "SERVICES-$(date +%s)" 2012-02-28 | curl -s -D "$headers" -o /dev/null --cacert "$ca" -H "Authorization: Bearer $access_token" \
+    -X POST -H 'Content-Type: application/fhir+json' --data-binary @- "$base/fhir/\$process-message"
+task=$(grep -i '^Content-Location:' "$headers" | tr -d '\r' | sed 's/^[^:]*: *//')
+echo "   POST \$process-message -> $(head -1 "$headers" | tr -d '\r')"
+rm -f "$headers"
+if [ -n "$task" ]; then
+  for _ in $(seq 1 30); do
+    shown=$(curl -s --cacert "$ca" -H "Authorization: Bearer $access_token" "$task" \
+        | sed -n 's/.*"text":"services-referral sandbox"},"valueString":"\([^"]*\)".*/\1/p')
+    case "$shown" in *"provider's Task"*) break ;; esac
+    sleep 1
+  done
+  echo "   GET ${task#"$base"/fhir/} -> services-referral sandbox: ${shown:-(not yet)}"
+fi
+echo "== services referral: the same person at 20, consented (refused as a report, referred to services instead)"
+consented "ADULT-$(date +%s)" "$(( $(date +%Y) - 20 ))-01-15" | curl -s --cacert "$ca" -H "Authorization: Bearer $access_token" \
+    -X POST -H 'Content-Type: application/fhir+json' --data-binary @- -w '\n%{http_code}\n' "$base/fhir/\$process-message" \
+    | { read -r body; read -r code; echo "   POST \$process-message -> HTTP $code"; echo "$body" | grep -o '"diagnostics":"[^"]*"' | sed 's/"diagnostics":"/   /; s/"$//'; }
+
 # federal and aggregate data (README "Federal and aggregate data"): an auditor client, registered as a hospital is,
 # reads the de-identified counts; every cell of the demo is below 11 and so suppressed (count empty)
 auditor=demo-auditor

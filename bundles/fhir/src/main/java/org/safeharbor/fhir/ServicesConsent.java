@@ -11,7 +11,7 @@ import org.hl7.fhir.r4.model.Consent;
  * of type permit. Anything else (no such Consent, a draft, rejected or inactive one, a deny provision) is no consent:
  * nothing is refused for it, and no services referral that needs consent is made. The Consent is never sent to a state.
  * Profile: an open slice of the submission Bundle (no profile of its own); R4's invariants apply (ppc-1: a policy or
- * policyRule; ppc-2: a patient for scope patient-privacy). See docs/ehr-vendors.md, "Consent to a services referral".
+ * policyRule; ppc-2: a patient for scope patient-privacy). See docs/ehr-vendors.md, "4. Consent to a services referral".
  */
 final class ServicesConsent {
 

@@ -21,7 +21,8 @@ import org.safeharbor.jurisdiction.support.v1.SandboxPeer;
  * One services provider, from its {@code etc/org.safeharbor.services.provider-<name>.cfg} (a factory configuration:
  * one file per provider). Off until {@code enabled=true}. While the sandbox provider runs (a {@link SandboxPeer} with
  * {@value SandboxPeer#MARKER}{@code =SERVICES}), a provider named {@code sandbox} takes from it what its file leaves
- * unset: the base URL, the trust store and the bearer token; the production profile refuses the sandbox.
+ * unset: {@code enabled}, the base URL, the trust store and the bearer token; the production profile refuses the sandbox,
+ * so the shipped {@code etc/org.safeharbor.services.provider-sandbox.cfg} ({@code enabled=false}) stays off there.
  */
 @Component(service = ServicesProvider.class, configurationPid = ServicesProvider.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ServicesProvider.Config.class, factory = true)
@@ -92,6 +93,11 @@ public class ServicesProvider {
         return provider;
     }
 
+    /** The values of a list attribute: a .cfg file gives one comma-separated string, Configuration Admin an array. */
+    private static java.util.stream.Stream<String> list(String[] values) {
+        return Arrays.stream(values).flatMap(v -> Arrays.stream(v.split(","))).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
     /** The provider a configuration describes, or null when it is not enabled; a bad value names its key. */
     static Provider provider(Config config) {
         if (!config.enabled()) {
@@ -100,8 +106,8 @@ public class ServicesProvider {
         String pid = PID + "-" + config.name();
         int[] ages = Provider.ages(pid, config.ages());
         Set<Trigger> triggers = EnumSet.noneOf(Trigger.class);
-        Arrays.stream(config.triggers()).map(String::trim).filter(t -> !t.isEmpty()).map(Trigger::fromCode).forEach(triggers::add);
-        Set<String> categories = Arrays.stream(config.categories()).map(String::trim).filter(c -> !c.isEmpty()).collect(Collectors.toSet());
+        list(config.triggers()).map(Trigger::fromCode).forEach(triggers::add);
+        Set<String> categories = list(config.categories()).collect(Collectors.toSet());
         return new Provider(config.name(), Provider.base(pid, config.baseUrl()), categories, ages[0], ages[1], triggers,
                 config.consentRequired(), config.owner(), config.ownerDisplay(),
                 new Provider.Auth(config._bearerToken(), config.trustStore(), config._trustStorePassword(), config.keyStore(),

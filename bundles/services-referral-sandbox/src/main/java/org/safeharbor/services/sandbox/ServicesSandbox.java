@@ -84,10 +84,13 @@ public class ServicesSandbox implements SandboxPeer {
         }
     }
 
-    /** By the provider's configuration keys: its base URL, the trust store for the peer's certificate, the bearer token. */
+    /**
+     * By the provider's configuration keys: on (the shipped etc/org.safeharbor.services.provider-sandbox.cfg is off), its
+     * base URL, the trust store for the peer's certificate, the bearer token.
+     */
     @Override
     public Map<String, String> settings() {
-        return Map.of("baseUrl", peer.baseUrl(), "trustStore", trustStore.toString(), ".trustStorePassword", PASSWORD,
+        return Map.of("enabled", "true", "baseUrl", peer.baseUrl(), "trustStore", trustStore.toString(), ".trustStorePassword", PASSWORD,
                 ".bearerToken", token, "ownerDisplay", "Sandbox youth services (simulated)");
     }
 
