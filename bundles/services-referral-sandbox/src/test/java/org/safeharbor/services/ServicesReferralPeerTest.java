@@ -80,8 +80,9 @@ class ServicesReferralPeerTest {
                 ServicesSandbox.PASSWORD.toCharArray());
         providers.add(TestReferrals.provider("sandbox", peer.baseUrl(), auth(TOKEN)));
         routes = new ServicesRoutes(ledger, () -> providers, id -> store.find(id).map(StoredReferral::referral), h2,
-                new ServicesRoutes.Watch(Duration.ofDays(2), Map.of(TX, "Texas law enforcement notified:")),
-                new ServicesRoutes.Queues("seda:services", "seda:services", "seda:services-dlq", "direct:sweep", "direct:watch", "direct:poll"),
+                new ServicesRoutes.Watch(Duration.ofDays(2), Map.of(TX, "Texas law enforcement notified:"), Duration.ofDays(90), Duration.ofDays(365)),
+                new ServicesRoutes.Queues("seda:services", "seda:services", "seda:services-dlq", "direct:sweep", "direct:watch", "direct:poll",
+                        "direct:retention"),
                 new Redelivery(2, Duration.ofMillis(10), 1.0, Duration.ofMillis(10)), Clock.systemUTC(), FHIR, FhirContext::forR4);
         camel = new DefaultCamelContext();
         camel.addRoutes(routes);
@@ -243,6 +244,24 @@ class ServicesReferralPeerTest {
             assertEquals(1, peer.tasks().size());
             assertEquals(peer.tasks().get(0).getIdElement().toUnqualifiedVersionless().getValue(), second.task());
         }
+    }
+
+    @Test
+    void sentAndFailedReferralsAreDeletedPastTheirRetentionAndOpenOnesNever() throws Exception {
+        Referral sent = accepted("kept-1", Certainty.CONFIRMED, true);
+        watch();
+        await("sent", () -> sentStatus(sent.id()).equals("SENT"));
+        Instant now = Instant.now();
+        assertEquals(0, ledger.purge(now.minus(Duration.ofDays(90)), now.minus(Duration.ofDays(365)), now.minus(Duration.ofDays(3))),
+                "within its retention");
+        Referral pending = TestReferrals.referral("pending-1", LocalDate.of(2010, 5, 6), AllegationType.SEX_TRAFFICKING, Certainty.CONFIRMED,
+                true, now);
+        ledger.record(pending.id(), "other", Trigger.CONFIRMED, "{}");
+        assertEquals(1, ledger.purge(now.plusSeconds(60), now.plusSeconds(60), now.plusSeconds(60)), "the sent one, not the pending one");
+        assertTrue(ledger.statuses(sent.id()).isEmpty());
+        assertTrue(ledger.attempts(sent.id(), "sandbox").isEmpty());
+        assertEquals("PENDING", ledger.status(pending.id(), "other"));
+        assertTrue(audited.stream().anyMatch(e -> e.kind() == AuditEntry.Kind.RETENTION_PURGE && "1".equals(e.details().get("referrals"))));
     }
 
     @Test

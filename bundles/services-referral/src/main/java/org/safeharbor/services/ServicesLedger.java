@@ -194,6 +194,27 @@ public final class ServicesLedger {
         return rows > 0;
     }
 
+    /**
+     * Deletes the services referrals (with their attempts and sealed payloads) sent and unchanged since {@code sentBefore},
+     * or failed and unchanged since {@code failedBefore}, and the watch's marks older than {@code consideredBefore};
+     * audited with the counts. Open ones (pending, queued) are never deleted. Returns how many referrals went.
+     */
+    public int purge(Instant sentBefore, Instant failedBefore, Instant consideredBefore) {
+        String due = "(status = 'SENT' AND updated_at < ?) OR (status = 'FAILED' AND updated_at < ?)";
+        OffsetDateTime sent = sentBefore.atOffset(ZoneOffset.UTC);
+        OffsetDateTime failed = failedBefore.atOffset(ZoneOffset.UTC);
+        int[] counts = inTransaction(c -> new int[] {
+            update(c, "DELETE FROM services_attempt a WHERE EXISTS (SELECT 1 FROM services_referral r WHERE r.referral_id = a.referral_id"
+                    + " AND r.provider = a.provider AND (" + due + "))", sent, failed),
+            update(c, "DELETE FROM services_referral WHERE " + due, sent, failed),
+            update(c, "DELETE FROM services_considered WHERE considered_at < ?", consideredBefore.atOffset(ZoneOffset.UTC))});
+        if (counts[1] > 0) {
+            audit.audit(AuditEntry.of(AuditEntry.Kind.RETENTION_PURGE, AuditEntry.Actor.adapter()).object("services-referrals")
+                    .detail("referrals", counts[1]).detail("attempts", counts[0]).build());
+        }
+        return counts[1];
+    }
+
     /** A referral's services referrals, for the hospital's Task: codes and times. */
     public List<ServicesReferrals.Status> statuses(ReferralId referralId) {
         return query("SELECT provider, trigger_code, status, provider_status, updated_at FROM services_referral WHERE referral_id = ? ORDER BY provider",

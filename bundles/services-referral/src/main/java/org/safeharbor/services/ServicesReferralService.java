@@ -67,6 +67,12 @@ public class ServicesReferralService implements ServicesReferrals {
 
         @AttributeDefinition(description = "Law enforcement only, per jurisdiction: JURISDICTION=the beginning of the delivery's reason")
         String[] lawEnforcementOnly() default {"US-TX=Texas law enforcement notified:"};
+
+        @AttributeDefinition(description = "How long a sent services referral is kept after its last change (ISO-8601)")
+        String retention() default "P90D";
+
+        @AttributeDefinition(description = "How long a failed (dead-lettered) services referral is kept, for an operator (ISO-8601)")
+        String failedRetention() default "P365D";
     }
 
     private final List<ServicesProvider> providers = new CopyOnWriteArrayList<>();
@@ -92,7 +98,9 @@ public class ServicesReferralService implements ServicesReferrals {
         ledger = new ServicesLedger(dataSource, cipher, store, clock);
         FhirContext fhir = PlatformClassLoader.call(FhirContext::forR4);
         routes = new ServicesRoutes(ledger, this::enabled, id -> store.find(id).map(org.safeharbor.store.StoredReferral::referral), dataSource,
-                new ServicesRoutes.Watch(Durations.of(PID, "watchLookback", config.watchLookback()), lawEnforcementOnly(config)),
+                new ServicesRoutes.Watch(Durations.of(PID, "watchLookback", config.watchLookback()),
+                        lawEnforcementOnly(config.lawEnforcementOnly()), Durations.of(PID, "retention", config.retention()),
+                        Durations.of(PID, "failedRetention", config.failedRetention())),
                 ServicesRoutes.Queues.onTheBroker(Durations.of(PID, "watchInterval", config.watchInterval()),
                         Durations.of(PID, "pollInterval", config.pollInterval())),
                 Redelivery.of(PID, retry), clock, fhir, ServicesReferralService::newContext);
@@ -114,9 +122,10 @@ public class ServicesReferralService implements ServicesReferrals {
         return providers.stream().map(ServicesProvider::provider).filter(Objects::nonNull).toList();
     }
 
-    static Map<Jurisdiction, String> lawEnforcementOnly(Config config) {
+    /** The {@code lawEnforcementOnly} entries, {@code JURISDICTION=reason prefix}, by jurisdiction. */
+    static Map<Jurisdiction, String> lawEnforcementOnly(String[] entries) {
         Map<Jurisdiction, String> result = new LinkedHashMap<>();
-        for (String entry : config.lawEnforcementOnly()) {
+        for (String entry : entries) {
             int eq = entry.indexOf('=');
             if (eq <= 0 || entry.substring(eq + 1).isBlank()) {
                 throw new IllegalArgumentException(PID + ": lawEnforcementOnly entries are JURISDICTION=reason prefix, not '" + entry + "'");

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  *   retried with exponential backoff; then FAILED and on services.referrals.DLQ
  * timer services-sweep: recorded but never queued (a restart in between) ─▶ queued
  * timer services-poll: each open Task read back from its provider ─▶ its status recorded (the hospital's Task shows it)
+ * timer services-retention (hourly): sent referrals past {@code retention}, failed ones past {@code failedRetention} deleted
  * </pre>
  * The queue message carries the referral id and the provider only: the payload stays sealed in the ledger, so the
  * broker's journal holds no personal data. Logs name ids, providers and classes, never a value.
@@ -45,14 +46,15 @@ import org.slf4j.LoggerFactory;
 public final class ServicesRoutes extends RouteBuilder {
 
     /** Where the referrals wait and fail to, and the timers; the broker's in production, in-memory ones in tests. */
-    public record Queues(String consumer, String producer, String deadLetters, String sweep, String watch, String poll) {
+    public record Queues(String consumer, String producer, String deadLetters, String sweep, String watch, String poll, String retention) {
 
         public static Queues onTheBroker(Duration watchEvery, Duration pollEvery) {
             String queue = "amqp:queue:" + QUEUE;
             return new Queues(queue + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER", queue,
                     "amqp:queue:" + QUEUE + ".DLQ", "timer:safeharbor-services-sweep?delay=15000&period=" + SWEEP_AGE.toMillis(),
                     "timer:safeharbor-services-watch?delay=5000&period=" + watchEvery.toMillis(),
-                    "timer:safeharbor-services-poll?delay=20000&period=" + pollEvery.toMillis());
+                    "timer:safeharbor-services-poll?delay=20000&period=" + pollEvery.toMillis(),
+                    "timer:safeharbor-services-retention?delay=60000&period=3600000");
         }
     }
 
@@ -66,8 +68,15 @@ public final class ServicesRoutes extends RouteBuilder {
     private static final String ATTEMPT = "safeharborServicesAttempt";
     private static final Logger LOG = LoggerFactory.getLogger(ServicesRoutes.class);
 
-    /** What the site configures for the watch. */
-    public record Watch(Duration lookback, Map<Jurisdiction, String> lawEnforcementOnly) {
+    /**
+     * What the site configures for the watch and the records' retention.
+     *
+     * @param lookback           how far back the watch reads the store's referrals and deliveries
+     * @param lawEnforcementOnly per jurisdiction, the beginning of the delivery reason that says "law enforcement only"
+     * @param retention          how long a sent services referral is kept after its last change
+     * @param failedRetention    how long a failed one is kept
+     */
+    public record Watch(Duration lookback, Map<Jurisdiction, String> lawEnforcementOnly, Duration retention, Duration failedRetention) {
     }
 
     private final ServicesLedger ledger;
@@ -140,6 +149,21 @@ public final class ServicesRoutes extends RouteBuilder {
                     .log(LoggingLevel.WARN, "Services-referral watch failed (${exception.class.simpleName}); tried again at the next run")
                 .end();
         from(queues.poll()).routeId(ROUTE_PREFIX + "poll").process(exchange -> poll());
+        from(queues.retention()).routeId(ROUTE_PREFIX + "retention")
+                .doTry()
+                    .process(exchange -> purge())
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.WARN, "Services-referral retention failed (${exception.class.simpleName}); tried again at the next run")
+                .end();
+    }
+
+    /** Deletes the records past their retention (the watch's marks once past its lookback); counts only are logged and audited. */
+    void purge() {
+        Instant now = clock.instant();
+        int deleted = ledger.purge(now.minus(watch.retention()), now.minus(watch.failedRetention()), now.minus(watch.lookback()).minus(Duration.ofDays(1)));
+        if (deleted > 0) {
+            LOG.info("Services-referral retention: {} services referral(s) deleted", deleted);
+        }
     }
 
     // ------------------------------------------------------------------ what is referred
