@@ -141,19 +141,19 @@ public final class ServicesRoutes extends RouteBuilder {
                         .process(this::attemptFailed)
                     .end()
                 .end();
-        from(queues.sweep()).routeId(ROUTE_PREFIX + "sweep").process(exchange -> sweep());
-        from(queues.watch()).routeId(ROUTE_PREFIX + "watch")
+        timer(queues.sweep(), "sweep", this::sweep);
+        timer(queues.watch(), "watch", this::watch);
+        timer(queues.poll(), "poll", this::poll);
+        timer(queues.retention(), "retention", this::purge);
+    }
+
+    /** A timer's route: a failed run is logged (its class only) and tried again at the next tick. */
+    private void timer(String uri, String name, Runnable work) {
+        from(uri).routeId(ROUTE_PREFIX + name)
                 .doTry()
-                    .process(exchange -> watch())
+                    .process(exchange -> work.run())
                 .doCatch(Exception.class)
-                    .log(LoggingLevel.WARN, "Services-referral watch failed (${exception.class.simpleName}); tried again at the next run")
-                .end();
-        from(queues.poll()).routeId(ROUTE_PREFIX + "poll").process(exchange -> poll());
-        from(queues.retention()).routeId(ROUTE_PREFIX + "retention")
-                .doTry()
-                    .process(exchange -> purge())
-                .doCatch(Exception.class)
-                    .log(LoggingLevel.WARN, "Services-referral retention failed (${exception.class.simpleName}); tried again at the next run")
+                    .log(LoggingLevel.WARN, "Services-referral " + name + " failed (${exception.class.simpleName}); tried again at the next run")
                 .end();
     }
 
