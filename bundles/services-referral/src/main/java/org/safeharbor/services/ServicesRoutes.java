@@ -195,7 +195,13 @@ public final class ServicesRoutes extends RouteBuilder {
                     && ledger.record(referral.id(), provider.name(), trigger, payloads.write(referral, provider, clock.instant()))) {
                 LOG.info("Services referral {} to {} recorded ({})", referral.id(), provider.name(), trigger.code());
                 recorded.add(provider.name());
-                queue(referral.id(), provider.name());
+                try {
+                    queue(referral.id(), provider.name());
+                } catch (RuntimeException brokerDown) {
+                    // recorded is what was promised: the sweep queues it within SWEEP_AGE
+                    LOG.warn("Services referral {} to {} recorded but not queued ({}): the sweep queues it", referral.id(), provider.name(),
+                            brokerDown.getClass().getSimpleName());
+                }
             }
         }
         return recorded;
