@@ -155,6 +155,41 @@ echo "   (the hospital's token: $(curl -s -o /dev/null -w '%{http_code}' --cacer
      "$base/fhir/\$aggregate-counts"))"
 echo "   NCANDS-style records: harbor:export-ncands --from <day> --to <day> --out <file> in the Karaf shell (role operator)"
 
+# law-enforcement custody notices (README "Law-enforcement custody notices"): a police records system, registered as a
+# client of kind law-enforcement with its own scope, sends the sample custody notice; the Illinois sandbox's State
+# Central Register receives allegation 40 about the minor as a victim, reporter role "law enforcement", no offense.
+# The hospital's token cannot send it (403).
+police=demo-county-police
+if [ ! -f "$hospital/$police.key.json" ] || [ ! -f "$karaf/etc/safeharbor/clients/$police.json" ]; then
+  "$karaf/bin/safeharbor-client" keygen --client-id "$police" --name "Demo county police records system" --kind law-enforcement \
+      --source-endpoint https://records.example-county-police.example.org/fhir --out "$hospital" >/dev/null
+  cp "$hospital/$police.json" "$karaf/etc/safeharbor/clients/"
+  sleep 6   # the client registry reads etc/safeharbor/clients/ on a schedule
+fi
+police_token=$("$karaf/bin/safeharbor-client" token --client-id "$police" --key "$hospital/$police.key.json" --fhir "$base/fhir" \
+    --ca "$ca" --scope "system/Bundle.c?event=custody-notice system/Task.rs")
+notice="$samples/law-enforcement/custody-notice-illinois.json"
+fresh_notice() { sed "s/ECPD-SHB-20261121-000007/ECPD-SHB-$(date +%s)/" "$notice"; }
+echo
+echo "== law-enforcement custody notice (police client, scope system/Bundle.c?event=custody-notice)"
+headers=$(mktemp)
+fresh_notice | curl -s -D "$headers" -o /dev/null --cacert "$ca" -H "Authorization: Bearer $police_token" -X POST \
+     -H 'Content-Type: application/fhir+json' --data-binary @- "$base/fhir/\$process-message"
+echo "   POST \$process-message -> $(head -1 "$headers" | tr -d '\r')"
+notice_task=$(grep -i '^Content-Location:' "$headers" | tr -d '\r' | sed 's/^[^:]*: *//; s|.*/||')
+rm -f "$headers"
+echo "   the hospital's token, same notice -> $(fresh_notice | curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" \
+     -H "Authorization: Bearer $access_token" -X POST -H 'Content-Type: application/fhir+json' --data-binary @- \
+     "$base/fhir/\$process-message")"
+if [ -n "$notice_task" ]; then
+  sleep 5
+  received=$(find "$karaf/data/sandbox/US-IL" -type f -name "$notice_task*" 2>/dev/null | head -1)
+  echo "   Illinois sandbox received: ${received#"$karaf"/}"
+  [ -n "$received" ] && grep -o '<[^>]*Role>[^<]*<\|<[^>]*Code>[^<]*<' "$received" | sed 's/^/     /'
+  taskjson=$(curl -s --cacert "$ca" -H "Authorization: Bearer $police_token" "$base/fhir/Task/$notice_task")
+  echo "   GET Task/$notice_task -> $(echo "$taskjson" | field status), $(echo "$taskjson" | sed -n 's/.*"businessStatus":{[^}]*}\],"text":"\([^"]*\)".*/\1/p')"
+fi
+
 cat <<MSG
 
 SafeHarbor Bridge is running: $base/health, $base/fhir/metadata, $base/fhir/.well-known/smart-configuration

@@ -190,6 +190,15 @@ public abstract class JurisdictionConformanceTest {
         }
     }
 
+    /**
+     * A law-enforcement custody notice's referral (issue 15, {@link LawEnforcementReferrals}): sent, with no offense, charge,
+     * arrest or other criminal-justice wording and no child as an offender, and read back with the child the victim.
+     */
+    @Test
+    void aLawEnforcementReferralCarriesNoCriminalJusticeWording() {
+        LawEnforcementReferrals.check(format(), adapter().jurisdiction(), OFFENDER_WORDS);
+    }
+
     @Test
     void atRiskSignalIsNeverSentAsAnAllegation() {
         Referral onlyAtRisk = referral(adapter().jurisdiction(), Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK));

@@ -215,7 +215,7 @@ public class JurisdictionsIT {
     }
 
     /** What the simulated state recorded for the referral (a file named by its id), if anything yet. */
-    private static Optional<String> delivered(String jurisdiction, String referralId, String subfolder) throws IOException {
+    static Optional<String> delivered(String jurisdiction, String referralId, String subfolder) throws IOException {
         Path dir = Path.of(System.getProperty("karaf.data"), "sandbox", jurisdiction);
         if (subfolder != null) {
             dir = dir.resolve(subfolder);
@@ -238,11 +238,11 @@ public class JurisdictionsIT {
     }
 
     @FunctionalInterface
-    private interface Probe {
+    interface Probe {
         Optional<String> get() throws Exception;
     }
 
-    private static String await(Probe probe) throws Exception {
+    static String await(Probe probe) throws Exception {
         long deadline = System.currentTimeMillis() + DELIVERY.toMillis();
         while (System.currentTimeMillis() < deadline) {
             Optional<String> value = probe.get();
