@@ -22,6 +22,7 @@ import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.ChildInCare;
 import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A.AddressDto;
@@ -30,6 +31,7 @@ import org.safeharbor.jurisdiction.us.ma.wire.Report51A.ChildDto;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A.NameDto;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A.PlaceOfCareDto;
 import org.safeharbor.jurisdiction.us.ma.wire.Report51A.ReporterDto;
+import org.safeharbor.jurisdiction.us.ma.wire.Report51A.RiskSignalDto;
 import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
 
 /**
@@ -41,7 +43,10 @@ import org.safeharbor.jurisdiction.us.ma.wire.WireJson;
  * nothing the hospital said is lost. Only suspected and confirmed allegations are written (the map leaves the others
  * unmatched). The SPI's defaults stand: no type is unsupported (each has a DCF allegation), and there is no at-risk
  * rule: s.51A is about reasonable cause to believe a child is abused, a risk signal is not an allegation (IOM/NRC 2013),
- * and P.L. 113-183's "at risk of" covers children in foster care, not a hospital screen (docs/domain.md).
+ * and P.L. 113-183's "at risk of" covers children in foster care, not a hospital screen (docs/domain.md). A child in
+ * DCF's care (foster care or its supervision) is such a child: that child's at-risk signal is written as a
+ * {@code riskSignals} entry (no DCF allegation, no certainty) under {@link #childInCareAtRiskRule()}, the kit's
+ * {@link ChildInCare#RULE}; a report of signals only has no allegation and starts no 48-hour written-report clock.
  */
 public final class MassachusettsFormat implements StateFormat {
 
@@ -65,14 +70,17 @@ public final class MassachusettsFormat implements StateFormat {
     @Override
     public Optional<String> write(Referral referral) {
         List<AllegationDto> rows = allegationsFor(referral);
-        if (rows.isEmpty()) {
+        List<RiskSignalDto> signals = ChildInCare.allegationsWritten(this, referral).stream()
+                .filter(a -> a.certainty() == Certainty.AT_RISK).map(a -> a.type().code()).distinct()
+                .map(form -> new RiskSignalDto(form, ChildInCare.CITATION)).toList();
+        if (rows.isEmpty() && signals.isEmpty()) {
             return Optional.empty();
         }
         Child child = referral.child();
         Report51A report = new Report51A(Report51A.SCHEMA_VERSION, Report51A.REPORT_TYPE, referral.id().value(),
                 referral.receivedAt(), referral.occurredAt(),
                 new ChildDto(name(child.name()), child.birthDate(), address(child.residence())),
-                placeOfCare(referral.placeOfCare()), reporter(referral.reporter()), rows);
+                placeOfCare(referral.placeOfCare()), reporter(referral.reporter()), rows, signals.isEmpty() ? null : signals);
         return Optional.of(WireJson.write(report));
     }
 
@@ -102,10 +110,12 @@ public final class MassachusettsFormat implements StateFormat {
         if (!Report51A.SCHEMA_VERSION.equals(report.schemaVersion()) || !Report51A.REPORT_TYPE.equals(report.reportType())) {
             throw new IllegalArgumentException("not a version " + Report51A.SCHEMA_VERSION + " written 51A report");
         }
-        if (report.allegations().isEmpty()) {
-            throw new IllegalArgumentException("a 51A report without allegations");
+        List<RiskSignalDto> signals = report.riskSignals() == null ? List.of() : report.riskSignals();
+        if (report.allegations().isEmpty() && signals.isEmpty()) {
+            throw new IllegalArgumentException("a 51A report without allegations or a child in care's risk signals");
         }
-        List<Allegation> allegations = report.allegations().stream().map(MassachusettsFormat::allegation).toList();
+        List<Allegation> allegations = new ArrayList<>(report.allegations().stream().map(MassachusettsFormat::allegation).toList());
+        signals.forEach(s -> allegations.add(Allegation.of(AllegationType.fromCode(s.form()), Certainty.AT_RISK)));
         ChildDto c = report.child();
         Child child = new Child(name(c.name()), c.birthDate(), null, address(c.residence()));
         PlaceOfCareDto p = report.placeOfCare();
@@ -129,6 +139,12 @@ public final class MassachusettsFormat implements StateFormat {
             throw new IllegalArgumentException("allegation " + row.allegation() + " does not match form " + row.form());
         }
         return allegation;
+    }
+
+    /** DCF receives a child in its care's at-risk signal (42 U.S.C. 671(a)(34)): a risk signal, never an allegation. */
+    @Override
+    public Optional<String> childInCareAtRiskRule() {
+        return Optional.of(ChildInCare.RULE);
     }
 
     @Override

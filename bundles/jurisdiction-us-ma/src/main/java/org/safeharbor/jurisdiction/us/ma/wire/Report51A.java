@@ -20,7 +20,8 @@ public record Report51A(
         @JsonRequired ChildDto child,
         PlaceOfCareDto placeOfCare,
         ReporterDto reporter,
-        @JsonRequired List<AllegationDto> allegations) {
+        @JsonRequired List<AllegationDto> allegations,
+        List<RiskSignalDto> riskSignals) {
 
     public static final String SCHEMA_VERSION = "1.0";
     public static final String REPORT_TYPE = "51A-written-report";
@@ -43,6 +44,16 @@ public record Report51A(
 
     /** A postal address. */
     public record AddressDto(List<String> lines, String city, String state, String postalCode, String country) {
+    }
+
+    /**
+     * A risk signal about a child in DCF's care (foster care or its supervision), sent under 42 U.S.C. 671(a)(34)
+     * (P.L. 113-183): not an allegation, so no DCF allegation and no certainty.
+     *
+     * @param form the shared code's type the screen or flag concerns
+     * @param rule the law under which it is sent
+     */
+    public record RiskSignalDto(@JsonRequired String form, @JsonRequired String rule) {
     }
 
     /**
