@@ -223,6 +223,8 @@ class ServicesReferralPeerTest {
         await("failed", () -> sentStatus(referral.id()).startsWith("FAILED"));
         assertEquals(List.of("1 FAILED HTTP 401", "2 FAILED HTTP 401", "3 FAILED HTTP 401"), ledger.attempts(referral.id(), "sandbox"));
         assertTrue(sentStatus(referral.id()).contains("gave up after 3 attempts (HTTP 401)"));
+        // FAILED is recorded as the error handler prepares the failure, just before it sends to the dead-letter queue
+        await("dead-lettered", () -> camel.getEndpoint("seda:services-dlq", SedaEndpoint.class).getQueue().size() == 1);
         assertEquals(1, camel.getEndpoint("seda:services-dlq", SedaEndpoint.class).getQueue().size());
         assertEquals(3, audited.stream().filter(e -> e.kind() == AuditEntry.Kind.DISCLOSURE).count(), "each attempt is a disclosure");
         assertTrue(peer.tasks().isEmpty());
