@@ -241,13 +241,16 @@ public class KarafDoorsIT {
             for (var bundle : feature.getBundles()) {
                 if (bundle.getLocation().contains("-sandbox/")) {
                     listing.add(feature.getName());
+                    // the services provider's peer (safeharbor-services-sandbox) is the one sandbox that is not a state's
+                    String own = feature.getName().equals("safeharbor-services-sandbox") ? "/safeharbor-services-referral-sandbox/"
+                            : "/safeharbor-jurisdiction-" + feature.getName().substring("safeharbor-".length(),
+                                    feature.getName().length() - "-sandbox".length()) + "-sandbox/";
                     assertTrue(feature.getName() + " lists " + bundle.getLocation(), feature.getName().endsWith("-sandbox")
-                            && bundle.getLocation().contains("/safeharbor-jurisdiction-" + feature.getName()
-                                    .substring("safeharbor-".length(), feature.getName().length() - "-sandbox".length()) + "-sandbox/"));
+                            && bundle.getLocation().contains(own));
                 }
             }
         }
-        assertEquals(4, listing.size());
+        assertEquals(5, listing.size());
         // and no production feature reaches one, however deep
         for (String production : List.of("safeharbor", "safeharbor-production", "safeharbor-jurisdictions",
                 "safeharbor-us-il", "safeharbor-us-fl", "safeharbor-us-ma", "safeharbor-us-tx")) {
