@@ -17,7 +17,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.CapturingInterceptor;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -137,14 +136,19 @@ public class IntakeIT {
         assertEquals(EXPECTED_QUEUES.size(), checked.size());
     }
 
-    /** Consumes the queue until the referral with this id turns up (other samples' referrals may be ahead). */
+    /**
+     * Browses the queue (nothing is consumed) until the referral with this id is on it. Browsing, not receiving: a
+     * receive through a fresh consumer per call left other messages in that consumer's prefetch, out of sight of the
+     * next receive for a while, and the referral sought could be one of them.
+     */
     private Referral takeFromQueue(String queue, String referralId) throws Exception {
-        try (ConsumerTemplate consumer = camel.createConsumerTemplate()) {
-            for (int i = 0; i < 20; i++) {
-                Exchange exchange = consumer.receive("amqp:queue:" + queue, 10_000);
-                if (exchange == null) {
-                    break;
-                }
+        org.apache.camel.spi.BrowsableEndpoint endpoint =
+                camel.getEndpoint("amqp:queue:" + queue, org.apache.camel.spi.BrowsableEndpoint.class);
+        List<String> seen = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 30_000;
+        do {
+            seen.clear();
+            for (Exchange exchange : endpoint.getExchanges()) {
                 String id = exchange.getMessage().getHeader(DeliveryContract.REFERRAL_ID, String.class);
                 String body = exchange.getMessage().getBody(String.class);
                 assertTrue("sealed, not the canonical JSON in clear", !body.startsWith("{"));
@@ -154,8 +158,10 @@ public class IntakeIT {
                 if (referralId.equals(id)) {
                     return referral;
                 }
+                seen.add(id);
             }
-        }
-        throw new AssertionError("referral " + referralId + " not found on queue " + queue);
+            Thread.sleep(500);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("referral " + referralId + " not found on queue " + queue + "; on it: " + seen);
     }
 }
