@@ -37,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * An HTTP answer other than 2xx fails the attempt (HTTP_RESPONSE_CODE after the state's route), as does any exception:
  * a notice is never "refused", it is retried. Failures are recorded as a class and an HTTP status, never a message.
+ *
+ * <p>Since 2.5 a second user of a jurisdiction's notices in the same CamelContext (e.g. the coordination notices to a
+ * multidisciplinary team) takes its own path with {@link #forPurpose}: its own queue
+ * ({@code referrals.US-XX.<purpose>}), dead letters, sweep, route ids ({@code US-XX-<purpose>-notices}, ...) and send
+ * endpoint ({@link #sendEndpoint(Jurisdiction, String)}). Its recipients are {@code <purpose>--<name>} (the double
+ * hyphen no state's own recipient has): each sweep queues only its own notices, so a state's sweep never hands a
+ * purpose's notice to the state's recipients, nor the other way round.
  */
 public final class NoticeRoutes implements AutoCloseable {
 
@@ -45,10 +52,15 @@ public final class NoticeRoutes implements AutoCloseable {
 
         /** {@code referrals.US-XX.notices} and its DLQ on the broker (AMQP), consumed as a referrals' queue is; the sweep a timer. */
         public static Queues onTheBroker(Jurisdiction jurisdiction) {
-            String queue = "amqp:queue:" + DeliveryContract.queue(jurisdiction, PURPOSE);
+            return onTheBroker(jurisdiction, PURPOSE);
+        }
+
+        /** {@code referrals.US-XX.<purpose>} and its DLQ on the broker, with the purpose's own sweep timer (2.5). */
+        public static Queues onTheBroker(Jurisdiction jurisdiction, String purpose) {
+            String queue = "amqp:queue:" + DeliveryContract.queue(jurisdiction, purpose);
             return new Queues(queue + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER", queue,
-                    "amqp:queue:" + DeliveryContract.deadLetters(jurisdiction, PURPOSE),
-                    "timer:safeharbor-" + jurisdiction.code() + "-notice-sweep?delay=15000&period=" + SWEEP_AGE.toMillis());
+                    "amqp:queue:" + DeliveryContract.deadLetters(jurisdiction, purpose),
+                    "timer:safeharbor-" + prefix(jurisdiction, purpose) + "notice-sweep?delay=15000&period=" + SWEEP_AGE.toMillis());
         }
     }
 
@@ -59,6 +71,8 @@ public final class NoticeRoutes implements AutoCloseable {
     public static final String RECIPIENT = "SafeHarborNoticeRecipient";
     /** A notice recorded this long ago and still not on its queue was left behind by a crash. */
     public static final Duration SWEEP_AGE = Duration.ofMinutes(1);
+    /** Between a purpose and a recipient's name: {@code coordination--ma-seen} (2.5). */
+    public static final String PURPOSE_SEPARATOR = "--";
     private static final String NOTICE = "safeharborNotice";
     private static final String ATTEMPT = "safeharborNoticeAttempt";
     private static final Logger LOG = LoggerFactory.getLogger(NoticeRoutes.class);
@@ -67,14 +81,38 @@ public final class NoticeRoutes implements AutoCloseable {
     private final StatusReporter reporter;
     private final Clock clock;
     private final Queues queues;
+    private final String purpose;
     private volatile ProducerTemplate queue;
 
     /** {@code clock}: the sweep's "now". */
     public NoticeRoutes(Jurisdiction jurisdiction, StatusReporter reporter, Clock clock, Queues queues) {
+        this(jurisdiction, PURPOSE, reporter, clock, queues);
+    }
+
+    private NoticeRoutes(Jurisdiction jurisdiction, String purpose, StatusReporter reporter, Clock clock, Queues queues) {
         this.jurisdiction = Objects.requireNonNull(jurisdiction, "jurisdiction");
+        this.purpose = purpose;
         this.reporter = Objects.requireNonNull(reporter, "reporter");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.queues = Objects.requireNonNull(queues, "queues");
+    }
+
+    /**
+     * A jurisdiction's notices of one purpose besides the state's own (2.5), e.g. {@code coordination}: their own queue,
+     * dead letters, sweep, route ids and {@link #sendEndpoint(Jurisdiction, String) send endpoint}; recipients
+     * {@link #recipient(String, String) purpose--name}.
+     */
+    public static NoticeRoutes forPurpose(Jurisdiction jurisdiction, String purpose, StatusReporter reporter, Clock clock, Queues queues) {
+        DeliveryContract.queue(jurisdiction, purpose); // the same rule as a queue's purpose
+        if (PURPOSE.equals(purpose) || purpose.contains(PURPOSE_SEPARATOR)) {
+            throw new IllegalArgumentException("a notice purpose is a code other than '" + PURPOSE + "', without '--': " + purpose);
+        }
+        return new NoticeRoutes(jurisdiction, purpose, reporter, clock, queues);
+    }
+
+    /** A purpose's recipient code, {@code <purpose>--<name>}, checked as every recipient is (2.5). */
+    public static String recipient(String purpose, String name) {
+        return PendingNotice.requireRecipient(purpose + PURPOSE_SEPARATOR + name);
     }
 
     /** The state's route that carries one attempt of a notice: {@code direct:US-XX-notice-send}. */
@@ -82,11 +120,26 @@ public final class NoticeRoutes implements AutoCloseable {
         return "direct:" + jurisdiction.code() + "-notice-send";
     }
 
+    /** The route that carries one attempt of a purpose's notice: {@code direct:US-XX-<purpose>-notice-send} (2.5). */
+    public static String sendEndpoint(Jurisdiction jurisdiction, String purpose) {
+        return "direct:" + prefix(jurisdiction, purpose) + "notice-send";
+    }
+
+    /** {@code US-XX-} for the state's own notices, {@code US-XX-<purpose>-} for a purpose's. */
+    private static String prefix(Jurisdiction jurisdiction, String purpose) {
+        return jurisdiction.code() + "-" + (PURPOSE.equals(purpose) ? "" : purpose + "-");
+    }
+
+    /** Whether a recipient's notices travel this path: a purpose's own recipients, or the state's (no purpose). */
+    private boolean mine(String recipient) {
+        return PURPOSE.equals(purpose) ? !recipient.contains(PURPOSE_SEPARATOR) : recipient.startsWith(purpose + PURPOSE_SEPARATOR);
+    }
+
     /** Adds the notices' queue, attempt and sweep routes; the state adds its route from {@link #sendEndpoint}. */
     public void configure(RouteBuilder routes, Redelivery retry) {
         queue = routes.getContext().createProducerTemplate();
-        String code = jurisdiction.code();
-        routes.from(queues.consumer()).routeId(code + "-notices")
+        String code = prefix(jurisdiction, purpose);
+        routes.from(queues.consumer()).routeId(code + "notices")
                 .errorHandler(routes.deadLetterChannel(queues.deadLetters()).useOriginalMessage()
                         .maximumRedeliveries(retry.maximumRedeliveries()).redeliveryDelay(retry.firstDelay().toMillis())
                         .useExponentialBackOff().backOffMultiplier(retry.multiplier()).maximumRedeliveryDelay(retry.maximumDelay().toMillis())
@@ -94,20 +147,20 @@ public final class NoticeRoutes implements AutoCloseable {
                         .logStackTrace(false).logExhaustedMessageHistory(false).logExhaustedMessageBody(false)
                         .onPrepareFailure(exchange -> gaveUp(exchange, retry)))
                 .process(this::readNotice)
-                .to("direct:" + code + "-notice-attempt");
-        routes.from("direct:" + code + "-notice-attempt").routeId(code + "-notice-attempt")
+                .to("direct:" + code + "notice-attempt");
+        routes.from("direct:" + code + "notice-attempt").routeId(code + "notice-attempt")
                 .process(this::startAttempt)
                 // 0: sent already (a second copy of the message): dropped
                 .filter(routes.exchangeProperty(ATTEMPT).isGreaterThan(0))
                     .doTry()
-                        .to(sendEndpoint(jurisdiction))
+                        .to(sendEndpoint(jurisdiction, purpose))
                         .process(NoticeRoutes::answered)
                     .doCatch(Exception.class)
                         .process(this::attemptFailed)
                     .end()
                     .process(this::recordSent)
                 .end();
-        routes.from(queues.sweep()).routeId(code + "-notice-sweep")
+        routes.from(queues.sweep()).routeId(code + "notice-sweep")
                 .process(exchange -> sweep());
     }
 
@@ -116,6 +169,7 @@ public final class NoticeRoutes implements AutoCloseable {
      * recipient, and only while the delivery stands at that status), then queued. False when it was not recorded now.
      */
     public boolean due(StatusUpdate update, String recipient, String payload) {
+        requireMine(recipient);
         if (!reporter.recordNotice(update.referralId(), jurisdiction, recipient, update.status(), payload)) {
             return false;
         }
@@ -126,6 +180,7 @@ public final class NoticeRoutes implements AutoCloseable {
 
     /** Puts a recorded notice on its durable queue (the payload as body, the referral and recipient as headers) and records it. */
     public void queue(PendingNotice notice) {
+        requireMine(notice.recipient());
         ProducerTemplate template = queue;
         if (template == null) {
             throw new IllegalStateException(jurisdiction.code() + ": the notice routes are not running");
@@ -135,8 +190,16 @@ public final class NoticeRoutes implements AutoCloseable {
         reporter.noticeQueued(notice.referralId(), notice.jurisdiction(), notice.recipient());
     }
 
+    private void requireMine(String recipient) {
+        if (!mine(PendingNotice.requireRecipient(recipient))) {
+            throw new IllegalArgumentException("recipient " + recipient + " is not one of the " + purpose + " path's ("
+                    + (PURPOSE.equals(purpose) ? "no '--'" : purpose + PURPOSE_SEPARATOR + "<name>") + ")");
+        }
+    }
+
     private void sweep() {
-        List<PendingNotice> left = reporter.unqueuedNotices(jurisdiction, clock.instant().minus(SWEEP_AGE), 100);
+        List<PendingNotice> left = reporter.unqueuedNotices(jurisdiction, clock.instant().minus(SWEEP_AGE), 100).stream()
+                .filter(notice -> mine(notice.recipient())).toList();
         if (!left.isEmpty()) {
             LOG.warn("{}: {} notice(s) were recorded but never queued (a restart in between): queued now", jurisdiction, left.size());
         }
@@ -196,7 +259,7 @@ public final class NoticeRoutes implements AutoCloseable {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         reporter.noticeFailed(notice.referralId(), jurisdiction, notice.recipient(), "gave up after " + (retry.maximumRedeliveries() + 1)
                 + " attempts (" + (cause == null ? "unknown error" : failure(cause)) + "); on the dead-letter queue "
-                + DeliveryContract.deadLetters(jurisdiction, PURPOSE));
+                + DeliveryContract.deadLetters(jurisdiction, purpose));
     }
 
     /** A failure as its class (and the recipient's HTTP status): never a message, which may quote a value. */

@@ -2,6 +2,7 @@ package org.safeharbor.jurisdiction.support.v1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -120,6 +121,51 @@ class NoticeRoutesTest {
         assertEquals("ConnectException", NoticeRoutes.failure(new java.net.ConnectException("Jane Doe")));
         assertEquals("amqp:queue:referrals.US-ZZ.notices", NoticeRoutes.Queues.onTheBroker(ZZ).producer());
         assertEquals("amqp:queue:referrals.US-ZZ.notices.DLQ", NoticeRoutes.Queues.onTheBroker(ZZ).deadLetters());
+    }
+
+    @Test
+    void aPurposesNoticesTakeTheirOwnPathBesideTheStatesAndEachSweepQueuesOnlyItsOwn() throws Exception {
+        NoticeRoutes.Queues coordinationQueues = new NoticeRoutes.Queues("direct:coordination", "direct:coordination", "seda:cdlq",
+                "direct:coordination-sweep");
+        NoticeRoutes state = new NoticeRoutes(ZZ, reporter, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)), QUEUES);
+        NoticeRoutes coordination = NoticeRoutes.forPurpose(ZZ, "coordination", reporter, Clock.offset(Clock.systemUTC(),
+                Duration.ofMinutes(2)), coordinationQueues);
+        List<String> coordinationSent = new ArrayList<>();
+        camel = new DefaultCamelContext();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(noErrorHandler());
+                state.configure(this, RETRY);
+                coordination.configure(this, RETRY);
+                from(NoticeRoutes.sendEndpoint(ZZ)).process(exchange -> sent.add(Map.copyOf(exchange.getMessage().getHeaders())));
+                from(NoticeRoutes.sendEndpoint(ZZ, "coordination"))
+                        .process(exchange -> coordinationSent.add(exchange.getMessage().getHeader(NoticeRoutes.RECIPIENT, String.class)));
+            }
+        });
+        camel.start();
+        assertEquals(List.of("US-ZZ-notices", "US-ZZ-notice-attempt", "US-ZZ-notice-sweep", "US-ZZ-coordination-notices",
+                "US-ZZ-coordination-notice-attempt", "US-ZZ-coordination-notice-sweep"),
+                camel.getRoutes().stream().map(org.apache.camel.Route::getRouteId).filter(id -> id.startsWith("US-")).toList());
+        String team = NoticeRoutes.recipient("coordination", "ma-seen");
+        assertEquals("coordination--ma-seen", team);
+        reporter.recordNotice(ID, ZZ, "district-attorney", DeliveryStatus.SCREENED_IN, "{}");
+        reporter.recordNotice(ID, ZZ, team, DeliveryStatus.SCREENED_IN, "{}");
+
+        camel.createProducerTemplate().sendBody("direct:coordination-sweep", null);
+        assertEquals(List.of(team), coordinationSent);
+        assertEquals(List.of(), sent, "the coordination sweep leaves the state's notice alone");
+        camel.createProducerTemplate().sendBody("direct:sweep", null);
+        assertEquals(1, sent.size());
+        assertEquals("district-attorney", sent.get(0).get(NoticeRoutes.RECIPIENT));
+        assertEquals(List.of(team), coordinationSent, "the state's sweep leaves the coordination notice alone");
+
+        assertThrows(IllegalArgumentException.class, () -> coordination.queue(new PendingNotice(ID, ZZ, "district-attorney", "{}")));
+        assertThrows(IllegalArgumentException.class, () -> state.queue(new PendingNotice(ID, ZZ, team, "{}")));
+        assertThrows(IllegalArgumentException.class, () -> NoticeRoutes.forPurpose(ZZ, "notices", reporter, Clock.systemUTC(), QUEUES));
+        assertEquals("amqp:queue:referrals.US-ZZ.coordination.DLQ", NoticeRoutes.Queues.onTheBroker(ZZ, "coordination").deadLetters());
+        assertTrue(NoticeRoutes.Queues.onTheBroker(ZZ, "coordination").sweep().startsWith("timer:safeharbor-US-ZZ-coordination-notice-sweep?"));
+        assertTrue(NoticeRoutes.Queues.onTheBroker(ZZ).sweep().startsWith("timer:safeharbor-US-ZZ-notice-sweep?"), "unchanged");
     }
 
     /** The core's notice records, in memory: one notice per recipient, its events in order. */
