@@ -75,13 +75,13 @@ class IgPackageTest {
         PrePopulatedValidationSupport conformance = new PrePopulatedValidationSupport(CTX);
         Map<String, Questionnaire> questionnaires = new HashMap<>();
         for (String file : pkg.listResources("StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "Questionnaire",
-                "CapabilityStatement")) {
+                "CapabilityStatement", "OperationDefinition")) {
             try (InputStream in = pkg.loadResource(file)) {
                 Resource resource = (Resource) CTX.newJsonParser().parseResource(in);
                 RESOURCES.put(file, resource);
                 if (resource instanceof Questionnaire q) {
                     questionnaires.put(q.getUrl(), q);
-                } else if (!(resource instanceof CapabilityStatement)) {
+                } else if (!(resource instanceof CapabilityStatement) && !(resource instanceof org.hl7.fhir.r4.model.OperationDefinition)) {
                     conformance.addResource(resource);
                 }
             }
@@ -114,6 +114,29 @@ class IgPackageTest {
         for (String shipped : MappingResources.FILE_NAMES) {
             assertTrue(files.contains(shipped), shipped + " is in the package");
         }
+    }
+
+    /** The intake's operations are declared: FHIR's own, or the package's OperationDefinition, valid FHIR R4. */
+    @Test
+    void everyOperationOfTheCapabilityStatementIsDefinedInThePackageOrByFhir() {
+        CapabilityStatement cs = (CapabilityStatement) RESOURCES.get("CapabilityStatement-intake.json");
+        List<String> names = new ArrayList<>();
+        for (CapabilityStatement.CapabilityStatementRestResourceOperationComponent op : cs.getRestFirstRep().getOperation()) {
+            names.add(op.getName());
+            String definition = op.getDefinition();
+            if (definition.startsWith(BASE)) {
+                org.hl7.fhir.r4.model.OperationDefinition od = (org.hl7.fhir.r4.model.OperationDefinition) RESOURCES.values().stream()
+                        .filter(r -> r instanceof org.hl7.fhir.r4.model.OperationDefinition o && o.getUrl().equals(definition)).findFirst()
+                        .orElseThrow(() -> new AssertionError(definition + " is not in the package"));
+                assertEquals(op.getName(), od.getCode());
+                ca.uhn.fhir.validation.ValidationResult result = validator.validateWithResult(od);
+                assertTrue(result.getMessages().stream().noneMatch(m -> m.getSeverity().ordinal() >= ca.uhn.fhir.validation.ResultSeverityEnum.ERROR.ordinal()),
+                        () -> result.getMessages().toString());
+            } else {
+                assertTrue(definition.startsWith("http://hl7.org/fhir/OperationDefinition/"), definition);
+            }
+        }
+        assertEquals(List.of("process-message", "aggregate-counts"), names);
     }
 
     /** Every canonical a profile names (a base, a type profile, a binding, an extension) resolves in the package or R4. */

@@ -65,6 +65,21 @@ class AggregateCountsHttpTest {
     }
 
     @Test
+    void aPeriodOfWeeksOrDaysSelectsTheCellsAndABadOneIsAnOperationOutcome() throws Exception {
+        assertEquals(3, server.get("/$aggregate-counts?from=2026-11-16&to=2026-W47", AUDITOR).body().split("\r\n").length,
+                "the header and both cells of 2026-W47");
+        assertEquals(AggregateCell.CSV_HEADER + "\r\n", server.get("/$aggregate-counts?from=2026-W48", AUDITOR).body(), "none after it");
+        HttpResponse<String> bad = server.get("/$aggregate-counts?from=2026-W48&to=2026-W47", AUDITOR);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("OperationOutcome") && bad.body().contains("the period ends before it begins"), bad.body());
+        bad = server.get("/$aggregate-counts?to=yesterday", AUDITOR);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("to is neither an ISO week") && !bad.body().contains("yesterday"), "no value echoed: " + bad.body());
+        assertEquals(2, server.store.countAudit(new AuditQuery("aggregate-counts", "state-auditor", null, null)),
+                "each read is audited, a refused one is not a read");
+    }
+
+    @Test
     void aHospitalClientIsRefused() throws Exception {
         HttpResponse<String> response = server.get("/$aggregate-counts", TestTokens.HOSPITAL_A);
         assertEquals(403, response.statusCode(), response.body());

@@ -144,6 +144,7 @@ class ConformanceHttpTest {
                 && r.getOperation().stream().anyMatch(o -> o.getName().equals("validate-code"))), response.body());
         assertTrue(rest.getResource().stream().anyMatch(r -> r.getType().equals("ConceptMap")
                 && r.getOperation().stream().anyMatch(o -> o.getName().equals("translate"))), response.body());
+        assertTrue(rest.getOperation().stream().anyMatch(o -> o.getName().equals("aggregate-counts")), "the auditor's operation: " + response.body());
     }
 
     private static Parameters parameters(HttpResponse<String> response) {

@@ -138,13 +138,16 @@ final class AggregateCounts {
 
     /**
      * Every cell with at least one referral, by week, jurisdiction and the rest; a count below {@code minimumCell} is
-     * suppressed (null). Complementary suppression is not applied (README "Federal and aggregate data").
+     * suppressed (null), for the weeks of the period. Complementary suppression is not applied (README "Federal and
+     * aggregate data").
      */
-    List<AggregateCell> cells(int minimumCell) {
+    List<AggregateCell> cells(int minimumCell, AggregatePeriod period) {
+        // "YYYY-Www" sorts as the weeks do, so the period is a range of strings
         return db.jdbc.query("SELECT jurisdiction, allegation_type, allegation_form, certainty, source_kind, outcome, iso_week, referrals"
-                        + " FROM aggregate_count WHERE referrals > 0"
+                        + " FROM aggregate_count WHERE referrals > 0 AND iso_week >= ? AND iso_week <= ?"
                         + " ORDER BY iso_week, jurisdiction, allegation_type, allegation_form, certainty, source_kind, outcome",
                 (rs, n) -> new AggregateCell(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getInt(8) < minimumCell ? null : rs.getInt(8)));
+                        rs.getString(6), rs.getString(7), rs.getInt(8) < minimumCell ? null : rs.getInt(8)),
+                period.fromWeek() == null ? "0000-W00" : period.fromWeek(), period.toWeek() == null ? "9999-W99" : period.toWeek());
     }
 }

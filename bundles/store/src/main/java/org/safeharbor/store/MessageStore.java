@@ -575,7 +575,12 @@ public class MessageStore implements StatusReporter, AuditLog {
      * suppressed (its count null). They outlive the referrals: a retention sweep deletes none of them.
      */
     public List<AggregateCell> aggregateCounts() {
-        return db.aggregates.cells(aggregateMinimumCell);
+        return aggregateCounts(AggregatePeriod.ALL);
+    }
+
+    /** The aggregate counts of the weeks in {@code period} (as {@link #aggregateCounts()}). */
+    public List<AggregateCell> aggregateCounts(AggregatePeriod period) {
+        return db.aggregates.cells(aggregateMinimumCell, period);
     }
 
     /** The referrals received from {@code from} (inclusive) to {@code to} (exclusive), oldest first, with their deliveries. */

@@ -58,8 +58,13 @@ class AggregateCountsTest {
     }
 
     private ReferralId accept(String id, ReportSource source, Map<Jurisdiction, DeliveryStatus> statuses, Allegation... allegations) {
+        return accept(id, RECEIVED, source, statuses, allegations);
+    }
+
+    private ReferralId accept(String id, Instant received, ReportSource source, Map<Jurisdiction, DeliveryStatus> statuses,
+                              Allegation... allegations) {
         Child child = new Child(null, LocalDate.of(2011, 3, 4), Sex.FEMALE, new Address(null, null, "IL", null, "US"));
-        Referral referral = new Referral(new ReferralId(id), child, null, null, RECEIVED, null, List.of(allegations), source,
+        Referral referral = new Referral(new ReferralId(id), child, null, null, received, null, List.of(allegations), source,
                 CareStatus.UNKNOWN, false);
         store.accept("ehr|" + id, referral, true, "{}", "application/fhir+json", statuses);
         return referral.id();
@@ -167,6 +172,28 @@ class AggregateCountsTest {
         }
         assertEquals(List.of(cell("US-IL", "labor-trafficking", "unspecified", "confirmed", "health-care", "queued", 90),
                 cell("US-IL", "sex-trafficking", "unspecified", "suspected", "health-care", "queued", 90)), store.aggregateCounts());
+    }
+
+    @Test
+    void aPeriodReadsTheCellsOfItsWeeksBothEndsIncludedAndADayStandsForItsWeek() {
+        Allegation sex = Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED);
+        accept("w40", Instant.parse("2026-10-01T10:00:00Z"), ReportSource.HEALTH_CARE, Map.of(IL, DeliveryStatus.QUEUED), sex);
+        accept("w47", RECEIVED, ReportSource.HEALTH_CARE, Map.of(IL, DeliveryStatus.QUEUED), sex);
+        accept("w53", Instant.parse("2027-01-01T10:00:00Z"), ReportSource.HEALTH_CARE, Map.of(IL, DeliveryStatus.QUEUED), sex);
+        assertEquals(List.of("2026-W40", "2026-W47", "2026-W53"), weeks(AggregatePeriod.ALL));
+        assertEquals(List.of("2026-W40", "2026-W47"), weeks(AggregatePeriod.parse("2026-09-30", "2026-W47")), "a Wednesday of W40; W47 included");
+        assertEquals(List.of("2026-W47", "2026-W53"), weeks(AggregatePeriod.parse("2026-W41", null)), "open at its end");
+        assertEquals(List.of("2026-W53"), weeks(AggregatePeriod.parse("2027-01-03", null)), "the ISO week-based year: 3 January 2027 is 2026-W53");
+        assertEquals(List.of(), weeks(AggregatePeriod.parse("2026-W41", "2026-W46")));
+        assertEquals("from is neither an ISO week (2026-W40) nor a day (2026-10-01)",
+                assertThrows(IllegalArgumentException.class, () -> AggregatePeriod.parse("last quarter", null)).getMessage());
+        assertEquals("the period ends before it begins",
+                assertThrows(IllegalArgumentException.class, () -> AggregatePeriod.parse("2026-W47", "2026-W40")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AggregatePeriod.parse("2026-W54", null));
+    }
+
+    private List<String> weeks(AggregatePeriod period) {
+        return store.aggregateCounts(period).stream().map(AggregateCell::isoWeek).toList();
     }
 
     @Test
