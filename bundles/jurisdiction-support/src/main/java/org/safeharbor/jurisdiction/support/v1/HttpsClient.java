@@ -73,16 +73,27 @@ public final class HttpsClient {
     private String authorization;
     private String mediaType;
 
-    private HttpsClient(Jurisdiction jurisdiction, Duration connectTimeout, Duration responseTimeout) {
+    private HttpsClient(Jurisdiction jurisdiction, String purpose, Duration connectTimeout, Duration responseTimeout) {
         this.jurisdiction = Objects.requireNonNull(jurisdiction, "jurisdiction");
-        this.component = jurisdiction.code().toLowerCase(Locale.ROOT) + "-https";
+        this.component = jurisdiction.code().toLowerCase(Locale.ROOT) + (purpose == null ? "" : "-" + purpose) + "-https";
         this.connectTimeout = positive(connectTimeout, "connect timeout");
         this.responseTimeout = positive(responseTimeout, "response timeout");
     }
 
     /** A client for the state, with its connect and response timeouts (see {@link Durations}). */
     public static HttpsClient of(Jurisdiction jurisdiction, Duration connectTimeout, Duration responseTimeout) {
-        return new HttpsClient(jurisdiction, connectTimeout, responseTimeout);
+        return new HttpsClient(jurisdiction, null, connectTimeout, responseTimeout);
+    }
+
+    /**
+     * A client of the jurisdiction for one purpose besides the state's own transport (2.5), e.g. a coordination team's:
+     * its own component {@code us-zz-<purpose>-https}, so that it neither replaces nor is replaced by the state's.
+     */
+    public static HttpsClient of(Jurisdiction jurisdiction, String purpose, Duration connectTimeout, Duration responseTimeout) {
+        if (purpose == null || !purpose.matches("[a-z0-9][a-z0-9-]{0,60}")) {
+            throw new IllegalArgumentException("a client's purpose is lower-case letters, digits and '-': " + purpose);
+        }
+        return new HttpsClient(jurisdiction, purpose, connectTimeout, responseTimeout);
     }
 
     /**

@@ -18,7 +18,8 @@
  * ({@link org.safeharbor.jurisdiction.support.v1.StrictJson}, {@link org.safeharbor.jurisdiction.support.v1.JsonRequired}),
  * {@code StatusCallback.route} and {@code HttpsClient.configuredUrl} (2.3); a child in the agency's care
  * ({@link org.safeharbor.jurisdiction.support.v1.ChildInCare}: its at-risk signal and the agency's law-enforcement clock) (2.4); {@code NoticeRoutes.forPurpose}, a jurisdiction's notices of a purpose besides the
- * state's own (coordination notices) on their own queue, routes and send endpoint (2.5).
+ * state's own (coordination notices) on their own queue, routes and send endpoint, and {@code HttpsClient.of(jurisdiction,
+ * purpose, ...)}, a camel-http component of such a purpose's own (2.5).
  */
 @Version("2.5.0")
 @Export

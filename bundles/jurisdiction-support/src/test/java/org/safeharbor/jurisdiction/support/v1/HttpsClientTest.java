@@ -266,6 +266,16 @@ class HttpsClientTest {
     }
 
     @Test
+    void aPurposesClientHasAComponentOfItsOwnBesideTheStates() {
+        HttpsClient team = HttpsClient.of(ZZ, "coordination-ma-seen", TIMEOUT, TIMEOUT);
+        assertEquals("us-zz-coordination-ma-seen-https", team.componentName());
+        assertEquals("us-zz-https", HttpsClient.of(ZZ, TIMEOUT, TIMEOUT).componentName());
+        assertEquals("us-zz-coordination-ma-seen-https://team.example.org/fhir/Communication?throwExceptionOnFailure=false",
+                team.endpoint("https://team.example.org/fhir/Communication"));
+        assertThrows(IllegalArgumentException.class, () -> HttpsClient.of(ZZ, "Team A", TIMEOUT, TIMEOUT));
+    }
+
+    @Test
     void aNewConfigurationReplacesTheStatesComponent() throws Exception {
         start(null);
         routes(trusting());
