@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jms.core.JmsTemplate;
 
 /**
- * The jurisdictions' queues as the broker counts them, read through ActiveMQ Artemis' management address
+ * The jurisdictions' queues (and the services referrals' two) as the broker counts them, read through ActiveMQ Artemis' management address
  * ({@value #MANAGEMENT_ADDRESS}) over AMQP: the broker's queue names, then each {@code referrals.*} queue's message and
  * consumer count, one request and reply each. Browsing a queue would carry every message across to count it; a
  * management request costs the broker a counter read. It runs on the connection factory it is given (the core's
@@ -32,6 +32,8 @@ final class BrokerQueues {
     static final String MANAGEMENT_ADDRESS = "activemq.management";
     /** {@code referrals.US-IL}, {@code referrals.US-IL.DLQ}, {@code referrals.US-MA.notices.DLQ}, ... */
     private static final Pattern JURISDICTION_QUEUE = Pattern.compile("referrals\\.([A-Z]{2}-[A-Z0-9]{1,3})(?:\\.([A-Za-z0-9.-]+))?");
+    /** The services referrals' queue and its dead letters (README "Services referrals"): no jurisdiction of their own. */
+    private static final Pattern SERVICES_QUEUE = Pattern.compile("services\\.referrals(\\.DLQ)?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -64,9 +66,12 @@ final class BrokerQueues {
             List<Depth> depths = new ArrayList<>();
             for (JsonNode name : management.invoke("broker", "getQueueNames").path(0)) {
                 Matcher queue = JURISDICTION_QUEUE.matcher(name.asText());
-                if (queue.matches()) {
+                Matcher services = SERVICES_QUEUE.matcher(name.asText());
+                if (queue.matches() || services.matches()) {
                     String resource = "queue." + name.asText();
-                    depths.add(new Depth(queue.group(1), kind(queue.group(2)),
+                    // the services queues: jurisdiction "" (no label in Prometheus), kind services and services.dlq
+                    depths.add(new Depth(queue.matches() ? queue.group(1) : "", queue.matches() ? kind(queue.group(2))
+                            : services.group(1) == null ? "services" : "services.dlq",
                             management.attribute(resource, "messageCount"), management.attribute(resource, "consumerCount")));
                 }
             }

@@ -46,6 +46,7 @@ class BrokerQueuesTest {
             send(session, "referrals.US-ZZ.DLQ", 2);
             send(session, "referrals.US-ZZ.quarantine", 1);
             send(session, "referrals.US-MA.notices.DLQ", 1);
+            send(session, "services.referrals.DLQ", 2);
             send(session, "not-a-referral-queue", 4);
         }
         // a delivering jurisdiction: one consumer on its queue, which it has emptied
@@ -78,12 +79,13 @@ class BrokerQueuesTest {
             Set<BrokerQueues.Depth> read = new TreeSet<>(java.util.Comparator.comparing(BrokerQueues.Depth::toString));
             read.addAll(queues.read());
             assertEquals(new TreeSet<>(List.of(
+                    "Depth[jurisdiction=, kind=services.dlq, messages=2, consumers=0]",
                     "Depth[jurisdiction=US-MA, kind=notices.dlq, messages=1, consumers=0]",
                     "Depth[jurisdiction=US-YY, kind=referrals, messages=0, consumers=1]",
                     "Depth[jurisdiction=US-ZZ, kind=dlq, messages=2, consumers=0]",
                     "Depth[jurisdiction=US-ZZ, kind=quarantine, messages=1, consumers=0]",
                     "Depth[jurisdiction=US-ZZ, kind=referrals, messages=3, consumers=0]")),
-                    new TreeSet<>(read.stream().map(Object::toString).toList()), "only referrals.* queues, nothing consumed");
+                    new TreeSet<>(read.stream().map(Object::toString).toList()), "only referrals.* queues and the services referrals' dead letters, nothing consumed");
             queues.read();
             queues.read();
             // the broker's own count of connections: the shared one, the test's consumer, nothing per read

@@ -231,6 +231,31 @@ class ServicesReferralPeerTest {
     }
 
     @Test
+    void anOperatorListsTheFailedOnesAndMovesTheDeadLettersBackWhichAreThenSentAndAudited() throws Exception {
+        providers.set(0, TestReferrals.provider("sandbox", peer.baseUrl(), auth("wrong-token")));
+        Referral referral = accepted("resend-1", Certainty.CONFIRMED, true);
+        watch();
+        await("dead-lettered", () -> camel.getEndpoint("seda:services-dlq", SedaEndpoint.class).getQueue().size() == 1);
+        List<org.safeharbor.fhir.services.ServicesReferrals.Summary> failed = ledger.list(ServicesLedger.Status.FAILED, 50);
+        assertEquals(1, failed.size());
+        assertEquals(List.of(referral.id(), "sandbox", "confirmed", "failed", 3), List.of(failed.get(0).referralId(), failed.get(0).provider(),
+                failed.get(0).trigger(), failed.get(0).status(), failed.get(0).attempts()));
+        assertTrue(failed.get(0).reason().contains("HTTP 401"), failed.get(0).reason());
+        assertEquals(List.of(), ledger.list(ServicesLedger.Status.SENT, 50));
+
+        providers.set(0, TestReferrals.provider("sandbox", peer.baseUrl(), auth(TOKEN))); // the operator fixed the token
+        assertEquals(1, routes.resendDeadLetters("olu"));
+        await("sent", () -> sentStatus(referral.id()).equals("SENT"));
+        assertEquals(List.of("1 FAILED HTTP 401", "2 FAILED HTTP 401", "3 FAILED HTTP 401", "4 SENT"), ledger.attempts(referral.id(), "sandbox"));
+        assertEquals(1, peer.tasks().size());
+        assertEquals(0, camel.getEndpoint("seda:services-dlq", SedaEndpoint.class).getQueue().size());
+        AuditEntry moved = audited.stream().filter(e -> e.kind() == AuditEntry.Kind.DEAD_LETTER_MOVE).findFirst().orElseThrow();
+        assertEquals("olu", moved.actor().id());
+        assertEquals(0, routes.resendDeadLetters("olu"), "nothing left to move");
+        assertEquals("sent", ledger.list(null, 50).get(0).status());
+    }
+
+    @Test
     void aSecondCopyIsDroppedAndAResendMakesNoSecondTask() throws Exception {
         Referral referral = accepted("once-1", Certainty.CONFIRMED, true);
         watch();

@@ -222,6 +222,31 @@ public final class ServicesLedger {
                         r.getObject(5, OffsetDateTime.class).toInstant()), referralId.value());
     }
 
+    /** The services referrals for an operator, latest change first; with {@code status} only those (null: all). */
+    public List<ServicesReferrals.Summary> list(Status status, int limit) {
+        return query("SELECT r.referral_id, r.provider, r.trigger_code, r.status, r.provider_status, r.reason, r.updated_at,"
+                        + " (SELECT COUNT(*) FROM services_attempt a WHERE a.referral_id = r.referral_id AND a.provider = r.provider)"
+                        + " FROM services_referral r" + (status == null ? "" : " WHERE r.status = '" + status.name() + "'")
+                        + " ORDER BY r.updated_at DESC LIMIT " + Math.max(1, limit),
+                r -> new ServicesReferrals.Summary(new ReferralId(r.getString(1)), r.getString(2), r.getString(3),
+                        r.getString(4).toLowerCase(java.util.Locale.ROOT), r.getString(5), r.getString(6), r.getInt(8),
+                        r.getObject(7, OffsetDateTime.class).toInstant()));
+    }
+
+    /**
+     * A FAILED services referral an operator sends again: PENDING (so the sweep queues it should the caller stop before
+     * it does), its reason cleared, audited with the operator. False when it is not FAILED (sent since, or unknown).
+     */
+    public boolean reopen(ReferralId referralId, String provider, String operator) {
+        int rows = update("UPDATE services_referral SET status = 'PENDING', reason = NULL, updated_at = ? WHERE referral_id = ?"
+                + " AND provider = ? AND status = 'FAILED'", now(), referralId.value(), provider);
+        if (rows > 0) {
+            audit.audit(AuditEntry.of(AuditEntry.Kind.DEAD_LETTER_MOVE, AuditEntry.Actor.operator(operator)).referral(referralId)
+                    .recipient("services-" + provider).object("services-referral").build());
+        }
+        return rows > 0;
+    }
+
     /** The attempts of one services referral: number, outcome, detail (for tests and operators). */
     public List<String> attempts(ReferralId referralId, String provider) {
         return query("SELECT attempt, outcome, detail FROM services_attempt WHERE referral_id = ? AND provider = ? ORDER BY attempt",

@@ -145,6 +145,16 @@ public class ServicesReferralService implements ServicesReferrals {
         return routes.refer(person, Trigger.YOUNG_ADULT);
     }
 
+    @Override
+    public List<Summary> list(String status, int limit) {
+        return ledger.list(status == null ? null : ServicesLedger.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT)), limit);
+    }
+
+    @Override
+    public int resendDeadLetters(String operator) {
+        return routes.resendDeadLetters(operator);
+    }
+
     @Deactivate
     void deactivate() throws Exception {
         for (Route route : List.copyOf(camel.getRoutes())) {

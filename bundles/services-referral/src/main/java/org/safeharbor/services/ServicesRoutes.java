@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
@@ -223,6 +224,30 @@ public final class ServicesRoutes extends RouteBuilder {
             LOG.warn("{} services referral(s) were recorded but never queued (a restart in between): queued now", left.size());
         }
         left.forEach(p -> queue(p.referralId(), p.provider()));
+    }
+
+    /**
+     * Moves the dead letters back: each message taken off the dead-letter queue, its services referral reopened
+     * (PENDING, audited with the operator) and queued again. A crash between the take and the queue leaves it PENDING,
+     * which the sweep queues; a message whose referral is not FAILED (sent since: a stale copy) is dropped.
+     */
+    int resendDeadLetters(String operator) {
+        int moved = 0;
+        try (ConsumerTemplate deadLetters = getContext().createConsumerTemplate()) {
+            for (Exchange letter = deadLetters.receive(queues.deadLetters(), 2000); letter != null;
+                 letter = deadLetters.receive(queues.deadLetters(), 500)) {
+                String id = letter.getMessage().getHeader(REFERRAL_ID, String.class);
+                String provider = letter.getMessage().getHeader(PROVIDER, String.class);
+                if (id != null && provider != null && ledger.reopen(new ReferralId(id), provider, operator)) {
+                    queue(new ReferralId(id), provider);
+                    moved++;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        LOG.info("Services referrals: {} dead letter(s) moved back onto {} by an operator", moved, QUEUE);
+        return moved;
     }
 
     // ------------------------------------------------------------------ one attempt

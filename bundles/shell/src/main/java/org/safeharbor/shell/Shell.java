@@ -51,4 +51,12 @@ final class Shell {
     static AuditEntry.Actor operator() {
         return AuditEntry.Actor.operator(user().orElse("unauthenticated"));
     }
+
+    /** True (and says so) when the services-referral bundle is not there to answer a {@code harbor:services*} command. */
+    static boolean servicesMissing(org.safeharbor.fhir.services.ServicesReferrals services) {
+        if (services == null) {
+            System.err.println("Services referrals are not installed (feature safeharbor-services)");
+        }
+        return services == null;
+    }
 }

@@ -38,4 +38,37 @@ public interface ServicesReferrals {
      * @return the names of the providers it is recorded for (empty: no provider takes it, nothing was kept)
      */
     List<String> referYoungAdult(Referral person);
+
+    /**
+     * One services referral as an operator lists it ({@code harbor:services}): ids, codes, counts and times, no personal
+     * data (a failure's reason is a class and an HTTP status).
+     *
+     * @param status   {@code pending}, {@code queued}, {@code sent} or {@code failed}
+     * @param reason   why it failed, or null
+     * @param attempts how many attempts were made
+     */
+    record Summary(ReferralId referralId, String provider, String trigger, String status, String providerStatus, String reason,
+                   int attempts, Instant updatedAt) {
+    }
+
+    /**
+     * The services referrals, latest change first, at most {@code limit}; only those with {@code status} when it is not
+     * null ({@code pending}, {@code queued}, {@code sent}, {@code failed}).
+     *
+     * @since 1.1
+     */
+    default List<Summary> list(String status, int limit) {
+        throw new UnsupportedOperationException("this services-referral bundle does not list its referrals");
+    }
+
+    /**
+     * Moves every message of the dead-letter queue back onto the services queue, each services referral FAILED there
+     * reopened (attempted again with its recorded payload, its attempts numbered on) and recorded in the audit trail with
+     * the operator; a stale copy of one sent since is dropped. Returns how many were moved back.
+     *
+     * @since 1.1
+     */
+    default int resendDeadLetters(String operator) {
+        throw new UnsupportedOperationException("this services-referral bundle cannot resend its dead letters");
+    }
 }

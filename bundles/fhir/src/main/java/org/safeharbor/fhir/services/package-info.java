@@ -2,7 +2,7 @@
  * Services referrals (issue 15): the service the intake and the hospital's Task use when a services-referral bundle
  * (safeharbor-services-referral) is installed; without one, nothing changes.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.safeharbor.fhir.services;
 
