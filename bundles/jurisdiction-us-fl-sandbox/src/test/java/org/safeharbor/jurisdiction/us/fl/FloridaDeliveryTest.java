@@ -88,6 +88,32 @@ class FloridaDeliveryTest extends SftpRoutesHarness {
         assertEquals(List.of(DeliveryStatus.DELIVERED, DeliveryStatus.ACKNOWLEDGED), order);
     }
 
+    /**
+     * A foster child's at-risk signal (42 U.S.C. 671(a)(34), the format's child-in-care rule): one {@code R} record in the
+     * batch, which the peer validates against the layout and its rules (the rule named, a known form, no certainty) and
+     * acknowledges; a child not in care's same signal is not sent.
+     */
+    @Test
+    void aFosterChildsAtRiskSignalIsDeliveredAsAnRRecordValidatedAndAcknowledged() throws Exception {
+        startRoutes(Map.of());
+        Referral r = referralWithId("fl-ref-0010", Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK));
+        queue(new Referral(r.id(), r.child(), r.placeOfCare(), r.reporter(), r.receivedAt(), r.occurredAt(), r.allegations(),
+                r.source(), org.safeharbor.api.v1.CareStatus.FOSTER_CARE, false));
+        queue(referralWithId("fl-ref-0011", Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK)));
+        flush();
+
+        FloridaSftpPeer.Delivery delivery = peer.delivery("fl-ref-0010").orElseThrow();
+        assertEquals(List.of("R PL113183 sex-trafficking 1/1"), delivery.records().stream().map(x -> x.getRecordType() + " "
+                + x.getDcfCategory() + " " + x.getAllegationType() + " " + x.getAllegationSeq() + "/" + x.getAllegationCount()).toList());
+        assertTrue(delivery.records().get(0).getCertainty() == null || delivery.records().get(0).getCertainty().isBlank(), "no certainty");
+        assertEquals(List.of(), peer.rejections());
+        assertEquals(List.of(), peer.refusedFiles());
+        StatusUpdate ack = reporter.await(u -> u.status() == DeliveryStatus.ACKNOWLEDGED && u.referralId().value().equals("fl-ref-0010"),
+                "the signal's ACK");
+        assertTrue(ack.stateIntakeNumber().startsWith("FL-2026-"));
+        assertTrue(peer.delivery("fl-ref-0011").isEmpty(), "a child not known to be in care: no rule sends the signal");
+    }
+
     @Test
     void aRedeliveredReferralIsSpooledOnceAndKeepsItsIntakeNumber() throws Exception {
         startRoutes(Map.of());

@@ -1,6 +1,5 @@
 package org.safeharbor.jurisdiction.us.fl;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -14,9 +13,11 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
+import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusReporter;
 import org.safeharbor.jurisdiction.support.v1.Durations;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Florida (US-FL): DCF's three trafficking categories ({@link FloridaCategories}), written by {@link FloridaFormat} and
  * sent as fixed-width batch files over SFTP by {@link FloridaTransport}; the state's acknowledgement and later status
- * files come back in the SFTP outbox. REFERENCE DESIGN: Florida publishes no intake interface. No statutory clock:
- * docs/domain.md gives none for Florida. Batches are kept in the message store's database (DataSource
+ * files come back in the SFTP outbox. REFERENCE DESIGN: Florida publishes no intake interface. One clock, DCF's for a child
+ * in its care ({@link FloridaClocks}). Batches are kept in the message store's database (DataSource
  * {@code safeharbor}), encrypted with the store's keys ({@link StoreCipher}).
  *
  * <p>The adapter follows the sandbox peer's service ({@link SandboxPeer}, {@code safeharbor.sandbox=US-FL}): while it
@@ -55,7 +56,6 @@ public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(FloridaAdapter.class);
 
-    private final FloridaConfig config;
     private final FloridaFormat format;
     private final Redelivery redelivery;
     private final FloridaTransport transport;
@@ -91,14 +91,8 @@ public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
                 throw new IllegalArgumentException(refusal);
             }
         }
-        if (config.maxReferralsPerBatch() < 2) {
-            // a batch of one would be sent before the database holds it
-            throw new IllegalArgumentException(PID + ": maxReferralsPerBatch must be at least 2");
-        }
-        this.config = config;
         this.redelivery = redelivery;
-        this.format = new FloridaFormat(new FloridaCategories(config.categorySexualNonCaregiver(), config.categorySexualCaregiver(),
-                config.categoryLabor(), config.undeterminedRelationAsCaregiver()));
+        this.format = new FloridaFormat(FloridaCategories.of(config));
         this.transport = new FloridaTransport(config, format, new ReferralBatches(FLORIDA, reporter, clock), dataSource, cipher, clock,
                 Durations.positive(PID, "batchInterval", config.batchInterval()),
                 Durations.positive(PID, "resendInterval", config.resendInterval()),
@@ -125,10 +119,14 @@ public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
         return format;
     }
 
-    /** None: docs/domain.md gives no Florida statutory clock, and a clock without a citable basis is not declared. */
     @Override
     public List<DeadlineRule> deadlineRules() {
-        return List.of();
+        return FloridaClocks.RULES;
+    }
+
+    @Override
+    public List<Deadline> deadlinesFor(Referral referral) {
+        return FloridaClocks.deadlinesFor(format, referral);
     }
 
     @Override
@@ -142,8 +140,6 @@ public class FloridaAdapter implements JurisdictionAdapter, StateTransport {
         if (refusal != null) {
             throw new IllegalStateException(refusal);
         }
-        Path spool = config.spoolDirectory().isBlank()
-                ? Path.of(System.getProperty("karaf.data", "data"), "safeharbor", CODE, "spool") : Path.of(config.spoolDirectory());
-        transport.configure(routes, deliverEndpoint, spool);
+        transport.configure(routes, deliverEndpoint);
     }
 }

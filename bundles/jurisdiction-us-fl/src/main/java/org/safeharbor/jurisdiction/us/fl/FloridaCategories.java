@@ -11,6 +11,7 @@ import org.safeharbor.api.v1.CaregiverRole;
 import org.safeharbor.api.v1.CaregiverStatus;
 import org.safeharbor.api.v1.PerpetratorRelation;
 import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
+import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
 
 /**
  * Florida DCF's three trafficking categories and which one an allegation falls in.
@@ -73,6 +74,16 @@ public record FloridaCategories(String sexualNonCaregiver, String sexualCaregive
         if (Set.of(sexualNonCaregiver, sexualCaregiver, labor).size() != 3) {
             throw new IllegalArgumentException("the three Florida category codes must differ");
         }
+        if (Set.of(sexualNonCaregiver, sexualCaregiver, labor).contains(AllegationRecord.SIGNAL_RULE)) {
+            // a child in care's risk signal is never filed under a DCF category (42 U.S.C. 671(a)(34): not an allegation)
+            throw new IllegalArgumentException("a Florida category code may not be the risk-signal record's rule " + AllegationRecord.SIGNAL_RULE);
+        }
+    }
+
+    /** The three codes (and the undetermined-relation setting) as the configuration gives them. */
+    static FloridaCategories of(FloridaConfig config) {
+        return new FloridaCategories(config.categorySexualNonCaregiver(), config.categorySexualCaregiver(), config.categoryLabor(),
+                config.undeterminedRelationAsCaregiver());
     }
 
     /**

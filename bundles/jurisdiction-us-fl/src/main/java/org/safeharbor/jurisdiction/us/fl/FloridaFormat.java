@@ -20,6 +20,7 @@ import org.safeharbor.api.v1.ReferralField;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StateFormat;
 import org.safeharbor.api.v1.StatusUpdate;
+import org.safeharbor.jurisdiction.support.v1.ChildInCare;
 import org.safeharbor.jurisdiction.support.v1.FixedWidth;
 import org.safeharbor.jurisdiction.support.v1.ReferralColumns;
 import org.safeharbor.jurisdiction.us.fl.layout.AllegationRecord;
@@ -41,7 +42,10 @@ import org.safeharbor.jurisdiction.us.fl.layout.StatusRecord;
  * no public rule in docs/domain.md for receiving at-risk signals from a hospital screen, so none are sent, and every type
  * is received (the CSEC forms are DCF's two sexual categories, labor is labor): the SPI's defaults for
  * {@code atRiskRule()} and {@code unsupportedTypes()}. The referral's own fields are the record's columns
- * ({@link ReferralColumns}).
+ * ({@link ReferralColumns}). A child in DCF's care (foster care or its supervision) is another matter: P.L. 113-183 has
+ * DCF identify and document such a child at risk of sex trafficking (42 U.S.C. 671(a)(34)), so that child's at-risk
+ * signal is written under {@link #childInCareAtRiskRule()} (the kit's {@link ChildInCare#RULE}) as a risk-signal record
+ * {@code R} ({@link AllegationRecord#SIGNAL_TYPE}: the form and the rule, no DCF category, no certainty).
  */
 public final class FloridaFormat implements StateFormat, AutoCloseable {
 
@@ -52,7 +56,7 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
     /** Referral ids the layout carries: 64 characters that are also safe as a file name. */
     public static final Pattern REFERRAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    /** Most allegation records one referral may have (two digits in the layout). */
+    /** Most allegation and risk-signal records one referral may have (two digits in the layout). */
     public static final int MAX_ALLEGATIONS = 99;
 
     /**
@@ -122,35 +126,59 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
         return sent;
     }
 
+    /** A child in DCF's care's at-risk signals, each form once: where the child-in-care rule sends them ({@link ChildInCare}). */
+    public List<AllegationType> riskSignals(Referral referral) {
+        return ChildInCare.allegationsWritten(this, referral).stream().filter(a -> a.certainty() == Certainty.AT_RISK)
+                .map(Allegation::type).distinct().toList();
+    }
+
+    /** DCF receives a child in its care's at-risk signal (42 U.S.C. 671(a)(34)): an {@code R} record, never an allegation. */
+    @Override
+    public Optional<String> childInCareAtRiskRule() {
+        return Optional.of(ChildInCare.RULE);
+    }
+
     @Override
     public Optional<String> write(Referral referral) {
         List<Allegation> sent = sentAllegations(referral);
-        if (sent.isEmpty()) {
+        List<AllegationType> signals = riskSignals(referral);
+        if (sent.isEmpty() && signals.isEmpty()) {
             return Optional.empty();
         }
         String id = referral.id().value();
         if (!REFERRAL_ID.matcher(id).matches()) {
             throw new IllegalArgumentException("referral id does not fit the Florida layout (64 of A-Z a-z 0-9 . _ -)");
         }
-        if (sent.size() > MAX_ALLEGATIONS) {
-            throw new IllegalArgumentException("more than " + MAX_ALLEGATIONS + " allegations in one referral");
+        int count = sent.size() + signals.size();
+        if (count > MAX_ALLEGATIONS) {
+            throw new IllegalArgumentException("more than " + MAX_ALLEGATIONS + " allegations and risk signals in one referral");
         }
         List<AllegationRecord> records = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            records.add(record(referral, sent.get(i), i + 1, sent.size()));
+        sent.forEach(allegation -> records.add(record(referral, allegation)));
+        signals.forEach(form -> records.add(signal(referral, form)));
+        for (int i = 0; i < count; i++) {
+            records.get(i).setAllegationSeq(i + 1);
+            records.get(i).setAllegationCount(count);
         }
         return Optional.of(fixedWidth.write(records));
     }
 
-    private AllegationRecord record(Referral referral, Allegation allegation, int seq, int count) {
+    private AllegationRecord record(Referral referral, Allegation allegation) {
         AllegationRecord r = ReferralColumns.write(referral, new AllegationRecord());
-        r.setAllegationSeq(seq);
-        r.setAllegationCount(count);
         r.setDcfCategory(categories.categoryOf(allegation));
         r.setAllegationType(allegation.type().code());
         r.setCertainty(allegation.certainty().code());
         r.setPerpetratorRelation(allegation.perpetrator().code());
         r.setCaregiverRole(allegation.caregiverRole().code());
+        return r;
+    }
+
+    /** A child in care's at-risk signal: record {@code R}, the rule in the category column, the form; no certainty. */
+    private static AllegationRecord signal(Referral referral, AllegationType form) {
+        AllegationRecord r = ReferralColumns.write(referral, new AllegationRecord());
+        r.setRecordType(AllegationRecord.SIGNAL_TYPE);
+        r.setDcfCategory(AllegationRecord.SIGNAL_RULE);
+        r.setAllegationType(form.code());
         return r;
     }
 
@@ -167,7 +195,7 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
     public Referral toReferral(List<AllegationRecord> records) {
         AllegationRecord first = records.get(0);
         for (AllegationRecord r : records) {
-            if (!AllegationRecord.TYPE.equals(r.getRecordType())) {
+            if (!AllegationRecord.TYPE.equals(r.getRecordType()) && !r.isRiskSignal()) {
                 throw new IllegalArgumentException("not a detail record: " + r.getRecordType());
             }
             if (!first.getReferralId().equals(r.getReferralId())) {
@@ -177,8 +205,19 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
         return ReferralColumns.read(first, records.stream().map(FloridaFormat::allegation).toList());
     }
 
-    /** The shared-code allegation a record carries; throws {@link IllegalArgumentException} for an unknown code. */
+    /**
+     * The shared-code allegation a record carries, or for an {@code R} record the at-risk signal (the rule named, no
+     * certainty, perpetrator or caregiver role); throws {@link IllegalArgumentException} for an unknown or missing code.
+     */
     public static Allegation allegation(AllegationRecord r) {
+        if (r.isRiskSignal()) {
+            if (!AllegationRecord.SIGNAL_RULE.equals(r.getDcfCategory())
+                    || !blank(r.getCertainty()) || !blank(r.getPerpetratorRelation()) || !blank(r.getCaregiverRole())) {
+                throw new IllegalArgumentException("a risk-signal record names the rule " + AllegationRecord.SIGNAL_RULE
+                        + " and no certainty, perpetrator or caregiver role");
+            }
+            return Allegation.of(AllegationType.fromCode(r.getAllegationType()), Certainty.AT_RISK);
+        }
         return new Allegation(AllegationType.fromCode(r.getAllegationType()), Certainty.fromCode(r.getCertainty()),
                 PerpetratorRelation.fromCode(r.getPerpetratorRelation()), CaregiverRole.fromCode(r.getCaregiverRole()),
                 List.of());
@@ -205,7 +244,11 @@ public final class FloridaFormat implements StateFormat, AutoCloseable {
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+        return blank(s) ? null : s;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     @Override

@@ -70,8 +70,16 @@ record FloridaTransport(FloridaConfig config, FloridaFormat format, ReferralBatc
     private static final String COLLECT = "direct:" + CODE + "-collect";
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    /** The routes (see the class comment); {@code formerSpool}: where an earlier version kept referrals for the batch. */
-    void configure(RouteBuilder routes, String deliver, Path formerSpool) {
+    /** @throws IllegalArgumentException for a maxReferralsPerBatch below 2 (a batch of one would be sent before the database holds it) */
+    FloridaTransport {
+        if (config.maxReferralsPerBatch() < 2) {
+            throw new IllegalArgumentException(FloridaAdapter.PID + ": maxReferralsPerBatch must be at least 2");
+        }
+    }
+
+    /** The routes (see the class comment), and those of the former spool folder ({@link #formerSpool}). */
+    void configure(RouteBuilder routes, String deliver) {
+        Path formerSpool = formerSpool(config);
         migrate(dataSource);
         SftpServer sftp = sftp(config);
         JdbcAggregationRepository repository = repository(dataSource, cipher);
@@ -117,6 +125,12 @@ record FloridaTransport(FloridaConfig config, FloridaFormat format, ReferralBatc
         }
     }
 
+    /** Where an earlier version kept referrals for the batch: {@code spoolDirectory}, by default under {@code karaf.data}. */
+    static Path formerSpool(FloridaConfig config) {
+        return config.spoolDirectory().isBlank()
+                ? Path.of(System.getProperty("karaf.data", "data"), "safeharbor", CODE, "spool") : Path.of(config.spoolDirectory());
+    }
+
     /** The batch tables in {@code dataSource} at this bundle's newest version (history {@code safeharbor_schema_history_us_fl}). */
     static void migrate(DataSource dataSource) {
         BundleSchema.migrate(dataSource, "us_fl", FloridaTransport.class.getClassLoader(), "org/safeharbor/jurisdiction/us/fl/migration");
@@ -139,7 +153,9 @@ record FloridaTransport(FloridaConfig config, FloridaFormat format, ReferralBatc
         List<AllegationRecord> records = new ArrayList<>();
         try {
             for (String line : FixedWidth.lines(exchange.getMessage().getBody(String.class))) {
-                records.add(fixedWidth.readLine(AllegationRecord.class, AllegationRecord.fromFormerLayout(line, fixedWidth)));
+                AllegationRecord record = fixedWidth.readLine(AllegationRecord.class, AllegationRecord.fromFormerLayout(line, fixedWidth));
+                FloridaFormat.allegation(record); // its codes: a D record's four, an R record's form and rule
+                records.add(record);
             }
         } catch (IllegalArgumentException notFloridaRecords) {
             throw new StateRejectedException("the payload is not " + BatchHeaderRecord.LAYOUT_VERSION + " detail records");

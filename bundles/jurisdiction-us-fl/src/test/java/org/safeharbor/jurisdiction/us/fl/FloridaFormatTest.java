@@ -256,10 +256,11 @@ class FloridaFormatTest {
     }
 
     @Test
-    void noStatutoryClockIsDeclared() {
+    void noStatutoryClockIsDeclaredButTheChildInCareOne() {
         FloridaAdapter adapter = new FloridaAdapter(TestConfigs.florida(), new RecordingStatusReporter(), null, java.time.Clock.systemUTC(), true);
         try {
-            assertTrue(adapter.deadlineRules().isEmpty(), "docs/domain.md gives no Florida clock");
+            assertEquals(List.of(org.safeharbor.jurisdiction.support.v1.ChildInCare.LAW_ENFORCEMENT), adapter.deadlineRules(),
+                    "docs/domain.md gives no Florida clock; DCF's for a child in its care is 42 U.S.C. 671(a)(34)(A)");
             assertTrue(adapter.deadlinesFor(referral(FloridaAdapter.FLORIDA, Allegation.of(AllegationType.SEX_TRAFFICKING,
                     Certainty.SUSPECTED))).isEmpty());
         } finally {

@@ -212,6 +212,34 @@ class TexasDeliveryTest {
         assertEquals("TX-LE-2026-000001", ack.stateIntakeNumber());
     }
 
+    /**
+     * A foster child's at-risk signal (42 U.S.C. 671(a)(34), the format's child-in-care rule) goes to CPS intake only, as
+     * an ext:ChildInCareRiskSignal the peer validates against the bundle's schema before acknowledging it; telling law
+     * enforcement is DFPS' duty, on its own clock (no LawEnforcementNotificationDueDateTime).
+     */
+    @Test
+    void aFosterChildsAtRiskSignalGoesToCpsIntakeValidatedAsASignal() throws Exception {
+        startRoutes(sandboxConfig());
+        Referral r = referral(TX, Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK));
+        Referral referral = new Referral(r.id(), r.child(), r.placeOfCare(), r.reporter(), r.receivedAt(), r.occurredAt(),
+                r.allegations(), r.source(), org.safeharbor.api.v1.CareStatus.FOSTER_CARE, false);
+
+        Exchange exchange = send(referral);
+
+        assertFalse(exchange.isFailed(), () -> String.valueOf(exchange.getException()));
+        assertEquals(0, lawEnforcement.deliveries().size(), "the signal is DFPS' to act on (and to tell law enforcement)");
+        String document = cps.deliveries().get(0).document();
+        assertTrue(document.contains("<ext:ReportRouteCode>cps-child-in-care</ext:ReportRouteCode>"), document);
+        assertTrue(document.contains("<ext:RiskSignalFormCode>sex-trafficking</ext:RiskSignalFormCode>"), document);
+        assertFalse(document.contains("JuvenileAbuseNeglectAllegation") || document.contains("LawEnforcementNotificationDueDateTime"));
+        assertEquals(List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.AT_RISK)),
+                new TexasNiemFormat(java.time.Duration.ofHours(24)).read(document).allegations(), "validated, and at-risk only");
+        StatusUpdate ack = single(reporter.updates());
+        assertEquals(DeliveryStatus.ACKNOWLEDGED, ack.status());
+        assertEquals("TX-CPS-2026-000001", ack.stateIntakeNumber());
+        assertTrue(ack.reason().startsWith("Texas CPS intake (child in DFPS care)"), ack.reason());
+    }
+
     @Test
     void anUndeterminedTraffickerGoesToBothSoNoCaseFallsBetween() throws Exception {
         startRoutes(sandboxConfig());

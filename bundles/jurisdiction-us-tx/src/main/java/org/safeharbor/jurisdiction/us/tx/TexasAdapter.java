@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Texas (US-TX), the DS component: its configuration and the parts it wires. The NIEM-style report
  * ({@link TexasNiemFormat}) goes over HTTPS to the CPS intake when the alleged trafficker is a person responsible for
  * the child's care and otherwise to law enforcement, whose 24-hour clock then runs (CPS Handbook §2380,
- * {@link TexasRules}; transport: {@link TexasDelivery}); later statuses come back at {@value #STATUS_PATH}
+ * {@link TexasRules}, with a child in DFPS' care's signal and clock; transport: {@link TexasDelivery}); later statuses come back at {@value #STATUS_PATH}
  * ({@link TexasStatus}). The bundle ships no endpoint and no trust store: without both URLs its routes do not start.
  * It follows the sandbox peer's service ({@link SandboxPeer}, {@code safeharbor.sandbox=US-TX}) and, only while it is
  * there, takes from it what the configuration leaves unset: the peers' endpoints, a trust store file and a status token.
@@ -112,7 +112,7 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
 
     @Override
     public List<DeadlineRule> deadlineRules() {
-        return List.of(lawEnforcementRule);
+        return TexasRules.clocks(lawEnforcementRule);
     }
 
     @Override
@@ -120,11 +120,10 @@ public class TexasAdapter implements JurisdictionAdapter, StateTransport {
         return redelivery;
     }
 
-    /** The law-enforcement clock runs only for a report that goes to law enforcement. */
+    /** The law-enforcement clock for a report that goes to law enforcement; a child in care's (the kit's) as {@link TexasRules} says. */
     @Override
     public List<Deadline> deadlinesFor(Referral referral) {
-        return format.route(referral.allegations()).filter(TexasRules::toLawEnforcement)
-                .map(route -> List.of(lawEnforcementRule.startingAt(referral.receivedAt()))).orElse(List.of());
+        return TexasRules.deadlinesFor(lawEnforcementRule, format, referral);
     }
 
     /** True when the HTTP status route runs: only with a credential a caller can be checked against. */

@@ -15,6 +15,7 @@ import org.safeharbor.jurisdiction.us.tx.wire.ReferralAcknowledgementType;
  * <pre>
  * direct:US-TX-deliver ─▶ choice on the report's route (content-based router)
  *     ├─ cps-investigation      ─▶ direct:US-TX-cps-intake      ─▶ HTTPS POST, ack ─▶ ACKNOWLEDGED
+ *     ├─ cps-child-in-care      ─▶ direct:US-TX-cps-intake      ─▶ HTTPS POST, ack ─▶ ACKNOWLEDGED (signals only)
  *     ├─ law-enforcement-notice ─▶ direct:US-TX-law-enforcement ─▶ HTTPS POST, ack ─▶ ACKNOWLEDGED
  *     └─ ...-notice-and-cps     ─▶ both, law enforcement first   ─▶ ACKNOWLEDGED with both numbers
  * </pre>
@@ -53,6 +54,10 @@ final class TexasDelivery {
                         .to(endpoint(Agency.CPS_INTAKE))
                         .process(StateAnswer.acknowledged(routes.exchangeProperty(number(Agency.CPS_INTAKE)),
                                 "Texas CPS intake: the alleged trafficker is a person responsible for the child's care (CPS Handbook 2380)"))
+                    .when(on(IntakeRoute.CPS_CHILD_IN_CARE))
+                        .to(endpoint(Agency.CPS_INTAKE))
+                        .process(StateAnswer.acknowledged(routes.exchangeProperty(number(Agency.CPS_INTAKE)),
+                                "Texas CPS intake (child in DFPS care): an at-risk signal, not an allegation (42 U.S.C. 671(a)(34))"))
                     .when(on(IntakeRoute.LAW_ENFORCEMENT_NOTICE))
                         .to(endpoint(Agency.LAW_ENFORCEMENT))
                         .process(StateAnswer.acknowledged(routes.exchangeProperty(number(Agency.LAW_ENFORCEMENT)),
@@ -62,7 +67,8 @@ final class TexasDelivery {
                         .to(endpoint(Agency.LAW_ENFORCEMENT), endpoint(Agency.CPS_INTAKE))
                         .process(StateAnswer.acknowledged(routes.simple("${exchangeProperty." + number(Agency.LAW_ENFORCEMENT)
                                 + "}, ${exchangeProperty." + number(Agency.CPS_INTAKE) + "}"),
-                                "Texas law enforcement and CPS intake: caregiver status undetermined or a caregiver failed to protect (CPS Handbook 2380)"))
+                                "Texas law enforcement and CPS intake: caregiver status undetermined, a caregiver failed to protect (CPS Handbook 2380)"
+                                        + " or a child in DFPS care (42 U.S.C. 671(a)(34))"))
                 .end();
         post(routes, Agency.CPS_INTAKE, cpsIntakeUrl);
         post(routes, Agency.LAW_ENFORCEMENT, lawEnforcementUrl);
@@ -85,9 +91,9 @@ final class TexasDelivery {
         exchange.setProperty(number(agency), ack.getIntakeNumberIdentification().getIdentificationID());
     }
 
-    /** The route the ConceptMap gives the referral, which the format wrote into the report as its ReportRouteCode. */
+    /** The route the ConceptMap gives the referral (with a child in care's signals), which the format wrote as its ReportRouteCode. */
     private Predicate on(IntakeRoute route) {
-        return exchange -> format.route(StateAnswer.referral(exchange).allegations()).orElse(null) == route;
+        return exchange -> format.route(StateAnswer.referral(exchange)).orElse(null) == route;
     }
 
     static String endpoint(Agency agency) {

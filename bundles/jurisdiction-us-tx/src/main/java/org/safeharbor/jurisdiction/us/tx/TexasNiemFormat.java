@@ -27,6 +27,7 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.Reporter;
 import org.safeharbor.api.v1.Sex;
 import org.safeharbor.api.v1.StateFormat;
+import org.safeharbor.jurisdiction.support.v1.ChildInCare;
 import org.safeharbor.jurisdiction.support.v1.StateConceptMap;
 import org.safeharbor.jurisdiction.support.v1.SchemaXml.InvalidDocumentException;
 import org.safeharbor.jurisdiction.us.tx.wire.AddressType;
@@ -35,6 +36,7 @@ import org.safeharbor.jurisdiction.us.tx.wire.AllegationTypeCodeSimpleType;
 import org.safeharbor.jurisdiction.us.tx.wire.CaregiverRoleCodeSimpleType;
 import org.safeharbor.jurisdiction.us.tx.wire.CaregiverStatusCodeSimpleType;
 import org.safeharbor.jurisdiction.us.tx.wire.ChildAugmentationType;
+import org.safeharbor.jurisdiction.us.tx.wire.ChildInCareRiskSignalType;
 import org.safeharbor.jurisdiction.us.tx.wire.ChildTraffickingReportType;
 import org.safeharbor.jurisdiction.us.tx.wire.ChildType;
 import org.safeharbor.jurisdiction.us.tx.wire.DateType;
@@ -65,7 +67,10 @@ import org.safeharbor.jurisdiction.us.tx.wire.TraffickingEventType;
  * <p>Every type is received (the SPI's default): §2380 speaks of trafficking without distinguishing sex from labor, and
  * both routes take both. No at-risk rule (the default): §2380 concerns allegations of trafficking; P.L. 113-183's "at
  * risk of" covers children in foster care, not a hospital screen, and a risk signal is not an allegation of abuse
- * (docs/domain.md).
+ * (docs/domain.md). A child in DFPS' care (foster care or its supervision) is such a child: that child's at-risk signal
+ * is written as an {@code ext:ChildInCareRiskSignal} (the form and the rule; no ExploitationIndustryCode, no route code,
+ * no certainty) under {@link #childInCareAtRiskRule()}, the kit's {@link ChildInCare#RULE}, and reaches CPS intake
+ * ({@link TexasRules#withSignals}).
  */
 public final class TexasNiemFormat implements StateFormat {
 
@@ -125,12 +130,15 @@ public final class TexasNiemFormat implements StateFormat {
 
     @Override
     public Optional<String> write(Referral referral) {
-        // Only suspected and confirmed: at-risk (no rule), ruled-out and historical findings are never written.
-        // The caregiver role follows Texas' reading of the perpetrator (TexasRules.caregiverStatus): act only for a
-        // person responsible for the child's care, not-applicable for anyone else.
-        List<Allegation> sent = referral.allegations().stream().filter(Allegation::isReportable)
+        // Suspected and confirmed allegations, and a child in care's at-risk signals as ChildInCareRiskSignal (ChildInCare);
+        // ruled-out and historical findings never. The caregiver role follows Texas' reading of the perpetrator
+        // (TexasRules.caregiverStatus): act only for a person responsible for the child's care, not-applicable for anyone else.
+        List<Allegation> written = ChildInCare.allegationsWritten(this, referral);
+        List<Allegation> sent = written.stream().filter(Allegation::isReportable)
                 .map(a -> a.withCaregiverStatus(TexasRules.caregiverStatus(a.perpetrator()))).toList();
-        Optional<IntakeRoute> route = route(sent);
+        List<ChildInCareRiskSignalType> signals = written.stream().filter(a -> a.certainty() == Certainty.AT_RISK)
+                .map(Allegation::type).distinct().map(TexasNiemFormat::signal).toList();
+        Optional<IntakeRoute> route = TexasRules.withSignals(route(sent), !signals.isEmpty());
         if (route.isEmpty()) {
             return Optional.empty();
         }
@@ -160,7 +168,30 @@ public final class TexasNiemFormat implements StateFormat {
             report.getMandatedReporter().setTelephoneNumberFullID(text(reporter.phone()));
         }
         sent.forEach(a -> report.getJuvenileAbuseNeglectAllegation().add(allegation(a)));
+        report.getChildInCareRiskSignal().addAll(signals);
         return Optional.of(TexasXml.write(WIRE.createChildTraffickingReport(report)));
+    }
+
+    /** DFPS receives a child in its care's at-risk signal (42 U.S.C. 671(a)(34)): a ChildInCareRiskSignal, never an allegation. */
+    @Override
+    public Optional<String> childInCareAtRiskRule() {
+        return Optional.of(ChildInCare.RULE);
+    }
+
+    /**
+     * The route of the report this format writes for the referral (its {@code ext:ReportRouteCode}): its allegations'
+     * route, with a child in care's signals reaching CPS intake ({@link TexasRules#withSignals}); empty when nothing is written.
+     */
+    public Optional<IntakeRoute> route(Referral referral) {
+        List<Allegation> written = ChildInCare.allegationsWritten(this, referral);
+        return TexasRules.withSignals(route(written), written.stream().anyMatch(a -> a.certainty() == Certainty.AT_RISK));
+    }
+
+    private static ChildInCareRiskSignalType signal(AllegationType form) {
+        ChildInCareRiskSignalType signal = new ChildInCareRiskSignalType();
+        signal.setRiskSignalFormCode(AllegationTypeCodeSimpleType.fromValue(form.code()));
+        signal.setRiskSignalRuleText(ChildInCare.CITATION);
+        return signal;
     }
 
     /**
@@ -266,9 +297,15 @@ public final class TexasNiemFormat implements StateFormat {
                 org.getOrganizationLocation() == null ? null : address(org.getOrganizationLocation().getAddress()));
         MandatedReporterType r = report.getMandatedReporter();
         Reporter reporter = r == null ? null : new Reporter(name(r.getPersonName()), r.getReporterRoleText(), r.getTelephoneNumberFullID(), place);
+        List<Allegation> allegations = new java.util.ArrayList<>(report.getJuvenileAbuseNeglectAllegation().stream().map(this::allegation).toList());
+        // a child in care's risk signal reads back as at-risk only, never as an allegation
+        report.getChildInCareRiskSignal().forEach(s -> allegations.add(Allegation.of(AllegationType.fromCode(s.getRiskSignalFormCode().value()),
+                Certainty.AT_RISK)));
+        if (allegations.isEmpty()) {
+            throw new InvalidDocumentException("a report without an allegation or a child in care's risk signal");
+        }
         return new Referral(new ReferralId(report.getReferralIdentification().getIdentificationID()), child, place, reporter,
-                TexasXml.instant(report.getReportReceivedDateTime(), "ReportReceivedDateTime"), null,
-                report.getJuvenileAbuseNeglectAllegation().stream().map(this::allegation).toList());
+                TexasXml.instant(report.getReportReceivedDateTime(), "ReportReceivedDateTime"), null, List.copyOf(allegations));
     }
 
     private Allegation allegation(JuvenileAbuseNeglectAllegationType a) {

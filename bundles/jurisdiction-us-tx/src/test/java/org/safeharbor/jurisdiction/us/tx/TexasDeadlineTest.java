@@ -39,7 +39,7 @@ class TexasDeadlineTest {
 
     @Test
     void declaresTheLawEnforcementClockWithItsBasis() {
-        assertEquals(1, adapter(Map.of()).deadlineRules().size());
+        assertEquals(2, adapter(Map.of()).deadlineRules().size(), "§2380's, and DFPS' for a child in its care (TexasChildInCareTest)");
         var rule = adapter(Map.of()).deadlineRules().get(0);
         assertEquals("us-tx-law-enforcement", rule.id());
         assertEquals(Duration.ofHours(24), rule.length());

@@ -388,6 +388,15 @@ public final class FloridaSftpPeer implements AutoCloseable {
 
     /** The state's rules for one record; null when it holds. */
     private String ruleProblem(AllegationRecord record) {
+        if (record.isRiskSignal()) {
+            // a child in DCF's care's at-risk signal (42 U.S.C. 671(a)(34)): the rule and a known form, no certainty
+            try {
+                FloridaFormat.allegation(record);
+                return null;
+            } catch (IllegalArgumentException notASignal) {
+                return "not a valid risk-signal record (rule " + AllegationRecord.SIGNAL_RULE + ", a known form, nothing else)";
+            }
+        }
         if (!AllegationRecord.TYPE.equals(record.getRecordType())) {
             return "not a detail record";
         }

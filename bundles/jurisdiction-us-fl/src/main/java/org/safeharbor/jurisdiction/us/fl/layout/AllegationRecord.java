@@ -10,7 +10,10 @@ import org.safeharbor.jurisdiction.support.v1.FixedWidth;
 import org.safeharbor.jurisdiction.support.v1.ReferralColumns;
 
 /**
- * Detail record {@code D} of the Florida batch file: one line per referral-allegation pair, 652 characters.
+ * Detail record {@code D} of the Florida batch file: one line per referral-allegation pair, 652 characters; and, in the
+ * same columns, the risk-signal record {@code R}: one line per form of a child in DCF's care's at-risk signal, sent under
+ * 42 U.S.C. 671(a)(34) (P.L. 113-183), never an allegation: its category column holds the rule ({@value #SIGNAL_RULE},
+ * never a DCF category), its type column the form, and its certainty, perpetrator and caregiver-role columns are blank.
  *
  * <p>REFERENCE DESIGN: Florida DCF publishes no intake interface (docs/domain.md: "No state publishes its
  * SACWIS/CCWIS intake interface"), so this layout is the project's own, on a real transport (SFTP). The codes in
@@ -33,6 +36,10 @@ public class AllegationRecord {
     /** Characters per detail record. */
     public static final int LENGTH = 652;
     public static final String TYPE = "D";
+    /** Record type of a child in care's at-risk signal (42 U.S.C. 671(a)(34)): not an allegation. */
+    public static final String SIGNAL_TYPE = "R";
+    /** What an {@code R} record's category column holds: the rule it is sent under, Public Law 113-183 (never a DCF category). */
+    public static final String SIGNAL_RULE = "PL113183";
 
     /** Characters of a detail record in the former layout FL1. */
     private static final int FL1_LENGTH = 636;
@@ -56,7 +63,7 @@ public class AllegationRecord {
     @DataField(pos = 4, length = 2, align = "R", paddingChar = '0', required = true)
     private int allegationCount;
 
-    /** The DCF trafficking category (configured code; placeholders SXN, SXC, LAB). */
+    /** The DCF trafficking category (configured code; placeholders SXN, SXC, LAB); in an {@code R} record, {@value #SIGNAL_RULE}. */
     @DataField(pos = 5, length = 8, required = true, trim = true)
     private String dcfCategory;
 
@@ -67,16 +74,16 @@ public class AllegationRecord {
     @DataField(pos = 6, length = TYPE_WIDTH, required = true, trim = true)
     private String allegationType;
 
-    /** Shared code, certainty dimension: only {@code suspected} or {@code confirmed} are ever written. */
-    @DataField(pos = 7, length = 10, required = true, trim = true)
+    /** Shared code, certainty dimension: only {@code suspected} or {@code confirmed} are ever written (blank in {@code R}). */
+    @DataField(pos = 7, length = 10, trim = true)
     private String certainty;
 
-    /** Shared code, perpetrator relation, e.g. {@code parent}, {@code non-family}, {@code unknown}. */
-    @DataField(pos = 8, length = 24, required = true, trim = true)
+    /** Shared code, perpetrator relation, e.g. {@code parent}, {@code non-family}, {@code unknown} (blank in {@code R}). */
+    @DataField(pos = 8, length = 24, trim = true)
     private String perpetratorRelation;
 
-    /** Shared code, caregiver role: {@code act}, {@code failure-to-protect}, {@code not-applicable}. */
-    @DataField(pos = 9, length = 20, required = true, trim = true)
+    /** Shared code, caregiver role: {@code act}, {@code failure-to-protect}, {@code not-applicable} (blank in {@code R}). */
+    @DataField(pos = 9, length = 20, trim = true)
     private String caregiverRole;
 
     /** When the adapter received the report (UTC). */
@@ -142,6 +149,9 @@ public class AllegationRecord {
     private String reporterPhone;
 
     public String getRecordType() { return recordType; }
+    public void setRecordType(String v) { recordType = v; }
+    /** True for a child in care's at-risk signal ({@code R}), not an allegation. */
+    public boolean isRiskSignal() { return SIGNAL_TYPE.equals(recordType); }
     public String getReferralId() { return referralId; }
     public int getAllegationSeq() { return allegationSeq; }
     public void setAllegationSeq(int v) { allegationSeq = v; }
@@ -184,7 +194,7 @@ public class AllegationRecord {
     /** Only the id and the codes: a record may be named in a log line, its personal fields never. */
     @Override
     public String toString() {
-        return "AllegationRecord[" + referralId + " " + allegationSeq + "/" + allegationCount + " " + dcfCategory + " "
+        return "AllegationRecord[" + recordType + " " + referralId + " " + allegationSeq + "/" + allegationCount + " " + dcfCategory + " "
                 + allegationType + "/" + certainty + "/" + perpetratorRelation + "/" + caregiverRole + ", redacted]";
     }
 }
