@@ -68,6 +68,8 @@ final class CoordinationRoutes extends RouteBuilder implements AutoCloseable {
 
     @Override
     public void configure() {
+        // a failed attempt goes back to the notices' queue route, whose dead-letter channel retries it (the kit's)
+        errorHandler(noErrorHandler());
         https.install(getContext());
         notices.configure(this, retry);
         from(NoticeRoutes.sendEndpoint(team.jurisdiction(), team.purpose())).routeId(routePrefix() + "notice-send")
