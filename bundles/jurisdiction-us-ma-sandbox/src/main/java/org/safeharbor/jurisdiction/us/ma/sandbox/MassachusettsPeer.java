@@ -60,12 +60,16 @@ import org.slf4j.LoggerFactory;
  *       the District Attorney and to local law enforcement, validated against
  *       {@code us-ma-department-notice.schema.json} (its {@code recipient} must be the endpoint's), recorded,
  *       answered {@code 202}.</li>
+ *   <li>{@code POST} {@code /seen/fhir/Communication}: a coordination notice to the SEEN coordinator (issue 15), a FHIR
+ *       R4 Communication checked by {@link SeenCoordinator} (no Patient data unless allowed), recorded, answered
+ *       {@code 201}.</li>
  *   <li>{@code POST} {@value #SEND_STATUS_PATH} (sandbox convenience) with
  *       {@code {"referralId":..., "status":"screened-in", "reason":...}}: sends that status to the
  *       adapter, as {@link #sendStatus} does, and answers with the adapter's HTTP status code.</li>
  * </ul>
  * Each accepted delivery is kept in memory and written to {@code <directory>/<referralId>.json}
- * (the notices to {@code <referralId>.da.json} and {@code <referralId>.le.json}).
+ * (the notices to {@code <referralId>.da.json} and {@code <referralId>.le.json}, the SEEN coordinator's to
+ * {@code <referralId>.seen.json}).
  */
 public final class MassachusettsPeer implements AutoCloseable {
 
@@ -89,6 +93,8 @@ public final class MassachusettsPeer implements AutoCloseable {
     private final List<Received> reports = new CopyOnWriteArrayList<>();
     private final List<Received> notifications = new CopyOnWriteArrayList<>();
     private final List<Received> policeNotifications = new CopyOnWriteArrayList<>();
+    private final List<Received> coordinationNotices = new CopyOnWriteArrayList<>();
+    private final SeenCoordinator seen = new SeenCoordinator();
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final Map<String, String> intakeNumbers = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
@@ -177,7 +183,7 @@ public final class MassachusettsPeer implements AutoCloseable {
         try (var existing = Files.list(directory)) {
             // keep numbering on across restarts of the sandbox
             sequence.set((int) existing.filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith(".da.json")
-                    && !p.toString().endsWith(".le.json")).count());
+                    && !p.toString().endsWith(".le.json") && !p.toString().endsWith(SeenCoordinator.SUFFIX)).count());
         }
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(keyStore != null ? keyStore : MassachusettsSandbox.keyStore(MassachusettsSandbox.KEY_STORE, MassachusettsSandbox.PASSWORD));
@@ -216,6 +222,22 @@ public final class MassachusettsPeer implements AutoCloseable {
 
     public String lawEnforcementUrl() {
         return baseUrl() + LAW_ENFORCEMENT_PATH;
+    }
+
+    /** The SEEN coordinator's FHIR base, where the adapter's coordination team {@code ma-seen} sends its notices. */
+    public String coordinationUrl() {
+        return baseUrl() + SeenCoordinator.BASE;
+    }
+
+    /** Coordination notices the SEEN coordinator accepted, in order of arrival (json: the Communication). */
+    public List<Received> coordinationNotices() {
+        return List.copyOf(coordinationNotices);
+    }
+
+    /** Whether the SEEN coordinator accepts a notice carrying Patient data (default: no, as the shipped team sends none). */
+    public MassachusettsPeer acceptPatientData(boolean value) {
+        seen.acceptPatientData(value);
+        return this;
     }
 
     /** Accepted 51A reports, in order of arrival (a redelivery appears again). */
@@ -303,7 +325,7 @@ public final class MassachusettsPeer implements AutoCloseable {
 
         private Answer answer(Request request) throws IOException, InterruptedException {
             String path = Request.getPathInContext(request);
-            if (!List.of(REPORT_PATH, DA_PATH, LAW_ENFORCEMENT_PATH, SEND_STATUS_PATH).contains(path)) {
+            if (!List.of(REPORT_PATH, DA_PATH, LAW_ENFORCEMENT_PATH, SEND_STATUS_PATH, SeenCoordinator.PATH).contains(path)) {
                 return error(404, "no such resource");
             }
             if (!"POST".equals(request.getMethod())) {
@@ -326,6 +348,7 @@ public final class MassachusettsPeer implements AutoCloseable {
                 case REPORT_PATH -> report(body);
                 case DA_PATH -> notice(body, DepartmentNotice.DISTRICT_ATTORNEY, ".da.json", notifications);
                 case LAW_ENFORCEMENT_PATH -> notice(body, DepartmentNotice.LAW_ENFORCEMENT, ".le.json", policeNotifications);
+                case SeenCoordinator.PATH -> coordination(body);
                 default -> sendStatusOnRequest(body);
             };
         }
@@ -376,6 +399,20 @@ public final class MassachusettsPeer implements AutoCloseable {
             received.add(new Received(notice.referralId(), notice.intakeNumber(), body));
             LOG.info("US-MA sandbox peer: the Department's notice to {} for referral {} recorded", recipient, notice.referralId());
             return new Answer(202, null);
+        }
+
+        /** A coordination notice to the SEEN coordinator: read and checked, then recorded. */
+        private Answer coordination(String body) throws IOException {
+            SeenCoordinator.Notice notice;
+            try {
+                notice = seen.read(body);
+            } catch (IllegalArgumentException e) {
+                return reject(400, "invalid coordination notice: " + e.getMessage());
+            }
+            Files.writeString(directory.resolve(notice.referralId() + SeenCoordinator.SUFFIX), body, StandardCharsets.UTF_8);
+            coordinationNotices.add(new Received(notice.referralId(), notice.intakeNumber(), body));
+            LOG.info("US-MA sandbox peer: the SEEN coordinator's notice for referral {} recorded", notice.referralId());
+            return new Answer(201, null);
         }
 
         /** Sandbox convenience: {"referralId":..., "status":..., "reason":...} -> {@link #sendStatus}. */

@@ -111,11 +111,14 @@ public class MassachusettsSandbox implements SandboxPeer {
         }
     }
 
-    /** The peer's three endpoints, the trust store file for its certificate, and the bearer token it presents. */
+    /**
+     * The peer's three endpoints, the trust store file for its certificate, and the bearer token it presents; and the
+     * SEEN coordinator's FHIR base ({@code coordinationUrl}), which coordination team files that leave {@code url} blank take.
+     */
     @Override
     public Map<String, String> settings() {
         return Map.of("reportUrl", peer.reportUrl(), "districtAttorneyUrl", peer.districtAttorneyUrl(),
-                "lawEnforcementUrl", peer.lawEnforcementUrl(), "trustStore", trustStore.toString(),
+                "lawEnforcementUrl", peer.lawEnforcementUrl(), "coordinationUrl", peer.coordinationUrl(), "trustStore", trustStore.toString(),
                 ".trustStorePassword", trustStorePassword, ".statusToken", statusToken);
     }
 
