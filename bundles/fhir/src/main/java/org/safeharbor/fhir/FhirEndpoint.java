@@ -88,7 +88,7 @@ public class FhirEndpoint {
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
                 new TaskProvider(store, () -> services), new AuditEventProvider(fhir, store), java.util.stream.Stream.concat(
                         IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens, new org.safeharbor.auth.RateLimiter(
-                                config.submissionsPerMinute(), config.submissionBurst(), System::nanoTime)).stream(),
+                                config.submissionsPerMinute(), config.submissionBurst(), System::nanoTime), () -> services).stream(),
                         java.util.stream.Stream.of(new IntakeMetrics(meters))).toList());
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("safeharbor.http.path", "/fhir/*");

@@ -23,7 +23,6 @@ import org.hl7.fhir.r4.model.Task;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.auth.Caller;
 import org.safeharbor.auth.Scopes;
-import org.safeharbor.store.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +40,12 @@ import org.slf4j.LoggerFactory;
 final class IntakeAuthorization extends AuthorizationInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeAuthorization.class);
-    private final MessageStore store;
+    private final java.util.function.Function<ReferralId, Optional<String>> submittedBy;
 
-    IntakeAuthorization(MessageStore store) {
+    /** @param submittedBy the client that submitted a referral (or asked for a young adult's services referral) */
+    IntakeAuthorization(java.util.function.Function<ReferralId, Optional<String>> submittedBy) {
         super(PolicyEnum.DENY);
-        this.store = store;
+        this.submittedBy = submittedBy;
     }
 
     @Override
@@ -154,7 +154,7 @@ final class IntakeAuthorization extends AuthorizationInterceptor {
             if (id == null || !id.hasIdPart()) {
                 return false;
             }
-            Optional<String> owner = store.submittedBy(new ReferralId(id.getIdPart()));
+            Optional<String> owner = submittedBy.apply(new ReferralId(id.getIdPart()));
             return owner.isPresent() && owner.get().equals(caller.clientId());
         }
     }

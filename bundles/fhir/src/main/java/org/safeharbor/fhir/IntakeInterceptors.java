@@ -294,7 +294,17 @@ final class IntakeInterceptors {
 
     static List<Object> all(FhirContext fhir, MessageStore store, int maxPayloadBytes, org.safeharbor.auth.AccessTokens tokens,
                             org.safeharbor.auth.RateLimiter submissions) {
-        return List.of(new BearerAuthentication(tokens), new IntakeAuthorization(store), new RequestAudit(store), new SubmissionRate(submissions),
+        return all(fhir, store, maxPayloadBytes, tokens, submissions, () -> null);
+    }
+
+    /** @param services the services-referral bundle while installed (a young adult's Task is its client's), else null */
+    static List<Object> all(FhirContext fhir, MessageStore store, int maxPayloadBytes, org.safeharbor.auth.AccessTokens tokens,
+                            org.safeharbor.auth.RateLimiter submissions,
+                            java.util.function.Supplier<org.safeharbor.fhir.services.ServicesReferrals> services) {
+        java.util.function.Function<org.safeharbor.api.v1.ReferralId, java.util.Optional<String>> owners = id -> store.submittedBy(id)
+                .or(() -> java.util.Optional.ofNullable(services.get()).flatMap(s -> s.youngAdult(id))
+                        .map(org.safeharbor.fhir.services.ServicesReferrals.YoungAdult::clientId));
+        return List.of(new BearerAuthentication(tokens), new IntakeAuthorization(owners), new RequestAudit(store), new SubmissionRate(submissions),
                 new PayloadLimit(maxPayloadBytes),
                 new TransactionBody(new BundleParser(fhir)), new Accepted(), new SecurityLabels(), new Quarantine(store, maxPayloadBytes));
     }

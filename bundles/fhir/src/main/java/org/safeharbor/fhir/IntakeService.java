@@ -85,7 +85,7 @@ final class IntakeService {
         try {
             submission = reader.read(bundle, messageOnly, raw);
         } catch (YoungAdults.Refused refused) {
-            throw YoungAdults.answer(refused, services.get());
+            throw YoungAdults.answer(refused, services.get(), caller.clientId());
         }
         if (submission.sourceEndpoint() != null && !caller.sourceEndpoints().contains(submission.sourceEndpoint())) {
             LOG.warn("Submission refused for client {}: its MessageHeader.source.endpoint is not one the client is registered for",

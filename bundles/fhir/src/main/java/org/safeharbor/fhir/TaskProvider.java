@@ -12,7 +12,8 @@ import org.safeharbor.store.MessageStore;
 
 /**
  * {@code GET /fhir/Task/{id}}: where a referral stands, and the notices made of it, read from the message store; with the
- * services-referral bundle installed, its services referrals and the providers' statuses.
+ * services-referral bundle installed, its services referrals and the providers' statuses, and the Task of a young
+ * adult's refused report that was referred to services instead.
  */
 public class TaskProvider implements IResourceProvider {
 
@@ -41,6 +42,9 @@ public class TaskProvider implements IResourceProvider {
         return store.find(referralId).map(stored -> TaskView.withServices(TaskView.withNotices(TaskView.of(stored,
                         store.deadlineAlerts(referralId)), store.notices(referralId)),
                         referrals == null ? java.util.List.of() : referrals.statuses(referralId)))
+                // a young adult's report was refused and not stored; its services referrals have a Task all the same
+                .or(() -> referrals == null ? java.util.Optional.empty() : referrals.youngAdult(referralId)
+                        .map(adult -> TaskView.youngAdult(referralId, adult, referrals.statuses(referralId))))
                 .orElseThrow(() -> new ResourceNotFoundException(id));
     }
 }

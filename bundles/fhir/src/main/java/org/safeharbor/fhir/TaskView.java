@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.Task.TaskStatus;
 import org.safeharbor.api.v1.DeliveryStatus;
+import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.store.DeadlineAlert;
 import org.safeharbor.store.Delivery;
 import org.safeharbor.store.StoredReferral;
@@ -124,6 +125,26 @@ final class TaskView {
                             + (s.providerStatus() == null ? "" : "; the provider's Task: " + stateText(s.providerStatus(), 32))));
         }
         return task;
+    }
+
+    /**
+     * The Task of a young adult's report the intake refused (18 or older: not a child-welfare report) and referred to
+     * services instead (the submission recorded consent): completed, not reportable, nothing sent to a state, one output
+     * per services referral with the provider's status as it comes back. Nothing of the report was stored, so no focus.
+     */
+    static Task youngAdult(ReferralId id, org.safeharbor.fhir.services.ServicesReferrals.YoungAdult adult,
+                           List<org.safeharbor.fhir.services.ServicesReferrals.Status> referrals) {
+        Task task = new Task();
+        task.setId(id.value());
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setCode(new CodeableConcept().setText("Services referral of a young adult (not a child-welfare report)"));
+        task.setAuthoredOn(Date.from(adult.recordedAt()));
+        task.setStatus(TaskStatus.COMPLETED);
+        task.setBusinessStatus(status("not-reportable", "18 or older: not sent to any state; referred to services instead, with the"
+                + " consent the submission recorded"));
+        task.setLastModified(Date.from(referrals.stream().map(org.safeharbor.fhir.services.ServicesReferrals.Status::updatedAt)
+                .max(java.util.Comparator.naturalOrder()).orElse(adult.recordedAt())));
+        return withServices(task, referrals);
     }
 
     /** The longest reason shown, in characters; a longer one is cut and ends with an ellipsis. */

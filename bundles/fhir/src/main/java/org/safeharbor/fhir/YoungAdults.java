@@ -17,7 +17,8 @@ import org.safeharbor.fhir.services.ServicesReferrals;
  * ({@link ServicesConsent}), the refusal carries what a services referral needs, and the intake hands it to the
  * services-referral bundle ({@link ServicesReferrals#referYoungAdult}), which keeps it durably before the answer. The
  * answer is still 422, nothing goes to a state, and its OperationOutcome says, in an information issue, for which
- * providers a services referral was recorded and under which reference (no personal data).
+ * providers a services referral was recorded and under which reference (no personal data): the Task of that id, which
+ * the submitting client alone reads, shows the providers' statuses ({@link TaskView#youngAdult}).
  */
 final class YoungAdults {
 
@@ -55,11 +56,11 @@ final class YoungAdults {
     }
 
     /** The answer to a refusal: for a consented young adult, the services referral recorded first and said in the outcome. */
-    static UnprocessableEntityException answer(UnprocessableEntityException refusal, ServicesReferrals services) {
+    static UnprocessableEntityException answer(UnprocessableEntityException refusal, ServicesReferrals services, String clientId) {
         if (!(refusal instanceof Refused refused) || services == null) {
             return refusal;
         }
-        List<String> providers = services.referYoungAdult(refused.person);
+        List<String> providers = services.referYoungAdult(refused.person, clientId);
         if (providers.isEmpty()) {
             return refusal;
         }
@@ -67,7 +68,7 @@ final class YoungAdults {
         ((OperationOutcome) answer.getOperationOutcome()).addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
                 .setCode(IssueType.INFORMATIONAL).setDiagnostics("not sent to any state; a services referral was recorded instead,"
                         + " with the consent the submission records, for " + String.join(", ", providers) + " (services referral "
-                        + refused.person.id().value() + ")");
+                        + refused.person.id().value() + "; its status at Task/" + refused.person.id().value() + ")");
         return answer;
     }
 }

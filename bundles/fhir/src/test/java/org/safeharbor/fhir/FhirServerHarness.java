@@ -36,6 +36,8 @@ final class FhirServerHarness implements AutoCloseable {
     final MessageStore store;
     final String base;
     final TestTokens tokens = new TestTokens();
+    /** The services-referral bundle, when a test installs one (null: none). */
+    volatile org.safeharbor.fhir.services.ServicesReferrals services;
     /** Every canonical referral handed to the core's intake route, in order. */
     final List<Referral> handedOver = new CopyOnWriteArrayList<>();
     private final DefaultCamelContext camel;
@@ -54,11 +56,12 @@ final class FhirServerHarness implements AutoCloseable {
 
         FhirContext fhir = FhirContext.forR4Cached();
         IntakeService intake = new IntakeService(new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC()), producer,
-                j -> Optional.empty());
+                j -> Optional.empty(), () -> services);
         int maxPayloadBytes = 1_048_576;
-        IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes), new TaskProvider(store),
+        IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, maxPayloadBytes), new TaskProvider(store, () -> services),
                 new AuditEventProvider(fhir, store),
-                IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, new org.safeharbor.auth.RateLimiter(0, 1, System::nanoTime)));
+                IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, new org.safeharbor.auth.RateLimiter(0, 1, System::nanoTime),
+                        () -> services));
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(server, "/fhir/*");
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));

@@ -45,16 +45,30 @@ class ServicesReferralIntakeTest {
     /** A services-referral bundle that records what it is handed and takes it for one provider. */
     private static final class Recording implements ServicesReferrals {
         final List<Referral> referred = new CopyOnWriteArrayList<>();
+        final java.util.Map<ReferralId, YoungAdult> askedBy = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public List<Status> statuses(ReferralId referralId) {
-            return List.of();
+            return askedBy.containsKey(referralId)
+                    ? List.of(new Status("youth-services", "young-adult", "sent", "accepted", Instant.parse("2026-12-01T10:00:00Z")))
+                    : List.of();
         }
 
         @Override
         public List<String> referYoungAdult(Referral person) {
             referred.add(person);
             return List.of("youth-services");
+        }
+
+        @Override
+        public List<String> referYoungAdult(Referral person, String clientId) {
+            askedBy.put(person.id(), new YoungAdult(clientId, Instant.parse("2026-12-01T09:00:00Z")));
+            return referYoungAdult(person);
+        }
+
+        @Override
+        public Optional<YoungAdult> youngAdult(ReferralId referralId) {
+            return Optional.ofNullable(askedBy.get(referralId));
         }
     }
 
@@ -129,6 +143,36 @@ class ServicesReferralIntakeTest {
         assertTrue(person.servicesConsent());
         assertEquals(List.of(AllegationType.SEX_TRAFFICKING), person.allegations().stream().map(a -> a.type()).toList());
         assertEquals(Certainty.SUSPECTED, person.allegations().get(0).certainty());
+    }
+
+    @Test
+    void theYoungAdultsTaskShowsTheProvidersStatusToTheSubmittingClientAlone() throws Exception {
+        try (FhirServerHarness server = new FhirServerHarness()) {
+            Recording services = new Recording();
+            server.services = services;
+            server.tokens.add("token-hospital-b", new Caller("hospital-b", "hospital", Set.of(Scopes.SUBMIT, Scopes.READ_TASKS),
+                    TestTokens.ALL_TEST_ENDPOINTS));
+            Bundle bundle = submission(LocalDate.now().minusYears(20).toString(), Consent.ConsentState.ACTIVE,
+                    Consent.ConsentProvisionType.PERMIT).build();
+            var refused = server.post("/$process-message", TestTokens.HOSPITAL_A, Samples.json(bundle));
+            assertEquals(422, refused.statusCode(), refused.body());
+            ReferralId id = services.referred.get(0).id();
+            assertEquals("hospital-a", services.askedBy.get(id).clientId(), "the client that asked is recorded");
+            assertTrue(refused.body().contains("its status at Task/" + id.value()), refused.body());
+
+            var read = server.get("/Task/" + id.value(), TestTokens.HOSPITAL_A);
+            assertEquals(200, read.statusCode(), read.body());
+            Task task = FHIR.newJsonParser().parseResource(Task.class, read.body());
+            assertEquals(Task.TaskStatus.COMPLETED, task.getStatus());
+            assertEquals("not-reportable", task.getBusinessStatus().getCodingFirstRep().getCode());
+            assertEquals("services-referral youth-services", task.getOutputFirstRep().getType().getText());
+            assertEquals("sent (young-adult); the provider's Task: accepted", task.getOutputFirstRep().getValue().primitiveValue());
+            assertTrue(task.getMeta().getSecurity().size() >= 2, "labelled as every Task is");
+
+            // another hospital's Task is not found, as an unknown one is: an id does not say whether it exists
+            assertEquals(404, server.get("/Task/" + id.value(), "token-hospital-b").statusCode(), "another hospital's");
+            assertEquals(404, server.get("/Task/" + java.util.UUID.randomUUID(), TestTokens.HOSPITAL_A).statusCode(), "nobody's");
+        }
     }
 
     @Test

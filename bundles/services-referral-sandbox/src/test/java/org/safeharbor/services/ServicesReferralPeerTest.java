@@ -202,10 +202,15 @@ class ServicesReferralPeerTest {
     void aConsentedYoungAdultTheIntakeRefusedIsReferredWithoutAnyStoredReferral() throws Exception {
         Referral adult = TestReferrals.referral(ReferralId.random().value(), LocalDate.now().minusYears(20), AllegationType.SEX_TRAFFICKING,
                 Certainty.SUSPECTED, true, Instant.now());
-        assertEquals(List.of("sandbox"), routes.refer(adult, Trigger.YOUNG_ADULT));
+        assertEquals(List.of("sandbox"), routes.refer(adult, Trigger.YOUNG_ADULT, "hospital-a"));
         await("sent", () -> sentStatus(adult.id()).equals("SENT"));
         assertTrue(store.find(adult.id()).isEmpty(), "nothing stored as a child-welfare referral");
         assertEquals("young-adult", ledger.statuses(adult.id()).get(0).trigger());
+        assertEquals("hospital-a", ledger.youngAdult(adult.id()).orElseThrow().clientId(), "its Task is the asking client's");
+        Referral child = accepted("child-1", Certainty.CONFIRMED, true);
+        watch();
+        await("the child's sent", () -> sentStatus(child.id()).equals("SENT"));
+        assertTrue(ledger.youngAdult(child.id()).isEmpty(), "a stored referral's Task is the stored referral's");
 
         Referral older = TestReferrals.referral(ReferralId.random().value(), LocalDate.now().minusYears(26), AllegationType.SEX_TRAFFICKING,
                 Certainty.SUSPECTED, true, Instant.now());

@@ -61,10 +61,15 @@ public final class ServicesLedger {
 
     /** Records a services referral (PENDING) with its payload; false when this referral was recorded for this provider already. */
     public boolean record(ReferralId referralId, String provider, Trigger trigger, String payload) {
+        return record(referralId, provider, trigger, payload, null);
+    }
+
+    /** As {@link #record(ReferralId, String, Trigger, String)}, with the client that asked for it (a young adult's), or null. */
+    public boolean record(ReferralId referralId, String provider, Trigger trigger, String payload, String requestedBy) {
         byte[] sealed = cipher.seal(payload.getBytes(StandardCharsets.UTF_8), purpose(referralId, provider));
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("INSERT INTO services_referral (referral_id, provider, trigger_code, status, payload,"
-                     + " recorded_at, updated_at) VALUES (?, ?, ?, 'PENDING', ?, ?, ?)")) {
+                     + " recorded_at, updated_at, requested_by) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?)")) {
             OffsetDateTime now = now();
             s.setString(1, referralId.value());
             s.setString(2, provider);
@@ -72,6 +77,7 @@ public final class ServicesLedger {
             s.setBytes(4, sealed);
             s.setObject(5, now);
             s.setObject(6, now);
+            s.setString(7, requestedBy);
             s.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -245,6 +251,14 @@ public final class ServicesLedger {
                     .recipient("services-" + provider).object("services-referral").build());
         }
         return rows > 0;
+    }
+
+    /** A young adult's services referrals, asked for by a client: that client and when it was first recorded. */
+    public java.util.Optional<ServicesReferrals.YoungAdult> youngAdult(ReferralId referralId) {
+        return query("SELECT requested_by, MIN(recorded_at) FROM services_referral WHERE referral_id = ? AND trigger_code = ?"
+                        + " AND requested_by IS NOT NULL GROUP BY requested_by",
+                r -> new ServicesReferrals.YoungAdult(r.getString(1), r.getObject(2, OffsetDateTime.class).toInstant()),
+                referralId.value(), Trigger.YOUNG_ADULT.code()).stream().findFirst();
     }
 
     /** The attempts of one services referral: number, outcome, detail (for tests and operators). */

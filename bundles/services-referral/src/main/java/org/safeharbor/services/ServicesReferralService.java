@@ -146,6 +146,16 @@ public class ServicesReferralService implements ServicesReferrals {
     }
 
     @Override
+    public List<String> referYoungAdult(Referral person, String clientId) {
+        return routes.refer(person, Trigger.YOUNG_ADULT, clientId);
+    }
+
+    @Override
+    public java.util.Optional<YoungAdult> youngAdult(ReferralId referralId) {
+        return ledger.youngAdult(referralId);
+    }
+
+    @Override
     public List<Summary> list(String status, int limit) {
         return ledger.list(status == null ? null : ServicesLedger.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT)), limit);
     }

@@ -189,11 +189,16 @@ public final class ServicesRoutes extends RouteBuilder {
      * age on the day the referral was received); the names of the providers it was recorded for now.
      */
     List<String> refer(Referral referral, Trigger trigger) {
+        return refer(referral, trigger, null);
+    }
+
+    /** As {@link #refer(Referral, Trigger)}, recording the client that asked for it ({@code requestedBy}, or null). */
+    List<String> refer(Referral referral, Trigger trigger, String requestedBy) {
         LocalDate day = referral.receivedAt().atOffset(ZoneOffset.UTC).toLocalDate();
         List<String> recorded = new ArrayList<>();
         for (Provider provider : providers.get()) {
             if (provider.takes(referral, trigger, day)
-                    && ledger.record(referral.id(), provider.name(), trigger, payloads.write(referral, provider, clock.instant()))) {
+                    && ledger.record(referral.id(), provider.name(), trigger, payloads.write(referral, provider, clock.instant()), requestedBy)) {
                 LOG.info("Services referral {} to {} recorded ({})", referral.id(), provider.name(), trigger.code());
                 recorded.add(provider.name());
                 try {

@@ -102,6 +102,11 @@ public class ServicesReferralIT {
         String location = accepted.headers().firstValue("Content-Location").orElseThrow();
         String taskId = location.substring(location.lastIndexOf('/') + 1);
 
+        assertEquals("sent (confirmed); the provider's Task: accepted", awaitProvidersStatus(taskId));
+    }
+
+    /** What the Task's services-referral output says once the provider's Task is accepted (or after two minutes). */
+    private static String awaitProvidersStatus(String taskId) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         String shown = null;
         while (System.currentTimeMillis() < deadline) {
@@ -113,7 +118,7 @@ public class ServicesReferralIT {
             }
             Thread.sleep(1000);
         }
-        assertEquals("sent (confirmed); the provider's Task: accepted", shown);
+        return shown;
     }
 
     @Test
@@ -127,5 +132,12 @@ public class ServicesReferralIT {
                 .findFirst().orElseThrow(() -> new AssertionError(refused.body()));
         assertTrue(information, information.contains("for sandbox (services referral "));
         assertFalse(information, information.contains(LocalDate.now().minusYears(20).toString()));
+
+        // no dead end: the refused report's Task follows the services referral to the provider's answer
+        String taskId = information.substring(information.indexOf("its status at Task/") + "its status at Task/".length()).replace(")", "");
+        assertEquals("sent (young-adult); the provider's Task: accepted", awaitProvidersStatus(taskId));
+        Task task = FHIR.newJsonParser().parseResource(Task.class, SafeHarborKaraf.get("/fhir/Task/" + taskId).body());
+        assertEquals(Task.TaskStatus.COMPLETED, task.getStatus());
+        assertEquals("not-reportable", task.getBusinessStatus().getCodingFirstRep().getCode());
     }
 }

@@ -40,6 +40,35 @@ public interface ServicesReferrals {
     List<String> referYoungAdult(Referral person);
 
     /**
+     * As {@link #referYoungAdult(Referral)}, recording the client that submitted it, which alone may then follow it at
+     * {@code GET /fhir/Task/{person's referral id}} ({@link #youngAdult}).
+     *
+     * @since 1.1
+     */
+    default List<String> referYoungAdult(Referral person, String clientId) {
+        return referYoungAdult(person);
+    }
+
+    /**
+     * A young adult's services referrals as the hospital's Task needs them: the client that asked for them and when.
+     *
+     * @param clientId   the client that submitted the refused report
+     * @param recordedAt when the first of them was recorded
+     */
+    record YoungAdult(String clientId, Instant recordedAt) {
+    }
+
+    /**
+     * The young adult whose services referrals carry this referral id ({@link #referYoungAdult(Referral, String)}), if
+     * any: nothing is stored of the refused report itself, so this is how its Task is found.
+     *
+     * @since 1.1
+     */
+    default java.util.Optional<YoungAdult> youngAdult(ReferralId referralId) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * One services referral as an operator lists it ({@code harbor:services}): ids, codes, counts and times, no personal
      * data (a failure's reason is a class and an HTTP status).
      *
