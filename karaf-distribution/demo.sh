@@ -153,7 +153,29 @@ echo "The aggregate counts an auditor reads (GET /fhir/\$aggregate-counts, cells
 curl -s --cacert "$ca" -H "Authorization: Bearer $auditor_token" "$base/fhir/\$aggregate-counts" | sed 's/^/   /'
 echo "   (the hospital's token: $(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" -H "Authorization: Bearer $access_token" \
      "$base/fhir/\$aggregate-counts"))"
-echo "   NCANDS-style records: harbor:export-ncands --from <day> --to <day> --out <file> in the Karaf shell (role operator)"
+
+# NCANDS-style records (README "Federal and aggregate data") are written by an operator in the Karaf shell. Karaf ships no
+# users: the demo adds one, demo-operator (roles operator, viewer, ssh), with a random password kept beside the demo
+# hospital's key, and runs the command over bin/client (SSH on 127.0.0.1:8101), as an operator would.
+operator=demo-operator
+password_file="$hospital/$operator.password"
+if [ ! -f "$password_file" ] || ! grep -q "^$operator = " "$karaf/etc/users.properties"; then
+  (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$password_file")
+  grep -q '^_g_\\:harbor-operators' "$karaf/etc/users.properties" \
+    || echo '_g_\:harbor-operators = group,operator,viewer,ssh' >> "$karaf/etc/users.properties"
+  sed -i "/^$operator = /d" "$karaf/etc/users.properties"
+  echo "$operator = $(cat "$password_file"),_g_:harbor-operators" >> "$karaf/etc/users.properties"
+  sleep 3   # Karaf reads etc/users.properties on change
+fi
+today=$(date -u +%F)
+ncands="$karaf/data/demo-ncands-$today.csv"
+echo
+echo "NCANDS-style Child File records of today's referrals (harbor:export-ncands, user $operator over bin/client):"
+"$karaf/bin/client" -u "$operator" -p "$(cat "$password_file")" -r 10 -d 2 \
+    "harbor:export-ncands --from $today --to $today --out $ncands" 2>/dev/null | sed 's/^/   /' || true
+[ -f "$ncands" ] && sed 's/^/     /' "$ncands"
+echo "The services referrals as an operator sees them (harbor:services):"
+"$karaf/bin/client" -u "$operator" -p "$(cat "$password_file")" -r 10 -d 2 "harbor:services -n 5" 2>/dev/null | sed 's/^/   /' || true
 
 # law-enforcement custody notices (README "Law-enforcement custody notices"): a police records system, registered as a
 # client of kind law-enforcement with its own scope, sends the sample custody notice; the Illinois sandbox's State
