@@ -119,14 +119,15 @@ public class CoordinationTeam {
                                     policyOption = ReferencePolicyOption.GREEDY) List<Map.Entry<Map<String, Object>, SandboxPeer>> sandboxes)
             throws Exception {
         this.camel = camel;
-        SandboxPeer sandbox = configured.url().isBlank() ? sandbox(configured.jurisdiction(), sandboxes) : null;
+        String jurisdiction = configured.jurisdiction() == null ? "" : configured.jurisdiction().trim();
+        SandboxPeer sandbox = configured.url().isBlank() ? sandbox(jurisdiction, sandboxes) : null;
         Config config = SandboxPeer.fill(Config.class, configured, sandbox);
         if (!config.enabled()) {
             routes = null;
             LOG.info("Coordination team {} is off (enabled=false)", configured.name());
             return;
         }
-        Team team = Team.of(config, sandbox != null || sandboxRuns(configured.jurisdiction(), sandboxes));
+        Team team = Team.of(config, sandbox != null || sandboxRuns(jurisdiction, sandboxes));
         String pid = PID + "-" + team.name();
         HttpsClient https = HttpsClient.of(team.jurisdiction(), team.purpose(), Durations.of(pid, "connectTimeout", config.connectTimeout()),
                         Durations.of(pid, "responseTimeout", config.responseTimeout()))
@@ -147,7 +148,7 @@ public class CoordinationTeam {
     /** The jurisdiction's sandbox peer offering a coordination receiver, seen through the keys of this file. */
     private static SandboxPeer sandbox(String jurisdiction, List<Map.Entry<Map<String, Object>, SandboxPeer>> sandboxes) {
         for (Map.Entry<Map<String, Object>, SandboxPeer> peer : sandboxes) {
-            if (jurisdiction.trim().equals(peer.getKey().get(SandboxPeer.MARKER))) {
+            if (jurisdiction.equals(peer.getKey().get(SandboxPeer.MARKER))) {
                 Map<String, String> settings = peer.getValue().settings();
                 if (settings.get(SANDBOX_URL) != null) {
                     return () -> Map.of("url", settings.get(SANDBOX_URL), "enabled", "true",
@@ -160,7 +161,7 @@ public class CoordinationTeam {
     }
 
     private static boolean sandboxRuns(String jurisdiction, List<Map.Entry<Map<String, Object>, SandboxPeer>> sandboxes) {
-        return sandboxes.stream().anyMatch(peer -> jurisdiction.trim().equals(peer.getKey().get(SandboxPeer.MARKER)));
+        return sandboxes.stream().anyMatch(peer -> jurisdiction.equals(peer.getKey().get(SandboxPeer.MARKER)));
     }
 
     @Deactivate

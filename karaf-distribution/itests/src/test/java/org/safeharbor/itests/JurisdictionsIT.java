@@ -226,7 +226,7 @@ public class JurisdictionsIT {
         try (Stream<Path> files = Files.walk(dir)) {
             List<Path> found = files.filter(Files::isRegularFile)
                     .filter(f -> f.getFileName().toString().startsWith(referralId) && !f.getFileName().toString().contains(".da.")
-                            && !f.getFileName().toString().contains(".le."))
+                            && !f.getFileName().toString().contains(".le.") && !f.getFileName().toString().contains(".seen."))
                     .toList();
             return found.isEmpty() ? Optional.empty() : Optional.of(Files.readString(found.get(0)));
         }

@@ -230,6 +230,16 @@ public final class SafeHarborKaraf {
         }
     }
 
+    /** Installs feature safeharbor-sandbox unless it is there, then waits for the intake and every project bundle. */
+    public static void withSandbox(org.apache.karaf.features.FeaturesService features, org.osgi.framework.BundleContext context)
+            throws Exception {
+        if (!features.isInstalled(features.getFeature("safeharbor-sandbox"))) {
+            features.installFeature("safeharbor-sandbox");
+        }
+        awaitFhir();
+        awaitAllProjectBundlesActive(context);
+    }
+
     private static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
