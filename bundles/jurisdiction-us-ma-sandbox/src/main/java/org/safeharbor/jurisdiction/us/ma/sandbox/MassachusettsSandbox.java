@@ -48,7 +48,7 @@ public class MassachusettsSandbox implements SandboxPeer {
     private static final Logger LOG = LoggerFactory.getLogger(MassachusettsSandbox.class);
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge: Massachusetts (US-MA) sandbox peer",
-            description = "A stand-in for DCF's 51A intake and the District Attorney's and law enforcement's notice endpoints, over HTTPS, for trying the adapter out")
+            description = "A stand-in for DCF's 51A intake, the District Attorney's and law enforcement's notice endpoints and a SEEN coordinator (coordination notices), over HTTPS, for trying the adapter out")
     public @interface Config {
 
         @AttributeDefinition(description = "Interface to listen on")
