@@ -171,11 +171,14 @@ today=$(date -u +%F)
 ncands="$karaf/data/demo-ncands-$today.csv"
 echo
 echo "NCANDS-style Child File records of today's referrals (harbor:export-ncands, user $operator over bin/client):"
-"$karaf/bin/client" -u "$operator" -p "$(cat "$password_file")" -r 10 -d 2 \
-    "harbor:export-ncands --from $today --to $today --out $ncands" 2>/dev/null | sed 's/^/   /' || true
+karaf_shell() {  # one command, as an operator types it (batch mode: the command on standard input)
+  echo "$1" | "$karaf/bin/client" -u "$operator" -p "$(cat "$password_file")" -r 10 -d 2 -b 2>/dev/null \
+    | grep -v '^client: JAVA_HOME' | sed 's/^/   /' || true
+}
+karaf_shell "harbor:export-ncands --from $today --to $today --out $ncands"
 [ -f "$ncands" ] && sed 's/^/     /' "$ncands"
 echo "The services referrals as an operator sees them (harbor:services):"
-"$karaf/bin/client" -u "$operator" -p "$(cat "$password_file")" -r 10 -d 2 "harbor:services -n 5" 2>/dev/null | sed 's/^/   /' || true
+karaf_shell "harbor:services -n 5"
 
 # law-enforcement custody notices (README "Law-enforcement custody notices"): a police records system, registered as a
 # client of kind law-enforcement with its own scope, sends the sample custody notice; the Illinois sandbox's State

@@ -44,11 +44,11 @@ public class ServicesCommand implements Action {
             System.out.println("No services referrals" + (wanted == null ? "" : " " + wanted));
             return null;
         }
-        System.out.printf("%-36s  %-12s  %-18s  %-7s  %-12s  %-8s  %-20s  %s%n", "REFERRAL", "PROVIDER", "TRIGGER", "STATUS",
+        System.out.printf("%-36s  %-12s  %-18s  %-7s  %-13s  %-8s  %-29s  %s%n", "REFERRAL", "PROVIDER", "TRIGGER", "STATUS",
                 "PROVIDER-TASK", "ATTEMPTS", "CHANGED", "REASON");
         Instant now = Instant.now();
         for (ServicesReferrals.Summary r : rows) {
-            System.out.printf("%-36s  %-12s  %-18s  %-7s  %-12s  %-8d  %-20s  %s%n", r.referralId().value(), r.provider(), r.trigger(),
+            System.out.printf("%-36s  %-12s  %-18s  %-7s  %-13s  %-8d  %-29s  %s%n", r.referralId().value(), r.provider(), r.trigger(),
                     r.status(), r.providerStatus() == null ? "-" : r.providerStatus(), r.attempts(),
                     Shell.time(r.updatedAt()) + " (" + Shell.age(r.updatedAt(), now) + ")", r.reason() == null ? "" : r.reason());
         }
