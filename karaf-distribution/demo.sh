@@ -215,6 +215,28 @@ if [ -n "$notice_task" ]; then
   echo "   GET Task/$notice_task -> $(echo "$taskjson" | field status), $(echo "$taskjson" | sed -n 's/.*"businessStatus":{[^}]*}\],"text":"\([^"]*\)".*/\1/p')"
 fi
 
+# a child in the state agency's care (README "Statutory clocks", docs/domain.md "Children in state care"): the same
+# positive screen that reaches no state for a child not in care goes to Illinois, which declares the child-in-care rule
+# (42 U.S.C. 671(a)(34)), as a risk signal, and the agency's 24-hour law-enforcement clock runs on it
+foster="$samples/child-in-care/foster-child-sscst-positive-illinois.json"
+echo
+echo "== a foster child's positive screen (child-care-status foster-care)"
+access_token=$(token)
+headers=$(mktemp)
+sed "s/LKS-SHB-20261122-000501/LKS-SHB-FOSTER-$(date +%s)/" "$foster" | curl -s -D "$headers" -o /dev/null --cacert "$ca" \
+    -H "Authorization: Bearer $access_token" -X POST -H 'Content-Type: application/fhir+json' --data-binary @- "$base/fhir/\$process-message"
+echo "   POST \$process-message -> $(head -1 "$headers" | tr -d '\r')"
+foster_task=$(grep -i '^Content-Location:' "$headers" | tr -d '\r' | sed 's/^[^:]*: *//; s|.*/||')
+rm -f "$headers"
+if [ -n "$foster_task" ]; then
+  sleep 5
+  received=$(find "$karaf/data/sandbox/US-IL" -type f -name "$foster_task*" 2>/dev/null | head -1)
+  echo "   Illinois sandbox received: ${received#"$karaf"/}"
+  [ -n "$received" ] && grep -o '<RiskSignal>.*</RiskSignal>\|<TraffickingType>[^<]*<\|<Rule>[^<]\{0,60\}' "$received" | sed 's/^/     /' || true
+  taskjson=$(curl -s --cacert "$ca" -H "Authorization: Bearer $access_token" "$base/fhir/Task/$foster_task")
+  echo "   GET Task/$foster_task -> $(echo "$taskjson" | field status), $(echo "$taskjson" | sed -n 's/.*"businessStatus":{[^}]*}\],"text":"\([^"]*\)".*/\1/p')"
+fi
+
 cat <<MSG
 
 SafeHarbor Bridge is running: $base/health, $base/fhir/metadata, $base/fhir/.well-known/smart-configuration
