@@ -4,15 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
 
 import javax.inject.Inject;
 
@@ -21,7 +15,6 @@ import org.apache.karaf.features.FeaturesService;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.Before;
@@ -101,24 +94,13 @@ public class ChildInCareIT {
         assertTrue(JurisdictionsIT.delivered("US-IL", taskId, null).isEmpty());
     }
 
-    /** The sample as a new submission (fresh message id) with the child's care status; the Task id. */
+    /** The sample as a new submission with the child's care status; the Task id. */
     private static String submit(String careStatus) throws Exception {
-        Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class,
-                Files.readString(Path.of(System.getProperty("safeharbor.samples"), SAMPLE)));
-        bundle.getIdentifier().setValue("it-" + UUID.randomUUID());
-        ((MessageHeader) bundle.getEntryFirstRep().getResource()).setId(UUID.randomUUID().toString());
+        Bundle bundle = SafeHarborKaraf.freshSample(SAMPLE);
         Patient child = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(Patient.class::isInstance)
                 .map(Patient.class::cast).findFirst().orElseThrow();
         child.getExtensionByUrl("https://fhir.safeharbor-bridge.org/StructureDefinition/child-care-status")
                 .setValue(new CodeableConcept(new Coding("https://fhir.safeharbor-bridge.org/CodeSystem/care-status", careStatus, null)));
-        HttpResponse<String> accepted = SafeHarborKaraf.http().send(HttpRequest.newBuilder(
-                        URI.create(SafeHarborKaraf.baseUrl() + "/fhir/$process-message")).timeout(Duration.ofSeconds(60))
-                .header("Authorization", SafeHarborKaraf.bearer(SafeHarborKaraf.HOSPITAL))
-                .header("Content-Type", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(bundle))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(accepted.body(), 202, accepted.statusCode());
-        String location = accepted.headers().firstValue("Content-Location").orElseThrow();
-        return location.substring(location.lastIndexOf('/') + 1);
+        return SafeHarborKaraf.submitAsHospital(bundle);
     }
 }

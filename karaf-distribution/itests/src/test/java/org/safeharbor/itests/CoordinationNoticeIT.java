@@ -4,15 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import javax.inject.Inject;
 
@@ -20,7 +15,6 @@ import ca.uhn.fhir.context.FhirContext;
 import org.apache.karaf.features.FeaturesService;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
-import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.Before;
 import org.junit.Test;
@@ -72,20 +66,10 @@ public class CoordinationNoticeIT {
 
     @Test
     public void theSeenCoordinatorHearsOfTheIntakeNumberWithoutTheChildsData() throws Exception {
-        Bundle submission = FHIR.newJsonParser().parseResource(Bundle.class,
-                Files.readString(Path.of(System.getProperty("safeharbor.samples"), SAMPLE)));
-        submission.getIdentifier().setValue("coordination-it-" + UUID.randomUUID());
-        ((MessageHeader) submission.getEntryFirstRep().getResource()).setId(UUID.randomUUID().toString());
+        Bundle submission = SafeHarborKaraf.freshSample(SAMPLE);
         Patient child = submission.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(Patient.class::isInstance)
                 .map(Patient.class::cast).findFirst().orElseThrow();
-        HttpResponse<String> accepted = SafeHarborKaraf.http().send(HttpRequest.newBuilder(
-                        URI.create(SafeHarborKaraf.baseUrl() + "/fhir/$process-message")).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/fhir+json").header("Authorization", SafeHarborKaraf.bearer(SafeHarborKaraf.HOSPITAL))
-                .POST(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(submission))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(accepted.body(), 202, accepted.statusCode());
-        String location = accepted.headers().firstValue("Content-Location").orElseThrow();
-        String referralId = location.substring(location.lastIndexOf('/') + 1);
+        String referralId = SafeHarborKaraf.submitAsHospital(submission);
 
         // the report reaches the MA sandbox, which numbers it; then the SEEN coordinator's notice arrives
         JurisdictionsIT.await(() -> JurisdictionsIT.delivered("US-MA", referralId, null));

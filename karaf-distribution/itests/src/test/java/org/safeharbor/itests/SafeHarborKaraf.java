@@ -231,6 +231,28 @@ public final class SafeHarborKaraf {
     }
 
     /** Installs feature safeharbor-sandbox unless it is there, then waits for the intake and every project bundle. */
+    /** A sample of bundles/fhir/samples ({@code relativePath}) as a new submission: a fresh message identifier and header id. */
+    public static org.hl7.fhir.r4.model.Bundle freshSample(String relativePath) throws IOException {
+        ca.uhn.fhir.context.FhirContext fhir = ca.uhn.fhir.context.FhirContext.forR4Cached();
+        org.hl7.fhir.r4.model.Bundle bundle = fhir.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class,
+                Files.readString(Path.of(System.getProperty("safeharbor.samples"), relativePath)));
+        bundle.getIdentifier().setValue("it-" + java.util.UUID.randomUUID());
+        bundle.getEntryFirstRep().getResource().setId(java.util.UUID.randomUUID().toString());
+        return bundle;
+    }
+
+    /** Submits a message Bundle as the test hospital, asserts 202 and returns the id of the referral's Task. */
+    public static String submitAsHospital(org.hl7.fhir.r4.model.Bundle bundle) throws IOException, InterruptedException {
+        HttpResponse<String> accepted = http().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/$process-message"))
+                        .timeout(Duration.ofSeconds(60)).header("Authorization", bearer(HOSPITAL))
+                        .header("Content-Type", "application/fhir+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser()
+                                .encodeResourceToString(bundle))).build(), HttpResponse.BodyHandlers.ofString());
+        org.junit.Assert.assertEquals(accepted.body(), 202, accepted.statusCode());
+        String location = accepted.headers().firstValue("Content-Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
     public static void withSandbox(org.apache.karaf.features.FeaturesService features, org.osgi.framework.BundleContext context)
             throws Exception {
         if (!features.isInstalled(features.getFeature("safeharbor-sandbox"))) {
