@@ -5,6 +5,10 @@
 #   benchmarks/run.sh jmh                                           # only the in-process JMH benchmarks (~5 min)
 #   benchmarks/run.sh e2e [--name=value ...]                        # only the end-to-end load driver (~30 min)
 #   benchmarks/run.sh h2 [referrals]                                # the embedded H2 file's growth per referral (~1 min)
+#   benchmarks/run.sh store <referrals> <step> <candidate>...       # issue 16: H2 variants' size and rate every step
+#                                                                    # (EmbeddedStoreGrowth: h2 h2-retention0 h2-compact
+#                                                                    # h2-compact-retention0 h2-checkpoint)
+#   benchmarks/run.sh store-hsqldb [referrals] [step]               # issue 16: HSQLDB 2.7 with its fsynced log (HsqldbLogGrowth)
 #
 # Needs the project installed (./mvnw -B -q install -DskipTests): it builds only the benchmarks module, then runs
 # JMH (JMH_ARGS, default "-f 1 -wi 3 -i 3 -w 5s -r 5s") and the load driver against a fresh copy of
@@ -23,8 +27,8 @@ what=${1:-all}
 [ $# -gt 0 ] && shift
 
 case "$what" in
-  all|jmh|e2e|h2) ;;
-  *) echo "usage: benchmarks/run.sh [all|jmh|e2e|h2] [load driver options | referrals for h2]" >&2; exit 2 ;;
+  all|jmh|e2e|h2|store|store-hsqldb) ;;
+  *) echo "usage: benchmarks/run.sh [all|jmh|e2e|h2|store|store-hsqldb] [load driver options | referrals for h2 | referrals step candidates for store]" >&2; exit 2 ;;
 esac
 
 dist=$(ls "$root"/karaf-distribution/assembly/target/safeharbor-karaf-assembly-*.tar.gz 2>/dev/null | head -1 || true)
@@ -67,5 +71,12 @@ fi
 if [ "$what" = h2 ]; then
   # the embedded H2 file's growth per referral under the message store's commits (not part of "all")
   java -cp "$cp" org.safeharbor.benchmarks.H2FileGrowth "$@" | tee "$out/h2-growth.txt"
+fi
+if [ "$what" = store ]; then
+  # issue 16: the embedded store candidates on H2 (not part of "all"; ~7 min per candidate at 100,000)
+  java -Xmx1g -Dbench.dir="$here/target" -cp "$cp" org.safeharbor.benchmarks.EmbeddedStoreGrowth "$@" | tee "$out/store-growth.txt"
+fi
+if [ "$what" = store-hsqldb ]; then
+  java -Xmx1g -Dbench.dir="$here/target" -cp "$cp" org.safeharbor.benchmarks.HsqldbLogGrowth "$@" | tee "$out/store-hsqldb-growth.txt"
 fi
 echo "Results in $out"
