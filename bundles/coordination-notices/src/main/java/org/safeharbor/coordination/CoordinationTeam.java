@@ -115,7 +115,7 @@ public class CoordinationTeam {
     @Activate
     public CoordinationTeam(Config configured, RetryConfig retry, @Reference CamelContext camel,
                             @Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, @Reference MessageStore store,
-                            @Reference(service = SandboxPeer.class, cardinality = ReferenceCardinality.MULTIPLE,
+                            @Reference(name = "sandboxes", service = SandboxPeer.class, cardinality = ReferenceCardinality.MULTIPLE,
                                     policyOption = ReferencePolicyOption.GREEDY) List<Map.Entry<Map<String, Object>, SandboxPeer>> sandboxes)
             throws Exception {
         this.camel = camel;
