@@ -1,0 +1,132 @@
+package org.safeharbor.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packed distribution as an operator unpacks and starts it (issue 20): one Karaf tree in the tarball (no stray
+ * {@code assembly/} folder with a second {@code bin/setenv} and {@code etc/}), and exactly one {@code -Xmx} on the command line of the JVM {@code bin/start} starts
+ * ({@code bin/start} sources {@code bin/setenv}, then runs {@code bin/karaf}, which sources it again), read from
+ * {@code /proc/<pid>/cmdline}; {@code SAFEHARBOR_HEAP} still sets it.
+ */
+class DistributionIT {
+
+    @Test
+    void theTarballHoldsOneKarafTree() {
+        List<String> entries = tarEntries(Settings.assembly());
+        String top = entries.get(0).substring(0, entries.get(0).indexOf('/') + 1);
+        assertTrue(entries.stream().allMatch(e -> e.startsWith(top)), "one top folder, " + top);
+        List<String> stray = entries.stream().filter(e -> e.startsWith(top + "assembly/")).toList();
+        assertEquals(List.of(), stray.subList(0, Math.min(5, stray.size())), "no stray assembly/ folder in the tarball");
+        assertEquals(List.of(top + "bin/setenv"), entries.stream().filter(e -> e.endsWith("/setenv")).toList(), "one bin/setenv");
+        assertEquals(1, entries.stream().filter(e -> e.endsWith("/org.safeharbor.fhir.cfg")).count(), "one etc/");
+    }
+
+    @Test
+    void binStartRunsOneJvmWithOneXmxAndSafeHarborHeapSetsIt() {
+        try (KarafProcess karaf = KarafProcess.unpack("distribution-heap")) {
+            assertEquals(List.of("-Xmx512m"), heapOptions(karaf, Map.of()), "the default heap, once");
+            assertEquals(List.of("-Xmx768m"), heapOptions(karaf, Map.of("SAFEHARBOR_HEAP", "768m")), "SAFEHARBOR_HEAP, once");
+        }
+    }
+
+    /** Starts the distribution with {@code bin/start} as an operator does, reads its JVM's -Xmx options, kills it. */
+    private static List<String> heapOptions(KarafProcess karaf, Map<String, String> environment) {
+        ProcessBuilder builder = new ProcessBuilder(karaf.home().resolve("bin/start").toString())
+                .directory(karaf.home().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Settings.target().resolve("distribution-start.out").toFile()));
+        builder.environment().remove("SAFEHARBOR_HEAP");
+        builder.environment().remove("JAVA_OPTS");
+        // the ports only (free ones, as every test here), as an operator may set other options: no -Xmx among them
+        builder.environment().put("EXTRA_JAVA_OPTS", "-Dsafeharbor.http.port=" + karaf.httpPort + " -Dsafeharbor.amqp.port=" + karaf.amqpPort);
+        builder.environment().putAll(environment);
+        Path home = realPath(karaf.home());
+        try {
+            Process start = builder.start();
+            if (!start.waitFor(60, TimeUnit.SECONDS) || start.exitValue() != 0) {
+                start.destroyForcibly();
+                throw new AssertionError("bin/start did not exit 0; see target/distribution-start.out");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            Optional<List<String>> jvm = jvmOf(home);
+            if (jvm.isPresent()) {
+                return jvm.get();
+            }
+            KarafProcess.sleep(100);
+        }
+        throw new AssertionError("no Karaf JVM of " + home + " within 60 s of bin/start");
+    }
+
+    /** The -Xmx options of the Karaf JVM started in {@code home} (killed here once read), if one runs yet. */
+    private static Optional<List<String>> jvmOf(Path home) {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path proc : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                List<String> args;
+                try {
+                    args = Arrays.asList(new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (args.contains("org.apache.karaf.main.Main") && args.stream().anyMatch(a -> a.startsWith("-Dkaraf.home=")
+                        && realPath(Path.of(a.substring("-Dkaraf.home=".length()))).equals(home))) {
+                    long pid = Long.parseLong(proc.getFileName().toString());
+                    ProcessHandle.of(pid).ifPresent(jvm -> {
+                        jvm.destroyForcibly();
+                        jvm.onExit().orTimeout(20, TimeUnit.SECONDS).join();
+                    });
+                    return Optional.of(args.stream().filter(a -> a.startsWith("-Xmx")).toList());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Optional.empty();
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath();
+        }
+    }
+
+    private static List<String> tarEntries(Path archive) {
+        try {
+            Process tar = new ProcessBuilder("tar", "tzf", archive.toString()).redirectErrorStream(true).start();
+            List<String> entries = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertTrue(tar.waitFor(120, TimeUnit.SECONDS) && tar.exitValue() == 0, "tar tzf " + archive);
+            assertFalse(entries.isEmpty(), "an empty tarball");
+            return entries;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
