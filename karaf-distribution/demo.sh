@@ -54,8 +54,9 @@ token() {
   "$karaf/bin/safeharbor-client" token --client-id "$client_id" --key "$key" --fhir "$base/fhir" --ca "$ca" \
       --scope "system/Bundle.c system/Task.rs"
 }
-# the sandbox: a features file in deploy/ installs safeharbor-sandbox (remove the file to switch it off)
-cp "$here/demo/safeharbor-sandbox-on.xml" "$karaf/deploy/"
+# the sandbox: the distribution's switch, etc/sandbox/safeharbor-sandbox-on.xml, copied into deploy/ installs
+# safeharbor-sandbox (remove the file from deploy/ to switch it off)
+cp "$karaf/etc/sandbox/safeharbor-sandbox-on.xml" "$karaf/deploy/"
 echo "Sandbox on: simulated state systems for US-IL (SOAP), US-FL (SFTP), US-MA and US-TX (HTTPS)"
 for _ in $(seq 1 60); do
   curl -sf --cacert "$ca" "$base/health" | grep -q '"US-TX"' && curl -sf --cacert "$ca" "$base/health" | grep -q '"US-FL"' && break

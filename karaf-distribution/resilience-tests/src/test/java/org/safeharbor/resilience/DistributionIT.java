@@ -22,14 +22,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packed distribution as an operator unpacks and starts it (issue 20): one Karaf tree in the tarball (no stray
- * {@code assembly/} folder with a second {@code bin/setenv} and {@code etc/}), and exactly one {@code -Xmx} on the command line of the JVM {@code bin/start} starts
+ * {@code assembly/} folder with a second {@code bin/setenv} and {@code etc/}), the sandbox switch shipped in
+ * {@code etc/sandbox/}, and exactly one {@code -Xmx} on the command line of the JVM {@code bin/start} starts
  * ({@code bin/start} sources {@code bin/setenv}, then runs {@code bin/karaf}, which sources it again), read from
  * {@code /proc/<pid>/cmdline}; {@code SAFEHARBOR_HEAP} still sets it.
  */
 class DistributionIT {
 
+    private static final String SWITCH = "etc/sandbox/safeharbor-sandbox-on.xml";
+
     @Test
-    void theTarballHoldsOneKarafTree() {
+    void theTarballHoldsOneKarafTreeWithTheSandboxSwitch() {
         List<String> entries = tarEntries(Settings.assembly());
         String top = entries.get(0).substring(0, entries.get(0).indexOf('/') + 1);
         assertTrue(entries.stream().allMatch(e -> e.startsWith(top)), "one top folder, " + top);
@@ -37,6 +40,21 @@ class DistributionIT {
         assertEquals(List.of(), stray.subList(0, Math.min(5, stray.size())), "no stray assembly/ folder in the tarball");
         assertEquals(List.of(top + "bin/setenv"), entries.stream().filter(e -> e.endsWith("/setenv")).toList(), "one bin/setenv");
         assertEquals(1, entries.stream().filter(e -> e.endsWith("/org.safeharbor.fhir.cfg")).count(), "one etc/");
+        assertTrue(entries.contains(top + SWITCH), "the sandbox switch ships in the distribution: " + SWITCH);
+    }
+
+    @Test
+    void theShippedSandboxSwitchInstallsTheSandboxFeatureOfThisDistribution() throws IOException {
+        try (KarafProcess karaf = KarafProcess.unpack("distribution-switch")) {
+            String xml = Files2.read(karaf.home().resolve(SWITCH));
+            assertTrue(xml.contains("install=\"auto\"") && xml.contains("<feature>safeharbor-sandbox</feature>"), xml);
+            // the feature it names is in the distribution's own repository (system/), so it installs offline
+            try (Stream<Path> files = Files.walk(karaf.home().resolve("system/org/safeharbor"))) {
+                assertTrue(files.filter(p -> p.getFileName().toString().endsWith("-features.xml"))
+                        .anyMatch(p -> Files2.read(p).contains("<feature name=\"safeharbor-sandbox\"")),
+                        "feature safeharbor-sandbox in system/");
+            }
+        }
     }
 
     @Test
