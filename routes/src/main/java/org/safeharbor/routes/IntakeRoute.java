@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import org.apache.camel.Exchange;
@@ -31,8 +32,9 @@ import org.safeharbor.store.StoredReferral;
  *               ──▶ direct:intake-queue "intake-queue": ──▶ direct:safeharbor-queue "queue": sealed, on referrals.US-XX
  *                                                       ──▶ record QUEUED (ON_HOLD without the state's bundle)
  *         ──▶ back to the intake, which answers the hospital 202
- * timer "intake-outbox": what a crash left stored and never queued (RECEIVED for longer than the outbox age)
- *         ──▶ split ──▶ direct:intake-queue
+ * timer "intake-outbox": what is still RECEIVED after the outbox age and not being queued by this process now: its
+ *         queueing failed here (broker or store away), or nothing here tried since this process started (a process
+ *         stopped between store and queue) ──▶ split ──▶ direct:intake-queue
  * an operator's replay (bundles/fhir ReplayService) ──▶ direct:safeharbor-queue
  * </pre>
  * Store first, then queue: a crash in between leaves the referral stored and RECEIVED, queued by the hospital's resend
@@ -49,14 +51,21 @@ public final class IntakeRoute extends RouteBuilder {
     static final String OUTBOX = "intake-outbox";
     /** The outbox's sweep as its own endpoint, so a test runs one sweep without the timer. */
     static final String OUTBOX_SWEEP = "direct:intake-outbox";
-    /** Result header of a sweep: how many deliveries it found left behind. */
+    /** Result header of a sweep: how many deliveries it found left behind (and queued). */
     static final String OUTBOX_FOUND = "SafeHarborOutboxFound";
+    /** Result header of a sweep: of those, how many had a queue attempt in this process that failed. */
+    static final String OUTBOX_FAILED = "SafeHarborOutboxFailed";
+    /** Result header of a sweep: deliveries past the outbox age it left alone because their queueing is in flight here. */
+    static final String OUTBOX_IN_FLIGHT = "SafeHarborOutboxInFlight";
     private static final String QUEUE_AND_RECORD = "direct:intake-queue";
     private static final String STORED = "safeharborStored";
     private static final String RECORDED = "safeharborRecorded";
     private static final String AMQP_QUEUE = "safeharborQueue";
+    private static final String CLAIM = "safeharborQueueing";
     /** Sweeps take this many left-behind deliveries at a time. */
     private static final int OUTBOX_BATCH = 1_000;
+    /** Failed queue attempts remembered at most (for the sweep's log line), as many as ten sweeps take. */
+    private static final int FAILED_KEPT = 10 * OUTBOX_BATCH;
 
     private final MessageStore store;
     private final Predicate<Jurisdiction> installed;
@@ -64,11 +73,19 @@ public final class IntakeRoute extends RouteBuilder {
     private final Duration outboxInterval;
     private final Duration outboxAge;
     private final QueueBody body;
+    /**
+     * The deliveries ({@link #key}) this process is queueing right now, with how many attempts at once: the sweep never
+     * takes one of them (during a broker outage a queue attempt is held until the broker is back or it fails, for longer
+     * than the outbox age, and the sweep used to queue a second copy meanwhile; issue 20).
+     */
+    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+    /** Deliveries whose last queue attempt in this process failed, with the failure's type (never its message). */
+    private final Map<String, String> failed = new ConcurrentHashMap<>();
 
     /**
      * @param installed      whether a jurisdiction's bundle is active: its referrals are QUEUED, else ON_HOLD on the queue
      * @param outboxInterval how often the outbox sweeps
-     * @param outboxAge      how long a delivery stays RECEIVED before the sweep takes it to be left behind by a crash
+     * @param outboxAge      how long a delivery stays RECEIVED before the sweep takes it, unless its queueing is in flight here
      * @param body           how the queue message's body is written (sealed with the message store's cipher)
      */
     public IntakeRoute(MessageStore store, Predicate<Jurisdiction> installed, Clock clock, Duration outboxInterval, Duration outboxAge,
@@ -97,8 +114,15 @@ public final class IntakeRoute extends RouteBuilder {
                 .process(this::answer);
 
         from(QUEUE_AND_RECORD).routeId(INTAKE_QUEUE)
-                .to(DeliveryContract.QUEUE_ENDPOINT)
-                .process(this::recordQueued);
+                .process(this::claim)
+                .doTry()
+                    .to(DeliveryContract.QUEUE_ENDPOINT)
+                    .process(this::recordQueued)
+                .doCatch(Exception.class)
+                    .process(this::queueingFailed)
+                .doFinally()
+                    .process(this::release)
+                .end();
 
         from(DeliveryContract.QUEUE_ENDPOINT).routeId(QUEUE)
                 .process(this::toQueueMessage)
@@ -118,8 +142,11 @@ public final class IntakeRoute extends RouteBuilder {
                 .end();
 
         from(OUTBOX_SWEEP).routeId(OUTBOX + "-sweep")
-                .process(exchange -> exchange.getMessage().setBody(store.unqueued(clock.instant().minus(outboxAge), OUTBOX_BATCH)))
-                .setHeader(OUTBOX_FOUND, simple("${body.size}"))
+                .process(this::leftBehind)
+                .filter(header(OUTBOX_IN_FLIGHT).isGreaterThan(0))
+                    .log(LoggingLevel.INFO, "Outbox: ${header." + OUTBOX_IN_FLIGHT + "} stored deliveries older than " + outboxAge
+                            + " are still being queued by this process (the broker or the store is slow or away); left to it")
+                .end()
                 .split(body())
                     .process(exchange -> {
                         MessageStore.OpenDelivery open = exchange.getMessage().getBody(MessageStore.OpenDelivery.class);
@@ -129,8 +156,75 @@ public final class IntakeRoute extends RouteBuilder {
                     .to(QUEUE_AND_RECORD)
                 .end()
                 .filter(header(OUTBOX_FOUND).isGreaterThan(0))
-                    .log(LoggingLevel.WARN, "Outbox: queued ${header." + OUTBOX_FOUND + "} stored deliveries that were never queued"
-                            + " (the process stopped between store and queue)");
+                    .log(LoggingLevel.WARN, "Outbox: queued ${header." + OUTBOX_FOUND + "} stored deliveries still unqueued after "
+                            + outboxAge + ": ${header." + OUTBOX_FAILED + "} whose queueing had failed in this process"
+                            + " (${header." + OUTBOX_FAILED + "Reasons}), the others not tried by this process since it started"
+                            + " (left when a process stopped between store and queue, or by another node)");
+    }
+
+    /**
+     * The sweep's deliveries: still RECEIVED after the outbox age and not being queued in this process now; the headers
+     * count those whose queueing failed here and those left to an attempt in flight.
+     */
+    private void leftBehind(Exchange exchange) {
+        List<MessageStore.OpenDelivery> unqueued = store.unqueued(clock.instant().minus(outboxAge), OUTBOX_BATCH);
+        List<MessageStore.OpenDelivery> take = new ArrayList<>();
+        java.util.Set<String> reasons = new java.util.TreeSet<>();
+        int inFlightNow = 0;
+        int failedHere = 0;
+        for (MessageStore.OpenDelivery open : unqueued) {
+            String key = key(open.referral().id().value(), open.delivery().jurisdiction().code());
+            if (inFlight.containsKey(key)) {
+                inFlightNow++;
+                continue;
+            }
+            String reason = failed.get(key);
+            if (reason != null) {
+                failedHere++;
+                reasons.add(reason);
+            }
+            take.add(open);
+        }
+        org.apache.camel.Message message = exchange.getMessage();
+        message.setBody(take);
+        message.setHeader(OUTBOX_FOUND, take.size());
+        message.setHeader(OUTBOX_FAILED, failedHere);
+        message.setHeader(OUTBOX_FAILED + "Reasons", reasons.isEmpty() ? "none" : String.join(", ", reasons));
+        message.setHeader(OUTBOX_IN_FLIGHT, inFlightNow);
+    }
+
+    private static String key(String referralId, String jurisdiction) {
+        return referralId + "|" + jurisdiction;
+    }
+
+    /** Marks the delivery being queued in flight, so the sweep leaves it alone until this attempt ends. */
+    private void claim(Exchange exchange) {
+        org.apache.camel.Message message = exchange.getMessage();
+        String key = key(message.getBody(Referral.class).id().value(), message.getHeader(DeliveryContract.JURISDICTION, String.class));
+        exchange.setProperty(CLAIM, key);
+        inFlight.merge(key, 1, Integer::sum);
+    }
+
+    /** The attempt ended: no longer in flight (however many others still are). */
+    private void release(Exchange exchange) {
+        String key = exchange.getProperty(CLAIM, String.class);
+        if (key != null) {
+            inFlight.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    /** The queue attempt failed: recorded for the sweep (the type only), and the failure goes on to the caller. */
+    private void queueingFailed(Exchange exchange) throws Exception {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String key = exchange.getProperty(CLAIM, String.class);
+        if (key != null) {
+            if (failed.size() >= FAILED_KEPT) {
+                // only a label for the sweep's log line (a delivery queued here is forgotten at once): bounded, never a leak
+                failed.clear();
+            }
+            failed.put(key, caught.getClass().getSimpleName());
+        }
+        throw caught;
     }
 
     /** Stores the submission, or finds it stored before under its key; the submission's headers go no further. */
@@ -187,6 +281,7 @@ public final class IntakeRoute extends RouteBuilder {
                 active ? DeliveryStatus.QUEUED : DeliveryStatus.ON_HOLD, null, clock.instant(),
                 active ? null : "no jurisdiction bundle installed: held on queue " + DeliveryContract.queue(j));
         message.setBody(store.markQueued(update) ? new Delivery(j, update.status(), null, update.reason(), update.at()) : null);
+        failed.remove(key(referralId, j.code()));
     }
 
     /** The answer: the referral as stored, with each delivery as the queueing recorded it. */

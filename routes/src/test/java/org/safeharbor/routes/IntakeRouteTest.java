@@ -15,7 +15,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -55,6 +60,10 @@ class IntakeRouteTest {
     private final Set<Jurisdiction> installed = ConcurrentHashMap.newKeySet();
     /** While set, the broker refuses every message. */
     private final AtomicBoolean brokerDown = new AtomicBoolean();
+    /** While set, the broker holds every message until the latch opens (a failover client during an outage). */
+    private volatile CountDownLatch brokerAway;
+    /** Sends the away broker held. */
+    private final AtomicInteger held = new AtomicInteger();
     private MessageStore store;
     private QueueBody body;
     private DefaultCamelContext camel;
@@ -69,9 +78,17 @@ class IntakeRouteTest {
         camel = new DefaultCamelContext();
         camel.addComponent("amqp", new StubComponent());
         camel.addRoutes(new IntakeRoute(store, installed::contains, clock, Duration.ofDays(1), OUTBOX_AGE, body));
-        AdviceWith.adviceWith(camel, IntakeRoute.QUEUE, route -> route.interceptSendToEndpoint("amqp:*")
-                .when(exchange -> brokerDown.get()).skipSendToOriginalEndpoint()
-                .throwException(new IllegalStateException("broker unreachable")));
+        AdviceWith.adviceWith(camel, IntakeRoute.QUEUE, route -> route.interceptSendToEndpoint("amqp:*").process(exchange -> {
+            if (brokerDown.get()) {
+                throw new IllegalStateException("broker unreachable");
+            }
+            CountDownLatch back = brokerAway;
+            if (back != null) {
+                // as Qpid JMS with a failover: URL holds a send while the broker is away, until it is back
+                held.incrementAndGet();
+                back.await();
+            }
+        }));
         camel.start();
         producer = camel.createProducerTemplate();
         installed.add(IL);
@@ -183,6 +200,65 @@ class IntakeRouteTest {
         brokerDown.set(false);
         assertEquals(1, sweep());
         assertEquals(1, queue(IL).size());
+    }
+
+    /**
+     * Issue 20: during a broker outage the intake's send is held (a failover client waits for the broker) for longer
+     * than the outbox age; the sweep took the delivery, still RECEIVED, for one a stopped process left behind, logged
+     * so, and put a second copy on the queue when the broker came back. It must leave an attempt in flight alone.
+     */
+    @Test
+    void aSweepDuringABrokerOutageLeavesADeliveryWhoseQueueingIsInFlightAndOneCopyIsQueued() throws Exception {
+        brokerAway = new CountDownLatch(1);
+        CompletableFuture<Exchange> intake = CompletableFuture.supplyAsync(
+                () -> intake("ehr|held", "a", referral("r-held"), statuses(IL, DeliveryStatus.RECEIVED)));
+        awaitHeld(1);
+        assertEquals(DeliveryStatus.RECEIVED, store.find(new ReferralId("r-held")).orElseThrow().deliveries().get(0).status());
+        clock.now = clock.now.plus(OUTBOX_AGE).plusSeconds(1);
+
+        CompletableFuture<Exchange> sweep = CompletableFuture.supplyAsync(() -> producer.send(IntakeRoute.OUTBOX_SWEEP, exchange -> { }));
+        Exchange swept = null;
+        try {
+            swept = sweep.get(3, TimeUnit.SECONDS);
+        } catch (TimeoutException heldToo) {
+            // the sweep is queueing it too, held by the same outage: it will be a second copy
+        } finally {
+            brokerAway.countDown(); // the broker is back
+        }
+        assertNull(intake.get(10, TimeUnit.SECONDS).getException(), "the intake's own attempt completes");
+        swept = swept != null ? swept : sweep.get(10, TimeUnit.SECONDS);
+        assertEquals(1, queue(IL).size(), "one copy on the queue, not a second one from the sweep");
+        assertNull(swept.getException());
+        assertEquals(0, swept.getMessage().getHeader(IntakeRoute.OUTBOX_FOUND, Integer.class), "nothing swept");
+        assertEquals(1, swept.getMessage().getHeader(IntakeRoute.OUTBOX_IN_FLIGHT, Integer.class), "left to the intake in flight");
+        assertEquals(DeliveryStatus.QUEUED, store.find(new ReferralId("r-held")).orElseThrow().deliveries().get(0).status());
+        assertEquals(0, sweep(), "and nothing left for a later sweep");
+    }
+
+    @Test
+    void aDeliveryWhoseQueueingFailedIsQueuedByTheSweepAfterTheAgeAndSaidSo() {
+        brokerDown.set(true);
+        assertNotNull(intake("ehr|failed", "a", referral("r-failed"), statuses(IL, DeliveryStatus.RECEIVED)).getException());
+        brokerDown.set(false);
+        assertEquals(0, sweep(), "younger than the outbox age");
+        clock.now = clock.now.plus(OUTBOX_AGE).plusSeconds(1);
+
+        Exchange swept = producer.send(IntakeRoute.OUTBOX_SWEEP, exchange -> { });
+        assertNull(swept.getException());
+        assertEquals(1, swept.getMessage().getHeader(IntakeRoute.OUTBOX_FOUND, Integer.class));
+        assertEquals(1, swept.getMessage().getHeader(IntakeRoute.OUTBOX_FAILED, Integer.class), "its queueing had failed here");
+        assertEquals("IllegalStateException", swept.getMessage().getHeader(IntakeRoute.OUTBOX_FAILED + "Reasons"),
+                "named by the failure's type, never its message");
+        assertEquals(1, queue(IL).size());
+        assertEquals(DeliveryStatus.QUEUED, store.find(new ReferralId("r-failed")).orElseThrow().deliveries().get(0).status());
+    }
+
+    private void awaitHeld(int sends) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (held.get() < sends) {
+            assertTrue(System.nanoTime() < deadline, "the send reached the broker");
+            Thread.sleep(10);
+        }
     }
 
     @Test
