@@ -62,6 +62,7 @@ public final class IntakeRoute extends RouteBuilder {
     private static final String RECORDED = "safeharborRecorded";
     private static final String AMQP_QUEUE = "safeharborQueue";
     private static final String CLAIM = "safeharborQueueing";
+    private static final String CLAIMS = "safeharborQueueingAll";
     /** Sweeps take this many left-behind deliveries at a time. */
     private static final int OUTBOX_BATCH = 1_000;
     /** Failed queue attempts remembered at most (for the sweep's log line), as many as ten sweeps take. */
@@ -106,12 +107,20 @@ public final class IntakeRoute extends RouteBuilder {
 
         from(DeliveryContract.INTAKE_ENDPOINT).routeId(INTAKE)
                 .process(this::store)
-                .split(method(this, "toQueue"), AggregationStrategies.flexible(Delivery.class).pick(body())
-                                .accumulateInCollection(ArrayList.class).storeInProperty(RECORDED))
-                        .stopOnException()
-                    .to(QUEUE_AND_RECORD)
-                .end()
-                .process(this::answer);
+                // every delivery it will queue is in flight from now on, not only the one being sent: the split is
+                // sequential, and a sweep must not take US-MO while the send to US-IL is held
+                .process(this::claimAll)
+                .doTry()
+                    .split(method(this, "toQueue"), AggregationStrategies.flexible(Delivery.class).pick(body())
+                                    .accumulateInCollection(ArrayList.class).storeInProperty(RECORDED))
+                            .stopOnException()
+                        .to(QUEUE_AND_RECORD)
+                    .end()
+                    .process(this::answer)
+                .endDoTry()
+                .doFinally()
+                    .process(this::releaseAll)
+                .end();
 
         from(QUEUE_AND_RECORD).routeId(INTAKE_QUEUE)
                 .process(this::claim)
@@ -205,11 +214,37 @@ public final class IntakeRoute extends RouteBuilder {
         inFlight.merge(key, 1, Integer::sum);
     }
 
+    /** The stored referral's deliveries to queue (RECEIVED), in flight until the intake route ends. */
+    private void claimAll(Exchange exchange) {
+        StoredReferral stored = exchange.getProperty(STORED, MessageStore.Accepted.class).stored();
+        List<String> keys = new ArrayList<>();
+        for (Delivery delivery : stored.deliveries()) {
+            if (delivery.status() == DeliveryStatus.RECEIVED) {
+                String key = key(stored.referral().id().value(), delivery.jurisdiction().code());
+                inFlight.merge(key, 1, Integer::sum);
+                keys.add(key);
+            }
+        }
+        exchange.setProperty(CLAIMS, keys);
+    }
+
+    private void releaseAll(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<String> keys = exchange.getProperty(CLAIMS, List.class);
+        if (keys != null) {
+            keys.forEach(this::release);
+        }
+    }
+
+    private void release(String key) {
+        inFlight.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
     /** The attempt ended: no longer in flight (however many others still are). */
     private void release(Exchange exchange) {
         String key = exchange.getProperty(CLAIM, String.class);
         if (key != null) {
-            inFlight.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+            release(key);
         }
     }
 

@@ -75,6 +75,19 @@ final class IntakeHarness implements AutoCloseable {
     }
 
     IntakeHarness(int maxPayloadBytes, Clock clock, org.safeharbor.auth.RateLimiter submissions) throws Exception {
+        this(maxPayloadBytes, clock, submissions, clock, new StubComponent(), IntakeService.DEFAULT_HOLD);
+    }
+
+    /**
+     * With a broker of the test's own ({@code amqp}, e.g. a real Artemis), the outbox's clock ({@code routeClock}) apart
+     * from the reader's, and the intake's hold during an outage.
+     */
+    IntakeHarness(int maxPayloadBytes, Clock clock, Clock routeClock, org.apache.camel.Component amqp, Duration hold) throws Exception {
+        this(maxPayloadBytes, clock, new org.safeharbor.auth.RateLimiter(0, 1, System::nanoTime), routeClock, amqp, hold);
+    }
+
+    private IntakeHarness(int maxPayloadBytes, Clock clock, org.safeharbor.auth.RateLimiter submissions, Clock routeClock,
+                          org.apache.camel.Component amqp, Duration hold) throws Exception {
         this.maxPayloadBytes = maxPayloadBytes;
         dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:intake-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -82,16 +95,16 @@ final class IntakeHarness implements AutoCloseable {
         queueBody = new QueueBody(new StoreCipher(store.keys()));
 
         camel = new DefaultCamelContext();
-        camel.addComponent("amqp", new StubComponent());
+        camel.addComponent("amqp", amqp);
         // the core's intake route, as IntakePath adds it (its outbox timer idle here)
-        camel.addRoutes(new IntakeRoute(store, installed::contains, clock, Duration.ofDays(1), Duration.ofSeconds(10), queueBody));
+        camel.addRoutes(new IntakeRoute(store, installed::contains, routeClock, Duration.ofDays(1), Duration.ofSeconds(10), queueBody));
         camel.start();
         producer = camel.createProducerTemplate();
 
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), clock);
         intake = new IntakeService(reader, producer,
-                j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty());
+                j -> installed.contains(j) ? java.util.Optional.of(new InstalledBundle(j)) : java.util.Optional.empty(), () -> null, hold);
         List<Object> interceptors = new ArrayList<>(IntakeInterceptors.all(fhir, store, maxPayloadBytes, tokens, submissions));
         interceptors.add(new IntakeMetrics(meters)); // as FhirEndpoint adds it
         quarantine = interceptors.stream().filter(IntakeInterceptors.Quarantine.class::isInstance).map(IntakeInterceptors.Quarantine.class::cast)
@@ -180,6 +193,7 @@ final class IntakeHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         jetty.stop();
+        intake.close();
         producer.close();
         camel.stop();
     }

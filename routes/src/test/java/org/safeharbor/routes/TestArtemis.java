@@ -8,11 +8,14 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 
-/** A real ActiveMQ Artemis on a free loopback port with an AMQP acceptor, as the adapter's tests speak to it. */
-final class TestArtemis implements AutoCloseable {
+/**
+ * A real ActiveMQ Artemis on a free loopback port with an AMQP acceptor, as the adapter's tests speak to it (public for
+ * the intake's tests in org.safeharbor.fhir).
+ */
+public final class TestArtemis implements AutoCloseable {
 
     private final EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
-    final String url;
+    public final String url;
 
     private TestArtemis(Configuration config, String url) throws Exception {
         this.url = url;
@@ -21,8 +24,12 @@ final class TestArtemis implements AutoCloseable {
     }
 
     /** Without persistence or security, its files under {@code data}. */
-    static TestArtemis start(Path data) throws Exception {
-        int port = freePort();
+    public static TestArtemis start(Path data) throws Exception {
+        return start(data, freePort());
+    }
+
+    /** On {@code port}: the same broker started again after {@link #close()} (without persistence, empty). */
+    public static TestArtemis start(Path data, int port) throws Exception {
         ConfigurationImpl config = new ConfigurationImpl();
         config.setPersistenceEnabled(false);
         config.setSecurityEnabled(false);
@@ -34,13 +41,13 @@ final class TestArtemis implements AutoCloseable {
         return new TestArtemis(config, "amqp://127.0.0.1:" + port);
     }
 
-    static int freePort() throws java.io.IOException {
+    public static int freePort() throws java.io.IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    ActiveMQServer server() {
+    public ActiveMQServer server() {
         return broker.getActiveMQServer();
     }
 

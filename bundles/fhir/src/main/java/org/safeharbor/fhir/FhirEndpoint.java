@@ -53,8 +53,13 @@ public class FhirEndpoint {
         @AttributeDefinition(description = "ISO-8601 interval of the outbox sweep, which queues referrals a crash left stored but not queued")
         String outboxInterval() default "PT10S";
 
-        @AttributeDefinition(description = "ISO-8601 age after which a stored but unqueued delivery is taken to be left behind by a crash")
+        @AttributeDefinition(description = "ISO-8601 age after which the outbox sweep queues a stored but unqueued delivery whose"
+                + " queueing is not in flight in this process (it failed, or the process stopped between store and queue)")
         String outboxAge() default "PT10S";
+
+        @AttributeDefinition(description = "ISO-8601 time a submission waits for the message store and the broker during an"
+                + " outage; then it is answered 503 with Retry-After (as many seconds) and an OperationOutcome, never 500")
+        String intakeHold() default "PT20S";
 
         @AttributeDefinition(description = "Read SNOMED CT 734998001 'victim of human trafficking' (suspected, or confirmed by the"
                 + " Condition's verificationStatus). Off by default: the code is unconfirmed in the project's sources; turn it on"
@@ -72,6 +77,7 @@ public class FhirEndpoint {
     /** The installed jurisdiction bundles: whether a state has one, and its rules (risk signals, reporter's duties). */
     private final Map<Jurisdiction, JurisdictionAdapter> installed = new ConcurrentHashMap<>();
     private final ProducerTemplate producer;
+    private final IntakeService intake;
     private volatile org.safeharbor.fhir.services.ServicesReferrals services;
     private ServiceRegistration<Servlet> registration;
     private boolean deactivated;
@@ -84,7 +90,8 @@ public class FhirEndpoint {
         FhirContext fhir = FhirContext.forR4Cached();
         SubmissionReader reader = new SubmissionReader(AllegationMaps.load(fhir), Clock.systemUTC(),
                 config.snomedVictimOfHumanTrafficking());
-        IntakeService intake = new IntakeService(reader, producer, j -> java.util.Optional.ofNullable(installed.get(j)), () -> services);
+        intake = new IntakeService(reader, producer, j -> java.util.Optional.ofNullable(installed.get(j)), () -> services,
+                java.time.Duration.parse(config.intakeHold()));
         IntakeServer server = new IntakeServer(fhir, new IntakeProvider(fhir, intake, config.maxPayloadBytes()),
                 new TaskProvider(store, () -> services), new AuditEventProvider(fhir, store), java.util.stream.Stream.concat(
                         IntakeInterceptors.all(fhir, store, config.maxPayloadBytes(), tokens, new org.safeharbor.auth.RateLimiter(
@@ -137,6 +144,7 @@ public class FhirEndpoint {
         if (registration != null) {
             registration.unregister();
         }
+        intake.close();
         producer.close();
     }
 }

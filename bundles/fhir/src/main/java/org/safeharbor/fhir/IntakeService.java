@@ -35,8 +35,14 @@ import org.slf4j.LoggerFactory;
  * first status (a risk signal is not a report), and hands it to the core's intake route (routes/ IntakeRoute: store
  * once, split by jurisdiction, queue), which returns once the referral is stored and queued. Only then does the
  * hospital get its 202.
+ *
+ * <p>During a broker or database outage the hand-over is held at most {@code intakeHold} (etc/org.safeharbor.fhir.cfg,
+ * 20 s by default): if the route has not returned by then, or it failed, the answer is 503 with {@code Retry-After}
+ * (that many seconds) and an OperationOutcome, never 500 and never 202 (issue 20). A hand-over still running goes on
+ * in the background: when the broker comes back it is queued once (the outbox sweep leaves it alone while in flight), a
+ * resend of the same submission finds the same referral, and what failed is queued by the resend or the outbox sweep.
  */
-final class IntakeService {
+final class IntakeService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeService.class);
 
@@ -61,8 +67,18 @@ final class IntakeService {
             + " and no installed bundle for this state declares a rule that receives one (nor, for a child in the agency's care,"
             + " a child-in-care rule): recorded, not sent";
 
+    /** The hold when the configuration gives none (FhirEndpoint.Config.intakeHold's default). */
+    static final java.time.Duration DEFAULT_HOLD = java.time.Duration.ofSeconds(20);
+    /**
+     * Hand-overs running at once, held or not; beyond, 503 at once. Above Jetty's 200 request threads, so only hand-overs
+     * an outage left running in the background can fill it.
+     */
+    static final int MAX_HAND_OVERS = 256;
+
     private final SubmissionReader reader;
     private final ProducerTemplate producer;
+    private final java.time.Duration hold;
+    private final java.util.concurrent.ThreadPoolExecutor handOvers;
     private final Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters;
     private final java.util.function.Supplier<org.safeharbor.fhir.services.ServicesReferrals> services;
 
@@ -74,10 +90,33 @@ final class IntakeService {
     /** @param services the services-referral bundle's service while one is installed, else null (a consented young adult) */
     IntakeService(SubmissionReader reader, ProducerTemplate producer, Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters,
                   java.util.function.Supplier<org.safeharbor.fhir.services.ServicesReferrals> services) {
+        this(reader, producer, adapters, services, DEFAULT_HOLD);
+    }
+
+    /** @param hold how long a hospital's request waits for the store and the broker before it is answered 503 */
+    IntakeService(SubmissionReader reader, ProducerTemplate producer, Function<Jurisdiction, Optional<JurisdictionAdapter>> adapters,
+                  java.util.function.Supplier<org.safeharbor.fhir.services.ServicesReferrals> services, java.time.Duration hold) {
+        if (hold.isNegative() || hold.isZero()) {
+            throw new IllegalArgumentException("intakeHold must be positive, not " + hold);
+        }
         this.reader = reader;
         this.producer = producer;
         this.adapters = adapters;
         this.services = services;
+        this.hold = hold;
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        this.handOvers = new java.util.concurrent.ThreadPoolExecutor(0, MAX_HAND_OVERS, 60, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), task -> {
+                    Thread thread = new Thread(task, "safeharbor-intake-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** Lets the hand-overs still running finish (a broker coming back queues them), takes no more. */
+    @Override
+    public void close() {
+        handOvers.shutdown();
     }
 
     Accepted accept(Bundle bundle, boolean messageOnly, byte[] raw, String mediaType, Caller caller) {
@@ -126,7 +165,65 @@ final class IntakeService {
      */
     private MessageStore.Accepted handOver(Referral referral, Submission submission, byte[] raw, String mediaType, Caller caller,
                                            Map<Jurisdiction, DeliveryStatus> initial, Map<Jurisdiction, String> reasons) {
-        Exchange result = producer.send(DeliveryContract.INTAKE_ENDPOINT, ExchangePattern.InOut, exchange -> {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        java.util.concurrent.Future<Exchange> pending;
+        try {
+            pending = handOvers.submit(() -> {
+                Thread.currentThread().setContextClassLoader(context);
+                return send(referral, submission, raw, mediaType, caller, initial, reasons);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            LOG.error("Submission from client {} answered 503: {} hand-overs to the store and the broker are still running"
+                    + " (an outage holds them)", caller.clientId(), MAX_HAND_OVERS);
+            throw unavailable("the message store or the broker is not answering (too many submissions already waiting for it)");
+        }
+        Exchange result;
+        try {
+            result = pending.get(hold.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException held) {
+            // it goes on in the background: queued once when the broker is back, found by the resend
+            LOG.error("Submission from client {} answered 503 after {}: the message store or the broker did not answer in time"
+                    + " (intakeHold); the hand-over goes on in the background", caller.clientId(), hold);
+            throw unavailable("the message store or the broker did not answer within " + hold.toSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the hand-over to the intake route failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("the request was interrupted");
+        }
+        Exception failure = result.getException();
+        if (failure instanceof MessageStore.SubmissionConflict) {
+            LOG.warn("Submission refused for client {}: its identifier was accepted before with other content", caller.clientId());
+            throw new ResourceVersionConflictException("this Bundle.identifier (or MessageHeader id) was accepted before with"
+                    + " different content: give a new submission a new identifier; resend an old one unchanged");
+        }
+        if (failure != null) {
+            // no 202: the hospital resends, and the store keeps it once; what was stored is queued by the resend or the outbox.
+            // Only the store and the broker work here: a failure is theirs (an outage), answered 503, never 500
+            LOG.error("Submission from client {} answered 503: the message store or the broker failed ({})", caller.clientId(),
+                    failure.getClass().getName());
+            throw unavailable("the message store or the broker is unavailable");
+        }
+        return result.getMessage().getBody(MessageStore.Accepted.class);
+    }
+
+    /**
+     * 503 with Retry-After (RFC 9110 section 15.6.4 and 10.2.3) and an OperationOutcome saying what to do: resend the same
+     * submission, which is never stored twice.
+     */
+    private ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException unavailable(String why) {
+        long seconds = Math.max(1, hold.toSeconds());
+        ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException unavailable =
+                new ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException(503, "Service unavailable: " + why
+                        + ". The submission is not accepted yet: send the same submission again after " + seconds
+                        + " s (Retry-After); it is never stored twice");
+        unavailable.addResponseHeader("Retry-After", Long.toString(seconds));
+        return unavailable;
+    }
+
+    private Exchange send(Referral referral, Submission submission, byte[] raw, String mediaType, Caller caller,
+                          Map<Jurisdiction, DeliveryStatus> initial, Map<Jurisdiction, String> reasons) {
+        return producer.send(DeliveryContract.INTAKE_ENDPOINT, ExchangePattern.InOut, exchange -> {
             Message message = exchange.getMessage();
             message.setBody(referral);
             message.setHeader(DeliveryContract.SUBMITTED_BY, caller.clientId());
@@ -138,17 +235,6 @@ final class IntakeService {
             message.setHeader(DeliveryContract.SUBMISSION_STATUS, initial);
             message.setHeader(DeliveryContract.SUBMISSION_REASON, reasons);
         });
-        Exception failure = result.getException();
-        if (failure instanceof MessageStore.SubmissionConflict) {
-            LOG.warn("Submission refused for client {}: its identifier was accepted before with other content", caller.clientId());
-            throw new ResourceVersionConflictException("this Bundle.identifier (or MessageHeader id) was accepted before with"
-                    + " different content: give a new submission a new identifier; resend an old one unchanged");
-        }
-        if (failure != null) {
-            // no 202: the hospital resends, and the store keeps it once; what was stored is queued by the resend or the outbox
-            throw new IllegalStateException("the referral was not stored and queued", failure);
-        }
-        return result.getMessage().getBody(MessageStore.Accepted.class);
     }
 
     /**
