@@ -63,6 +63,7 @@ public class CamelRuntime {
             // the message store's database): its idempotent consumer delivers a duplicate message once
             JdbcMessageIdRepository delivered = new JdbcMessageIdRepository(dataSource, "safeharbor-delivered");
             context.getRegistry().bind(JurisdictionPipeline.DELIVERED_REPOSITORY, delivered);
+            context.getRegistry().bind(JurisdictionPipeline.ANSWER_TRANSACTION, answerTransaction(delivered));
             context.start();
             return context;
         });
@@ -70,6 +71,14 @@ public class CamelRuntime {
         properties.put("camel.context.name", CONTEXT_NAME);
         registration = bundleContext.registerService(CamelContext.class, camel, properties);
         LOG.info("CamelContext '{}' started (Camel {})", CONTEXT_NAME, camel.getVersion());
+    }
+
+    /**
+     * The state's answer and its delivered key in one transaction: the repository's Spring TransactionTemplate on the
+     * message store's DataSource (the same pax-jdbc service object), which the store's own template joins.
+     */
+    static JurisdictionPipeline.AnswerTransaction answerTransaction(JdbcMessageIdRepository delivered) {
+        return work -> delivered.getTransactionTemplate().executeWithoutResult(tx -> work.run());
     }
 
     /**

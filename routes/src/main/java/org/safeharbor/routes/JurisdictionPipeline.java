@@ -42,6 +42,11 @@ public final class JurisdictionPipeline extends RouteBuilder {
      * a JDBC one on the message store. Without one (a bundle's unit tests) nothing is de-duplicated.
      */
     public static final String DELIVERED_REPOSITORY = "safeharborDeliveredReferrals";
+    /**
+     * Registry name of the {@link AnswerTransaction} the core binds with a JDBC {@link #DELIVERED_REPOSITORY}; without
+     * one (a state bundle's in-memory tests) the answer and the key are written one after the other, as before.
+     */
+    public static final String ANSWER_TRANSACTION = "safeharborAnswerTransaction";
 
     /**
      * Camel property: consumers per jurisdiction queue ({@code etc/org.safeharbor.broker.cfg queueConsumers}). One, the
@@ -54,6 +59,7 @@ public final class JurisdictionPipeline extends RouteBuilder {
     private static final String STATE_PAYLOAD = "safeharborStatePayload";
     private static final String ATTEMPT = "safeharborAttempt";
     private static final String ATTEMPT_STARTED = "safeharborAttemptStarted";
+    private static final String DELIVERY_KEY = "safeharborDeliveryKey";
 
     /** Where the path reads and where it puts what it cannot deliver. */
     public record Queues(String queue, String deadLetters, String quarantine) {
@@ -88,6 +94,20 @@ public final class JurisdictionPipeline extends RouteBuilder {
     private final QueueBody body;
     /** Null without the core's meter registry (a state bundle's in-memory tests): nothing is counted. */
     private DeliveryMetrics metrics;
+    /** The delivered keys (null: none) and the transaction an answer shares with its key (null: none, two commits). */
+    private IdempotentRepository deliveredKeys;
+    private AnswerTransaction answerTransaction;
+
+    /**
+     * Runs its work in one database transaction on the DataSource of both the message store and the delivered keys, so
+     * the state's answer (status, event, audit) and the delivered key are one commit instead of two (issue 16). The
+     * core builds it from Camel's JDBC repository (its Spring TransactionTemplate, which the store's joins); a type of
+     * ours so that state bundles, whose tests have no camel-sql, never load Camel's JDBC classes.
+     */
+    @FunctionalInterface
+    public interface AnswerTransaction {
+        void run(Runnable work);
+    }
 
     /** Reads queue messages in clear canonical JSON only: a state bundle's tests on {@link Queues#inMemory()}. */
     public JurisdictionPipeline(JurisdictionAdapter adapter, StateTransport transport, StatusReporter reporter, Clock clock,
@@ -139,8 +159,11 @@ public final class JurisdictionPipeline extends RouteBuilder {
         // delivered once. The key is kept only when the exchange is done (not eager), so a crash mid-delivery leaves
         // the message to be delivered again, announced as attempt n+1.
         IdempotentRepository delivered = getContext().getRegistry().lookupByNameAndType(DELIVERED_REPOSITORY, IdempotentRepository.class);
+        deliveredKeys = delivered;
+        answerTransaction = getContext().getRegistry().lookupByNameAndType(ANSWER_TRANSACTION, AnswerTransaction.class);
         ProcessorDefinition<?> steps = delivered == null ? receive
-                : receive.idempotentConsumer(method(this, "deliveryKey"), delivered).eager(false);
+                : receive.setProperty(DELIVERY_KEY, method(this, "deliveryKey"))
+                        .idempotentConsumer(exchangeProperty(DELIVERY_KEY), delivered).eager(false);
         steps.unmarshal(body)
                 .process(this::toStatePayload)
                 .filter(body().isNotNull())
@@ -211,10 +234,25 @@ public final class JurisdictionPipeline extends RouteBuilder {
     private void reportAnswer(Exchange exchange) {
         timeAttempt(exchange, DeliveryMetrics.ANSWERED);
         String answer = exchange.getMessage().getHeader(DeliveryContract.ANSWER, String.class);
-        if (answer != null) {
-            report(referral(exchange), DeliveryStatus.valueOf(answer),
-                    exchange.getMessage().getHeader(DeliveryContract.ANSWER_INTAKE_NUMBER, String.class),
-                    exchange.getMessage().getHeader(DeliveryContract.ANSWER_REASON, String.class));
+        if (answer == null) {
+            return;
+        }
+        StatusUpdate update = new StatusUpdate(referral(exchange).id(), jurisdiction, DeliveryStatus.valueOf(answer),
+                exchange.getMessage().getHeader(DeliveryContract.ANSWER_INTAKE_NUMBER, String.class), clock.instant(),
+                exchange.getMessage().getHeader(DeliveryContract.ANSWER_REASON, String.class));
+        String key = exchange.getProperty(DELIVERY_KEY, String.class);
+        if (deliveredKeys == null || answerTransaction == null || key == null) {
+            reporter.report(update);
+        } else {
+            // the answer and the delivered key in one commit instead of two. When the exchange completes, the idempotent
+            // consumer's own add finds the key there; if it fails after this, the consumer removes the key as before.
+            answerTransaction.run(() -> {
+                reporter.report(update);
+                deliveredKeys.add(key);
+            });
+        }
+        if (metrics != null) {
+            metrics.delivery(jurisdiction, update.status());
         }
     }
 
