@@ -142,12 +142,25 @@ public class ReplayService implements ReferralReplay {
 
     @Override
     public List<Queued> replayDeadLetters(Jurisdiction jurisdiction, String requestedBy) {
+        return replayDeadLetters(jurisdiction, requestedBy, Progress.NONE);
+    }
+
+    @Override
+    public List<Queued> replayDeadLetters(Jurisdiction jurisdiction, String requestedBy, Progress progress) {
         JmsTemplate jms = new JmsTemplate(connectionFactory);
         jms.setSessionTransacted(true);
         List<Queued> moved = new ArrayList<>();
         jms.execute(session -> {
             Queue dlq = session.createQueue(DeliveryContract.deadLetters(jurisdiction));
             Queue target = session.createQueue(jurisdiction.queueName());
+            // the total shown is what the queue held when the replay began (browsed, not taken)
+            int total = 0;
+            try (jakarta.jms.QueueBrowser browser = session.createBrowser(dlq)) {
+                for (java.util.Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); e.nextElement()) {
+                    total++;
+                }
+            }
+            progress.moved(0, total);
             try (MessageConsumer consumer = session.createConsumer(dlq); MessageProducer producer = session.createProducer(target)) {
                 Message m;
                 while ((m = consumer.receive(1_000)) != null) {
@@ -162,6 +175,9 @@ public class ReplayService implements ReferralReplay {
                     // one transaction per message: taken from the DLQ and on the queue, or neither
                     session.commit();
                     moved.add(new Queued(replayId, referralId, jurisdiction));
+                    // a message dead-lettered during the replay is moved too: the total grows rather than being passed
+                    total = Math.max(total, moved.size());
+                    progress.moved(moved.size(), total);
                 }
             }
             return null;

@@ -44,21 +44,60 @@ public class ReplayCommand implements Action {
     @Reference
     MessageStore store;
 
+    /** Progress lines are printed every this many messages, and at the end. */
+    static final int PROGRESS_EVERY = 10;
+
+    static List<ReferralReplay.Queued> replayDeadLetters(ReferralReplay replay, MessageStore store, Jurisdiction j, String user) {
+        return replayDeadLetters(replay, store, j, user, ReferralReplay.Progress.NONE);
+    }
+
     /**
      * The dead letters still on the broker, moved back onto the queue; then those that expired from it into the message
      * store, each sent again from the store (the hospital's submission through today's mappings, as {@code harbor:replay}
-     * does by default), since the broker no longer holds them. Each one is a recorded replay.
+     * does by default), since the broker no longer holds them. Each one is a recorded replay. {@code progress} hears
+     * (done, total) over both, the total counting the expired ones from the start.
      */
-    static List<ReferralReplay.Queued> replayDeadLetters(ReferralReplay replay, MessageStore store, Jurisdiction j, String user) {
-        List<ReferralReplay.Queued> queued = new java.util.ArrayList<>(replay.replayDeadLetters(j, user));
+    static List<ReferralReplay.Queued> replayDeadLetters(ReferralReplay replay, MessageStore store, Jurisdiction j, String user,
+                                                         ReferralReplay.Progress progress) {
+        // read before the broker's are moved, so the total shown from the first line counts them
+        List<ExpiredMessage> expired = store.expiredDeadLetters(j);
+        List<ReferralReplay.Queued> queued = new java.util.ArrayList<>(replay.replayDeadLetters(j, user,
+                (done, total) -> progress.moved(done, total + expired.size())));
         java.util.Set<ReferralId> done = new java.util.HashSet<>();
         queued.forEach(q -> done.add(q.referralId()));
-        for (ExpiredMessage expired : store.expiredDeadLetters(j)) {
-            if (done.add(expired.referralId())) {
-                queued.add(replay.replay(expired.referralId(), j, ReferralReplay.Source.SUBMISSION, null, user));
-            }
+        // one moved from the broker is not sent a second time from the store
+        List<ReferralId> left = expired.stream().map(ExpiredMessage::referralId).filter(done::add).toList();
+        int total = queued.size() + left.size();
+        for (ReferralId id : left) {
+            queued.add(replay.replay(id, j, ReferralReplay.Source.SUBMISSION, null, user));
+            progress.moved(queued.size(), total);
         }
+        // the true end, also when an expired one had been moved from the broker and the total shown was one too many
+        progress.moved(queued.size(), queued.size());
         return queued;
+    }
+
+    /**
+     * "moved 30 of 120" every {@code every} messages and at the end, on {@code out} (the command's output: a long
+     * replay shows it is getting on, over SSH too); a line the same as the last one is not printed again.
+     */
+    static ReferralReplay.Progress progressLines(java.io.PrintStream out, int every) {
+        return new ReferralReplay.Progress() {
+            private String last;
+
+            @Override
+            public void moved(int done, int total) {
+                if (done == 0 || done % every != 0 && done != total) {
+                    return;
+                }
+                String line = "moved " + done + " of " + total;
+                if (!line.equals(last)) {
+                    last = line;
+                    out.println(line);
+                    out.flush();
+                }
+            }
+        };
     }
 
     @Override
@@ -72,7 +111,7 @@ public class ReplayCommand implements Action {
         String user = authenticated.get();
         if (deadLetters != null) {
             Jurisdiction j = Jurisdiction.of(deadLetters.trim());
-            List<ReferralReplay.Queued> moved = replayDeadLetters(replay, store, j, user);
+            List<ReferralReplay.Queued> moved = replayDeadLetters(replay, store, j, user, progressLines(System.out, PROGRESS_EVERY));
             moved.forEach(q -> System.out.println("Replay " + q.replayId() + ": referral " + q.referralId().value() + " queued for " + q.jurisdiction().code()));
             System.out.println(moved.size() + " dead letter(s) of " + j.code() + " queued again");
             return null;

@@ -49,8 +49,19 @@ class DeadLetterCommandsTest {
 
         @Override
         public List<Queued> replayDeadLetters(Jurisdiction jurisdiction, String requestedBy) {
+            return replayDeadLetters(jurisdiction, requestedBy, Progress.NONE);
+        }
+
+        /** As the real one: the total when it begins, then after each message moved. */
+        @Override
+        public List<Queued> replayDeadLetters(Jurisdiction jurisdiction, String requestedBy, Progress progress) {
             calls.add("dead-letters " + jurisdiction.code());
-            List<Queued> moved = List.copyOf(onBroker);
+            List<Queued> moved = new ArrayList<>();
+            progress.moved(0, onBroker.size());
+            for (Queued q : onBroker) {
+                moved.add(q);
+                progress.moved(moved.size(), onBroker.size());
+            }
             onBroker.clear();
             return moved;
         }
@@ -73,5 +84,43 @@ class DeadLetterCommandsTest {
         // replayed: no longer listed as an expired dead letter, not sent a second time
         assertTrue(store.expiredDeadLetters(ZZ).isEmpty());
         assertEquals(List.of(), ReplayCommand.replayDeadLetters(replay, store, ZZ, "alice"));
+    }
+
+    @Test
+    void aBulkReplayPrintsItsProgressEveryTenMessagesAndAtTheEndTheExpiredOnesCounted() {
+        MessageStore store = TestStore.fresh();
+        ReferralId expired = TestStore.accept(store, "r-expired", Instant.now().minus(Duration.ofDays(40)), Map.of(ZZ, DeliveryStatus.FAILED));
+        assertTrue(store.recordExpired("ID:m-1", expired, ZZ, DeliveryContract.deadLetters(ZZ), Instant.now().minus(Duration.ofDays(31))));
+        RecordingReplay replay = new RecordingReplay(store);
+        for (int i = 1; i <= 25; i++) {
+            replay.onBroker.add(new ReferralReplay.Queued("p-" + i, new ReferralId("r-" + i), ZZ));
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+
+        List<ReferralReplay.Queued> queued = ReplayCommand.replayDeadLetters(replay, store, ZZ, "alice",
+                ReplayCommand.progressLines(out, ReplayCommand.PROGRESS_EVERY));
+
+        assertEquals(26, queued.size());
+        assertEquals(List.of("moved 10 of 26", "moved 20 of 26", "moved 26 of 26"),
+                bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
+    void progressLinesComeEveryTenAndAtTheEndOnly() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ReferralReplay.Progress lines = ReplayCommand.progressLines(new java.io.PrintStream(bytes, true,
+                java.nio.charset.StandardCharsets.UTF_8), 10);
+        for (int done = 0; done <= 120; done++) {
+            lines.moved(done, 120);
+        }
+        lines.moved(120, 120);
+        List<String> printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(12, printed.size(), printed.toString());
+        assertEquals("moved 30 of 120", printed.get(2));
+        assertEquals("moved 120 of 120", printed.get(11));
+        bytes.reset();
+        ReplayCommand.progressLines(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), 10).moved(0, 0);
+        assertEquals("", bytes.toString(java.nio.charset.StandardCharsets.UTF_8), "nothing to move, no progress line");
     }
 }

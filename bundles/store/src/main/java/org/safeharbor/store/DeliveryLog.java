@@ -242,10 +242,22 @@ final class DeliveryLog {
      * Ids, codes and statuses only: nothing here is personal data.
      */
     List<DeliverySummary> deliveries(DeliveryStatus status, Jurisdiction jurisdiction, int limit) {
+        return search(null, status, jurisdiction, null, null, limit);
+    }
+
+    /**
+     * {@link #deliveries} with more criteria, each null for any (the operator console's search, {@link ConsoleQueries}):
+     * a referral id starting with {@code idPrefix}, received in {@code [from, to)}.
+     */
+    List<DeliverySummary> search(String idPrefix, DeliveryStatus status, Jurisdiction jurisdiction, Instant from, Instant to, int limit) {
         StringBuilder sql = new StringBuilder("SELECT r.id, r.received_at, d.jurisdiction, d.status, d.state_intake_number, d.reason, d.updated_at,"
                 + " (SELECT COUNT(*) FROM delivery_attempt a WHERE a.referral_id = d.referral_id AND a.jurisdiction = d.jurisdiction)"
                 + " FROM referral r JOIN referral_delivery d ON d.referral_id = r.id WHERE 1 = 1");
         List<Object> args = new java.util.ArrayList<>();
+        if (idPrefix != null && !idPrefix.isBlank()) {
+            sql.append(" AND r.id LIKE ? ESCAPE '!'");
+            args.add(idPrefix.trim().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
         if (status != null) {
             sql.append(" AND d.status = ?");
             args.add(status.name());
@@ -253,6 +265,14 @@ final class DeliveryLog {
         if (jurisdiction != null) {
             sql.append(" AND d.jurisdiction = ?");
             args.add(jurisdiction.code());
+        }
+        if (from != null) {
+            sql.append(" AND r.received_at >= ?");
+            args.add(from.atOffset(ZoneOffset.UTC));
+        }
+        if (to != null) {
+            sql.append(" AND r.received_at < ?");
+            args.add(to.atOffset(ZoneOffset.UTC));
         }
         sql.append(" ORDER BY r.received_at DESC, d.jurisdiction LIMIT ?");
         args.add(limit);

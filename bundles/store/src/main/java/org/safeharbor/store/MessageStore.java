@@ -332,6 +332,11 @@ public class MessageStore implements StatusReporter, AuditLog {
         return deliveryLog.deliveries(status, jurisdiction, limit);
     }
 
+    /** The operator console's read-only queries (counts per jurisdiction, clocks that alerted, a search); they write nothing. */
+    public ConsoleQueries consoleQueries() {
+        return new ConsoleQueries(db);
+    }
+
     /** Deliveries still RECEIVED since before {@code olderThan}: the outbox ({@link DeliveryLog#unqueued}). */
     public List<OpenDelivery> unqueued(Instant olderThan, int limit) {
         return deliveryLog.unqueued(olderThan, limit);

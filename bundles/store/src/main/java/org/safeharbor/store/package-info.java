@@ -5,9 +5,10 @@
  * personal data is encrypted at rest (1.2: {@link org.safeharbor.store.StoreKeys}, {@code MessageStore.rotateKey},
  * {@link org.safeharbor.store.UnreadableValue}); other bundles encrypt what they keep in its database with its keys
  * (1.3: {@link org.safeharbor.store.StoreCipher}) and keep tables of their own there, made by their own Flyway
- * migrations (1.4: {@link org.safeharbor.store.BundleSchema}).
+ * migrations (1.4: {@link org.safeharbor.store.BundleSchema}). The operator console reads it through read-only queries
+ * (1.5: {@link org.safeharbor.store.ConsoleQueries}).
  */
-@Version("1.4.0")
+@Version("1.5.0")
 @Export
 package org.safeharbor.store;
 

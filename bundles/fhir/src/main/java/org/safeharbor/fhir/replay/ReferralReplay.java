@@ -48,4 +48,35 @@ public interface ReferralReplay {
      * recorded replay; each move is one broker transaction, so a crash loses none.
      */
     List<Queued> replayDeadLetters(Jurisdiction jurisdiction, String requestedBy);
+
+    /**
+     * Where a long replay has got to: called on the replaying thread, so it should be quick and must not throw.
+     *
+     * @since 1.1
+     */
+    @FunctionalInterface
+    interface Progress {
+        /** A listener that ignores the progress. */
+        Progress NONE = (done, total) -> { };
+
+        /**
+         * @param done  the messages moved so far
+         * @param total the messages there were to move when the replay began (at least {@code done}: a message that
+         *              arrives on the queue during the replay is moved too, and counted in both)
+         */
+        void moved(int done, int total);
+    }
+
+    /**
+     * As {@link #replayDeadLetters(Jurisdiction, String)}, telling {@code progress} the total when it begins
+     * ({@code moved(0, total)}) and after each message moved, so the shell and the console can show how far a bulk
+     * replay has got. This default, for implementations written before 1.1, reports only the end.
+     *
+     * @since 1.1
+     */
+    default List<Queued> replayDeadLetters(Jurisdiction jurisdiction, String requestedBy, Progress progress) {
+        List<Queued> moved = replayDeadLetters(jurisdiction, requestedBy);
+        progress.moved(moved.size(), moved.size());
+        return moved;
+    }
 }

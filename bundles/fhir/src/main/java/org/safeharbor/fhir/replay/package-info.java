@@ -1,5 +1,8 @@
-/** Replaying referrals to a jurisdiction: the service behind the operators' shell commands. */
-@Version("1.0.0")
+/**
+ * Replaying referrals to a jurisdiction: the service behind the operators' shell commands and console.
+ * 1.1: a bulk replay of dead letters reports its progress ({@link org.safeharbor.fhir.replay.ReferralReplay.Progress}).
+ */
+@Version("1.1.0")
 @Export
 package org.safeharbor.fhir.replay;
 
