@@ -11,10 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 17, readiness: the packed distribution is started as an OS process and polled from its first second
@@ -22,9 +20,13 @@ import org.junit.jupiter.api.Timeout;
  * never be UP while the intake does not answer 200, {@code /health/live} must be UP by the time ready is, and no
  * request under {@code /fhir} may be answered 404 while the adapter starts (503 with Retry-After instead): an EHR's
  * interface engine takes a 404 as final and never resends the report.
+ *
+ * <p>{@code -Dsafeharbor.readiness.boots=N} (default 2) boots the same tree N times: the first start (which makes the
+ * CA and the database), then restarts after a SIGKILL, as after a crash. Every boot is checked the same way.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ReadinessIT {
+
+    static final int BOOTS = Integer.getInteger("safeharbor.readiness.boots", 2);
 
     @Test
     void readyOnlyOnceTheIntakeAnswersAndNever404WhileStarting() throws Exception {
@@ -32,58 +34,67 @@ class ReadinessIT {
         KarafProcess karaf = KarafProcess.unpack("readiness");
         try {
             Cfg.pointAtPeer(karaf, peer, Map.of());
-            karaf.start();
-            Instant start = Instant.now();
-            Instant deadline = start.plus(Duration.ofMinutes(3));
-            List<String> violations = new ArrayList<>();
-            Map<Integer, Integer> fhirAnswers = new TreeMap<>();
-            Duration firstReady = null;
-            Duration firstLive = null;
-            int readyInARow = 0;
-            String lastReady = "no answer";
-            while (readyInARow < 20 && Instant.now().isBefore(deadline)) {
-                assertTrue(karaf.isAlive(), () -> "Karaf exited while starting\n" + karaf.tail(40));
-                Duration at = Duration.between(start, Instant.now());
-                Integer live = status(karaf, "/health/live");
-                Integer ready = status(karaf, "/health/ready");
-                if (ready != null) {
-                    lastReady = ready + " " + body(karaf, "/health/ready");
-                }
-                Integer metadata = status(karaf, "/fhir/metadata");
-                if (metadata != null) {
-                    fhirAnswers.merge(metadata, 1, Integer::sum);
-                    if (metadata == 404) {
-                        violations.add(at.toMillis() + " ms: /fhir/metadata answered 404");
-                    }
-                }
-                if (live != null && live == 200 && firstLive == null) {
-                    firstLive = at;
-                }
-                if (ready != null && ready == 200) {
-                    if (firstReady == null) {
-                        firstReady = at;
-                    }
-                    readyInARow++;
-                    // asked after ready: had the intake not been answering when ready said UP, this is where it shows
-                    Integer after = status(karaf, "/fhir/metadata");
-                    if (after == null || after != 200) {
-                        violations.add(at.toMillis() + " ms: ready UP but /fhir/metadata answered " + after);
-                    }
-                } else {
-                    readyInARow = 0;
-                }
-                KarafProcess.sleep(100);
+            for (int boot = 1; boot <= BOOTS; boot++) {
+                karaf.start();
+                bootOnce(karaf, boot);
+                karaf.kill();
             }
-            System.out.println("[ReadinessIT] live after " + millis(firstLive) + " ms, ready after " + millis(firstReady)
-                    + " ms; /fhir/metadata answers while polling: " + fhirAnswers);
-            String last = lastReady;
-            assertEquals(20, readyInARow, () -> "never ready for 20 polls in a row; last /health/ready: " + last + "\n" + karaf.tail(40));
-            assertTrue(firstLive != null && firstLive.compareTo(firstReady) <= 0, "live no later than ready");
-            assertEquals(List.of(), violations);
+            System.out.println("[ReadinessIT] " + BOOTS + " boots, none ready while /fhir/metadata did not answer 200, no 404");
         } finally {
             karaf.kill();
             peer.stop();
         }
+    }
+
+    private static void bootOnce(KarafProcess karaf, int boot) {
+        Instant start = Instant.now();
+        Instant deadline = start.plus(Duration.ofMinutes(3));
+        List<String> violations = new ArrayList<>();
+        Map<Integer, Integer> fhirAnswers = new TreeMap<>();
+        Duration firstReady = null;
+        Duration firstLive = null;
+        int readyInARow = 0;
+        String lastReady = "no answer";
+        while (readyInARow < 20 && Instant.now().isBefore(deadline)) {
+            assertTrue(karaf.isAlive(), () -> "Karaf exited while starting\n" + karaf.tail(40));
+            Duration at = Duration.between(start, Instant.now());
+            Integer live = status(karaf, "/health/live");
+            Integer ready = status(karaf, "/health/ready");
+            if (ready != null) {
+                lastReady = ready + " " + body(karaf, "/health/ready");
+            }
+            Integer metadata = status(karaf, "/fhir/metadata");
+            if (metadata != null) {
+                fhirAnswers.merge(metadata, 1, Integer::sum);
+                if (metadata == 404) {
+                    violations.add(at.toMillis() + " ms: /fhir/metadata answered 404");
+                }
+            }
+            if (live != null && live == 200 && firstLive == null) {
+                firstLive = at;
+            }
+            if (ready != null && ready == 200) {
+                if (firstReady == null) {
+                    firstReady = at;
+                }
+                readyInARow++;
+                // asked after ready: had the intake not been answering when ready said UP, this is where it shows
+                Integer after = status(karaf, "/fhir/metadata");
+                if (after == null || after != 200) {
+                    violations.add(at.toMillis() + " ms: ready UP but /fhir/metadata answered " + after);
+                }
+            } else {
+                readyInARow = 0;
+            }
+            KarafProcess.sleep(100);
+        }
+        System.out.println("[ReadinessIT] boot " + boot + ": live after " + millis(firstLive) + " ms, ready after "
+                + millis(firstReady) + " ms; /fhir/metadata answers while polling: " + fhirAnswers);
+        String last = lastReady;
+        assertEquals(20, readyInARow, () -> "boot " + boot + ": never ready for 20 polls in a row; last /health/ready: " + last
+                + "\n" + karaf.tail(40));
+        assertTrue(firstLive != null && firstLive.compareTo(firstReady) <= 0, "boot " + boot + ": live no later than ready");
+        assertEquals(List.of(), violations, "boot " + boot);
     }
 
     /** The status code, or null while nothing answers (not listening yet, or no certificate made yet). */
