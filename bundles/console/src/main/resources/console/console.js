@@ -158,6 +158,14 @@ async function overview(view) {
       td(referralLink(c.referralId)), td(c.jurisdiction), td(c.rule), td(c.clock === 'state' ? "the state's" : 'delivery (ours)'),
       td(c.level), td(when(c.due)), td(c.breached ? `breached ${duration(-c.secondsLeft).replace(' ago', '')} ago` : duration(c.secondsLeft)),
       td(c.status))), 'clocks'));
+  // long operations started here or in the shell (harbor:operations): the bar and its text say the same
+  view.append(table('Long operations in the last hour (bulk replay, NCANDS export, retention purge), newest first',
+    ['Operation', 'Of', 'Started by', 'Progress', 'State', 'Started', 'Ended'],
+    (o.operations || []).map((op) => el('tr', { class: op.state === 'failed' ? 'breached' : null, 'data-operation': String(op.id) },
+      td(op.kind), td(op.subject), td(op.by),
+      td(el('span', {}, el('progress', { max: op.total === null ? null : Math.max(1, op.total), value: op.total === null ? null : op.done,
+        'aria-hidden': 'true' }), ' ', op.progress)),
+      td(op.state), td(when(op.started)), td(op.finished ? `${when(op.finished)}: ${op.outcome}` : '-'))), 'operations'));
 }
 
 async function referrals(view, params) {

@@ -16,6 +16,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.Operations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,16 +84,33 @@ public class Retention {
         sweeper.shutdownNow();
     }
 
-    /** One sweep; returns what it deleted. */
+    /**
+     * One sweep; returns what it deleted. Listed as a long operation ({@code harbor:operations}, the console) while it
+     * runs; when it has more than one batch to delete, each batch is logged ("deleted 500 of 1100").
+     */
     MessageStore.Purged sweep() {
         Instant now = clock.instant();
-        MessageStore.Purged purged = store.purge(now.minus(delivered), now.minus(errored), now.minus(rejected));
-        int keys = store.purgeDeliveredKeys(now.minus(delivered));
-        if (purged.referrals() > 0 || purged.rejections() > 0 || keys > 0) {
-            LOG.info("Retention: deleted {} referrals, {} refused submissions, {} delivered-message keys", purged.referrals(),
-                    purged.rejections(), keys);
+        Operations.Operation op = store.operations().start(Operations.Kind.RETENTION_PURGE, "store", "adapter");
+        try {
+            boolean[] several = {false};
+            MessageStore.Purged purged = store.purge(now.minus(delivered), now.minus(errored), now.minus(rejected), (done, total) -> {
+                op.progress(done, total);
+                several[0] |= done < total;
+                if (several[0]) {
+                    LOG.info("Retention: deleted {} of {} referrals past their retention", done, total);
+                }
+            });
+            int keys = store.purgeDeliveredKeys(now.minus(delivered));
+            if (purged.referrals() > 0 || purged.rejections() > 0 || keys > 0) {
+                LOG.info("Retention: deleted {} referrals, {} refused submissions, {} delivered-message keys", purged.referrals(),
+                        purged.rejections(), keys);
+            }
+            op.done(purged.referrals() + " referral(s), " + purged.rejections() + " refused submission(s), " + keys + " delivered-message key(s) deleted");
+            return purged;
+        } catch (RuntimeException e) {
+            op.failed(e.getClass().getSimpleName());
+            throw e;
         }
-        return purged;
     }
 
     private void sweepLogged() {

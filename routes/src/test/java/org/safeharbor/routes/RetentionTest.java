@@ -71,6 +71,12 @@ class RetentionTest {
         Retention retention = new Retention(store, config("P30D", "P90D"), Clock.fixed(now, ZoneOffset.UTC));
         try {
             assertEquals(new MessageStore.Purged(1, 0), retention.sweep());
+            // listed for harbor:operations and the console, ended, with what it did
+            org.safeharbor.store.Operations.Operation op = store.operations().recent().get(0);
+            assertEquals(org.safeharbor.store.Operations.Kind.RETENTION_PURGE, op.kind());
+            assertEquals(org.safeharbor.store.Operations.State.DONE, op.state());
+            assertEquals("1 of 1", op.progressText());
+            assertEquals("1 referral(s), 0 refused submission(s), 0 delivered-message key(s) deleted", op.outcome());
         } finally {
             retention.deactivate();
         }

@@ -24,6 +24,7 @@ import org.safeharbor.store.Delivery;
 import org.safeharbor.store.DeliverySummary;
 import org.safeharbor.store.ExpiredMessage;
 import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.Operations;
 import org.safeharbor.store.Notice;
 import org.safeharbor.store.Replay;
 import org.safeharbor.store.StoredReferral;
@@ -120,7 +121,19 @@ final class ConsoleData {
         out.put("at", time(now));
         out.put("jurisdictions", jurisdictions);
         out.put("clocks", clocks);
+        out.put("operations", operations());
         return out;
+    }
+
+    /** The long operations running or ended in the last hour, started here or in the shell ({@code harbor:operations}). */
+    List<Map<String, Object>> operations() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Operations.Operation op : store.operations().recent()) {
+            rows.add(row("id", op.id(), "kind", op.kind().label(), "subject", op.subject(), "by", op.startedBy(),
+                    "state", op.state().name().toLowerCase(java.util.Locale.ROOT), "done", op.done(), "total", op.total(),
+                    "progress", op.progressText(), "started", time(op.started()), "finished", time(op.finished()), "outcome", op.outcome()));
+        }
+        return rows;
     }
 
     /** Deliveries matching the search, newest first, at most {@value #SEARCH_LIMIT}. */

@@ -77,7 +77,7 @@ final class ConsoleServlet extends HttpServlet {
         this.replay = replay;
         this.audit = store;
         this.store = store;
-        this.jobs = new ReplayJobs(replay, Clock.systemUTC());
+        this.jobs = new ReplayJobs(replay, store.operations(), Clock.systemUTC());
     }
 
     /** Stops the background replays (each message moved so far stays moved). */

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.fhir.replay.ReferralReplay;
+import org.safeharbor.store.Operations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ final class ReplayJobs implements AutoCloseable {
     }
 
     private final ReferralReplay replay;
+    private final Operations operations;
     private final Clock clock;
     private final ExecutorService executor;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -76,8 +78,9 @@ final class ReplayJobs implements AutoCloseable {
     private final Map<String, Job> running = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    ReplayJobs(ReferralReplay replay, Clock clock) {
+    ReplayJobs(ReferralReplay replay, Operations operations, Clock clock) {
         this.replay = replay;
+        this.operations = operations;
         this.clock = clock;
         AtomicInteger threads = new AtomicInteger();
         // daemon threads: a replay left running never keeps the JVM from stopping; each move is its own broker
@@ -120,25 +123,32 @@ final class ReplayJobs implements AutoCloseable {
     }
 
     private void run(Job job) {
+        // also listed with the shell's and the store's long operations (harbor:operations, the overview)
+        Operations.Operation op = operations.start(Operations.Kind.REPLAY_DEAD_LETTERS, job.jurisdiction.code(), job.requestedBy);
         try {
             List<ReferralReplay.Queued> moved = replay.replayDeadLetters(job.jurisdiction, job.requestedBy, (done, total) -> {
                 job.total = total;
                 job.done = done;
+                op.progress(done, (long) total);
             });
             job.queued = List.copyOf(moved);
             job.done = moved.size();
             job.total = Math.max(moved.size(), job.total == null ? 0 : job.total);
             job.state = State.DONE;
+            op.progress(job.done, (long) job.total);
+            op.done(moved.size() + " dead letter(s) queued again");
             LOG.info("Console: {} moved {} dead letter(s) of {} back onto its queue", job.requestedBy, moved.size(), job.jurisdiction.code());
         } catch (RuntimeException e) {
             // the type only: a message could name what a message carried; the moves before it stay done
             job.state = State.FAILED;
+            op.failed(e.getClass().getSimpleName());
             LOG.warn("Console: the bulk replay of {}'s dead letters by {} stopped after {} message(s): {}", job.jurisdiction.code(),
                     job.requestedBy, job.done, e.getClass().getName());
         } finally {
             if (job.state == State.RUNNING) {
                 // an Error, not an exception: the page must still see it end
                 job.state = State.FAILED;
+                op.failed("stopped");
             }
             job.finished = clock.instant();
             running.remove(job.jurisdiction.code(), job);

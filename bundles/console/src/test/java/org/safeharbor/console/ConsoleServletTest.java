@@ -347,6 +347,13 @@ class ConsoleServletTest {
         assertEquals(1, running.get("done").asInt());
         assertEquals(3, running.get("total").asInt());
         assertEquals("US-ZZ", running.get("jurisdiction").asText());
+        // the overview lists it with the other long operations (those started in the shell too), as it goes
+        JsonNode op = JSON.readTree(get("api/overview", olu.cookie()).body()).get("operations").get(0);
+        assertEquals("bulk replay", op.get("kind").asText(), op.toString());
+        assertEquals("US-ZZ", op.get("subject").asText());
+        assertEquals("olu", op.get("by").asText());
+        assertEquals("running", op.get("state").asText());
+        assertEquals("1 of 3", op.get("progress").asText());
         // a second bulk replay of the same jurisdiction while it runs: 409, naming the running job
         HttpResponse<String> second = post("api/replay", body, olu.cookie(), olu.csrf(), null);
         assertEquals(409, second.statusCode(), second.body());
@@ -355,6 +362,10 @@ class ConsoleServletTest {
         JsonNode done = awaitJob(olu, job, "done");
         assertEquals(3, done.get("done").asInt());
         assertEquals(done.get("total").asInt(), done.get("done").asInt(), "done == total at the end");
+        JsonNode ended = JSON.readTree(get("api/overview", olu.cookie()).body()).get("operations").get(0);
+        assertEquals("done", ended.get("state").asText(), ended.toString());
+        assertEquals("3 of 3", ended.get("progress").asText());
+        assertEquals("3 dead letter(s) queued again", ended.get("outcome").asText());
         assertEquals(List.of("dl-1", "dl-2", "dl-3"), java.util.stream.StreamSupport.stream(done.get("queued").spliterator(), false)
                 .map(q -> q.get("referralId").asText()).toList());
         // once it ended, the jurisdiction may be replayed again

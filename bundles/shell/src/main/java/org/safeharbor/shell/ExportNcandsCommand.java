@@ -12,6 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.safeharbor.store.AuditEntry;
 import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.Operations;
 import org.safeharbor.store.OwnerOnly;
 
 /**
@@ -50,14 +51,52 @@ public class ExportNcandsCommand implements Action {
             System.err.println("--to is before --from");
             return null;
         }
-        System.out.println(export(store, first, last, Path.of(out)));
+        System.out.println(export(store, first, last, Path.of(out), System.out));
         return null;
     }
 
-    /** Writes the export, records the disclosure and says what it wrote. */
     static String export(MessageStore store, LocalDate first, LocalDate last, Path file) throws java.io.IOException {
-        NcandsExport.Result result = NcandsExport.write(store.receivedBetween(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()), NcandsExport.federalFiscalYear(last));
+        return export(store, first, last, file, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    }
+
+    /**
+     * Writes the export, records the disclosure and says what it wrote. The period is read a day at a time: a year of
+     * referrals takes a while, so "read 30 of 365 day(s)" goes to {@code progress} every {@value #PROGRESS_DAYS} days and
+     * at the end, and the export is listed for {@code harbor:operations} and the console as it goes.
+     */
+    static String export(MessageStore store, LocalDate first, LocalDate last, Path file, java.io.PrintStream progress)
+            throws java.io.IOException {
+        long days = java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1;
+        Operations.Operation op = store.operations().start(Operations.Kind.NCANDS_EXPORT, first + " to " + last,
+                Shell.user().orElse("unauthenticated"));
+        try {
+            String said = write(store, first, last, file, days, (done, total) -> {
+                op.progress(done, total);
+                if (done % PROGRESS_DAYS == 0 || done == total) {
+                    progress.println("read " + done + " of " + total + " day(s)");
+                }
+            });
+            op.done(said.substring(0, said.indexOf(" written to ")));
+            return said;
+        } catch (java.io.IOException | RuntimeException e) {
+            op.failed(e.getClass().getSimpleName());
+            throw e;
+        }
+    }
+
+    /** Progress is shown every this many days read. */
+    static final int PROGRESS_DAYS = 30;
+
+    private static String write(MessageStore store, LocalDate first, LocalDate last, Path file, long days, MessageStore.Progress progress)
+            throws java.io.IOException {
+        java.util.List<org.safeharbor.store.StoredReferral> received = new java.util.ArrayList<>();
+        long read = 0;
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+            // in order of receipt, as one query over the period would give them (the record numbers depend on it)
+            received.addAll(store.receivedBetween(day.atStartOfDay(ZoneOffset.UTC).toInstant(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+            progress.progress(++read, days);
+        }
+        NcandsExport.Result result = NcandsExport.write(received, NcandsExport.federalFiscalYear(last));
         AuditEntry.Builder entry = AuditEntry.of(AuditEntry.Kind.DISCLOSURE, Shell.operator()).object("ncands-export")
                 .fields(NcandsExport.FIELDS).detail("from", first).detail("to", last).detail("records", result.records())
                 .detail("referrals-read", result.referralsRead());

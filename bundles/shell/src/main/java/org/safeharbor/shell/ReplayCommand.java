@@ -13,6 +13,7 @@ import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.fhir.replay.ReferralReplay;
 import org.safeharbor.store.ExpiredMessage;
 import org.safeharbor.store.MessageStore;
+import org.safeharbor.store.Operations;
 
 /**
  * {@code harbor:replay -j US-XX [--from submission|output] [--attempt N] REFERRAL-ID} sends one
@@ -59,6 +60,23 @@ public class ReplayCommand implements Action {
      */
     static List<ReferralReplay.Queued> replayDeadLetters(ReferralReplay replay, MessageStore store, Jurisdiction j, String user,
                                                          ReferralReplay.Progress progress) {
+        // listed for harbor:operations and the console while it runs, and for an hour after
+        Operations.Operation op = store.operations().start(Operations.Kind.REPLAY_DEAD_LETTERS, j.code(), user);
+        try {
+            List<ReferralReplay.Queued> queued = moveAll(replay, store, j, user, (done, total) -> {
+                op.progress(done, (long) total);
+                progress.moved(done, total);
+            });
+            op.done(queued.size() + " dead letter(s) queued again");
+            return queued;
+        } catch (RuntimeException e) {
+            op.failed(e.getClass().getSimpleName());
+            throw e;
+        }
+    }
+
+    private static List<ReferralReplay.Queued> moveAll(ReferralReplay replay, MessageStore store, Jurisdiction j, String user,
+                                                       ReferralReplay.Progress progress) {
         // read before the broker's are moved, so the total shown from the first line counts them
         List<ExpiredMessage> expired = store.expiredDeadLetters(j);
         List<ReferralReplay.Queued> queued = new java.util.ArrayList<>(replay.replayDeadLetters(j, user,

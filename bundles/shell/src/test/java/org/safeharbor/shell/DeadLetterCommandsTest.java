@@ -104,6 +104,13 @@ class DeadLetterCommandsTest {
         assertEquals(26, queued.size());
         assertEquals(List.of("moved 10 of 26", "moved 20 of 26", "moved 26 of 26"),
                 bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+        // and listed for harbor:operations and the console, with who started it
+        org.safeharbor.store.Operations.Operation op = store.operations().recent().get(0);
+        assertEquals(org.safeharbor.store.Operations.Kind.REPLAY_DEAD_LETTERS, op.kind());
+        assertEquals(ZZ.code(), op.subject());
+        assertEquals("alice", op.startedBy());
+        assertEquals("26 of 26", op.progressText());
+        assertEquals("26 dead letter(s) queued again", op.outcome());
     }
 
     @Test

@@ -92,9 +92,17 @@ class NcandsExportTest {
     void theSampleGivesFiveRecordsWithTheExpectedCodesWrittenOwnerOnlyAndAudited(@TempDir Path dir) throws Exception {
         MessageStore store = sample();
         Path file = dir.resolve("child-file.csv");
-        String said = ExportNcandsCommand.export(store, LocalDate.of(2026, 10, 1), LocalDate.of(2026, 12, 31), file);
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        String said = ExportNcandsCommand.export(store, LocalDate.of(2026, 10, 1), LocalDate.of(2026, 12, 31), file,
+                new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
         assertEquals("5 record(s) from 8 referral(s) received 2026-10-01 to 2026-12-31 written to " + file
                 + " (maltreatment types {7=2, 8=4})", said);
+        assertEquals(List.of("read 30 of 92 day(s)", "read 60 of 92 day(s)", "read 90 of 92 day(s)", "read 92 of 92 day(s)"),
+                progress.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+        org.safeharbor.store.Operations.Operation op = store.operations().recent().get(0);
+        assertEquals(org.safeharbor.store.Operations.Kind.NCANDS_EXPORT, op.kind());
+        assertEquals("2026-10-01 to 2026-12-31", op.subject());
+        assertEquals("5 record(s) from 8 referral(s) received 2026-10-01 to 2026-12-31", op.outcome(), "counts, not the file's path");
         assertEquals(SAMPLE_EXPORT, Files.readString(file));
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));

@@ -121,6 +121,12 @@ public class MessageStore implements StatusReporter, AuditLog {
     /** How many referrals (or refused submissions) {@link #rotateKey} re-encrypts per transaction by default. */
     public static final int ROTATION_BATCH = 100;
 
+    /** How far a long store operation is: {@code done} of {@code total}, after each step. */
+    @FunctionalInterface
+    public interface Progress {
+        void progress(long done, long total);
+    }
+
     /** How many rows a retention sweep removed. */
     public record Purged(int referrals, int rejections) {
     }
@@ -142,6 +148,7 @@ public class MessageStore implements StatusReporter, AuditLog {
     private final Retention retention;
     private final Parked parked;
     private final Clock clock;
+    private final Operations operations;
     private volatile Period auditRetention = DEFAULT_AUDIT_RETENTION;
     private volatile int aggregateMinimumCell = DEFAULT_MINIMUM_CELL;
 
@@ -164,6 +171,7 @@ public class MessageStore implements StatusReporter, AuditLog {
 
     public MessageStore(DataSource dataSource, Clock clock, StoreKeys keys) {
         this.clock = clock;
+        this.operations = new Operations(clock);
         this.db = new Db(dataSource, clock, keys);
         String version = SchemaMigrations.migrate(dataSource);
         LOG.info("Message store ready (schema version {})", version);
@@ -332,6 +340,11 @@ public class MessageStore implements StatusReporter, AuditLog {
         return deliveryLog.deliveries(status, jurisdiction, limit);
     }
 
+    /** The long operator operations of this process and how far each is, for the shell and the console. */
+    public Operations operations() {
+        return operations;
+    }
+
     /** The operator console's read-only queries (counts per jurisdiction, clocks that alerted, a search); they write nothing. */
     public ConsoleQueries consoleQueries() {
         return new ConsoleQueries(db);
@@ -450,7 +463,15 @@ public class MessageStore implements StatusReporter, AuditLog {
      * never touches; the sweep itself is recorded in the audit trail, counts only.
      */
     public Purged purge(Instant deliveredBefore, Instant erroredBefore, Instant rejectedBefore) {
-        Purged purged = retention.purge(deliveredBefore, erroredBefore, rejectedBefore);
+        return purge(deliveredBefore, erroredBefore, rejectedBefore, (done, total) -> { });
+    }
+
+    /**
+     * {@link #purge(Instant, Instant, Instant)}, telling {@code progress} how many referrals are deleted of how many were
+     * past their retention when it began, after each batch ({@link Retention#BATCH} per transaction).
+     */
+    public Purged purge(Instant deliveredBefore, Instant erroredBefore, Instant rejectedBefore, Progress progress) {
+        Purged purged = retention.purge(deliveredBefore, erroredBefore, rejectedBefore, progress);
         Period kept = auditRetention;
         int auditRecords = db.audit.purge(Instant.now(clock).atOffset(ZoneOffset.UTC).minus(kept).toInstant());
         audit(AuditEntry.of(AuditEntry.Kind.RETENTION_PURGE, AuditEntry.Actor.adapter())

@@ -8,7 +8,7 @@
  * migrations (1.4: {@link org.safeharbor.store.BundleSchema}). The operator console reads it through read-only queries
  * (1.5: {@link org.safeharbor.store.ConsoleQueries}).
  */
-@Version("1.5.0")
+@Version("1.6.0")
 @Export
 package org.safeharbor.store;
 

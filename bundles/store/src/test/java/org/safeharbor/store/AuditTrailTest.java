@@ -10,8 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
@@ -343,33 +341,5 @@ class AuditTrailTest {
     private static String detail(AuditEvent event, String type) {
         return event.getEntityFirstRep().getDetail().stream().filter(d -> type.equals(d.getType()))
                 .map(d -> d.getValue().primitiveValue()).findFirst().orElse(null);
-    }
-
-    /** A clock the test moves. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

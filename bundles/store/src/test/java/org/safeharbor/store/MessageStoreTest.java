@@ -289,6 +289,27 @@ class MessageStoreTest {
         assertTrue(store.find(new ReferralId("r-failed")).isEmpty());
         assertTrue(store.find(new ReferralId("r-open")).isPresent(), "an undelivered referral is never deleted");
     }
+    @Test
+    void retentionDeletesInBatchesAndSaysHowFarItIs() {
+        int past = Retention.BATCH * 2 + 100;
+        Instant t = Instant.parse("2026-11-21T12:00:01Z");
+        for (int i = 0; i < past; i++) {
+            store.accept("ehr|msg-b" + i, referral("r-b" + i), true, "{}", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+            store.update(new StatusUpdate(new ReferralId("r-b" + i), IL, DeliveryStatus.ACKNOWLEDGED, "IL-" + i, t, null));
+        }
+        store.accept("ehr|msg-open", referral("r-still-open"), true, "{}", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+
+        List<long[]> steps = new java.util.ArrayList<>();
+        Instant after = Instant.parse("2026-11-22T00:00:00Z");
+        assertEquals(new MessageStore.Purged(past, 0), store.purge(after, after, after, (done, total) -> steps.add(new long[] {done, total})));
+        assertEquals(List.of("500 of 1100", "1000 of 1100", "1100 of 1100"),
+                steps.stream().map(p -> p[0] + " of " + p[1]).toList(), "one report per batch of " + Retention.BATCH);
+        assertTrue(store.find(new ReferralId("r-b0")).isEmpty());
+        assertTrue(store.find(new ReferralId("r-still-open")).isPresent(), "an undelivered referral is never deleted");
+        assertEquals(new MessageStore.Purged(0, 0), store.purge(after, after, after, (done, total) -> steps.add(new long[] {done, total})));
+        assertEquals(3, steps.size(), "nothing to delete, nothing reported");
+    }
+
     // ------------------------------------------------------------------ the status state machine (issue 11)
 
     private DeliveryStatus statusOf(String id, Jurisdiction jurisdiction) {

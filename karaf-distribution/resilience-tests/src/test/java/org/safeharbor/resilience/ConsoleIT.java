@@ -209,6 +209,13 @@ class ConsoleIT {
             waitText(By.id("status"), "queued again");
             assertTrue(peer.awaitDelivered(Set.of(idB), Duration.ofSeconds(60), Duration.ofMillis(500)).missing().isEmpty(),
                     "the replayed dead letter reached the state");
+            // the overview lists the bulk replay with the long operations (as harbor:operations does), ended, 1 of 1
+            browser.get(karaf.base().resolve("/console/#/overview").toString());
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
+                List<WebElement> rows = d.findElements(By.cssSelector("#operations tbody tr"));
+                return rows.stream().anyMatch(r -> r.getText().contains("bulk replay") && r.getText().contains("US-IL")
+                        && r.getText().contains(OPERATOR) && r.getText().contains("1 of 1") && r.getText().contains("done"));
+            });
             browser.get(karaf.base().resolve("/console/#/referral/" + idB).toString());
             new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
                 d.navigate().refresh();
