@@ -19,7 +19,8 @@ import org.safeharbor.routes.JurisdictionRegistry.ActiveJurisdiction;
  * sandbox components are present. Overall status is UP only when the CamelContext, the broker and the database are UP,
  * the FHIR intake and the token endpoint are mounted (so a load balancer never sends a hospital to a server whose
  * {@code /fhir} is not answering yet), no installed jurisdiction component is still waiting to be registered (a
- * dependency missing, its activation failed) and, in the production profile, no sandbox component is present. Having
+ * dependency missing, its activation failed) and, in the production profile, no sandbox component is present and no
+ * secret is still a placeholder the distribution ships ({@link ShippedPlaceholders}). Having
  * no jurisdiction bundle is not an error (referrals then wait on their queues), nor is a jurisdiction component that
  * requires a configuration it has not been given. {@link #live()} is the liveness half: the CamelContext is started.
  *
@@ -32,7 +33,10 @@ public final class HealthCheck {
     public record Result(boolean up, Map<String, Object> body) {
     }
 
-    /** The top-level keys of every report, UP or DOWN ({@code reason} only when the profile refuses the sandbox). */
+    /**
+     * The top-level keys of every report, UP or DOWN ({@code reason} only when the production profile refuses the sandbox or
+     * a shipped placeholder password, {@code placeholders} with the latter: PIDs and keys).
+     */
     public static final List<String> KEYS = List.of("status", "sandbox", "sandboxes", "camelContext", "intake", "broker", "database",
             "jurisdictions", "waitingFor");
 
@@ -44,6 +48,7 @@ public final class HealthCheck {
     private final BooleanSupplier production;
     private final BooleanSupplier intakeMounted;
     private final Supplier<List<String>> waitingComponents;
+    private final Supplier<List<String>> placeholders;
 
     /**
      * @param sandboxes  the jurisdictions whose sandbox components are present (services with
@@ -63,6 +68,17 @@ public final class HealthCheck {
     public HealthCheck(CamelContext camel, BooleanSupplier brokerReachable, Supplier<DataSource> dataSource,
                        Supplier<List<ActiveJurisdiction>> jurisdictions, Supplier<Set<String>> sandboxes, BooleanSupplier production,
                        BooleanSupplier intakeMounted, Supplier<List<String>> waitingComponents) {
+        this(camel, brokerReachable, dataSource, jurisdictions, sandboxes, production, intakeMounted, waitingComponents, List::of);
+    }
+
+    /**
+     * @param placeholders where the configuration still holds a secret the distribution ships ({@link ShippedPlaceholders}):
+     *                     in the production profile the report is then DOWN
+     */
+    public HealthCheck(CamelContext camel, BooleanSupplier brokerReachable, Supplier<DataSource> dataSource,
+                       Supplier<List<ActiveJurisdiction>> jurisdictions, Supplier<Set<String>> sandboxes, BooleanSupplier production,
+                       BooleanSupplier intakeMounted, Supplier<List<String>> waitingComponents, Supplier<List<String>> placeholders) {
+        this.placeholders = placeholders;
         this.intakeMounted = intakeMounted;
         this.waitingComponents = waitingComponents;
         this.camel = camel;
@@ -110,15 +126,25 @@ public final class HealthCheck {
 
         List<String> sandboxList = sandboxes.get().stream().sorted().toList();
         boolean sandbox = !sandboxList.isEmpty();
-        boolean refused = sandbox && production.getAsBoolean();
+        boolean productionProfile = production.getAsBoolean();
+        boolean refused = sandbox && productionProfile;
+        List<String> shipped = productionProfile ? placeholders.get() : List.of();
 
         List<String> waiting = waitingComponents.get();
 
-        boolean up = camelUp && intakeUp && brokerUp && databaseUp && waiting.isEmpty() && !refused;
+        boolean up = camelUp && intakeUp && brokerUp && databaseUp && waiting.isEmpty() && !refused && shipped.isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status(up));
+        List<String> reasons = new java.util.ArrayList<>();
         if (refused) {
-            body.put("reason", "sandbox components in the production profile");
+            reasons.add("sandbox components in the production profile");
+        }
+        if (!shipped.isEmpty()) {
+            reasons.add("shipped placeholder passwords in the production profile");
+            body.put("placeholders", shipped);
+        }
+        if (!reasons.isEmpty()) {
+            body.put("reason", String.join("; ", reasons));
         }
         body.put("sandbox", sandbox);
         body.put("sandboxes", sandboxList);

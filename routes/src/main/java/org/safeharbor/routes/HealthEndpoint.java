@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -66,6 +67,13 @@ public class HealthEndpoint {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile ServiceComponentRuntime components;
 
+    /** Karaf's configuration admin, to find shipped placeholder passwords (production profile). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConfigurationAdmin configurationAdmin;
+
+    /** The placeholders last logged, so that each new finding is logged once, not at every /health poll. */
+    private volatile List<String> placeholdersLogged = List.of();
+
     private final CamelContext camel;
     private final List<RouteBuilder> routes;
     private final SandboxMarkers sandboxes;
@@ -81,7 +89,8 @@ public class HealthEndpoint {
         this.sandboxTracker = sandboxes.track(bundleContext);
         this.routes = List.of(
                 new HealthRoute(new HealthCheck(camel, broker::isReachable, () -> dataSource, registry::active,
-                        sandboxes::jurisdictions, sandboxes::production, this::intakeServing, this::waitingJurisdictionComponents)),
+                        sandboxes::jurisdictions, sandboxes::production, this::intakeServing, this::waitingJurisdictionComponents,
+                        this::placeholders)),
                 new MetricsRoute(metrics));
         for (var route : routes) {
             PlatformClassLoader.run(() -> camel.addRoutes(route));
@@ -92,6 +101,22 @@ public class HealthEndpoint {
     boolean intakeServing() {
         HttpServer server = http;
         return server != null && HttpServer.HOSPITALS_NEED.stream().allMatch(server::isServing);
+    }
+
+    /**
+     * Where the configuration still holds a placeholder the distribution ships ({@link ShippedPlaceholders}); asked only
+     * in the production profile. A new finding is logged as an ERROR once.
+     */
+    List<String> placeholders() {
+        ConfigurationAdmin admin = configurationAdmin;
+        List<String> found = admin == null ? List.of() : ShippedPlaceholders.find(admin);
+        if (!found.isEmpty() && !found.equals(placeholdersLogged)) {
+            LOG.error("Production profile with shipped placeholder passwords in {}: refused (/health DOWN). Put the real"
+                    + " secrets in etc/secrets/ and name them, e.g. .password = $[secret:secrets/db-password]"
+                    + " (karaf-distribution/PRODUCTION.md, 4)", found);
+        }
+        placeholdersLogged = found;
+        return found;
     }
 
     /** The jurisdiction components of the installed bundles that Declarative Services has not (yet) registered. */

@@ -231,6 +231,20 @@ class HealthCheckTest {
     }
 
     @Test
+    void theProductionProfileRefusesShippedPlaceholderPasswordsTheStandardOneDoesNot() {
+        List<String> placeholders = List.of("org.ops4j.datasource~safeharbor password");
+        HealthCheck health = new HealthCheck(camel, () -> true, () -> h2, () -> ONE_JURISDICTION, () -> Set.copyOf(sandboxes), production::get,
+                () -> true, List::of, () -> placeholders);
+        assertTrue(health.check().up(), "the demo's profile does not look");
+        production.set(true);
+        HealthCheck.Result refused = health.check();
+        assertFalse(refused.up());
+        assertEquals("shipped placeholder passwords in the production profile", refused.body().get("reason"));
+        assertEquals(placeholders, refused.body().get("placeholders"));
+        assertEquals("UP", part(refused, "database").get("status"), "every component UP: the configuration is refused");
+    }
+
+    @Test
     void notReadyWhileAnInstalledJurisdictionComponentWaits() {
         HealthCheck.Result result = readiness(new AtomicBoolean(true), List.of("org.safeharbor.jurisdiction.us.zz.ZzAdapter")).check();
         assertFalse(result.up());
