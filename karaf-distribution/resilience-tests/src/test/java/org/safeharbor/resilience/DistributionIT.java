@@ -41,6 +41,7 @@ class DistributionIT {
         assertEquals(List.of(top + "bin/setenv"), entries.stream().filter(e -> e.endsWith("/setenv")).toList(), "one bin/setenv");
         assertEquals(1, entries.stream().filter(e -> e.endsWith("/org.safeharbor.fhir.cfg")).count(), "one etc/");
         assertTrue(entries.contains(top + SWITCH), "the sandbox switch ships in the distribution: " + SWITCH);
+        assertTrue(entries.contains(top + "etc/systemd/safeharbor.service"), "the systemd unit ships in the distribution (PRODUCTION.md, 10)");
     }
 
     @Test

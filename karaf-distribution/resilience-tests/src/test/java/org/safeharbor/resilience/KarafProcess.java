@@ -38,16 +38,39 @@ final class KarafProcess implements AutoCloseable {
     final int httpPort;
     final int amqpPort;
     private final HospitalAuth auth;
+    /** The command that starts Karaf in the foreground, and its environment; null: {@code bin/karaf server} on free ports. */
+    private final List<String> command;
+    /** The host name the tests connect to (the adapter's certificate names it). */
+    private final String host;
+    private final Map<String, String> environment;
     private Process process;
     private int starts;
 
     private KarafProcess(Path home, Path logDirectory, String name) {
+        this(home, logDirectory, name, "127.0.0.1", Ports.free(), null, Map.of());
+    }
+
+    private KarafProcess(Path home, Path logDirectory, String name, String host, int httpPort, List<String> command,
+                         Map<String, String> environment) {
         this.home = home;
+        this.host = host;
         this.logDirectory = logDirectory;
         this.name = name;
-        this.httpPort = Ports.free();
-        this.amqpPort = Ports.free();
+        this.httpPort = httpPort;
+        this.amqpPort = command == null ? Ports.free() : -1;
+        this.command = command;
+        this.environment = environment;
         this.auth = new HospitalAuth(home.resolve("etc"), base());
+    }
+
+    /**
+     * A distribution installed by someone else (RunbookIT: as the runbook says), reached at {@code host} (a name its
+     * certificate holds) on its configured HTTPS port, started by
+     * {@code command} (e.g. a service unit's ExecStart as its user) with {@code environment} added; its cfgs are left as
+     * they are.
+     */
+    static KarafProcess installed(Path home, String name, String host, int httpPort, List<String> command, Map<String, String> environment) {
+        return new KarafProcess(home, Settings.target(), name, host, httpPort, List.copyOf(command), Map.copyOf(environment));
     }
 
     /**
@@ -88,7 +111,7 @@ final class KarafProcess implements AutoCloseable {
     }
 
     URI base() {
-        return URI.create("https://127.0.0.1:" + httpPort);
+        return URI.create("https://" + host + ":" + httpPort);
     }
 
     /** The tests' hospital client: its TLS trust and its access tokens. */
@@ -136,12 +159,15 @@ final class KarafProcess implements AutoCloseable {
             throw new IllegalStateException("Karaf is already running");
         }
         starts++;
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+        ProcessBuilder builder = new ProcessBuilder(command != null ? command : List.of(home.resolve("bin/karaf").toString(), "server"))
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory.resolve(name + "-karaf.out").toFile()));
-        builder.environment().put("EXTRA_JAVA_OPTS",
-                "-Dsafeharbor.http.port=" + httpPort + " -Dsafeharbor.amqp.port=" + amqpPort);
+        if (command == null) {
+            builder.environment().put("EXTRA_JAVA_OPTS",
+                    "-Dsafeharbor.http.port=" + httpPort + " -Dsafeharbor.amqp.port=" + amqpPort);
+        }
+        builder.environment().putAll(environment);
         try {
             process = builder.start();
             Reaper.watch(process);
@@ -170,6 +196,31 @@ final class KarafProcess implements AutoCloseable {
         }
         Reaper.forget(process);
         process = null;
+    }
+
+    /**
+     * SIGTERM to the JVM and to the script that started it (as {@code systemctl stop} does to the unit's processes);
+     * true when they are gone within {@code timeout}, else SIGKILL and false.
+     */
+    synchronized boolean stop(Duration timeout) {
+        if (process == null) {
+            return true;
+        }
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        Instant deadline = Instant.now().plus(timeout);
+        for (ProcessHandle handle : all) {
+            try {
+                handle.onExit().get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                kill();
+                return false;
+            }
+        }
+        Reaper.forget(process);
+        process = null;
+        return true;
     }
 
     synchronized boolean isAlive() {
@@ -214,6 +265,28 @@ final class KarafProcess implements AutoCloseable {
             sleep(250);
         }
         throw new AssertionError("Karaf not ready after " + timeout + " (last: " + last + ")\n" + tail(40));
+    }
+
+    /** Waits until {@code GET /health} is 200 and UP; fails with the end of karaf.log if that takes longer than {@code timeout}. */
+    Duration awaitHealthy(Duration timeout) {
+        Instant start = Instant.now();
+        String last = "no answer";
+        while (Duration.between(start, Instant.now()).compareTo(timeout) < 0) {
+            if (!isAlive()) {
+                throw new AssertionError("Karaf exited while starting; see " + karafLog() + "\n" + tail(40));
+            }
+            try {
+                HttpResponse<String> health = get("/health");
+                last = health.statusCode() + " " + health.body();
+                if (health.statusCode() == 200 && health.body().contains("\"status\":\"UP\"")) {
+                    return Duration.between(start, Instant.now());
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            sleep(500);
+        }
+        throw new AssertionError("/health not UP after " + timeout + " (last: " + last + ")\n" + tail(40));
     }
 
     /**

@@ -17,6 +17,16 @@ final class Settings {
         return existing("safeharbor.external.broker");
     }
 
+    /** karaf-distribution/PRODUCTION.md, the runbook RunbookIT follows. */
+    static Path runbook() {
+        return existing("safeharbor.runbook");
+    }
+
+    /** The ActiveMQ Artemis binary distribution (apache-artemis-*-bin.tar.gz) the runbook installs. */
+    static Path artemis() {
+        return existing("safeharbor.artemis");
+    }
+
     static Path samples() {
         return existing("safeharbor.samples");
     }
