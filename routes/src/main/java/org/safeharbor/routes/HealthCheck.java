@@ -140,7 +140,7 @@ public final class HealthCheck {
             reasons.add("sandbox components in the production profile");
         }
         if (!shipped.isEmpty()) {
-            reasons.add("shipped placeholder passwords in the production profile");
+            reasons.add("shipped placeholder secrets or a sandbox trust store in the production profile");
             body.put("placeholders", shipped);
         }
         if (!reasons.isEmpty()) {

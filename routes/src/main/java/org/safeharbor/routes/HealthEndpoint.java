@@ -111,9 +111,9 @@ public class HealthEndpoint {
         ConfigurationAdmin admin = configurationAdmin;
         List<String> found = admin == null ? List.of() : ShippedPlaceholders.find(admin);
         if (!found.isEmpty() && !found.equals(placeholdersLogged)) {
-            LOG.error("Production profile with shipped placeholder passwords in {}: refused (/health DOWN). Put the real"
-                    + " secrets in etc/secrets/ and name them, e.g. .password = $[secret:secrets/db-password]"
-                    + " (karaf-distribution/PRODUCTION.md, 4)", found);
+            LOG.error("Production profile with shipped placeholder secrets or a sandbox trust store in {}: refused (/health"
+                    + " DOWN). Put the real secrets in etc/secrets/ and name them, e.g. .password = $[secret:secrets/db-password],"
+                    + " and the state's own trust store (karaf-distribution/PRODUCTION.md, 4 and 8)", found);
         }
         placeholdersLogged = found;
         return found;

@@ -239,7 +239,7 @@ class HealthCheckTest {
         production.set(true);
         HealthCheck.Result refused = health.check();
         assertFalse(refused.up());
-        assertEquals("shipped placeholder passwords in the production profile", refused.body().get("reason"));
+        assertEquals("shipped placeholder secrets or a sandbox trust store in the production profile", refused.body().get("reason"));
         assertEquals(placeholders, refused.body().get("placeholders"));
         assertEquals("UP", part(refused, "database").get("status"), "every component UP: the configuration is refused");
     }

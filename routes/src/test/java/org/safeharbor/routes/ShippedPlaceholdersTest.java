@@ -60,6 +60,8 @@ class ShippedPlaceholdersTest {
         assertTrue(ShippedPlaceholders.isPlaceholder(".sftpPassword", "sandbox"), "the sandbox's password");
         assertTrue(ShippedPlaceholders.isPlaceholder(".statusToken", " Change-Me "));
         assertTrue(ShippedPlaceholders.isPlaceholder("url", "failover:(amqps://b:5671)?x.trustStorePassword=CHANGE-ME"));
+        assertTrue(ShippedPlaceholders.isPlaceholder("trustStore", "/tmp/safeharbor-sandbox-trust-4711.p12"), "a sandbox peer's trust store");
+        assertFalse(ShippedPlaceholders.isPlaceholder("trustStore", "/opt/safeharbor/etc/tls/us-il-trust.p12"));
         assertFalse(ShippedPlaceholders.isPlaceholder(".password", "$[secret:secrets/db-password]"));
         assertFalse(ShippedPlaceholders.isPlaceholder(".password", "9f2c41d0e7a3"));
         assertFalse(ShippedPlaceholders.isPlaceholder("name", "sandbox"), "the sandbox provider's name is no secret");
