@@ -172,13 +172,14 @@ async function referrals(view, params) {
   const form = el('form', { class: 'search', id: 'search', onsubmit: (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams();
-    for (const f of ['id', 'jurisdiction', 'status', 'from', 'to']) {
+    for (const f of ['id', 'client', 'jurisdiction', 'status', 'from', 'to']) {
       const v = form.elements[f].value.trim();
       if (v) q.set(f, v);
     }
     location.hash = '#/referrals?' + q.toString();
   } },
   field('id', 'Referral id (or its start)', el('input', { id: 'q-id', name: 'id', value: params.get('id') || '' })),
+  field('client', 'Hospital (client id)', el('input', { id: 'q-client', name: 'client', value: params.get('client') || '' })),
   field('jurisdiction', 'Jurisdiction', el('input', { id: 'q-jurisdiction', name: 'jurisdiction', placeholder: 'US-IL', value: params.get('jurisdiction') || '' })),
   field('status', 'Status', el('select', { id: 'q-status', name: 'status' }, el('option', { value: '', text: 'any' }),
     ['RECEIVED', 'QUEUED', 'ON_HOLD', 'NOT_SENT', 'DELIVERED', 'ACKNOWLEDGED', 'SCREENED_IN', 'SCREENED_OUT',
@@ -196,6 +197,22 @@ async function referrals(view, params) {
       td(d.stateIntakeNumber), td(d.reason))), 'results'));
 }
 
+// An operator's replay of one referral to one state, after a confirmation: from the hospital's submission through
+// today's mappings, or the payload the last attempt sent, byte for byte (as harbor:replay --from output).
+function replayButton(id, jurisdiction, from) {
+  const fromOutput = from === 'output';
+  return el('button', { type: 'button', class: fromOutput ? 'replay replay-output' : 'replay', 'data-jurisdiction': jurisdiction,
+    text: fromOutput ? `Resend last attempt to ${jurisdiction}` : `Replay to ${jurisdiction}`,
+    onclick: () => confirmThen(fromOutput
+      ? `Send referral ${id} to ${jurisdiction} again, exactly as its last attempt sent it?`
+      : `Send referral ${id} to ${jurisdiction} again, from the hospital's submission through today's mappings?`,
+    async () => {
+      const q = await api('POST', 'replay', { referralId: id, jurisdiction, from });
+      if (q.status === 200) say(`Replay ${q.data.replayId} queued for ${jurisdiction} (from ${q.data.from}).`);
+      else say(q.data.error || 'Replay refused', true);
+    }) });
+}
+
 function field(name, label, input) {
   return el('div', {}, el('label', { for: input.id, text: label }), input);
 }
@@ -209,14 +226,8 @@ async function referral(view, id) {
   view.append(table('Status per jurisdiction', ['Jurisdiction', 'Status', 'State intake number', 'Reason', 'Updated', ''],
     t.deliveries.map((d) => el('tr', { 'data-jurisdiction': d.jurisdiction },
       el('th', { scope: 'row', text: d.jurisdiction }), td(d.status, 'status'), td(d.stateIntakeNumber), td(d.reason), td(when(d.updated)),
-      td(has('operator') ? el('button', { type: 'button', class: 'replay', 'data-jurisdiction': d.jurisdiction,
-        text: `Replay to ${d.jurisdiction}`,
-        onclick: () => confirmThen(`Send referral ${id} to ${d.jurisdiction} again, from the hospital's submission through today's mappings?`,
-          async () => {
-            const q = await api('POST', 'replay', { referralId: id, jurisdiction: d.jurisdiction, from: 'submission' });
-            if (q.status === 200) say(`Replay ${q.data.replayId} queued for ${d.jurisdiction}.`);
-            else say(q.data.error || 'Replay refused', true);
-          }) }) : ''))), 'deliveries'));
+      td(has('operator') ? [replayButton(id, d.jurisdiction, 'submission'), ' ', replayButton(id, d.jurisdiction, 'output')] : ''))),
+    'deliveries'));
   if (has('operator')) {
     const button = el('button', { type: 'button', id: 'reveal', 'aria-haspopup': 'dialog', text: 'Reveal personal data…' });
     button.addEventListener('click', () => askReveal(id, button));

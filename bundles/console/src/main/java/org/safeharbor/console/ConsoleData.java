@@ -137,9 +137,9 @@ final class ConsoleData {
     }
 
     /** Deliveries matching the search, newest first, at most {@value #SEARCH_LIMIT}. */
-    List<Map<String, Object>> search(String id, DeliveryStatus status, Jurisdiction jurisdiction, Instant from, Instant to) {
+    List<Map<String, Object>> search(String id, String client, DeliveryStatus status, Jurisdiction jurisdiction, Instant from, Instant to) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (DeliverySummary d : store.consoleQueries().search(id, status, jurisdiction, from, to, SEARCH_LIMIT)) {
+        for (DeliverySummary d : store.consoleQueries().search(id, client, status, jurisdiction, from, to, SEARCH_LIMIT)) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("referralId", d.referralId().value());
             row.put("received", time(d.receivedAt()));

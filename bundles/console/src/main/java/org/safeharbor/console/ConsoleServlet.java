@@ -246,7 +246,12 @@ final class ConsoleServlet extends HttpServlet {
             send(resp, 400, Map.of("error", "a referral id has at most 64 characters"));
             return;
         }
-        send(resp, 200, Map.of("referrals", data.search(id.orElse(null), status, jurisdiction, from, to),
+        Optional<String> client = param(req, "client");
+        if (client.isPresent() && client.get().length() > 200) {
+            send(resp, 400, Map.of("error", "a hospital's client id has at most 200 characters"));
+            return;
+        }
+        send(resp, 200, Map.of("referrals", data.search(id.orElse(null), client.orElse(null), status, jurisdiction, from, to),
                 "limit", ConsoleData.SEARCH_LIMIT));
     }
 

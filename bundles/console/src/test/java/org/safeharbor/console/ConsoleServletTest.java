@@ -70,6 +70,8 @@ class ConsoleServletTest {
     static MessageStore store;
     static javax.security.auth.login.Configuration previous;
     static final AtomicInteger replays = new AtomicInteger();
+    /** The single replays the stub was asked for: source and user. */
+    static final List<String> singleReplays = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** US-ZZ's bulk replay: three dead letters, the last two moved only once the test lets them. */
     static final Jurisdiction GATED = Jurisdiction.of("US-ZZ");
     /** US-YY's bulk replay: the broker fails after one message. */
@@ -112,7 +114,11 @@ class ConsoleServletTest {
             @Override
             public Queued replay(ReferralId referralId, Jurisdiction jurisdiction, Source source, Integer attempt, String requestedBy) {
                 replays.incrementAndGet();
-                throw new IllegalArgumentException("not in this test");
+                if (!referralId.value().equals("ref-1")) {
+                    throw new IllegalArgumentException("no such referral");
+                }
+                singleReplays.add(source + " by " + requestedBy);
+                return new Queued("replay-" + singleReplays.size(), referralId, jurisdiction);
             }
 
             @Override
@@ -272,6 +278,27 @@ class ConsoleServletTest {
         assertEquals(before + 1, replays.get(), "the operator's replay reached the replay service");
         assertEquals(200, post("api/logout", "{}", olu.cookie(), olu.csrf(), null).statusCode());
         assertEquals(401, get("api/session", olu.cookie()).statusCode(), "logged out");
+    }
+
+    @Test
+    void anOperatorReplaysOneReferralFromTheSubmissionOrFromTheLastAttemptsOutput() throws Exception {
+        Login olu = login("olu", "olu-pw");
+        singleReplays.clear();
+        HttpResponse<String> fromOutput = post("api/replay", "{\"jurisdiction\":\"US-IL\",\"referralId\":\"ref-1\",\"from\":\"output\"}",
+                olu.cookie(), olu.csrf(), null);
+        assertEquals(200, fromOutput.statusCode(), fromOutput.body());
+        assertEquals("output", JSON.readTree(fromOutput.body()).get("from").asText());
+        HttpResponse<String> fromSubmission = post("api/replay", "{\"jurisdiction\":\"US-IL\",\"referralId\":\"ref-1\"}",
+                olu.cookie(), olu.csrf(), null);
+        assertEquals(200, fromSubmission.statusCode(), fromSubmission.body());
+        assertEquals(List.of("OUTPUT by olu", "SUBMISSION by olu"), singleReplays);
+        assertEquals(404, post("api/replay", "{\"jurisdiction\":\"US-IL\",\"referralId\":\"ref-none\",\"from\":\"output\"}",
+                olu.cookie(), olu.csrf(), null).statusCode(), "nothing to replay");
+        // the page offers both to an operator on the referral's page
+        try (InputStream in = ConsoleServlet.class.getResourceAsStream("/console/console.js")) {
+            String js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(js.contains("replayButton(id, d.jurisdiction, 'output')") && js.contains("replayButton(id, d.jurisdiction, 'submission')"));
+        }
     }
 
     @Test
@@ -488,8 +515,18 @@ class ConsoleServletTest {
         JsonNode o = JSON.readTree(get("api/overview", dana.cookie()).body());
         assertEquals("US-IL", o.get("jurisdictions").get(0).get("code").asText());
         assertEquals(1, o.get("jurisdictions").get(0).get("waiting").asInt());
-        JsonNode s = JSON.readTree(get("api/referrals?id=ref&status=QUEUED&jurisdiction=US-IL", dana.cookie()).body());
+        JsonNode s = JSON.readTree(get("api/referrals?id=ref-1&status=QUEUED&jurisdiction=US-IL", dana.cookie()).body());
         assertEquals(1, s.get("referrals").size());
+        // by hospital (the SMART client that submitted it)
+        store.accept("st-marys", "st-marys|9", new Referral(new ReferralId("ref-st-marys"), new Child(null, LocalDate.of(2012, 1, 1),
+                Sex.FEMALE, new Address(null, null, "IL", null, "US")), null, null, Instant.now(), null,
+                List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED))), true, "{}", "application/fhir+json",
+                Map.of(Jurisdiction.of("US-IL"), DeliveryStatus.QUEUED));
+        JsonNode byHospital = JSON.readTree(get("api/referrals?client=st-marys", dana.cookie()).body()).get("referrals");
+        assertEquals(1, byHospital.size());
+        assertEquals("ref-st-marys", byHospital.get(0).get("referralId").asText());
+        assertEquals(0, JSON.readTree(get("api/referrals?client=elsewhere", dana.cookie()).body()).get("referrals").size());
+        assertEquals(400, get("api/referrals?client=" + "x".repeat(201), dana.cookie()).statusCode());
         assertEquals(400, get("api/referrals?status=NOPE", dana.cookie()).statusCode());
         HttpResponse<String> bad = get("api/referrals?from=" + CHILD_NAME, dana.cookie());
         assertEquals(400, bad.statusCode());

@@ -117,11 +117,11 @@ public final class ConsoleQueries {
     }
 
     /**
-     * Deliveries, newest referral first, each criterion null for any: a referral id starting with {@code idPrefix}, a
-     * status, a jurisdiction, received in {@code [from, to)}.
+     * Deliveries, newest referral first, each criterion null for any: a referral id starting with {@code idPrefix}, the
+     * hospital (SMART client id) that submitted it, a status, a jurisdiction, received in {@code [from, to)}.
      */
-    public List<DeliverySummary> search(String idPrefix, DeliveryStatus status, Jurisdiction jurisdiction, Instant from, Instant to,
-                                        int limit) {
-        return new DeliveryLog(db).search(idPrefix, status, jurisdiction, from, to, limit);
+    public List<DeliverySummary> search(String idPrefix, String clientId, DeliveryStatus status, Jurisdiction jurisdiction, Instant from,
+                                        Instant to, int limit) {
+        return new DeliveryLog(db).search(idPrefix, clientId, status, jurisdiction, from, to, limit);
     }
 }

@@ -242,14 +242,16 @@ final class DeliveryLog {
      * Ids, codes and statuses only: nothing here is personal data.
      */
     List<DeliverySummary> deliveries(DeliveryStatus status, Jurisdiction jurisdiction, int limit) {
-        return search(null, status, jurisdiction, null, null, limit);
+        return search(null, null, status, jurisdiction, null, null, limit);
     }
 
     /**
      * {@link #deliveries} with more criteria, each null for any (the operator console's search, {@link ConsoleQueries}):
-     * a referral id starting with {@code idPrefix}, received in {@code [from, to)}.
+     * a referral id starting with {@code idPrefix}, submitted by the hospital (SMART client) {@code clientId}, received in
+     * {@code [from, to)}.
      */
-    List<DeliverySummary> search(String idPrefix, DeliveryStatus status, Jurisdiction jurisdiction, Instant from, Instant to, int limit) {
+    List<DeliverySummary> search(String idPrefix, String clientId, DeliveryStatus status, Jurisdiction jurisdiction, Instant from,
+                                 Instant to, int limit) {
         StringBuilder sql = new StringBuilder("SELECT r.id, r.received_at, d.jurisdiction, d.status, d.state_intake_number, d.reason, d.updated_at,"
                 + " (SELECT COUNT(*) FROM delivery_attempt a WHERE a.referral_id = d.referral_id AND a.jurisdiction = d.jurisdiction)"
                 + " FROM referral r JOIN referral_delivery d ON d.referral_id = r.id WHERE 1 = 1");
@@ -257,6 +259,10 @@ final class DeliveryLog {
         if (idPrefix != null && !idPrefix.isBlank()) {
             sql.append(" AND r.id LIKE ? ESCAPE '!'");
             args.add(idPrefix.trim().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        if (clientId != null && !clientId.isBlank()) {
+            sql.append(" AND r.client_id = ?");
+            args.add(clientId.trim());
         }
         if (status != null) {
             sql.append(" AND d.status = ?");

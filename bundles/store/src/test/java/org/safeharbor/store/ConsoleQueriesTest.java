@@ -42,10 +42,14 @@ class ConsoleQueriesTest {
         store = new MessageStore(h2, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
-    private void accept(String id, Jurisdiction... to) {
+    private static Referral referral(String id) {
         Child child = new Child(null, LocalDate.of(2012, 1, 1), Sex.FEMALE, new Address(null, null, "IL", null, "US"));
-        Referral referral = new Referral(new ReferralId(id), child, null, null, NOW.minusSeconds(60), null,
+        return new Referral(new ReferralId(id), child, null, null, NOW.minusSeconds(60), null,
                 List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED)));
+    }
+
+    private void accept(String id, Jurisdiction... to) {
+        Referral referral = referral(id);
         Map<Jurisdiction, DeliveryStatus> first = new LinkedHashMap<>();
         for (Jurisdiction j : to) {
             first.put(j, DeliveryStatus.QUEUED);
@@ -86,16 +90,21 @@ class ConsoleQueriesTest {
     }
 
     @Test
-    void searchByIdPrefixStatusJurisdictionAndDate() {
+    void searchByIdPrefixHospitalStatusJurisdictionAndDate() {
         accept("abc-1", IL, TX);
         accept("abd-2", IL);
         store.update(new StatusUpdate(new ReferralId("abc-1"), TX, DeliveryStatus.FAILED, null, NOW, "gave up"));
         ConsoleQueries q = store.consoleQueries();
-        assertEquals(2, q.search("abc", null, null, null, null, 50).size());
-        assertEquals(1, q.search("abc", DeliveryStatus.FAILED, null, null, null, 50).size());
-        assertEquals(2, q.search(null, null, IL, null, null, 50).size());
-        assertEquals(0, q.search("ab_", null, null, null, null, 50).size(), "_ is no wildcard");
-        assertEquals(3, q.search(null, null, null, NOW.minusSeconds(61), NOW.minusSeconds(59), 50).size());
-        assertEquals(0, q.search(null, null, null, NOW.minusSeconds(59), null, 50).size());
+        assertEquals(2, q.search("abc", null, null, null, null, null, 50).size());
+        assertEquals(1, q.search("abc", null, DeliveryStatus.FAILED, null, null, null, 50).size());
+        assertEquals(2, q.search(null, null, null, IL, null, null, 50).size());
+        assertEquals(0, q.search("ab_", null, null, null, null, null, 50).size(), "_ is no wildcard");
+        assertEquals(3, q.search(null, null, null, null, NOW.minusSeconds(61), NOW.minusSeconds(59), 50).size());
+        assertEquals(0, q.search(null, null, null, null, NOW.minusSeconds(59), null, 50).size());
+        // by the hospital that submitted it (its SMART client id)
+        store.accept("st-marys", "st-marys|m-9", referral("by-st-marys"), true, "raw", "application/fhir+json", Map.of(IL, DeliveryStatus.QUEUED));
+        assertEquals(List.of("by-st-marys"), q.search(null, "st-marys", null, null, null, null, 50).stream()
+                .map(d -> d.referralId().value()).toList());
+        assertEquals(0, q.search("abc", "st-marys", null, null, null, null, 50).size());
     }
 }

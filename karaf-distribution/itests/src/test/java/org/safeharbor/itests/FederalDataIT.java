@@ -113,7 +113,10 @@ public class FederalDataIT {
         Path childFile = dir.resolve("child-file.csv");
         String said = SafeHarborKaraf.shell(sessionFactory, "harbor:export-ncands --from 2026-11-01 --to 2026-11-30 --out " + childFile,
                 "operator");
-        assertTrue(said, said.startsWith("11 record(s) from 11 referral(s)"));
+        // the progress line (a day at a time, every 30 days and at the end), then what was written
+        List<String> saidLines = said.strip().lines().map(String::strip).toList();
+        assertEquals(said, "read 30 of 30 day(s)", saidLines.get(0));
+        assertTrue(said, saidLines.get(saidLines.size() - 1).startsWith("11 record(s) from 11 referral(s)"));
         List<String> lines = Files.readAllLines(childFile);
         assertEquals(12, lines.size());
         assertEquals("2027,IL,R00000000001,C00000000001,11192026,2,99,15,2,7,99,,,,,,", lines.get(1));
