@@ -29,7 +29,8 @@ import org.safeharbor.jurisdiction.us.il.sandbox.IllinoisIntakePeer.Delivery;
  * (this machine has no systemd as PID 1, so the unit's {@code ExecStart} is run as its {@code User} with its
  * {@code UMask}, {@code WorkingDirectory} and {@code Environment}). Every command of the runbook is the document's own
  * ({@link Runbook}); the test only sets the site's variables. Then: a backup, the host and the database lost and
- * restored from it, and an upgrade with referrals queued across it. The time of each block goes to
+ * restored from it, and an upgrade with referrals queued across it: from the previous commit's distribution, which
+ * {@code .ci/run} builds ({@code SAFEHARBOR_PREVIOUS_TARBALL}), to this build's. The time of each block goes to
  * {@code target/runbook/timings.txt}.
  */
 class RunbookIT {
@@ -52,7 +53,12 @@ class RunbookIT {
         try (SitePostgres pg = SitePostgres.start(); StatePeer peer = new StatePeer().start()) {
             Map<String, String> site = new HashMap<>();
             site.put("SAFEHARBOR_HOME", home.toString());
-            site.put("SAFEHARBOR_TARBALL", Settings.assembly().toString());
+            // the release installed first: the previous commit's distribution when .ci/run built it (.ci/previous-release)
+            String previous = System.getenv("SAFEHARBOR_PREVIOUS_TARBALL");
+            Path installed = previous == null || previous.isBlank() ? Settings.assembly() : Path.of(previous);
+            System.out.println("[RunbookIT] installs " + installed + " (" + System.getenv().getOrDefault("SAFEHARBOR_PREVIOUS_COMMIT",
+                    "no previous commit built: this build's") + "), then upgrades to " + Settings.assembly());
+            site.put("SAFEHARBOR_TARBALL", installed.toString());
             site.put("SAFEHARBOR_HOSTNAME", "localhost");
             site.put("SYSTEMD_DIR", Files.createDirectories(dir.resolve("etc/systemd/system")).toString());
             site.put("BACKUP_DIR", dir.resolve("backups").toString());
