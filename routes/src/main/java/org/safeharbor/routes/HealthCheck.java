@@ -35,7 +35,7 @@ public final class HealthCheck {
 
     /**
      * The top-level keys of every report, UP or DOWN ({@code reason} only when the production profile refuses the sandbox or
-     * a shipped placeholder password, {@code placeholders} with the latter: PIDs and keys).
+     * a shipped placeholder secret; which configurations hold one is in the log only).
      */
     public static final List<String> KEYS = List.of("status", "sandbox", "sandboxes", "camelContext", "intake", "broker", "database",
             "jurisdictions", "waitingFor");
@@ -140,8 +140,8 @@ public final class HealthCheck {
             reasons.add("sandbox components in the production profile");
         }
         if (!shipped.isEmpty()) {
+            // which configurations, only in the log: /health answers anyone, and would tell them where a default password is
             reasons.add("shipped placeholder secrets or a sandbox trust store in the production profile");
-            body.put("placeholders", shipped);
         }
         if (!reasons.isEmpty()) {
             body.put("reason", String.join("; ", reasons));
