@@ -44,8 +44,9 @@ public class Broker {
         @AttributeDefinition(description = "Sessions the shared producer connection keeps open")
         int sessionCacheSize() default 10;
 
-        @AttributeDefinition(description = "Consumers per jurisdiction queue. 1 delivers each state's referrals in the order"
-                + " they were accepted; more deliver in parallel (faster, e.g. to drain a backlog) and so out of order")
+        @AttributeDefinition(description = "Consumers per jurisdiction queue on each node. 1 delivers each state's referrals in"
+                + " the order they were accepted, across all nodes; more deliver in parallel (faster, e.g. to drain a backlog)"
+                + " and so out of order. One state's own: queueConsumers.US-XX")
         int queueConsumers() default 1;
     }
 
@@ -68,13 +69,20 @@ public class Broker {
     private JmsConnectionFactory listeners;
     private CachingConnectionFactory shared;
     private int queueConsumers;
+    private java.util.Map<String, Integer> queueConsumersByJurisdiction = java.util.Map.of();
+
+    /** Without states of their own number of consumers (tests). */
+    void activate(Config config) {
+        activate(config, java.util.Map.of());
+    }
 
     @Activate
-    void activate(Config config) {
+    void activate(Config config, java.util.Map<String, Object> properties) {
         if (config.queueConsumers() < 1) {
             throw new IllegalArgumentException(PID + ": queueConsumers must be at least 1, not " + config.queueConsumers());
         }
         queueConsumers = config.queueConsumers();
+        queueConsumersByJurisdiction = queueConsumersByJurisdiction(properties);
         String user = blankToNull(config.username());
         String password = blankToNull(config.password());
         java.nio.file.Path users = BrokerUsers.file();
@@ -122,9 +130,34 @@ public class Broker {
         return listeners;
     }
 
-    /** Consumers per jurisdiction queue (1: in order). */
+    /** Consumers per jurisdiction queue on this node (1: in order). */
     public int queueConsumers() {
         return queueConsumers;
+    }
+
+    /** The states with their own number of consumers ({@code queueConsumers.US-XX}), by jurisdiction code. */
+    public java.util.Map<String, Integer> queueConsumersByJurisdiction() {
+        return queueConsumersByJurisdiction;
+    }
+
+    static java.util.Map<String, Integer> queueConsumersByJurisdiction(java.util.Map<String, Object> properties) {
+        java.util.Map<String, Integer> byCode = new java.util.TreeMap<>();
+        properties.forEach((key, value) -> {
+            if (key.startsWith("queueConsumers.")) {
+                String code = org.safeharbor.api.v1.Jurisdiction.of(key.substring("queueConsumers.".length())).code();
+                int consumers;
+                try {
+                    consumers = Integer.parseInt(String.valueOf(value).trim());
+                } catch (NumberFormatException e) {
+                    consumers = 0;
+                }
+                if (consumers < 1) {
+                    throw new IllegalArgumentException(PID + ": " + key + " must be a number of at least 1, not " + value);
+                }
+                byCode.put(code, consumers);
+            }
+        });
+        return java.util.Map.copyOf(byCode);
     }
 
     /** The configured URI without user info or options (which may carry credentials), for logs and /health. */

@@ -42,7 +42,7 @@ public class CamelRuntime {
     private final ServiceRegistration<CamelContext> registration;
 
     @Activate
-    public CamelRuntime(@Reference Broker broker, @Reference Metrics metrics,
+    public CamelRuntime(@Reference Broker broker, @Reference Metrics metrics, @Reference Singletons singletons,
                         @Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, BundleContext bundleContext) throws Exception {
         camel = PlatformClassLoader.call(() -> {
             DefaultCamelContext context = new DefaultCamelContext();
@@ -55,6 +55,10 @@ public class CamelRuntime {
             amqp.getConfiguration().setListenerConnectionFactory(broker.listenerConnectionFactory());
             context.addComponent("amqp", amqp);
             context.getPropertiesComponent().addInitialProperty(JurisdictionPipeline.QUEUE_CONSUMERS, String.valueOf(broker.queueConsumers()));
+            broker.queueConsumersByJurisdiction().forEach((code, consumers) -> context.getPropertiesComponent()
+                    .addInitialProperty(JurisdictionPipeline.QUEUE_CONSUMERS + "." + code, String.valueOf(consumers)));
+            // routes of the group DeliveryContract.SINGLETON_ROUTES run on the node holding the lease only
+            singletons.install(context);
             configureHttp(context);
             // per-route counts and timings (exchanges, failures, processing time) at /metrics
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);

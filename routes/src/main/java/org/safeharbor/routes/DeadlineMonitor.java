@@ -29,6 +29,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.safeharbor.api.v1.Deadline;
 import org.safeharbor.api.v1.DeadlineRule;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.DeliveryStatus;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.JurisdictionAdapter;
@@ -120,7 +121,9 @@ public class DeadlineMonitor {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("timer:deadlines?period=" + period).routeId(ROUTE_ID).process(exchange -> scan());
+                from("timer:deadlines?period=" + period).routeId(ROUTE_ID)
+                        // one node scans and alerts (Singletons): each alert is raised once
+                        .routeGroup(DeliveryContract.SINGLETON_ROUTES).process(exchange -> scan());
             }
         });
     }

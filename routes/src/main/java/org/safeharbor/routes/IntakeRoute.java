@@ -143,7 +143,9 @@ public final class IntakeRoute extends RouteBuilder {
                 .toD().allowOptimisedComponents(false)
                     .uri("amqp:queue:${exchangeProperty." + AMQP_QUEUE + "}?deliveryPersistent=true&jmsMessageType=Text");
 
+        // one node at a time sweeps (Singletons): two would queue the same left-behind delivery twice
         from("timer:safeharbor-outbox?delay=2000&period=" + outboxInterval.toMillis()).routeId(OUTBOX)
+                .routeGroup(DeliveryContract.SINGLETON_ROUTES)
                 .doTry()
                     .to(OUTBOX_SWEEP)
                 .doCatch(Exception.class)
@@ -300,6 +302,8 @@ public final class IntakeRoute extends RouteBuilder {
         Referral referral = message.getBody(Referral.class);
         message.removeHeaders("*", DeliveryContract.JURISDICTION, DeliveryContract.REPLAY_ID, DeliveryContract.REPLAY_OUTPUT);
         message.setHeader(DeliveryContract.REFERRAL_ID, referral.id().value());
+        // which consumer may take it, on any node: in order per state, or in parallel by referral (DeliveryOrder)
+        message.setHeader(DeliveryOrder.GROUP, DeliveryOrder.group(exchange.getContext(), jurisdiction, referral.id().value()));
         exchange.setProperty(AMQP_QUEUE, DeliveryContract.queue(jurisdiction));
     }
 

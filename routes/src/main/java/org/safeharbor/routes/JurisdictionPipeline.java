@@ -66,12 +66,24 @@ public final class JurisdictionPipeline extends RouteBuilder {
 
         /** The jurisdiction's durable queues on the broker (AMQP). */
         public static Queues onTheBroker(Jurisdiction jurisdiction) {
+            return onTheBroker(jurisdiction, "{{" + QUEUE_CONSUMERS + ":1}}");
+        }
+
+        /**
+         * The jurisdiction's durable queues, read by {@code consumers} consumers on this node (one: the state's referrals
+         * in the order they were accepted, on every node: {@link DeliveryOrder}).
+         */
+        public static Queues onTheBroker(Jurisdiction jurisdiction, int consumers) {
+            return onTheBroker(jurisdiction, String.valueOf(consumers));
+        }
+
+        private static Queues onTheBroker(Jurisdiction jurisdiction, String consumers) {
             // transacted on the JMS session's own (local) transaction: a crash mid-delivery leaves the referral on
             // the queue. Not a Spring transaction manager: with one, Spring's listener caches nothing and opens a new
             // AMQP connection for every poll of the queue.
             return new Queues("amqp:queue:" + DeliveryContract.queue(jurisdiction)
                     + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
-                    + "&concurrentConsumers={{" + QUEUE_CONSUMERS + ":1}}",
+                    + "&concurrentConsumers=" + consumers,
                     "amqp:queue:" + DeliveryContract.deadLetters(jurisdiction),
                     "amqp:queue:" + DeliveryContract.quarantine(jurisdiction));
         }
@@ -179,6 +191,11 @@ public final class JurisdictionPipeline extends RouteBuilder {
                     .process(this::attemptFailed)
                 .end();
         transport.configure(this, deliver);
+        // a transport with work for one node at a time (a batch collected in the shared database, a poller) has its
+        // whole path on the node that holds the singleton lease: the batch is collected where it is sent
+        if (getRouteCollection().getRoutes().stream().anyMatch(route -> DeliveryContract.SINGLETON_ROUTES.equals(route.getGroup()))) {
+            getRouteCollection().getRoutes().forEach(route -> route.setGroup(DeliveryContract.SINGLETON_ROUTES));
+        }
     }
 
     /** The idempotency key of a queue message ({@link DeliveryContract#deliveryKey}). */

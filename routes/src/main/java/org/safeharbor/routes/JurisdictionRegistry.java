@@ -149,7 +149,7 @@ public class JurisdictionRegistry {
         List<String> routeIds = List.of();
         // no transport (a bundle with rules only): listed, nothing delivered, its referrals wait on the queue
         RoutesBuilder routes = adapter instanceof StateTransport transport
-                ? new JurisdictionPipeline(adapter, transport, reporter, clock, JurisdictionPipeline.Queues.onTheBroker(jurisdiction), body)
+                ? new JurisdictionPipeline(adapter, transport, reporter, clock, JurisdictionPipeline.Queues.onTheBroker(jurisdiction, DeliveryOrder.consumers(camel, jurisdiction)), body)
                 : null;
         if (routes != null) {
             try {

@@ -68,7 +68,8 @@ public class QueueExpiry {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("timer:" + ROUTE_ID + "?delay=60000&period=" + period).routeId(ROUTE_ID).process(exchange -> sweepLogged());
+                from("timer:" + ROUTE_ID + "?delay=60000&period=" + period).routeId(ROUTE_ID)
+                        .routeGroup(DeliveryContract.SINGLETON_ROUTES).process(exchange -> sweepLogged());
             }
         });
         LOG.info("Dead letters and quarantined referrals leave the broker for the message store after {}", expiry);

@@ -58,13 +58,20 @@ public class Retention {
     private final Duration errored;
     private final Duration rejected;
     private final ScheduledExecutorService sweeper;
+    /** Whether this node runs the singleton work now: of several nodes on one database, one sweeps. */
+    private final java.util.function.BooleanSupplier leading;
 
     @Activate
-    public Retention(@Reference MessageStore store, Config config) {
-        this(store, config, Clock.systemUTC());
+    public Retention(@Reference MessageStore store, @Reference Singletons singletons, Config config) {
+        this(store, config, Clock.systemUTC(), singletons::leading);
     }
 
     Retention(MessageStore store, Config config, Clock clock) {
+        this(store, config, clock, () -> true);
+    }
+
+    Retention(MessageStore store, Config config, Clock clock, java.util.function.BooleanSupplier leading) {
+        this.leading = leading;
         this.store = store;
         this.clock = clock;
         this.delivered = duration("delivered", config.delivered());
@@ -114,6 +121,9 @@ public class Retention {
     }
 
     private void sweepLogged() {
+        if (!leading.getAsBoolean()) {
+            return; // another node holds the singleton lease and sweeps
+        }
         try {
             sweep();
         } catch (RuntimeException e) {

@@ -3,10 +3,13 @@ package org.safeharbor.routes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.lang.annotation.Annotation;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -174,5 +177,14 @@ class BrokerTest {
         org.junit.jupiter.api.Assertions.assertTrue(broker.isReachable(), "back once the broker is");
         org.junit.jupiter.api.Assertions.assertTrue(broker.isReachable());
         assertEquals(3, opened.get());
+    }
+
+    @Test
+    void aStateCanHaveItsOwnNumberOfConsumers() {
+        assertEquals(Map.of("US-MA", 4, "US-TX", 1), Broker.queueConsumersByJurisdiction(
+                Map.of("queueConsumers", "1", "queueConsumers.US-MA", "4", "queueConsumers.US-TX", " 1 ", "url", "amqp://x")));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> Broker.queueConsumersByJurisdiction(Map.of("queueConsumers.US-MA", "many")));
+        assertTrue(refused.getMessage().contains("queueConsumers.US-MA must be a number of at least 1"), refused.getMessage());
     }
 }

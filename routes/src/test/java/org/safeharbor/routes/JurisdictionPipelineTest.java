@@ -55,7 +55,7 @@ class JurisdictionPipelineTest {
     /** What the fake state does with each attempt. */
     enum Behaviour { ACCEPT, DOWN, REFUSE }
 
-    static final class FakeState implements JurisdictionAdapter, StateTransport {
+    static class FakeState implements JurisdictionAdapter, StateTransport {
         final List<StatusUpdate> reported = new CopyOnWriteArrayList<>();
         final AtomicInteger attempts = new AtomicInteger();
         /** The headers each attempt reached the state with: referral id and attempt number. */
@@ -306,7 +306,33 @@ class JurisdictionPipelineTest {
     }
 
     @Test
+    void aTransportWithSingletonWorkHasItsWholePathRunOnTheLeaseNode() throws Exception {
+        FakeState batching = new FakeState() {
+            @Override
+            public void configure(org.apache.camel.builder.RouteBuilder routes, String from) {
+                super.configure(routes, from);
+                // as Florida's batch: collected in the shared database on a timer
+                routes.from("timer:batch?period=60000").routeId("US-ZZ-batch").routeGroup(DeliveryContract.SINGLETON_ROUTES).log("batch");
+            }
+        };
+        JurisdictionPipeline pipeline = batching.pipeline(JurisdictionPipeline.Queues.inMemory());
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.addRoutes(pipeline);
+            assertEquals(Set.of(DeliveryContract.SINGLETON_ROUTES), pipeline.getRouteCollection().getRoutes().stream()
+                    .map(org.apache.camel.model.RouteDefinition::getGroup).collect(java.util.stream.Collectors.toSet()),
+                    "receive, attempt, deliver and the batch: one node at a time");
+        }
+        JurisdictionPipeline plain = new FakeState().pipeline(JurisdictionPipeline.Queues.inMemory());
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.addRoutes(plain);
+            assertTrue(plain.getRouteCollection().getRoutes().stream().allMatch(route -> route.getGroup() == null),
+                    "a state without singleton work is delivered from every node");
+        }
+    }
+
+    @Test
     void aQueueHasOneConsumerUnlessConfigured() {
         assertTrue(JurisdictionPipeline.Queues.onTheBroker(ZZ).queue().endsWith("&concurrentConsumers={{" + JurisdictionPipeline.QUEUE_CONSUMERS + ":1}}"));
+        assertTrue(JurisdictionPipeline.Queues.onTheBroker(ZZ, 4).queue().endsWith("&concurrentConsumers=4"), "a state's own number");
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
 import org.safeharbor.api.v1.StatusReporter;
@@ -77,6 +78,8 @@ final class CoordinationRoutes extends RouteBuilder implements AutoCloseable {
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/fhir+json"))
                 .to(https.endpoint(team.communicationUrl()));
         from(watch).routeId(routePrefix() + "watch")
+                // one node watches (DeliveryContract.SINGLETON_ROUTES)
+                .routeGroup(DeliveryContract.SINGLETON_ROUTES)
                 .doTry()
                     .process(exchange -> watch())
                 .doCatch(Exception.class)

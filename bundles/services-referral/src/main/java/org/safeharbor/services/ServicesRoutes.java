@@ -21,6 +21,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.hl7.fhir.r4.model.Bundle;
+import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.Jurisdiction;
 import org.safeharbor.api.v1.Referral;
 import org.safeharbor.api.v1.ReferralId;
@@ -148,9 +149,13 @@ public final class ServicesRoutes extends RouteBuilder {
         timer(queues.retention(), "retention", this::purge);
     }
 
-    /** A timer's route: a failed run is logged (its class only) and tried again at the next tick. */
+    /**
+     * A timer's route: a failed run is logged (its class only) and tried again at the next tick. One node runs it
+     * (DeliveryContract.SINGLETON_ROUTES): two would sweep, watch and poll the same rows.
+     */
     private void timer(String uri, String name, Runnable work) {
         from(uri).routeId(ROUTE_PREFIX + name)
+                .routeGroup(DeliveryContract.SINGLETON_ROUTES)
                 .doTry()
                     .process(exchange -> work.run())
                 .doCatch(Exception.class)

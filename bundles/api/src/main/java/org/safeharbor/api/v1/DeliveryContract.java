@@ -92,6 +92,15 @@ public final class DeliveryContract {
      */
     public static final String QUEUE_ENDPOINT = "direct:safeharbor-queue";
 
+    /**
+     * Camel route group of work that must run on one node at a time when several nodes share the database and the
+     * broker (1.7): sweeps, scans, batches, pollers. The core starts such a route only on the node that holds the
+     * singleton lease and stops it when the lease is lost (karaf-distribution/PRODUCTION.md, "Two or more nodes").
+     * A bundle marks a route with {@code .routeGroup(DeliveryContract.SINGLETON_ROUTES)}; a state whose transport
+     * marks any of its routes has its whole delivery path run on that node (a batch is collected where it is sent).
+     */
+    public static final String SINGLETON_ROUTES = "safeharbor-singleton";
+
     /** Intake header: the registered client that submitted (its SMART client id) (1.5). */
     public static final String SUBMITTED_BY = "SafeHarborSubmittedBy";
 

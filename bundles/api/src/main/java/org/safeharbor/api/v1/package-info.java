@@ -15,7 +15,7 @@
  * model can be unit-tested anywhere and a jurisdiction's rules stay separate from core code
  * (45 CFR 1355.53).
  */
-@Version("1.6.0")
+@Version("1.7.0")
 @Export
 package org.safeharbor.api.v1;
 

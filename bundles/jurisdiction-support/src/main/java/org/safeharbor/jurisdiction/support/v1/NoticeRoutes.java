@@ -161,6 +161,8 @@ public final class NoticeRoutes implements AutoCloseable {
                     .process(this::recordSent)
                 .end();
         routes.from(queues.sweep()).routeId(code + "notice-sweep")
+                // one node sweeps (several nodes would queue a stale notice once each)
+                .routeGroup(DeliveryContract.SINGLETON_ROUTES)
                 .process(exchange -> sweep());
     }
 

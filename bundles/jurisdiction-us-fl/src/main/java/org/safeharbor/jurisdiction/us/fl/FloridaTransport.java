@@ -91,7 +91,9 @@ record FloridaTransport(FloridaConfig config, FloridaFormat format, ReferralBatc
         routes.from(FLUSH_ENDPOINT).routeId(CODE + "-flush")
                 .setHeader(Exchange.AGGREGATION_COMPLETE_ALL_GROUPS, routes.constant(true))
                 .to(COLLECT);
-        routes.from(COLLECT).routeId(CODE + "-collect")
+        // the batch's timer and its recovery read the shared database: one node collects and sends, and the core then
+        // runs all of Florida's path on that node (DeliveryContract.SINGLETON_ROUTES)
+        routes.from(COLLECT).routeId(CODE + "-collect").routeGroup(DeliveryContract.SINGLETON_ROUTES)
                 .aggregate(routes.constant(CODE), ReferralBatches.byReferralId()).aggregationRepository(repository)
                     .completionSize(config.maxReferralsPerBatch()).completionInterval(batchInterval.toMillis())
                     .process(this::batch)
@@ -108,7 +110,7 @@ record FloridaTransport(FloridaConfig config, FloridaFormat format, ReferralBatc
 
         routes.from(sftp.endpoint(routes.getContext(), config.outboxDirectory(), "&delete=true&idempotent=true&antInclude=*.dat"
                         + "&sortBy=file:modified;file:name&delay=" + pollInterval.toMillis() + "&initialDelay=" + pollInterval.toMillis()))
-                .routeId(CODE + "-status")
+                .routeId(CODE + "-status").routeGroup(DeliveryContract.SINGLETON_ROUTES)
                 // the whole file is read first: a bad line fails it before anything is reported, and it is read again
                 // at the next poll (it stays on the server), so no status is reported twice or lost
                 .process(file -> batches.report(format.statuses(file.getMessage().getBody(String.class)),
