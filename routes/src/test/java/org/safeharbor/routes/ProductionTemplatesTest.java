@@ -79,6 +79,8 @@ class ProductionTemplatesTest {
         assertEquals(List.of(), brokerProblems(url), url);
         assertTrue(url.startsWith("failover:("), "a cluster: " + url);
         assertTrue(url.contains("transport.trustStoreLocation="), "the trust store is named: " + url);
+        assertTrue(url.contains("failover.amqpOpenServerListAction=IGNORE"),
+                "the client keeps its list of brokers (an Artemis pair would give it the replication port): " + url);
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The production profile's broker: the module external-broker (ActiveMQ Artemis run standalone) as a
@@ -61,13 +60,7 @@ final class ExternalBrokerProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroyForcibly();
-        try {
-            process.waitFor(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Reaper.forget(process);
+        Reaper.kill(process);
         process = null;
     }
 

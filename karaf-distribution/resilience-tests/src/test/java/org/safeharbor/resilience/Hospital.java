@@ -91,8 +91,13 @@ final class Hospital implements AutoCloseable {
     private ExecutorService workers;
 
     Hospital(KarafProcess karaf, String runId, Duration requestTimeout) {
-        this.auth = karaf.auth();
-        this.endpoint = karaf.base().resolve("/fhir/$process-message");
+        this(karaf.auth(), karaf.base(), runId, requestTimeout);
+    }
+
+    /** A hospital reaching the adapter at {@code base} (e.g. a load balancer in front of several nodes) as {@code auth}'s client. */
+    Hospital(HospitalAuth auth, URI base, String runId, Duration requestTimeout) {
+        this.auth = auth.at(base);
+        this.endpoint = base.resolve("/fhir/$process-message");
         this.runId = runId;
         this.requestTimeout = requestTimeout;
         this.template = template(Settings.samples().resolve(SAMPLE));

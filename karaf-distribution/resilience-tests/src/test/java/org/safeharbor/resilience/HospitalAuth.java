@@ -33,7 +33,7 @@ final class HospitalAuth {
 
     private final Path etc;
     private final URI fhirBase;
-    private final JWK key = SmartBackendClient.generateKey("ES384");
+    private final JWK key;
     // guarded by this
     private HttpClient http;
     private SmartBackendClient smart;
@@ -45,8 +45,21 @@ final class HospitalAuth {
      * @param base the adapter's HTTPS base, e.g. {@code https://127.0.0.1:8443}
      */
     HospitalAuth(Path etc, URI base) {
+        this(etc, base, SmartBackendClient.generateKey("ES384"));
+    }
+
+    private HospitalAuth(Path etc, URI base, JWK key) {
         this.etc = etc;
         this.fhirBase = base.resolve("/fhir");
+        this.key = key;
+    }
+
+    /**
+     * The same client (its registration, its key, the CA it trusts) reaching the adapter at another address: another
+     * node sharing this one's {@code etc/safeharbor/}, or the load balancer in front of them (ClusterIT).
+     */
+    HospitalAuth at(URI base) {
+        return new HospitalAuth(etc, base, key);
     }
 
     /**

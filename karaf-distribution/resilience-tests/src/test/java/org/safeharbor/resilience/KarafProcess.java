@@ -37,7 +37,7 @@ final class KarafProcess implements AutoCloseable {
     private final String name;
     final int httpPort;
     final int amqpPort;
-    private final HospitalAuth auth;
+    private HospitalAuth auth;
     /** The command that starts Karaf in the foreground, and its environment; null: {@code bin/karaf server} on free ports. */
     private final List<String> command;
     /** The host name the tests connect to (the adapter's certificate names it). */
@@ -117,6 +117,14 @@ final class KarafProcess implements AutoCloseable {
     /** The tests' hospital client: its TLS trust and its access tokens. */
     HospitalAuth auth() {
         return auth;
+    }
+
+    /**
+     * Reaches this node as {@code first}'s client: a second node of a cluster, whose {@code etc/safeharbor/} (CA, server
+     * certificate, token signing key, client registrations) is a copy of the first's (ClusterIT).
+     */
+    void sameClientAs(KarafProcess first) {
+        auth = first.auth.at(base());
     }
 
     /**

@@ -44,14 +44,22 @@ final class PeerTls {
         Path keyStore = directory.resolve("us-il-peer.p12");
         Path certificate = directory.resolve("us-il-peer.crt");
         Path trustStore = directory.resolve("us-il-peer-trust.p12");
+        selfSigned("us-il-peer", keyStore, trustStore, certificate, password);
+        return new PeerTls(keyStore, trustStore, password);
+    }
+
+    /**
+     * A self-signed key pair for localhost and 127.0.0.1 (7 days) in {@code keyStore}, its certificate in
+     * {@code certificate} (PEM) and in {@code trustStore}, all PKCS12 under {@code password} (keytool of this JDK).
+     */
+    static void selfSigned(String alias, Path keyStore, Path trustStore, Path certificate, String password) {
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Files2.run(keytool, "-genkeypair", "-alias", "us-il-peer", "-keyalg", "RSA", "-keysize", "2048", "-validity", "7",
+        Files2.run(keytool, "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "7",
                 "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
                 "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", password, "-keypass", password);
-        Files2.run(keytool, "-exportcert", "-rfc", "-alias", "us-il-peer", "-keystore", keyStore.toString(),
+        Files2.run(keytool, "-exportcert", "-rfc", "-alias", alias, "-keystore", keyStore.toString(),
                 "-storepass", password, "-file", certificate.toString());
-        Files2.run(keytool, "-importcert", "-noprompt", "-alias", "us-il-peer", "-file", certificate.toString(),
+        Files2.run(keytool, "-importcert", "-noprompt", "-alias", alias, "-file", certificate.toString(),
                 "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", password);
-        return new PeerTls(keyStore, trustStore, password);
     }
 }

@@ -30,4 +30,15 @@ final class Reaper {
     static void forget(Process process) {
         LIVE.remove(process.toHandle());
     }
+
+    /** SIGKILL, waits (at most 20 s) until the process is gone, and stops watching it. */
+    static void kill(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        forget(process);
+    }
 }
