@@ -224,7 +224,10 @@ public final class ServicesRoutes extends RouteBuilder {
         if (template == null) {
             throw new IllegalStateException("the services-referral routes are not running");
         }
-        template.sendBodyAndHeaders(queues.producer(), "", Map.of(REFERRAL_ID, id.value(), PROVIDER, provider));
+        // an Artemis message group per services referral: its copies (the sweep's after a crash) reach one consumer at
+        // a time on any node, so the second finds the first sent instead of both sending
+        template.sendBodyAndHeaders(queues.producer(), "", Map.of(REFERRAL_ID, id.value(), PROVIDER, provider,
+                "JMSXGroupID", id.value() + "/" + provider));
         ledger.queued(id, provider);
     }
 

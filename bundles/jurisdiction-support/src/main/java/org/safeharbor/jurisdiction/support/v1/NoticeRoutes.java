@@ -69,6 +69,8 @@ public final class NoticeRoutes implements AutoCloseable {
     /** Headers of a notice on its queue and in the state's send route: the referral and the recipient (the body is the payload). */
     public static final String REFERRAL_ID = "SafeHarborNoticeReferralId";
     public static final String RECIPIENT = "SafeHarborNoticeRecipient";
+    /** The JMS property of an Artemis message group (Qpid JMS sends it as the AMQP group-id). */
+    static final String MESSAGE_GROUP = "JMSXGroupID";
     /** A notice recorded this long ago and still not on its queue was left behind by a crash. */
     public static final Duration SWEEP_AGE = Duration.ofMinutes(1);
     /** Between a purpose and a recipient's name: {@code coordination--ma-seen} (2.5). */
@@ -187,8 +189,10 @@ public final class NoticeRoutes implements AutoCloseable {
         if (template == null) {
             throw new IllegalStateException(jurisdiction.code() + ": the notice routes are not running");
         }
-        template.sendBodyAndHeaders(queues.producer(), notice.payload(),
-                Map.of(REFERRAL_ID, notice.referralId().value(), RECIPIENT, notice.recipient()));
+        // an Artemis message group per notice: its copies (the sweep's after a crash) reach one consumer at a time on
+        // any node, so the second finds the first sent instead of both sending
+        template.sendBodyAndHeaders(queues.producer(), notice.payload(), Map.of(REFERRAL_ID, notice.referralId().value(),
+                RECIPIENT, notice.recipient(), MESSAGE_GROUP, notice.referralId().value() + "/" + notice.recipient()));
         reporter.noticeQueued(notice.referralId(), notice.jurisdiction(), notice.recipient());
     }
 
