@@ -303,7 +303,7 @@ public final class IntakeRoute extends RouteBuilder {
         message.removeHeaders("*", DeliveryContract.JURISDICTION, DeliveryContract.REPLAY_ID, DeliveryContract.REPLAY_OUTPUT);
         message.setHeader(DeliveryContract.REFERRAL_ID, referral.id().value());
         // which consumer may take it, on any node: in order per state, or in parallel by referral (DeliveryOrder)
-        message.setHeader(DeliveryOrder.GROUP, DeliveryOrder.group(exchange.getContext(), jurisdiction, referral.id().value()));
+        message.setHeader(DeliveryContract.MESSAGE_GROUP, DeliveryOrder.group(exchange.getContext(), jurisdiction, referral.id().value()));
         exchange.setProperty(AMQP_QUEUE, DeliveryContract.queue(jurisdiction));
     }
 

@@ -195,6 +195,10 @@ public final class JurisdictionPipeline extends RouteBuilder {
         // whole path on the node that holds the singleton lease: the batch is collected where it is sent
         if (getRouteCollection().getRoutes().stream().anyMatch(route -> DeliveryContract.SINGLETON_ROUTES.equals(route.getGroup()))) {
             getRouteCollection().getRoutes().forEach(route -> route.setGroup(DeliveryContract.SINGLETON_ROUTES));
+        } else if (DeliveryOrder.inOrder(getContext(), jurisdiction)) {
+            // a state delivered in order reads its queue on one node at a time, under its own lease (DeliveryOrder)
+            getRouteCollection().getRoutes().stream().filter(route -> (jurisdiction.code() + "-receive").equals(route.getRouteId()))
+                    .forEach(route -> route.setGroup(DeliveryOrder.lease(jurisdiction)));
         }
     }
 

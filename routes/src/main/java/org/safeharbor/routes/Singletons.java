@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -35,7 +37,8 @@ import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
  * scan and its alerts, queue expiry, retention, the notice, services and coordination sweeps, and a batching state's
  * whole delivery path. Routes in the group {@link DeliveryContract#SINGLETON_ROUTES} run under Camel's
  * {@link ClusteredRoutePolicy} on one lease ({@value #LEASE}, {@link LeaseClusterService}); other work asks
- * {@link #leading()}.
+ * {@link #leading()}. An in-order state's receive route runs under a lease of its own ({@link DeliveryOrder#lease}),
+ * with the same bounds.
  *
  * <p>On PostgreSQL the lease is a row in the shared database, taken and renewed on the database's clock: a node that
  * dies hands the work over within {@code leaseSeconds + renewSeconds} (20 s by default); a node that stops hands it
@@ -94,11 +97,25 @@ public class Singletons {
     void install(CamelContext camel) throws Exception {
         camel.addService(service);
         ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(service, LEASE);
+        // an in-order state's receive route: a lease of its own, so one node can deliver US-IL while another delivers US-TX
+        Map<String, ClusteredRoutePolicy> inOrder = new ConcurrentHashMap<>();
         camel.addRoutePolicyFactory(new RoutePolicyFactory() {
             @Override
             public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
-                return route instanceof RouteDefinition definition && DeliveryContract.SINGLETON_ROUTES.equals(definition.getGroup())
-                        ? policy : null;
+                String group = route instanceof RouteDefinition definition ? definition.getGroup() : null;
+                if (DeliveryContract.SINGLETON_ROUTES.equals(group)) {
+                    return policy;
+                }
+                if (group != null && group.startsWith(DeliveryOrder.LEASE_PREFIX)) {
+                    return inOrder.computeIfAbsent(group, lease -> {
+                        try {
+                            return ClusteredRoutePolicy.forNamespace(service, lease);
+                        } catch (Exception e) {
+                            throw org.apache.camel.RuntimeCamelException.wrapRuntimeCamelException(e);
+                        }
+                    });
+                }
+                return null;
             }
         });
         view = service.getView(LEASE);

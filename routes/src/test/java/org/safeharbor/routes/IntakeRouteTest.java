@@ -118,11 +118,11 @@ class IntakeRouteTest {
             String sealed = message.getMessage().getBody(String.class);
             assertFalse(QueueBodyTest.showsPersonalData(sealed), "no name, birth date or address on the broker: " + sealed);
             assertEquals(referral, body.read(sealed, "r-1"), "and it opens back to the referral");
-            assertEquals(Set.of(DeliveryContract.REFERRAL_ID, DeliveryContract.JURISDICTION, DeliveryOrder.GROUP),
+            assertEquals(Set.of(DeliveryContract.REFERRAL_ID, DeliveryContract.JURISDICTION, DeliveryContract.MESSAGE_GROUP),
                     message.getMessage().getHeaders().keySet(),
                     "the contract's queue headers and the message group, none of the submission's (its raw form stays in the store)");
             assertEquals(j.code(), message.getMessage().getHeader(DeliveryContract.JURISDICTION));
-            assertEquals(j.code(), message.getMessage().getHeader(DeliveryOrder.GROUP),
+            assertEquals(j.code(), message.getMessage().getHeader(DeliveryContract.MESSAGE_GROUP),
                     "one consumer per node (the default): one group per state, so in order across nodes");
             assertEquals("r-1", message.getMessage().getHeader(DeliveryContract.REFERRAL_ID));
         }
@@ -132,9 +132,9 @@ class IntakeRouteTest {
     void aStateDeliveredInParallelGetsAGroupPerReferral() throws Exception {
         camel.getPropertiesComponent().addInitialProperty(JurisdictionPipeline.QUEUE_CONSUMERS + "." + MO.code(), "4");
         intake("ehr|groups", "a", referral("r-groups"), statuses(IL, DeliveryStatus.RECEIVED, MO, DeliveryStatus.RECEIVED));
-        assertEquals("r-groups", queue(MO).peek().getMessage().getHeader(DeliveryOrder.GROUP),
+        assertEquals("r-groups", queue(MO).peek().getMessage().getHeader(DeliveryContract.MESSAGE_GROUP),
                 "queueConsumers.US-MO=4: in parallel, but a referral's copies go to one consumer at a time");
-        assertEquals(IL.code(), queue(IL).peek().getMessage().getHeader(DeliveryOrder.GROUP), "the other states keep their order");
+        assertEquals(IL.code(), queue(IL).peek().getMessage().getHeader(DeliveryContract.MESSAGE_GROUP), "the other states keep their order");
     }
 
     @Test

@@ -306,7 +306,7 @@ class JurisdictionPipelineTest {
     }
 
     @Test
-    void aTransportWithSingletonWorkHasItsWholePathRunOnTheLeaseNode() throws Exception {
+    void aBatchingStateRunsOnTheLeaseNodeAnInOrderStateReadsItsQueueUnderItsOwnLease() throws Exception {
         FakeState batching = new FakeState() {
             @Override
             public void configure(org.apache.camel.builder.RouteBuilder routes, String from) {
@@ -322,11 +322,20 @@ class JurisdictionPipelineTest {
                     .map(org.apache.camel.model.RouteDefinition::getGroup).collect(java.util.stream.Collectors.toSet()),
                     "receive, attempt, deliver and the batch: one node at a time");
         }
-        JurisdictionPipeline plain = new FakeState().pipeline(JurisdictionPipeline.Queues.inMemory());
+        JurisdictionPipeline inOrder = new FakeState().pipeline(JurisdictionPipeline.Queues.inMemory());
         try (DefaultCamelContext context = new DefaultCamelContext()) {
-            context.addRoutes(plain);
-            assertTrue(plain.getRouteCollection().getRoutes().stream().allMatch(route -> route.getGroup() == null),
-                    "a state without singleton work is delivered from every node");
+            context.addRoutes(inOrder);
+            Map<String, String> groups = new java.util.TreeMap<>();
+            inOrder.getRouteCollection().getRoutes().forEach(route -> groups.put(route.getRouteId(), String.valueOf(route.getGroup())));
+            assertEquals(Map.of("US-ZZ-receive", "safeharbor-in-order-US-ZZ", "US-ZZ-attempt", "null", "US-ZZ-deliver", "null"), groups,
+                    "a state delivered in order (one consumer per node) reads its queue on one node at a time, under its own lease");
+        }
+        JurisdictionPipeline parallel = new FakeState().pipeline(JurisdictionPipeline.Queues.inMemory());
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().addInitialProperty(JurisdictionPipeline.QUEUE_CONSUMERS + ".US-ZZ", "4");
+            context.addRoutes(parallel);
+            assertTrue(parallel.getRouteCollection().getRoutes().stream().allMatch(route -> route.getGroup() == null),
+                    "a state delivered in parallel (queueConsumers.US-ZZ=4) is read on every node");
         }
     }
 

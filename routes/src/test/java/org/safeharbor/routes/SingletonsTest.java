@@ -42,12 +42,15 @@ class SingletonsTest {
 
     private static final Duration LEASE = Duration.ofMillis(2_000);
     private static final Duration RENEW = Duration.ofMillis(400);
+    private static final org.safeharbor.api.v1.Jurisdiction ZZ = org.safeharbor.api.v1.Jurisdiction.of("US-ZZ");
 
     /** A tick of a singleton route: which node, when (System.nanoTime()). */
     private record Tick(String node, long at) {
     }
 
     private final List<Tick> ticks = new CopyOnWriteArrayList<>();
+    /** Ticks of an in-order state's receive route, under that state's own lease. */
+    private final List<Tick> inOrderTicks = new CopyOnWriteArrayList<>();
     private final List<String> everyNode = new CopyOnWriteArrayList<>();
     private final List<DefaultCamelContext> nodes = new CopyOnWriteArrayList<>();
     private JdbcDataSource database;
@@ -79,6 +82,15 @@ class SingletonsTest {
             }
         });
         camel.start();
+        // an in-order state's queue reader (JurisdictionPipeline), under its own lease; added once Camel runs, as a state
+        // bundle's routes are
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:in-order-" + name + "?period=50").routeId("US-ZZ-receive").routeGroup(DeliveryOrder.lease(ZZ))
+                        .process(exchange -> inOrderTicks.add(new Tick(name, System.nanoTime())));
+            }
+        });
         nodes.add(camel);
         return singletons;
     }
@@ -139,8 +151,32 @@ class SingletonsTest {
         assertNeverTwoAtOnce();
     }
 
-    /** Between one node's first tick and its last, no other node ticked. */
+    @Test
+    void anInOrderStateIsReadOnOneNodeAtATimeUnderItsOwnLease() throws Exception {
+        // a third node holds the singleton lease: the state's lease is another, free
+        assertTrue(locks(database, "node-x").lock(new LockConfiguration(Instant.now(), Singletons.LEASE, Duration.ofMinutes(1), Duration.ZERO)).isPresent());
+        Singletons a = node("node-a", database);
+        Singletons b = node("node-b", database);
+        awaitTrue(() -> inOrderTicks.size() >= 5, Duration.ofSeconds(10), "a node read the in-order state's queue");
+        Thread.sleep(1_000);
+        assertFalse(a.leading() || b.leading(), "the singleton work is node-x's");
+        assertEquals(List.of(), ticks, "no singleton work here");
+        List<String> readers = inOrderTicks.stream().map(Tick::node).distinct().toList();
+        assertEquals(1, readers.size(), "one node reads the state's queue: " + readers);
+
+        String reader = readers.get(0);
+        nodes.get(reader.equals("node-a") ? 0 : 1).stop();
+        awaitTrue(() -> inOrderTicks.stream().anyMatch(t -> !t.node().equals(reader)), Duration.ofSeconds(3),
+                "the other node reads it once the first stopped");
+        assertNeverTwoAtOnce(inOrderTicks);
+    }
+
     private void assertNeverTwoAtOnce() {
+        assertNeverTwoAtOnce(ticks);
+    }
+
+    /** Between one node's first tick and its last, no other node ticked. */
+    private static void assertNeverTwoAtOnce(List<Tick> ticks) {
         List<String> order = ticks.stream().map(Tick::node).toList();
         List<String> runs = new java.util.ArrayList<>();
         for (String node : order) {

@@ -227,7 +227,7 @@ public final class ServicesRoutes extends RouteBuilder {
         // an Artemis message group per services referral: its copies (the sweep's after a crash) reach one consumer at
         // a time on any node, so the second finds the first sent instead of both sending
         template.sendBodyAndHeaders(queues.producer(), "", Map.of(REFERRAL_ID, id.value(), PROVIDER, provider,
-                "JMSXGroupID", id.value() + "/" + provider));
+                DeliveryContract.MESSAGE_GROUP, id.value() + "/" + provider));
         ledger.queued(id, provider);
     }
 

@@ -45,7 +45,7 @@ class ClusterIT {
     static final int CLOCK_SECONDS = 45;
     /** Documented in PRODUCTION.md: lease 15 s + one try every 5 s. */
     static final Duration LEASE_BOUND = Duration.ofSeconds(20);
-    private static final Pattern TOOK_LEASE = Pattern.compile("node (node-\\d) took the lease");
+    private static final Pattern TOOK_LEASE = Pattern.compile("\\(safeharbor-singletons\\): node (node-\\d) took the lease");
     private static final String ALERT = "State's statutory clock us-il-";
 
     static Postgres postgres;
@@ -135,7 +135,7 @@ class ClusterIT {
             dead.kill();
             Instant killed = Instant.now();
             String otherName = "node-" + (2 - leader);
-            while (!other.fullLog().contains("node " + otherName + " took the lease")) {
+            while (!other.fullLog().contains("(safeharbor-singletons): node " + otherName + " took the lease")) {
                 assertTrue(Duration.between(killed, Instant.now()).compareTo(LEASE_BOUND.plusSeconds(15)) < 0,
                         "the lease did not move to " + otherName);
                 KarafProcess.sleep(200);
@@ -172,7 +172,11 @@ class ClusterIT {
                 List<String> inOrder = sequential.stream().filter(Hospital.Submission::accepted)
                         .map(s -> s.taskIds.iterator().next()).toList();
                 List<String> arrived = peer.firstDeliveryOrder().stream().filter(inOrder::contains).toList();
-                assertEquals(inOrder, arrived, "the referrals sent one after another reached the state in that order");
+                log.add("Illinois read by: " + inOrderLeaseLines());
+                if (!inOrder.equals(arrived)) {
+                    throw new AssertionError("the referrals sent one after another reached the state in another order: "
+                            + overtaken(sequential, arrived));
+                }
                 log.add("in order: " + inOrder.size() + " referrals sent one after another arrived in that order");
 
                 int expectedAlerts = 3 * counts.deliveredUnique();
@@ -233,6 +237,36 @@ class ClusterIT {
                     + " deliveries at the peer %d", label, accepted, sending.toMillis() / 1000.0, accepted / (sending.toMillis() / 1000.0),
                     accepted, seconds, accepted / seconds, peer.deliveries().size() - deliveredBefore);
         }
+    }
+
+    /** Where the order first broke: the referral overtaken, the one that overtook it, with their sends and deliveries. */
+    private static String overtaken(List<Hospital.Submission> sequential, List<String> arrived) {
+        List<Hospital.Submission> accepted = sequential.stream().filter(Hospital.Submission::accepted).toList();
+        for (int i = 0; i < accepted.size(); i++) {
+            String expected = accepted.get(i).taskId();
+            if (i >= arrived.size() || !arrived.get(i).equals(expected)) {
+                String first = i < arrived.size() ? arrived.get(i) : "nothing";
+                Hospital.Submission overtaker = accepted.stream().filter(s -> s.taskIds.contains(first)).findFirst().orElse(null);
+                return "referral " + i + " of " + accepted.size() + " " + describe(accepted.get(i)) + " was overtaken by "
+                        + (overtaker == null ? first : describe(overtaker)) + "; deliveries at the state of the first: "
+                        + peer.byReferral().getOrDefault(expected, List.of()).stream().map(d -> "attempt " + StatePeer.attempt(d)).toList();
+            }
+        }
+        return "more referrals arrived than were sent";
+    }
+
+    private static String describe(Hospital.Submission submission) {
+        return submission.taskIds + " (sent " + submission.sends + "x from " + submission.firstSentAt + ", 202 at " + submission.acceptedAt + ")";
+    }
+
+    /** The nodes' log lines about Illinois' own lease (DeliveryOrder): who read the queue when. */
+    private static List<String> inOrderLeaseLines() {
+        List<String> lines = new ArrayList<>();
+        for (KarafProcess node : nodes) {
+            node.fullLog().lines().filter(line -> line.contains("(safeharbor-in-order-US-IL)"))
+                    .map(String::strip).forEach(lines::add);
+        }
+        return lines;
     }
 
     /** The node that last took the lease, from the nodes' logs. */

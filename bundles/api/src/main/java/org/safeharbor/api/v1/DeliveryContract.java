@@ -101,6 +101,15 @@ public final class DeliveryContract {
      */
     public static final String SINGLETON_ROUTES = "safeharbor-singleton";
 
+    /**
+     * The JMS property of a queue message's Artemis message group (1.7; Qpid JMS carries it as the AMQP
+     * {@code group-id}): the broker gives a group's messages to one consumer at a time, on whichever node. The core
+     * groups a state's referrals (by state when it is delivered in order, by referral otherwise); a bundle that queues
+     * its own messages (notices, services referrals) groups each by what must not be sent twice at once. Never passed
+     * on to a state.
+     */
+    public static final String MESSAGE_GROUP = "JMSXGroupID";
+
     /** Intake header: the registered client that submitted (its SMART client id) (1.5). */
     public static final String SUBMITTED_BY = "SafeHarborSubmittedBy";
 

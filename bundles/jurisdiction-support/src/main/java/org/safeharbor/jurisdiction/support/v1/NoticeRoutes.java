@@ -69,8 +69,6 @@ public final class NoticeRoutes implements AutoCloseable {
     /** Headers of a notice on its queue and in the state's send route: the referral and the recipient (the body is the payload). */
     public static final String REFERRAL_ID = "SafeHarborNoticeReferralId";
     public static final String RECIPIENT = "SafeHarborNoticeRecipient";
-    /** The JMS property of an Artemis message group (Qpid JMS sends it as the AMQP group-id). */
-    static final String MESSAGE_GROUP = "JMSXGroupID";
     /** A notice recorded this long ago and still not on its queue was left behind by a crash. */
     public static final Duration SWEEP_AGE = Duration.ofMinutes(1);
     /** Between a purpose and a recipient's name: {@code coordination--ma-seen} (2.5). */
@@ -192,7 +190,7 @@ public final class NoticeRoutes implements AutoCloseable {
         // an Artemis message group per notice: its copies (the sweep's after a crash) reach one consumer at a time on
         // any node, so the second finds the first sent instead of both sending
         template.sendBodyAndHeaders(queues.producer(), notice.payload(), Map.of(REFERRAL_ID, notice.referralId().value(),
-                RECIPIENT, notice.recipient(), MESSAGE_GROUP, notice.referralId().value() + "/" + notice.recipient()));
+                RECIPIENT, notice.recipient(), DeliveryContract.MESSAGE_GROUP, notice.referralId().value() + "/" + notice.recipient()));
         reporter.noticeQueued(notice.referralId(), notice.jurisdiction(), notice.recipient());
     }
 

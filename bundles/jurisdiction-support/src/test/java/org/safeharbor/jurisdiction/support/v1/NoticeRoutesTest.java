@@ -80,7 +80,7 @@ class NoticeRoutesTest {
         assertEquals("r-1", sent.get(0).get(DeliveryContract.STATE_REFERRAL_ID));
         assertEquals("1", sent.get(0).get(DeliveryContract.STATE_ATTEMPT));
         assertEquals("district-attorney", sent.get(0).get(NoticeRoutes.RECIPIENT));
-        assertEquals("r-1/district-attorney", sent.get(0).get(NoticeRoutes.MESSAGE_GROUP),
+        assertEquals("r-1/district-attorney", sent.get(0).get(DeliveryContract.MESSAGE_GROUP),
                 "one message group per notice: its copies reach one consumer at a time, on any node");
         // a direct: queue sends at once, before queue() records it queued (on the broker the send comes later)
         assertEquals(List.of("attempt 1", "sent 1", "queued"), reporter.events);
