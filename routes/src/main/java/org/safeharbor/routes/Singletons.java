@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -97,8 +95,6 @@ public class Singletons {
     void install(CamelContext camel) throws Exception {
         camel.addService(service);
         ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(service, LEASE);
-        // an in-order state's receive route: a lease of its own, so one node can deliver US-IL while another delivers US-TX
-        Map<String, ClusteredRoutePolicy> inOrder = new ConcurrentHashMap<>();
         camel.addRoutePolicyFactory(new RoutePolicyFactory() {
             @Override
             public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
@@ -107,13 +103,14 @@ public class Singletons {
                     return policy;
                 }
                 if (group != null && group.startsWith(DeliveryOrder.LEASE_PREFIX)) {
-                    return inOrder.computeIfAbsent(group, lease -> {
-                        try {
-                            return ClusteredRoutePolicy.forNamespace(service, lease);
-                        } catch (Exception e) {
-                            throw org.apache.camel.RuntimeCamelException.wrapRuntimeCamelException(e);
-                        }
-                    });
+                    // an in-order state's receive route: a lease of its own, so one node can deliver US-IL while another
+                    // delivers US-TX. A policy per route, never reused: when the state's bundle goes, its policy releases
+                    // the lease's view (the lease is given back); when the bundle comes back, a new policy takes it up.
+                    try {
+                        return ClusteredRoutePolicy.forNamespace(service, group);
+                    } catch (Exception e) {
+                        throw org.apache.camel.RuntimeCamelException.wrapRuntimeCamelException(e);
+                    }
                 }
                 return null;
             }

@@ -84,15 +84,19 @@ class SingletonsTest {
         camel.start();
         // an in-order state's queue reader (JurisdictionPipeline), under its own lease; added once Camel runs, as a state
         // bundle's routes are
+        addInOrderRoute(camel, name);
+        nodes.add(camel);
+        return singletons;
+    }
+
+    private void addInOrderRoute(DefaultCamelContext camel, String tickAs) throws Exception {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("timer:in-order-" + name + "?period=50").routeId("US-ZZ-receive").routeGroup(DeliveryOrder.lease(ZZ))
-                        .process(exchange -> inOrderTicks.add(new Tick(name, System.nanoTime())));
+                from("timer:in-order-" + tickAs + "?period=50").routeId("US-ZZ-receive").routeGroup(DeliveryOrder.lease(ZZ))
+                        .process(exchange -> inOrderTicks.add(new Tick(tickAs, System.nanoTime())));
             }
         });
-        nodes.add(camel);
-        return singletons;
     }
 
     private static JdbcTemplateLockProvider locks(DataSource dataSource, String node) {
@@ -168,6 +172,31 @@ class SingletonsTest {
         nodes.get(reader.equals("node-a") ? 0 : 1).stop();
         awaitTrue(() -> inOrderTicks.stream().anyMatch(t -> !t.node().equals(reader)), Duration.ofSeconds(3),
                 "the other node reads it once the first stopped");
+        assertNeverTwoAtOnce(inOrderTicks);
+    }
+
+    @Test
+    void aNodeWhoseStateBundleGoesGivesThatStatesLeaseBack() throws Exception {
+        node("node-a", database);
+        awaitTrue(() -> inOrderTicks.size() >= 3, Duration.ofSeconds(10), "node-a reads the in-order state's queue");
+        node("node-b", database);
+        Thread.sleep(1_000);
+        assertEquals(List.of("node-a"), inOrderTicks.stream().map(Tick::node).distinct().toList(), "node-a alone reads it");
+
+        // the state's bundle stops on node-a (uninstalled, or refreshed): its route goes, node-a keeps running
+        nodes.get(0).getRouteController().stopRoute("US-ZZ-receive");
+        nodes.get(0).removeRoute("US-ZZ-receive");
+        awaitTrue(() -> inOrderTicks.stream().anyMatch(t -> t.node().equals("node-b")), RENEW.multipliedBy(3),
+                "node-b reads the state's queue once node-a gave the state's lease back");
+        assertNeverTwoAtOnce(inOrderTicks);
+
+        // the bundle comes back on node-a: it waits while node-b holds the lease, and takes over when node-b stops
+        addInOrderRoute(nodes.get(0), "node-a-again");
+        Thread.sleep(1_000);
+        assertFalse(inOrderTicks.stream().anyMatch(t -> t.node().equals("node-a-again")), "node-b still reads it alone");
+        nodes.get(1).stop();
+        awaitTrue(() -> inOrderTicks.stream().anyMatch(t -> t.node().equals("node-a-again")), RENEW.multipliedBy(3),
+                "node-a's new route reads it once node-b gave the lease back");
         assertNeverTwoAtOnce(inOrderTicks);
     }
 
