@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.IdempotentRepository;
 import org.safeharbor.api.v1.DeliveryContract;
 import org.safeharbor.api.v1.DeliveryStatus;
@@ -148,7 +149,8 @@ public final class JurisdictionPipeline extends RouteBuilder {
         Object meters = getContext().getRegistry().lookupByName(org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME);
         metrics = meters == null ? null : new DeliveryMetrics(meters);
         Redelivery retry = transport.redelivery();
-        ProcessorDefinition<?> receive = from(queues.queue()).routeId(jurisdiction.code() + "-receive")
+        RouteDefinition receiveRoute = from(queues.queue()).routeId(jurisdiction.code() + "-receive");
+        ProcessorDefinition<?> receive = receiveRoute
                 .errorHandler(deadLetterChannel(queues.deadLetters())
                         // the canonical referral, not the half-built state payload, goes to the DLQ
                         .useOriginalMessage()
@@ -197,8 +199,7 @@ public final class JurisdictionPipeline extends RouteBuilder {
             getRouteCollection().getRoutes().forEach(route -> route.setGroup(DeliveryContract.SINGLETON_ROUTES));
         } else if (DeliveryOrder.inOrder(getContext(), jurisdiction)) {
             // a state delivered in order reads its queue on one node at a time, under its own lease (DeliveryOrder)
-            getRouteCollection().getRoutes().stream().filter(route -> (jurisdiction.code() + "-receive").equals(route.getRouteId()))
-                    .forEach(route -> route.setGroup(DeliveryOrder.lease(jurisdiction)));
+            receiveRoute.setGroup(DeliveryOrder.lease(jurisdiction));
         }
     }
 
