@@ -61,7 +61,7 @@ class DistributionIT {
     @Test
     void binStartRunsOneJvmWithOneXmxAndSafeHarborHeapSetsIt() {
         try (KarafProcess karaf = KarafProcess.unpack("distribution-heap")) {
-            assertEquals(List.of("-Xmx512m"), heapOptions(karaf, Map.of()), "the default heap, once");
+            assertEquals(List.of("-Xmx1g"), heapOptions(karaf, Map.of()), "the default heap, once");
             assertEquals(List.of("-Xmx768m"), heapOptions(karaf, Map.of("SAFEHARBOR_HEAP", "768m")), "SAFEHARBOR_HEAP, once");
         }
     }
