@@ -39,6 +39,9 @@ import org.safeharbor.store.MessageStore;
  * <li>{@code h2-compact-retention0}: both;</li>
  * <li>{@code h2-checkpoint}: H2's default write delay (its background writer compacts the file) and a
  * {@code CHECKPOINT} after each of the store's commits, which writes the commit's chunk before it returns;</li>
+ * <li>{@code postgresql}: the production store, for comparison: the database named by {@code SAFEHARBOR_PG_URL},
+ * {@code _USER} and {@code _PASSWORD} (what {@code . .ci/postgres} exports), emptied first and measured with
+ * {@code pg_database_size} (VACUUM-free: what a steady load leaves on disk).</li>
  * </ul>
  * HSQLDB cannot be measured here: the store's Flyway (13) has no HSQLDB support without the separate
  * {@code flyway-database-hsqldb} module, and the schema's {@code referral_event.at} is a reserved word there; see
@@ -91,9 +94,21 @@ public final class EmbeddedStoreGrowth {
                 dataSource = h2;
                 checkpoint = h2.getConnection().createStatement();
             }
+            case "postgresql" -> {
+                org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+                pg.setURL(System.getenv("SAFEHARBOR_PG_URL"));
+                pg.setUser(System.getenv("SAFEHARBOR_PG_USER"));
+                pg.setPassword(System.getenv("SAFEHARBOR_PG_PASSWORD"));
+                try (Connection c = pg.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("DROP SCHEMA public CASCADE");
+                    st.execute("CREATE SCHEMA public");
+                }
+                dataSource = pg;
+            }
             default -> throw new IllegalArgumentException(candidate);
         }
         MessageStore store = new MessageStore(dataSource, Clock.systemUTC());
+        long empty = size(dir, dataSource, candidate); // the schema alone
         byte[] raw = Samples.bytes(Samples.ILLINOIS);
         String rawText = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
         Referral sample = new SubmissionMapping(Clock.systemUTC()).map(raw);
@@ -115,7 +130,7 @@ public final class EmbeddedStoreGrowth {
             durable(checkpoint);
             if ((i + 1) % step == 0) {
                 long now = System.nanoTime();
-                long bytes = size(dir);
+                long bytes = size(dir, dataSource, candidate) - empty;
                 String line = String.format("%-22s %,9d stored  last %,d at %,7.0f/s  on disk %,9.1f MB = %6.1f KB per referral  (%.0f s)",
                         candidate, i + 1, step, step / ((now - stepStart) / 1e9), bytes / 1e6, bytes / 1024.0 / (i + 1),
                         (now - begin) / 1e9);
@@ -128,7 +143,9 @@ public final class EmbeddedStoreGrowth {
             compactor.shutdownNow();
         }
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(candidate.startsWith("h2") ? "SHUTDOWN IMMEDIATELY" : "SHUTDOWN");
+            if (candidate.startsWith("h2")) {
+                statement.execute("SHUTDOWN IMMEDIATELY");
+            }
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -141,7 +158,14 @@ public final class EmbeddedStoreGrowth {
         }
     }
 
-    private static long size(Path dir) throws java.io.IOException {
+    private static long size(Path dir, DataSource dataSource, String candidate) throws java.io.IOException, java.sql.SQLException {
+        if (candidate.equals("postgresql")) {
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }

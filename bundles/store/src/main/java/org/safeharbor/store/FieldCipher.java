@@ -1,11 +1,19 @@
 package org.safeharbor.store;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.StringJoiner;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -18,6 +26,11 @@ import javax.crypto.spec.GCMParameterSpec;
  * attempt where the row has them), so a value copied to another row or column no longer decrypts. The stored text is
  * base64 of IV and ciphertext with its 128-bit tag; the key's id is in the row's {@code key_id} column (NULL: the
  * value was written in plain text before encryption, and is read as it is until a rotation encrypts it).
+ *
+ * <p>Values are compressed (Deflate) before they are encrypted, since ciphertext does not compress: a hospital's
+ * submission shrinks to about a fifth (BENCHMARKS.md "The store per referral"). Such a value starts with
+ * {@value #DEFLATED}, and its associated data says so, so the mark cannot be taken off. A value written before (no mark)
+ * is read as it was written, and a key rotation rewrites it compressed.
  */
 final class FieldCipher {
 
@@ -36,6 +49,9 @@ final class FieldCipher {
             this.name = name;
         }
     }
+
+    /** The start of a value compressed before it was encrypted (not a base64 character: no older value starts so). */
+    static final String DEFLATED = "z:";
 
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     private static final int IV_BYTES = 12;
@@ -63,7 +79,8 @@ final class FieldCipher {
             return null;
         }
         SecretKey key = key(keyId, column, row);
-        return Base64.getEncoder().encodeToString(encrypt(key, plain.getBytes(StandardCharsets.UTF_8), aad(column, row)));
+        return DEFLATED + Base64.getEncoder().encodeToString(encrypt(key, deflate(plain.getBytes(StandardCharsets.UTF_8)),
+                deflatedAad(column, row)));
     }
 
     /** IV and ciphertext with its tag: {@code plain} encrypted under {@code key} with {@code aad} as associated data. */
@@ -112,16 +129,45 @@ final class FieldCipher {
             return stored;
         }
         SecretKey key = key(keyId, column, row);
+        boolean deflated = stored.startsWith(DEFLATED);
         byte[] plain;
         try {
-            plain = decrypt(key, Base64.getDecoder().decode(stored), 0, aad(column, row));
+            plain = deflated
+                    ? decrypt(key, Base64.getDecoder().decode(stored.substring(DEFLATED.length())), 0, deflatedAad(column, row))
+                    : decrypt(key, Base64.getDecoder().decode(stored), 0, aad(column, row));
         } catch (IllegalArgumentException notBase64) {
             throw unreadable(keyId, column, row);
         }
         if (plain == null) {
             throw unreadable(keyId, column, row);
         }
-        return new String(plain, StandardCharsets.UTF_8);
+        return new String(deflated ? inflate(plain) : plain, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] deflate(byte[] plain) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4 + 64);
+             DeflaterOutputStream deflating = new DeflaterOutputStream(out, deflater)) {
+            deflating.write(plain);
+            deflating.finish();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: not thrown
+        } finally {
+            deflater.end();
+        }
+    }
+
+    /** Authenticated by GCM before it gets here, so only the store's own output is inflated. */
+    private static byte[] inflate(byte[] deflated) {
+        Inflater inflater = new Inflater(true);
+        try (InflaterInputStream in = new InflaterInputStream(new ByteArrayInputStream(deflated), inflater)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            inflater.end();
+        }
     }
 
     private SecretKey key(String keyId, Column column, Object... row) {
@@ -136,6 +182,13 @@ final class FieldCipher {
     private static UnreadableValue unreadable(String keyId, Column column, Object... row) {
         return new UnreadableValue(column.name + " of " + describe(row) + " does not decrypt under key " + keyId
                 + ": it was written for another row or column, or altered");
+    }
+
+    /** {@link #aad}, and that the value was compressed before it was encrypted. */
+    private static byte[] deflatedAad(Column column, Object... row) {
+        Object[] marked = java.util.Arrays.copyOf(row, row.length + 1);
+        marked[row.length] = "deflate";
+        return aad(column, marked);
     }
 
     /** The column's name and the row's key, separated by a character no id contains. */

@@ -292,6 +292,8 @@ class EncryptionAtRestTest {
         assertEquals(2, resumed.total());
         assertEquals("k1", jdbc.queryForObject("SELECT key_id FROM referral WHERE id = 'r-old'", String.class));
         assertFalse(jdbc.queryForObject("SELECT raw_submission FROM referral WHERE id = 'r-old'", String.class).contains("Sampleteen"));
+        assertTrue(jdbc.queryForObject("SELECT raw_submission FROM referral WHERE id = 'r-old'", String.class)
+                .startsWith(FieldCipher.DEFLATED), "rewritten compressed");
         assertFalse(jdbc.queryForObject("SELECT state_payload FROM delivery_attempt WHERE referral_id = 'r-old'", String.class).contains("Sampleteen"));
         assertEquals(sample, store.rawSubmission(old).orElseThrow().body());
         assertEquals(Optional.of(statePayload("r-old")), store.storedOutput(old, MA, 1));
