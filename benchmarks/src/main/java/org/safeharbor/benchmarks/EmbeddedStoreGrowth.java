@@ -39,9 +39,10 @@ import org.safeharbor.store.MessageStore;
  * <li>{@code h2-compact-retention0}: both;</li>
  * <li>{@code h2-checkpoint}: H2's default write delay (its background writer compacts the file) and a
  * {@code CHECKPOINT} after each of the store's commits, which writes the commit's chunk before it returns;</li>
- * <li>{@code postgresql}: the production store, for comparison: the database named by {@code SAFEHARBOR_PG_URL},
- * {@code _USER} and {@code _PASSWORD} (what {@code . .ci/postgres} exports), emptied first and measured with
- * {@code pg_database_size} (VACUUM-free: what a steady load leaves on disk).</li>
+ * <li>{@code postgresql}: the production store, for comparison: in a schema of its own, created for the run and dropped
+ * after it, in the database named by {@code SAFEHARBOR_PG_URL}, {@code _USER} and {@code _PASSWORD} (what
+ * {@code . .ci/postgres} exports; nothing else in that database is touched), measured with {@code pg_database_size}
+ * (no VACUUM: what a steady load leaves on disk; the run should have the database to itself).</li>
  * </ul>
  * HSQLDB cannot be measured here: the store's Flyway (13) has no HSQLDB support without the separate
  * {@code flyway-database-hsqldb} module, and the schema's {@code referral_event.at} is a reserved word there; see
@@ -65,6 +66,7 @@ public final class EmbeddedStoreGrowth {
                 "safeharbor-store-growth");
         DataSource dataSource;
         ScheduledExecutorService compactor = null;
+        String ownSchema = null; // postgresql: the run's own schema, dropped at the end
         Statement checkpoint = null; // h2-checkpoint: CHECKPOINT (MVStore.commit(): the chunk written before it returns) after each commit
         switch (candidate) {
             case "h2", "h2-retention0", "h2-compact", "h2-compact-retention0" -> {
@@ -99,10 +101,11 @@ public final class EmbeddedStoreGrowth {
                 pg.setURL(System.getenv("SAFEHARBOR_PG_URL"));
                 pg.setUser(System.getenv("SAFEHARBOR_PG_USER"));
                 pg.setPassword(System.getenv("SAFEHARBOR_PG_PASSWORD"));
+                ownSchema = "safeharbor_store_growth_" + Long.toHexString(System.nanoTime());
                 try (Connection c = pg.getConnection(); Statement st = c.createStatement()) {
-                    st.execute("DROP SCHEMA public CASCADE");
-                    st.execute("CREATE SCHEMA public");
+                    st.execute("CREATE SCHEMA " + ownSchema);
                 }
+                pg.setCurrentSchema(ownSchema); // the store's tables and Flyway's history go there
                 dataSource = pg;
             }
             default -> throw new IllegalArgumentException(candidate);
@@ -145,6 +148,8 @@ public final class EmbeddedStoreGrowth {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             if (candidate.startsWith("h2")) {
                 statement.execute("SHUTDOWN IMMEDIATELY");
+            } else if (ownSchema != null) {
+                statement.execute("DROP SCHEMA " + ownSchema + " CASCADE");
             }
         }
         try (Stream<Path> files = Files.walk(dir)) {
