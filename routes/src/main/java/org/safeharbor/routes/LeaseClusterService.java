@@ -122,7 +122,13 @@ final class LeaseClusterService extends AbstractCamelClusterService<LeaseCluster
                 thread.setDaemon(true);
                 return thread;
             });
-            timer.scheduleWithFixedDelay(this::tick, 0, renew.toMillis(), TimeUnit.MILLISECONDS);
+            // The first try runs here, on the thread that asked for the view: a ClusteredRoutePolicy asks for it as it
+            // initialises its route, and sees the outcome before it decides whether Camel starts the route. Taken on
+            // the timer instead, the lease could arrive in the middle of that decision, and the policy would then try
+            // to start a route Camel has not registered yet, which Camel ignores: the route stayed stopped though this
+            // node held the lease (an in-order state was never delivered: a CI run of ProductionProfileIT).
+            tick();
+            timer.scheduleWithFixedDelay(this::tick, renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -170,7 +176,14 @@ final class LeaseClusterService extends AbstractCamelClusterService<LeaseCluster
                     }
                     return;
                 }
+                Duration sinceLast = Duration.ofNanos(asked - heldSince);
                 Optional<SimpleLock> renewed = held.extend(lease, Duration.ZERO);
+                Duration took = Duration.ofNanos(System.nanoTime() - asked);
+                if (sinceLast.compareTo(renew.multipliedBy(2)) > 0 || took.compareTo(renew) > 0) {
+                    // the lease runs out unless renewed: say whether this node's timer was late or the database slow
+                    LOG.warn("Singleton work ({}): lease renewal late: {} ms since the last one (every {} ms), the database took {} ms",
+                            getNamespace(), sinceLast.toMillis(), renew.toMillis(), took.toMillis());
+                }
                 if (renewed.isPresent()) {
                     held = renewed.get();
                     heldSince = asked;

@@ -200,6 +200,25 @@ class SingletonsTest {
         assertNeverTwoAtOnce(inOrderTicks);
     }
 
+    @Test
+    void aStateBundleAddedWhileItsLeaseIsFreeIsReadAtOnceEveryTime() throws Exception {
+        node("node-a", database);
+        awaitTrue(() -> inOrderTicks.size() >= 1, Duration.ofSeconds(10), "node-a reads the in-order state's queue");
+        DefaultCamelContext camel = nodes.get(0);
+        for (int round = 1; round <= 20; round++) {
+            // the state's bundle goes and comes back (a refresh): its lease is given back, then free for the new route
+            camel.getRouteController().stopRoute("US-ZZ-receive");
+            camel.removeRoute("US-ZZ-receive");
+            String as = "node-a-round-" + round;
+            addInOrderRoute(camel, as);
+            // the policy knew the lease was this node's when it initialised the route, so Camel started the route with
+            // the others; had the lease arrived during that step, the route would have stayed stopped with the lease held
+            assertTrue(camel.getRoute("US-ZZ-receive").isAutoStartup(), "round " + round + ": lease known when the route was added");
+            assertTrue(camel.getRouteController().getRouteStatus("US-ZZ-receive").isStarted(), "round " + round + ": the route runs");
+            awaitTrue(() -> inOrderTicks.stream().anyMatch(t -> t.node().equals(as)), Duration.ofSeconds(2), "round " + round + ": read");
+        }
+    }
+
     private void assertNeverTwoAtOnce() {
         assertNeverTwoAtOnce(ticks);
     }
