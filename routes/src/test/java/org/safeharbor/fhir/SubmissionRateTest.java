@@ -61,6 +61,8 @@ class SubmissionRateTest {
         HttpResponse<String> limited = submit(TestTokens.HOSPITAL_A);
         assertEquals(429, limited.statusCode(), limited.body());
         assertEquals("10", limited.headers().firstValue("Retry-After").orElseThrow(), "6 a minute: the next in 10 s");
+        // refused before its body was read: the connection is not reused, so the next submission goes on a new one
+        assertEquals("close", limited.headers().firstValue("Connection").orElse("(none)"), "Connection header of the 429");
         assertTrue(limited.body().contains("OperationOutcome") && limited.body().contains("Too many submissions"), limited.body());
         assertEquals(rejectionsBefore, intake.store.rejections(1000).size(), "a refused flood is not kept");
 

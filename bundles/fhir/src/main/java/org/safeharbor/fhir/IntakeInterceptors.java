@@ -58,15 +58,15 @@ final class IntakeInterceptors {
             }
             String length = request.getHeader("Content-Length");
             if (length == null) {
-                throw new UnclassifiedServerFailureException(411,
-                        "Length Required: send the submission with a Content-Length header");
+                throw bodyLeftUnread(new UnclassifiedServerFailureException(411,
+                        "Length Required: send the submission with a Content-Length header"));
             }
             try {
                 if (Long.parseLong(length.trim()) > maxPayloadBytes) {
-                    throw new PayloadTooLargeException("the submission is larger than " + maxPayloadBytes + " bytes");
+                    throw bodyLeftUnread(new PayloadTooLargeException("the submission is larger than " + maxPayloadBytes + " bytes"));
                 }
             } catch (NumberFormatException e) {
-                throw new UnclassifiedServerFailureException(400, "invalid Content-Length");
+                throw bodyLeftUnread(new UnclassifiedServerFailureException(400, "invalid Content-Length"));
             }
         }
     }
@@ -97,12 +97,22 @@ final class IntakeInterceptors {
                 UnclassifiedServerFailureException tooMany = new UnclassifiedServerFailureException(TOO_MANY_REQUESTS,
                         "Too many submissions from this client: send this one again after " + wait + " s");
                 tooMany.addResponseHeader("Retry-After", Long.toString(wait));
-                throw tooMany;
+                throw bodyLeftUnread(tooMany);
             }
         }
     }
 
     static final int TOO_MANY_REQUESTS = 429;
+
+    /**
+     * A refusal sent before the body is read: the connection closes after it, and says so ({@code Connection: close},
+     * RFC 9112 section 9.6), so the client opens a new one for its next request instead of reusing one whose unread
+     * body the server drops with the connection (the client's next submission failed with an end of stream).
+     */
+    private static <E extends ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException> E bodyLeftUnread(E refusal) {
+        refusal.addResponseHeader("Connection", "close");
+        return refusal;
+    }
 
     /**
      * Reads a {@code POST /fhir} body with the intake's own {@link BundleParser} before HAPI binds it,
