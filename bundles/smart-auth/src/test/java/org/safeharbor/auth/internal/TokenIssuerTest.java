@@ -92,6 +92,8 @@ class TokenIssuerTest {
         String widened = payload.replace("\"" + SUBMIT + "\"", "\"" + SUBMIT + " " + READ + "\"");
         assertNotEquals(payload, widened);
         String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(widened.getBytes()) + "." + parts[2];
+        // the genuine token verified first, so its claims are kept: a forgery of it is still checked, and refused
+        assertEquals(Set.of(SUBMIT), issuer.verify(token, null).scopes());
         assertThrows(Refused.class, () -> issuer.verify(tampered, null));
         assertThrows(Refused.class, () -> issuer.verify(token.substring(0, token.length() - 4) + "AAAA", null));
         assertThrows(Refused.class, () -> issuer.verify("not a token", null));
