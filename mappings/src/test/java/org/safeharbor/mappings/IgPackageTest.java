@@ -116,6 +116,29 @@ class IgPackageTest {
         }
     }
 
+    /**
+     * Each profile is shipped with its snapshot (PackageSnapshots, at build time), so validators need not generate it,
+     * and with the differential of ig/ unchanged: ig/ is what an integrator edits.
+     */
+    @Test
+    void everyProfileComesWithItsSnapshotAndTheDifferentialOfIg() throws IOException {
+        int profiles = 0;
+        for (Map.Entry<String, Resource> e : RESOURCES.entrySet()) {
+            if (e.getValue() instanceof org.hl7.fhir.r4.model.StructureDefinition profile) {
+                profiles++;
+                assertTrue(profile.getSnapshot().getElement().size() >= profile.getDifferential().getElement().size(),
+                        e.getKey() + " has a snapshot");
+                org.hl7.fhir.r4.model.StructureDefinition edited = CTX.newJsonParser().parseResource(
+                        org.hl7.fhir.r4.model.StructureDefinition.class, java.nio.file.Files.readString(java.nio.file.Path.of("ig", e.getKey())));
+                assertTrue(edited.getDifferential().equalsDeep(profile.getDifferential()), e.getKey() + ": the differential of ig/");
+            }
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> ig = java.nio.file.Files.list(java.nio.file.Path.of("ig"))) {
+            assertEquals(ig.filter(f -> f.getFileName().toString().startsWith("StructureDefinition-")).count(), profiles,
+                    "every profile of ig/");
+        }
+    }
+
     /** The intake's operations are declared: FHIR's own, or the package's OperationDefinition, valid FHIR R4. */
     @Test
     void everyOperationOfTheCapabilityStatementIsDefinedInThePackageOrByFhir() {
