@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Building the validator and its first validation take seconds (HAPI's R4 core, snapshots, FHIRPath): it is
  * built once per bundle start on a thread of its own, ready after it validated the package's first example, and a
- * submission that arrives before waits for it. The other examples are checked after that, on the same thread. Validation is never skipped: if the validator cannot be built, submissions get 500.
+ * submission that arrives before waits for it. The other examples are checked after that, on the same thread.
+ * Validation is never skipped: if the validator cannot be built, submissions get 500.
  */
 final class ProfileValidation {
 
