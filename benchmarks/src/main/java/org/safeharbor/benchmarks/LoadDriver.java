@@ -155,7 +155,7 @@ public final class LoadDriver {
                 phase(fixed, hospitals, phase.end(jvm), "fixed rate " + Math.round(rate) + "/s");
             }
             if (!options.fullLength.isZero()) {
-                log("full speed: %d hospitals for %ds (JFR on)", options.hospitals, options.fullLength.toSeconds());
+                log("full speed: %d hospitals for %ds (JFR %s)", options.hospitals, options.fullLength.toSeconds(), options.jfr ? "on" : "off");
                 if (options.jfr) {
                     jvm.jfrStart("fullspeed");
                 }
