@@ -105,7 +105,7 @@ public final class LoadDriver {
         }
         report.put("config.database", options.jdbcUrl.isBlank() ? "as shipped (embedded H2, WRITE_DELAY=0)" : options.jdbcUrl);
         report.put("config.queueConsumers", options.queueConsumers > 0 ? Integer.toString(options.queueConsumers) : "as shipped (1: in order)");
-        report.put("config.karafJavaOpts", options.karafJavaOpts.isBlank() ? "(none: as shipped, -Xmx1g from bin/setenv)" : options.karafJavaOpts);
+        report.put("config.karafJavaOpts", options.karafJavaOpts.isBlank() ? "(none: as shipped, -Xmx1g and -XX:-DontCompileHugeMethods from bin/setenv)" : options.karafJavaOpts);
         report.put("config.ports", "https " + karaf.httpPort + ", amqp " + karaf.amqpPort + ", Illinois peer " + peerPort);
         // the hospitals are registered clients before Karaf starts, as an operator would have done
         Hospitals hospitals = new Hospitals(karaf.httpPort, options.hospitals, Samples.text(options.sample),

@@ -61,20 +61,28 @@ class DistributionIT {
     @Test
     void binStartRunsOneJvmWithOneXmxAndSafeHarborHeapSetsIt() {
         try (KarafProcess karaf = KarafProcess.unpack("distribution-heap")) {
-            assertEquals(List.of("-Xmx1g"), heapOptions(karaf, Map.of()), "the default heap, once");
-            assertEquals(List.of("-Xmx768m"), heapOptions(karaf, Map.of("SAFEHARBOR_HEAP", "768m")), "SAFEHARBOR_HEAP, once");
+            assertEquals(List.of("-XX:-DontCompileHugeMethods", "-Xmx1g"), heapOptions(karaf, Map.of(), ""),
+                    "the default heap and the JIT's huge methods, once each");
+            assertEquals(List.of("-XX:-DontCompileHugeMethods", "-Xmx768m"), heapOptions(karaf, Map.of("SAFEHARBOR_HEAP", "768m"), ""),
+                    "SAFEHARBOR_HEAP, once");
+            assertEquals(List.of("-Xmx1g", "-XX:+DontCompileHugeMethods"), heapOptions(karaf, Map.of(), "-XX:+DontCompileHugeMethods"),
+                    "an operator's own setting of huge methods is kept, and ours not added");
         }
     }
 
-    /** Starts the distribution with {@code bin/start} as an operator does, reads its JVM's -Xmx options, kills it. */
-    private static List<String> heapOptions(KarafProcess karaf, Map<String, String> environment) {
+    /**
+     * Starts the distribution with {@code bin/start} as an operator does (with {@code operatorOptions} in EXTRA_JAVA_OPTS),
+     * reads its JVM's -Xmx and huge-method options in command-line order, kills it.
+     */
+    private static List<String> heapOptions(KarafProcess karaf, Map<String, String> environment, String operatorOptions) {
         ProcessBuilder builder = new ProcessBuilder(karaf.home().resolve("bin/start").toString())
                 .directory(karaf.home().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(Settings.target().resolve("distribution-start.out").toFile()));
         builder.environment().remove("SAFEHARBOR_HEAP");
         builder.environment().remove("JAVA_OPTS");
         // the ports only (free ones, as every test here), as an operator may set other options: no -Xmx among them
-        builder.environment().put("EXTRA_JAVA_OPTS", "-Dsafeharbor.http.port=" + karaf.httpPort + " -Dsafeharbor.amqp.port=" + karaf.amqpPort);
+        builder.environment().put("EXTRA_JAVA_OPTS", (operatorOptions + " -Dsafeharbor.http.port=" + karaf.httpPort
+                + " -Dsafeharbor.amqp.port=" + karaf.amqpPort).strip());
         builder.environment().putAll(environment);
         Path home = realPath(karaf.home());
         try {
@@ -100,7 +108,7 @@ class DistributionIT {
         throw new AssertionError("no Karaf JVM of " + home + " within 60 s of bin/start");
     }
 
-    /** The -Xmx options of the Karaf JVM started in {@code home} (killed here once read), if one runs yet. */
+    /** The -Xmx and huge-method options of the Karaf JVM started in {@code home} (killed here once read), if one runs yet. */
     private static Optional<List<String>> jvmOf(Path home) {
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             for (Path proc : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
@@ -117,7 +125,7 @@ class DistributionIT {
                         jvm.destroyForcibly();
                         jvm.onExit().orTimeout(20, TimeUnit.SECONDS).join();
                     });
-                    return Optional.of(args.stream().filter(a -> a.startsWith("-Xmx")).toList());
+                    return Optional.of(args.stream().filter(a -> a.startsWith("-Xmx") || a.endsWith("DontCompileHugeMethods")).toList());
                 }
             }
         } catch (IOException e) {
