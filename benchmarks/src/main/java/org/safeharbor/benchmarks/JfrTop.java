@@ -3,6 +3,7 @@ package org.safeharbor.benchmarks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,11 @@ public final class JfrTop {
     }
 
     static void summarize(Path file, int rows, PrintStream out) throws IOException {
+        summarize(file, Instant.MIN, Instant.MAX, rows, out);
+    }
+
+    /** The samples taken from {@code from} to {@code to} only: one phase of a recording that covers a whole run. */
+    static void summarize(Path file, Instant from, Instant to, int rows, PrintStream out) throws IOException {
         Map<String, Integer> byThread = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
@@ -48,7 +54,8 @@ public final class JfrTop {
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")
+                        || event.getStartTime().isBefore(from) || event.getStartTime().isAfter(to)) {
                     continue;
                 }
                 RecordedStackTrace stack = event.getStackTrace();

@@ -90,12 +90,14 @@ final class KarafJvm implements AutoCloseable {
         command("gcRun");
     }
 
-    void jfrStart(String name) {
-        command("jfrStart", "name=" + name, "settings=profile");
-    }
-
-    void jfrStop(String name, Path file) {
-        command("jfrStop", "name=" + name, "filename=" + file.toAbsolutePath());
+    /**
+     * Writes what the Flight Recorder recording started with Karaf ({@code -XX:StartFlightRecording=name=...}) holds so
+     * far. There is deliberately no way here to start a recording in the running Karaf: one started that way (JFR.start
+     * through this MBean, with either of the JDK's settings) left Karaf 3-5 times slower for the rest of its life, the
+     * phases after the recording included (BENCHMARKS.md "Profiling Karaf").
+     */
+    void jfrDump(String name, Path file) {
+        command("jfrDump", "name=" + name, "filename=" + file.toAbsolutePath());
     }
 
     String command(String operation, String... arguments) {

@@ -105,6 +105,8 @@ public final class LoadDriver {
         }
         report.put("config.database", options.jdbcUrl.isBlank() ? "as shipped (embedded H2, WRITE_DELAY=0)" : options.jdbcUrl);
         report.put("config.queueConsumers", options.queueConsumers > 0 ? Integer.toString(options.queueConsumers) : "as shipped (1: in order)");
+        report.put("config.jfr", options.jfr ? "ON, from Karaf's start (settings=" + options.jfrSettings
+                + "): every figure below includes the recorder's cost (20-25% on 2026-12-07); compare only runs without it" : "off");
         report.put("config.karafJavaOpts", options.karafJavaOpts.isBlank() ? "(none: as shipped, -Xmx1g and -XX:-DontCompileHugeMethods from bin/setenv)" : options.karafJavaOpts);
         report.put("config.ports", "https " + karaf.httpPort + ", amqp " + karaf.amqpPort + ", Illinois peer " + peerPort);
         // the hospitals are registered clients before Karaf starts, as an operator would have done
@@ -155,18 +157,14 @@ public final class LoadDriver {
                 phase(fixed, hospitals, phase.end(jvm), "fixed rate " + Math.round(rate) + "/s");
             }
             if (!options.fullLength.isZero()) {
-                log("full speed: %d hospitals for %ds (JFR %s)", options.hospitals, options.fullLength.toSeconds(), options.jfr ? "on" : "off");
-                if (options.jfr) {
-                    jvm.jfrStart("fullspeed");
-                }
+                log("full speed: %d hospitals for %ds", options.hospitals, options.fullLength.toSeconds());
+                Instant from = Instant.now();
                 Phase phase = Phase.start(jvm);
                 Hospitals.Outcome full = hospitals.fullSpeed("full", options.fullLength, 0);
                 requireProgress(full);
                 awaitReceipts(full, options.drainTimeout);
                 Phase.Usage usage = phase.end(jvm);
-                if (options.jfr) {
-                    jvm.jfrStop("fullspeed", options.out.resolve("fullspeed.jfr"));
-                }
+                profiled("fullspeed", from, jvm);
                 phase(full, hospitals, usage, "full speed");
             }
             sampler.stop();
@@ -196,18 +194,28 @@ public final class LoadDriver {
         System.out.println();
         System.out.println(text);
         Files.writeString(options.out.resolve("e2e.txt"), text, StandardCharsets.UTF_8);
-        if (options.jfr) {
-            for (String name : List.of("fullspeed", "drain")) {
-                Path jfr = options.out.resolve(name + ".jfr");
-                if (Files.isRegularFile(jfr)) {
-                    ByteArrayOutputStream summary = new ByteArrayOutputStream();
-                    JfrTop.summarize(jfr, 25, new PrintStream(summary, true, StandardCharsets.UTF_8));
-                    Files.write(options.out.resolve(name + "-jfr-top.txt"), summary.toByteArray());
-                    log("JFR summary: %s", options.out.resolve(name + "-jfr-top.txt"));
-                }
+        Path jfr = options.out.resolve("karaf.jfr");
+        if (options.jfr && Files.isRegularFile(jfr)) {
+            for (Map.Entry<String, Instant[]> window : profiledPhases.entrySet()) {
+                ByteArrayOutputStream summary = new ByteArrayOutputStream();
+                JfrTop.summarize(jfr, window.getValue()[0], window.getValue()[1], 25, new PrintStream(summary, true, StandardCharsets.UTF_8));
+                Files.write(options.out.resolve(window.getKey() + "-jfr-top.txt"), summary.toByteArray());
+                log("JFR summary: %s", options.out.resolve(window.getKey() + "-jfr-top.txt"));
             }
         }
         log("results: %s", options.out.resolve("e2e.txt"));
+    }
+
+    /** The phases the Flight Recorder summaries cover, in order: name -> {from, to}. */
+    private final Map<String, Instant[]> profiledPhases = new java.util.LinkedHashMap<>();
+    private static final String JFR_NAME = "safeharbor-benchmark";
+
+    /** With --jfr: notes the phase's window and writes the recording so far (the last write holds every phase). */
+    private void profiled(String name, Instant from, KarafJvm jvm) {
+        if (options.jfr) {
+            profiledPhases.put(name, new Instant[] {from, Instant.now()});
+            jvm.jfrDump(JFR_NAME, options.out.resolve("karaf.jfr"));
+        }
     }
 
     // ------------------------------------------------------------------ phases
@@ -215,7 +223,9 @@ public final class LoadDriver {
     private void boot(Distribution karaf) throws IOException {
         log("starting %s/bin/karaf server (http %d, amqp %d)", karaf.home(), karaf.httpPort, karaf.amqpPort);
         long start = System.nanoTime();
-        karaf.start(options.karafJavaOpts);
+        // a recording from the JVM's start costs its share of every figure, but one started later slows Karaf 3-5 times
+        karaf.start(options.jfr ? ("-XX:StartFlightRecording=name=" + JFR_NAME + ",settings=" + options.jfrSettings + " "
+                + options.karafJavaOpts).trim() : options.karafJavaOpts);
         long deadline = start + options.bootTimeout.toNanos();
         Double up = null;
         Double illinois = null;
@@ -298,18 +308,14 @@ public final class LoadDriver {
         report.put("backlog.queued.rss", mb(karaf.residentBytes()));
 
         log("backlog: %d queued; the state comes back (peer started)", queued.acceptedCount());
-        if (options.jfr) {
-            jvm.jfrStart("drain");
-        }
+        Instant drainFrom = Instant.now();
         Phase drainPhase = Phase.start(jvm);
         long start = System.nanoTime();
         Peers.track(peerTls.serve(new IllinoisIntakePeer("127.0.0.1", peerPort, null, Clock.systemUTC())).start());
         boolean all = awaitIds(queued.referralIds, options.drainTimeout, "drain");
         long end = System.nanoTime();
         Phase.Usage drainUsage = drainPhase.end(jvm);
-        if (options.jfr) {
-            jvm.jfrStop("drain", options.out.resolve("drain.jfr"));
-        }
+        profiled("drain", drainFrom, jvm);
         sampler.stop();
         int received = Receipts.received(queued.referralIds);
         double seconds = (end - start) / 1e9;
@@ -556,7 +562,10 @@ public final class LoadDriver {
         long backlog = 100_000;
         Duration drainTimeout = Duration.ofMinutes(40);
         Duration bootTimeout = Duration.ofMinutes(3);
-        boolean jfr = true;
+        /** Flight Recorder in Karaf from its start: every figure then includes its cost, so off unless asked for. */
+        boolean jfr = false;
+        /** The JDK's Flight Recorder settings: {@code profile} (10 ms samples) or {@code default} (20 ms). */
+        String jfrSettings = "profile";
         String karafJavaOpts = "";
         /** etc/org.safeharbor.broker.cfg queueConsumers; 0: as shipped (1, in order). */
         int queueConsumers = 0;
@@ -589,6 +598,7 @@ public final class LoadDriver {
                     case "drain-timeout" -> o.drainTimeout = seconds(value);
                     case "boot-timeout" -> o.bootTimeout = seconds(value);
                     case "jfr" -> o.jfr = Boolean.parseBoolean(value);
+                    case "jfr-settings" -> o.jfrSettings = value;
                     case "karaf-java-opts" -> o.karafJavaOpts = value;
                     case "queue-consumers" -> o.queueConsumers = Integer.parseInt(value);
                     case "jdbc-url" -> o.jdbcUrl = value;
