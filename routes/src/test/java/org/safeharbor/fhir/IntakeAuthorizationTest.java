@@ -71,7 +71,11 @@ class IntakeAuthorizationTest {
             assertRefused(401, post("", token, transaction(sample)));
             assertRefused(401, get("/Task/" + taskId, token));
         }
-        assertRefused(403, post("/$process-message", READ_ONLY, sample));
+        HttpResponse<String> denied = post("/$process-message", READ_ONLY, sample);
+        assertRefused(403, denied);
+        // refused before the operation read the body: the connection is not reused (the next request here failed
+        // with an end of stream when it was)
+        assertEquals("close", denied.headers().firstValue("Connection").orElse("(none)"), "Connection header of the 403");
         assertRefused(403, post("", READ_ONLY, transaction(sample)));
         assertEquals(404, get("/Task/" + taskId, SUBMIT_ONLY).statusCode(), "no Task.rs scope: as if it did not exist");
         assertEquals(200, get("/Task/" + taskId, READ_ONLY).statusCode());

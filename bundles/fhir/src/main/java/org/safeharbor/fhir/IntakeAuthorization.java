@@ -126,7 +126,9 @@ final class IntakeAuthorization extends AuthorizationInterceptor {
         if (request.getRestOperationType() == RestOperationTypeEnum.READ && "Task".equals(request.getResourceName())) {
             throw new ResourceNotFoundException(request.getId());
         }
-        throw new ForbiddenOperationException("the access token's scopes do not allow this request");
+        ForbiddenOperationException denied = new ForbiddenOperationException("the access token's scopes do not allow this request");
+        // a $process-message body is read by the operation, after this check: the refusal leaves it unread
+        throw request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.GET ? denied : IntakeInterceptors.bodyLeftUnread(denied);
     }
 
     /** A Task is its client's: the one that submitted the referral, or an auditor. */

@@ -109,7 +109,7 @@ final class IntakeInterceptors {
      * RFC 9112 section 9.6), so the client opens a new one for its next request instead of reusing one whose unread
      * body the server drops with the connection (the client's next submission failed with an end of stream).
      */
-    private static <E extends ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException> E bodyLeftUnread(E refusal) {
+    static <E extends ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException> E bodyLeftUnread(E refusal) {
         refusal.addResponseHeader("Connection", "close");
         return refusal;
     }
