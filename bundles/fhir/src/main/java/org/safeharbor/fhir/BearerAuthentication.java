@@ -63,10 +63,7 @@ final class BearerAuthentication {
     private static UnclassifiedServerFailureException refused(String error, String message) {
         UnclassifiedServerFailureException refused = new UnclassifiedServerFailureException(401, message);
         refused.addResponseHeader("WWW-Authenticate", "Bearer error=\"" + error + "\"");
-        // refused before the body was read: close the connection, so no client sends its next request on a
-        // connection that still holds the unread body (RFC 9112, 9.6)
-        refused.addResponseHeader("Connection", "close");
-        return refused;
+        return IntakeInterceptors.bodyLeftUnread(refused); // refused before the body was read
     }
 
     private static X509Certificate certificate(RequestDetails request) {
