@@ -67,7 +67,9 @@ class IntakeAuthorizationTest {
         String taskId = taskId(post("/$process-message", A, sample));
         int rejectionsBefore = intake.store.rejections(100).size();
         for (String token : new String[] {null, "forged-or-expired"}) {
-            assertRefused(401, post("/$process-message", token, sample));
+            HttpResponse<String> anonymous = post("/$process-message", token, sample);
+            assertRefused(401, anonymous);
+            assertEquals("close", anonymous.headers().firstValue("Connection").orElse("(none)"), "Connection header of the 401");
             assertRefused(401, post("", token, transaction(sample)));
             assertRefused(401, get("/Task/" + taskId, token));
         }
