@@ -48,6 +48,8 @@ public final class LoadDriver {
     /** The Illinois peer's TLS material (made at the start of the run). */
     private PeerTls peerTls;
     private final Report report = new Report();
+    /** Referrals accepted so far in this run, all phases: what the disk figures are divided by. */
+    private long acceptedInRun;
 
     private LoadDriver(Options options) {
         this.options = options;
@@ -98,6 +100,16 @@ public final class LoadDriver {
         if (options.queueConsumers > 0) {
             karaf.setProperties("etc/org.safeharbor.broker.cfg", Map.of("queueConsumers", Integer.toString(options.queueConsumers)));
         }
+        if (!options.h2Compaction.isBlank()) {
+            // an interval (PT0S: off), or key=value,... of etc/org.safeharbor.store.compaction.cfg
+            Map<String, String> compaction = new LinkedHashMap<>();
+            for (String setting : options.h2Compaction.split(",")) {
+                String[] kv = setting.split("=", 2);
+                compaction.put(kv.length == 2 ? kv[0].trim() : "interval", kv[kv.length - 1].trim());
+            }
+            karaf.setProperties("etc/org.safeharbor.store.compaction.cfg", compaction);
+        }
+        report.put("config.h2Compaction", options.h2Compaction.isBlank() ? "as shipped (every PT1S)" : options.h2Compaction);
         if (!options.jdbcUrl.isBlank()) {
             // the production profile's message store (karaf-distribution/PRODUCTION.md), the embedded broker kept
             karaf.setProperties("etc/org.ops4j.datasource-safeharbor.cfg", Map.of("osgi.jdbc.driver.class", "org.postgresql.Driver",
@@ -136,6 +148,7 @@ public final class LoadDriver {
                 log("warm-up: %d hospitals at full speed for %ds", options.hospitals, options.warmup.toSeconds());
                 Hospitals.Outcome warm = hospitals.fullSpeed("warmup", options.warmup, 0);
                 requireProgress(warm);
+                acceptedInRun += warm.acceptedCount();
                 awaitReceipts(warm, options.drainTimeout);
                 log("warm-up: %d accepted (%.0f/s), failures %s", warm.acceptedCount(), warm.acceptedCount() / warm.seconds(),
                         warm.failures);
@@ -176,6 +189,7 @@ public final class LoadDriver {
             jvm.fullGc();
             report.put("memory.afterLoad.liveHeapAfterFullGc", mb(jvm.heap().getUsed()));
             report.put("memory.afterLoad.rss", mb(karaf.residentBytes()));
+            report.put("disk.afterLoad", disk(karaf));
 
             if (options.backlog > 0) {
                 backlog(karaf, jvm, hospitals, peer, peerPort);
@@ -298,6 +312,7 @@ public final class LoadDriver {
         Hospitals.Outcome queued = hospitals.fullSpeed("backlog", null, options.backlog);
         requireProgress(queued);
         Phase.Usage submitUsage = submitPhase.end(jvm);
+        acceptedInRun += queued.acceptedCount();
         report.put("backlog.submitted", queued.acceptedCount() + " accepted in " + secs(queued.seconds()) + " s ("
                 + rate(queued.acceptedCount(), queued.seconds()) + "/s) while the state is down; failures " + queued.failures);
         report.put("backlog.submit.latency202", percentiles(queued.service));
@@ -306,6 +321,7 @@ public final class LoadDriver {
         jvm.fullGc();
         report.put("backlog.queued.liveHeapAfterFullGc", mb(jvm.heap().getUsed()));
         report.put("backlog.queued.rss", mb(karaf.residentBytes()));
+        report.put("backlog.queued.disk", disk(karaf));
 
         log("backlog: %d queued; the state comes back (peer started)", queued.acceptedCount());
         Instant drainFrom = Instant.now();
@@ -326,13 +342,36 @@ public final class LoadDriver {
         report.put("backlog.drain.karafCpu", cpu(drainUsage, received - early));
         report.put("backlog.heapUsedMax", mb(sampler.heapUsedMax));
         report.put("backlog.rssMax", mb(sampler.rssMax));
+        report.put("backlog.drained.disk", disk(karaf));
         double perMillion = seconds / Math.max(1, received - early) * 1_000_000;
         report.put("backlog.extrapolated1M", "~" + secs(perMillion / 60) + " min for 1,000,000 at this drain rate (linear; see BENCHMARKS.md)");
+    }
+
+    /**
+     * The embedded database's files and the broker's journal on disk, per referral accepted in the run so far (issue 16:
+     * at most 20 KB per referral); an external database is not measured here.
+     */
+    private String disk(Distribution karaf) throws java.io.IOException {
+        long h2 = bytesUnder(karaf.home().resolve("data/h2"));
+        long artemis = bytesUnder(karaf.home().resolve("data/artemis"));
+        return String.format(Locale.ROOT, "H2 %,.1f MB, Artemis %,.1f MB: %.1f KB per referral accepted in the run (%d)%s",
+                h2 / 1e6, artemis / 1e6, (h2 + artemis) / 1024.0 / Math.max(1, acceptedInRun), acceptedInRun,
+                options.jdbcUrl.isBlank() ? "" : "; the database is external, not counted");
+    }
+
+    private static long bytesUnder(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     private void phase(Hospitals.Outcome outcome, Hospitals hospitals, Phase.Usage usage, String title) {
         String key = outcome.name;
         long accepted = outcome.acceptedCount();
+        acceptedInRun += accepted;
         report.put(key + ".title", title);
         report.put(key + ".submitted", accepted + " accepted (202) in " + secs(outcome.seconds()) + " s = "
                 + rate(accepted, outcome.seconds()) + "/s; failures " + outcome.failures);
@@ -569,6 +608,8 @@ public final class LoadDriver {
         String karafJavaOpts = "";
         /** etc/org.safeharbor.broker.cfg queueConsumers; 0: as shipped (1, in order). */
         int queueConsumers = 0;
+        /** etc/org.safeharbor.store.compaction.cfg interval (PT0S: off); empty: as shipped. */
+        String h2Compaction = "";
         /** The message store's database; empty: as shipped (embedded H2). */
         String jdbcUrl = "";
         String jdbcUser = "";
@@ -601,6 +642,7 @@ public final class LoadDriver {
                     case "jfr-settings" -> o.jfrSettings = value;
                     case "karaf-java-opts" -> o.karafJavaOpts = value;
                     case "queue-consumers" -> o.queueConsumers = Integer.parseInt(value);
+                    case "h2-compaction" -> o.h2Compaction = value;
                     case "jdbc-url" -> o.jdbcUrl = value;
                     case "jdbc-user" -> o.jdbcUser = value;
                     case "jdbc-password" -> o.jdbcPassword = value;
