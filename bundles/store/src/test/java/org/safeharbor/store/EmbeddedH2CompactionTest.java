@@ -83,6 +83,43 @@ class EmbeddedH2CompactionTest {
     }
 
     @Test
+    void anIntervalTooLongForTheShortRetentionIsRefused() throws Exception {
+        try (BasicDataSource pool = new BasicDataSource()) {
+            pool.setUrl("jdbc:h2:mem:compaction-config;DB_CLOSE_DELAY=-1");
+            // freed space is reused after RETENTION (5 s): the file must be flushed well within it
+            IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new EmbeddedH2Compaction(pool, config("PT3S")));
+            assertTrue(refused.getMessage().contains("PT2.5S"), refused.getMessage());
+            new EmbeddedH2Compaction(pool, config("PT2.5S")).deactivate();
+            new EmbeddedH2Compaction(pool, config("PT0S")).deactivate(); // off
+        }
+    }
+
+    private static EmbeddedH2Compaction.Config config(String interval) {
+        return new EmbeddedH2Compaction.Config() {
+            @Override
+            public String interval() {
+                return interval;
+            }
+
+            @Override
+            public int targetFillRate() {
+                return EmbeddedH2Compaction.DEFAULT_TARGET_FILL_RATE;
+            }
+
+            @Override
+            public int bytesPerRun() {
+                return EmbeddedH2Compaction.DEFAULT_BYTES_PER_RUN;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return EmbeddedH2Compaction.Config.class;
+            }
+        };
+    }
+
+    @Test
     void h2sOwnRetentionIsGivenBackWhenItStops(@TempDir Path dir) throws Exception {
         try (BasicDataSource pool = pool(dir.resolve("db"))) {
             new MessageStore(pool, Clock.systemUTC());
