@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * so it is reached by reflection through public methods ({@code JdbcConnection.getSession().getDatabase().getStore()
  * .getMvStore()}); if a later H2 has moved them this logs one warning and stops, and the file grows as before
  * ({@code EmbeddedH2CompactionTest} fails first).
+ *
+ * <p>Off by default for now: with it on, two CI runs in a row had a Pax Exam container whose FHIR intake (or the
+ * container itself) did not come up within 60 s, where the run before had passed; the cause is not found yet
+ * (BENCHMARKS.md). An operator turns it on with {@code interval = PT1S}.
  */
 @Component(configurationPid = EmbeddedH2Compaction.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = EmbeddedH2Compaction.Config.class)
@@ -47,9 +51,10 @@ public class EmbeddedH2Compaction {
 
     @ObjectClassDefinition(name = "SafeHarbor Bridge embedded H2 compaction")
     public @interface Config {
-        @AttributeDefinition(description = "How often the embedded H2 file is flushed to the disk and compacted, an ISO-8601"
-                + " duration. PT0S turns it off (the file then grows with every commit until H2 compacts it at close).")
-        String interval() default "PT1S";
+        @AttributeDefinition(description = "How often the embedded H2 file is compacted and flushed to the disk, an ISO-8601"
+                + " duration, at most PT2.5S, e.g. PT1S. PT0S (the default) leaves it off: the file then grows with every commit"
+                + " until H2 compacts it at close.")
+        String interval() default "PT0S";
 
         @AttributeDefinition(description = "Compact while less than this percentage of the file's chunks is live data.")
         int targetFillRate() default DEFAULT_TARGET_FILL_RATE;
