@@ -3,6 +3,7 @@ package org.safeharbor.routes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,7 @@ public class Retention {
     private final Duration errored;
     private final Duration rejected;
     private final ScheduledExecutorService sweeper;
+    private volatile boolean stopping;
     /** Whether this node runs the singleton work now: of several nodes on one database, one sweeps. */
     private final java.util.function.BooleanSupplier leading;
 
@@ -87,8 +89,14 @@ public class Retention {
     }
 
     @Deactivate
-    void deactivate() {
-        sweeper.shutdownNow();
+    void deactivate() throws InterruptedException {
+        // no interrupt (shutdownNow): one that reaches the embedded H2 inside its file I/O closes the whole database. A
+        // sweep in progress stops after the batch it is deleting (each batch is its own transaction)
+        stopping = true;
+        sweeper.shutdown();
+        if (!sweeper.awaitTermination(30, TimeUnit.SECONDS)) {
+            LOG.warn("Retention: a sweep still deleting after 30 s is left to stop after its batch");
+        }
     }
 
     /**
@@ -101,6 +109,9 @@ public class Retention {
         try {
             boolean[] several = {false};
             MessageStore.Purged purged = store.purge(now.minus(delivered), now.minus(errored), now.minus(rejected), (done, total) -> {
+                if (stopping) {
+                    throw new CancellationException("stopped after " + done + " of " + total); // the next start sweeps the rest
+                }
                 op.progress(done, total);
                 several[0] |= done < total;
                 if (several[0]) {
@@ -126,6 +137,8 @@ public class Retention {
         }
         try {
             sweep();
+        } catch (CancellationException stopped) {
+            LOG.info("Retention sweep stopped with the component; the rest at the next start");
         } catch (RuntimeException e) {
             LOG.warn("Retention sweep failed ({}); retried at the next interval", e.getClass().getSimpleName());
         }

@@ -44,6 +44,15 @@ class RetentionTest {
         };
     }
 
+    private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+
+    /** A store in a fresh in-memory H2 whose clock says {@link #NOW}. */
+    private static MessageStore memoryStore() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return new MessageStore(h2, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
     private static void accept(MessageStore store, String id, Instant receivedAt, DeliveryStatus status) {
         Child child = new Child(null, LocalDate.of(2012, 1, 1), Sex.FEMALE, new Address(null, null, "IL", null, "US"));
         store.accept("ehr|" + id, new Referral(new ReferralId(id), child, null, null, receivedAt, null,
@@ -55,11 +64,9 @@ class RetentionTest {
     }
 
     @Test
-    void deliveredGoAfterTheirRetentionErroredLaterAndUndeliveredNever() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Instant now = Instant.parse("2026-11-21T12:00:00Z");
-        MessageStore store = new MessageStore(h2, Clock.fixed(now, ZoneOffset.UTC));
+    void deliveredGoAfterTheirRetentionErroredLaterAndUndeliveredNever() throws Exception {
+        MessageStore store = memoryStore();
+        Instant now = NOW;
         Instant fortyDaysAgo = now.minus(java.time.Duration.ofDays(40));
         accept(store, "delivered-old", fortyDaysAgo, DeliveryStatus.ACKNOWLEDGED);
         accept(store, "delivered-new", now.minus(java.time.Duration.ofDays(10)), DeliveryStatus.ACKNOWLEDGED);
@@ -87,6 +94,28 @@ class RetentionTest {
         assertTrue(store.find(new ReferralId("delivered-new")).isPresent());
         assertTrue(store.find(new ReferralId("failed-old")).isPresent(), "errored referrals are kept longer");
         assertTrue(store.find(new ReferralId("queued-old")).isPresent(), "an undelivered referral is never deleted");
+    }
+
+    @Test
+    void aSweepStoppedWithTheComponentEndsAfterTheBatchItIsDeleting() throws Exception {
+        // stopped by a flag, never by an interrupt: one that reaches the embedded H2 in its file I/O closes the database
+        MessageStore store = memoryStore();
+        Instant now = NOW;
+        for (int i = 0; i < 501; i++) {
+            accept(store, "delivered-old-" + i, now.minus(java.time.Duration.ofDays(40)), DeliveryStatus.ACKNOWLEDGED);
+        }
+        Retention retention = new Retention(store, config("P30D", "P90D"), Clock.fixed(now, ZoneOffset.UTC));
+        retention.deactivate();
+        assertThrows(java.util.concurrent.CancellationException.class, retention::sweep);
+        long left = java.util.stream.IntStream.range(0, 501)
+                .filter(i -> store.find(new ReferralId("delivered-old-" + i)).isPresent()).count();
+        assertEquals(1, left, "the first batch of 500 is deleted, the rest waits for the next start");
+        Retention next = new Retention(store, config("P30D", "P90D"), Clock.fixed(now, ZoneOffset.UTC));
+        try {
+            assertEquals(new MessageStore.Purged(1, 0), next.sweep());
+        } finally {
+            next.deactivate();
+        }
     }
 
     @Test

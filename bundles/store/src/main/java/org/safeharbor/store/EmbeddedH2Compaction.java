@@ -2,7 +2,6 @@ package org.safeharbor.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * H2's own background writer, the one that compacts, does not run: the file grew by about 200-330 KB per referral
  * for ever. So this compacts it from a thread of its own, once per {@code interval}: it rewrites the live pages of the
  * emptiest chunks ({@link MVStore#compact(int, int)}, at most {@code bytesPerRun}) and flushes the file to the disk
- * ({@code CHECKPOINT SYNC}). The chunks that frees are written over once {@link #RETENTION} has passed (H2's default
+ * ({@link MVStore#commit()}, {@link MVStore#sync()}: what {@code CHECKPOINT SYNC} does). The chunks that frees are written over once {@link #RETENTION} has passed (H2's default
  * is 45 s, its guess of when the operating system will have written the file): with the file flushed at least once
  * per {@code interval}, a few seconds are as safe, and the space comes back sooner. Measured in BENCHMARKS.md ("The embedded H2 file, compacted while open").
  *
@@ -39,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * .getMvStore()}); if a later H2 has moved them this logs one warning and stops, and the file grows as before
  * ({@code EmbeddedH2CompactionTest} fails first).
  *
- * <p>Off by default for now: with it on, two CI runs in a row had a Pax Exam container whose FHIR intake (or the
- * container itself) did not come up within 60 s, where the run before had passed; the cause is not found yet
- * (BENCHMARKS.md). An operator turns it on with {@code interval = PT1S}.
+ * <p>On by default ({@code PT1S}); {@code PT0S} turns it off. It never interrupts its own thread: an interrupt that
+ * reaches H2 inside its file I/O closes the file's channel, and H2 then closes the whole database. The first version
+ * stopped with {@code shutdownNow()}, and {@code EmbeddedH2CompactionTest} shows what that did; it is the likeliest
+ * cause of the Pax Exam containers that did not come up while it was on (BENCHMARKS.md).
  */
 @Component(configurationPid = EmbeddedH2Compaction.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = EmbeddedH2Compaction.Config.class)
@@ -52,9 +52,9 @@ public class EmbeddedH2Compaction {
     @ObjectClassDefinition(name = "SafeHarbor Bridge embedded H2 compaction")
     public @interface Config {
         @AttributeDefinition(description = "How often the embedded H2 file is compacted and flushed to the disk, an ISO-8601"
-                + " duration, at most PT2.5S, e.g. PT1S. PT0S (the default) leaves it off: the file then grows with every commit"
-                + " until H2 compacts it at close.")
-        String interval() default "PT0S";
+                + " duration, at most PT2.5S. PT0S turns it off: the file then grows with every commit until H2 compacts it at"
+                + " close.")
+        String interval() default "PT1S";
 
         @AttributeDefinition(description = "Compact while less than this percentage of the file's chunks is live data.")
         int targetFillRate() default DEFAULT_TARGET_FILL_RATE;
@@ -68,6 +68,10 @@ public class EmbeddedH2Compaction {
     static final int DEFAULT_BYTES_PER_RUN = 16 * 1024 * 1024;
     /** How long a chunk freed by a commit or a compaction is kept before its space is written over. */
     static final Duration RETENTION = Duration.ofSeconds(5);
+    /** The first run, this long after the component starts. */
+    static final Duration FIRST_RUN = Duration.ofSeconds(60);
+    /** How long a stop waits for a run in progress. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
     /** H2's own default retention, given back when this stops. */
     private static final int H2_DEFAULT_RETENTION_MS = 45_000;
 
@@ -80,9 +84,18 @@ public class EmbeddedH2Compaction {
     private final ScheduledExecutorService scheduler;
     private volatile MVStore compacted; // the store this compacts, once found: its retention is given back at the end
     private volatile boolean stopped;
+    private boolean failing; // the last run failed (the scheduler's one thread only)
+    private volatile int runs; // scheduled runs done (tests)
 
     @Activate
     public EmbeddedH2Compaction(@Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, Config config) {
+        // the first run a minute after start-up, when the store's, the jurisdictions' and Camel's tables are made and
+        // bundles may restart: a new file has nothing to compact yet, and its start is left alone
+        this(dataSource, config, FIRST_RUN);
+    }
+
+    /** Scheduled, the first run after {@code firstRun} (or one interval, if longer). */
+    EmbeddedH2Compaction(DataSource dataSource, Config config, Duration firstRun) {
         this(dataSource, config.targetFillRate(), config.bytesPerRun(), RETENTION);
         Duration interval = Duration.parse(config.interval().trim());
         if (interval.isNegative() || interval.isZero()) {
@@ -94,7 +107,12 @@ public class EmbeddedH2Compaction {
             // the file must be flushed well within the retention for the space of freed chunks to be safe to reuse
             throw new IllegalArgumentException("interval must be at most " + RETENTION.dividedBy(2) + ", was " + interval);
         }
-        scheduler.scheduleWithFixedDelay(this::run, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::run, Math.max(firstRun.toMillis(), interval.toMillis()), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    int runs() {
+        return runs;
     }
 
     /** Not scheduled: {@link #runOnce()} compacts (tests). */
@@ -116,8 +134,13 @@ public class EmbeddedH2Compaction {
     @Deactivate
     void deactivate() throws InterruptedException {
         stopped = true;
-        scheduler.shutdownNow();
-        scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        // never shutdownNow(): an interrupt that reaches H2 while it reads or writes its file closes the file's channel
+        // (ClosedByInterruptException), and H2 then closes the whole database (EmbeddedH2CompactionTest); a run in
+        // progress is let finish, at most bytesPerRun
+        scheduler.shutdown();
+        if (!scheduler.awaitTermination(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            LOG.warn("Embedded H2 compaction: a run still going after {} s is left to finish on its own", STOP_WAIT.toSeconds());
+        }
         MVStore store = compacted;
         if (store != null && !store.isClosed()) {
             store.setRetentionTime(H2_DEFAULT_RETENTION_MS); // no more flushes once a second: H2's own margin again
@@ -133,9 +156,15 @@ public class EmbeddedH2Compaction {
                 stopped = true;
                 scheduler.shutdown();
             }
+            failing = false;
+            runs++;
         } catch (SQLException | RuntimeException e) {
-            // a closed pool while Karaf stops, a database being restored: the next run tries again
-            LOG.debug("Embedded H2 compaction: {}", e.getClass().getName());
+            // a closed pool while Karaf stops, a database being restored: the next run tries again. Said once (the class
+            // only: H2's messages can quote SQL), so that a file that stops being compacted does not go unnoticed
+            if (!failing) {
+                LOG.warn("Embedded H2 compaction failed ({}); tried again every interval", e.getClass().getName());
+            }
+            failing = true;
         }
     }
 
@@ -145,33 +174,34 @@ public class EmbeddedH2Compaction {
      * @return false when there is nothing to do here for good (not an embedded H2 file, or its store cannot be reached)
      */
     boolean runOnce() throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            MVStore store = compacted;
-            if (store == null || store.isClosed()) {
+        MVStore store = compacted;
+        if (store == null || store.isClosed()) {
+            try (Connection connection = dataSource.getConnection()) {
                 if (EmbeddedDatabaseFiles.h2File(connection.getMetaData().getURL()) == null) {
                     LOG.debug("Not an embedded H2 file: nothing to compact");
                     return false;
                 }
                 store = mvStore(connection);
-                if (store == null) {
-                    return false;
-                }
-                store.setRetentionTime((int) retention.toMillis());
-                if (compacted == null) {
-                    LOG.info("Embedded H2 file: flushed and compacted in the background (at most {} MB per run while"
-                            + " under {}% live; freed space reused after {} s)", bytesPerRun / (1024 * 1024), targetFillRate,
-                            retention.toSeconds());
-                }
-                compacted = store;
             }
-            store.compact(targetFillRate, bytesPerRun);
-            try (Statement statement = connection.createStatement()) {
-                // what this run and the commits since the last one freed is written over only after RETENTION: by then
-                // this flush (or the next, one interval later) has put on the disk a state that no longer needs it
-                statement.execute("CHECKPOINT SYNC");
+            if (store == null) {
+                return false;
             }
-            return true;
+            store.setRetentionTime((int) retention.toMillis());
+            if (compacted == null) {
+                LOG.info("Embedded H2 file: flushed and compacted in the background (at most {} MB per run while"
+                        + " under {}% live; freed space reused after {} s)", bytesPerRun / (1024 * 1024), targetFillRate,
+                        retention.toSeconds());
+            }
+            compacted = store;
         }
+        store.compact(targetFillRate, bytesPerRun);
+        // what this run and the commits since the last one freed is written over only after RETENTION: by then this
+        // flush (or the next, one interval later) has put on the disk a state that no longer needs it. The store's own
+        // commit and fsync, what CHECKPOINT SYNC does, without a session or the lock on H2's Database object that the
+        // SQL command takes (sessions opening and DDL take that lock too)
+        store.commit();
+        store.sync();
+        return true;
     }
 
     /** The MVStore behind an embedded H2 connection, through H2's public methods; null (logged) if it cannot be reached. */

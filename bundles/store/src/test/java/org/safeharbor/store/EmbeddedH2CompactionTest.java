@@ -2,6 +2,7 @@ package org.safeharbor.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -16,6 +17,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,47 @@ class EmbeddedH2CompactionTest {
                 assertEquals(RAW, reopened.rawSubmission(id).orElseThrow().body(), id.value());
             }
         }
+    }
+
+    @Test
+    void stoppingItWhileItRunsLeavesTheDatabaseOpen(@TempDir Path dir) throws Exception {
+        // a stop must not interrupt a run: an interrupt inside H2's file I/O closes the file's channel and with it the
+        // whole database (it did, within a few dozen stops, before deactivate stopped interrupting)
+        try (BasicDataSource pool = pool(dir.resolve("db"))) {
+            MessageStore store = new MessageStore(pool, Clock.systemUTC());
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            AtomicInteger stored = new AtomicInteger();
+            Thread writer = new Thread(() -> {
+                try {
+                    while (!done.get()) {
+                        storeOne(store, stored.getAndIncrement());
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            }, "writer");
+            writer.start();
+            Random random = new Random(16);
+            int runs = 0;
+            for (int i = 0; i < 60 && failed.get() == null; i++) {
+                EmbeddedH2Compaction compaction = new EmbeddedH2Compaction(pool, config("PT0.005S"), Duration.ZERO);
+                Thread.sleep(random.nextInt(60));
+                compaction.deactivate();
+                runs += compaction.runs();
+            }
+            done.set(true);
+            writer.join();
+            assertNull(failed.get(), () -> "the database failed after " + stored.get() + " referrals: " + failed.get());
+            assertTrue(stored.get() > 0 && runs > 60, stored.get() + " referrals stored, " + runs + " runs");
+            storeOne(store, stored.get()); // and it still takes one
+        }
+    }
+
+    @Test
+    void itIsOnByDefault() throws Exception {
+        // the shipped etc/org.safeharbor.store.compaction.cfg says PT1S too; without either the file grows ~300 KB a referral
+        assertEquals("PT1S", EmbeddedH2Compaction.Config.class.getMethod("interval").getDefaultValue());
     }
 
     @Test
@@ -145,15 +190,8 @@ class EmbeddedH2CompactionTest {
             MessageStore store = new MessageStore(pool, Clock.systemUTC());
             // no retention: within a test's few seconds H2's 45 s (or the shipped 5 s) would keep every freed chunk
             EmbeddedH2Compaction compaction = new EmbeddedH2Compaction(pool, 90, 16 << 20, Duration.ZERO);
-            Child child = new Child(null, LocalDate.of(2011, 5, 1), Sex.FEMALE, new Address(null, null, "IL", null, "US"));
             for (int i = 0; i < REFERRALS; i++) {
-                ReferralId id = new ReferralId("r-" + i);
-                Referral referral = new Referral(id, child, null, null, Instant.now(), null,
-                        List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED)));
-                store.accept("ehr|" + id.value(), referral, true, RAW, "application/fhir+json", Map.of(IL, DeliveryStatus.RECEIVED));
-                store.markQueued(new StatusUpdate(id, IL, DeliveryStatus.QUEUED, null, Instant.now(), null));
-                store.recordAttempt(id, IL, "<IntakeReport>" + "x".repeat(2_000) + "</IntakeReport>");
-                store.update(new StatusUpdate(id, IL, DeliveryStatus.ACKNOWLEDGED, "IL-" + i, Instant.now(), null));
+                storeOne(store, i);
                 if (compact && i % 50 == 49) {
                     assertTrue(compaction.runOnce());
                 }
@@ -164,6 +202,18 @@ class EmbeddedH2CompactionTest {
             }
             return size;
         }
+    }
+
+    /** Referral r-i through the store's four transactions: accepted, queued, attempted, acknowledged as IL-i. */
+    private static void storeOne(MessageStore store, int i) {
+        ReferralId id = new ReferralId("r-" + i);
+        Child child = new Child(null, LocalDate.of(2011, 5, 1), Sex.FEMALE, new Address(null, null, "IL", null, "US"));
+        Referral referral = new Referral(id, child, null, null, Instant.now(), null,
+                List.of(Allegation.of(AllegationType.SEX_TRAFFICKING, Certainty.SUSPECTED)));
+        store.accept("ehr|" + id.value(), referral, true, RAW, "application/fhir+json", Map.of(IL, DeliveryStatus.RECEIVED));
+        store.markQueued(new StatusUpdate(id, IL, DeliveryStatus.QUEUED, null, Instant.now(), null));
+        store.recordAttempt(id, IL, "<IntakeReport>" + "x".repeat(2_000) + "</IntakeReport>");
+        store.update(new StatusUpdate(id, IL, DeliveryStatus.ACKNOWLEDGED, "IL-" + i, Instant.now(), null));
     }
 
     private static BasicDataSource pool(Path dir) {

@@ -215,7 +215,29 @@ public final class SafeHarborKaraf {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("the FHIR intake did not come up within 60 s");
+        throw new AssertionError("the FHIR intake did not come up within 60 s; the container's threads: " + threadDump());
+    }
+
+    /** Every thread's stack (no personal data: the tests' own samples only), written to data/log for a failed wait. */
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        for (java.lang.management.ThreadInfo thread : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append('"').append(thread.getThreadName()).append("\" ").append(thread.getThreadState());
+            if (thread.getLockName() != null) {
+                dump.append(" on ").append(thread.getLockName()).append(" owned by ").append(thread.getLockOwnerName());
+            }
+            dump.append('\n');
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        }
+        Path file = Path.of(System.getProperty("karaf.data", "."), "log", "threads-at-failure.txt");
+        try {
+            Files.writeString(file, dump);
+            return file.toString();
+        } catch (IOException e) {
+            return dump.toString();
+        }
     }
 
     /**
