@@ -109,7 +109,7 @@ public final class LoadDriver {
             }
             karaf.setProperties("etc/org.safeharbor.store.compaction.cfg", compaction);
         }
-        report.put("config.h2Compaction", options.h2Compaction.isBlank() ? "as shipped (off)" : options.h2Compaction);
+        report.put("config.h2Compaction", options.h2Compaction.isBlank() ? "as shipped (PT1S)" : options.h2Compaction);
         if (!options.jdbcUrl.isBlank()) {
             // the production profile's message store (karaf-distribution/PRODUCTION.md), the embedded broker kept
             karaf.setProperties("etc/org.ops4j.datasource-safeharbor.cfg", Map.of("osgi.jdbc.driver.class", "org.postgresql.Driver",
@@ -608,7 +608,7 @@ public final class LoadDriver {
         String karafJavaOpts = "";
         /** etc/org.safeharbor.broker.cfg queueConsumers; 0: as shipped (1, in order). */
         int queueConsumers = 0;
-        /** etc/org.safeharbor.store.compaction.cfg interval (PT0S: off, as shipped), or key=value,...; empty: as shipped. */
+        /** etc/org.safeharbor.store.compaction.cfg interval (PT1S as shipped, PT0S off), or key=value,...; empty: as shipped. */
         String h2Compaction = "";
         /** The message store's database; empty: as shipped (embedded H2). */
         String jdbcUrl = "";

@@ -56,6 +56,10 @@ public class EmbeddedH2Compaction {
                 + " close.")
         String interval() default "PT1S";
 
+        @AttributeDefinition(description = "How long after start the first run waits, an ISO-8601 duration: start-up is when"
+                + " the tables are made and bundles restart, and a new file has nothing to compact yet.")
+        String firstRun() default "PT60S";
+
         @AttributeDefinition(description = "Compact while less than this percentage of the file's chunks is live data.")
         int targetFillRate() default DEFAULT_TARGET_FILL_RATE;
 
@@ -68,8 +72,6 @@ public class EmbeddedH2Compaction {
     static final int DEFAULT_BYTES_PER_RUN = 16 * 1024 * 1024;
     /** How long a chunk freed by a commit or a compaction is kept before its space is written over. */
     static final Duration RETENTION = Duration.ofSeconds(5);
-    /** The first run, this long after the component starts. */
-    static final Duration FIRST_RUN = Duration.ofSeconds(60);
     /** How long a stop waits for a run in progress. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
     /** H2's own default retention, given back when this stops. */
@@ -89,9 +91,7 @@ public class EmbeddedH2Compaction {
 
     @Activate
     public EmbeddedH2Compaction(@Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, Config config) {
-        // the first run a minute after start-up, when the store's, the jurisdictions' and Camel's tables are made and
-        // bundles may restart: a new file has nothing to compact yet, and its start is left alone
-        this(dataSource, config, FIRST_RUN);
+        this(dataSource, config, Duration.parse(config.firstRun().trim()));
     }
 
     /** Scheduled, the first run after {@code firstRun} (or one interval, if longer). */
@@ -102,6 +102,9 @@ public class EmbeddedH2Compaction {
             LOG.info("Embedded H2 compaction is off (interval {})", interval);
             stopped = true;
             return;
+        }
+        if (firstRun.isNegative()) {
+            throw new IllegalArgumentException("firstRun must not be negative, was " + firstRun);
         }
         if (interval.compareTo(RETENTION.dividedBy(2)) > 0) {
             // the file must be flushed well within the retention for the space of freed chunks to be safe to reuse

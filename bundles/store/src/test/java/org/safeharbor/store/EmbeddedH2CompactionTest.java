@@ -148,6 +148,11 @@ class EmbeddedH2CompactionTest {
             }
 
             @Override
+            public String firstRun() {
+                return "PT60S";
+            }
+
+            @Override
             public int targetFillRate() {
                 return EmbeddedH2Compaction.DEFAULT_TARGET_FILL_RATE;
             }

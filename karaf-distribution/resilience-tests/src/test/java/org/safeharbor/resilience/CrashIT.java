@@ -33,7 +33,9 @@ class CrashIT {
 
     @BeforeAll
     static void start() throws IOException {
-        stack = KarafWithPeer.start("crash", Map.of(), unchanged -> { });
+        // the embedded H2 file compacted and flushed once a second from the start, so that the kills land on it too
+        stack = KarafWithPeer.start("crash", Map.of(),
+                karaf -> karaf.editCfg("org.safeharbor.store.compaction.cfg", Map.of("interval", "PT1S", "firstRun", "PT0S")));
         peer = stack.peer();
         karaf = stack.karaf();
     }
@@ -71,6 +73,8 @@ class CrashIT {
             Set<String> missing = peer.awaitDelivered(hospital.acceptedIds(), Duration.ofSeconds(120), Duration.ofSeconds(3)).missing();
             try {
                 DeliveryCheck.Counts counts = DeliveryCheck.verify(hospital, peer, missing);
+                org.junit.jupiter.api.Assertions.assertTrue(Files.readString(karaf.karafLog()).contains("Embedded H2 file: flushed and compacted"),
+                        "the embedded H2 file was compacted while the kills went on");
                 log.add(counts.line("CRASH " + CYCLES + " SIGKILLs") + " | " + Duration.between(began, Instant.now()).toSeconds() + " s");
             } catch (AssertionError failure) {
                 log.add("FAILED: " + failure.getMessage());
