@@ -77,6 +77,7 @@ final class ReplayJobs implements AutoCloseable {
     /** The running job per jurisdiction code. */
     private final Map<String, Job> running = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private volatile boolean closed;
 
     ReplayJobs(ReferralReplay replay, Operations operations, Clock clock) {
         this.replay = replay;
@@ -127,6 +128,10 @@ final class ReplayJobs implements AutoCloseable {
         Operations.Operation op = operations.start(Operations.Kind.REPLAY_DEAD_LETTERS, job.jurisdiction.code(), job.requestedBy);
         try {
             List<ReferralReplay.Queued> moved = replay.replayDeadLetters(job.jurisdiction, job.requestedBy, (done, total) -> {
+                if (closed) {
+                    job.done = done;
+                    throw new java.util.concurrent.CancellationException("the console stopped");
+                }
                 job.total = total;
                 job.done = done;
                 op.progress(done, (long) total);
@@ -167,9 +172,14 @@ final class ReplayJobs implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Stops taking jobs and interrupts those running (each message moved so far stays moved). */
+    /**
+     * Stops taking jobs; one running stops after the message it is moving (each message moved so far stays moved). Not
+     * by an interrupt: a job writes its replay records to the store, and an interrupt that reaches the embedded H2
+     * inside its file I/O closes the whole database.
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
+        closed = true;
+        executor.shutdown();
     }
 }
