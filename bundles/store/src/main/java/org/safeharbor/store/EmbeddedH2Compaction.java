@@ -114,10 +114,6 @@ public class EmbeddedH2Compaction {
                 TimeUnit.MILLISECONDS);
     }
 
-    int runs() {
-        return runs;
-    }
-
     /** Not scheduled: {@link #runOnce()} compacts (tests). */
     EmbeddedH2Compaction(DataSource dataSource, int targetFillRate, int bytesPerRun, Duration retention) {
         if (targetFillRate < 1 || targetFillRate > 100 || bytesPerRun < 1) {
@@ -158,6 +154,7 @@ public class EmbeddedH2Compaction {
             if (!runOnce()) {
                 stopped = true;
                 scheduler.shutdown();
+                return;
             }
             failing = false;
             runs++;
@@ -171,8 +168,13 @@ public class EmbeddedH2Compaction {
         }
     }
 
+    /** Scheduled runs done (tests). */
+    int runs() {
+        return runs;
+    }
+
     /**
-     * One run: flush, compact, flush.
+     * One run: compact, then flush.
      *
      * @return false when there is nothing to do here for good (not an embedded H2 file, or its store cannot be reached)
      */
