@@ -343,6 +343,7 @@ public final class LoadDriver {
         report.put("backlog.heapUsedMax", mb(sampler.heapUsedMax));
         report.put("backlog.rssMax", mb(sampler.rssMax));
         report.put("backlog.drained.disk", disk(karaf));
+        settle(karaf);
         double perMillion = seconds / Math.max(1, received - early) * 1_000_000;
         report.put("backlog.extrapolated1M", "~" + secs(perMillion / 60) + " min for 1,000,000 at this drain rate (linear; see BENCHMARKS.md)");
     }
@@ -357,6 +358,31 @@ public final class LoadDriver {
         return String.format(Locale.ROOT, "H2 %,.1f MB, Artemis %,.1f MB: %.1f KB per referral accepted in the run (%d)%s",
                 h2 / 1e6, artemis / 1e6, (h2 + artemis) / 1024.0 / Math.max(1, acceptedInRun), acceptedInRun,
                 options.jdbcUrl.isBlank() ? "" : "; the database is external, not counted");
+    }
+
+    /**
+     * The disk once the adapter has been idle a while: the embedded store gives back the space a peak left only while
+     * nothing is committed (EmbeddedH2Compaction), so this waits until the files stop shrinking for 30 s, at most
+     * {@code --settle} seconds, and reports them then.
+     */
+    private void settle(Distribution karaf) throws Exception {
+        if (options.settle.isZero() || !options.jdbcUrl.isBlank()) {
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + options.settle.toNanos();
+        long smallest = Long.MAX_VALUE;
+        long shrunkAt = start;
+        while (System.nanoTime() < deadline && System.nanoTime() - shrunkAt < Duration.ofSeconds(30).toNanos()) {
+            long now = bytesUnder(karaf.home().resolve("data/h2")) + bytesUnder(karaf.home().resolve("data/artemis"));
+            if (now < smallest) {
+                smallest = now;
+                shrunkAt = System.nanoTime();
+            }
+            Thread.sleep(5_000);
+        }
+        report.put("backlog.settled.disk", disk(karaf) + "; idle " + secs((System.nanoTime() - start) / 1e9)
+                + " s after the drain, the last shrink after " + secs((shrunkAt - start) / 1e9) + " s");
     }
 
     private static long bytesUnder(Path dir) throws java.io.IOException {
@@ -600,6 +626,8 @@ public final class LoadDriver {
         Duration fullLength = Duration.ofSeconds(60);
         long backlog = 100_000;
         Duration drainTimeout = Duration.ofMinutes(40);
+        /** How long at most to wait after the drain for the embedded store's files to stop shrinking (0: not measured). */
+        Duration settle = Duration.ofMinutes(5);
         Duration bootTimeout = Duration.ofMinutes(3);
         /** Flight Recorder in Karaf from its start: every figure then includes its cost, so off unless asked for. */
         boolean jfr = false;
@@ -637,6 +665,7 @@ public final class LoadDriver {
                     case "full" -> o.fullLength = seconds(value);
                     case "backlog" -> o.backlog = Long.parseLong(value.replace("_", "").replace(",", ""));
                     case "drain-timeout" -> o.drainTimeout = seconds(value);
+                    case "settle" -> o.settle = seconds(value);
                     case "boot-timeout" -> o.bootTimeout = seconds(value);
                     case "jfr" -> o.jfr = Boolean.parseBoolean(value);
                     case "jfr-settings" -> o.jfrSettings = value;

@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -31,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * ({@link MVStore#commit()}, {@link MVStore#sync()}: what {@code CHECKPOINT SYNC} does). The chunks that frees are written over once {@link #RETENTION} has passed (H2's default
  * is 45 s, its guess of when the operating system will have written the file): with the file flushed at least once
  * per {@code interval}, a few seconds are as safe, and the space comes back sooner. Measured in BENCHMARKS.md ("The embedded H2 file, compacted while open").
+ *
+ * <p>That keeps the chunks full but not the file small: the space a load freed is reused, never given back, so after a
+ * peak (a backlog drained) the file stays the size of the peak. So a run that finds nothing committed since the last
+ * one (the adapter idle) also moves chunks into the free space nearer the start of the file and cuts off the free end
+ * ({@link RandomAccessStore#compactMoveChunks(int, long, MVStore)}, at most {@code bytesPerRun}; what H2's own background
+ * writer does when it runs, and what H2 does at close), until the file is {@code targetFillRate} percent used. H2 fsyncs
+ * the file before it writes over a moved chunk's old place. A commit that arrives meanwhile waits for that run.
  *
  * <p>Nothing to do for PostgreSQL, an in-memory H2 or a server: the component stops at its first run. H2 gives no
  * public way to reach a database's MVStore from a connection ({@code org.h2.engine} is not exported by its bundle),
@@ -88,6 +96,7 @@ public class EmbeddedH2Compaction {
     private volatile boolean stopped;
     private boolean failing; // the last run failed (the scheduler's one thread only)
     private volatile int runs; // scheduled runs done (tests)
+    private long versionAfterLastRun = -1; // the store's version when the last run ended: the same at the next run is idle
 
     @Activate
     public EmbeddedH2Compaction(@Reference(target = "(dataSourceName=safeharbor)") DataSource dataSource, Config config) {
@@ -192,6 +201,7 @@ public class EmbeddedH2Compaction {
                 return false;
             }
             store.setRetentionTime((int) retention.toMillis());
+            versionAfterLastRun = -1;
             if (compacted == null) {
                 LOG.info("Embedded H2 file: flushed and compacted in the background (at most {} MB per run while"
                         + " under {}% live; freed space reused after {} s)", bytesPerRun / (1024 * 1024), targetFillRate,
@@ -199,6 +209,7 @@ public class EmbeddedH2Compaction {
             }
             compacted = store;
         }
+        boolean idle = store.getCurrentVersion() == versionAfterLastRun; // no commit since the last run ended
         store.compact(targetFillRate, bytesPerRun);
         // what this run and the commits since the last one freed is written over only after RETENTION: by then this
         // flush (or the next, one interval later) has put on the disk a state that no longer needs it. The store's own
@@ -206,6 +217,11 @@ public class EmbeddedH2Compaction {
         // SQL command takes (sessions opening and DDL take that lock too)
         store.commit();
         store.sync();
+        if (idle && store.getFileStore() instanceof RandomAccessStore file && file.getFillRate() < targetFillRate) {
+            // give the space back: only while idle, as no commit can be written while chunks move (H2 takes its store lock)
+            file.compactMoveChunks(targetFillRate, bytesPerRun, store);
+        }
+        versionAfterLastRun = store.getCurrentVersion();
         return true;
     }
 

@@ -59,6 +59,18 @@ class DistributionIT {
     }
 
     @Test
+    void theEmbeddedStoreIsCompactedAsShipped() throws IOException {
+        // the component's own default is PT1S too (EmbeddedH2CompactionTest), but this file is what an operator gets; off,
+        // the embedded H2 file grew ~330 KB a referral (BENCHMARKS.md)
+        try (KarafProcess karaf = KarafProcess.unpack("distribution-compaction")) {
+            java.util.Properties cfg = new java.util.Properties();
+            cfg.load(new java.io.StringReader(Files2.read(karaf.home().resolve("etc/org.safeharbor.store.compaction.cfg"))));
+            assertEquals("PT1S", cfg.getProperty("interval"), "compacted once a second");
+            assertEquals("PT60S", cfg.getProperty("firstRun"), "the first run after start-up");
+        }
+    }
+
+    @Test
     void binStartRunsOneJvmWithOneXmxAndSafeHarborHeapSetsIt() {
         try (KarafProcess karaf = KarafProcess.unpack("distribution-heap")) {
             assertEquals(List.of("-XX:-DontCompileHugeMethods", "-Xmx1g"), heapOptions(karaf, Map.of(), ""),
