@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * <p>A scan does not read every open referral: each open delivery carries the time its clocks next
  * cross a threshold ({@link MessageStore#scheduleClockChecks}), and a scan reads only those due. A
  * delivery held for a missing bundle is checked at every scan, because the bundle may arrive with
- * clocks of its own; a change of the installed bundles or of this configuration re-checks them all.
+ * clocks of its own; a start, a change of the installed bundles or of this configuration re-checks them all, reading
+ * each and writing back only the checks that moved.
  */
 @Component(immediate = true, configurationPid = DeadlineMonitor.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = DeadlineMonitor.Config.class)
@@ -157,12 +158,12 @@ public class DeadlineMonitor {
         Map<String, JurisdictionAdapter> adapters = new HashMap<>();
         registry.active().forEach(active -> registry.adapter(active.jurisdiction())
                 .ifPresent(adapter -> adapters.put(active.jurisdiction().code(), adapter)));
+        int raised = 0;
         if (!adapters.equals(adaptersSeen)) {
             // first scan since start, or a bundle came, went or was updated: its rules may differ
-            store.recheckAllClocks(now);
+            raised += recheck(now);
             adaptersSeen = adapters;
         }
-        int raised = 0;
         List<MessageStore.OpenDelivery> due;
         do {
             due = store.clocksDue(now, BATCH);
@@ -177,6 +178,31 @@ public class DeadlineMonitor {
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         openClocks.register(counts.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("jurisdiction", e.getKey().jurisdiction(),
                 "rule", e.getKey().rule(), "clock", e.getKey().clock(), "level", e.getKey().level()), e.getValue())).toList(), true);
+        return raised;
+    }
+
+    /**
+     * Checks every watched delivery, a page at a time, and writes back only the checks that moved: after a restart with
+     * the same rules none does (only the open-clocks gauge is rebuilt), so a store of a million referrals is read, not
+     * rewritten, at each start. Returns the number of alerts raised (levels reached while this was not running).
+     */
+    private int recheck(Instant now) {
+        int raised = 0;
+        List<MessageStore.WatchedDelivery> page = store.watchedDeliveries(null, null, BATCH);
+        while (!page.isEmpty()) {
+            List<MessageStore.ClockCheck> moved = new ArrayList<>();
+            for (MessageStore.WatchedDelivery watched : page) {
+                List<MessageStore.ClockCheck> next = new ArrayList<>(1);
+                raised += check(watched.open(), now, next);
+                if (!java.util.Objects.equals(next.get(0).next(), watched.nextCheck())) {
+                    moved.add(next.get(0));
+                }
+            }
+            store.scheduleClockChecks(moved);
+            MessageStore.OpenDelivery last = page.get(page.size() - 1).open();
+            page = page.size() < BATCH ? List.of()
+                    : store.watchedDeliveries(last.referral().id(), last.delivery().jurisdiction(), BATCH);
+        }
         return raised;
     }
 

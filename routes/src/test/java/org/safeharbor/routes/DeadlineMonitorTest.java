@@ -86,9 +86,11 @@ class DeadlineMonitorTest {
     private Metrics metrics;
     private DeadlineMonitor monitor;
 
+    private JdbcDataSource h2;
+
     @BeforeEach
     void start() {
-        JdbcDataSource h2 = new JdbcDataSource();
+        h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         store = new MessageStore(h2, clock);
         camel = new DefaultCamelContext();
@@ -261,6 +263,63 @@ class DeadlineMonitorTest {
         at(Duration.ofHours(11));
         assertEquals(backlog * 2, monitor.scan(), "90% and the breach");
         assertEquals(List.of(), store.clocksDue(clock.now.plus(Duration.ofDays(365)), 10), "all raised: never checked again");
+    }
+
+    /** Counts the rows of referral_delivery the database updates (an H2 trigger: what reaches the table, whoever wrote it). */
+    public static final class CountingTrigger implements org.h2.api.Trigger {
+        static final java.util.concurrent.atomic.AtomicInteger UPDATES = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void fire(java.sql.Connection connection, Object[] oldRow, Object[] newRow) {
+            UPDATES.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aRestartWithTheSameRulesReadsEveryClockAndRewritesNone() throws Exception {
+        registry.bindAdapter(new TenHourState(), Map.of("jurisdiction", "US-ZZ"));
+        int referrals = DeadlineMonitor.BATCH + 7; // more than one page
+        for (int i = 0; i < referrals; i++) {
+            accept("s-" + i, Certainty.SUSPECTED, AllegationType.LABOR_TRAFFICKING);
+        }
+        at(Duration.ofHours(1));
+        monitor.scan(); // each scheduled at 50% of its 10 hours
+        try (java.sql.Connection c = h2.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TRIGGER delivery_updates AFTER UPDATE ON referral_delivery FOR EACH ROW CALL \""
+                    + CountingTrigger.class.getName() + "\"");
+        }
+        CountingTrigger.UPDATES.set(0);
+
+        at(Duration.ofHours(2));
+        Metrics restartedMetrics = new Metrics();
+        try {
+            DeadlineMonitor restarted = new DeadlineMonitor(camel, registry, store, restartedMetrics, config(), clock);
+            assertEquals(0, restarted.scan());
+            assertEquals(0, CountingTrigger.UPDATES.get(), "the same rules: every clock read, none rewritten");
+            assertEquals(List.of((double) referrals), restartedMetrics.find(Metrics.CLOCKS_OPEN).gauges().stream()
+                    .map(g -> g.value()).toList(), "the open-clocks gauge rebuilt from what was read");
+            at(Duration.ofHours(5));
+            assertEquals(referrals, restarted.scan(), "each still checked at its 50%");
+        } finally {
+            restartedMetrics.close();
+        }
+
+        // other shares: the schedule moves, so every clock not yet past them is written again
+        CountingTrigger.UPDATES.set(0);
+        at(Duration.ofHours(8));
+        Metrics otherMetrics = new Metrics();
+        try {
+            DeadlineMonitor.Config sharesChanged = new DeadlineMonitor.Config() {
+                public Class<? extends Annotation> annotationType() { return DeadlineMonitor.Config.class; }
+                public String scanInterval() { return "PT1S"; }
+                public String alertAt() { return "0.75"; }
+            };
+            assertEquals(referrals, new DeadlineMonitor(camel, registry, store, otherMetrics, sharesChanged, clock).scan(),
+                    "75% reached while no monitor ran: raised at once");
+            assertEquals(referrals, CountingTrigger.UPDATES.get(), "each rescheduled for its breach");
+        } finally {
+            otherMetrics.close();
+        }
     }
 
     @Test

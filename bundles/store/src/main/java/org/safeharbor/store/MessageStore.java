@@ -106,6 +106,10 @@ public class MessageStore implements StatusReporter, AuditLog {
     public record ClockCheck(ReferralId referralId, Jurisdiction jurisdiction, DeliveryStatus status, Instant next) {
     }
 
+    /** A watched delivery with the clock check it has scheduled ({@code nextCheck == null}: none, its clocks ended). */
+    public record WatchedDelivery(OpenDelivery open, Instant nextCheck) {
+    }
+
     /**
      * What a key rotation did: the new current key (and the one before it), the values encrypted again per table,
      * those left because they do not decrypt, the transactions it took, and the rows still under an older key
@@ -367,9 +371,12 @@ public class MessageStore implements StatusReporter, AuditLog {
         clocks.scheduleClockChecks(checks);
     }
 
-    /** Makes every watched delivery due for a clock check at {@code now} (the rules or the alert shares changed). */
-    public int recheckAllClocks(Instant now) {
-        return clocks.recheckAllClocks(now);
+    /**
+     * The watched deliveries after the given one in key order (null: from the first), with their scheduled checks: what a
+     * change of rules re-checks, a page at a time ({@link ClockSchedule#watched}).
+     */
+    public List<WatchedDelivery> watchedDeliveries(ReferralId afterReferral, Jurisdiction afterJurisdiction, int limit) {
+        return clocks.watched(afterReferral, afterJurisdiction, limit);
     }
 
     /** Records a delivery deadline's alert (the adapter's own clock); see {@link #raiseDeadlineAlert(ReferralId, Jurisdiction, String, DeadlineRule.Kind, String, Instant)}. */

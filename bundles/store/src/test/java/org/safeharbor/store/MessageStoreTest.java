@@ -147,7 +147,12 @@ class MessageStoreTest {
 
         store.update(new StatusUpdate(r1, IL, DeliveryStatus.INVESTIGATION_OPENED, null, acknowledged.plusSeconds(120), null));
         assertEquals(List.of(), jurisdictionsDue(now), "the state's decision ends every clock");
-        assertEquals(1, store.recheckAllClocks(now), "a change of rules re-checks watched deliveries only");
+        List<MessageStore.WatchedDelivery> watched = store.watchedDeliveries(null, null, 10);
+        assertEquals(List.of(MO), watched.stream().map(w -> w.open().delivery().jurisdiction()).toList(),
+                "a change of rules re-checks watched deliveries only");
+        assertEquals(now.plusSeconds(3600), watched.get(0).nextCheck(), "with the check each has scheduled");
+        assertEquals(List.of(), store.watchedDeliveries(r1, MO, 10), "the page after the last is empty");
+        store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, DeliveryStatus.ON_HOLD, now)));
         assertEquals(List.of(MO), jurisdictionsDue(now));
 
         store.scheduleClockChecks(List.of(new MessageStore.ClockCheck(r1, MO, DeliveryStatus.ON_HOLD, null)));
@@ -158,6 +163,23 @@ class MessageStoreTest {
         MessageStore.OpenDelivery replayed = store.clocksDue(now, 10).stream().filter(o -> o.delivery().jurisdiction().equals(IL))
                 .findFirst().orElseThrow(() -> new AssertionError("a replayed delivery is open again, so are its clocks"));
         assertEquals(null, replayed.acknowledgedAt(), "the state's clock starts again with its answer to the replay");
+    }
+
+    @Test
+    void watchedDeliveriesArePagedInKeyOrderEachOnce() {
+        for (String id : List.of("r-3", "r-1", "r-2")) {
+            store.accept("ehr|" + id, referral(id), true, "raw", "application/fhir+json", queuedIlHeldMo());
+        }
+        store.update(new StatusUpdate(new ReferralId("r-2"), IL, DeliveryStatus.SCREENED_OUT, null, Instant.now(), null));
+        List<String> seen = new java.util.ArrayList<>();
+        List<MessageStore.WatchedDelivery> page = store.watchedDeliveries(null, null, 2);
+        while (!page.isEmpty()) {
+            page.forEach(w -> seen.add(w.open().referral().id().value() + " " + w.open().delivery().jurisdiction().code()));
+            MessageStore.OpenDelivery last = page.get(page.size() - 1).open();
+            page = store.watchedDeliveries(last.referral().id(), last.delivery().jurisdiction(), 2);
+        }
+        assertEquals(List.of("r-1 US-IL", "r-1 US-MO", "r-2 US-MO", "r-3 US-IL", "r-3 US-MO"), seen,
+                "pages of two across referrals and within one; r-2's screened-out delivery ends its clocks");
     }
 
     private List<Jurisdiction> jurisdictionsDue(Instant now) {
