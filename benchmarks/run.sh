@@ -14,10 +14,10 @@
 # JMH (JMH_ARGS, default "-f 1 -wi 3 -i 3 -w 5s -r 5s") and the load driver against a fresh copy of
 # karaf-distribution/assembly/target/safeharbor-karaf-assembly-*.tar.gz unpacked under benchmarks/target/e2e.
 # Load driver options (defaults in BENCHMARKS.md): --hospitals=10 --warmup=20 --rates=30,300 --fixed=30 --full=60
-# --backlog=100000 --drain-timeout=2400 --settle=300 --jfr=false --jfr-settings=profile --queue-consumers=N --h2-compaction=PT0S --karaf-java-opts="..."
+# --backlog=100000 --drain-timeout=2400 --settle=360 --jfr=false --jfr-settings=profile --queue-consumers=N --h2-compaction=PT0S --karaf-java-opts="..."
 # (--jfr=true profiles Karaf from its start: a separate run, as the recorder costs 20-25% of every figure).
 # Results: benchmarks/target/results/ (or $OUT): machine.txt, jmh.txt, jmh-summary.txt, e2e.txt; with --jfr=true also
-# karaf.jfr and fullspeed-jfr-top.txt, drain-jfr-top.txt.
+# karaf.jfr and fullspeed-jfr-top.txt, intake-jfr-top.txt, drain-jfr-top.txt.
 # MVN_ARGS passes extra Maven options (e.g. MVN_ARGS=-o to build offline).
 # DATABASE=postgresql runs the end-to-end part on a throw-away PostgreSQL (.ci/postgres, as the tests do) instead
 # of the embedded H2: the message store of the production profile.
